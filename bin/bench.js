@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// `npm run bench [-- NAME…]`: runs the benchmark scenarios under bench/ through tsx.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../bench/main.ts');

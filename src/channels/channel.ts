@@ -1,0 +1,96 @@
+// The one interface every carrier connection implements; the dispatcher codes against it alone.
+import type { EventEmitter } from 'node:events';
+
+/** One message to send: the channel splits it into parts itself. */
+export interface OutboundMessage {
+  /** Our message id, stable across retries. */
+  id: string;
+  /** Sender / service number; '' = the channel default. */
+  from: string;
+  /** E.164 with or without '+'. */
+  to: string;
+  text: string;
+  /** Ask for a delivery receipt (default true). */
+  registeredDelivery?: boolean;
+}
+
+/** What the carrier accepted: one normalised carrier id per part. */
+export interface SubmitResult {
+  carrierIds: string[];
+  segments: number;
+}
+
+/** Final or intermediate delivery status reported by the carrier; `submitted` = intermediate (ENROUTE, ACCEPTD). */
+export type ReceiptStatus = 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'failed' | 'submitted';
+
+/** A delivery report, matched later on (channel, carrierId). */
+export interface Receipt {
+  channel: string;
+  /** Normalised per the channel's idFormat. */
+  carrierId: string;
+  status: ReceiptStatus;
+  /** The carrier's own stat word, e.g. DELIVRD. */
+  stat: string;
+  err: string | null;
+  doneAt: Date | null;
+  raw: string;
+}
+
+/** A mobile-originated message, already reassembled from its parts. */
+export interface InboundMessage {
+  channel: string;
+  from: string;
+  to: string;
+  text: string;
+  receivedAt: Date;
+  dataCoding: number;
+  /** Parts that arrived; fewer than announced when `incomplete`. */
+  parts: number;
+  /** Set when reassembly timed out before every part arrived. */
+  incomplete?: boolean;
+}
+
+/** Connection health of a channel across its binds. */
+export type ChannelState = {
+  state: 'connecting' | 'bound' | 'down' | 'stopped';
+  reason?: string;
+  binds: number;
+  boundBinds: number;
+};
+
+/** Monotonic counters since start (inFlight is a gauge of parts awaiting a response). */
+export interface ChannelCounters {
+  submitted: number;
+  submitFailed: number;
+  throttled: number;
+  receipts: number;
+  inbound: number;
+  reconnects: number;
+  inFlight: number;
+}
+
+/** Per-message carrier log line (secrets redacted). */
+export interface ChannelLogEntry {
+  messageId: string;
+  at: Date;
+  direction: 'out' | 'in';
+  summary: string;
+}
+
+/** A carrier connection: binds, submits with backpressure, reports receipts and inbound messages. */
+export interface Channel extends EventEmitter {
+  readonly name: string;
+  readonly type: string;
+  /** Begins binding; resolves when the first bind is up, rejects with a SendError (channel 'down') when none could bind. */
+  start(): Promise<void>;
+  /** Sends every part; waits for window/TPS capacity; rejects only with SendError. */
+  submit(msg: OutboundMessage): Promise<SubmitResult>;
+  state(): ChannelState;
+  counters(): ChannelCounters;
+  /** Drains in-flight parts, unbinds, closes. */
+  stop(): Promise<void>;
+  on(event: 'receipt', fn: (r: Receipt) => void): this;
+  on(event: 'inbound', fn: (m: InboundMessage) => void): this;
+  on(event: 'state', fn: (s: ChannelState) => void): this;
+  on(event: 'log', fn: (e: ChannelLogEntry) => void): this;
+}

@@ -1,0 +1,203 @@
+// One TCP connection speaking a length-prefixed binary protocol: framing, sequence numbers, the window
+// with response timers, keepalive and dead-peer detection, batched writes. Protocol-agnostic.
+import net from 'node:net';
+import { retryable } from '../errors.ts';
+import { Framer } from './framer.ts';
+import { PduError } from './pdu-error.ts';
+import type { WireProtocol } from './protocol.ts';
+import { Sequence } from './sequence.ts';
+import { Window } from './window.ts';
+
+/** Timing and window settings of a connection. */
+export interface ConnectionOptions {
+  window: number;
+  responseTimeoutMs: number;
+  /** Idle time after which a keepalive is sent; 0 = none. */
+  keepaliveMs: number;
+  connectTimeoutMs?: number;
+}
+
+/** Callbacks the owner of a connection provides (plain functions: this is the hot path). */
+export interface ConnectionHandlers<P> {
+  /** A request from the peer (the owner answers it with send()). */
+  onRequest(pdu: P): void;
+  /** A PDU that could not be decoded but left the stream intact. */
+  onBadPdu(err: PduError): void;
+  /** A window slot became free. */
+  onFree(): void;
+  /** The connection ended (once). */
+  onClose(reason: string): void;
+}
+
+/** A live connection; requests resolve with their response or reject with a retryable SendError. */
+export class Connection<P> {
+  readonly window: Window<P>;
+  private readonly framer: Framer;
+  private readonly sequence: Sequence;
+  private out: Buffer[] = [];
+  private flushScheduled = false;
+  private lastRx = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+  private keepaliveOut = false;
+  private closeReason: string | null = null;
+  /** Resolves with the reason once the connection has ended. */
+  readonly closed: Promise<string>;
+  private resolveClosed!: (reason: string) => void;
+  private readonly handlers: ConnectionHandlers<P>;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly protocol: WireProtocol<P>,
+    private readonly options: ConnectionOptions,
+    makeHandlers: (connection: Connection<P>) => ConnectionHandlers<P>,
+  ) {
+    this.handlers = makeHandlers(this);
+    this.window = new Window<P>(options.window, options.responseTimeoutMs);
+    this.framer = new Framer(protocol.minLength, protocol.maxLength);
+    this.sequence = new Sequence(1, protocol.maxSequence);
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.close(`socket error: ${err.message}`));
+    socket.on('close', () => this.close('connection closed by peer'));
+    const tick = Math.max(20, Math.min(1000, options.responseTimeoutMs / 4, options.keepaliveMs || Infinity));
+    this.timer = setInterval(() => this.onTick(), tick);
+    this.timer.unref();
+  }
+
+  /** Connects over TCP; rejects with a retryable SendError when the host cannot be reached in time. */
+  static open<P>(
+    host: string,
+    port: number,
+    protocol: WireProtocol<P>,
+    options: ConnectionOptions,
+    makeHandlers: (connection: Connection<P>) => ConnectionHandlers<P>,
+  ): Promise<Connection<P>> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const timeout = setTimeout(() => {
+        socket.destroy();
+        reject(retryable(`connect to ${host}:${port} timed out`, 'connect'));
+      }, options.connectTimeoutMs ?? 5000);
+      socket.once('error', (err) => {
+        clearTimeout(timeout);
+        reject(retryable(`connect to ${host}:${port} failed: ${err.message}`, 'connect'));
+      });
+      socket.once('connect', () => {
+        clearTimeout(timeout);
+        socket.removeAllListeners('error');
+        resolve(new Connection(socket, protocol, options, makeHandlers));
+      });
+    });
+  }
+
+  /** True once closed. */
+  get isClosed(): boolean {
+    return this.closeReason !== null;
+  }
+
+  /** Why it closed, if it did. */
+  get reason(): string | null {
+    return this.closeReason;
+  }
+
+  /** Free window slots. */
+  get free(): number {
+    return this.closeReason === null ? this.window.free : 0;
+  }
+
+  /** Sends a request built with the next sequence number; resolves with the peer's response. */
+  request(build: (sequence: number) => P, counted = true): Promise<P> {
+    if (this.closeReason !== null) return Promise.reject(retryable(`connection closed: ${this.closeReason}`, 'closed'));
+    const seq = this.sequence.next();
+    const pdu = build(seq);
+    const response = this.window.add(seq, counted, Date.now());
+    this.send(pdu);
+    return response;
+  }
+
+  /** Queues a PDU for writing; writes are batched per event-loop turn. */
+  send(pdu: P): void {
+    if (this.closeReason !== null) return;
+    this.out.push(this.protocol.encode(pdu));
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes queued PDUs, then ends the socket gracefully. */
+  end(reason: string): void {
+    this.flush();
+    this.socket.end();
+    this.close(reason);
+  }
+
+  /** Ends the connection now: every request in flight is rejected with a retryable error. */
+  close(reason: string): void {
+    if (this.closeReason !== null) return;
+    this.closeReason = reason;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.out = [];
+    if (!this.socket.writableEnded) this.socket.destroy();
+    this.window.failAll(retryable(`connection closed: ${reason}`, 'closed'));
+    this.resolveClosed(reason);
+    this.handlers.onClose(reason);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const out = this.out;
+    if (out.length === 0 || this.closeReason !== null) return;
+    this.out = [];
+    this.socket.write(out.length === 1 ? out[0] : Buffer.concat(out));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastRx = Date.now();
+    try {
+      this.framer.push(chunk, (frame) => this.onFrame(frame));
+    } catch (err) {
+      if (err instanceof PduError) this.close(`bad data from peer: ${err.message}`);
+      else throw err;
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.closeReason !== null) return;
+    let pdu: P;
+    try {
+      pdu = this.protocol.decode(frame);
+    } catch (err) {
+      if (!(err instanceof PduError) || err.fatal) throw err;
+      this.handlers.onBadPdu(err);
+      return;
+    }
+    if (this.protocol.isResponse(pdu)) {
+      const seq = this.protocol.sequenceOf(pdu);
+      const counted = this.window.size;
+      if (this.window.settle(seq, pdu) && this.window.size < counted) this.handlers.onFree();
+      return;
+    }
+    this.handlers.onRequest(pdu);
+  }
+
+  private onTick(): void {
+    const now = Date.now();
+    const { expired, keepalives } = this.window.expire(now);
+    if (keepalives > 0) {
+      this.close('peer did not answer the keepalive');
+      return;
+    }
+    if (expired > 0) this.handlers.onFree();
+    const idle = this.options.keepaliveMs;
+    if (idle > 0 && !this.keepaliveOut && now - this.lastRx >= idle) {
+      this.keepaliveOut = true;
+      this.request((seq) => this.protocol.keepalive(seq), false).then(
+        () => (this.keepaliveOut = false),
+        () => (this.keepaliveOut = false),
+      );
+    }
+  }
+}

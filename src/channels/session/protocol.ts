@@ -1,0 +1,19 @@
+// What a binary protocol must tell the generic session layer about its PDUs.
+
+/** Adapter between a protocol's PDU type and the generic connection. */
+export interface WireProtocol<P> {
+  /** Smallest and largest acceptable frame (length prefix included). */
+  readonly minLength: number;
+  readonly maxLength: number;
+  /** Highest sequence number before wrapping back to 1. */
+  readonly maxSequence: number;
+  encode(pdu: P): Buffer;
+  /** Throws only PduError. */
+  decode(frame: Buffer): P;
+  isResponse(pdu: P): boolean;
+  sequenceOf(pdu: P): number;
+  /** The keepalive request (SMPP enquire_link, CMPP ACTIVE_TEST). */
+  keepalive(sequence: number): P;
+  /** One-line summary for logs, secrets redacted. */
+  describe(pdu: P): string;
+}

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PduError } from '../session/pdu-error.ts';
+import { KNOWN_COMMANDS, commandHasTlvs, decodePdu, encodePdu } from './codec.ts';
+import { Cmd, Tag, isResponseId, type Pdu } from './pdus.ts';
+import { cstringTlv, tlvString } from './tlv.ts';
+
+const FIELD_SHAPES: Record<number, [string, 'u8' | 'c' | 'sm', number?][]> = (() => {
+  const bind: [string, 'u8' | 'c', number?][] = [['systemId', 'c', 16], ['password', 'c', 9], ['systemType', 'c', 13], ['interfaceVersion', 'u8'], ['addrTon', 'u8'], ['addrNpi', 'u8'], ['addressRange', 'c', 41]];
+  const sm: [string, 'u8' | 'c' | 'sm', number?][] = [
+    ['serviceType', 'c', 6], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 21], ['destAddrTon', 'u8'], ['destAddrNpi', 'u8'], ['destinationAddr', 'c', 21],
+    ['esmClass', 'u8'], ['protocolId', 'u8'], ['priorityFlag', 'u8'], ['scheduleDeliveryTime', 'c', 17], ['validityPeriod', 'c', 17],
+    ['registeredDelivery', 'u8'], ['replaceIfPresentFlag', 'u8'], ['dataCoding', 'u8'], ['smDefaultMsgId', 'u8'], ['shortMessage', 'sm'],
+  ];
+  const id: [string, 'c', number][] = [['messageId', 'c', 65]];
+  return {
+    [Cmd.bind_receiver]: bind, [Cmd.bind_transmitter]: bind, [Cmd.bind_transceiver]: bind,
+    [Cmd.bind_receiver_resp]: [['systemId', 'c', 16]], [Cmd.bind_transmitter_resp]: [['systemId', 'c', 16]], [Cmd.bind_transceiver_resp]: [['systemId', 'c', 16]],
+    [Cmd.outbind]: [['systemId', 'c', 16], ['password', 'c', 9]],
+    [Cmd.submit_sm]: sm, [Cmd.deliver_sm]: sm, [Cmd.submit_sm_resp]: id, [Cmd.deliver_sm_resp]: id, [Cmd.data_sm_resp]: id,
+    [Cmd.data_sm]: [['serviceType', 'c', 6], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 65], ['destAddrTon', 'u8'], ['destAddrNpi', 'u8'], ['destinationAddr', 'c', 65], ['esmClass', 'u8'], ['registeredDelivery', 'u8'], ['dataCoding', 'u8']],
+    [Cmd.query_sm]: [['messageId', 'c', 65], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 21]],
+    [Cmd.query_sm_resp]: [['messageId', 'c', 65], ['finalDate', 'c', 17], ['messageState', 'u8'], ['errorCode', 'u8']],
+    [Cmd.cancel_sm]: [['serviceType', 'c', 6], ['messageId', 'c', 65], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 21], ['destAddrTon', 'u8'], ['destAddrNpi', 'u8'], ['destinationAddr', 'c', 21]],
+    [Cmd.replace_sm]: [['messageId', 'c', 65], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 21], ['scheduleDeliveryTime', 'c', 17], ['validityPeriod', 'c', 17], ['registeredDelivery', 'u8'], ['smDefaultMsgId', 'u8'], ['shortMessage', 'sm']],
+    [Cmd.alert_notification]: [['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 65], ['esmeAddrTon', 'u8'], ['esmeAddrNpi', 'u8'], ['esmeAddr', 'c', 65]],
+  };
+})();
+
+const cstr = (max: number) => fc.string({ maxLength: max - 1, unit: fc.integer({ min: 1, max: 0xff }).map((c) => String.fromCharCode(c)) });
+const octets = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
+const tlvs = fc.array(fc.record({ tag: fc.integer({ min: 0, max: 0xffff }), value: octets(40) }), { maxLength: 4 });
+
+function pduArb(commandId: number): fc.Arbitrary<Pdu> {
+  const shape = FIELD_SHAPES[commandId] ?? [];
+  const fields: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const [key, type, max] of shape) fields[key] = type === 'u8' ? fc.integer({ min: 0, max: 255 }) : type === 'c' ? cstr(max!) : octets(254);
+  return fc.record({
+    sequence: fc.integer({ min: 1, max: 0x7fffffff }),
+    fields: fc.record(fields),
+    tlvs: commandHasTlvs(commandId) && shape.length > 0 ? tlvs : fc.constant([]),
+  }).map(({ sequence, fields: f, tlvs: t }) => {
+    const p: Pdu = { commandId, status: 0, sequence, ...f };
+    if (t.length) p.tlvs = t;
+    return p;
+  });
+}
+
+describe('SMPP codec', () => {
+  it('decodes what it encodes, for every PDU type', () => {
+    for (const id of KNOWN_COMMANDS) {
+      fc.assert(fc.property(pduArb(id), (p) => {
+        expect(decodePdu(encodePdu(p))).toEqual(p);
+      }), { numRuns: 60 });
+    }
+  });
+
+  it('omits the body of an error response and reads it back without fields', () => {
+    const p: Pdu = { commandId: Cmd.submit_sm_resp, status: 0x58, sequence: 7 };
+    const buf = encodePdu(p);
+    expect(buf.length).toBe(16);
+    expect(decodePdu(buf)).toEqual(p);
+  });
+
+  it('matches the spec header example (bind_transmitter)', () => {
+    const bytes = Buffer.from('0000002F000000020000000000000001534D50503354455354007365637265743038005355424D49543100000101 00'.replace(/ /g, ''), 'hex');
+    const p = decodePdu(bytes);
+    expect(p).toEqual({
+      commandId: Cmd.bind_transmitter, status: 0, sequence: 1,
+      systemId: 'SMPP3TEST', password: 'secret08', systemType: 'SUBMIT1', interfaceVersion: 0, addrTon: 1, addrNpi: 1, addressRange: '',
+    });
+    expect(encodePdu(p)).toEqual(bytes);
+  });
+
+  it('encodes enquire_link and a submit_sm_resp byte for byte', () => {
+    expect(encodePdu({ commandId: Cmd.enquire_link, status: 0, sequence: 0x10 }).toString('hex')).toBe('00000010000000150000000000000010');
+    expect(encodePdu({ commandId: Cmd.submit_sm_resp, status: 0, sequence: 2, messageId: 'ab1' }).toString('hex'))
+      .toBe('00000014800000040000000000000002' + '61623100');
+  });
+
+  it('reads a receipted_message_id TLV of a deliver_sm', () => {
+    const p = decodePdu(encodePdu({ commandId: Cmd.deliver_sm, status: 0, sequence: 3, esmClass: 4, tlvs: [cstringTlv(Tag.receipted_message_id, 'ff01')] }));
+    expect(tlvString(p, Tag.receipted_message_id)).toBe('ff01');
+  });
+
+  it('throws only PduError on random bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 120 }), fc.constantFrom(...KNOWN_COMMANDS, 0x1234), (body, id) => {
+      const frame = Buffer.alloc(16 + body.length);
+      frame.writeUInt32BE(frame.length, 0);
+      frame.writeUInt32BE(id, 4);
+      frame.set(body, 16);
+      for (const f of [frame, Buffer.from(body)]) {
+        try {
+          decodePdu(f);
+        } catch (err) {
+          expect(err).toBeInstanceOf(PduError);
+        }
+      }
+    }), { numRuns: 2000 });
+  });
+
+  it('rejects values that do not fit when encoding', () => {
+    expect(() => encodePdu({ commandId: Cmd.bind_transceiver, status: 0, sequence: 1, password: 'far-too-long' })).toThrow(PduError);
+    expect(() => encodePdu({ commandId: Cmd.submit_sm, status: 0, sequence: 1, shortMessage: Buffer.alloc(255) })).toThrow(PduError);
+    expect(isResponseId(Cmd.generic_nack)).toBe(true);
+  });
+});

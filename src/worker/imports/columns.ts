@@ -69,7 +69,7 @@ export function guessMapping(sample: SourceRow[], overrides: ColumnOverrides = {
     phone = best > 0 ? scores.indexOf(best) : -1;
   }
   if (phone < 0) return null;
-  let name = resolve(overrides.name, header) ?? (header ? keys.findIndex((k, i) => i !== phone && NAME_HEADERS.has(k)) : -1);
+  const name = resolve(overrides.name, header) ?? (header ? keys.findIndex((k, i) => i !== phone && NAME_HEADERS.has(k)) : -1);
   const fields: ColumnMapping['fields'] = [];
   for (let i = 0; i < width; i++) {
     if (i === phone || i === name) continue;

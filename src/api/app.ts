@@ -1,0 +1,53 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Deps } from '../deps.ts';
+import { registerErrorHandlers } from './plugins/errors.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerRequestLog } from './plugins/request-log.ts';
+import { healthRoutes } from './routes/health.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { tenantRoutes } from './routes/tenants.ts';
+import { userRoutes } from './routes/users.ts';
+import { apikeyRoutes } from './routes/apikeys.ts';
+import { auditRoutes } from './routes/audit.ts';
+
+/** The Fastify instance with zod schemas as its type provider; every route module takes one. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** Builds the HTTP application (API, docs, metrics) without listening; tests use `inject()`. */
+export async function buildApp(deps: Deps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandlers(app);
+  registerRequestLog(app, deps);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Tidings API', version: '1', description: 'SMS group-sending platform. Authenticate with `Authorization: Bearer <api key>`; errors are `{"error":{"code","message","details"}}`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  registerAuth(app, deps);
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => app.swagger());
+
+  healthRoutes(app, deps);
+  sessionRoutes(app, deps);
+  tenantRoutes(app, deps);
+  userRoutes(app, deps);
+  apikeyRoutes(app, deps);
+  auditRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,55 @@
+import type { Config } from './config.ts';
+import { buildDeps, closeDeps, type Deps } from './deps.ts';
+import { buildApp, type App } from './api/app.ts';
+import { bootstrap } from './store/bootstrap.ts';
+import { purgeExpiredSessions } from './store/repos/sessions.ts';
+
+/** A running node: its dependencies, the HTTP app when it serves the API, and how to stop it. */
+export interface Node { deps: Deps; app?: App; url?: string; stop(): Promise<void> }
+
+/** Starts a node in the configured role: `api` serves HTTP, `worker` runs background work, `all` does both. */
+export async function startNode(config: Config): Promise<Node> {
+  const deps = await buildDeps(config);
+  const first = await bootstrap(deps.store.db, config);
+  const stops: (() => Promise<void>)[] = [];
+  let app: App | undefined;
+  let url: string | undefined;
+  if (config.role !== 'worker') {
+    app = await buildApp(deps);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = config.publicUrl || `http://localhost:${port}`;
+    stops.push(() => app!.close());
+  }
+  if (config.role !== 'api') {
+    const timer = setInterval(() => {
+      purgeExpiredSessions(deps.store.db, deps.now().toISOString()).catch((err) => deps.log.warn({ err }, 'session purge failed'));
+    }, 3600_000);
+    timer.unref();
+    stops.push(async () => clearInterval(timer));
+  }
+  deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
+  if (first) printFirstStart(first, url);
+  return {
+    deps, app, url,
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+      await closeDeps(deps);
+    },
+  };
+}
+
+function printFirstStart(first: { adminEmail: string; demoEmail: string; password: string; generated: boolean }, url: string | undefined): void {
+  const lines = [
+    '',
+    '  Tidings is ready.',
+    `  Console:        ${url ?? '(this node serves no HTTP; start one with --role api)'}`,
+    `  Platform admin: ${first.adminEmail}`,
+    `  Demo tenant:    ${first.demoEmail} (owner of tenant "demo")`,
+    first.generated ? `  Password:       ${first.password}   (generated; shown only this once — change it after signing in)` : '  Password:       the value of TIDINGS_ADMIN_PASSWORD',
+    `  API docs:       ${url ? `${url}/api/docs` : '-'}`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+
+/** Which SQL engine a store runs on. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/** An open store: the Kysely handle, its dialect, and the raw SQLite handle for hot-path prepared statements. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+/** Opens SQLite at `file` with WAL, a busy timeout and foreign keys. */
+export function openSqlite(file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+}
+
+const int8 = 20;
+const numeric = 1700;
+
+/** Opens a PostgreSQL pool; int8 values come back as numbers when exact and as strings otherwise. */
+export function openPostgres(url: string, max = 10): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === int8 || oid === numeric) return (v: string) => {
+          const n = Number(v);
+          return Number.isSafeInteger(n) ? n : v;
+        };
+        return pg.types.getTypeParser(oid, format as 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** Opens the store a configuration points at. */
+export function openStore(target: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string }): Store {
+  return target.dialect === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url);
+}

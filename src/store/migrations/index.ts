@@ -1,0 +1,19 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m001 from './001_foundation.ts';
+import * as m002 from './002_contacts.ts';
+
+/** Every migration in order; a new one is one more line here. */
+const migrations: Record<string, Migration> = {
+  '001_foundation': m001,
+  '002_contacts': m002,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; running it again changes nothing. Returns the names applied now. */
+export async function migrate(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'tidings_migration', migrationLockTableName: 'tidings_migration_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

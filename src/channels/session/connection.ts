@@ -25,6 +25,8 @@ export interface ConnectionHandlers<P> {
   onBadPdu(err: PduError): void;
   /** A window slot became free. */
   onFree(): void;
+  /** A response that no request of ours was waiting for (e.g. to a fire-and-forget send). */
+  onUnmatchedResponse?(pdu: P): void;
   /** The connection ended (once). */
   onClose(reason: string): void;
 }
@@ -106,6 +108,11 @@ export class Connection<P> {
     return this.closeReason === null ? this.window.free : 0;
   }
 
+  /** The next sequence number, for requests sent with send() whose responses come to onUnmatchedResponse. */
+  nextSequence(): number {
+    return this.sequence.next();
+  }
+
   /** Sends a request built with the next sequence number; resolves with the peer's response. */
   request(build: (sequence: number) => P, counted = true): Promise<P> {
     if (this.closeReason !== null) return Promise.reject(retryable(`connection closed: ${this.closeReason}`, 'closed'));
@@ -124,6 +131,11 @@ export class Connection<P> {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** Writes raw octets, bypassing the codec (fault injection in tests and the simulator). */
+  writeRaw(bytes: Buffer): void {
+    if (this.closeReason === null) this.socket.write(bytes);
   }
 
   /** Writes queued PDUs, then ends the socket gracefully. */
@@ -177,7 +189,11 @@ export class Connection<P> {
     if (this.protocol.isResponse(pdu)) {
       const seq = this.protocol.sequenceOf(pdu);
       const counted = this.window.size;
-      if (this.window.settle(seq, pdu) && this.window.size < counted) this.handlers.onFree();
+      if (this.window.settle(seq, pdu)) {
+        if (this.window.size < counted) this.handlers.onFree();
+      } else {
+        this.handlers.onUnmatchedResponse?.(pdu);
+      }
       return;
     }
     this.handlers.onRequest(pdu);

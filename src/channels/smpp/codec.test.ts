@@ -38,7 +38,7 @@ function pduArb(commandId: number): fc.Arbitrary<Pdu> {
   return fc.record({
     sequence: fc.integer({ min: 1, max: 0x7fffffff }),
     fields: fc.record(fields),
-    tlvs: commandHasTlvs(commandId) && shape.length > 0 ? tlvs : fc.constant([]),
+    tlvs: commandHasTlvs(commandId) && shape.length > 0 ? tlvs : fc.constant<{ tag: number; value: Buffer }[]>([]),
   }).map(({ sequence, fields: f, tlvs: t }) => {
     const p: Pdu = { commandId, status: 0, sequence, ...f };
     if (t.length) p.tlvs = t;

@@ -1,0 +1,67 @@
+// Virtual handsets: every destination number gets an inbox of reassembled messages.
+import { decodeText, readUserData } from '../smpp/message.ts';
+import type { Pdu } from '../smpp/pdus.ts';
+import { Reassembler } from '../smpp/reassembly.ts';
+
+/** One message as the handset shows it. */
+export interface HandsetMessage {
+  from: string;
+  text: string;
+  at: Date;
+  parts: number;
+  incomplete: boolean;
+  dataCoding: number;
+}
+
+interface Meta {
+  from: string;
+  to: string;
+  dataCoding: number;
+  at: Date;
+}
+
+/** Strips a leading '+' so '+8613…' and '8613…' are the same handset. */
+function bare(number: string): string {
+  return number.startsWith('+') ? number.slice(1) : number;
+}
+
+/** Inboxes of the virtual handsets, with concatenated messages reassembled. */
+export class Handsets {
+  private readonly inboxes = new Map<string, HandsetMessage[]>();
+  private readonly reassembler: Reassembler<Meta>;
+
+  constructor(timeoutMs: number) {
+    this.reassembler = new Reassembler<Meta>(timeoutMs, (m) => this.deliver(m.meta, m.text, m.parts, m.incomplete));
+  }
+
+  /** Takes one submitted part. */
+  receive(p: Pdu): void {
+    const { payload, concat } = readUserData(p);
+    const dataCoding = p.dataCoding ?? 0;
+    const meta = { from: p.sourceAddr ?? '', to: bare(p.destinationAddr ?? ''), dataCoding, at: new Date() };
+    const text = decodeText(payload, dataCoding);
+    if (!concat || concat.total === 1) this.deliver(meta, text, 1, false);
+    else this.reassembler.add(`${meta.to}\u0000${meta.from}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
+  }
+
+  /** Delivers timed-out partial messages. */
+  sweep(): void {
+    this.reassembler.sweep();
+  }
+
+  /** Numbers that received something. */
+  numbers(): string[] {
+    return [...this.inboxes.keys()];
+  }
+
+  /** A handset's messages, oldest first. */
+  inbox(number: string): HandsetMessage[] {
+    return this.inboxes.get(bare(number)) ?? [];
+  }
+
+  private deliver(meta: Meta, text: string, parts: number, incomplete: boolean): void {
+    let box = this.inboxes.get(meta.to);
+    if (!box) this.inboxes.set(meta.to, (box = []));
+    box.push({ from: meta.from, text, at: meta.at, parts, incomplete, dataCoding: meta.dataCoding });
+  }
+}

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InboundMessage, Receipt } from '../channel.ts';
+import { SendError } from '../errors.ts';
+import { Simulator } from '../simulator/simulator.ts';
+import { SmppChannel } from './client.ts';
+import { parseSmppConfig, type SmppConfigInput } from './config.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(sim: ConstructorParameters<typeof Simulator>[0] = {}, cfg: Partial<SmppConfigInput> = {}) {
+  const simulator = new Simulator(sim);
+  const { port } = await simulator.start();
+  cleanups.push(() => simulator.stop());
+  const channel = new SmppChannel(parseSmppConfig({
+    name: 'sim', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret',
+    reconnect: { minMs: 20, maxMs: 200 }, responseTimeoutMs: 2000, ...cfg,
+  }));
+  cleanups.push(() => channel.stop());
+  return { simulator, channel };
+}
+
+function collect<T>(channel: SmppChannel, event: 'receipt' | 'inbound'): T[] {
+  const out: T[] = [];
+  channel.on(event, (x: T) => out.push(x));
+  return out;
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('SmppChannel against the simulator', () => {
+  it('binds, submits, and matches receipts with a different id format', async () => {
+    const { simulator, channel } = await setup(
+      { idStyle: { radix: 16, upper: true, pad: 12 }, receiptIdStyle: { radix: 10 } },
+      { idFormat: { submit: 'hex', receipt: 'decimal' } },
+    );
+    const receipts = collect<Receipt>(channel, 'receipt');
+    await channel.start();
+    expect(channel.state()).toMatchObject({ state: 'bound', binds: 1, boundBinds: 1 });
+    const r = await channel.submit({ id: 'm1', from: '10690', to: '+8613800138000', text: 'Hello' });
+    expect(r.segments).toBe(1);
+    await until(() => receipts.length === 1);
+    expect(receipts[0]).toMatchObject({ channel: 'sim', carrierId: r.carrierIds[0], status: 'delivered', stat: 'DELIVRD' });
+    expect(simulator.inbox('8613800138000')[0]).toMatchObject({ from: '10690', text: 'Hello' });
+  });
+
+  it('sends long UCS-2 text as UDH parts that the handset reassembles', async () => {
+    const { simulator, channel } = await setup();
+    await channel.start();
+    const text = '你好，世界！'.repeat(30);
+    const r = await channel.submit({ id: 'm2', from: '', to: '8613900000000', text });
+    expect(r.segments).toBe(3);
+    expect(new Set(r.carrierIds).size).toBe(3);
+    expect(simulator.inbox('8613900000000')).toMatchObject([{ text, parts: 3, incomplete: false, dataCoding: 8 }]);
+  });
+
+  it('uses SAR TLVs instead of a UDH when configured, in transmitter+receiver mode', async () => {
+    const { simulator, channel } = await setup({}, { concat: 'sar', bindMode: 'transmitter+receiver', binds: 2 });
+    const receipts = collect<Receipt>(channel, 'receipt');
+    await channel.start();
+    await until(() => channel.state().boundBinds === 4);
+    const text = 'A fairly long GSM message that needs more than one part. '.repeat(4);
+    const r = await channel.submit({ id: 'm3', from: '', to: '15550001', text });
+    expect(r.segments).toBe(2);
+    expect(simulator.inbox('15550001')).toMatchObject([{ text, parts: 2 }]);
+    await until(() => receipts.length === 2);
+  });
+
+  it('reports a permanent refusal and undelivered receipts by rule', async () => {
+    const { channel } = await setup({ rules: [{ suffix: '0000', outcome: 'undelivered' }, { prefix: '999', submitStatus: 0x0b }] });
+    const receipts = collect<Receipt>(channel, 'receipt');
+    await channel.start();
+    await expect(channel.submit({ id: 'bad', from: '', to: '9991', text: 'x' })).rejects.toMatchObject({ kind: 'permanent', code: 'ESME_RINVDSTADR (0x0b)' });
+    await channel.submit({ id: 'u', from: '', to: '15550000', text: 'x' });
+    await until(() => receipts.length === 1);
+    expect(receipts[0]).toMatchObject({ status: 'undelivered', stat: 'UNDELIV', err: '001' });
+    expect(channel.counters()).toMatchObject({ submitted: 1, submitFailed: 1 });
+  });
+
+  it('receives MO messages, long UCS-2 ones reassembled', async () => {
+    const { simulator, channel } = await setup();
+    const inbound = collect<InboundMessage>(channel, 'inbound');
+    await channel.start();
+    simulator.sendMo({ from: '8613800138000', to: '10690', text: 'TD' });
+    const long = 'Ответ: да, я приду завтра. '.repeat(6);
+    expect(simulator.sendMo({ from: '8613800138001', to: '10690', text: long })).toBeGreaterThan(1);
+    await until(() => inbound.length === 2);
+    expect(inbound[0]).toMatchObject({ channel: 'sim', from: '8613800138000', to: '10690', text: 'TD', parts: 1, dataCoding: 0 });
+    expect(inbound[1]).toMatchObject({ text: long, dataCoding: 8 });
+    expect(inbound[1].parts).toBeGreaterThan(1);
+  });
+
+  it('logs PDUs per message without secrets', async () => {
+    const { channel } = await setup();
+    const logs: string[] = [];
+    channel.on('log', (e: { summary: string }) => logs.push(e.summary));
+    await channel.start();
+    await channel.submit({ id: 'm', from: '', to: '1555', text: 'hi' });
+    expect(logs[0]).toMatch(/^submit_sm seq=\d+ to=1555/);
+    expect(logs[1]).toMatch(/^submit_sm_resp/);
+    expect(logs.join()).not.toContain('secret');
+  });
+
+  it('rejects with SendError only', async () => {
+    const { channel } = await setup();
+    await channel.start();
+    await channel.stop();
+    await expect(channel.submit({ id: 'late', from: '', to: '1', text: 'x' })).rejects.toBeInstanceOf(SendError);
+    expect(channel.state().state).toBe('stopped');
+  });
+});

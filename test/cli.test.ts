@@ -48,7 +48,7 @@ describe('tidings CLI against a started server (SQLite)', () => {
     expect(key).toMatch(/^tdg_[A-Za-z0-9]{8}_\S+$/);
     expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
     const ok = await fetch(`${url}/api/v1/tenant`, { headers: { authorization: `Bearer ${key}` } });
-    expect((await ok.json()).slug).toBe('demo');
+    expect(((await ok.json()) as { slug: string }).slug).toBe('demo');
     await run(process.execPath, [bin, 'apikey', 'revoke', key.slice(0, 12), '--tenant', 'demo'], { env });
     expect((await fetch(`${url}/api/v1/tenant`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
   });

@@ -50,7 +50,7 @@ export interface SegmentsTable { id: string; tenant_id: string; name: string; fi
 export interface ImportsTable {
   id: string; tenant_id: string; status: string; file_path: string; file_name: string; options: string;
   total: number; imported: number; updated: number; duplicates: number; invalid: number; cursor_line: number;
-  error: string | null; created_at: string; started_at: string | null; finished_at: string | null; updated_at: string;
+  error: string | null; lease_until: string | null; created_at: string; started_at: string | null; finished_at: string | null; updated_at: string;
 }
 /** A row an import rejected, with its line and reason, for the downloadable report. */
 export interface ImportRejectsTable { import_id: string; line: number; reason: string; detail: string; raw: string }
@@ -63,6 +63,51 @@ export interface ConsentsTable {
 export interface BlocklistTable { id: string; scope: string; phone: string; reason: string | null; created_at: string }
 /** A salted hash of an erased contact's number, so it is never messaged again. */
 export interface SuppressionsTable { tenant_id: string; phone_hash: string; reason: string; created_at: string }
+
+/** A carrier connection configured by the platform operator (config JSON holds the secrets; never shown). */
+export interface ChannelsTable { id: string; name: string; type: string; config: string; enabled: number; created_at: string; updated_at: string }
+/** A routing rule: which channel carries which traffic, at what price per segment (minor units); lowest position first. */
+export interface RoutesTable {
+  id: string; tenant_id: string | null; position: number; carrier: string | null; country: string | null; prefix: string | null;
+  category: string | null; channel_id: string; price: string | number; enabled: number; created_at: string;
+}
+/** A campaign: audience, message, schedule and options; `cursor` lets materialisation resume after a crash. */
+export interface CampaignsTable {
+  id: string; tenant_id: string; name: string; status: string; category: string; text: string | null; template_id: string | null;
+  audience: string; channel: string | null; options: string; schedule_at: string | null; cron: string | null; cursor: string | null;
+  materialized: number; pause_reason: string | null; lease_until: string | null; created_at: string; updated_at: string;
+  started_at: string | null; completed_at: string | null;
+}
+/** One message to one recipient: rendered text, state, route, carrier ids and the lease of the worker sending it. */
+export interface MessagesTable {
+  id: string; tenant_id: string; campaign_id: string | null; contact_id: string | null; phone: string; sender: string | null;
+  text: string; category: string; priority: number; status: string; reason: string | null; segments: number; price: string | number;
+  channel_id: string | null; route_id: string | null; carrier: string | null; region: string | null; carrier_ids: string | null;
+  parts_done: number; carrier_stat: string | null; carrier_err: string | null; error: string | null; attempts: number;
+  not_before: string | null; lease_owner: string | null; lease_until: string | null; created_at: string;
+  submitted_at: string | null; done_at: string | null;
+}
+/** The carrier id of one submitted part, for matching receipts on (channel, carrier id). */
+export interface CarrierIdsTable { channel_id: string; carrier_id: string; message_id: string; part: number }
+/** A receipt that arrived before its carrier id was stored; matched when the id lands. */
+export interface PendingReceiptsTable { channel_id: string; carrier_id: string; status: string; stat: string; err: string | null; done_at: string | null; received_at: string }
+/** The per-message carrier log (PDU summaries, secrets redacted), kept for TIDINGS_CHANNEL_LOG_DAYS. */
+export interface ChannelLogTable { message_id: string; at: string; direction: string; summary: string }
+/** Every movement of a tenant balance (minor units, signed) and the balance after it. */
+export interface LedgerTable {
+  id: string; tenant_id: string; kind: string; amount: string | number; balance_after: string | number; campaign_id: string | null;
+  message_id: string | null; note: string | null; actor: string | null; at: string;
+}
+/** A tenant webhook endpoint; payloads are signed with its secret (HMAC-SHA256). */
+export interface WebhooksTable { id: string; tenant_id: string; url: string; secret: string; events: string; enabled: number; created_at: string }
+/** One event to deliver to a webhook, with its attempts: the delivery log. */
+export interface WebhookDeliveriesTable {
+  id: string; tenant_id: string; webhook_id: string; event: string; payload: string; status: string; attempts: number;
+  next_attempt_at: string | null; lease_until: string | null; last_status_code: number | null; last_error: string | null;
+  created_at: string; delivered_at: string | null;
+}
+/** A remembered response to a request sent with an Idempotency-Key. */
+export interface IdempotencyKeysTable { tenant_id: string; key: string; request_hash: string; status_code: number; response: string; created_at: string }
 
 /** The Kysely database type: every table. */
 export interface Database {
@@ -82,6 +127,17 @@ export interface Database {
   consents: ConsentsTable;
   blocklist: BlocklistTable;
   suppressions: SuppressionsTable;
+  channels: ChannelsTable;
+  routes: RoutesTable;
+  campaigns: CampaignsTable;
+  messages: MessagesTable;
+  carrier_ids: CarrierIdsTable;
+  pending_receipts: PendingReceiptsTable;
+  channel_log: ChannelLogTable;
+  ledger: LedgerTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

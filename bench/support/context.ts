@@ -1,7 +1,22 @@
-/** What the runner hands every scenario. */
+// What the benchmark runner hands every scenario.
+
+/** The runner's context: how many messages to send, and the memoised rate of the 'bare' reference. */
 export interface BenchContext {
-  /** How many messages or rows a scenario works through (TIDINGS_BENCH_MESSAGES overrides the default 200,000). */
+  /** Default 200000; TIDINGS_BENCH_MESSAGES overrides. */
   messages: number;
-  /** The perSecond of the `bare` reference, measured once per run and shared. */
+  /** perSecond of the 'bare' scenario, measured once per run. */
   reference(): Promise<number>;
+}
+
+/** The JSON line every SMPP scenario reports. */
+export interface BenchResult extends Record<string, unknown> {
+  scenario: string;
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  referencePerSecond: number;
+  ratio: number;
+  peakRssMb: number;
+  lost: number;
+  duplicates: number;
 }

@@ -1,0 +1,54 @@
+// The SMSC both SMPP scenarios run against: the virtual carrier in a child process, tuned for load.
+import { forkSimulator, type SimulatorChild } from '../../src/channels/simulator/child.ts';
+import type { BenchResult } from './context.ts';
+import { trackPeakRss } from './rss.ts';
+
+/** Window and binds shared by the bare reference and the full channel, so the comparison is fair. */
+export const BENCH_WINDOW = 200;
+/** Credentials the benchmark SMSC accepts. */
+export const BENCH_ACCOUNT = { systemId: 'bench', password: 'bench' };
+
+/** Destination of message i: distinct numbers, so the SMSC can spot duplicates. */
+export function benchNumber(i: number): string {
+  return `86138${String(i).padStart(8, '0')}`;
+}
+
+/** Text of message i (single part, GSM-7). */
+export function benchText(i: number): string {
+  return `Tidings benchmark message ${i}`;
+}
+
+/** Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. */
+export async function runAgainstSmsc(
+  scenario: string,
+  messages: number,
+  referencePerSecond: (own: number) => Promise<number>,
+  send: (smsc: SimulatorChild) => Promise<void>,
+): Promise<BenchResult> {
+  const smsc = await forkSimulator({
+    config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 } },
+  });
+  try {
+    const rss = trackPeakRss();
+    const started = process.hrtime.bigint();
+    await send(smsc);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const peakRssMb = rss.stop();
+    const stats = await smsc.stats();
+    const perSecond = Math.round(messages / seconds);
+    const reference = await referencePerSecond(perSecond);
+    return {
+      scenario,
+      messages,
+      seconds: Math.round(seconds * 1000) / 1000,
+      perSecond,
+      referencePerSecond: reference,
+      ratio: Math.round((perSecond / reference) * 100) / 100,
+      peakRssMb,
+      lost: Math.max(0, messages - stats.uniqueMessages),
+      duplicates: stats.duplicates,
+    };
+  } finally {
+    await smsc.stop();
+  }
+}

@@ -1,0 +1,101 @@
+// Running the simulator as its own process: an optional HTTP control endpoint, and IPC for a parent
+// that forked it (see child.ts).
+import http from 'node:http';
+import type { SimulatorConfig } from './config.ts';
+import { Simulator, type MoMessage } from './simulator.ts';
+
+/** How to run the simulator process. */
+export interface SimulatorProcessOptions {
+  port?: number;
+  host?: string;
+  /** HTTP control port (GET /stats, POST /mo, POST /config); undefined = none, 0 = any free port. */
+  controlPort?: number;
+  config?: Partial<SimulatorConfig>;
+}
+
+/** A running simulator process. */
+export interface RunningSimulator {
+  simulator: Simulator;
+  port: number;
+  controlPort: number | null;
+  stop(): Promise<void>;
+}
+
+/** Requests a parent sends over IPC; each is answered with `{ id, ok, result | error }`. */
+export type ControlRequest =
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'mo'; mo: MoMessage }
+  | { id: number; op: 'configure'; patch: Partial<SimulatorConfig> }
+  | { id: number; op: 'stop' };
+
+function control(sim: Simulator, req: ControlRequest): unknown {
+  switch (req.op) {
+    case 'stats': return sim.stats();
+    case 'mo': return sim.sendMo(req.mo);
+    case 'configure': return sim.configure(req.patch);
+    case 'stop': return null;
+  }
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+}
+
+function controlServer(sim: Simulator): http.Server {
+  return http.createServer((req, res) => {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const route = `${req.method} ${req.url}`;
+    readJson(req).then((body) => {
+      if (route === 'GET /stats') return answer(200, sim.stats());
+      if (route === 'POST /mo') return answer(200, { parts: sim.sendMo(body as MoMessage) });
+      if (route === 'POST /config') return answer(200, { ok: true, config: sim.configure(body as Partial<SimulatorConfig>) });
+      answer(404, { error: { code: 'not_found', message: `no route ${route}` } });
+    }).catch((err: unknown) => answer(400, { error: { code: 'bad_request', message: err instanceof Error ? err.message : String(err) } }));
+  });
+}
+
+/** Starts the simulator (and its control endpoint, and IPC when forked); what `tidings simulator --port N` calls. */
+export async function runSimulatorProcess(opts: SimulatorProcessOptions = {}): Promise<RunningSimulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const simulator = new Simulator(opts.config);
+  const { port } = await simulator.start(opts.port ?? 0, host);
+  let server: http.Server | null = null;
+  let controlPort: number | null = null;
+  if (opts.controlPort !== undefined) {
+    const srv = controlServer(simulator);
+    server = srv;
+    await new Promise<void>((resolve) => srv.listen(opts.controlPort, host, () => resolve()));
+    controlPort = (srv.address() as { port: number }).port;
+  }
+  const stop = async () => {
+    process.off('message', onMessage);
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await simulator.stop();
+  };
+  const onMessage = (msg: ControlRequest) => {
+    let reply: { id: number; ok: boolean; result?: unknown; error?: string };
+    try {
+      reply = { id: msg.id, ok: true, result: control(simulator, msg) };
+    } catch (err) {
+      reply = { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    if (msg.op === 'stop') {
+      void stop().then(() => {
+        process.send?.(reply);
+        process.disconnect?.();
+      });
+    } else {
+      process.send?.(reply);
+    }
+  };
+  if (process.send) {
+    process.on('message', onMessage);
+    process.send({ type: 'ready', port, controlPort });
+  }
+  return { simulator, port, controlPort, stop };
+}

@@ -87,6 +87,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('invalid', 'integer', (c) => c.notNull())
     .addColumn('cursor_line', 'integer', (c) => c.notNull())
     .addColumn('error', 'text')
+    .addColumn('lease_until', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text')
     .addColumn('finished_at', 'text')

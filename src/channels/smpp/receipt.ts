@@ -1,6 +1,7 @@
 // Delivery receipts: tolerant parsing of the vendor-shaped text, preferring the TLVs when present.
 import type { Receipt } from '../channel.ts';
 import { normaliseId, type IdFormat } from './ids.ts';
+import { decodeText } from './message.ts';
 import { Tag, type Pdu } from './pdus.ts';
 import { stateStat, statStatus } from './status-map.ts';
 import { findTlv, tlvString, tlvUint } from './tlv.ts';
@@ -66,7 +67,9 @@ function networkError(p: Pdu): string | null {
 
 /** Builds our Receipt from a deliver_sm / data_sm carrying a delivery receipt. */
 export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Receipt | null {
-  const raw = p.shortMessage?.length ? p.shortMessage.toString('latin1') : (findTlv(p, Tag.message_payload)?.toString('latin1') ?? '');
+  const body = p.shortMessage?.length ? p.shortMessage : (findTlv(p, Tag.message_payload) ?? Buffer.alloc(0));
+  // receipt text is ASCII in practice (read as Latin-1, so ids with '_' or '@' survive); UCS-2 only when flagged
+  const raw = p.dataCoding === 8 ? decodeText(body, 8) : body.toString('latin1');
   const fields = parseReceiptText(raw);
   const id = tlvString(p, Tag.receipted_message_id) || fields.id;
   if (!id) return null;

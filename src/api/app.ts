@@ -13,6 +13,7 @@ import { tenantRoutes } from './routes/tenants.ts';
 import { userRoutes } from './routes/users.ts';
 import { apikeyRoutes } from './routes/apikeys.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -49,5 +50,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   userRoutes(app, deps);
   apikeyRoutes(app, deps);
   auditRoutes(app, deps);
+  webhookRoutes(app, deps);
   return app;
 }

@@ -103,11 +103,42 @@ export interface WebhooksTable { id: string; tenant_id: string; url: string; sec
 /** One event to deliver to a webhook, with its attempts: the delivery log. */
 export interface WebhookDeliveriesTable {
   id: string; tenant_id: string; webhook_id: string; event: string; payload: string; status: string; attempts: number;
-  next_attempt_at: string | null; lease_until: string | null; last_status_code: number | null; last_error: string | null;
+  next_attempt_at: string | null; lease_until: string | null; lease_owner: string | null; last_status_code: number | null; last_error: string | null;
   created_at: string; delivered_at: string | null;
 }
 /** A remembered response to a request sent with an Idempotency-Key. */
 export interface IdempotencyKeysTable { tenant_id: string; key: string; request_hash: string; status_code: number; response: string; created_at: string }
+
+/** One attempt to deliver a webhook event: the delivery log. */
+export interface WebhookAttemptsTable {
+  id: string; delivery_id: string; tenant_id: string; attempt: number; at: string; status_code: number | null; error: string | null; duration_ms: number;
+}
+/** A platform service number on a channel (null = any); `tenant_id` set = dedicated to that tenant. */
+export interface ServiceNumbersTable { id: string; number: string; channel_id: string | null; tenant_id: string | null; description: string | null; created_at: string }
+/** An extension code: scope '*' = a tenant's code appended to shared numbers; scope = tenant id for a campaign code. */
+export interface ExtensionCodesTable { id: string; scope: string; tenant_id: string; campaign_id: string | null; code: string; created_at: string }
+/** A mobile-originated message as received, with its attribution and what the router did with it. */
+export interface InboundMessagesTable {
+  id: string; tenant_id: string | null; campaign_id: string | null; contact_id: string | null; conversation_id: string | null;
+  channel_id: string | null; channel: string; phone: string; raw_from: string; to_number: string; text: string; data_coding: number;
+  parts: number; incomplete: number; attribution: string; action: string; keyword: string | null; rule_id: string | null;
+  reply_message_id: string | null; reply_status: string | null; read_at: string | null; received_at: string; created_at: string;
+}
+/** An inbox conversation: one per (tenant, number). */
+export interface ConversationsTable {
+  id: string; tenant_id: string; phone: string; contact_id: string | null; unread: number; assigned_to: string | null; status: string;
+  last_text: string | null; last_direction: string | null; last_at: string; created_at: string; updated_at: string;
+}
+/** A tenant's opt-out / opt-in / help word lists (JSON arrays; null = defaults) and automatic reply texts. */
+export interface KeywordSettingsTable {
+  tenant_id: string; languages: string | null; opt_out_words: string | null; opt_in_words: string | null; help_words: string | null;
+  opt_out_reply: string | null; opt_in_reply: string | null; help_reply: string | null; updated_at: string;
+}
+/** A keyword auto-reply rule of a tenant. */
+export interface KeywordRulesTable {
+  id: string; tenant_id: string; name: string; match: string; pattern: string; reply: string | null; position: number;
+  active_from: string | null; active_until: string | null; enabled: number; hits: number; created_at: string; updated_at: string;
+}
 
 /** The Kysely database type: every table. */
 export interface Database {
@@ -138,6 +169,13 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
+  webhook_attempts: WebhookAttemptsTable;
+  service_numbers: ServiceNumbersTable;
+  extension_codes: ExtensionCodesTable;
+  inbound_messages: InboundMessagesTable;
+  conversations: ConversationsTable;
+  keyword_settings: KeywordSettingsTable;
+  keyword_rules: KeywordRulesTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

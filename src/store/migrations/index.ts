@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './001_foundation.ts';
 import * as m002 from './002_contacts.ts';
 import * as m003 from './003_messaging.ts';
+import * as m005 from './005_inbound.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_contacts': m002,
   '003_messaging': m003,
+  '005_inbound': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

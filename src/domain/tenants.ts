@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from './errors.ts';
+import { frequencyCapSchema, quietHoursSchema, sendWindowsSchema } from './compliance.ts';
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
@@ -18,6 +19,12 @@ export const tenantSettingsSchema = z.object({
   defaultCountry: z.string().regex(/^[A-Z]{2}$/).optional().describe('ISO country for national numbers, e.g. CN'),
   timezone: z.string().min(1).max(64).optional().describe('IANA zone used when a contact has none'),
   languages: z.array(z.enum(['zh-CN', 'en', 'ru'])).optional(),
+  optOutTexts: z.record(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as zh-CN'), z.string().min(1).max(40)).optional()
+    .describe('Opt-out text per language, e.g. {"zh-CN":"退订回N"}; overrides the built-in 回T退订 / Reply STOP to opt out / СТОП — отписаться'),
+  linkAllowList: z.array(z.string().min(1).max(253)).max(200).optional().describe('Hosts links in messages may point to (subdomains included); unset = links not checked'),
+  sendWindows: sendWindowsSchema.optional().describe('Default send windows of campaigns, in the recipient\'s time zone'),
+  quietHours: quietHoursSchema.nullable().optional().describe('No marketing in these local hours (default 21:00–08:00; null = none)'),
+  frequencyCap: frequencyCapSchema.nullable().optional().describe('Default per-recipient cap, e.g. {"max":1,"days":14,"category":"marketing"}'),
 }).strict();
 
 /** The validated tenant settings. */

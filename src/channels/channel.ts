@@ -81,7 +81,8 @@ export interface ChannelLogEntry {
 export interface Channel extends EventEmitter {
   readonly name: string;
   readonly type: string;
-  /** Begins binding; resolves when the first bind is up, rejects with a SendError (channel 'down') when none could bind. */
+  /** Begins binding; resolves when the first bind is up, rejects with a SendError (channel 'down') when none could bind.
+   *  Attach 'receipt'/'inbound' listeners before: the SMSC may deliver queued reports right after the bind. */
   start(): Promise<void>;
   /** Sends every part; waits for window/TPS capacity; rejects only with SendError. */
   submit(msg: OutboundMessage): Promise<SubmitResult>;

@@ -23,6 +23,8 @@ interface Pending<M> {
 export class Reassembler<M> {
   private readonly pending = new Map<string, Pending<M>>();
   private readonly order = new Queue<Pending<M>>();
+  /** Recently completed messages, so a late duplicate part is not taken for the start of a new message. */
+  private readonly done = new Map<string, { texts: (string | undefined)[]; until: number }>();
 
   constructor(
     private readonly timeoutMs: number,
@@ -38,6 +40,7 @@ export class Reassembler<M> {
   add(key: string, total: number, seq: number, text: string, meta: M, now = Date.now()): boolean {
     const k = `${key}\u0000${total}`;
     let entry = this.pending.get(k);
+    if (!entry && this.done.get(k)?.texts[seq - 1] === text) return false;
     if (!entry) {
       entry = { key: k, texts: new Array<string | undefined>(total), received: 0, meta, deadline: now + this.timeoutMs };
       this.pending.set(k, entry);
@@ -52,6 +55,10 @@ export class Reassembler<M> {
 
   /** Delivers, marked incomplete, every message older than the timeout. */
   sweep(now = Date.now()): void {
+    for (const [k, d] of this.done) {
+      if (d.until > now) break;
+      this.done.delete(k);
+    }
     for (let head = this.order.peek(); head && (head.deadline <= now || this.pending.get(head.key) !== head); head = this.order.peek()) {
       this.order.shift();
       if (this.pending.get(head.key) === head) this.finish(head, true);
@@ -65,6 +72,8 @@ export class Reassembler<M> {
 
   private finish(entry: Pending<M>, incomplete: boolean): void {
     this.pending.delete(entry.key);
+    this.done.delete(entry.key);
+    this.done.set(entry.key, { texts: entry.texts, until: entry.deadline });
     this.onMessage({ text: entry.texts.join(''), parts: entry.received, total: entry.texts.length, incomplete, meta: entry.meta });
   }
 }

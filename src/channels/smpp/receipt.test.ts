@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { Cmd, MessageState, Tag, type Pdu } from './pdus.ts';
+import { parseReceiptDate, parseReceiptText, receiptFromPdu } from './receipt.ts';
+import { cstringTlv, uintTlv } from './tlv.ts';
+
+const dlr = (text: string, extra: Partial<Pdu> = {}): Pdu => ({
+  commandId: Cmd.deliver_sm, status: 0, sequence: 1, esmClass: 4, dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'), ...extra,
+});
+
+describe('receipt text parsing', () => {
+  const cases: [string, string, Partial<ReturnType<typeof parseReceiptText>>][] = [
+    ['standard', 'id:0123456789 sub:001 dlvrd:001 submit date:2401021530 done date:2401021531 stat:DELIVRD err:000 text:Hello world',
+      { id: '0123456789', sub: '001', dlvrd: '001', submitDate: '2401021530', doneDate: '2401021531', stat: 'DELIVRD', err: '000', text: 'Hello world' }],
+    ['upper-case keys', 'ID:ab12 SUB:001 DLVRD:000 SUBMIT DATE:240102153001 DONE DATE:240102153059 STAT:UNDELIV ERR:034 TEXT:',
+      { id: 'ab12', stat: 'UNDELIV', err: '034', doneDate: '240102153059', text: '' }],
+    ['missing fields', 'id:77 stat:EXPIRED', { id: '77', stat: 'EXPIRED' }],
+    ['underscored dates', 'id:5 submit_date:2401021530 done_date:2401021531 stat:DELIVRD', { submitDate: '2401021530', doneDate: '2401021531' }],
+    ['no space before keys after commas', 'id:5,stat:REJECTD,err:8', { id: '5', stat: 'REJECTD', err: '8' }],
+    ['text containing key words', 'id:9 stat:DELIVRD err:0 text:stat:FAKE id:1', { id: '9', stat: 'DELIVRD', text: 'stat:FAKE id:1' }],
+    ['lower-case stat', 'id:9 stat:delivrd', { stat: 'delivrd' }],
+    ['extra spaces', 'id: 42  sub: 1  stat: DELIVRD', { id: '42', sub: '1', stat: 'DELIVRD' }],
+  ];
+  it.each(cases)('%s', (_name, text, expected) => {
+    expect(parseReceiptText(text)).toMatchObject(expected);
+  });
+
+  it('leaves missing fields out', () => {
+    expect(parseReceiptText('id:77 stat:EXPIRED')).toEqual({ id: '77', stat: 'EXPIRED' });
+  });
+
+  it.each([
+    ['2401021530', '2024-01-02T15:30:00.000Z'],
+    ['240102153045', '2024-01-02T15:30:45.000Z'],
+    ['20240102153045', '2024-01-02T15:30:45.000Z'],
+    ['24-01-02 15:30', '2024-01-02T15:30:00.000Z'],
+  ])('date %s', (value, iso) => {
+    expect(parseReceiptDate(value)?.toISOString()).toBe(iso);
+  });
+
+  it.each([undefined, '', '24', '2413021530', 'garbage'])('invalid date %s is null', (value) => {
+    expect(parseReceiptDate(value)).toBeNull();
+  });
+});
+
+describe('receiptFromPdu', () => {
+  it('builds a receipt from the text alone', () => {
+    const r = receiptFromPdu(dlr('id:00FF sub:001 dlvrd:001 submit date:2401021530 done date:2401021531 stat:DELIVRD err:000 text:x'), 'c', 'hex');
+    expect(r).toEqual({ channel: 'c', carrierId: '255', status: 'delivered', stat: 'DELIVRD', err: '000', doneAt: new Date('2024-01-02T15:31:00Z'), raw: expect.any(String) });
+  });
+
+  it('prefers receipted_message_id and message_state TLVs, and reads network_error_code', () => {
+    const r = receiptFromPdu(dlr('id:999 stat:DELIVRD', {
+      tlvs: [cstringTlv(Tag.receipted_message_id, '1a'), uintTlv(Tag.message_state, MessageState.UNDELIVERABLE, 1), { tag: Tag.network_error_code, value: Buffer.from([3, 0, 11]) }],
+    }), 'c', 'hex');
+    expect(r).toMatchObject({ carrierId: '26', status: 'undelivered', stat: 'UNDELIV', err: '3:11' });
+    const r2 = receiptFromPdu(dlr('', { tlvs: [cstringTlv(Tag.receipted_message_id, '7'), uintTlv(Tag.message_state, MessageState.ENROUTE, 1), { tag: Tag.network_error_code, value: Buffer.from([3, 0, 11]) }] }), 'c', 'decimal');
+    expect(r2).toMatchObject({ carrierId: '7', status: 'submitted', stat: 'ENROUTE', err: '3:11' });
+  });
+
+  it('reads text from message_payload, and UCS-2 text', () => {
+    const payload = receiptFromPdu(dlr('', { tlvs: [{ tag: Tag.message_payload, value: Buffer.from('id:12 stat:EXPIRED') }] }), 'c', 'decimal');
+    expect(payload).toMatchObject({ carrierId: '12', status: 'expired' });
+    const ucs2 = receiptFromPdu(dlr('', { dataCoding: 8, shortMessage: Buffer.from('id:13 stat:REJECTD', 'utf16le').swap16() }), 'c', 'decimal');
+    expect(ucs2).toMatchObject({ carrierId: '13', status: 'rejected' });
+  });
+
+  it('returns null when there is no id at all', () => {
+    expect(receiptFromPdu(dlr('stat:DELIVRD'), 'c', 'asis')).toBeNull();
+  });
+});

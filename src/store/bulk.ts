@@ -1,0 +1,70 @@
+import { CompiledQuery } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type { Db } from './database.ts';
+import type { DialectName } from './dialect.ts';
+
+// The import hot path: statements whose text is built once per shape (placeholders only; values are always
+// parameters) and, on SQLite, prepared once and reused, since building and preparing a multi-row statement
+// through the query builder costs more than running it.
+
+/** Where bulk statements run: a handle or transaction, its dialect, and on SQLite the raw connection beneath it. */
+export interface BulkTarget { db: Db; dialect: DialectName; sqlite?: SQLite.Database }
+
+/** Values of one row, in the order of the columns given. */
+export type RowValues = (string | number | null)[];
+
+const texts = new Map<string, string>();
+const prepared = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+function statementText(key: string, build: () => string): string {
+  let text = texts.get(key);
+  if (text === undefined) {
+    if (texts.size > 500) texts.clear();
+    text = build();
+    texts.set(key, text);
+  }
+  return text;
+}
+
+/** Runs a statement written with `?` placeholders (numbered for PostgreSQL) and returns its rows. */
+export async function runStatement<R>(t: BulkTarget, text: string, params: unknown[]): Promise<R[]> {
+  if (t.sqlite) {
+    let cache = prepared.get(t.sqlite);
+    if (!cache) prepared.set(t.sqlite, (cache = new Map()));
+    let stmt = cache.get(text);
+    if (!stmt) {
+      if (cache.size > 500) cache.clear();
+      stmt = t.sqlite.prepare(text);
+      cache.set(text, stmt);
+    }
+    return stmt.reader ? (stmt.all(params) as R[]) : (stmt.run(params), []);
+  }
+  const pgText = statementText(`pg|${text}`, () => { let n = 0; return text.replace(/\?/g, () => `$${++n}`); });
+  return (await t.db.executeQuery<R>(CompiledQuery.raw(pgText, params))).rows;
+}
+
+/** A list of `n` placeholders for an `in (…)` clause. */
+export function placeholderList(n: number): string {
+  return statementText(`in|${n}`, () => new Array(n).fill('?').join(','));
+}
+
+/** Inserts many rows with multi-row `insert … values (…),(…)`, skipping rows that hit `conflict` when it is given. */
+export async function insertMany(db: Db, dialect: DialectName, table: string, columns: readonly string[], rows: RowValues[], conflict?: readonly string[]): Promise<void> {
+  await insertRows({ db, dialect }, table, columns, rows, conflict);
+}
+
+/** insertMany on a bulk target: on SQLite through statements prepared once on the raw connection. */
+export async function insertRows(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[], conflict?: readonly string[]): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(8000 / columns.length));
+  for (let at = 0; at < rows.length; at += perStatement) {
+    const chunk = rows.slice(at, at + perStatement);
+    const text = statementText(`${table}|${columns.join(',')}|${chunk.length}|${conflict?.join(',') ?? ''}`, () => {
+      const row = `(${new Array(columns.length).fill('?').join(',')})`;
+      return `insert into ${table} (${columns.join(', ')}) values ${new Array(chunk.length).fill(row).join(',')}`
+        + (conflict ? ` on conflict (${conflict.join(', ')}) do nothing` : '');
+    });
+    const params: unknown[] = [];
+    for (const r of chunk) for (const v of r) params.push(v);
+    await runStatement(t, text, params);
+  }
+}

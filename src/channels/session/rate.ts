@@ -32,7 +32,7 @@ export class RateLimiter {
   take(n: number, now: number): number {
     if (this.maxRate <= 0) return 0;
     this.recover(now);
-    this.tokens = Math.min(this.burst(), this.tokens + ((now - this.last) * this.current) / 1000);
+    this.tokens = Math.min(this.burst(), this.tokens + (Math.max(0, now - this.last) * this.current) / 1000);
     this.last = now;
     if (this.tokens >= n) {
       this.tokens -= n;

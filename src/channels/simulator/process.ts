@@ -53,7 +53,10 @@ function controlServer(sim: Simulator): http.Server {
     readJson(req).then((body) => {
       if (route === 'GET /stats') return answer(200, sim.stats());
       if (route === 'POST /mo') return answer(200, { parts: sim.sendMo(body as MoMessage) });
-      if (route === 'POST /config') return answer(200, { ok: true, config: sim.configure(body as Partial<SimulatorConfig>) });
+      if (route === 'POST /config') {
+        sim.configure(body as Partial<SimulatorConfig>);
+        return answer(200, { ok: true });
+      }
       answer(404, { error: { code: 'not_found', message: `no route ${route}` } });
     }).catch((err: unknown) => answer(400, { error: { code: 'bad_request', message: err instanceof Error ? err.message : String(err) } }));
   });

@@ -103,61 +103,157 @@ function fail(p: Pdu, message: string): never {
   throw new PduError(`${commandName(p.commandId)}: ${message}`, false, p.sequence, Status.ESME_RINVMSGLEN);
 }
 
-/** Encodes a PDU into a fresh Buffer (missing request fields are written as 0 / empty); throws PduError on values that do not fit. */
-export function encodePdu(p: Pdu): Buffer {
-  const spec = SPECS.get(p.commandId);
-  if (!spec) throw new PduError(`cannot encode unknown command ${commandName(p.commandId)}`);
-  const omit = bodyOmitted(p, spec);
-  let size = HEADER_LENGTH;
-  if (!omit) {
-    for (const f of spec.fields) {
-      if (f[1] === 'u8') size += 1;
-      else if (f[1] === 'c') {
-        const v = (p[f[0]] as string | undefined) ?? '';
-        if (v.length >= f[2]) fail(p, `${f[0]} longer than ${f[2] - 1}`);
-        size += v.length + 1;
-      } else {
-        const sm = p.shortMessage ?? EMPTY_BUFFER;
-        if (sm.length > 254) fail(p, 'short_message longer than 254 octets (use message_payload)');
-        size += 1 + sm.length;
-      }
-    }
-    if (p.tlvs) {
-      if (!spec.tlvs && p.tlvs.length) fail(p, 'optional parameters not allowed');
-      for (const t of p.tlvs) {
-        if (t.value.length > 0xffff) fail(p, `TLV 0x${t.tag.toString(16)} too long`);
-        size += 4 + t.value.length;
-      }
+function checkC(p: Pdu, name: string, value: string, max: number): number {
+  if (value.length >= max) fail(p, `${name} longer than ${max - 1}`);
+  return value.length + 1;
+}
+
+function writeC(buf: Buffer, off: number, value: string): number {
+  if (value.length) off += buf.write(value, off, 'latin1');
+  buf[off] = 0;
+  return off + 1;
+}
+
+function tlvSize(p: Pdu): number {
+  let size = 0;
+  if (p.tlvs) {
+    for (const t of p.tlvs) {
+      if (t.value.length > 0xffff) fail(p, `TLV 0x${t.tag.toString(16)} too long`);
+      size += 4 + t.value.length;
     }
   }
+  return size;
+}
+
+function writeTlvs(p: Pdu, buf: Buffer, off: number): void {
+  if (!p.tlvs) return;
+  for (const t of p.tlvs) {
+    buf.writeUInt16BE(t.tag, off);
+    buf.writeUInt16BE(t.value.length, off + 2);
+    off += 4 + t.value.copy(buf, off + 4);
+  }
+}
+
+function header(p: Pdu, size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
   buf.writeUInt32BE(size, 0);
   buf.writeUInt32BE(p.commandId, 4);
   buf.writeUInt32BE(p.status >>> 0, 8);
   buf.writeUInt32BE(p.sequence >>> 0, 12);
-  if (omit) return buf;
+  return buf;
+}
+
+/** submit_sm / deliver_sm, the hot path: straight-line writes. */
+function encodeShortMessage(p: Pdu): Buffer {
+  const serviceType = p.serviceType ?? '';
+  const sourceAddr = p.sourceAddr ?? '';
+  const destinationAddr = p.destinationAddr ?? '';
+  const schedule = p.scheduleDeliveryTime ?? '';
+  const validity = p.validityPeriod ?? '';
+  const sm = p.shortMessage ?? EMPTY_BUFFER;
+  if (sm.length > 254) fail(p, 'short_message longer than 254 octets (use message_payload)');
+  const size = HEADER_LENGTH + 12 + sm.length + tlvSize(p)
+    + checkC(p, 'serviceType', serviceType, 6) + checkC(p, 'sourceAddr', sourceAddr, 21) + checkC(p, 'destinationAddr', destinationAddr, 21)
+    + checkC(p, 'scheduleDeliveryTime', schedule, 17) + checkC(p, 'validityPeriod', validity, 17);
+  const buf = header(p, size);
+  let off = writeC(buf, HEADER_LENGTH, serviceType);
+  buf[off++] = (p.sourceAddrTon ?? 0) & 0xff;
+  buf[off++] = (p.sourceAddrNpi ?? 0) & 0xff;
+  off = writeC(buf, off, sourceAddr);
+  buf[off++] = (p.destAddrTon ?? 0) & 0xff;
+  buf[off++] = (p.destAddrNpi ?? 0) & 0xff;
+  off = writeC(buf, off, destinationAddr);
+  buf[off++] = (p.esmClass ?? 0) & 0xff;
+  buf[off++] = (p.protocolId ?? 0) & 0xff;
+  buf[off++] = (p.priorityFlag ?? 0) & 0xff;
+  off = writeC(buf, off, schedule);
+  off = writeC(buf, off, validity);
+  buf[off++] = (p.registeredDelivery ?? 0) & 0xff;
+  buf[off++] = (p.replaceIfPresentFlag ?? 0) & 0xff;
+  buf[off++] = (p.dataCoding ?? 0) & 0xff;
+  buf[off++] = (p.smDefaultMsgId ?? 0) & 0xff;
+  buf[off++] = sm.length;
+  off += sm.copy(buf, off);
+  writeTlvs(p, buf, off);
+  return buf;
+}
+
+/** Encodes a PDU into a fresh Buffer (missing request fields are written as 0 / empty); throws PduError on values that do not fit. */
+export function encodePdu(p: Pdu): Buffer {
+  const spec = SPECS.get(p.commandId);
+  if (!spec) throw new PduError(`cannot encode unknown command ${commandName(p.commandId)}`);
+  if (spec === SHORT_MESSAGE) return encodeShortMessage(p);
+  if (bodyOmitted(p, spec)) return header(p, HEADER_LENGTH);
+  if (p.tlvs?.length && !spec.tlvs) fail(p, 'optional parameters not allowed');
+  const target = p as unknown as Record<string, unknown>;
+  let size = HEADER_LENGTH + tlvSize(p);
+  for (const f of spec.fields) {
+    if (f[1] === 'u8') size += 1;
+    else if (f[1] === 'c') size += checkC(p, f[0], (target[f[0]] as string | undefined) ?? '', f[2]);
+    else size += 1 + (p.shortMessage?.length ?? 0);
+  }
+  if ((p.shortMessage?.length ?? 0) > 254) fail(p, 'short_message longer than 254 octets (use message_payload)');
+  const buf = header(p, size);
   let off = HEADER_LENGTH;
   for (const f of spec.fields) {
     if (f[1] === 'u8') {
-      buf[off++] = ((p[f[0]] as number | undefined) ?? 0) & 0xff;
+      buf[off++] = ((target[f[0]] as number | undefined) ?? 0) & 0xff;
     } else if (f[1] === 'c') {
-      const v = (p[f[0]] as string | undefined) ?? '';
-      off += buf.write(v, off, 'latin1');
-      buf[off++] = 0;
+      off = writeC(buf, off, (target[f[0]] as string | undefined) ?? '');
     } else {
       const sm = p.shortMessage ?? EMPTY_BUFFER;
       buf[off++] = sm.length;
       off += sm.copy(buf, off);
     }
   }
-  if (p.tlvs) {
-    for (const t of p.tlvs) {
-      buf.writeUInt16BE(t.tag, off);
-      buf.writeUInt16BE(t.value.length, off + 2);
-      off += 4 + t.value.copy(buf, off + 4);
-    }
-  }
+  writeTlvs(p, buf, off);
   return buf;
+}
+
+/** Read cursor of the decoder (decoding is synchronous, so one module-level cursor serves every call). */
+let cur = 0;
+
+function readU8(frame: Buffer, p: Pdu, name: string): number {
+  if (cur >= frame.length) fail(p, `body ends before ${name}`);
+  return frame[cur++];
+}
+
+function readC(frame: Buffer, p: Pdu, name: string): string {
+  if (cur >= frame.length) fail(p, `body ends before ${name}`);
+  const nul = frame.indexOf(0, cur);
+  if (nul < 0) fail(p, `${name} is not NUL-terminated`);
+  const value = nul === cur ? '' : frame.toString('latin1', cur, nul);
+  cur = nul + 1;
+  return value;
+}
+
+function readSm(frame: Buffer, p: Pdu): Buffer {
+  const len = readU8(frame, p, 'sm_length');
+  if (cur + len > frame.length) fail(p, `sm_length ${len} exceeds the PDU`);
+  const sm = frame.subarray(cur, cur + len);
+  cur += len;
+  return sm;
+}
+
+/** submit_sm / deliver_sm, the hot path: straight-line reads, one object shape. */
+function decodeShortMessage(frame: Buffer, p: Pdu): void {
+  p.serviceType = readC(frame, p, 'service_type');
+  p.sourceAddrTon = readU8(frame, p, 'source_addr_ton');
+  p.sourceAddrNpi = readU8(frame, p, 'source_addr_npi');
+  p.sourceAddr = readC(frame, p, 'source_addr');
+  p.destAddrTon = readU8(frame, p, 'dest_addr_ton');
+  p.destAddrNpi = readU8(frame, p, 'dest_addr_npi');
+  p.destinationAddr = readC(frame, p, 'destination_addr');
+  p.esmClass = readU8(frame, p, 'esm_class');
+  p.protocolId = readU8(frame, p, 'protocol_id');
+  p.priorityFlag = readU8(frame, p, 'priority_flag');
+  p.scheduleDeliveryTime = readC(frame, p, 'schedule_delivery_time');
+  p.validityPeriod = readC(frame, p, 'validity_period');
+  p.registeredDelivery = readU8(frame, p, 'registered_delivery');
+  p.replaceIfPresentFlag = readU8(frame, p, 'replace_if_present_flag');
+  p.dataCoding = readU8(frame, p, 'data_coding');
+  p.smDefaultMsgId = readU8(frame, p, 'sm_default_msg_id');
+  p.shortMessage = readSm(frame, p);
 }
 
 /** Decodes one complete frame (command_length already checked by the framer); throws only PduError. */
@@ -169,28 +265,23 @@ export function decodePdu(frame: Buffer): Pdu {
   const spec = SPECS.get(p.commandId);
   if (!spec) throw new PduError(`unknown command_id ${commandName(p.commandId)}`, false, p.sequence, Status.ESME_RINVCMDID);
   const end = frame.length;
-  let off = HEADER_LENGTH;
-  if (off === end) return p; // header-only PDU (or a response whose error status omits the body)
-  const target = p as unknown as Record<string, unknown>;
-  for (const f of spec.fields) {
-    if (off >= end) fail(p, `body ends before ${f[0]}`);
-    if (f[1] === 'u8') {
-      target[f[0]] = frame[off++];
-    } else if (f[1] === 'c') {
-      const nul = frame.indexOf(0, off);
-      if (nul < 0) fail(p, `${f[0]} is not NUL-terminated`);
-      target[f[0]] = frame.toString('latin1', off, nul);
-      off = nul + 1;
-    } else {
-      const len = frame[off++];
-      if (off + len > end) fail(p, `sm_length ${len} exceeds the PDU`);
-      p.shortMessage = frame.subarray(off, off + len);
-      off += len;
+  if (end === HEADER_LENGTH) return p; // header-only PDU (or a response whose error status omits the body)
+  cur = HEADER_LENGTH;
+  if (spec === SHORT_MESSAGE) {
+    decodeShortMessage(frame, p);
+  } else if (spec === MESSAGE_ID) {
+    p.messageId = readC(frame, p, 'message_id');
+  } else {
+    const target = p as unknown as Record<string, unknown>;
+    for (const f of spec.fields) {
+      if (f[1] === 'u8') target[f[0]] = readU8(frame, p, f[0]);
+      else if (f[1] === 'c') target[f[0]] = readC(frame, p, f[0]);
+      else p.shortMessage = readSm(frame, p);
     }
   }
-  if (off < end) {
-    if (!spec.tlvs) fail(p, `${end - off} unexpected octets after the body`);
-    p.tlvs = decodeTlvs(p, frame, off, end);
+  if (cur < end) {
+    if (!spec.tlvs) fail(p, `${end - cur} unexpected octets after the body`);
+    p.tlvs = decodeTlvs(p, frame, cur, end);
   }
   return p;
 }

@@ -40,10 +40,11 @@ export function stateStat(state: number): string | undefined {
   return STATE_STAT[state];
 }
 
+const STAT_STATE = new Map<string, number>(Object.entries(STATE_STAT).map(([state, word]) => [word, Number(state)]));
+
 /** The message_state value for a stat word (used by the simulator). */
 export function statState(stat: string): number {
-  for (const [state, word] of Object.entries(STATE_STAT)) if (word === stat) return Number(state);
-  return MessageState.UNKNOWN;
+  return STAT_STATE.get(stat) ?? MessageState.UNKNOWN;
 }
 
 const KIND = new Map<number, SendErrorKind>([

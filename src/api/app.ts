@@ -13,6 +13,8 @@ import { tenantRoutes } from './routes/tenants.ts';
 import { userRoutes } from './routes/users.ts';
 import { apikeyRoutes } from './routes/apikeys.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { sensitiveWordRoutes } from './routes/sensitive-words.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
@@ -50,6 +52,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   userRoutes(app, deps);
   apikeyRoutes(app, deps);
   auditRoutes(app, deps);
+  templateRoutes(app, deps);
+  sensitiveWordRoutes(app, deps);
   webhookRoutes(app, deps);
   return app;
 }

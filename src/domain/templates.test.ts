@@ -24,9 +24,10 @@ describe('renderTemplate', () => {
     expect(renderTemplate('{{flag}} {{n}}', { flag: false, n: 0 }).text).toBe('false 0');
   });
 
-  it('formats dates with luxon tokens in the render zone, keeping explicit offsets', () => {
-    const vars = { due: '2024-05-01T16:30:00Z', day: '2024-12-24', ms: Date.UTC(2024, 0, 2, 3, 4), d: new Date('2024-02-29T23:00:00Z') };
-    expect(renderTemplate('{{due:yyyy-MM-dd HH:mm}}', vars, { zone: 'Asia/Shanghai' }).text).toBe('2024-05-01 16:30');
+  it('formats dates with luxon tokens: instants in the render zone, local values as written', () => {
+    const vars = { due: '2024-05-01T16:30:00Z', day: '2024-12-24', ms: Date.UTC(2024, 0, 2, 3, 4), d: new Date('2024-02-29T23:00:00Z'), local: '2024-05-01T09:15', off: '2024-05-01T09:15+03:00' };
+    expect(renderTemplate('{{due:yyyy-MM-dd HH:mm}}', vars, { zone: 'Asia/Shanghai' }).text).toBe('2024-05-02 00:30');
+    expect(renderTemplate('{{local:HH:mm}} {{off:HH:mm}} {{day:MM-dd}}', vars, { zone: 'Asia/Shanghai' }).text).toBe('09:15 14:15 12-24');
     expect(renderTemplate('{{d:M月d日 HH:mm}}', vars, { zone: 'Asia/Shanghai' }).text).toBe('3月1日 07:00');
     expect(renderTemplate('{{d:yyyy-MM-dd}}', vars).text).toBe('2024-02-29');
     expect(renderTemplate('{{day:d MMMM yyyy}}', vars, { locale: 'en' }).text).toBe('24 December 2024');

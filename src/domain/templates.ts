@@ -8,8 +8,8 @@
 //   {{fields.city}}              a dotted path into nested objects (an exact key "fields.city" wins)
 // Names are letters (any script), digits, `_`, `-` and `.`; spaces around names, formats and defaults are
 // trimmed. A value is absent when undefined, null or the empty string. Dates accept a Date, epoch
-// milliseconds, or an ISO-8601 string (a string with an offset keeps it; a plain date or local time is read
-// in the render zone). A value that is not a date keeps its text even when a format is given. Anything that
+// milliseconds, or an ISO-8601 string. Instants (a Date, epoch ms, a string with Z or an offset) are shown in
+// the render zone — the recipient's; a plain date or local date-time is shown as written. A value that is not a date keeps its text even when a format is given. Anything that
 // does not parse as a placeholder — `{{ }}`, an unclosed `{{`, `{{a b}}` — is literal text.
 
 import { DateTime } from 'luxon';
@@ -93,7 +93,7 @@ function toDateTime(v: unknown, zone: string): DateTime | null {
   let dt: DateTime;
   if (v instanceof Date) dt = DateTime.fromJSDate(v, { zone });
   else if (typeof v === 'number' && Number.isFinite(v)) dt = DateTime.fromMillis(v, { zone });
-  else if (typeof v === 'string') dt = DateTime.fromISO(v.trim(), { zone, setZone: /(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(v.trim()) });
+  else if (typeof v === 'string') dt = DateTime.fromISO(v.trim(), { zone });
   else return null;
   return dt.isValid ? dt : null;
 }

@@ -140,6 +140,14 @@ export interface KeywordRulesTable {
   active_from: string | null; active_until: string | null; enabled: number; hits: number; created_at: string; updated_at: string;
 }
 
+/** A message template; marketing templates are sent only when approved (status draft|pending|approved|rejected). */
+export interface TemplatesTable {
+  id: string; tenant_id: string; name: string; category: string; text: string; status: string; review_note: string | null;
+  submitted_at: string | null; approved_by: string | null; approved_at: string | null; created_at: string; updated_at: string;
+}
+/** A sensitive word: `scope` is a tenant id, or '*' for the platform list; `normalized` (NFKC, lower case) is unique per scope. */
+export interface SensitiveWordsTable { id: string; scope: string; word: string; normalized: string; created_at: string }
+
 /** The Kysely database type: every table. */
 export interface Database {
   tenants: TenantsTable;
@@ -176,6 +184,8 @@ export interface Database {
   conversations: ConversationsTable;
   keyword_settings: KeywordSettingsTable;
   keyword_rules: KeywordRulesTable;
+  templates: TemplatesTable;
+  sensitive_words: SensitiveWordsTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './001_foundation.ts';
 import * as m002 from './002_contacts.ts';
 import * as m003 from './003_messaging.ts';
+import * as m004 from './004_templates.ts';
 import * as m005 from './005_inbound.ts';
 
 /** Every migration in order; a new one is one more line here. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_contacts': m002,
   '003_messaging': m003,
+  '004_templates': m004,
   '005_inbound': m005,
 };
 

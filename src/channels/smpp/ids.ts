@@ -12,9 +12,10 @@ export function normaliseId(raw: string, format: IdFormat): string {
   const id = raw.replace(/\0+$/, '').trim();
   if (format === 'hex') {
     const m = HEX.exec(id);
-    if (m) return BigInt(`0x${m[1]}`).toString(10);
+    // up to 13 hex digits (52 bits) a double is exact; beyond, BigInt
+    if (m) return m[1].length <= 13 ? Number.parseInt(m[1], 16).toString(10) : BigInt(`0x${m[1]}`).toString(10);
   } else if (format === 'decimal') {
-    if (DECIMAL.test(id)) return BigInt(id).toString(10);
+    if (DECIMAL.test(id)) return id.length <= 15 ? String(Number(id)) : BigInt(id).toString(10);
   }
   return id.toLowerCase();
 }

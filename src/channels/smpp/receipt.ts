@@ -18,33 +18,67 @@ export interface ReceiptFields {
   text?: string;
 }
 
-const KEY = /(?:^|[\s,;])(id|sub|dlvrd|submit[ _-]?date|done[ _-]?date|stat|err|text)\s*[:=]\s*/gi;
+/** Key spellings (lower case) → field; dates come with a space, '_', '-' or nothing between the words. */
+const KEYS: [string, keyof ReceiptFields][] = [
+  ['id', 'id'], ['sub', 'sub'], ['dlvrd', 'dlvrd'], ['stat', 'stat'], ['err', 'err'], ['text', 'text'],
+  ...['submit', 'done'].flatMap((w) => ['', ' ', '_', '-'].map((sep): [string, keyof ReceiptFields] => [`${w}${sep}date`, w === 'submit' ? 'submitDate' : 'doneDate'])),
+];
 
-function fieldName(key: string): keyof ReceiptFields {
-  const k = key.toLowerCase().replace(/[ _-]/g, '');
-  return k === 'submitdate' ? 'submitDate' : k === 'donedate' ? 'doneDate' : (k as keyof ReceiptFields);
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+const isBoundary = (c: number) => isSpace(c) || c === 44 || c === 59; // space, ',' or ';'
+
+/** The key ending just before a ':' or '=' at `at` (spaces allowed in between), with where it starts. */
+function keyBefore(lower: string, at: number): { name: keyof ReceiptFields; start: number } | null {
+  let end = at;
+  while (end > 0 && isSpace(lower.charCodeAt(end - 1))) end--;
+  for (const [word, name] of KEYS) {
+    const start = end - word.length;
+    if (start >= 0 && lower.startsWith(word, start) && (start === 0 || isBoundary(lower.charCodeAt(start - 1)))) return { name, start };
+  }
+  return null;
 }
 
-/** Parses receipt text: keys in any case, any order, some missing; `text:` takes the rest of the line. */
+/** A field value without surrounding spaces or the separator before the next key. */
+function fieldValue(raw: string, start: number, end: number): string {
+  let e = end;
+  while (e > start && (isBoundary(raw.charCodeAt(e - 1)))) e--;
+  return raw.slice(start, e).trim();
+}
+
+/** Parses receipt text: keys in any case, any order, some missing, ':' or '='; `text:` takes the rest. One pass over the separators, no regex. */
 export function parseReceiptText(raw: string): ReceiptFields {
   const out: ReceiptFields = {};
-  const keys = [...raw.matchAll(KEY)];
-  for (let i = 0; i < keys.length; i++) {
-    const m = keys[i];
-    const name = fieldName(m[1]);
-    const start = m.index + m[0].length;
-    const isText = name === 'text';
-    const end = isText || i + 1 >= keys.length ? raw.length : keys[i + 1].index;
-    if (out[name] === undefined) out[name] = isText ? raw.slice(start) : raw.slice(start, end).trim();
-    if (isText) break;
+  const lower = raw.toLowerCase();
+  let current: keyof ReceiptFields | null = null;
+  let valueStart = 0;
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c !== 58 && c !== 61) continue; // ':' '='
+    const key = keyBefore(lower, i);
+    if (!key) continue;
+    if (current && out[current] === undefined) out[current] = fieldValue(raw, valueStart, key.start);
+    current = key.name;
+    valueStart = i + 1;
+    while (valueStart < n && isSpace(raw.charCodeAt(valueStart))) valueStart++;
+    if (current === 'text') {
+      if (out.text === undefined) out.text = raw.slice(valueStart);
+      return out;
+    }
+    i = valueStart - 1;
   }
+  if (current && out[current] === undefined) out[current] = fieldValue(raw, valueStart, n);
   return out;
 }
 
 /** A receipt date (YYMMDDhhmm, YYMMDDhhmmss or YYYYMMDDhhmmss, read as UTC); null when absent or invalid. */
 export function parseReceiptDate(value: string | undefined): Date | null {
   if (!value) return null;
-  const d = value.replace(/\D/g, '');
+  let d = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) d += value[i];
+  }
   let year: number;
   let rest: string;
   if (d.length === 10 || d.length === 12) {

@@ -4,9 +4,10 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'data/', 'test-results/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'web/.dist-*', 'web/src/api-types.gen.ts', 'data/', 'test-results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['web/src/**'], languageOptions: { globals: { ...globals.browser } } },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { buildDeps, closeDeps, type Deps } from './deps.ts';
 import { buildApp, type App } from './api/app.ts';
+import { buildConsole } from './console-build.ts';
 import { bootstrap } from './store/bootstrap.ts';
 import { purgeExpiredSessions } from './store/repos/sessions.ts';
 
@@ -15,6 +16,7 @@ export async function startNode(config: Config): Promise<Node> {
   let app: App | undefined;
   let url: string | undefined;
   if (config.role !== 'worker') {
+    await buildConsole(deps.log);
     app = await buildApp(deps);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

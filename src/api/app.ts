@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 import { registerErrorHandlers } from './plugins/errors.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRequestLog } from './plugins/request-log.ts';
+import { registerConsole } from './plugins/console.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -55,5 +56,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   templateRoutes(app, deps);
   sensitiveWordRoutes(app, deps);
   webhookRoutes(app, deps);
+  await registerConsole(app);
   return app;
 }

@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+/** The console's sources (Vite root) and where its build is served from. */
+export const webDir = path.resolve(import.meta.dirname, '..', 'web');
+/** The built console: index.html and hashed assets. */
+export const consoleDist = path.join(webDir, 'dist');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether web/dist is missing, or older than a console source file (when the sources are present). */
+export function consoleStale(): boolean {
+  const index = path.join(consoleDist, 'index.html');
+  if (!existsSync(index)) return true;
+  if (!existsSync(path.join(webDir, 'src'))) return false;
+  const sources = [path.join(webDir, 'index.html'), path.join(webDir, 'vite.config.ts')].filter(existsSync).map((f) => statSync(f).mtimeMs);
+  return Math.max(newestSource(path.join(webDir, 'src')), ...sources) > statSync(index).mtimeMs;
+}
+
+/**
+ * Builds the console with Vite's JS API when web/dist is missing or stale. The build goes to a fresh
+ * directory that then replaces web/dist, so two nodes starting at once never serve a half-written build.
+ * When Vite is not installed (a production install without dev dependencies) it logs why and goes on:
+ * the API still serves, and the console says it is not built.
+ */
+export async function buildConsole(log: Logger): Promise<void> {
+  if (!consoleStale()) return;
+  if (!existsSync(path.join(webDir, 'vite.config.ts'))) {
+    log.warn('the console is not built and its sources are missing: the API serves without it');
+    return;
+  }
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch {
+    log.warn('the console is not built and Vite is not installed: run `npm run build:web` where dev dependencies are installed');
+    return;
+  }
+  const started = Date.now();
+  const out = path.join(webDir, `.dist-${process.pid}-${started}`);
+  log.info('building the web console');
+  try {
+    await vite.build({ root: webDir, configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    const old = `${out}-old`;
+    if (existsSync(consoleDist)) renameSync(consoleDist, old);
+    renameSync(out, consoleDist);
+    rmSync(old, { recursive: true, force: true });
+    log.info({ ms: Date.now() - started }, 'web console built');
+  } catch (err) {
+    rmSync(out, { recursive: true, force: true });
+    log.error({ err }, 'the web console could not be built: the API serves without it');
+  }
+}

@@ -1,0 +1,174 @@
+// The web console in a real browser (Debian's Chromium driven by playwright-core) against the real
+// server in embedded mode: sign in, switch languages, create an API key, platform administration.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const chromiumPath = '/usr/bin/chromium';
+const password = 'browser-test-pw';
+const shots = path.resolve('test-results');
+
+/** A free TCP port on loopback. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('web console in Chromium', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tidings-browser-'));
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let url = '';
+  let output = '';
+  let step = 0;
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(shots, `console-${String(++step).padStart(2, '0')}-${name}.png`), });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) {
+      throw new Error(`Chromium is not installed at ${chromiumPath}. Install Debian's package (apt-get install chromium); .ci/run does this when .ci/browser exists. Never download a browser.`);
+    }
+    mkdirSync(shots, { recursive: true });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [path.resolve('bin/tidings.js'), 'start'], {
+      env: { ...process.env, PORT: String(port), TIDINGS_HOST: '127.0.0.1', TIDINGS_DATA_DIR: dataDir, TIDINGS_DATABASE_URL: '', TIDINGS_ADMIN_PASSWORD: password, TIDINGS_SIMULATOR_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    server.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`server exited ${server.exitCode}:\n${output}`);
+      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 15_000);
+
+  async function signIn(page: Page, email: string, labels: { email: string; password: string; submit: string }): Promise<void> {
+    await page.goto(url);
+    await page.getByLabel(labels.email).fill(email);
+    await page.getByLabel(labels.password).fill(password);
+    await page.getByRole('button', { name: labels.submit }).click();
+  }
+
+  async function chooseLanguage(page: Page, name: string): Promise<void> {
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name }).click();
+  }
+
+  it('a tenant owner signs in, switches to Russian and English, and creates an API key', async () => {
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    try {
+      await page.goto(url);
+      await expect.poll(() => page.getByRole('button', { name: '登录' }).isVisible()).toBe(true);
+      await shot(page, 'signin-zh');
+      await page.getByLabel('密码').fill('wrong-password');
+      await page.getByLabel('邮箱').fill('demo@tidings.local');
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByText('邮箱或密码错误。').waitFor();
+      await shot(page, 'signin-wrong-zh');
+
+      await signIn(page, 'demo@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+      await page.getByText('余额').waitFor();
+      await shot(page, 'dashboard-zh');
+
+      await chooseLanguage(page, 'Русский');
+      await page.getByRole('heading', { name: 'Обзор' }).waitFor();
+      await page.getByText('С чего начать').waitFor();
+      await shot(page, 'dashboard-ru');
+      await page.reload();
+      await page.getByRole('heading', { name: 'Обзор' }).waitFor();
+
+      await chooseLanguage(page, 'English');
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await shot(page, 'dashboard-en');
+
+      await page.getByRole('menuitem', { name: 'Settings' }).click();
+      await page.getByRole('tab', { name: 'API keys' }).click();
+      await page.getByText('No API keys yet').waitFor();
+      await page.getByTestId('create-key').click();
+      await page.getByTestId('key-name').fill('CRM <script>alert(1)</script>');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      const secret = (await page.getByTestId('new-key').textContent())?.trim() ?? '';
+      expect(secret).toMatch(/^tdg_/);
+      await shot(page, 'apikey-created-en');
+      const res = await fetch(`${url}/api/v1/tenant`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(((await res.json()) as { slug: string }).slug).toBe('demo');
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+      await page.getByRole('cell', { name: 'CRM <script>alert(1)</script>' }).waitFor();
+      await shot(page, 'apikeys-en');
+
+      await page.getByRole('tab', { name: 'Audit log' }).click();
+      await page.getByText('API key created').waitFor();
+      await shot(page, 'audit-en');
+
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+
+  it('the platform admin manages tenants, and the console fits a phone', async () => {
+    const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    try {
+      await signIn(page, 'admin@tidings.local', { email: 'Email', password: 'Password', submit: 'Sign in' });
+      await page.getByText('尚未选择租户').waitFor();
+      await chooseLanguage(page, 'English');
+      await page.getByText('No tenant chosen').waitFor();
+      await page.goto(`${url}/admin/tenants`);
+      await page.getByRole('heading', { name: 'Tenants' }).waitFor();
+      await page.getByRole('cell', { name: 'demo', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Create tenant' }).click();
+      await page.getByLabel('Short name').fill('Bad Slug');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByText('lowercase letters', { exact: false }).first().waitFor();
+      await page.getByLabel('Short name').fill('acme');
+      await page.getByLabel('Name', { exact: true }).fill('Acme 股份');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByRole('cell', { name: 'Acme 股份' }).waitFor();
+      await shot(page, 'tenants-phone-en');
+      await page.getByRole('row', { name: /Acme 股份/ }).getByRole('button', { name: 'Work on this tenant' }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await shot(page, 'dashboard-acme-phone-en');
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+});

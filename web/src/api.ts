@@ -1,0 +1,103 @@
+// The one typed client of the Tidings HTTP API. Route shapes come from api-types.gen.ts, which is made
+// from the server's own OpenAPI document (`npm run typecheck` regenerates it).
+import type { Endpoints } from './api-types.gen.ts';
+
+/** A route as "METHOD /path", e.g. "GET /api/v1/tenant". */
+export type Route = keyof Endpoints;
+/** The success response body of a route. */
+export type Response<R extends Route> = Endpoints[R]['response'];
+/** The JSON body a route takes. */
+export type Body<R extends Route> = Endpoints[R]['body'];
+
+type Input<E extends { path: unknown; query: unknown; body: unknown }> =
+  (Record<string, never> extends E['path'] ? { path?: E['path'] } : { path: E['path'] }) &
+  { query?: E['query'] } &
+  ([E['body']] extends [undefined] ? { body?: undefined } : { body: E['body'] });
+type Args<R extends Route> = Record<string, never> extends Input<Endpoints[R]> ? [input?: Input<Endpoints[R]>] : [input: Input<Endpoints[R]>];
+
+/** An error answered by the API (its stable `code`), or `network` when the server could not be reached. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(code: string, message: string, status: number, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+
+  /** The first invalid field the server named (`details.fields[0].field` or `details.field`), if any. */
+  get field(): string | undefined {
+    const d = this.details as { field?: unknown; fields?: { field?: unknown }[] } | undefined;
+    const f = d?.fields?.[0]?.field ?? d?.field;
+    return typeof f === 'string' ? f.replace(/^body\./, '') : undefined;
+  }
+}
+
+const state: { csrfToken: string; tenant: string; onUnauthenticated: () => void } = {
+  csrfToken: '',
+  tenant: '',
+  onUnauthenticated: () => {},
+};
+
+/** Remembers the CSRF token that changing requests must carry (from sign-in or /auth/me). */
+export function setCsrfToken(token: string): void {
+  state.csrfToken = token;
+}
+
+/** For platform admins: the tenant slug sent as X-Tenant so tenant pages act on that tenant ('' for none). */
+export function setActingTenant(slug: string): void {
+  state.tenant = slug;
+}
+
+/** Called whenever the API says the session has ended (except on the sign-in call itself). */
+export function onUnauthenticated(handler: () => void): void {
+  state.onUnauthenticated = handler;
+}
+
+function url(path: string, params: Record<string, unknown> | undefined, query: Record<string, unknown> | undefined): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params?.[name] ?? '')));
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined || v === null || v === '') continue;
+    for (const item of Array.isArray(v) ? v : [v]) q.append(k, String(item));
+  }
+  const s = q.toString();
+  return s ? `${filled}?${s}` : filled;
+}
+
+/** Calls a route: `call('GET /api/v1/audit', { query: { limit: 50 } })`. Throws ApiError on failure. */
+export async function call<R extends Route>(route: R, ...[input]: Args<R>): Promise<Response<R>> {
+  const space = route.indexOf(' ');
+  const method = route.slice(0, space);
+  const i = (input ?? {}) as { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers['x-csrf-token'] = state.csrfToken;
+  if (state.tenant) headers['x-tenant'] = state.tenant;
+  let body: BodyInit | undefined;
+  if (i.body instanceof FormData) body = i.body;
+  else if (i.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(i.body);
+  }
+  let res: globalThis.Response;
+  try {
+    res = await fetch(url(route.slice(space + 1), i.path, i.query), { method, headers, body, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError('network', (e as Error).message, 0);
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = text; }
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    const e = new ApiError(err?.code ?? 'internal', err?.message ?? (typeof data === 'string' && data ? data : res.statusText), res.status, err?.details);
+    if (e.code === 'unauthenticated' && route !== 'POST /api/v1/auth/signin') state.onUnauthenticated();
+    throw e;
+  }
+  return data as Response<R>;
+}

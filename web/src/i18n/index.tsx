@@ -1,0 +1,89 @@
+// Language of the console: the typed dictionaries, `t()`, and dates and numbers formatted per locale.
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { en, type Messages } from './en.ts';
+import { zhCN } from './zh-CN.ts';
+import { ru } from './ru.ts';
+
+/** A language of the console (the same codes as the server's user languages). */
+export type Lang = 'zh-CN' | 'en' | 'ru';
+/** The languages in the order the menu lists them, each named in itself. */
+export const languages: { lang: Lang; name: string }[] = [
+  { lang: 'zh-CN', name: '简体中文' },
+  { lang: 'en', name: 'English' },
+  { lang: 'ru', name: 'Русский' },
+];
+/** A key of the dictionaries. */
+export type Key = keyof Messages;
+
+type Vars<S> = S extends `${string}{${infer N}}${infer Rest}` ? N | Vars<Rest> : never;
+/** A key whose text has no placeholders (usable where the key is chosen at run time). */
+export type PlainKey = { [K in Key]: [Vars<(typeof en)[K]>] extends [never] ? K : never }[Key];
+type VarArgs<K extends Key> = [Vars<(typeof en)[K]>] extends [never] ? [] : [vars: Record<Vars<(typeof en)[K]>, string | number>];
+/** Translates a key; `{name}` placeholders in the English text are required arguments. */
+export type T = <K extends Key>(key: K, ...vars: VarArgs<K>) => string;
+
+const dictionaries: Record<Lang, Messages> = { 'zh-CN': zhCN, en, ru };
+const storageKey = 'tidings.language';
+
+/** Whether a string is one of the console's languages. */
+export function isLang(s: unknown): s is Lang {
+  return s === 'zh-CN' || s === 'en' || s === 'ru';
+}
+
+function initialLang(): Lang {
+  const saved = localStorage.getItem(storageKey);
+  if (isLang(saved)) return saved;
+  const nav = navigator.language.toLowerCase();
+  return nav.startsWith('ru') ? 'ru' : nav.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+/** Formatters for the current locale. */
+export interface Format {
+  /** A timestamp as date and time, or '—' when empty. */
+  dateTime(iso: string | null | undefined): string;
+  /** A count or amount. */
+  number(n: number): string;
+  /** Money kept in integer minor units (a decimal string), shown with two decimals. */
+  money(minor: string): string;
+}
+
+interface I18n { lang: Lang; setLang(lang: Lang): void; t: T; fmt: Format }
+
+const Context = createContext<I18n | null>(null);
+
+/** Provides the language, chosen from localStorage, then the browser, then Chinese. */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const setLang = useCallback((l: Lang) => {
+    localStorage.setItem(storageKey, l);
+    document.documentElement.lang = l;
+    setLangState(l);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[lang];
+    const t = ((key: Key, vars?: Record<string, string | number>) =>
+      (dict[key] ?? key).replace(/\{(\w+)\}/g, (m, name: string) => (vars && name in vars ? String(vars[name]) : m))) as T;
+    const dt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    const num = new Intl.NumberFormat(lang);
+    const cash = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const fmt: Format = {
+      dateTime: (iso) => (iso ? dt.format(new Date(iso)) : '—'),
+      number: (n) => num.format(n),
+      money(minor) {
+        const v = BigInt(minor);
+        const abs = v < 0n ? -v : v;
+        return cash.format(`${v < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}` as Intl.StringNumericLiteral);
+      },
+    };
+    document.documentElement.lang = lang;
+    return { lang, setLang, t, fmt };
+  }, [lang, setLang]);
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+/** The current language, `t()` and formatters. */
+export function useI18n(): I18n {
+  const v = useContext(Context);
+  if (!v) throw new Error('useI18n outside I18nProvider');
+  return v;
+}

@@ -1,0 +1,100 @@
+// The console's pages: which path shows which page, and the side menu that leads to them.
+import type { ReactNode } from 'react';
+import { Button, Result, type MenuProps } from 'antd';
+import {
+  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
+  InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
+} from '@ant-design/icons';
+import type { PlainKey, T } from '../i18n/index.tsx';
+import { match, navigate } from '../router.tsx';
+import type { Session } from '../session.tsx';
+import { NotAvailable } from '../ui/not-available.tsx';
+import { Dashboard } from '../pages/dashboard/dashboard.tsx';
+import { Settings } from '../pages/tenants/settings.tsx';
+import { Tenants } from '../pages/tenants/tenants.tsx';
+import { ApiKeys } from '../pages/apikeys/apikeys.tsx';
+import { AuditLog } from '../pages/audit/audit.tsx';
+
+interface Page {
+  path: string;
+  /** Needs a tenant to act on (platform admins pick one in the header). */
+  tenant?: boolean;
+  platform?: boolean;
+  render(params: Record<string, string>, t: T): ReactNode;
+}
+
+const waiting = (what: PlainKey) => (_: Record<string, string>, t: T) => <NotAvailable what={t(what)} />;
+
+const pages: Page[] = [
+  { path: '/', tenant: true, render: () => <Dashboard /> },
+  { path: '/contacts', tenant: true, render: waiting('nav.contacts') },
+  { path: '/segments', tenant: true, render: waiting('nav.segments') },
+  { path: '/templates', tenant: true, render: waiting('nav.templates') },
+  { path: '/campaigns', tenant: true, render: waiting('nav.campaigns') },
+  { path: '/messages', tenant: true, render: waiting('nav.messages') },
+  { path: '/inbox', tenant: true, render: waiting('nav.inbox') },
+  { path: '/keywords', tenant: true, render: waiting('nav.keywords') },
+  { path: '/handsets', tenant: true, render: waiting('nav.handsets') },
+  { path: '/settings', tenant: true, render: () => <Settings tab="general" /> },
+  { path: '/settings/:tab', tenant: true, render: (p) => <Settings tab={p.tab} /> },
+  { path: '/admin/tenants', platform: true, render: () => <Tenants /> },
+  { path: '/admin/channels', platform: true, render: waiting('nav.channels') },
+  { path: '/admin/routes', platform: true, render: waiting('nav.routes') },
+  { path: '/admin/apikeys', platform: true, render: () => <ApiKeys scope="platform" /> },
+  { path: '/admin/audit', platform: true, render: () => <AuditLog scope="platform" /> },
+];
+
+/** The page for a path, or why it cannot be shown (no tenant picked, not allowed, no such page). */
+export function resolve(path: string, session: Session, t: T): ReactNode {
+  for (const page of pages) {
+    const params = match(page.path, path);
+    if (!params) continue;
+    if (page.platform && session.role !== 'platform') break;
+    if (page.tenant && !session.tenant) {
+      return <Result status="info" title={t('tenant.none')} subTitle={t('tenant.noneHint')} />;
+    }
+    return <div key={session.tenant?.slug ?? ''}>{page.render(params, t)}</div>;
+  }
+  return (
+    <Result status="404" title={t('notFound.title')} extra={<Button type="primary" onClick={() => navigate('/')}>{t('notFound.home')}</Button>} />
+  );
+}
+
+/** The menu entry selected for a path: the longest entry that is a prefix of it. */
+export function selectedKey(path: string): string {
+  const keys = pages.map((p) => p.path).filter((p) => !p.includes(':'));
+  const hits = keys.filter((k) => path === k || (k !== '/' && path.startsWith(`${k}/`)));
+  return hits.sort((a, b) => b.length - a.length)[0] ?? '/';
+}
+
+/** The side menu; the platform group only for platform admins. */
+export function menuItems(t: T, session: Session): MenuProps['items'] {
+  const items: MenuProps['items'] = [
+    { key: '/', icon: <DashboardOutlined />, label: t('nav.dashboard') },
+    { type: 'group', label: t('nav.audience'), children: [
+      { key: '/contacts', icon: <TeamOutlined />, label: t('nav.contacts') },
+      { key: '/segments', icon: <FilterOutlined />, label: t('nav.segments') },
+    ] },
+    { type: 'group', label: t('nav.sending'), children: [
+      { key: '/templates', icon: <FileTextOutlined />, label: t('nav.templates') },
+      { key: '/campaigns', icon: <SendOutlined />, label: t('nav.campaigns') },
+      { key: '/messages', icon: <UnorderedListOutlined />, label: t('nav.messages') },
+    ] },
+    { type: 'group', label: t('nav.replies'), children: [
+      { key: '/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
+      { key: '/keywords', icon: <ThunderboltOutlined />, label: t('nav.keywords') },
+      { key: '/handsets', icon: <MobileOutlined />, label: t('nav.handsets') },
+    ] },
+    { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },
+  ];
+  if (session.role === 'platform') {
+    items.push({ type: 'group', label: t('nav.platform'), children: [
+      { key: '/admin/tenants', icon: <ApartmentOutlined />, label: t('nav.tenants') },
+      { key: '/admin/channels', icon: <ApiOutlined />, label: t('nav.channels') },
+      { key: '/admin/routes', icon: <BranchesOutlined />, label: t('nav.routes') },
+      { key: '/admin/apikeys', icon: <KeyOutlined />, label: t('nav.platformKeys') },
+      { key: '/admin/audit', icon: <AuditOutlined />, label: t('nav.platformAudit') },
+    ] });
+  }
+  return items;
+}

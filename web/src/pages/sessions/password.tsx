@@ -1,0 +1,53 @@
+// Changing one's own password (the server then ends the user's sessions, so they sign in again).
+import { useState } from 'react';
+import { App, Form, Input, Modal } from 'antd';
+import { call } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+
+/** A dialog asking for the current and the new password. */
+export function PasswordDialog({ open, onClose, onChanged }: { open: boolean; onClose: () => void; onChanged: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ currentPassword: string; newPassword: string; repeat: string }>();
+  const [busy, setBusy] = useState(false);
+  const labels = { currentPassword: t('password.current'), newPassword: t('password.new') };
+
+  async function submit() {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await call('POST /api/v1/auth/profile', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } });
+      message.success(t('password.changed'));
+      form.resetFields();
+      onChanged();
+    } catch (e) {
+      message.error(describeError(e, t, labels));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal open={open} title={t('password.title')} okText={t('common.save')} cancelText={t('common.cancel')} onOk={submit} onCancel={onClose} confirmLoading={busy} destroyOnHidden>
+      <Form form={form} layout="vertical" requiredMark={false}>
+        <Form.Item name="currentPassword" label={labels.currentPassword} rules={[{ required: true, message: t('password.required') }]}>
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        <Form.Item name="newPassword" label={labels.newPassword} extra={t('password.rule')} rules={[{ required: true, min: 8, message: t('password.rule') }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item
+          name="repeat"
+          label={t('password.repeat')}
+          dependencies={['newPassword']}
+          rules={[{ required: true, message: t('password.required') }, ({ getFieldValue }) => ({
+            validator: (_, value) => (value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('password.mismatch')))),
+          })]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

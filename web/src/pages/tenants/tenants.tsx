@@ -1,0 +1,103 @@
+// Platform administration of tenants: list with balances, create, suspend or reactivate, act on one.
+import { useState } from 'react';
+import { App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { call, type Body, type Response } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { navigate } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { Page } from '../../ui/page.tsx';
+import { useLoad } from '../../ui/use-load.ts';
+
+type Tenant = Response<'GET /api/v1/admin/tenants'>['tenants'][number];
+
+/** The tenants of the platform. */
+export function Tenants() {
+  const { t, fmt } = useI18n();
+  const { message } = App.useApp();
+  const session = useSession();
+  const tenants = useLoad(() => call('GET /api/v1/admin/tenants'), []);
+  const [creating, setCreating] = useState(false);
+
+  async function setStatus(x: Tenant, status: 'active' | 'suspended') {
+    try {
+      await call('PATCH /api/v1/admin/tenants/{id}', { path: { id: x.id }, body: { status } });
+      message.success(t('common.saved'));
+      tenants.reload();
+    } catch (e) {
+      message.error(describeError(e, t));
+    }
+  }
+
+  return (
+    <Page title={t('nav.tenants')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('tenants.create')}</Button>}>
+      <ErrorAlert error={tenants.error} retry={tenants.reload} />
+      <Table<Tenant>
+        rowKey="id"
+        loading={tenants.loading}
+        dataSource={tenants.data?.tenants}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty description={t('tenants.empty')} /> }}
+        columns={[
+          { title: t('tenants.name'), dataIndex: 'name' },
+          { title: t('tenants.slug'), dataIndex: 'slug' },
+          { title: t('tenants.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'active' ? 'green' : 'red'}>{s === 'active' ? t('tenants.active') : t('tenants.suspended')}</Tag> },
+          { title: t('dashboard.balance'), dataIndex: 'balance', align: 'right', render: (b: string) => fmt.money(b) },
+          { title: t('apikeys.created'), dataIndex: 'createdAt', render: (v: string) => fmt.dateTime(v) },
+          {
+            title: '', key: 'actions',
+            render: (_, x) => (
+              <Space>
+                <Button size="small" onClick={() => { session.actOn({ slug: x.slug, name: x.name }); navigate('/'); }}>{t('tenants.actOn')}</Button>
+                {x.status === 'active'
+                  ? (
+                    <Popconfirm title={t('tenants.suspendConfirm', { name: x.name })} okText={t('tenants.suspend')} cancelText={t('common.cancel')} onConfirm={() => setStatus(x, 'suspended')}>
+                      <Button size="small" danger>{t('tenants.suspend')}</Button>
+                    </Popconfirm>
+                  )
+                  : <Button size="small" onClick={() => setStatus(x, 'active')}>{t('tenants.reactivate')}</Button>}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <CreateTenant open={creating} onClose={() => setCreating(false)} onCreated={() => { setCreating(false); tenants.reload(); }} />
+    </Page>
+  );
+}
+
+function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Body<'POST /api/v1/admin/tenants'>>();
+  const [busy, setBusy] = useState(false);
+  const labels = { slug: t('tenants.slug'), name: t('tenants.name') };
+
+  async function submit() {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      const x = await call('POST /api/v1/admin/tenants', { body: { slug: v.slug, name: v.name || undefined } });
+      message.success(t('tenants.created', { name: x.name }));
+      form.resetFields();
+      onCreated();
+    } catch (e) {
+      message.error(describeError(e, t, labels));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal open={open} title={t('tenants.create')} okText={t('common.create')} cancelText={t('common.cancel')} onOk={submit} onCancel={onClose} confirmLoading={busy} destroyOnHidden>
+      <Form form={form} layout="vertical" requiredMark={false}>
+        <Form.Item name="slug" label={labels.slug} extra={t('tenants.slugHint')} rules={[{ required: true, pattern: /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, message: t('tenants.slugHint') }]}>
+          <Input maxLength={40} />
+        </Form.Item>
+        <Form.Item name="name" label={labels.name}><Input maxLength={200} /></Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -17,6 +17,10 @@ import { auditRoutes } from './routes/audit.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { sensitiveWordRoutes } from './routes/sensitive-words.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { inboundRoutes } from './routes/inbound.ts';
+import { inboxRoutes } from './routes/inbox.ts';
+import { keywordRoutes } from './routes/keywords.ts';
+import { serviceNumberRoutes } from './routes/service-numbers.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -56,6 +60,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   templateRoutes(app, deps);
   sensitiveWordRoutes(app, deps);
   webhookRoutes(app, deps);
+  inboundRoutes(app, deps);
+  inboxRoutes(app, deps);
+  keywordRoutes(app, deps);
+  serviceNumberRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

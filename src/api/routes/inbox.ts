@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify/sync';
+import type { App } from '../app.ts';
+import type { Deps } from '../../deps.ts';
+import { actorOf, tenantOf } from '../plugins/auth.ts';
+import { DomainError, notFound } from '../../domain/errors.ts';
+import { spreadsheetSafe } from '../../domain/inbound.ts';
+import {
+  conversationThread, getConversation, listConversations, markConversationRead, touchConversation, unreadCounts, updateConversation,
+  type ConversationQuery,
+} from '../../store/repos/conversations.ts';
+import { findTenantUser } from '../../store/repos/users.ts';
+import { senderFor } from '../../store/repos/service-numbers.ts';
+import { audit } from '../../store/repos/audit.ts';
+import { queueMessages } from '../../worker/outbox.ts';
+
+const conversationSchema = z.object({
+  id: z.string(), phone: z.string(), contactId: z.string().nullable(), contactName: z.string().nullable(), unread: z.number(),
+  assignedTo: z.string().nullable(), status: z.string(), lastText: z.string().nullable(), lastDirection: z.string().nullable(), lastAt: z.string(), createdAt: z.string(),
+});
+const threadItemSchema = z.object({
+  id: z.string(), direction: z.enum(['in', 'out']), text: z.string(), at: z.string(), status: z.string().nullable(), campaignId: z.string().nullable(),
+  action: z.string().nullable().optional(), category: z.string().nullable().optional(),
+});
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional().describe('lastAt of the last conversation of the previous page'),
+  unread: z.enum(['true', 'false']).optional(), assigned: z.string().optional().describe('"me", "none", or a user id'),
+  status: z.enum(['open', 'closed']).optional(), q: z.string().max(200).optional().describe('Search number, contact name and message text'),
+});
+const idParams = z.object({ id: z.string().min(1) });
+
+/** The inbox: conversations per number with the full two-way history, unread state, assignment, replies, export. */
+export function inboxRoutes(app: App, deps: Deps): void {
+  const db = deps.store.db;
+  const tags = ['inbox'];
+
+  function query(request: { auth: { userId: string | null } | null; query: z.infer<typeof listQuery> }): ConversationQuery {
+    const q = request.query;
+    const assigned = q.assigned === undefined ? undefined : q.assigned === 'none' ? null : q.assigned === 'me' ? request.auth?.userId ?? '(none)' : q.assigned;
+    return { limit: q.limit, before: q.before, unread: q.unread === 'true', assignedTo: assigned, status: q.status, q: q.q };
+  }
+
+  app.get('/api/v1/inbox', {
+    schema: { tags, summary: 'Conversations, most recent first', querystring: listQuery, response: { 200: z.object({ conversations: z.array(conversationSchema), unread: z.object({ conversations: z.number(), messages: z.number() }) }) } },
+    config: { permission: 'read' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    const [conversations, unread] = await Promise.all([listConversations(db, tenantId, query(request)), unreadCounts(db, tenantId)]);
+    return { conversations, unread };
+  });
+
+  app.get('/api/v1/inbox/export', {
+    schema: {
+      tags, summary: 'Export conversations with their messages as CSV or XLSX (cells starting with = + - @ are escaped)',
+      querystring: listQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv'), limit: z.coerce.number().int().min(1).max(10000).default(1000) }),
+    },
+    config: { permission: 'read' },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const conversations = await listConversations(db, tenantId, query(request));
+    const header = ['phone', 'contact', 'direction', 'at', 'text', 'status', 'campaign'];
+    const rows: string[][] = [];
+    for (const c of conversations) {
+      for (const m of await conversationThread(db, tenantId, c.phone, 2000)) {
+        rows.push([c.phone, c.contactName ?? '', m.direction, m.at, m.text, m.status ?? m.action ?? '', m.campaignId ?? ''].map(spreadsheetSafe));
+      }
+    }
+    const stamp = deps.now().toISOString().slice(0, 10);
+    if (request.query.format === 'xlsx') {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('inbox');
+      ws.addRow(header);
+      for (const r of rows) ws.addRow(r);
+      const buf = Buffer.from(await wb.xlsx.writeBuffer());
+      return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="inbox-${stamp}.xlsx"`).send(buf);
+    }
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="inbox-${stamp}.csv"`)
+      .send('\ufeff' + stringify([header, ...rows]));
+  });
+
+  app.get('/api/v1/inbox/:id', {
+    schema: {
+      tags, summary: 'A conversation with its full history (inbound messages, replies and campaign messages), oldest first', params: idParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(2000).default(500) }),
+      response: { 200: conversationSchema.extend({ messages: z.array(threadItemSchema) }) },
+    },
+    config: { permission: 'read' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    const c = await getConversation(db, tenantId, request.params.id);
+    if (!c) throw notFound('conversation');
+    return { ...c, messages: await conversationThread(db, tenantId, c.phone, request.query.limit) };
+  });
+
+  app.post('/api/v1/inbox/:id/read', {
+    schema: { tags, summary: 'Mark a conversation read', params: idParams, response: { 200: z.object({ id: z.string(), unread: z.number() }) } },
+    config: { permission: 'read' },
+  }, async (request) => {
+    if (!await markConversationRead(db, tenantOf(request), request.params.id, deps.now().toISOString())) throw notFound('conversation');
+    return { id: request.params.id, unread: 0 };
+  });
+
+  app.patch('/api/v1/inbox/:id', {
+    schema: {
+      tags, summary: 'Assign a conversation to a user of the tenant (null = unassigned), or close / reopen it', params: idParams,
+      body: z.object({ assignedTo: z.string().nullable().optional(), status: z.enum(['open', 'closed']).optional() }), response: { 200: conversationSchema },
+    },
+    config: { permission: 'send' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    if (request.body.assignedTo && !await findTenantUser(db, tenantId, request.body.assignedTo)) {
+      throw new DomainError('invalid_request', 'no such user in this tenant', { field: 'assignedTo' });
+    }
+    if (!await updateConversation(db, tenantId, request.params.id, request.body, deps.now().toISOString())) throw notFound('conversation');
+    await audit(db, tenantId, actorOf(request), 'inbox.update', request.params.id, request.body);
+    return (await getConversation(db, tenantId, request.params.id))!;
+  });
+
+  app.post('/api/v1/inbox/:id/reply', {
+    schema: {
+      tags, summary: 'Reply in a conversation: an ordinary outbound message through the same checks (opt-out, blocklist, balance, routing)', params: idParams,
+      body: z.object({ text: z.string().min(1).max(2000), category: z.enum(['notification', 'marketing']).default('notification'), channel: z.string().optional() }),
+      response: { 202: z.object({ message: z.object({ id: z.string(), to: z.string(), status: z.string(), segments: z.number(), reason: z.string().nullable() }) }) },
+    },
+    config: { permission: 'send' },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const c = await getConversation(db, tenantId, request.params.id);
+    if (!c) throw notFound('conversation');
+    const [m] = await queueMessages(deps, {
+      tenantId, recipients: [{ phone: c.phone, contactId: c.contactId }], text: request.body.text, category: request.body.category,
+      channel: request.body.channel ?? null, sender: await senderFor(db, tenantId), source: 'reply',
+    });
+    const at = deps.now().toISOString();
+    await touchConversation(db, tenantId, { phone: c.phone, contactId: c.contactId, text: request.body.text, direction: 'out', at });
+    await markConversationRead(db, tenantId, c.id, at);
+    return reply.status(202).send({ message: m });
+  });
+}

@@ -1,0 +1,127 @@
+import { sql } from 'kysely';
+import type { ConversationsTable, Db } from '../database.ts';
+import { newId } from '../../domain/ids.ts';
+
+/** An inbox conversation: one per number of a tenant. */
+export interface Conversation {
+  id: string; phone: string; contactId: string | null; contactName: string | null; unread: number; assignedTo: string | null; status: string;
+  lastText: string | null; lastDirection: string | null; lastAt: string; createdAt: string;
+}
+
+/** One line of a conversation's history: an inbound MO or an outbound message (replies and campaign messages alike). */
+export interface ThreadItem {
+  id: string; direction: 'in' | 'out'; text: string; at: string; status: string | null; campaignId: string | null;
+  action?: string | null; category?: string | null;
+}
+
+type Row = ConversationsTable & { contact_name?: string | null };
+
+function toConversation(r: Row): Conversation {
+  return {
+    id: r.id, phone: r.phone, contactId: r.contact_id, contactName: r.contact_name ?? null, unread: r.unread, assignedTo: r.assigned_to,
+    status: r.status, lastText: r.last_text, lastDirection: r.last_direction, lastAt: r.last_at, createdAt: r.created_at,
+  };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[%_\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Records a message in the conversation with a number (creating it): last text, direction and time; an inbound
+ * message adds to the unread count and reopens the conversation. Returns the conversation id.
+ */
+export async function touchConversation(db: Db, tenantId: string, input: { phone: string; contactId: string | null; text: string; direction: 'in' | 'out'; at: string }): Promise<string> {
+  const unreadAdd = input.direction === 'in' ? 1 : 0;
+  const update = async (): Promise<string | undefined> => {
+    const r = await db.updateTable('conversations').set((eb) => ({
+      unread: input.direction === 'in' ? eb('unread', '+', 1) : eb.ref('unread'),
+      last_text: input.text.slice(0, 500), last_direction: input.direction, last_at: input.at, updated_at: input.at,
+      ...(input.direction === 'in' ? { status: 'open' } : {}),
+      ...(input.contactId ? { contact_id: input.contactId } : {}),
+    })).where('tenant_id', '=', tenantId).where('phone', '=', input.phone).returning('id').executeTakeFirst();
+    return r?.id;
+  };
+  const existing = await update();
+  if (existing) return existing;
+  const id = newId();
+  const inserted = await db.insertInto('conversations').values({
+    id, tenant_id: tenantId, phone: input.phone, contact_id: input.contactId, unread: unreadAdd, assigned_to: null, status: 'open',
+    last_text: input.text.slice(0, 500), last_direction: input.direction, last_at: input.at, created_at: input.at, updated_at: input.at,
+  }).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).returning('id').executeTakeFirst();
+  if (inserted) return inserted.id;
+  return (await update())!;
+}
+
+/** Filters of the inbox list. */
+export interface ConversationQuery { limit: number; before?: string; unread?: boolean; assignedTo?: string | null; status?: string; q?: string }
+
+/** The tenant's conversations, most recent activity first; `q` searches number, contact name and message text. */
+export async function listConversations(db: Db, tenantId: string, opts: ConversationQuery): Promise<Conversation[]> {
+  let q = db.selectFrom('conversations').leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .selectAll('conversations').select('contacts.name as contact_name').where('conversations.tenant_id', '=', tenantId);
+  if (opts.before) q = q.where('conversations.last_at', '<', opts.before);
+  if (opts.unread) q = q.where('conversations.unread', '>', 0);
+  if (opts.assignedTo !== undefined) q = opts.assignedTo === null ? q.where('conversations.assigned_to', 'is', null) : q.where('conversations.assigned_to', '=', opts.assignedTo);
+  if (opts.status) q = q.where('conversations.status', '=', opts.status);
+  if (opts.q) {
+    const like = `%${escapeLike(opts.q)}%`;
+    q = q.where((eb) => eb.or([
+      eb('conversations.phone', 'like', like),
+      eb('contacts.name', 'like', like),
+      eb('conversations.id', 'in', eb.selectFrom('inbound_messages').select('conversation_id')
+        .where('inbound_messages.tenant_id', '=', tenantId).where('inbound_messages.text', 'like', like).where('conversation_id', 'is not', null).$narrowType<{ conversation_id: string }>()),
+    ]));
+  }
+  return (await q.orderBy('conversations.last_at', 'desc').orderBy('conversations.id', 'desc').limit(opts.limit).execute()).map(toConversation);
+}
+
+/** A conversation of the tenant. */
+export async function getConversation(db: Db, tenantId: string, id: string): Promise<Conversation | undefined> {
+  const r = await db.selectFrom('conversations').leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .selectAll('conversations').select('contacts.name as contact_name')
+    .where('conversations.tenant_id', '=', tenantId).where('conversations.id', '=', id).executeTakeFirst();
+  return r && toConversation(r);
+}
+
+/** The full two-way history with a number, oldest first: every MO and every message sent to it (campaigns included). */
+export async function conversationThread(db: Db, tenantId: string, phone: string, limit = 500): Promise<ThreadItem[]> {
+  const [ins, outs] = await Promise.all([
+    db.selectFrom('inbound_messages').select(['id', 'text', 'received_at', 'campaign_id', 'action'])
+      .where('tenant_id', '=', tenantId).where('phone', '=', phone).orderBy('received_at', 'desc').limit(limit).execute(),
+    db.selectFrom('messages').select(['id', 'text', 'created_at', 'status', 'campaign_id', 'category'])
+      .where('tenant_id', '=', tenantId).where('phone', '=', phone).orderBy('created_at', 'desc').limit(limit).execute(),
+  ]);
+  const items: ThreadItem[] = [
+    ...ins.map((r) => ({ id: r.id, direction: 'in' as const, text: r.text, at: r.received_at, status: null, campaignId: r.campaign_id, action: r.action })),
+    ...outs.map((r) => ({ id: r.id, direction: 'out' as const, text: r.text, at: r.created_at, status: r.status, campaignId: r.campaign_id, category: r.category })),
+  ];
+  items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
+  return items.slice(-limit);
+}
+
+/** Marks a conversation read (and its inbound messages). */
+export async function markConversationRead(db: Db, tenantId: string, id: string, at: string): Promise<boolean> {
+  const r = await db.updateTable('conversations').set({ unread: 0, updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await db.updateTable('inbound_messages').set({ read_at: at }).where('tenant_id', '=', tenantId).where('conversation_id', '=', id).where('read_at', 'is', null).execute();
+  return true;
+}
+
+/** Assigns a conversation to a user of the tenant (null = unassigned), or closes / reopens it. */
+export async function updateConversation(db: Db, tenantId: string, id: string, patch: { assignedTo?: string | null; status?: 'open' | 'closed' }, at: string): Promise<boolean> {
+  const r = await db.updateTable('conversations').set({
+    ...(patch.assignedTo !== undefined ? { assigned_to: patch.assignedTo } : {}),
+    ...(patch.status !== undefined ? { status: patch.status } : {}),
+    updated_at: at,
+  }).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Unread conversations and messages of a tenant. */
+export async function unreadCounts(db: Db, tenantId: string): Promise<{ conversations: number; messages: number }> {
+  const r = await db.selectFrom('conversations')
+    .select([sql<number | string>`count(*)`.as('c'), sql<number | string | null>`sum(unread)`.as('m')])
+    .where('tenant_id', '=', tenantId).where('unread', '>', 0).executeTakeFirstOrThrow();
+  return { conversations: Number(r.c), messages: Number(r.m ?? 0) };
+}

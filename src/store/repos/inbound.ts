@@ -1,0 +1,91 @@
+import type { Db, InboundMessagesTable } from '../database.ts';
+
+/** An inbound message as the API shows it. */
+export interface Inbound {
+  id: string; tenantId: string | null; campaignId: string | null; contactId: string | null; conversationId: string | null;
+  channel: string; from: string; rawFrom: string; to: string; text: string; dataCoding: number; parts: number; incomplete: boolean;
+  attribution: string; action: string; keyword: string | null; ruleId: string | null; replyMessageId: string | null; replyStatus: string | null;
+  readAt: string | null; receivedAt: string;
+}
+
+/** How an MO was attributed: by a dedicated number, a tenant extension, the last sender, or not at all (admin inbox). */
+export type Attribution = 'pending' | 'dedicated' | 'extension' | 'last_sender' | 'none';
+/** What the router did: nothing yet, an opt-out, opt-in, help, a rule, or nothing matched. */
+export type InboundAction = 'pending' | 'opt_out' | 'opt_in' | 'help' | 'rule' | 'none' | 'unattributed';
+
+export function toInbound(r: InboundMessagesTable): Inbound {
+  return {
+    id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, contactId: r.contact_id, conversationId: r.conversation_id,
+    channel: r.channel, from: r.phone, rawFrom: r.raw_from, to: r.to_number, text: r.text, dataCoding: r.data_coding, parts: r.parts,
+    incomplete: r.incomplete === 1, attribution: r.attribution, action: r.action, keyword: r.keyword, ruleId: r.rule_id,
+    replyMessageId: r.reply_message_id, replyStatus: r.reply_status, readAt: r.read_at, receivedAt: r.received_at,
+  };
+}
+
+/** Stores an MO exactly as received, before anything acts on it. */
+export async function insertInbound(db: Db, row: InboundMessagesTable): Promise<void> {
+  await db.insertInto('inbound_messages').values(row).execute();
+}
+
+/** Records the attribution and routing outcome of a stored MO. */
+export async function updateInbound(db: Db, id: string, patch: Partial<Omit<InboundMessagesTable, 'id'>>): Promise<void> {
+  if (Object.keys(patch).length) await db.updateTable('inbound_messages').set(patch).where('id', '=', id).execute();
+}
+
+/** Facts the reply limiter needs about recent MO from a number to a tenant. */
+export interface ReplyHistory { repliesSince: number; confirmedOptOutSince: boolean; repliedSameTextSince: boolean }
+
+/**
+ * Counts what was answered recently: automatic replies in the window, whether an opt-out was confirmed in the
+ * confirmation period, and whether the same text was answered in the repeat period.
+ */
+export async function replyHistory(db: Db, tenantId: string, phone: string, excludeId: string, since: { replies: string; confirmation: string; repeat: string }, text: string): Promise<ReplyHistory> {
+  const oldest = [since.replies, since.confirmation, since.repeat].sort()[0];
+  const rows = await db.selectFrom('inbound_messages').select(['action', 'text', 'received_at', 'reply_message_id'])
+    .where('tenant_id', '=', tenantId).where('phone', '=', phone).where('received_at', '>=', oldest)
+    .where('reply_message_id', 'is not', null).where('id', '!=', excludeId).orderBy('received_at', 'desc').limit(500).execute();
+  return {
+    repliesSince: rows.filter((r) => r.received_at >= since.replies).length,
+    confirmedOptOutSince: rows.some((r) => r.action === 'opt_out' && r.received_at >= since.confirmation),
+    repliedSameTextSince: rows.some((r) => r.text === text && r.received_at >= since.repeat),
+  };
+}
+
+/** The newest automatic replies we sent to a number (their texts), to recognise an echo of our own reply. */
+export async function recentReplyTexts(db: Db, tenantId: string, phone: string, since: string): Promise<string[]> {
+  const rows = await db.selectFrom('inbound_messages').innerJoin('messages', 'messages.id', 'inbound_messages.reply_message_id')
+    .select('messages.text').where('inbound_messages.tenant_id', '=', tenantId).where('inbound_messages.phone', '=', phone)
+    .where('inbound_messages.received_at', '>=', since).limit(20).execute();
+  return rows.map((r) => r.text);
+}
+
+/** Inbound messages of a tenant (or, with tenantId null, the platform admin inbox), newest first. */
+export async function listInbound(db: Db, tenantId: string | null, opts: { limit: number; before?: string; phone?: string; action?: string; q?: string }): Promise<Inbound[]> {
+  let q = db.selectFrom('inbound_messages').selectAll();
+  q = tenantId === null ? q.where('tenant_id', 'is', null) : q.where('tenant_id', '=', tenantId);
+  if (opts.before) q = q.where('id', '<', opts.before);
+  if (opts.phone) q = q.where('phone', '=', opts.phone);
+  if (opts.action) q = q.where('action', '=', opts.action);
+  if (opts.q) q = q.where('text', 'like', `%${opts.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  return (await q.orderBy('id', 'desc').limit(opts.limit).execute()).map(toInbound);
+}
+
+/** One inbound message of a tenant (or of the admin inbox when tenantId is null). */
+export async function getInbound(db: Db, tenantId: string | null, id: string): Promise<Inbound | undefined> {
+  let q = db.selectFrom('inbound_messages').selectAll().where('id', '=', id);
+  q = tenantId === null ? q.where('tenant_id', 'is', null) : q.where('tenant_id', '=', tenantId);
+  const r = await q.executeTakeFirst();
+  return r && toInbound(r);
+}
+
+/** Inbound messages left unrouted (a crash between storing and routing), oldest first, for a recovery pass. */
+export async function pendingInbound(db: Db, olderThan: string, limit: number): Promise<InboundMessagesTable[]> {
+  return db.selectFrom('inbound_messages').selectAll().where('action', '=', 'pending').where('created_at', '<', olderThan)
+    .orderBy('id').limit(limit).execute();
+}
+
+/** Assigns an admin-inbox MO to a tenant (the platform operator decided whose it is). */
+export async function assignInboundTenant(db: Db, id: string, tenantId: string, conversationId: string | null): Promise<void> {
+  await db.updateTable('inbound_messages').set({ tenant_id: tenantId, conversation_id: conversationId, attribution: 'manual' })
+    .where('id', '=', id).where('tenant_id', 'is', null).execute();
+}

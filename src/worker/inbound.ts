@@ -1,0 +1,299 @@
+// The inbound (MO) pipeline: store first, then attribute to a tenant and campaign, then the keyword router
+// (opt-out words first, opt-in, help, the tenant's rules), replies through the outbox, inbox and webhooks.
+import { sql } from 'kysely';
+import type { Deps } from '../deps.ts';
+import type { InboundMessage } from '../channels/channel.ts';
+import type { InboundMessagesTable } from '../store/database.ts';
+import { newId } from '../domain/ids.ts';
+import { defaultReplyLimits, normalizeMoSender, resolveDestination, type ReplyLimits, type MoSender } from '../domain/inbound.ts';
+import { fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
+import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type AttributionTables } from '../store/repos/service-numbers.ts';
+import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
+import { insertInbound, recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
+import { touchConversation } from '../store/repos/conversations.ts';
+import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
+import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts';
+import { grantConsent } from '../store/repos/consents.ts';
+import { moveBalance } from '../store/repos/billing.ts';
+import { queueMessages } from './outbox.ts';
+
+const cacheTtlMs = 5_000;
+
+interface TenantKeywords { at: number; settings: KeywordSettings; matcher: WordMatcher; rules: StoredRule[] }
+interface Caches {
+  tables?: { at: number; value: AttributionTables };
+  keywords: Map<string, TenantKeywords>;
+  /** Per-number chains: MO from one number are routed one after another, so reply limits hold under a flood. */
+  chains: Map<string, Promise<void>>;
+  limits: ReplyLimits;
+}
+
+const cachesOf = new WeakMap<Deps, Caches>();
+
+function caches(deps: Deps): Caches {
+  let c = cachesOf.get(deps);
+  if (!c) cachesOf.set(deps, (c = { keywords: new Map(), chains: new Map(), limits: defaultReplyLimits }));
+  return c;
+}
+
+/** Forgets cached keyword settings and rules (after an edit in this process) and attribution tables. */
+export function invalidateInboundCache(deps: Deps, tenantId?: string): void {
+  const c = caches(deps);
+  if (tenantId) c.keywords.delete(tenantId);
+  else c.keywords.clear();
+  c.tables = undefined;
+}
+
+/** Overrides the reply limits of this process (tests, tuning). */
+export function setReplyLimits(deps: Deps, limits: Partial<ReplyLimits>): void {
+  const c = caches(deps);
+  c.limits = { ...c.limits, ...limits };
+}
+
+async function attributionTables(deps: Deps): Promise<AttributionTables> {
+  const c = caches(deps);
+  const now = Date.now();
+  if (!c.tables || now - c.tables.at > cacheTtlMs) c.tables = { at: now, value: await loadAttributionTables(deps.store.db) };
+  return c.tables.value;
+}
+
+async function tenantKeywords(deps: Deps, tenantId: string): Promise<TenantKeywords> {
+  const c = caches(deps);
+  const now = Date.now();
+  const hit = c.keywords.get(tenantId);
+  if (hit && now - hit.at < cacheTtlMs) return hit;
+  const [settings, rules] = await Promise.all([getKeywordSettings(deps.store.db, tenantId), listRules(deps.store.db, tenantId)]);
+  const value = { at: now, settings, matcher: new WordMatcher(settings.words), rules };
+  if (c.keywords.size > 10_000) c.keywords.clear();
+  c.keywords.set(tenantId, value);
+  return value;
+}
+
+async function withRetry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try { return await fn(); } catch (e) {
+      if (i >= tries) throw e;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** i));
+    }
+  }
+}
+
+/**
+ * Takes one MO message from a channel (parts already joined): stores it at once, then attributes and routes it.
+ * MO from one number are handled in order; a failure after storing leaves the message in the inbox with
+ * action 'pending' (logged), never lost.
+ */
+export async function handleInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
+  const c = caches(deps);
+  const key = msg.from;
+  const prev = c.chains.get(key) ?? Promise.resolve();
+  const run = prev.then(() => processInbound(deps, channelId, msg));
+  const tail = run.catch(() => undefined);
+  c.chains.set(key, tail);
+  void tail.then(() => { if (c.chains.get(key) === tail) c.chains.delete(key); });
+  return run;
+}
+
+async function processInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
+  const db = deps.store.db;
+  const log = deps.log.child({ component: 'inbound' });
+  const now = deps.now();
+  const sender = normalizeMoSender(msg.from ?? '');
+  const text = (msg.text ?? '').split('\u0000').join('');
+  const row: InboundMessagesTable = {
+    id: newId(now.getTime()), tenant_id: null, campaign_id: null, contact_id: null, conversation_id: null, channel_id: channelId,
+    channel: msg.channel ?? '', phone: sender.phone, raw_from: String(msg.from ?? '').slice(0, 64), to_number: String(msg.to ?? '').slice(0, 64),
+    text, data_coding: msg.dataCoding ?? 0, parts: msg.parts ?? 1, incomplete: msg.incomplete ? 1 : 0, attribution: 'pending', action: 'pending',
+    keyword: null, rule_id: null, reply_message_id: null, reply_status: null, read_at: null,
+    received_at: (msg.receivedAt instanceof Date && !Number.isNaN(msg.receivedAt.getTime()) ? msg.receivedAt : now).toISOString(),
+    created_at: now.toISOString(),
+  };
+  try {
+    await withRetry(() => insertInbound(db, row));
+  } catch (e) {
+    log.error({ err: e, mo: { channelId, from: row.raw_from, to: row.to_number, text: row.text, receivedAt: row.received_at } }, 'could not store an inbound message');
+    throw e;
+  }
+  try {
+    await route(deps, row, sender);
+  } catch (e) {
+    log.error({ err: e, inbound: row.id }, 'routing an inbound message failed; it stays in the inbox as pending');
+  }
+}
+
+/** Routes a stored MO (also used to retry ones left pending). */
+export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSender = normalizeMoSender(row.raw_from)): Promise<void> {
+  const db = deps.store.db;
+  const now = deps.now();
+  const nowIso = now.toISOString();
+
+  // 1. Attribution: the number it was sent to, else the tenant that last messaged this number, else the admin inbox.
+  const tables = await attributionTables(deps);
+  let dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => []);
+  if ((dest.kind === 'dedicated' || dest.kind === 'extension') && dest.extension) {
+    const codes = await campaignCodes(db, dest.tenantId);
+    if (codes.length) dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => codes);
+  }
+  let tenantId: string | null = null;
+  let campaignId: string | null = null;
+  let attribution: Attribution = 'none';
+  if (dest.kind === 'dedicated' || dest.kind === 'extension') {
+    tenantId = dest.tenantId; campaignId = dest.campaignId; attribution = dest.kind;
+  } else if (sender.mobile) {
+    const last = await lastSenderTo(db, sender.phone);
+    if (last) { tenantId = last.tenantId; campaignId = last.campaignId; attribution = 'last_sender'; }
+  }
+  if (tenantId) {
+    const exists = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
+    if (!exists) { tenantId = null; campaignId = null; attribution = 'none'; }
+  }
+  if (!tenantId) {
+    await updateInbound(db, row.id, { attribution: 'none', action: 'unattributed' });
+    return;
+  }
+  row.tenant_id = tenantId;
+  row.campaign_id = campaignId;
+  row.attribution = attribution;
+
+  // 2. Contact, conversation, activity.
+  const contact = await db.selectFrom('contacts').select(['id', 'name', 'opted_out_at', 'fields']).where('tenant_id', '=', tenantId).where('phone', '=', sender.phone).executeTakeFirst();
+  row.contact_id = contact?.id ?? null;
+  row.conversation_id = await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, direction: 'in', at: row.received_at });
+  if (contact) await markActivity(db, tenantId, [sender.phone], 'replied', row.received_at);
+  await updateInbound(db, row.id, {
+    tenant_id: tenantId, campaign_id: campaignId, attribution, contact_id: row.contact_id, conversation_id: row.conversation_id,
+  });
+
+  // 3. The keyword router: opt-out first, then opt-in, help, and the tenant's rules.
+  const kw = await tenantKeywords(deps, tenantId);
+  const word = row.text.trim() ? kw.matcher.classify(row.text) : null;
+  let action: InboundAction = 'none';
+  let keyword: string | null = null;
+  let ruleId: string | null = null;
+  let reply: string | null = null;
+  let replyKind: WordKind | 'rule' | null = null;
+  if (word) {
+    action = word.kind; keyword = word.word;
+    reply = kw.settings.replies[word.kind]; replyKind = word.kind;
+  } else if (row.text.trim()) {
+    const hit = matchRule(kw.rules, row.text, nowIso);
+    if (hit) {
+      action = 'rule'; keyword = hit.keyword || null; ruleId = hit.rule.id;
+      await countRuleHit(db, tenantId, hit.rule.id);
+      if (hit.rule.reply) {
+        let fields: Record<string, unknown> = {};
+        try { fields = contact ? JSON.parse(contact.fields) as Record<string, unknown> : {}; } catch { /* keep empty */ }
+        reply = fillReply(hit.rule.reply, { ...fields, phone: sender.phone, name: contact?.name ?? null, text: row.text.trim(), keyword: hit.keyword, rest: hit.rest, date: nowIso.slice(0, 10) });
+        replyKind = 'rule';
+      }
+    }
+  }
+
+  // 4. Whether to answer at all: never a machine, never a loop, never more than the limits allow.
+  let replyStatus: string | null = null;
+  let replyId: string | null = null;
+  if (reply && reply.trim()) {
+    const refusal = await replyRefusal(deps, tenantId, row, sender, replyKind!);
+    if (refusal) replyStatus = `suppressed:${refusal}`;
+    else {
+      try {
+        const from = await senderFor(db, tenantId, { campaignId });
+        const [m] = await queueMessages(deps, {
+          tenantId, recipients: [{ phone: sender.phone, contactId: row.contact_id }], text: reply, category: 'notification',
+          campaignId: null, sender: from, source: replyKind === 'opt_out' ? 'opt-out' : 'auto-reply',
+        });
+        replyId = m?.id || null;
+        replyStatus = m ? (m.reason ? `${m.status}:${m.reason}` : m.status) : 'none';
+        if (replyId) await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: reply, direction: 'out', at: deps.now().toISOString() });
+      } catch (e) {
+        const err = e as { code?: string; message?: string };
+        replyStatus = `error:${err.code ?? 'internal'}`;
+        deps.log.warn({ err: e, inbound: row.id }, 'automatic reply not queued');
+      }
+    }
+  }
+
+  // 5. Effects of opt-out and opt-in (after the confirmation is queued, so it is not itself excluded).
+  if (action === 'opt_out') await applyOptOut(deps, tenantId, sender.phone, row, keyword ?? normalizeKeyword(row.text));
+  else if (action === 'opt_in') await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
+
+  row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
+  await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
+
+  // 6. The tenant's webhook.
+  await enqueueWebhookEvents(db, [{ tenantId, event: 'message.inbound', payload: inboundPayload(row) }], now);
+}
+
+/** The `data` of a `message.inbound` webhook. */
+export function inboundPayload(r: InboundMessagesTable): Record<string, unknown> {
+  return {
+    id: r.id, from: r.phone, to: r.to_number, text: r.text, channel: r.channel, receivedAt: r.received_at, parts: r.parts,
+    incomplete: r.incomplete === 1, campaignId: r.campaign_id, contactId: r.contact_id, conversationId: r.conversation_id,
+    attribution: r.attribution, action: r.action, keyword: r.keyword, ruleId: r.rule_id, replyMessageId: r.reply_message_id,
+  };
+}
+
+async function replyRefusal(deps: Deps, tenantId: string, row: InboundMessagesTable, sender: MoSender, kind: WordKind | 'rule'): Promise<string | null> {
+  if (!sender.mobile) return 'not_a_mobile_number';
+  if (looksAutomated(row.text)) return 'automated_message';
+  const { limits } = caches(deps);
+  const now = deps.now().getTime();
+  const iso = (ms: number) => new Date(now - ms).toISOString();
+  const h = await replyHistory(deps.store.db, tenantId, sender.phone, row.id,
+    { replies: iso(limits.windowMs), confirmation: iso(limits.confirmationPeriodMs), repeat: iso(limits.repeatPeriodMs) }, row.text);
+  if (kind === 'opt_out') return h.confirmedOptOutSince ? 'already_confirmed' : null;
+  if (h.repliesSince >= limits.maxReplies) return 'rate_limited';
+  if (h.repliedSameTextSince) return 'repeated_message';
+  const ours = await recentReplyTexts(deps.store.db, tenantId, sender.phone, iso(limits.repeatPeriodMs));
+  const mine = normalizeKeyword(row.text);
+  if (mine.length > 8 && ours.some((t) => normalizeKeyword(t).includes(mine))) return 'echo_of_our_reply';
+  return null;
+}
+
+/** Opt-out: the contact is marked (created if unknown, so the refusal is remembered), consent withdrawn with evidence, pending marketing excluded. */
+async function applyOptOut(deps: Deps, tenantId: string, phone: string, row: InboundMessagesTable, word: string): Promise<void> {
+  const db = deps.store.db;
+  const at = deps.now().toISOString();
+  const retainUntil = new Date(deps.now().getTime() + deps.config.consentRetentionDays * 86_400_000).toISOString();
+  const channel = `sms:${word}`.slice(0, 64);
+  let contactId = row.contact_id;
+  if (!contactId && /^\+\d{6,15}$/.test(phone)) {
+    const fresh = contactRow(tenantId, { phone }, at);
+    await db.insertInto('contacts').values(fresh).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).execute();
+    contactId = (await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst())?.id ?? null;
+    row.contact_id = contactId;
+    await updateInbound(db, row.id, { contact_id: contactId });
+  }
+  await setOptOut(db, tenantId, phone, { at, channel });
+  if (contactId) {
+    await db.updateTable('consents').set({ status: 'withdrawn', withdrawn_at: at, retain_until: retainUntil })
+      .where('tenant_id', '=', tenantId).where('contact_id', '=', contactId).where('status', '=', 'granted').execute();
+    await db.insertInto('consents').values({
+      id: newId(), tenant_id: tenantId, contact_id: contactId, purpose: 'marketing', status: 'withdrawn', source: `sms:${row.id}`,
+      text_shown: row.text.slice(0, 1000), ip: null, keyword: word, at, withdrawn_at: at, retain_until: retainUntil,
+    }).execute();
+  }
+  await excludePendingMarketing(deps, tenantId, phone, at);
+}
+
+/** Excludes the number's queued marketing messages not yet claimed by a dispatcher, and releases what was reserved for them. */
+export async function excludePendingMarketing(deps: Deps, tenantId: string, phone: string, at: string): Promise<number> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    const rows = await trx.updateTable('messages').set({ status: 'excluded', reason: 'opted_out', error: null, done_at: at })
+      .where('tenant_id', '=', tenantId).where('phone', '=', phone).where('status', '=', 'queued').where('category', '=', 'marketing')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)]))
+      .returning(['id', 'campaign_id', sql<string>`cast(price as text)`.as('price')]).execute();
+    const total = rows.reduce((s, r) => s + BigInt(r.price ?? '0'), 0n);
+    if (total > 0n) await moveBalance(trx, tenantId, total, { kind: 'release', campaignId: rows[0].campaign_id, note: `opt-out of ${rows.length} queued marketing message(s)` }, at);
+    return rows.length;
+  });
+}
+
+async function applyOptIn(deps: Deps, tenantId: string, phone: string, row: InboundMessagesTable, word: string): Promise<void> {
+  const db = deps.store.db;
+  const at = deps.now().toISOString();
+  await setOptOut(db, tenantId, phone, null);
+  if (row.contact_id) {
+    await grantConsent(db, tenantId, { contactId: row.contact_id, purpose: 'marketing', source: `sms:${row.id}`, textShown: row.text.slice(0, 1000), keyword: word, at });
+  }
+}

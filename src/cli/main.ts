@@ -6,6 +6,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { tenantCommand } from './commands/tenant.ts';
 import { userCommand } from './commands/user.ts';
 import { apikeyCommand } from './commands/apikey.ts';
+import { inboxCommand } from './commands/inbox.ts';
 
 const program = new Command('tidings')
   .description('Tidings — SMS group-sending platform: server, administration and API client')
@@ -17,6 +18,7 @@ program.addCommand(migrateCommand());
 program.addCommand(tenantCommand());
 program.addCommand(userCommand());
 program.addCommand(apikeyCommand());
+program.addCommand(inboxCommand());
 
 try {
   await program.parseAsync(process.argv);

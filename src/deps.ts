@@ -3,6 +3,8 @@ import { databaseTarget, type Config } from './config.ts';
 import { openStore, type Store } from './store/dialect.ts';
 import { migrate } from './store/migrations/index.ts';
 import { Metrics } from './metrics.ts';
+import { Router } from './worker/router.ts';
+import type { Simulator } from './channels/simulator/simulator.ts';
 
 /** Everything the API, the worker and the CLI need, built once and handed down. */
 export interface Deps {
@@ -12,6 +14,12 @@ export interface Deps {
   metrics: Metrics;
   /** The current time; tests inject a clock. */
   now: () => Date;
+  /** Routes and channel health for pricing and routing messages. */
+  router: Router;
+  /** Tells this process's dispatcher that messages were queued (a no-op where no worker runs). */
+  wakeDispatcher: () => void;
+  /** The built-in virtual carrier when this node runs it (embedded mode), for the handsets API. */
+  simulator?: Simulator;
 }
 
 /** Opens the store, runs migrations and builds the shared dependencies. */
@@ -22,7 +30,7 @@ export async function buildDeps(config: Config, opts: { log?: Logger; now?: () =
   });
   const store = openStore(databaseTarget(config));
   if (opts.migrate !== false) await migrate(store.db);
-  return { config, log, store, metrics: new Metrics(), now: opts.now ?? (() => new Date()) };
+  return { config, log, store, metrics: new Metrics(), now: opts.now ?? (() => new Date()), router: new Router(store), wakeDispatcher: () => undefined };
 }
 
 /** Closes what buildDeps opened. */

@@ -2,17 +2,32 @@ import type { Config } from './config.ts';
 import { buildDeps, closeDeps, type Deps } from './deps.ts';
 import { buildApp, type App } from './api/app.ts';
 import { buildConsole } from './console-build.ts';
-import { bootstrap } from './store/bootstrap.ts';
+import { bootstrap, ensureVirtualChannel } from './store/bootstrap.ts';
 import { purgeExpiredSessions } from './store/repos/sessions.ts';
+import { startWorker, type Worker } from './worker/worker.ts';
+import { Simulator } from './channels/simulator/simulator.ts';
 
-/** A running node: its dependencies, the HTTP app when it serves the API, and how to stop it. */
-export interface Node { deps: Deps; app?: App; url?: string; stop(): Promise<void> }
+/** A running node: its dependencies, the HTTP app when it serves the API, the worker, and how to stop it. */
+export interface Node { deps: Deps; app?: App; url?: string; worker?: Worker; stop(): Promise<void> }
 
 /** Starts a node in the configured role: `api` serves HTTP, `worker` runs background work, `all` does both. */
 export async function startNode(config: Config): Promise<Node> {
   const deps = await buildDeps(config);
   const first = await bootstrap(deps.store.db, config);
   const stops: (() => Promise<void>)[] = [];
+  if (config.role === 'all' && config.simulator) {
+    const simulator = new Simulator({ outcomes: { delivered: 0.97, undelivered: 0.02, expired: 0.01 }, receiptDelayMs: 500 });
+    const { port } = await simulator.start(config.simulatorPort);
+    await ensureVirtualChannel(deps.store.db, port, deps.now().toISOString());
+    deps.simulator = simulator;
+    stops.push(() => simulator.stop());
+    deps.log.info({ port }, 'virtual carrier listening (SMPP)');
+  }
+  let worker: Worker | undefined;
+  if (config.role !== 'api') {
+    worker = await startWorker(deps);
+    stops.push(() => worker!.stop());
+  }
   let app: App | undefined;
   let url: string | undefined;
   if (config.role !== 'worker') {
@@ -34,7 +49,7 @@ export async function startNode(config: Config): Promise<Node> {
   deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
   if (first) printFirstStart(first, url);
   return {
-    deps, app, url,
+    deps, app, url, worker,
     async stop() {
       for (const stop of stops.reverse()) await stop();
       await closeDeps(deps);

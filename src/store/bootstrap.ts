@@ -5,9 +5,15 @@ import { generatePassword, hashPassword } from '../domain/secrets.ts';
 import { createUser, findUserForSignin, hasPlatformAdmin } from './repos/users.ts';
 import { createTenant, findTenantBySlug } from './repos/tenants.ts';
 import { audit } from './repos/audit.ts';
+import { moveBalance } from './repos/billing.ts';
+import { createChannel, findChannel, updateChannel } from './repos/channels.ts';
+import { createRoute, listRoutes } from './repos/routes.ts';
 
 /** What the first start created, so it can be printed once. */
 export interface Bootstrap { adminEmail: string; demoEmail: string; password: string; generated: boolean }
+
+/** Credit given to the demo tenant on first start: 1,000.00 in minor units. */
+export const demoCredit = 100_000n;
 
 /** The email of the demo tenant's owner created on first start. */
 export const demoOwnerEmail = 'demo@tidings.local';
@@ -28,6 +34,7 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
       if (!await findUserForSignin(trx, demoOwnerEmail)) {
         await createUser(trx, { tenantId: demo.id, email: demoOwnerEmail, name: 'Demo owner', role: 'owner', passwordHash });
       }
+      if (demo.balance === 0n) await moveBalance(trx, demo.id, demoCredit, { kind: 'topup', note: 'demo credit', actor: 'system' }, new Date().toISOString());
       await audit(trx, null, { type: 'system', id: null }, 'bootstrap', admin.id, { adminEmail: admin.email });
       return { adminEmail: admin.email, demoEmail: demoOwnerEmail, password, generated };
     });
@@ -36,4 +43,23 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
     if (await hasPlatformAdmin(db)) return undefined;
     throw e;
   }
+}
+
+/** The name of the channel that points at the built-in virtual carrier. */
+export const virtualChannelName = 'virtual';
+
+/**
+ * Makes sure the built-in virtual carrier is a channel (SMPP to 127.0.0.1:port) with a catch-all route, so an
+ * embedded install can send at once; follows the port when it changes. Returns the channel id.
+ */
+export async function ensureVirtualChannel(db: Kysely<Database>, port: number, now: string): Promise<string> {
+  const existing = await findChannel(db, virtualChannelName);
+  const config = { name: virtualChannelName, type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret', binds: 2, window: 100, tps: 0, idFormat: { submit: 'hex', receipt: 'hex' }, defaultSource: '10690000' };
+  if (existing) {
+    if (existing.config.port !== port) await updateChannel(db, existing.id, { config: { ...existing.config, port } }, now);
+    return existing.id;
+  }
+  const channel = await createChannel(db, { name: virtualChannelName, type: 'smpp', config }, now);
+  if (!(await listRoutes(db)).length) await createRoute(db, { channelId: channel.id, price: 5n, position: 1000 }, now);
+  return channel.id;
 }

@@ -65,7 +65,10 @@ export interface BlocklistTable { id: string; scope: string; phone: string; reas
 export interface SuppressionsTable { tenant_id: string; phone_hash: string; reason: string; created_at: string }
 
 /** A carrier connection configured by the platform operator (config JSON holds the secrets; never shown). */
-export interface ChannelsTable { id: string; name: string; type: string; config: string; enabled: number; created_at: string; updated_at: string }
+export interface ChannelsTable {
+  id: string; name: string; type: string; config: string; enabled: number; state: string | null; state_reason: string | null;
+  counters: string | null; state_at: string | null; created_at: string; updated_at: string;
+}
 /** A routing rule: which channel carries which traffic, at what price per segment (minor units); lowest position first. */
 export interface RoutesTable {
   id: string; tenant_id: string | null; position: number; carrier: string | null; country: string | null; prefix: string | null;
@@ -83,7 +86,7 @@ export interface MessagesTable {
   id: string; tenant_id: string; campaign_id: string | null; contact_id: string | null; phone: string; sender: string | null;
   text: string; category: string; priority: number; status: string; reason: string | null; segments: number; price: string | number;
   channel_id: string | null; route_id: string | null; carrier: string | null; region: string | null; carrier_ids: string | null;
-  parts_done: number; carrier_stat: string | null; carrier_err: string | null; error: string | null; attempts: number;
+  parts_done: number; carrier_stat: string | null; carrier_err: string | null; error: string | null; attempts: number; resubmitted: number;
   not_before: string | null; lease_owner: string | null; lease_until: string | null; created_at: string;
   submitted_at: string | null; done_at: string | null;
 }

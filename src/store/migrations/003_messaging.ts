@@ -8,6 +8,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('config', 'text', (c) => c.notNull())
     .addColumn('enabled', 'integer', (c) => c.notNull())
+    .addColumn('state', 'text')
+    .addColumn('state_reason', 'text')
+    .addColumn('counters', 'text')
+    .addColumn('state_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
@@ -72,6 +76,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('carrier_err', 'text')
     .addColumn('error', 'text')
     .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('resubmitted', 'integer', (c) => c.notNull())
     .addColumn('not_before', 'text')
     .addColumn('lease_owner', 'text')
     .addColumn('lease_until', 'text')
@@ -81,6 +86,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('messages_queue').ifNotExists().on('messages').columns(['status', 'priority', 'id']).execute();
   await db.schema.createIndex('messages_campaign').ifNotExists().on('messages').columns(['campaign_id', 'status']).execute();
+  await db.schema.createIndex('messages_campaign_phone').ifNotExists().unique().on('messages').columns(['campaign_id', 'phone']).execute();
   await db.schema.createIndex('messages_tenant_phone').ifNotExists().on('messages').columns(['tenant_id', 'phone', 'created_at']).execute();
   await db.schema.createIndex('messages_tenant_created').ifNotExists().on('messages').columns(['tenant_id', 'created_at']).execute();
   await db.schema.createTable('carrier_ids').ifNotExists()

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import type { Deps } from '../../deps.ts';
+import { actorOf, tenantOf } from '../plugins/auth.ts';
+import { sendTable } from '../plugins/table-export.ts';
+import { DomainError, notFound } from '../../domain/errors.ts';
+import { assertTransition, campaignInputSchema, type CampaignInput } from '../../domain/campaigns.ts';
+import { nextCronTime, parseCron } from '../../domain/compliance.ts';
+import {
+  cancelCampaignMessages, createCampaign, getCampaign, holdCampaignMessages, listCampaigns, releaseCampaignMessages, setCampaignStatus, updateCampaign,
+  type Campaign, type CampaignFields,
+} from '../../store/repos/campaigns.ts';
+import { campaignStats } from '../../store/repos/stats.ts';
+import { listMessages, type MessageView } from '../../store/repos/messages.ts';
+import { moveBalance } from '../../store/repos/billing.ts';
+import { getTemplateForSending } from '../../store/repos/templates.ts';
+import { findTenant } from '../../store/repos/tenants.ts';
+import { audit } from '../../store/repos/audit.ts';
+import { audienceFilter } from '../../worker/audience.ts';
+import { preflight } from '../../worker/preflight.ts';
+
+const statsSchema = z.object({
+  total: z.number(), excluded: z.number(), queued: z.number(), submitted: z.number(), delivered: z.number(), failed: z.number(),
+  awaitingReceipt: z.number(), deliveryRate: z.number().nullable(), resubmitted: z.number().describe('messages that may have been sent twice after a worker crash'),
+  cost: z.string(), segments: z.number(), byStatus: z.record(z.string(), z.number()), excludedBy: z.record(z.string(), z.number()), failedBy: z.record(z.string(), z.number()),
+  byCarrier: z.array(z.object({ carrier: z.string(), total: z.number(), delivered: z.number(), failed: z.number() })),
+  byRegion: z.array(z.object({ region: z.string(), total: z.number(), delivered: z.number(), failed: z.number() })),
+  perMinute: z.array(z.object({ minute: z.string(), submitted: z.number() })),
+});
+const campaignSchema = z.object({
+  id: z.string(), name: z.string(), status: z.string(), category: z.string(), text: z.string().nullable(), templateId: z.string().nullable(),
+  audience: z.record(z.string(), z.unknown()), channel: z.string().nullable(), options: z.record(z.string(), z.unknown()), scheduleAt: z.string().nullable(),
+  cron: z.string().nullable(), pauseReason: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(), startedAt: z.string().nullable(), completedAt: z.string().nullable(),
+  stats: statsSchema.optional(),
+});
+const preflightSchema = z.object({ total: z.number(), queued: z.number(), deferred: z.number(), excluded: z.record(z.string(), z.number()), segments: z.number(), cost: z.string(), balance: z.string(), sufficient: z.boolean() });
+const idParams = z.object({ id: z.string() });
+
+function show(c: Campaign) {
+  const { tenantId: _t, cursor: _c, materialized: _m, ...rest } = c;
+  return { ...rest, audience: rest.audience as Record<string, unknown>, options: rest.options as Record<string, unknown> };
+}
+
+function fields(b: CampaignInput): CampaignFields {
+  if (b.cron) parseCron(b.cron);
+  return {
+    name: b.name, category: b.category, text: b.text ?? null, templateId: b.templateId ?? null, audience: b.audience, channel: b.channel ?? null,
+    options: b.timezone ? { ...b.options, timezone: b.timezone } as CampaignFields['options'] : b.options, scheduleAt: b.scheduleAt ? new Date(b.scheduleAt).toISOString() : null, cron: b.cron ?? null,
+  };
+}
+
+/** Campaigns: create, pre-flight, start (now, at a time, or by cron), pause, resume, cancel, statistics, export. */
+export function campaignRoutes(app: App, deps: Deps): void {
+  const db = deps.store.db;
+  async function load(tenantId: string, id: string): Promise<Campaign> {
+    const c = await getCampaign(db, tenantId, id);
+    if (!c) throw notFound('campaign');
+    return c;
+  }
+  async function check(tenantId: string, f: CampaignFields): Promise<void> {
+    if (f.templateId) await getTemplateForSending(db, tenantId, f.templateId);
+    await audienceFilter(deps, tenantId, f.audience);
+  }
+
+  app.post('/api/v1/campaigns', {
+    schema: { tags: ['campaigns'], summary: 'Create a draft campaign', body: campaignInputSchema, response: { 201: campaignSchema } },
+    config: { permission: 'send' },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const f = fields(request.body);
+    await check(tenantId, f);
+    const c = await createCampaign(db, tenantId, f, deps.now().toISOString());
+    await audit(db, tenantId, actorOf(request), 'campaign.create', c.id, { name: c.name });
+    return reply.status(201).send(show(c));
+  });
+
+  app.get('/api/v1/campaigns', {
+    schema: { tags: ['campaigns'], summary: 'List campaigns, newest first', querystring: z.object({ status: z.string().optional(), before: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ campaigns: z.array(campaignSchema) }) } },
+    config: { permission: 'read' },
+  }, async (request) => ({ campaigns: (await listCampaigns(db, tenantOf(request), request.query)).map(show) }));
+
+  app.get('/api/v1/campaigns/:id', {
+    schema: { tags: ['campaigns'], summary: 'A campaign with its statistics', params: idParams, response: { 200: campaignSchema } },
+    config: { permission: 'read' },
+  }, async (request) => {
+    const c = await load(tenantOf(request), request.params.id);
+    return { ...show(c), stats: await campaignStats(db, c.id) };
+  });
+
+  app.put('/api/v1/campaigns/:id', {
+    schema: { tags: ['campaigns'], summary: 'Replace a draft campaign', params: idParams, body: campaignInputSchema, response: { 200: campaignSchema } },
+    config: { permission: 'send' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    const c = await load(tenantId, request.params.id);
+    if (c.status !== 'draft') throw new DomainError('conflict', `only a draft can be edited; this campaign is ${c.status}`);
+    const f = fields(request.body);
+    await check(tenantId, f);
+    await updateCampaign(db, tenantId, c.id, f, deps.now().toISOString());
+    return show(await load(tenantId, c.id));
+  });
+
+  app.post('/api/v1/campaigns/:id/preflight', {
+    schema: { tags: ['campaigns'], summary: 'What starting now would do: recipients by outcome and exclusion reason, segments, cost, balance', params: idParams, response: { 200: preflightSchema } },
+    config: { permission: 'read' },
+  }, async (request) => preflight(deps, await load(tenantOf(request), request.params.id)));
+
+  app.post('/api/v1/campaigns/:id/start', {
+    schema: { tags: ['campaigns'], summary: 'Start now, or schedule when scheduleAt or cron is set; refused when the balance is short', params: idParams, response: { 200: campaignSchema } },
+    config: { permission: 'send' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    const c = await load(tenantId, request.params.id);
+    assertTransition('start', c.status);
+    const report = await preflight(deps, c);
+    if (!report.sufficient) throw new DomainError('insufficient_balance', `the campaign costs ${report.cost} but the balance is ${report.balance} (minor units)`, { cost: report.cost, balance: report.balance });
+    const now = deps.now();
+    const iso = now.toISOString();
+    if (c.cron) {
+      const tenant = await findTenant(db, tenantId);
+      const zone = (c.options as { timezone?: string }).timezone ?? (tenant?.settings.timezone as string | undefined) ?? 'Asia/Shanghai';
+      const next = nextCronTime(c.cron, now, zone);
+      if (!next) throw new DomainError('invalid_request', `cron "${c.cron}" never fires again`, { field: 'cron' });
+      await setCampaignStatus(db, tenantId, c.id, ['draft'], 'scheduled', { scheduleAt: next.toISOString() }, iso);
+    } else if (c.scheduleAt && c.scheduleAt > iso) await setCampaignStatus(db, tenantId, c.id, ['draft'], 'scheduled', {}, iso);
+    else await setCampaignStatus(db, tenantId, c.id, ['draft'], 'running', { startedAt: iso }, iso);
+    await audit(db, tenantId, actorOf(request), 'campaign.start', c.id, { recipients: report.queued, cost: report.cost });
+    return show(await load(tenantId, c.id));
+  });
+
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    app.post(`/api/v1/campaigns/:id/${action}`, {
+      schema: { tags: ['campaigns'], summary: `${action[0].toUpperCase()}${action.slice(1)} the campaign`, params: idParams, response: { 200: campaignSchema } },
+      config: { permission: 'send' },
+    }, async (request) => {
+      const tenantId = tenantOf(request);
+      const c = await load(tenantId, request.params.id);
+      assertTransition(action, c.status);
+      const iso = deps.now().toISOString();
+      if (action === 'pause') {
+        if (!await setCampaignStatus(db, tenantId, c.id, [c.status], 'paused', { pauseReason: 'paused by a user' }, iso)) throw new DomainError('conflict', 'the campaign changed meanwhile; try again');
+        await holdCampaignMessages(db, c.id);
+      } else if (action === 'resume') {
+        if (!await setCampaignStatus(db, tenantId, c.id, ['paused'], c.startedAt ? 'running' : 'scheduled', { pauseReason: null, ...(c.startedAt ? {} : { startedAt: iso }) }, iso)) throw new DomainError('conflict', 'the campaign changed meanwhile; try again');
+        await releaseCampaignMessages(db, c.id);
+        deps.wakeDispatcher();
+      } else {
+        if (!await setCampaignStatus(db, tenantId, c.id, [c.status], 'cancelled', { completedAt: iso }, iso)) throw new DomainError('conflict', 'the campaign changed meanwhile; try again');
+        const released = await cancelCampaignMessages(db, c.id, iso);
+        if (released > 0n) await moveBalance(db, tenantId, released, { kind: 'release', campaignId: c.id, note: 'campaign cancelled' }, iso);
+      }
+      await audit(db, tenantId, actorOf(request), `campaign.${action}`, c.id);
+      return show(await load(tenantId, c.id));
+    });
+  }
+
+  app.get('/api/v1/campaigns/:id/export', {
+    schema: { tags: ['campaigns'], summary: 'Every message of the campaign as CSV or XLSX', params: idParams, querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') }) },
+    config: { permission: 'read' },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const c = await load(tenantId, request.params.id);
+    async function* pages() {
+      let before: string | undefined;
+      while (true) {
+        const page = await listMessages(db, tenantId, { campaignId: c.id, before, limit: 2000 });
+        if (!page.length) return;
+        yield page;
+        before = page[page.length - 1].id;
+      }
+    }
+    const col = (header: string, value: (m: MessageView) => string | number | null) => ({ header, value });
+    return sendTable(reply, request.query.format, `campaign-${c.name}`, [
+      col('id', (m) => m.id), col('to', (m) => m.to), col('status', (m) => m.status), col('reason', (m) => m.reason), col('segments', (m) => m.segments),
+      col('price', (m) => m.price), col('channel', (m) => m.channel), col('carrierMessageId', (m) => m.carrierMessageId), col('carrierStat', (m) => m.carrierStat),
+      col('error', (m) => m.error), col('text', (m) => m.text), col('createdAt', (m) => m.createdAt), col('submittedAt', (m) => m.submittedAt), col('doneAt', (m) => m.doneAt),
+    ], pages());
+  });
+}

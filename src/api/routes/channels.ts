@@ -1,0 +1,96 @@
+import { z, ZodError } from 'zod';
+import type { App } from '../app.ts';
+import type { Deps } from '../../deps.ts';
+import { actorOf } from '../plugins/auth.ts';
+import { DomainError, notFound } from '../../domain/errors.ts';
+import { createChannel as buildChannel } from '../../channels/registry.ts';
+import { createChannel, deleteChannel, findChannel, listChannels, updateChannel, type ChannelRecord } from '../../store/repos/channels.ts';
+import { audit } from '../../store/repos/audit.ts';
+
+const secretKeys = new Set(['password', 'sharedSecret', 'secret', 'apiKey', 'token']);
+
+const channelSchema = z.object({
+  id: z.string(), name: z.string(), type: z.string(), enabled: z.boolean(),
+  config: z.record(z.string(), z.unknown()).describe('the channel settings; secrets are never shown'),
+  state: z.string().describe('connecting, bound, down or stopped, as the worker last reported; unknown before that'),
+  stateReason: z.string().nullable(), counters: z.record(z.string(), z.number()), stateAt: z.string().nullable(),
+});
+
+function show(c: ChannelRecord) {
+  const config = Object.fromEntries(Object.entries(c.config).map(([k, v]) => [k, secretKeys.has(k) ? '********' : v]));
+  return { id: c.id, name: c.name, type: c.type, enabled: c.enabled, config, state: c.state ?? 'unknown', stateReason: c.stateReason, counters: c.counters ?? {}, stateAt: c.stateAt };
+}
+
+/** Validates a config by building the channel (no connection is made); errors name the field. */
+function validate(config: Record<string, unknown>): void {
+  try {
+    buildChannel(config as { type: string });
+  } catch (e) {
+    if (e instanceof ZodError) {
+      const issue = e.issues[0];
+      const field = issue.path.join('.');
+      throw new DomainError('invalid_request', `${field}: ${issue.message}`, { field, fields: e.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+    }
+    throw new DomainError('invalid_request', (e as Error).message, { field: 'type' });
+  }
+}
+
+const channelBody = z.object({ name: z.string().min(1).max(60).regex(/^[\w.-]+$/, 'letters, digits, _ . -'), type: z.string().min(1), enabled: z.boolean().optional() }).catchall(z.unknown());
+
+/** Platform administration of carrier channels: they are data — create, change, disable, see state and counters. */
+export function channelRoutes(app: App, deps: Deps): void {
+  const db = deps.store.db;
+  app.get('/api/v1/admin/channels', {
+    schema: { tags: ['admin'], summary: 'List channels with state and counters', response: { 200: z.object({ channels: z.array(channelSchema) }) } },
+    config: { permission: 'platform' },
+  }, async () => ({ channels: (await listChannels(db)).map(show) }));
+
+  app.get('/api/v1/admin/channels/:id', {
+    schema: { tags: ['admin'], summary: 'One channel by id or name', params: z.object({ id: z.string() }), response: { 200: channelSchema } },
+    config: { permission: 'platform' },
+  }, async (request) => {
+    const c = await findChannel(db, request.params.id);
+    if (!c) throw notFound('channel');
+    return show(c);
+  });
+
+  app.post('/api/v1/admin/channels', {
+    schema: { tags: ['admin'], summary: 'Add a channel, e.g. {"name","type":"smpp","host","port","systemId","password","binds","window","tps","idFormat"}', body: channelBody, response: { 201: channelSchema } },
+    config: { permission: 'platform' },
+  }, async (request, reply) => {
+    const { enabled, ...config } = request.body;
+    validate(config);
+    if (await findChannel(db, config.name)) throw new DomainError('conflict', `channel ${config.name} already exists`, { field: 'name' });
+    const c = await createChannel(db, { name: config.name, type: config.type, config, enabled }, deps.now().toISOString());
+    deps.router.invalidate();
+    await audit(db, null, actorOf(request), 'channel.create', c.id, { name: c.name, type: c.type });
+    return reply.status(201).send(show(c));
+  });
+
+  app.patch('/api/v1/admin/channels/:id', {
+    schema: { tags: ['admin'], summary: 'Change settings (merged; leave secrets out to keep them) or enable/disable', params: z.object({ id: z.string() }), body: z.object({ enabled: z.boolean().optional() }).catchall(z.unknown()), response: { 200: channelSchema } },
+    config: { permission: 'platform' },
+  }, async (request) => {
+    const c = await findChannel(db, request.params.id);
+    if (!c) throw notFound('channel');
+    const { enabled, ...patch } = request.body;
+    if ('name' in patch || 'type' in patch) throw new DomainError('invalid_request', 'name and type cannot change; add a new channel', { field: 'name' });
+    const config = { ...c.config, ...patch };
+    validate(config);
+    await updateChannel(db, c.id, { config, enabled }, deps.now().toISOString());
+    deps.router.invalidate();
+    await audit(db, null, actorOf(request), 'channel.update', c.id, { changed: Object.keys(request.body) });
+    return show((await findChannel(db, c.id))!);
+  });
+
+  app.delete('/api/v1/admin/channels/:id', {
+    schema: { tags: ['admin'], summary: 'Remove a channel and its routes', params: z.object({ id: z.string() }), response: { 204: z.null() } },
+    config: { permission: 'platform' },
+  }, async (request, reply) => {
+    const c = await findChannel(db, request.params.id);
+    if (!c || !await deleteChannel(db, c.id)) throw notFound('channel');
+    deps.router.invalidate();
+    await audit(db, null, actorOf(request), 'channel.delete', c.id, { name: c.name });
+    return reply.status(204).send(null);
+  });
+}

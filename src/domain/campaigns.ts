@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { DomainError } from './errors.ts';
+import { categories, type Category } from './templates.ts';
+import { frequencyCapSchema, sendWindowsSchema } from './compliance.ts';
+
+/** Campaign states: draft → scheduled → running ⇄ paused → completed | cancelled. */
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
+
+const transitions: Record<string, CampaignStatus[]> = {
+  start: ['draft'],
+  pause: ['scheduled', 'running'],
+  resume: ['paused'],
+  cancel: ['draft', 'scheduled', 'running', 'paused'],
+};
+
+/** Throws a conflict unless the action is allowed in the current state. */
+export function assertTransition(action: keyof typeof transitions, status: string): void {
+  if (!transitions[action].includes(status as CampaignStatus)) {
+    throw new DomainError('conflict', `cannot ${action} a campaign that is ${status}`, { status });
+  }
+}
+
+/** A recipient given inline: a number, or a number with extra columns that feed the template. */
+export const audienceNumberSchema = z.union([z.string().min(1).max(64), z.object({ phone: z.string().min(1).max(64) }).catchall(z.unknown())]);
+
+/** Who a campaign goes to: groups (ids or names), a saved segment (id) or a filter, and numbers. */
+export const audienceSchema = z.object({
+  groups: z.array(z.string().min(1)).max(1000).optional(),
+  segment: z.string().min(1).optional().describe('id of a saved segment'),
+  filter: z.string().min(1).max(4000).optional().describe('a segment filter, e.g. city = "北京" and tag:vip'),
+  numbers: z.array(audienceNumberSchema).max(1_000_000).optional(),
+}).strict().refine((a) => !!(a.groups?.length || a.segment || a.filter || a.numbers?.length), 'give at least one of groups, segment, filter, numbers');
+
+/** How a campaign is paced and protected. */
+export const campaignOptionsSchema = z.object({
+  sendWindows: sendWindowsSchema.optional(),
+  frequencyCap: frequencyCapSchema.optional(),
+  perMinute: z.number().int().min(1).max(10_000_000).optional().describe('throughput cap: messages per minute'),
+  spreadHours: z.number().positive().max(24 * 30).optional().describe('spread the campaign evenly over this many hours'),
+  autoPause: z.object({ failureRate: z.number().min(0).max(1), minSample: z.number().int().min(10).max(100_000) }).strict().optional(),
+}).strict();
+
+/** The body of a campaign create or update. */
+export const campaignInputSchema = z.object({
+  name: z.string().min(1).max(200),
+  audience: audienceSchema,
+  text: z.string().min(1).max(2000).optional(),
+  templateId: z.string().min(1).optional(),
+  category: z.enum(categories as [Category, ...Category[]]).default('marketing'),
+  channel: z.string().min(1).optional(),
+  scheduleAt: z.string().datetime({ offset: true }).optional(),
+  cron: z.string().min(1).max(120).optional().describe('recurring schedule, e.g. "0 10 * * 1" (every Monday 10:00)'),
+  timezone: z.string().min(1).max(64).optional().describe('zone of the cron schedule (default the tenant zone)'),
+  options: campaignOptionsSchema.default({}),
+}).strict().refine((c) => !!c.text !== !!c.templateId, 'give exactly one of text or templateId');
+
+/** A validated campaign input. */
+export type CampaignInput = z.output<typeof campaignInputSchema>;
+/** A validated audience. */
+export type Audience = z.output<typeof audienceSchema>;
+/** Validated campaign options. */
+export type CampaignOptions = z.output<typeof campaignOptionsSchema>;
+
+/** Where materialisation stands: the index into the inline numbers, then the last contact id done; and the pacing. */
+export interface Cursor { numbers: number; after: string | null; done: boolean; queued: number; intervalMs: number }
+
+/** Default auto-pause: more than half of at least 200 finished messages failed. */
+export const defaultAutoPause = { failureRate: 0.5, minSample: 200 };
+
+/** Final statuses that count as failures for auto-pause. */
+export const failedStatuses: ReadonlySet<string> = new Set(['failed', 'rejected', 'undelivered', 'expired']);

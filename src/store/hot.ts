@@ -1,0 +1,31 @@
+import type SQLite from 'better-sqlite3';
+import type { Store } from './dialect.ts';
+
+const caches = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+/**
+ * Runs synchronous better-sqlite3 work while holding Kysely's one SQLite connection, so it never interleaves
+ * with a Kysely transaction; `fn` runs inside a SQLite transaction. For the hot path (claim, submit, receipt).
+ */
+export async function withSqlite<T>(store: Store, fn: (prepare: (sql: string) => SQLite.Statement) => T): Promise<T> {
+  const sqlite = store.sqlite!;
+  const prepare = (text: string) => statement(sqlite, text);
+  return store.db.connection().execute(async () => sqlite.transaction(() => fn(prepare))());
+}
+
+/**
+ * A statement prepared once per connection. Use it directly only inside a Kysely transaction on the same
+ * SQLite handle (which already holds the one connection); elsewhere go through withSqlite.
+ */
+export function statement(sqlite: SQLite.Database, text: string): SQLite.Statement {
+  let cache = caches.get(sqlite);
+  if (!cache) caches.set(sqlite, cache = new Map());
+  let s = cache.get(text);
+  if (!s) cache.set(text, s = sqlite.prepare(text));
+  return s;
+}
+
+/** `?, ?, …` with n placeholders (SQLite) or `$k, …` (Postgres, starting at `from`). */
+export function placeholders(n: number, dialect: 'sqlite' | 'postgres', from = 1): string {
+  return Array.from({ length: n }, (_, i) => (dialect === 'sqlite' ? '?' : `$${from + i}`)).join(', ');
+}

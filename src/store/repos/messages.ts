@@ -1,0 +1,261 @@
+import { CompiledQuery, sql } from 'kysely';
+import type { Db } from '../database.ts';
+import type { Store } from '../dialect.ts';
+import { withSqlite, placeholders, statement } from '../hot.ts';
+
+// The hot path of sending: insert, claim, record submits, apply receipts. SQLite runs prepared statements
+// inside one transaction per batch; PostgreSQL runs multi-row statements. Callers batch.
+
+/** A message to insert: rendered, priced and routed (or excluded with a reason). */
+export interface NewMessage {
+  id: string; tenantId: string; campaignId: string | null; contactId: string | null; phone: string; sender: string | null;
+  text: string; category: string; priority: number; status: 'queued' | 'excluded'; reason: string | null; segments: number;
+  price: bigint; channelId: string | null; routeId: string | null; carrier: string | null; region: string | null;
+  notBefore: string | null; createdAt: string;
+}
+
+const insertColumns = ['id', 'tenant_id', 'campaign_id', 'contact_id', 'phone', 'sender', 'text', 'category', 'priority', 'status', 'reason',
+  'segments', 'price', 'channel_id', 'route_id', 'carrier', 'region', 'parts_done', 'attempts', 'resubmitted', 'not_before', 'created_at'] as const;
+
+/**
+ * Inserts messages inside the caller's transaction `trx` (on SQLite through a prepared statement on the raw
+ * handle that transaction holds; on PostgreSQL in multi-row statements). A second message to the same number
+ * in one campaign is skipped.
+ */
+export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]): Promise<void> {
+  const values = rows.map((m) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
+    m.status, m.reason, m.segments, m.price.toString(), m.channelId, m.routeId, m.carrier, m.region, 0, 0, 0, m.notBefore, m.createdAt]);
+  const text = (n: number) => `insert into messages (${insertColumns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${insertColumns.map((_c, i) => (store.dialect === 'sqlite' ? '?' : `$${r * insertColumns.length + i + 1}`)).join(', ')})`).join(', ')} on conflict (campaign_id, phone) do nothing`;
+  if (store.dialect === 'sqlite') {
+    const one = statement(store.sqlite!, text(1));
+    for (const v of values) one.run(v);
+    return;
+  }
+  for (let at = 0; at < values.length; at += 1000) {
+    const chunk = values.slice(at, at + 1000);
+    await trx.executeQuery(CompiledQuery.raw(text(chunk.length), chunk.flat()));
+  }
+}
+
+/** A message claimed for sending. */
+export interface ClaimedMessage { id: string; tenantId: string; campaignId: string | null; phone: string; sender: string | null; text: string; channelId: string; segments: number; attempts: number }
+
+type ClaimedRow = { id: string; tenant_id: string; campaign_id: string | null; phone: string; sender: string | null; text: string; channel_id: string; segments: number; attempts: number };
+const claimedColumns = 'id, tenant_id, campaign_id, phone, sender, text, channel_id, segments, attempts';
+const toClaimed = (r: ClaimedRow): ClaimedMessage => ({ id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, phone: r.phone, sender: r.sender, text: r.text, channelId: r.channel_id, segments: r.segments, attempts: r.attempts });
+
+async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[]> {
+  return (await store.db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+}
+
+/**
+ * Leases up to `limit` due queued messages of the given channels to `owner` until `leaseUntil`, most urgent first.
+ * A message whose earlier lease ran out without a result (its worker died mid-submit) is counted in `resubmitted`.
+ */
+export async function claimMessages(store: Store, owner: string, channelIds: string[], limit: number, now: string, leaseUntil: string): Promise<ClaimedMessage[]> {
+  if (!channelIds.length) return [];
+  const d = store.dialect;
+  const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
+  const n = channelIds.length;
+  const text = `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1,
+      resubmitted = resubmitted + (case when lease_owner is null then 0 else 1 end)
+    where id in (select id from messages where status = 'queued' and channel_id in (${placeholders(n, d, 3)})
+      and (not_before is null or not_before <= ${p(n + 3)}) and (lease_until is null or lease_until < ${p(n + 4)})
+      order by priority, id limit ${p(n + 5)}${d === 'postgres' ? ' for update skip locked' : ''})
+    returning ${claimedColumns}`;
+  const params = [owner, leaseUntil, ...channelIds, now, now, limit];
+  const rows = d === 'sqlite'
+    ? await withSqlite(store, (prepare) => prepare(text).all(...params) as ClaimedRow[])
+    : await raw<ClaimedRow>(store, text, params);
+  return rows.map(toClaimed);
+}
+
+/** The carrier accepted every part of a message. */
+export interface Submitted { id: string; channelId: string; carrierIds: string[]; at: string }
+/** The message goes back to the queue (retryable, throttled, channel down) until `notBefore`. */
+export interface Requeued { id: string; notBefore: string; error: string }
+/** The message failed for good (permanent carrier error) or was excluded (opted out at the carrier). */
+export interface Finished { id: string; status: 'failed' | 'rejected' | 'excluded'; error: string; at: string }
+/** What a finished message's tenant needs to know (refunds, webhooks, statistics). */
+export interface MessageEffect { id: string; tenantId: string; campaignId: string | null; phone: string; status: string; price: bigint; segments: number; error: string | null; stat: string | null; doneAt: string | null; final: boolean }
+
+type EffectRow = { id: string; tenant_id: string; campaign_id: string | null; phone: string; status: string; price: string | number; segments: number; error: string | null; carrier_stat: string | null; done_at: string | null };
+const effectColumns = 'id, tenant_id, campaign_id, phone, status, cast(price as text) as price, segments, error, carrier_stat, done_at';
+const toEffect = (r: EffectRow): MessageEffect => ({ id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, phone: r.phone, status: r.status, price: BigInt(r.price), segments: r.segments, error: r.error, stat: r.carrier_stat, doneAt: r.done_at, final: r.done_at !== null });
+
+/** Writes the outcome of a batch of submits in one transaction; returns the finished messages' effects. */
+export async function recordSubmits(store: Store, submitted: Submitted[], requeued: Requeued[], finished: Finished[]): Promise<MessageEffect[]> {
+  const d = store.dialect;
+  const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
+  const submitSql = `update messages set status = case when status = 'queued' then 'submitted' else status end, carrier_ids = ${p(1)},
+    submitted_at = ${p(2)}, channel_id = ${p(3)}, lease_owner = null, lease_until = null, error = null where id = ${p(4)}`;
+  const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
+  const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)} where id = ${p(3)} and status = 'queued'`;
+  const finishSql = `update messages set status = ${p(1)}, error = ${p(2)}, reason = case when ${p(3)} = 'excluded' then 'opted_out' else reason end, done_at = ${p(4)},
+    lease_owner = null, lease_until = null where id = ${p(5)} returning ${effectColumns}`;
+  if (d === 'sqlite') {
+    return withSqlite(store, (prepare) => {
+      const sub = prepare(submitSql); const ins = prepare(idSql); const req = prepare(requeueSql); const fin = prepare(finishSql);
+      for (const s of submitted) {
+        sub.run(s.carrierIds.join(','), s.at, s.channelId, s.id);
+        for (let i = 0; i < s.carrierIds.length; i++) ins.run(s.channelId, s.carrierIds[i], s.id, i + 1);
+      }
+      for (const r of requeued) req.run(r.notBefore, r.error, r.id);
+      return finished.map((f) => toEffect(fin.get(f.status, f.error, f.status, f.at, f.id) as EffectRow));
+    });
+  }
+  return store.db.transaction().execute(async (trx) => {
+    const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+    if (submitted.length) {
+      const vals = submitted.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(', ');
+      await run(`update messages m set status = case when m.status = 'queued' then 'submitted' else m.status end, carrier_ids = v.ids, submitted_at = v.at,
+        channel_id = v.ch, lease_owner = null, lease_until = null, error = null from (values ${vals}) as v(id, ids, at, ch) where m.id = v.id`,
+      submitted.flatMap((s) => [s.id, s.carrierIds.join(','), s.at, s.channelId]));
+      const parts = submitted.flatMap((s) => s.carrierIds.map((c, i) => [s.channelId, c, s.id, i + 1]));
+      for (let at = 0; at < parts.length; at += 2000) {
+        const chunk = parts.slice(at, at + 2000);
+        await run(`insert into carrier_ids (channel_id, carrier_id, message_id, part) values ${chunk.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, cast($${i * 4 + 4} as integer))`).join(', ')}
+          on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`, chunk.flat());
+      }
+    }
+    for (const r of requeued) await run(requeueSql, [r.notBefore, r.error, r.id]);
+    const out: MessageEffect[] = [];
+    for (const f of finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, f.id])).map(toEffect));
+    return out;
+  });
+}
+
+/** A delivery report to apply: matched on (channel, carrier id). */
+export interface ReceiptUpdate { channelId: string; carrierId: string; status: string; stat: string; err: string | null; doneAt: string | null; receivedAt: string }
+
+// A message's status is the worst of its parts' final reports; it is done when every part has reported.
+const applySql = (p: (i: number) => string) => `update messages set parts_done = parts_done + 1,
+    status = case when status in ('submitted', 'queued') or (status = 'delivered' and ${p(1)} <> 'delivered') then ${p(2)} else status end,
+    carrier_stat = ${p(3)}, carrier_err = ${p(4)},
+    done_at = case when parts_done + 1 >= segments then ${p(5)} else done_at end
+  where id = ${p(6)} returning ${effectColumns}`;
+
+/**
+ * Applies delivery reports: each matched one updates its message (intermediate reports only refresh the stat);
+ * an unmatched one is kept in pending_receipts until its carrier id lands. Returns the effects of matched ones.
+ */
+export async function applyReceipts(store: Store, receipts: ReceiptUpdate[]): Promise<MessageEffect[]> {
+  const d = store.dialect;
+  const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
+  const findSql = `select message_id from carrier_ids where channel_id = ${p(1)} and carrier_id = ${p(2)}`;
+  const statSql = `update messages set carrier_stat = ${p(1)} where id = ${p(2)}`;
+  const pendSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) values (${placeholders(7, d)})
+    on conflict (channel_id, carrier_id) do update set status = excluded.status, stat = excluded.stat, err = excluded.err, done_at = excluded.done_at`;
+  const apply = applySql(p);
+  if (d === 'sqlite') {
+    return withSqlite(store, (prepare) => {
+      const find = prepare(findSql); const stat = prepare(statSql); const pend = prepare(pendSql); const upd = prepare(apply);
+      const out: MessageEffect[] = [];
+      for (const r of receipts) {
+        const hit = find.get(r.channelId, r.carrierId) as { message_id: string } | undefined;
+        if (!hit) { pend.run(r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt); continue; }
+        if (r.status === 'submitted') { stat.run(r.stat, hit.message_id); continue; }
+        const row = upd.get(r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, hit.message_id) as EffectRow | undefined;
+        if (row) out.push(toEffect(row));
+      }
+      return out;
+    });
+  }
+  return store.db.transaction().execute(async (trx) => {
+    const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+    const out: MessageEffect[] = [];
+    const keys = receipts.map((r) => [r.channelId, r.carrierId]);
+    const hits = new Map<string, string>();
+    for (let at = 0; at < keys.length; at += 2000) {
+      const chunk = keys.slice(at, at + 2000);
+      const rows = await run<{ channel_id: string; carrier_id: string; message_id: string }>(
+        `select channel_id, carrier_id, message_id from carrier_ids where (channel_id, carrier_id) in (${chunk.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ')})`, chunk.flat());
+      for (const r of rows) hits.set(`${r.channel_id}\u0000${r.carrier_id}`, r.message_id);
+    }
+    for (const r of receipts) {
+      const id = hits.get(`${r.channelId}\u0000${r.carrierId}`);
+      if (!id) { await run(pendSql, [r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt]); continue; }
+      if (r.status === 'submitted') { await run(statSql, [r.stat, id]); continue; }
+      out.push(...(await run<EffectRow>(apply, [r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, id])).map(toEffect));
+    }
+    return out;
+  });
+}
+
+/** Receipts that waited for their carrier id and can now be matched; removed from pending as they are returned. */
+export async function takeMatchablePendingReceipts(store: Store, limit = 5000): Promise<ReceiptUpdate[]> {
+  const rows = await store.db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('pending_receipts as p')
+      .innerJoin('carrier_ids as c', (j) => j.onRef('c.channel_id', '=', 'p.channel_id').onRef('c.carrier_id', '=', 'p.carrier_id'))
+      .select(['p.channel_id', 'p.carrier_id', 'p.status', 'p.stat', 'p.err', 'p.done_at', 'p.received_at'])
+      .limit(limit).execute();
+    for (const r of found) await trx.deleteFrom('pending_receipts').where('channel_id', '=', r.channel_id).where('carrier_id', '=', r.carrier_id).execute();
+    return found;
+  });
+  return rows.map((r) => ({ channelId: r.channel_id, carrierId: r.carrier_id, status: r.status, stat: r.stat, err: r.err, doneAt: r.done_at, receivedAt: r.received_at }));
+}
+
+/** A message as the API shows it. */
+export interface MessageView {
+  id: string; to: string; status: string; reason: string | null; segments: number; price: string; channel: string | null; carrierMessageId: string | null;
+  carrierStat: string | null; carrierErr: string | null; error: string | null; campaignId: string | null; category: string; text: string; resubmitted: number;
+  createdAt: string; notBefore: string | null; submittedAt: string | null; doneAt: string | null;
+}
+
+function messageQuery(db: Db, tenantId: string) {
+  return db.selectFrom('messages as m').leftJoin('channels as c', 'c.id', 'm.channel_id')
+    .select(['m.id', 'm.phone', 'm.status', 'm.reason', 'm.segments', 'c.name as channel', 'm.carrier_ids', 'm.carrier_stat', 'm.carrier_err', 'm.error',
+      'm.campaign_id', 'm.category', 'm.text', 'm.resubmitted', 'm.created_at', 'm.not_before', 'm.submitted_at', 'm.done_at'])
+    .select(sql<string>`cast(m.price as text)`.as('price'))
+    .where('m.tenant_id', '=', tenantId);
+}
+
+type ViewRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFirstOrThrow']>>;
+const toView = (r: ViewRow): MessageView => ({
+  id: r.id, to: r.phone, status: r.status, reason: r.reason, segments: r.segments, price: r.price, channel: r.channel, carrierMessageId: r.carrier_ids,
+  carrierStat: r.carrier_stat, carrierErr: r.carrier_err, error: r.error, campaignId: r.campaign_id, category: r.category, text: r.text,
+  resubmitted: r.resubmitted, createdAt: r.created_at, notBefore: r.not_before, submittedAt: r.submitted_at, doneAt: r.done_at,
+});
+
+/** One message of a tenant. */
+export async function getMessage(db: Db, tenantId: string, id: string): Promise<MessageView | undefined> {
+  const r = await messageQuery(db, tenantId).where('m.id', '=', id).executeTakeFirst();
+  return r && toView(r);
+}
+
+/** The tenant's messages, newest first, filtered by number, status or campaign. */
+export async function listMessages(db: Db, tenantId: string, f: { phone?: string; status?: string; campaignId?: string; before?: string; limit: number }): Promise<MessageView[]> {
+  const rows = await messageQuery(db, tenantId)
+    .$if(!!f.phone, (q) => q.where('m.phone', '=', f.phone!))
+    .$if(!!f.status, (q) => q.where('m.status', '=', f.status!))
+    .$if(!!f.campaignId, (q) => q.where('m.campaign_id', '=', f.campaignId!))
+    .$if(!!f.before, (q) => q.where('m.id', '<', f.before!))
+    .orderBy('m.id', 'desc').limit(f.limit).execute();
+  return rows.map(toView);
+}
+
+/** The carrier log of one message (the caller has checked the tenant owns it). */
+export async function messageLog(db: Db, messageId: string): Promise<{ at: string; direction: string; summary: string }[]> {
+  return db.selectFrom('channel_log').select(['at', 'direction', 'summary']).where('message_id', '=', messageId).orderBy('at').execute();
+}
+
+/** Removes carrier log lines older than `before`. */
+export async function purgeChannelLog(db: Db, before: string): Promise<void> {
+  await db.deleteFrom('channel_log').where('at', '<', before).execute();
+}
+
+/** Appends carrier log lines: [message id, at, direction, summary]. */
+export async function appendChannelLog(store: Store, rows: [string, string, string, string][]): Promise<void> {
+  const text = 'insert into channel_log (message_id, at, direction, summary) values ';
+  if (store.dialect === 'sqlite') {
+    await withSqlite(store, (prepare) => {
+      const one = prepare(`${text}(?, ?, ?, ?)`);
+      for (const r of rows) one.run(r);
+    });
+    return;
+  }
+  for (let at = 0; at < rows.length; at += 2000) {
+    const chunk = rows.slice(at, at + 2000);
+    await store.db.executeQuery(CompiledQuery.raw(text + chunk.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(', '), chunk.flat()));
+  }
+}

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.ts';
+
+/** Counts of a campaign's messages by status, exclusion reason, error, carrier, region and minute, with cost. */
+export interface CampaignStats {
+  total: number; excluded: number; queued: number; submitted: number; delivered: number; failed: number;
+  awaitingReceipt: number; deliveryRate: number | null; resubmitted: number; cost: string; segments: number;
+  byStatus: Record<string, number>; excludedBy: Record<string, number>; failedBy: Record<string, number>;
+  byCarrier: { carrier: string; total: number; delivered: number; failed: number }[];
+  byRegion: { region: string; total: number; delivered: number; failed: number }[];
+  perMinute: { minute: string; submitted: number }[];
+}
+
+const failedSet = new Set(['undelivered', 'expired', 'rejected', 'failed']);
+
+/** Statistics of one campaign (the caller checked the tenant owns it). */
+export async function campaignStats(db: Db, campaignId: string): Promise<CampaignStats> {
+  const base = db.selectFrom('messages').where('campaign_id', '=', campaignId);
+  const [byStatusRows, reasonRows, errorRows, carrierRows, regionRows, minuteRows, resub] = await Promise.all([
+    base.select(['status', sql<number>`count(*)`.as('n'), sql<string>`cast(coalesce(sum(price), 0) as text)`.as('cost'), sql<number>`coalesce(sum(segments), 0)`.as('segments')]).groupBy('status').execute(),
+    base.select(['reason', sql<number>`count(*)`.as('n')]).where('status', '=', 'excluded').groupBy('reason').execute(),
+    base.select([sql<string>`coalesce(carrier_stat, error, status)`.as('err'), sql<number>`count(*)`.as('n')]).where('status', 'in', [...failedSet]).groupBy(sql`coalesce(carrier_stat, error, status)`).execute(),
+    base.select([sql<string>`coalesce(carrier, 'unknown')`.as('k'), 'status', sql<number>`count(*)`.as('n')]).where('status', '<>', 'excluded').groupBy([sql`coalesce(carrier, 'unknown')`, 'status']).execute(),
+    base.select([sql<string>`coalesce(region, 'unknown')`.as('k'), 'status', sql<number>`count(*)`.as('n')]).where('status', '<>', 'excluded').groupBy([sql`coalesce(region, 'unknown')`, 'status']).execute(),
+    base.select([sql<string>`substr(submitted_at, 1, 16)`.as('minute'), sql<number>`count(*)`.as('n')]).where('submitted_at', 'is not', null).groupBy(sql`substr(submitted_at, 1, 16)`).orderBy('minute').execute(),
+    base.select(sql<number>`coalesce(sum(resubmitted), 0)`.as('n')).executeTakeFirst(),
+  ]);
+  const byStatus: Record<string, number> = {};
+  let cost = 0n; let segments = 0;
+  for (const r of byStatusRows) {
+    byStatus[r.status] = Number(r.n);
+    if (r.status !== 'excluded') { cost += BigInt(r.cost); segments += Number(r.segments); }
+  }
+  const n = (s: string) => byStatus[s] ?? 0;
+  const failed = [...failedSet].reduce((sum, s) => sum + n(s), 0);
+  const sent = n('submitted') + n('delivered') + failed - n('failed') - n('rejected');
+  const breakdown = (rows: { k: string; status: string; n: number }[], key: 'carrier' | 'region') => {
+    const map = new Map<string, { total: number; delivered: number; failed: number }>();
+    for (const r of rows) {
+      const e = map.get(r.k) ?? { total: 0, delivered: 0, failed: 0 };
+      e.total += Number(r.n);
+      if (r.status === 'delivered') e.delivered += Number(r.n);
+      if (failedSet.has(r.status)) e.failed += Number(r.n);
+      map.set(r.k, e);
+    }
+    return [...map].map(([k, v]) => ({ [key]: k, ...v })).sort((a, b) => b.total - a.total) as never;
+  };
+  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  return {
+    total, excluded: n('excluded'), queued: n('queued'), submitted: n('submitted') + n('delivered') + n('undelivered') + n('expired'),
+    delivered: n('delivered'), failed, awaitingReceipt: n('submitted'), deliveryRate: sent > 0 ? n('delivered') / sent : null,
+    resubmitted: Number(resub?.n ?? 0), cost: cost.toString(), segments, byStatus,
+    excludedBy: Object.fromEntries(reasonRows.map((r) => [r.reason ?? 'unknown', Number(r.n)])),
+    failedBy: Object.fromEntries(errorRows.map((r) => [r.err, Number(r.n)])),
+    byCarrier: breakdown(carrierRows, 'carrier'), byRegion: breakdown(regionRows, 'region'),
+    perMinute: minuteRows.map((r) => ({ minute: r.minute, submitted: Number(r.n) })),
+  };
+}

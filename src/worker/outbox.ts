@@ -1,0 +1,171 @@
+import type { Deps } from '../deps.ts';
+import type { Db } from '../store/database.ts';
+import { DomainError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { normalizePhone, type CountryCode } from '../domain/phone.ts';
+import { attribute } from '../domain/attribution.ts';
+import { countSegments } from '../domain/text.ts';
+import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category, type CompiledTemplate } from '../domain/templates.ts';
+import { SendSchedule, capAllows, capWindowStart, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
+import type { Tenant } from '../store/repos/tenants.ts';
+import { findTenant } from '../store/repos/tenants.ts';
+import { insertMessages, type NewMessage } from '../store/repos/messages.ts';
+import { contactsByPhone, recentSends } from '../store/repos/recipients.ts';
+import { blockedAmong } from '../store/repos/blocklist.ts';
+import { suppressedAmong } from '../store/repos/subjects.ts';
+import { consentedAmong } from '../store/repos/consents.ts';
+import { moveBalance } from '../store/repos/billing.ts';
+
+/** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
+export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
+
+/** One recipient: a number in any format, the contact when known, and per-send template data. */
+export interface Recipient { phone: string; contactId?: string | null; vars?: Record<string, unknown> }
+
+/** Everything that decides how a batch of recipients becomes messages. */
+export interface SendSpec {
+  tenant: Tenant;
+  category: Category;
+  /** The message body, a template with {{variables}}. */
+  text: string;
+  campaignId: string | null;
+  /** A channel the sender pinned (by name or id), or null to let routing decide. */
+  channel: string | null;
+  sender: string | null;
+  /** Not before this time (scheduled sends). */
+  notBefore: Date | null;
+  /** Send windows in each recipient's time zone; marketing also keeps the tenant's quiet hours. */
+  windows: SendWindow[];
+  cap: FrequencyCap | null;
+}
+
+/** A prepared message and, for exclusions, the reason's detail. */
+export interface Prepared extends NewMessage { detail: string | null }
+
+interface TenantPolicy { defaultCountry: CountryCode | undefined; timezone: string; requireConsent: boolean; optOutTexts?: Record<string, string>; quietHours: SendWindow[] }
+
+function policyOf(tenant: Tenant): TenantPolicy {
+  const s = tenant.settings as Record<string, any>;
+  const quiet = s.quietHours === null ? null : (s.quietHours ?? defaultMarketingQuietHours);
+  return {
+    defaultCountry: (s.defaultCountry as CountryCode | undefined) ?? 'CN',
+    timezone: (s.timezone as string | undefined) ?? 'Asia/Shanghai',
+    requireConsent: s.requireMarketingConsent === true,
+    optOutTexts: s.optOutTexts as Record<string, string> | undefined,
+    quietHours: quiet ? quietHoursWindows(quiet.start, quiet.end) : [],
+  };
+}
+
+/** Turns recipients into messages for one spec: reusable across batches of one campaign. */
+export class Preparer {
+  private readonly template: CompiledTemplate;
+  private readonly policy: TenantPolicy;
+  private readonly schedule: SendSchedule;
+  private pinned: string | null | undefined;
+  /** Numbers already prepared in this send (duplicates are excluded). */
+  readonly seen = new Set<string>();
+
+  constructor(private readonly deps: Deps, readonly spec: SendSpec) {
+    this.template = compileTemplate(spec.text);
+    this.policy = policyOf(spec.tenant);
+    const windows = SendSchedule.of(spec.windows);
+    this.schedule = spec.category === 'marketing' && this.policy.quietHours.length ? windows.and(SendSchedule.of(this.policy.quietHours)) : windows;
+  }
+
+  /** Runs every pre-flight check on a batch and returns one message per recipient (queued or excluded). */
+  async prepare(recipients: Recipient[]): Promise<Prepared[]> {
+    const { deps, spec, policy } = this;
+    const db = deps.store.db;
+    const tenantId = spec.tenant.id;
+    const now = deps.now();
+    const nowIso = now.toISOString();
+    await deps.router.refresh();
+    if (this.pinned === undefined) {
+      this.pinned = spec.channel ? deps.router.channelId(spec.channel) ?? null : null;
+      if (spec.channel && !this.pinned) throw new DomainError('invalid_request', `channel "${spec.channel}" does not exist`, { field: 'channel' });
+    }
+    const normalized = recipients.map((r) => ({ r, n: normalizePhone(r.phone, policy.defaultCountry) }));
+    const phones = normalized.flatMap((x) => (x.n.ok ? [x.n.e164] : []));
+    const [contacts, blocked, suppressed, consented, recent] = await Promise.all([
+      contactsByPhone(db, tenantId, phones),
+      blockedAmong(db, tenantId, phones),
+      suppressedAmong(db, tenantId, phones),
+      spec.category === 'marketing' && policy.requireConsent ? consentedAmong(db, tenantId, phones, 'marketing') : Promise.resolve(null),
+      spec.cap ? recentSends(db, tenantId, phones, capWindowStart(spec.cap, now).toISOString(), spec.cap.category) : Promise.resolve(null),
+    ]);
+    const out: Prepared[] = [];
+    for (const { r, n } of normalized) {
+      const base = { id: newId(), tenantId, campaignId: spec.campaignId, sender: spec.sender, category: spec.category, priority: priorityOf[spec.category], createdAt: nowIso, notBefore: null, routeId: null, channelId: null, segments: 0, price: 0n, carrier: null, region: null };
+      const exclude = (phone: string, reason: ExclusionReason, detail: string | null, text = ''): Prepared =>
+        ({ ...base, contactId: r.contactId ?? contacts.get(phone)?.id ?? null, phone, text, status: 'excluded', reason, detail });
+      if (!n.ok) { out.push(exclude(String(r.phone ?? '').slice(0, 64), 'invalid_number', `${n.reason}: ${n.detail}`)); continue; }
+      const phone = n.e164;
+      if (this.seen.has(phone)) { out.push({ ...exclude(phone, 'duplicate', null), id: '' }); continue; }
+      this.seen.add(phone);
+      const contact = contacts.get(phone);
+      if (contact?.optedOutAt && spec.category !== 'verification') { out.push(exclude(phone, 'opted_out', contact.optedOutAt)); continue; }
+      if (blocked.has(phone)) { out.push(exclude(phone, 'blocklisted', null)); continue; }
+      if (suppressed.has(phone)) { out.push(exclude(phone, 'suppressed', null)); continue; }
+      if (consented && !consented.has(phone)) { out.push(exclude(phone, 'no_consent', 'no marketing consent on record')); continue; }
+      if (spec.cap && recent && !capAllows(spec.cap, recent.get(phone) ?? [], now)) { out.push(exclude(phone, 'frequency_cap', `at most ${spec.cap.max} per ${spec.cap.days} days`)); continue; }
+      const a = attribute(phone);
+      const route = deps.router.route({ tenantId, phone, country: a.country, carrier: a.carrier, category: spec.category }, this.pinned);
+      if (!route) { out.push(exclude(phone, 'no_route', spec.channel ? `no route allows channel ${spec.channel}` : 'no routing rule matches this number')); continue; }
+      const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
+      const zone = contact?.timezone ?? a.timezone ?? policy.timezone;
+      const body = this.template(vars, { zone }).text;
+      const text = composeText(body, {
+        category: spec.category, signature: spec.tenant.settings.signature as string | undefined,
+        signaturePosition: spec.tenant.settings.signaturePosition as 'prefix' | 'suffix' | undefined,
+        optOutText: optOutTextFor(contact?.language ?? null, a.country, policy.optOutTexts),
+      });
+      const segments = countSegments(text);
+      const earliest = spec.notBefore && spec.notBefore > now ? spec.notBefore : now;
+      const allowed = this.schedule.next(earliest, zone);
+      out.push({
+        ...base, contactId: r.contactId ?? contact?.id ?? null, phone, text, status: 'queued', reason: null, detail: null, segments,
+        price: route.price * BigInt(segments), channelId: route.channelId, routeId: route.id, carrier: a.carrier, region: a.province ?? a.region,
+        notBefore: allowed.getTime() > now.getTime() ? allowed.toISOString() : null,
+      });
+    }
+    return out;
+  }
+}
+
+/**
+ * Reserves the cost of the queued messages and stores them all, with `also` in the same transaction (a campaign's
+ * cursor); false (nothing stored) when the balance is short.
+ */
+export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db) => Promise<void>): Promise<boolean> {
+  const rows = prepared.filter((p) => p.id);
+  const cost = rows.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
+  return deps.store.db.transaction().execute(async (trx) => {
+    if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) return false;
+    await insertMessages(trx, deps.store, rows);
+    if (also) await also(trx);
+    return true;
+  });
+}
+
+/** What queueMessages answers per recipient. */
+export interface QueuedMessage { id: string; to: string; status: string; segments: number; reason: string | null }
+
+/**
+ * Queues messages to many recipients (API sends, replies, confirmations): pre-flight, routing, pricing and the
+ * balance reservation; refused whole with insufficient_balance when the tenant cannot pay.
+ */
+export async function queueMessages(deps: Deps, input: {
+  tenantId: string; recipients: Recipient[]; text: string; category: Category; campaignId?: string | null; channel?: string | null;
+  sender?: string | null; notBefore?: Date | null; source?: string;
+}): Promise<QueuedMessage[]> {
+  const tenant = await findTenant(deps.store.db, input.tenantId);
+  if (!tenant) throw new DomainError('not_found', 'tenant not found');
+  const preparer = new Preparer(deps, { tenant, category: input.category, text: input.text, campaignId: input.campaignId ?? null, channel: input.channel ?? null, sender: input.sender ?? null, notBefore: input.notBefore ?? null, windows: [], cap: null });
+  const prepared = await preparer.prepare(input.recipients);
+  const cost = prepared.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
+  if (!await storePrepared(deps, tenant.id, prepared, { campaignId: input.campaignId ?? null, note: `${input.source ?? 'api'} send` })) {
+    throw new DomainError('insufficient_balance', `the balance does not cover the cost of ${cost} (minor units)`, { cost: cost.toString() });
+  }
+  deps.wakeDispatcher();
+  return prepared.map((p) => ({ id: p.id, to: p.phone, status: p.status, segments: p.segments, reason: p.reason }));
+}

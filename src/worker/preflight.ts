@@ -1,0 +1,49 @@
+import type { Deps } from '../deps.ts';
+import { Preparer } from './outbox.ts';
+import { audienceFilter } from './audience.ts';
+import type { Campaign } from '../store/repos/campaigns.ts';
+import { listContacts } from '../store/repos/contacts.ts';
+import { findTenant } from '../store/repos/tenants.ts';
+import { getTemplateForSending } from '../store/repos/templates.ts';
+import { parseSendWindows } from '../domain/compliance.ts';
+import type { Category } from '../domain/templates.ts';
+import { DomainError } from '../domain/errors.ts';
+
+/** What a campaign would do if started now: counts by outcome and reason, segments, cost and the balance. */
+export interface PreflightReport { total: number; queued: number; deferred: number; excluded: Record<string, number>; segments: number; cost: string; balance: string; sufficient: boolean }
+
+/** Runs every pre-flight check over the whole audience without storing anything. */
+export async function preflight(deps: Deps, c: Campaign): Promise<PreflightReport> {
+  const db = deps.store.db;
+  const tenant = await findTenant(db, c.tenantId);
+  if (!tenant) throw new DomainError('not_found', 'tenant not found');
+  const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
+  const preparer = new Preparer(deps, {
+    tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null, notBefore: c.scheduleAt ? new Date(c.scheduleAt) : null,
+    windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: c.options.frequencyCap ?? null,
+  });
+  const report = { total: 0, queued: 0, deferred: 0, excluded: {} as Record<string, number>, segments: 0, cost: 0n };
+  const tally = async (recipients: { phone: string; contactId?: string; vars?: Record<string, unknown> }[]) => {
+    for (const p of await preparer.prepare(recipients)) {
+      report.total++;
+      if (p.status === 'excluded') { report.excluded[p.reason!] = (report.excluded[p.reason!] ?? 0) + 1; continue; }
+      report.queued++;
+      if (p.notBefore) report.deferred++;
+      report.segments += p.segments;
+      report.cost += p.price;
+    }
+  };
+  const numbers = c.audience.numbers ?? [];
+  for (let at = 0; at < numbers.length; at += 5000) {
+    await tally(numbers.slice(at, at + 5000).map((n) => (typeof n === 'string' ? { phone: n } : { phone: n.phone, vars: n })));
+  }
+  const filter = await audienceFilter(deps, c.tenantId, c.audience);
+  let after: string | undefined;
+  while (filter) {
+    const page = await listContacts(db, c.tenantId, { limit: 5000, after, filter });
+    await tally(page.contacts.map((x) => ({ phone: x.phone, contactId: x.id })));
+    if (!page.next) break;
+    after = page.next;
+  }
+  return { ...report, cost: report.cost.toString(), balance: tenant.balance.toString(), sufficient: tenant.balance >= report.cost };
+}

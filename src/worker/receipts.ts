@@ -1,0 +1,78 @@
+import type { Deps } from '../deps.ts';
+import type { ChannelLogEntry, Receipt } from '../channels/channel.ts';
+import type { Effects } from './effects.ts';
+import { appendChannelLog, applyReceipts, takeMatchablePendingReceipts, type ReceiptUpdate } from '../store/repos/messages.ts';
+
+const flushMs = 20;
+const pendingSweepMs = 1000;
+
+/**
+ * Buffers delivery reports and carrier log lines from every channel and writes them in batches. A report whose
+ * carrier id is not stored yet waits in pending_receipts and is matched on a later sweep.
+ */
+export class ReceiptWriter {
+  private receipts: ReceiptUpdate[] = [];
+  private logs: [string, string, string, string][] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** `before` runs ahead of each write: the dispatcher's flush, so carrier ids are stored before their receipts. */
+  constructor(private readonly deps: Deps, private readonly effects: Effects, private readonly before: () => Promise<void>) {}
+
+  /** Starts the flush and pending-match timers. */
+  start(): void {
+    this.timer = setInterval(() => { void this.flush(); }, flushMs);
+    this.sweepTimer = setInterval(() => { void this.sweepPending(); }, pendingSweepMs);
+  }
+
+  /** Takes a receipt from a channel. */
+  receipt(channelId: string, r: Receipt): void {
+    this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? r.doneAt.toISOString() : null, receivedAt: this.deps.now().toISOString() });
+  }
+
+  /** Takes a carrier log line from a channel. */
+  log(_channelId: string, e: ChannelLogEntry): void {
+    this.logs.push([e.messageId, e.at.toISOString(), e.direction, e.summary]);
+  }
+
+  /** Writes what is buffered. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const [receipts, logs] = [this.receipts, this.logs];
+      this.receipts = []; this.logs = [];
+      try {
+        if (receipts.length) await this.before();
+        if (logs.length) await appendChannelLog(this.deps.store, logs);
+        if (receipts.length) await this.apply(receipts);
+      } catch (err) {
+        this.deps.log.error({ err, receipts: receipts.length }, 'writing receipts failed; will retry');
+        this.receipts.unshift(...receipts);
+      }
+    });
+    return this.flushing;
+  }
+
+  private async apply(receipts: ReceiptUpdate[]): Promise<void> {
+    const effects = await applyReceipts(this.deps.store, receipts);
+    if (effects.length) await this.effects.finished(effects);
+  }
+
+  /** Matches receipts that arrived before their carrier id was stored. */
+  async sweepPending(): Promise<void> {
+    try {
+      const ready = await takeMatchablePendingReceipts(this.deps.store);
+      if (ready.length) this.receipts.push(...ready);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'matching pending receipts failed');
+    }
+  }
+
+  /** Stops the timers and writes what is left. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.sweepPending();
+    await this.flush();
+  }
+}

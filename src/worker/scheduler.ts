@@ -1,0 +1,194 @@
+import type { Deps } from '../deps.ts';
+import type { Effects } from './effects.ts';
+import { Preparer, storePrepared, type Recipient } from './outbox.ts';
+import { defaultAutoPause, failedStatuses, type Cursor } from '../domain/campaigns.ts';
+import { nextCronTime, parseSendWindows } from '../domain/compliance.ts';
+import type { Category } from '../domain/templates.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { MessageEffect } from '../store/repos/messages.ts';
+import {
+  campaignsToWork, createCampaign, getCampaign, hasQueued, holdCampaignMessages, leaseCampaign, releaseCampaign, saveCursor, setCampaignStatus, type Campaign,
+} from '../store/repos/campaigns.ts';
+import { audienceFilter, countAudience } from './audience.ts';
+import { listContacts, type ContactFilter } from '../store/repos/contacts.ts';
+import { findTenant } from '../store/repos/tenants.ts';
+import { getTemplateForSending } from '../store/repos/templates.ts';
+
+const tickMs = 250;
+const batchSize = 5000;
+const sliceMs = 400;
+const leaseMs = 60_000;
+
+/** The campaign engine: starts due campaigns, materialises audiences in batches with a cursor, completes and auto-pauses. */
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private readonly preparers = new Map<string, { preparer: Preparer; filter: ContactFilter | null }>();
+  private readonly outcomes = new Map<string, boolean[]>();
+  private readonly checked = new Map<string, number>();
+
+  constructor(private readonly deps: Deps, effects: Effects) {
+    effects.onFinished((e) => this.track(e));
+  }
+
+  /** Starts the periodic tick. */
+  start(): void {
+    this.timer = setInterval(() => { this.ticking ??= this.tick().finally(() => { this.ticking = null; }); }, tickMs);
+  }
+
+  /** Stops ticking and waits for the current tick. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  /** One pass over the campaigns that need work. */
+  async tick(): Promise<void> {
+    const { deps } = this;
+    try {
+      for (const c of await campaignsToWork(deps.store.db, deps.now().toISOString())) {
+        if (c.status === 'scheduled') await this.due(c);
+        else if (!c.materialized) await this.materialize(c);
+        else if (!await hasQueued(deps.store.db, c.id)) {
+          const now = deps.now().toISOString();
+          if (await setCampaignStatus(deps.store.db, c.tenantId, c.id, ['running'], 'completed', { completedAt: now }, now)) {
+            this.preparers.delete(c.id);
+            this.outcomes.delete(c.id);
+            deps.log.info({ campaign: c.id }, 'campaign completed');
+          }
+        }
+      }
+    } catch (err) {
+      deps.log.error({ err }, 'scheduler tick failed');
+    }
+  }
+
+  private async due(c: Campaign): Promise<void> {
+    const { deps } = this;
+    const now = deps.now();
+    const iso = now.toISOString();
+    if (!c.cron) {
+      await setCampaignStatus(deps.store.db, c.tenantId, c.id, ['scheduled'], 'running', { startedAt: iso }, iso);
+      return;
+    }
+    // A recurring campaign stays scheduled; each occurrence runs as a campaign of its own.
+    const tenant = await findTenant(deps.store.db, c.tenantId);
+    const zone = (c.options as { timezone?: string }).timezone ?? (tenant?.settings.timezone as string | undefined) ?? 'Asia/Shanghai';
+    const next = nextCronTime(c.cron, now, zone);
+    if (!await setCampaignStatus(deps.store.db, c.tenantId, c.id, ['scheduled'], next ? 'scheduled' : 'completed', { scheduleAt: next?.toISOString() ?? null, ...(next ? {} : { completedAt: iso }) }, iso)) return;
+    const run = await createCampaign(deps.store.db, c.tenantId, { name: `${c.name} · ${iso.slice(0, 16).replace('T', ' ')}`, category: c.category, text: c.text, templateId: c.templateId, audience: c.audience, channel: c.channel, options: c.options, scheduleAt: null, cron: null }, iso);
+    await setCampaignStatus(deps.store.db, c.tenantId, run.id, ['draft'], 'running', { startedAt: iso }, iso);
+  }
+
+  private async materialize(c: Campaign): Promise<void> {
+    const { deps } = this;
+    const db = deps.store.db;
+    const started = Date.now();
+    const nowIso = deps.now().toISOString();
+    if (!await leaseCampaign(db, c.id, nowIso, new Date(Date.now() + leaseMs).toISOString())) return;
+    try {
+      const { preparer, filter } = await this.preparerFor(c);
+      const cursor: Cursor = { ...c.cursor };
+      const numbers = c.audience.numbers ?? [];
+      if (cursor.queued === 0 && cursor.intervalMs === 0) cursor.intervalMs = await this.pacing(c, filter);
+      const start = c.startedAt ? new Date(c.startedAt).getTime() : Date.now();
+      while (!cursor.done && Date.now() - started < sliceMs) {
+        let recipients: Recipient[];
+        const next: Cursor = { ...cursor };
+        if (next.numbers < numbers.length) {
+          recipients = numbers.slice(next.numbers, next.numbers + batchSize).map((n) => (typeof n === 'string' ? { phone: n } : { phone: n.phone, vars: n }));
+          next.numbers += recipients.length;
+          next.done = next.numbers >= numbers.length && !filter;
+        } else if (filter) {
+          const page = await listContacts(db, c.tenantId, { limit: batchSize, after: next.after ?? undefined, filter });
+          recipients = page.contacts.map((x) => ({ phone: x.phone, contactId: x.id }));
+          if (page.contacts.length) next.after = page.contacts[page.contacts.length - 1].id;
+          next.done = page.next === null;
+        } else {
+          recipients = [];
+          next.done = true;
+        }
+        const prepared = await preparer.prepare(recipients);
+        if (cursor.intervalMs > 0) {
+          for (const p of prepared) {
+            if (p.status !== 'queued') continue;
+            const paced = new Date(start + next.queued++ * cursor.intervalMs).toISOString();
+            if (!p.notBefore || p.notBefore < paced) p.notBefore = paced;
+          }
+        } else next.queued += prepared.filter((p) => p.status === 'queued').length;
+        const stored = await storePrepared(deps, c.tenantId, prepared, { campaignId: c.id, note: `campaign ${c.name}` }, (trx) => saveCursor(trx, c.id, next, deps.now().toISOString()));
+        if (!stored) {
+          await this.pause(c, 'insufficient_balance');
+          return;
+        }
+        Object.assign(cursor, next);
+        deps.wakeDispatcher();
+      }
+    } catch (err) {
+      if (err instanceof DomainError) await this.pause(c, `${err.code}: ${err.message}`);
+      else throw err;
+    } finally {
+      await releaseCampaign(db, c.id);
+    }
+  }
+
+  private async preparerFor(c: Campaign): Promise<{ preparer: Preparer; filter: ContactFilter | null }> {
+    const hit = this.preparers.get(c.id);
+    if (hit) return hit;
+    const db = this.deps.store.db;
+    const tenant = await findTenant(db, c.tenantId);
+    if (!tenant) throw new DomainError('not_found', 'tenant not found');
+    const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
+    const preparer = new Preparer(this.deps, {
+      tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null, notBefore: null,
+      windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: c.options.frequencyCap ?? (tenant.settings.frequencyCap as Campaign['options']['frequencyCap']) ?? null,
+    });
+    const filter = await audienceFilter(this.deps, c.tenantId, c.audience);
+    const entry = { preparer, filter };
+    this.preparers.set(c.id, entry);
+    return entry;
+  }
+
+  private async pacing(c: Campaign, filter: ContactFilter | null): Promise<number> {
+    if (c.options.perMinute) return 60_000 / c.options.perMinute;
+    if (!c.options.spreadHours) return 0;
+    const total = (c.audience.numbers?.length ?? 0) + (filter ? await countAudience(this.deps, c.tenantId, filter) : 0);
+    return total > 0 ? (c.options.spreadHours * 3600_000) / total : 0;
+  }
+
+  private async pause(c: Campaign, reason: string): Promise<void> {
+    const now = this.deps.now().toISOString();
+    if (await setCampaignStatus(this.deps.store.db, c.tenantId, c.id, ['running', 'scheduled'], 'paused', { pauseReason: reason }, now)) {
+      await holdCampaignMessages(this.deps.store.db, c.id);
+      this.deps.log.warn({ campaign: c.id, reason }, 'campaign paused');
+    }
+  }
+
+  /** Watches failure rates over a sliding window of finished messages and pauses a campaign past its threshold. */
+  private track(effects: MessageEffect[]): void {
+    for (const e of effects) {
+      if (!e.campaignId) continue;
+      const list = this.outcomes.get(e.campaignId) ?? [];
+      list.push(failedStatuses.has(e.status));
+      if (list.length > 2000) list.splice(0, list.length - 1000);
+      this.outcomes.set(e.campaignId, list);
+    }
+    for (const campaignId of new Set(effects.map((e) => e.campaignId).filter((x): x is string => !!x))) void this.checkFailures(campaignId, effects.find((e) => e.campaignId === campaignId)!.tenantId);
+  }
+
+  private async checkFailures(campaignId: string, tenantId: string): Promise<void> {
+    const last = this.checked.get(campaignId) ?? 0;
+    if (Date.now() - last < 500) return;
+    this.checked.set(campaignId, Date.now());
+    const c = await getCampaign(this.deps.store.db, tenantId, campaignId);
+    if (!c || c.status !== 'running') return;
+    const { failureRate, minSample } = c.options.autoPause ?? defaultAutoPause;
+    const window = (this.outcomes.get(campaignId) ?? []).slice(-minSample);
+    if (window.length < minSample) return;
+    const rate = window.filter(Boolean).length / window.length;
+    if (rate > failureRate) {
+      this.outcomes.delete(campaignId);
+      await this.pause(c, `failure rate ${(rate * 100).toFixed(1)}% over the last ${window.length} messages passed ${(failureRate * 100).toFixed(0)}%`);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Deps } from '../deps.ts';
+import { ChannelManager } from './channels.ts';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
+import { Effects, type RefundPolicy } from './effects.ts';
+import { ReceiptWriter } from './receipts.ts';
+import { Scheduler } from './scheduler.ts';
+import { handleInbound } from './inbound.ts';
+import { startWebhookDelivery } from './webhooks.ts';
+import { findTenant } from '../store/repos/tenants.ts';
+
+/** The background side of a node: channels, dispatch, receipts, campaigns, webhooks, inbound. */
+export interface Worker { channels: ChannelManager; dispatcher: Dispatcher; scheduler: Scheduler; stop(): Promise<void> }
+
+/** Starts every background loop of a worker node. */
+export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<DispatcherOptions> } = {}): Promise<Worker> {
+  const policies = new Map<string, { at: number; policy: RefundPolicy }>();
+  const effects = new Effects(deps, async (tenantId) => {
+    const hit = policies.get(tenantId);
+    if (hit && Date.now() - hit.at < 10_000) return hit.policy;
+    const policy = ((await findTenant(deps.store.db, tenantId))?.settings.refundPolicy as RefundPolicy | undefined) ?? 'failed';
+    policies.set(tenantId, { at: Date.now(), policy });
+    return policy;
+  });
+  let receipts: ReceiptWriter | null = null;
+  const channels = new ChannelManager(deps, {
+    receipt: (id, r) => receipts!.receipt(id, r),
+    log: (id, e) => receipts!.log(id, e),
+    inbound: (id, m) => {
+      handleInbound(deps, id, m).catch((err) => deps.log.error({ err, channel: id }, 'inbound message could not be handled'));
+    },
+  });
+  const dispatcher = new Dispatcher(deps, channels, effects, opts.dispatcher);
+  receipts = new ReceiptWriter(deps, effects, () => dispatcher.flush());
+  const scheduler = new Scheduler(deps, effects);
+  await channels.start();
+  receipts.start();
+  dispatcher.start();
+  scheduler.start();
+  const webhooks = startWebhookDelivery(deps);
+  deps.wakeDispatcher = () => dispatcher.poke();
+  return {
+    channels, dispatcher, scheduler,
+    async stop() {
+      deps.wakeDispatcher = () => undefined;
+      await scheduler.stop();
+      await dispatcher.stop();
+      await channels.stop();
+      await receipts!.stop();
+      await webhooks.stop();
+    },
+  };
+}

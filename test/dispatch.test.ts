@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from './support/databases.ts';
+import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
+
+describe.each(testDatabases)('sending through the virtual carrier on $name', (database) => {
+  let s: TestServer;
+  let carrier: TestCarrier;
+  let a: TestTenant;
+  let b: TestTenant;
+
+  beforeAll(async () => {
+    s = await startTestServer(database);
+    carrier = await startCarrier(s, { config: { rules: [{ suffix: '4444', outcome: 'undelivered' }] } });
+    a = await s.tenant('acme');
+    b = await s.tenant('bravo');
+    for (const t of [a]) {
+      const top = await s.app.inject({ method: 'POST', url: `/api/v1/admin/tenants/${t.slug}/balance`, headers: carrier.platform, payload: { amount: 100000, note: 'test credit' } });
+      expect(top.statusCode).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await carrier?.stop();
+    await s?.close();
+  });
+
+  const message = async (t: TestTenant, id: string) => (await s.app.inject({ url: `/api/v1/messages/${id}`, headers: t.headers })).json();
+
+  it('sends short and long UCS-2 texts, matches every receipt, and the handset holds the reassembled text', async () => {
+    const long = '尊敬的客户，您好！'.repeat(12);
+    const res = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: ['13800138000', '+86 139-0013-9000', 'not a number'], text: long } });
+    expect(res.statusCode).toBe(202);
+    const sent = res.json().messages;
+    expect(sent.map((m: { status: string }) => m.status)).toEqual(['queued', 'queued', 'excluded']);
+    expect(sent[2].reason).toBe('invalid_number');
+    expect(sent[0].segments).toBeGreaterThan(1);
+    for (const m of sent.slice(0, 2)) {
+      const done = await waitFor(async () => { const x = await message(a, m.id); return x.status === 'delivered' && x; }, 'delivery');
+      expect(done.carrierMessageId.split(',')).toHaveLength(m.segments);
+      expect(done.carrierStat).toBe('DELIVRD');
+      expect(done.channel).toBe('sim');
+      expect(done.price).toBe(String(5 * m.segments));
+    }
+    const inbox = carrier.simulator.inbox('8613800138000');
+    expect(inbox.at(-1)?.text).toContain(long);
+    const log = (await s.app.inject({ url: `/api/v1/messages/${sent[0].id}/log`, headers: a.headers })).json().entries;
+    expect(log.length).toBeGreaterThan(0);
+    expect(JSON.stringify(log)).not.toContain('secret');
+  });
+
+  it('marks carrier outcomes: undelivered stays charged under the default policy', async () => {
+    const res = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: '13800134444', text: 'hello' } });
+    const id = res.json().messages[0].id;
+    const done = await waitFor(async () => { const x = await message(a, id); return x.status === 'undelivered' && x; }, 'undelivered');
+    expect(done.carrierStat).toBe('UNDELIV');
+  });
+
+  it('honours Idempotency-Key: the same body replays, another body conflicts', async () => {
+    const h = { ...a.headers, 'idempotency-key': 'order-42' };
+    const first = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: h, payload: { to: '13800138001', text: 'order 42 shipped' } });
+    const again = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: h, payload: { to: '13800138001', text: 'order 42 shipped' } });
+    expect(again.statusCode).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const other = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: h, payload: { to: '13800138001', text: 'different' } });
+    expect(other.statusCode).toBe(409);
+  });
+
+  it('refuses a send the balance cannot cover, with nothing stored, and validates the body', async () => {
+    const poor = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: b.headers, payload: { to: '13800138000', text: 'hi' } });
+    expect(poor.statusCode).toBe(402);
+    expect(poor.json().error.code).toBe('insufficient_balance');
+    expect((await s.app.inject({ url: '/api/v1/messages', headers: b.headers })).json().messages).toEqual([]);
+    const bad = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: [], text: 'x' } });
+    expect(bad.statusCode).toBe(400);
+    const pinned = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: '13800138000', text: 'x', channel: 'nope' } });
+    expect(pinned.statusCode).toBe(400);
+    expect(pinned.json().error.details.field).toBe('channel');
+  });
+
+  it('walls off messages and the ledger between tenants', async () => {
+    const res = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: '13800138002', text: 'private' } });
+    const id = res.json().messages[0].id;
+    expect((await s.app.inject({ url: `/api/v1/messages/${id}`, headers: b.headers })).statusCode).toBe(404);
+    expect((await s.app.inject({ url: `/api/v1/messages/${id}/log`, headers: b.headers })).statusCode).toBe(404);
+    expect((await s.app.inject({ url: '/api/v1/ledger', headers: b.headers })).json().entries).toEqual([]);
+    const ledger = (await s.app.inject({ url: '/api/v1/ledger', headers: a.headers })).json().entries;
+    expect(ledger.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['topup', 'reserve']));
+  });
+
+  it('runs a campaign to completion: pre-flight counts, one message per recipient, statistics match the SMSC', async () => {
+    await waitFor(async () => (await s.app.inject({ url: '/api/v1/messages?status=queued', headers: a.headers })).json().messages.length === 0, 'earlier sends');
+    await carrier.worker.dispatcher.flush();
+    const before = carrier.simulator.stats();
+    const numbers = Array.from({ length: 300 }, (_, i) => `1390000${String(i).padStart(4, '0')}`);
+    const audience = { numbers: [...numbers, numbers[0], 'garbage', { phone: '13911112222', name: '王先生' }] };
+    const created = await s.app.inject({ method: 'POST', url: '/api/v1/campaigns', headers: a.headers, payload: { name: '双十一', audience, text: '{{name|顾客}}您好，双十一全场五折', category: 'notification' } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const pre = (await s.app.inject({ method: 'POST', url: `/api/v1/campaigns/${id}/preflight`, headers: a.headers })).json();
+    expect(pre).toMatchObject({ total: 303, queued: 301, excluded: { duplicate: 1, invalid_number: 1 }, sufficient: true });
+    const started = await s.app.inject({ method: 'POST', url: `/api/v1/campaigns/${id}/start`, headers: a.headers });
+    expect(started.json().status).toBe('running');
+    const done = await waitFor(async () => {
+      const c = (await s.app.inject({ url: `/api/v1/campaigns/${id}`, headers: a.headers })).json();
+      return c.status === 'completed' && c.stats.awaitingReceipt === 0 && c;
+    }, 'campaign completion', 30_000);
+    expect(done.stats).toMatchObject({ total: 302, excluded: 1, queued: 0, delivered: 301, failed: 0, resubmitted: 0 });
+    const after = carrier.simulator.stats();
+    expect(after.uniqueMessages - before.uniqueMessages).toBe(301);
+    expect(after.duplicates - before.duplicates).toBe(0);
+    expect(carrier.simulator.inbox('8613911112222').at(-1)?.text).toContain('王先生您好');
+    expect((await s.app.inject({ url: `/api/v1/campaigns/${id}`, headers: b.headers })).statusCode).toBe(404);
+    const csv = await s.app.inject({ url: `/api/v1/campaigns/${id}/export?format=csv`, headers: a.headers });
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.body.split('\n').filter(Boolean).length).toBe(303);
+    const again = await s.app.inject({ method: 'POST', url: `/api/v1/campaigns/${id}/start`, headers: a.headers });
+    expect(again.statusCode).toBe(409);
+  });
+});

@@ -15,7 +15,9 @@ export const languages: { lang: Lang; name: string }[] = [
 /** A key of the dictionaries. */
 export type Key = keyof Messages;
 
-type Vars<S> = S extends `${string}{${infer N}}${infer Rest}` ? N | Vars<Rest> : never;
+/** Placeholder names in a text: `{name}`; literal braces such as `{{name}}` in examples are not placeholders. */
+type Name<N extends string> = N extends `${string}${'{' | '|' | ':' | ' '}${string}` ? never : N;
+type Vars<S> = S extends `${string}{${infer N}}${infer Rest}` ? Name<N> | Vars<Rest> : never;
 /** A key whose text has no placeholders (usable where the key is chosen at run time). */
 export type PlainKey = { [K in Key]: [Vars<(typeof en)[K]>] extends [never] ? K : never }[Key];
 type VarArgs<K extends Key> = [Vars<(typeof en)[K]>] extends [never] ? [] : [vars: Record<Vars<(typeof en)[K]>, string | number>];

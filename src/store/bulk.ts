@@ -55,16 +55,20 @@ export async function insertMany(db: Db, dialect: DialectName, table: string, co
 
 /** insertMany on a bulk target: on SQLite through statements prepared once on the raw connection. */
 export async function insertRows(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[], conflict?: readonly string[]): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(8000 / columns.length));
-  for (let at = 0; at < rows.length; at += perStatement) {
-    const chunk = rows.slice(at, at + perStatement);
-    const text = statementText(`${table}|${columns.join(',')}|${chunk.length}|${conflict?.join(',') ?? ''}`, () => {
+  const full = 1 << Math.floor(Math.log2(Math.max(1, 8000 / columns.length)));
+  let at = 0;
+  while (at < rows.length) {
+    // Chunks of `full` rows, then powers of two for the rest: a handful of statement shapes per table, each prepared once.
+    let size = full;
+    while (size > rows.length - at) size >>= 1;
+    const text = statementText(`${table}|${columns.join(',')}|${size}|${conflict?.join(',') ?? ''}`, () => {
       const row = `(${new Array(columns.length).fill('?').join(',')})`;
-      return `insert into ${table} (${columns.join(', ')}) values ${new Array(chunk.length).fill(row).join(',')}`
+      return `insert into ${table} (${columns.join(', ')}) values ${new Array(size).fill(row).join(',')}`
         + (conflict ? ` on conflict (${conflict.join(', ')}) do nothing` : '');
     });
     const params: unknown[] = [];
-    for (const r of chunk) for (const v of r) params.push(v);
+    for (let r = at; r < at + size; r++) for (const v of rows[r]) params.push(v);
     await runStatement(t, text, params);
+    at += size;
   }
 }

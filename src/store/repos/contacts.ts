@@ -1,0 +1,241 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import type { ContactsTable, Database, Db } from '../database.ts';
+import { insertRows, placeholderList, runStatement, type BulkTarget, type RowValues } from '../bulk.ts';
+import { newId } from '../../domain/ids.ts';
+import { attribute } from '../../domain/attribution.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { FieldType, FieldValue } from '../../domain/contacts.ts';
+
+/** A contact as the API and the rest of the code see it. */
+export interface Contact {
+  id: string; phone: string; name: string | null; language: string | null; timezone: string | null;
+  fields: Record<string, FieldValue>; tags: string[]; groups: string[];
+  country: string | null; numberType: string | null; carrier: string | null; region: string | null;
+  province: string | null; city: string | null; optedOutAt: string | null; optedOutChannel: string | null;
+  createdAt: string; updatedAt: string; lastMessagedAt: string | null; lastRepliedAt: string | null;
+}
+
+/** What a caller gives to create or import a contact; `phone` is already E.164. */
+export interface ContactInput {
+  phone: string; name?: string | null; language?: string | null; timezone?: string | null;
+  fields?: Record<string, FieldValue>;
+}
+
+/** A custom field definition. */
+export interface FieldDefinition { key: string; label: string; type: FieldType }
+
+/** A filter over contacts, compiled from a segment (see repos/segments.ts). */
+export type ContactFilter = (eb: ExpressionBuilder<Database, 'contacts'>) => Expression<SqlBool>;
+
+function toContact(r: ContactsTable, tags: string[] = [], groups: string[] = []): Contact {
+  return {
+    id: r.id, phone: r.phone, name: r.name, language: r.language, timezone: r.timezone,
+    fields: JSON.parse(r.fields) as Record<string, FieldValue>, tags, groups,
+    country: r.country, numberType: r.number_type, carrier: r.carrier, region: r.region, province: r.province, city: r.city,
+    optedOutAt: r.opted_out_at, optedOutChannel: r.opted_out_channel, createdAt: r.created_at, updatedAt: r.updated_at,
+    lastMessagedAt: r.last_messaged_at, lastRepliedAt: r.last_replied_at,
+  };
+}
+
+/** The column order of a contact row for bulk inserts. */
+export const contactColumns = [
+  'id', 'tenant_id', 'phone', 'name', 'language', 'timezone', 'fields', 'country', 'number_type', 'carrier', 'region',
+  'province', 'city', 'opted_out_at', 'opted_out_channel', 'created_at', 'updated_at', 'last_messaged_at', 'last_replied_at',
+] as const;
+
+/** Builds a full contact row with attribution derived from the number; `id` is new. */
+export function contactRow(tenantId: string, input: ContactInput, now: string): ContactsTable {
+  const a = attribute(input.phone);
+  return {
+    id: newId(), tenant_id: tenantId, phone: input.phone, name: input.name ?? null, language: input.language ?? null,
+    timezone: input.timezone ?? a.timezone, fields: JSON.stringify(input.fields ?? {}), country: a.country,
+    number_type: a.numberType, carrier: a.carrier, region: a.region, province: a.province, city: a.city,
+    opted_out_at: null, opted_out_channel: null, created_at: now, updated_at: now, last_messaged_at: null, last_replied_at: null,
+  };
+}
+
+/** The values of a row in `contactColumns` order. */
+export function contactValues(r: ContactsTable): RowValues {
+  return contactColumns.map((c) => r[c]);
+}
+
+async function hydrate(db: Db, tenantId: string, rows: ContactsTable[]): Promise<Contact[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [tags, groups] = await Promise.all([
+    db.selectFrom('contact_tags').select(['contact_id', 'tag']).where('tenant_id', '=', tenantId).where('contact_id', 'in', ids)
+      .orderBy('tag').execute(),
+    db.selectFrom('contact_groups').innerJoin('groups', 'groups.id', 'contact_groups.group_id')
+      .select(['contact_groups.contact_id', 'groups.name']).where('contact_groups.tenant_id', '=', tenantId)
+      .where('contact_groups.contact_id', 'in', ids).orderBy('groups.name').execute(),
+  ]);
+  const tagsOf = new Map<string, string[]>();
+  for (const t of tags) tagsOf.set(t.contact_id, [...(tagsOf.get(t.contact_id) ?? []), t.tag]);
+  const groupsOf = new Map<string, string[]>();
+  for (const g of groups) groupsOf.set(g.contact_id, [...(groupsOf.get(g.contact_id) ?? []), g.name]);
+  return rows.map((r) => toContact(r, tagsOf.get(r.id), groupsOf.get(r.id)));
+}
+
+/** Creates a contact; a number the tenant already has is a conflict naming it. */
+export async function createContact(db: Db, tenantId: string, input: ContactInput & { tags?: string[] }, now: string): Promise<Contact> {
+  const existing = await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', input.phone).executeTakeFirst();
+  if (existing) throw new DomainError('conflict', `a contact with phone ${input.phone} already exists`, { id: existing.id });
+  const row = contactRow(tenantId, input, now);
+  await db.insertInto('contacts').values(row).execute();
+  if (input.tags?.length) await addTags(db, tenantId, [row.id], input.tags);
+  return toContact(row, [...new Set(input.tags ?? [])].sort(), []);
+}
+
+/** A contact of the tenant by id. */
+export async function getContact(db: Db, tenantId: string, id: string): Promise<Contact | undefined> {
+  const r = await db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  return r ? (await hydrate(db, tenantId, [r]))[0] : undefined;
+}
+
+/** A contact of the tenant by E.164 number. */
+export async function findContactByPhone(db: Db, tenantId: string, phone: string): Promise<Contact | undefined> {
+  const r = await db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst();
+  return r ? (await hydrate(db, tenantId, [r]))[0] : undefined;
+}
+
+/** A page of the tenant's contacts in creation order, optionally filtered; `next` is the cursor for the following page. */
+export async function listContacts(db: Db, tenantId: string, opts: { limit: number; after?: string; filter?: ContactFilter }): Promise<{ contacts: Contact[]; next: string | null }> {
+  let q = db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId);
+  if (opts.after) q = q.where('id', '>', opts.after);
+  if (opts.filter) q = q.where(opts.filter);
+  const rows = await q.orderBy('id').limit(opts.limit + 1).execute();
+  const page = rows.slice(0, opts.limit);
+  return { contacts: await hydrate(db, tenantId, page), next: rows.length > opts.limit ? page[page.length - 1].id : null };
+}
+
+/** Streams the tenant's contacts matching a filter in pages, for exports and audiences. */
+export async function* eachContact(db: Db, tenantId: string, filter?: ContactFilter, pageSize = 2000): AsyncGenerator<Contact[]> {
+  let after: string | undefined;
+  while (true) {
+    const { contacts, next } = await listContacts(db, tenantId, { limit: pageSize, after, filter });
+    if (contacts.length) yield contacts;
+    if (!next) return;
+    after = next;
+  }
+}
+
+/** Counts the tenant's contacts matching a filter. */
+export async function countContacts(db: Db, tenantId: string, filter?: ContactFilter): Promise<number> {
+  let q = db.selectFrom('contacts').select((eb) => eb.fn.countAll<number | string>().as('n')).where('tenant_id', '=', tenantId);
+  if (filter) q = q.where(filter);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** Changes a contact's own attributes; `fields` replaces the custom fields given and keeps the others. */
+export async function updateContact(db: Db, tenantId: string, id: string,
+  patch: Partial<Omit<ContactInput, 'phone'>>, now: string): Promise<Contact | undefined> {
+  const current = await db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  if (!current) return undefined;
+  const fields = patch.fields ? JSON.stringify({ ...JSON.parse(current.fields), ...patch.fields }) : current.fields;
+  await db.updateTable('contacts').set({
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.language !== undefined ? { language: patch.language } : {}),
+    ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+    fields, updated_at: now,
+  }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+  return getContact(db, tenantId, id);
+}
+
+/** Deletes a contact with its tags, memberships and consent records; false if the tenant has no such contact. */
+export async function deleteContact(db: Db, tenantId: string, id: string): Promise<boolean> {
+  await db.deleteFrom('contact_tags').where('tenant_id', '=', tenantId).where('contact_id', '=', id).execute();
+  await db.deleteFrom('contact_groups').where('tenant_id', '=', tenantId).where('contact_id', '=', id).execute();
+  await db.deleteFrom('consents').where('tenant_id', '=', tenantId).where('contact_id', '=', id).execute();
+  const r = await db.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Marks a number opted out (time and channel, e.g. 'sms:退订' or 'api'), or clears it with `null`; returns whether a contact matched. */
+export async function setOptOut(db: Db, tenantId: string, phone: string, optOut: { at: string; channel: string } | null): Promise<boolean> {
+  const r = await db.updateTable('contacts')
+    .set({ opted_out_at: optOut?.at ?? null, opted_out_channel: optOut?.channel ?? null, updated_at: optOut?.at ?? new Date().toISOString() })
+    .where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Records activity on numbers: a message sent to them or a reply from them. */
+export async function markActivity(db: Db, tenantId: string, phones: string[], kind: 'messaged' | 'replied', at: string): Promise<void> {
+  if (phones.length === 0) return;
+  const column = kind === 'messaged' ? 'last_messaged_at' : 'last_replied_at';
+  await db.updateTable('contacts').set({ [column]: at }).where('tenant_id', '=', tenantId).where('phone', 'in', phones).execute();
+}
+
+/** Tags contacts known to belong to the tenant in multi-row statements (the import hot path). */
+export async function addTagsBulk(t: BulkTarget, tenantId: string, contactIds: string[], tags: string[]): Promise<void> {
+  const rows = contactIds.flatMap((c) => tags.map((tag) => [c, tenantId, tag]));
+  await insertRows(t, 'contact_tags', ['contact_id', 'tenant_id', 'tag'], rows, ['contact_id', 'tag']);
+}
+
+/** Tags contacts of the tenant (ids of other tenants are ignored); existing tags stay. */
+export async function addTags(db: Db, tenantId: string, contactIds: string[], tags: string[]): Promise<void> {
+  if (contactIds.length === 0 || tags.length === 0) return;
+  const owned = await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('id', 'in', contactIds).execute();
+  const rows = owned.flatMap(({ id }) => [...new Set(tags)].map((tag) => ({ contact_id: id, tenant_id: tenantId, tag })));
+  if (rows.length) await db.insertInto('contact_tags').values(rows).onConflict((oc) => oc.columns(['contact_id', 'tag']).doNothing()).execute();
+}
+
+/** Removes tags from contacts of the tenant. */
+export async function removeTags(db: Db, tenantId: string, contactIds: string[], tags: string[]): Promise<void> {
+  if (contactIds.length === 0 || tags.length === 0) return;
+  await db.deleteFrom('contact_tags').where('tenant_id', '=', tenantId).where('contact_id', 'in', contactIds).where('tag', 'in', tags).execute();
+}
+
+/** The tenant's custom field definitions. */
+export async function listFields(db: Db, tenantId: string): Promise<FieldDefinition[]> {
+  const rows = await db.selectFrom('contact_fields').select(['key', 'label', 'type']).where('tenant_id', '=', tenantId).orderBy('key').execute();
+  return rows.map((r) => ({ key: r.key, label: r.label, type: r.type as FieldType }));
+}
+
+/** Defines custom fields that do not exist yet (existing definitions are kept as they are). */
+export async function defineFields(db: Db, tenantId: string, defs: FieldDefinition[], now: string): Promise<void> {
+  if (defs.length === 0) return;
+  await db.insertInto('contact_fields')
+    .values(defs.map((d) => ({ id: newId(), tenant_id: tenantId, key: d.key, label: d.label, type: d.type, created_at: now })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing()).execute();
+}
+
+/** How an import treats numbers the tenant already has. */
+export type ExistingMode = 'update' | 'skip';
+
+/** The outcome of writing one batch of imported contacts. */
+export interface ContactBatchResult { inserted: number; updated: number; skipped: number; ids: string[] }
+
+/**
+ * Writes a batch of contacts with distinct numbers (the hot path of imports): new numbers in multi-row inserts,
+ * known ones updated (name and given fields merged) or skipped. Call inside a transaction.
+ */
+export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: ContactsTable[], mode: ExistingMode, now: string): Promise<ContactBatchResult> {
+  const existing = new Map<string, string>();
+  for (let at = 0; at < rows.length; at += 500) {
+    // Always 500 numbers (the last chunk repeats one), so the statement is prepared once.
+    const phones = rows.slice(at, at + 500).map((r) => r.phone);
+    while (phones.length < 500) phones.push(phones[0]);
+    const found = await runStatement<{ id: string; phone: string }>(t,
+      `select id, phone from contacts where tenant_id = ? and phone in (${placeholderList(phones.length)})`, [tenantId, ...phones]);
+    for (const f of found) existing.set(f.phone, f.id);
+  }
+  const fresh = existing.size === 0 ? rows : rows.filter((r) => !existing.has(r.phone));
+  await insertRows(t, 'contacts', contactColumns, fresh.map(contactValues), ['tenant_id', 'phone']);
+  let updated = 0;
+  if (mode === 'update') {
+    const merge = t.dialect === 'postgres'
+      ? (patch: string) => sql<string>`(cast(fields as jsonb) || cast(${patch} as jsonb))::text`
+      : (patch: string) => sql<string>`json_patch(fields, ${patch})`;
+    for (const r of rows) {
+      const id = existing.get(r.phone);
+      if (id === undefined) continue;
+      await t.db.updateTable('contacts').set({ name: sql`coalesce(${r.name}, name)`, fields: merge(r.fields), updated_at: now })
+        .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      updated++;
+    }
+  }
+  return {
+    inserted: fresh.length, updated, skipped: existing.size - updated,
+    ids: rows.map((r) => existing.get(r.phone) ?? r.id),
+  };
+}

@@ -2,6 +2,11 @@ import type { BenchContext } from './support/context.ts';
 
 /** Every scenario: its name and the module exporting `run(ctx)`. A new scenario is one more line. */
 const scenarios: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Record<string, unknown>> }>> = {
+  bare: () => import('./bare.ts'),
+  smpp: () => import('./smpp.ts'),
+  dispatch: () => import('./dispatch.ts'),
+  'api-send': () => import('./api-send.ts'),
+  import: () => import('./import.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -10,7 +10,7 @@ import { SendSchedule, capAllows, capWindowStart, defaultMarketingQuietHours, qu
 import type { Tenant } from '../store/repos/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { insertMessages, type NewMessage } from '../store/repos/messages.ts';
-import { contactsByPhone, recentSends } from '../store/repos/recipients.ts';
+import { contactsByPhone, hasExclusionLists, recentSends, type RecipientFacts } from '../store/repos/recipients.ts';
 import { blockedAmong } from '../store/repos/blocklist.ts';
 import { suppressedAmong } from '../store/repos/subjects.ts';
 import { consentedAmong } from '../store/repos/consents.ts';
@@ -20,8 +20,8 @@ import { senderFor } from '../store/repos/service-numbers.ts';
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
 
-/** One recipient: a number in any format, the contact when known, and per-send template data. */
-export interface Recipient { phone: string; contactId?: string | null; vars?: Record<string, unknown> }
+/** One recipient: a number in any format, the contact when known (id, or its facts), and per-send template data. */
+export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown> }
 
 /** Everything that decides how a batch of recipients becomes messages. */
 export interface SendSpec {
@@ -74,6 +74,15 @@ export class Preparer {
     this.schedule = spec.category === 'marketing' && this.policy.quietHours.length ? windows.and(SendSchedule.of(this.policy.quietHours)) : windows;
   }
 
+  private readonly optOutTexts = new Map<string, string>();
+
+  private optOutText(language: string | null, country: string | null): string {
+    const key = `${language}|${country}`;
+    let text = this.optOutTexts.get(key);
+    if (text === undefined) this.optOutTexts.set(key, text = optOutTextFor(language, country, this.policy.optOutTexts));
+    return text;
+  }
+
   /** Runs every pre-flight check on a batch and returns one message per recipient (queued or excluded). */
   async prepare(recipients: Recipient[]): Promise<Prepared[]> {
     const { deps, spec, policy } = this;
@@ -90,14 +99,18 @@ export class Preparer {
     if (this.sender === undefined) this.sender = spec.sender ?? await senderFor(db, tenantId, { campaignId: spec.campaignId, channelId: this.pinned });
     const normalized = recipients.map((r) => ({ r, n: normalizePhone(r.phone, policy.defaultCountry) }));
     const phones = normalized.flatMap((x) => (x.n.ok ? [x.n.e164] : []));
+    const unknown = normalized.flatMap((x) => (x.n.ok && !x.r.contact ? [x.n.e164] : []));
+    const lists = await hasExclusionLists(db, tenantId);
+    const none = Promise.resolve(new Set<string>());
     const [contacts, blocked, suppressed, consented, recent] = await Promise.all([
-      contactsByPhone(db, tenantId, phones),
-      blockedAmong(db, tenantId, phones),
-      suppressedAmong(db, tenantId, phones),
+      unknown.length ? contactsByPhone(db, tenantId, unknown) : Promise.resolve(new Map<string, RecipientFacts>()),
+      lists.blocklist ? blockedAmong(db, tenantId, phones) : none,
+      lists.suppressions ? suppressedAmong(db, tenantId, phones) : none,
       spec.category === 'marketing' && policy.requireConsent ? consentedAmong(db, tenantId, phones, 'marketing') : Promise.resolve(null),
       spec.cap ? recentSends(db, tenantId, phones, capWindowStart(spec.cap, now).toISOString(), spec.cap.category) : Promise.resolve(null),
     ]);
     const out: Prepared[] = [];
+    for (const { r, n } of normalized) if (n.ok && r.contact) contacts.set(n.e164, r.contact);
     for (const { r, n } of normalized) {
       const base = { id: newId(), tenantId, campaignId: spec.campaignId, sender: this.sender, category: spec.category, priority: priorityOf[spec.category], createdAt: nowIso, notBefore: null, routeId: null, channelId: null, segments: 0, price: 0n, carrier: null, region: null };
       const exclude = (phone: string, reason: ExclusionReason, detail: string | null, text = ''): Prepared =>
@@ -121,7 +134,7 @@ export class Preparer {
       const text = composeText(body, {
         category: spec.category, signature: spec.tenant.settings.signature as string | undefined,
         signaturePosition: spec.tenant.settings.signaturePosition as 'prefix' | 'suffix' | undefined,
-        optOutText: optOutTextFor(contact?.language ?? null, a.country, policy.optOutTexts),
+        optOutText: this.optOutText(contact?.language ?? null, a.country),
       });
       const segments = countSegments(text);
       const earliest = spec.notBefore && spec.notBefore > now ? spec.notBefore : now;

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { Preparer } from './outbox.ts';
 import { audienceFilter } from './audience.ts';
 import type { Campaign } from '../store/repos/campaigns.ts';
-import { listContacts } from '../store/repos/contacts.ts';
+import { contactPage, type RecipientFacts } from '../store/repos/recipients.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
 import { parseSendWindows } from '../domain/compliance.ts';
@@ -23,7 +23,7 @@ export async function preflight(deps: Deps, c: Campaign): Promise<PreflightRepor
     windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: c.options.frequencyCap ?? null,
   });
   const report = { total: 0, queued: 0, deferred: 0, excluded: {} as Record<string, number>, segments: 0, cost: 0n };
-  const tally = async (recipients: { phone: string; contactId?: string; vars?: Record<string, unknown> }[]) => {
+  const tally = async (recipients: { phone: string; contactId?: string; contact?: RecipientFacts; vars?: Record<string, unknown> }[]) => {
     for (const p of await preparer.prepare(recipients)) {
       report.total++;
       if (p.status === 'excluded') { report.excluded[p.reason!] = (report.excluded[p.reason!] ?? 0) + 1; continue; }
@@ -38,12 +38,12 @@ export async function preflight(deps: Deps, c: Campaign): Promise<PreflightRepor
     await tally(numbers.slice(at, at + 5000).map((n) => (typeof n === 'string' ? { phone: n } : { phone: n.phone, vars: n })));
   }
   const filter = await audienceFilter(deps, c.tenantId, c.audience);
-  let after: string | undefined;
+  let after: string | null = null;
   while (filter) {
-    const page = await listContacts(db, c.tenantId, { limit: 5000, after, filter });
-    await tally(page.contacts.map((x) => ({ phone: x.phone, contactId: x.id })));
-    if (!page.next) break;
-    after = page.next;
+    const page = await contactPage(db, c.tenantId, filter, after, 5000);
+    await tally(page.map((x) => ({ phone: x.phone, contactId: x.id, contact: x })));
+    if (page.length < 5000) break;
+    after = page[page.length - 1].id;
   }
   return { ...report, cost: report.cost.toString(), balance: tenant.balance.toString(), sufficient: tenant.balance >= report.cost };
 }

@@ -12,7 +12,8 @@ const pendingSweepMs = 1000;
  */
 export class ReceiptWriter {
   private receipts: ReceiptUpdate[] = [];
-  private logs: [string, string, string, string][] = [];
+  /** Carrier log lines buffered per message: each flush writes one row per message (lines joined). */
+  private logs = new Map<string, [string, string, string, string]>();
   private timer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -33,14 +34,17 @@ export class ReceiptWriter {
 
   /** Takes a carrier log line from a channel. */
   log(_channelId: string, e: ChannelLogEntry): void {
-    this.logs.push([e.messageId, e.at.toISOString(), e.direction, e.summary]);
+    const line = `${e.direction === 'out' ? '→' : '←'} ${e.summary}`;
+    const row = this.logs.get(e.messageId);
+    if (row) row[3] += `\n${line}`;
+    else this.logs.set(e.messageId, [e.messageId, e.at.toISOString(), e.direction, line]);
   }
 
   /** Writes what is buffered. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      const [receipts, logs] = [this.receipts, this.logs];
-      this.receipts = []; this.logs = [];
+      const [receipts, logs] = [this.receipts, [...this.logs.values()]];
+      this.receipts = []; this.logs = new Map();
       try {
         if (receipts.length) await this.before();
         if (logs.length) await appendChannelLog(this.deps.store, logs);

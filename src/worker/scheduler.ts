@@ -10,7 +10,8 @@ import {
   campaignsToWork, createCampaign, getCampaign, hasQueued, holdCampaignMessages, leaseCampaign, releaseCampaign, saveCursor, setCampaignStatus, type Campaign,
 } from '../store/repos/campaigns.ts';
 import { audienceFilter, countAudience } from './audience.ts';
-import { listContacts, type ContactFilter } from '../store/repos/contacts.ts';
+import type { ContactFilter } from '../store/repos/contacts.ts';
+import { contactPage } from '../store/repos/recipients.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
 
@@ -100,10 +101,10 @@ export class Scheduler {
           next.numbers += recipients.length;
           next.done = next.numbers >= numbers.length && !filter;
         } else if (filter) {
-          const page = await listContacts(db, c.tenantId, { limit: batchSize, after: next.after ?? undefined, filter });
-          recipients = page.contacts.map((x) => ({ phone: x.phone, contactId: x.id }));
-          if (page.contacts.length) next.after = page.contacts[page.contacts.length - 1].id;
-          next.done = page.next === null;
+          const page = await contactPage(db, c.tenantId, filter, next.after, batchSize);
+          recipients = page.map((x) => ({ phone: x.phone, contactId: x.id, contact: x }));
+          if (page.length) next.after = page[page.length - 1].id;
+          next.done = page.length < batchSize;
         } else {
           recipients = [];
           next.done = true;

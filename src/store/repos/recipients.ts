@@ -3,16 +3,25 @@ import type { Db } from '../database.ts';
 /** What pre-flight needs to know about a number that is a contact. */
 export interface RecipientFacts { id: string; phone: string; name: string | null; language: string | null; timezone: string | null; fields: Record<string, unknown>; optedOutAt: string | null; carrier: string | null; province: string | null; city: string | null; country: string | null }
 
+import type { ContactFilter } from './contacts.ts';
+
+const factColumns = ['id', 'phone', 'name', 'language', 'timezone', 'fields', 'opted_out_at', 'carrier', 'province', 'city', 'country'] as const;
+type FactRow = { id: string; phone: string; name: string | null; language: string | null; timezone: string | null; fields: string; opted_out_at: string | null; carrier: string | null; province: string | null; city: string | null; country: string | null };
+const toFacts = (r: FactRow): RecipientFacts => ({ id: r.id, phone: r.phone, name: r.name, language: r.language, timezone: r.timezone, fields: JSON.parse(r.fields || '{}') as Record<string, unknown>, optedOutAt: r.opted_out_at, carrier: r.carrier, province: r.province, city: r.city, country: r.country });
+
+/** A page of an audience's contacts in id order after `after`, with what pre-flight needs. */
+export async function contactPage(db: Db, tenantId: string, filter: ContactFilter, after: string | null, limit: number): Promise<RecipientFacts[]> {
+  const rows = await db.selectFrom('contacts').select(factColumns).where('tenant_id', '=', tenantId)
+    .$if(after !== null, (q) => q.where('id', '>', after!)).where(filter).orderBy('id').limit(limit).execute();
+  return rows.map(toFacts);
+}
+
 /** The tenant's contacts among these E.164 numbers, by phone. */
 export async function contactsByPhone(db: Db, tenantId: string, phones: string[]): Promise<Map<string, RecipientFacts>> {
   const out = new Map<string, RecipientFacts>();
   for (let at = 0; at < phones.length; at += 1000) {
-    const rows = await db.selectFrom('contacts')
-      .select(['id', 'phone', 'name', 'language', 'timezone', 'fields', 'opted_out_at', 'carrier', 'province', 'city', 'country'])
-      .where('tenant_id', '=', tenantId).where('phone', 'in', phones.slice(at, at + 1000)).execute();
-    for (const r of rows) {
-      out.set(r.phone, { id: r.id, phone: r.phone, name: r.name, language: r.language, timezone: r.timezone, fields: JSON.parse(r.fields || '{}') as Record<string, unknown>, optedOutAt: r.opted_out_at, carrier: r.carrier, province: r.province, city: r.city, country: r.country });
-    }
+    const rows = await db.selectFrom('contacts').select(factColumns).where('tenant_id', '=', tenantId).where('phone', 'in', phones.slice(at, at + 1000)).execute();
+    for (const r of rows) out.set(r.phone, toFacts(r));
   }
   return out;
 }
@@ -33,4 +42,13 @@ export async function recentSends(db: Db, tenantId: string, phones: string[], si
     }
   }
   return out;
+}
+
+/** Whether any blocklist (tenant or platform) or suppression entry could apply to the tenant: skips per-number lookups when none. */
+export async function hasExclusionLists(db: Db, tenantId: string): Promise<{ blocklist: boolean; suppressions: boolean }> {
+  const [b, s] = await Promise.all([
+    db.selectFrom('blocklist').select('id').where('scope', 'in', [tenantId, '*']).limit(1).executeTakeFirst(),
+    db.selectFrom('suppressions').select('phone_hash').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst(),
+  ]);
+  return { blocklist: !!b, suppressions: !!s };
 }

@@ -61,8 +61,15 @@ function baseType(s: Schema, pad: string): string {
   }
 }
 
+/** Parenthesises a union or intersection (at the top level, outside braces and brackets) before `[]` or `|`. */
 function wrap(t: string): string {
-  return /[|&]/.test(t) && !/^[{[]/.test(t) ? `(${t})` : t;
+  let depth = 0;
+  for (const c of t) {
+    if (c === '{' || c === '[' || c === '(' || c === '<') depth++;
+    else if (c === '}' || c === ']' || c === ')' || c === '>') depth--;
+    else if (depth === 0 && (c === '|' || c === '&')) return `(${t})`;
+  }
+  return t;
 }
 
 function objectType(s: Schema, pad: string): string {
@@ -75,7 +82,7 @@ function objectType(s: Schema, pad: string): string {
   const inner = pad + '  ';
   const required = new Set(s.required ?? []);
   const lines = props.map(([name, p]) => `${doc(p.description, inner)}${inner}${key(name)}${required.has(name) ? '' : '?'}: ${typeOf(p, inner)};\n`);
-  if (extra && extra !== true && Object.keys(extra).length) lines.push(`${inner}[key: string]: unknown;\n`);
+  if (extra === true || (typeof extra === 'object')) lines.push(`${inner}[key: string]: unknown;\n`);
   return `{\n${lines.join('')}${pad}}`;
 }
 

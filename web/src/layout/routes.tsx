@@ -1,6 +1,6 @@
 // The console's pages: which path shows which page, and the side menu that leads to them.
-import type { ReactNode } from 'react';
-import { Button, Result, type MenuProps } from 'antd';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
   ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
   InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
@@ -17,6 +17,15 @@ import { AuditLog } from '../pages/audit/audit.tsx';
 import { Templates } from '../pages/templates/templates.tsx';
 import { TemplateReview } from '../pages/templates/review.tsx';
 import { SensitiveWords } from '../pages/sensitive-words/sensitive-words.tsx';
+import { Campaigns } from '../pages/campaigns/campaigns.tsx';
+import { CampaignBuilder } from '../pages/campaigns/builder.tsx';
+import { Messages } from '../pages/messages/messages.tsx';
+import { Handsets } from '../pages/simulator/handsets.tsx';
+import { Channels } from '../pages/channels/channels.tsx';
+import { Routes } from '../pages/routes/routes.tsx';
+
+/** The monitor draws charts: ECharts loads only when a campaign is opened. */
+const CampaignMonitor = lazy(() => import('../pages/campaigns/monitor.tsx').then((m) => ({ default: m.CampaignMonitor })));
 
 interface Page {
   path: string;
@@ -33,16 +42,18 @@ const pages: Page[] = [
   { path: '/contacts', tenant: true, render: waiting('nav.contacts') },
   { path: '/segments', tenant: true, render: waiting('nav.segments') },
   { path: '/templates', tenant: true, render: () => <Templates /> },
-  { path: '/campaigns', tenant: true, render: waiting('nav.campaigns') },
-  { path: '/messages', tenant: true, render: waiting('nav.messages') },
+  { path: '/campaigns', tenant: true, render: () => <Campaigns /> },
+  { path: '/campaigns/new', tenant: true, render: () => <CampaignBuilder /> },
+  { path: '/campaigns/:id', tenant: true, render: (p) => <Suspense fallback={<Spin />}><CampaignMonitor id={p.id} /></Suspense> },
+  { path: '/messages', tenant: true, render: () => <Messages /> },
   { path: '/inbox', tenant: true, render: waiting('nav.inbox') },
   { path: '/keywords', tenant: true, render: waiting('nav.keywords') },
-  { path: '/handsets', tenant: true, render: waiting('nav.handsets') },
+  { path: '/handsets', render: () => <Handsets /> },
   { path: '/settings', tenant: true, render: () => <Settings tab="general" /> },
   { path: '/settings/:tab', tenant: true, render: (p) => <Settings tab={p.tab} /> },
   { path: '/admin/tenants', platform: true, render: () => <Tenants /> },
-  { path: '/admin/channels', platform: true, render: waiting('nav.channels') },
-  { path: '/admin/routes', platform: true, render: waiting('nav.routes') },
+  { path: '/admin/channels', platform: true, render: () => <Channels /> },
+  { path: '/admin/routes', platform: true, render: () => <Routes /> },
   { path: '/admin/templates', platform: true, render: () => <TemplateReview /> },
   { path: '/admin/words', platform: true, render: () => <SensitiveWords scope="platform" /> },
   { path: '/admin/apikeys', platform: true, render: () => <ApiKeys scope="platform" /> },

@@ -1,14 +1,16 @@
 // The dashboard: the balance, the first steps still to do, and the statistics as their APIs arrive.
-import { Card, Col, Row, Skeleton, Statistic, Steps, Button } from 'antd';
+import { Button, Card, Col, Empty, List, Progress, Row, Skeleton, Statistic, Steps } from 'antd';
 import { WalletOutlined } from '@ant-design/icons';
 import { call } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { navigate } from '../../router.tsx';
+import { Link, navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { NotAvailable } from '../../ui/not-available.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { CampaignStatus } from '../campaigns/labels.tsx';
 
 /** The tenant's overview. */
 export function Dashboard() {
@@ -16,12 +18,15 @@ export function Dashboard() {
   const session = useSession();
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
   const keys = useLoad(() => (session.can('manage') ? call('GET /api/v1/apikeys') : Promise.resolve(null)), []);
+  const campaigns = useLoad(() => call('GET /api/v1/campaigns', { query: { limit: 5 } }), []);
+  const recent = campaigns.data?.campaigns ?? [];
+  useInterval(campaigns.reload, 5000, recent.some((c) => c.status === 'running'));
   const settings = tenant.data?.settings ?? {};
   const steps = [
     { done: typeof settings.signature === 'string' && settings.signature !== '', title: t('dashboard.stepSignature'), to: '/settings' },
     { done: !!keys.data?.keys.some((k) => !k.revokedAt), title: t('dashboard.stepApiKey'), to: '/settings/apikeys' },
     { done: false, title: t('dashboard.stepContacts'), to: '/contacts' },
-    { done: false, title: t('dashboard.stepCampaign'), to: '/campaigns' },
+    { done: recent.length > 0, title: t('dashboard.stepCampaign'), to: '/campaigns/new' },
   ];
   const next = steps.findIndex((s) => !s.done);
 
@@ -50,7 +55,28 @@ export function Dashboard() {
             />
           </Card>
         </Col>
-        <Col xs={24}>
+        <Col xs={24} lg={12}>
+          <Card title={t('dashboard.campaigns')} extra={recent.length > 0 && <Link to="/campaigns">{t('dashboard.all')}</Link>}>
+            <ErrorAlert error={campaigns.error} retry={campaigns.reload} />
+            {!campaigns.data ? <Skeleton active /> : recent.length === 0 ? (
+              <Empty description={t('campaigns.empty')}>
+                {session.can('send') && <Button type="primary" onClick={() => navigate('/campaigns/new')}>{t('campaigns.create')}</Button>}
+              </Empty>
+            ) : (
+              <List dataSource={recent} renderItem={(c) => (
+                <List.Item extra={<CampaignStatus status={c.status} />}>
+                  <List.Item.Meta
+                    title={<Link to={`/campaigns/${c.id}`}>{c.name}</Link>}
+                    description={c.stats?.total
+                      ? <Progress size="small" percent={Math.floor(((c.stats.delivered + c.stats.failed + c.stats.excluded) / c.stats.total) * 100)} success={{ percent: Math.floor((c.stats.delivered / c.stats.total) * 100) }} />
+                      : fmt.dateTime(c.createdAt)}
+                  />
+                </List.Item>
+              )} />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
           <Card title={t('dashboard.today')}>
             <NotAvailable what={t('dashboard.statistics')} />
           </Card>

@@ -14,11 +14,12 @@ import { ApiKeys } from '../apikeys/apikeys.tsx';
 import { AuditLog } from '../audit/audit.tsx';
 import { Webhooks } from '../webhooks/webhooks.tsx';
 import { SensitiveWords } from '../sensitive-words/sensitive-words.tsx';
+import { Ledger } from '../billing/ledger.tsx';
 import { countries } from './countries.ts';
 
 type SettingsBody = Body<'PATCH /api/v1/tenant/settings'>;
 
-/** The settings of the tenant; `tab` is the part shown (general, users, apikeys, webhooks, words, audit). */
+/** The settings of the tenant; `tab` is the part shown (general, users, apikeys, webhooks, words, billing, audit). */
 export function Settings({ tab }: { tab: string }) {
   const { t } = useI18n();
   const session = useSession();
@@ -30,6 +31,7 @@ export function Settings({ tab }: { tab: string }) {
       { key: 'apikeys', label: t('settings.apikeys'), children: <ApiKeys scope="tenant" /> },
       { key: 'webhooks', label: t('settings.webhooks'), children: <Webhooks /> },
       { key: 'words', label: t('settings.words'), children: <SensitiveWords scope="tenant" /> },
+      { key: 'billing', label: t('settings.billing'), children: <Ledger /> },
       { key: 'audit', label: t('settings.audit'), children: <AuditLog scope="tenant" /> },
     ] : []),
   ];

@@ -1,6 +1,6 @@
 // Platform administration of tenants: list with balances, create, suspend or reactivate, act on one.
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag } from 'antd';
+import { App, Button, Drawer, Empty, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Body, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
@@ -10,6 +10,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useLoad } from '../../ui/use-load.ts';
+import { Ledger } from '../billing/ledger.tsx';
 
 type Tenant = Response<'GET /api/v1/admin/tenants'>['tenants'][number];
 
@@ -20,6 +21,8 @@ export function Tenants() {
   const session = useSession();
   const tenants = useLoad(() => call('GET /api/v1/admin/tenants'), []);
   const [creating, setCreating] = useState(false);
+  const [topping, setTopping] = useState<Tenant>();
+  const [ledger, setLedger] = useState<Tenant>();
 
   async function setStatus(x: Tenant, status: 'active' | 'suspended') {
     try {
@@ -51,6 +54,8 @@ export function Tenants() {
             render: (_, x) => (
               <Space>
                 <Button size="small" onClick={() => { session.actOn({ slug: x.slug, name: x.name }); navigate('/'); }}>{t('tenants.actOn')}</Button>
+                <Button size="small" onClick={() => setTopping(x)}>{t('tenants.topUp')}</Button>
+                <Button size="small" onClick={() => setLedger(x)}>{t('tenants.ledger')}</Button>
                 {x.status === 'active'
                   ? (
                     <Popconfirm title={t('tenants.suspendConfirm', { name: x.name })} okText={t('tenants.suspend')} cancelText={t('common.cancel')} onConfirm={() => setStatus(x, 'suspended')}>
@@ -63,6 +68,10 @@ export function Tenants() {
           },
         ]}
       />
+      {topping && <TopUp tenant={topping} onClose={() => setTopping(undefined)} onDone={() => { setTopping(undefined); tenants.reload(); }} />}
+      <Drawer open={!!ledger} size={Math.min(900, window.innerWidth)} title={`${t('tenants.ledger')}: ${ledger?.name ?? ''}`} onClose={() => setLedger(undefined)} destroyOnHidden>
+        {ledger && <Ledger tenantId={ledger.id} />}
+      </Drawer>
       <CreateTenant open={creating} onClose={() => setCreating(false)} onCreated={() => { setCreating(false); tenants.reload(); }} />
     </Page>
   );
@@ -97,6 +106,39 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
           <Input maxLength={40} />
         </Form.Item>
         <Form.Item name="name" label={labels.name}><Input maxLength={200} /></Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function TopUp({ tenant, onClose, onDone }: { tenant: Tenant; onClose: () => void; onDone: () => void }) {
+  const { t, fmt } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ amount: number; note?: string }>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit() {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      const r = await call('POST /api/v1/admin/tenants/{id}/balance', { path: { id: tenant.id }, body: { amount: String(Math.round(v.amount * 100)), note: v.note || undefined } });
+      message.success(t('tenants.toppedUp', { balance: fmt.money(r.balance) }));
+      onDone();
+    } catch (e) {
+      message.error(describeError(e, t, { amount: t('ledger.amount') }));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal open title={`${t('tenants.topUp')}: ${tenant.name}`} okText={t('tenants.topUp')} cancelText={t('common.cancel')} onOk={submit} onCancel={onClose} confirmLoading={busy}>
+      <p>{t('dashboard.balance')}: {fmt.money(tenant.balance)}</p>
+      <Form form={form} layout="vertical" requiredMark={false}>
+        <Form.Item name="amount" label={t('ledger.amount')} extra={t('tenants.topUpHint')} rules={[{ required: true, message: t('tenants.amountRequired') }]}>
+          <InputNumber step={0.01} precision={2} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="note" label={t('ledger.note')}><Input maxLength={200} /></Form.Item>
       </Form>
     </Modal>
   );

@@ -1,0 +1,215 @@
+// The campaign builder: audience → message → schedule and send windows → pre-flight with exclusions and cost → start.
+import { useState } from 'react';
+import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Flex, Form, Input, InputNumber, Radio, Row, Select, Statistic, Steps, Switch, Table, Typography } from 'antd';
+import { call, type Body, type Response } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { navigate } from '../../router.tsx';
+import { Page } from '../../ui/page.tsx';
+import { useLoad } from '../../ui/use-load.ts';
+import { TextPreview } from '../templates/preview.tsx';
+import { categories, type Category } from '../templates/templates.tsx';
+import { reasonText } from './labels.tsx';
+
+type Draft = Body<'POST /api/v1/campaigns'>;
+type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
+
+interface Values {
+  name: string;
+  numbers?: string;
+  filter?: string;
+  mode: 'text' | 'template';
+  text?: string;
+  templateId?: string;
+  category: Category;
+  when: 'now' | 'at';
+  at?: string;
+  windows: boolean;
+  days: number[];
+  start: string;
+  end: string;
+  cap: boolean;
+  capMax: number;
+  capDays: number;
+}
+
+const weekdays = [1, 2, 3, 4, 5, 6, 7];
+
+/** Splits pasted numbers on new lines, commas, semicolons and spaces between numbers. */
+function numbersOf(s: string | undefined): string[] {
+  return [...new Set((s ?? '').split(/[\n,;，；\t]+|\s{2,}/).map((x) => x.trim()).filter(Boolean))];
+}
+
+function draftOf(v: Values): Draft {
+  const numbers = numbersOf(v.numbers);
+  return {
+    name: v.name.trim(),
+    audience: { ...(numbers.length ? { numbers } : {}), ...(v.filter?.trim() ? { filter: v.filter.trim() } : {}) },
+    ...(v.mode === 'template' ? { templateId: v.templateId } : { text: v.text }),
+    category: v.category,
+    ...(v.when === 'at' && v.at ? { scheduleAt: new Date(v.at).toISOString() } : {}),
+    options: {
+      ...(v.windows ? { sendWindows: [{ days: v.days, start: v.start, end: v.end }] } : {}),
+      ...(v.cap ? { frequencyCap: { max: v.capMax, days: v.capDays } } : {}),
+    },
+  };
+}
+
+/** Builds a campaign step by step and starts it after the pre-flight check. */
+export function CampaignBuilder() {
+  const { t, fmt, lang } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [step, setStep] = useState(0);
+  const [id, setId] = useState<string>();
+  const [preflight, setPreflight] = useState<Preflight>();
+  const [busy, setBusy] = useState(false);
+  const templates = useLoad(() => call('GET /api/v1/templates'), []);
+  const v = Form.useWatch([], form) as Values | undefined;
+  const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short' });
+  const labels = { name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at') };
+  const stepFields: (keyof Values)[][] = [['name', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'windows', 'days', 'start', 'end', 'cap', 'capMax', 'capDays']];
+
+  async function next() {
+    await form.validateFields(stepFields[step]);
+    if (step < 2) { setStep(step + 1); return; }
+    setBusy(true);
+    try {
+      const body = draftOf(form.getFieldsValue(true) as Values);
+      const saved = id ? await call('PUT /api/v1/campaigns/{id}', { path: { id }, body }) : await call('POST /api/v1/campaigns', { body });
+      setId(saved.id);
+      setPreflight(await call('POST /api/v1/campaigns/{id}/preflight', { path: { id: saved.id } }));
+      setStep(3);
+    } catch (e) {
+      message.error(describeError(e, t, labels));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function start() {
+    setBusy(true);
+    try {
+      await call('POST /api/v1/campaigns/{id}/start', { path: { id: id! } });
+      message.success(t('campaigns.started'));
+      navigate(`/campaigns/${id}`, true);
+    } catch (e) {
+      message.error(describeError(e, t, labels));
+      setBusy(false);
+    }
+  }
+
+  const usable = (templates.data?.templates ?? []).filter((x) => x.usable);
+  const chosen = usable.find((x) => x.id === v?.templateId);
+  const initial: Values = { name: '', mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
+
+  return (
+    <Page title={t('campaigns.create')}>
+      <Steps current={step} style={{ marginBottom: 24 }} items={[
+        { title: t('campaigns.stepAudience') }, { title: t('campaigns.stepMessage') }, { title: t('campaigns.stepSchedule') }, { title: t('campaigns.stepPreflight') },
+      ]} />
+      <Card>
+        <Form form={form} layout="vertical" initialValues={initial} requiredMark={false}>
+          <div style={{ display: step === 0 ? 'block' : 'none' }}>
+            <Form.Item name="name" label={labels.name} rules={[{ required: true, whitespace: true, message: t('campaigns.nameRequired') }]}><Input maxLength={200} /></Form.Item>
+            <Form.Item name="numbers" label={labels['audience.numbers']} extra={t('campaigns.numbersHint', { count: numbersOf(v?.numbers).length })}
+              rules={[{ validator: (_, s) => (numbersOf(s as string).length || form.getFieldValue('filter') ? Promise.resolve() : Promise.reject(new Error(t('campaigns.audienceRequired')))) }]}>
+              <Input.TextArea rows={6} placeholder={'+8613800138000\n13900139000'} />
+            </Form.Item>
+            <Form.Item name="filter" label={labels['audience.filter']} extra={t('campaigns.filterHint')}>
+              <Input placeholder='tag:vip and city = "北京"' />
+            </Form.Item>
+            <Alert type="info" showIcon title={t('campaigns.groupsLater')} />
+          </div>
+          <div style={{ display: step === 1 ? 'block' : 'none' }}>
+            <Row gutter={24}>
+              <Col xs={24} lg={12}>
+                <Form.Item name="mode">
+                  <Radio.Group optionType="button" options={[{ value: 'text', label: t('campaigns.writeText') }, { value: 'template', label: t('campaigns.useTemplate') }]} />
+                </Form.Item>
+                {v?.mode === 'template' ? (
+                  <Form.Item name="templateId" label={labels.templateId} extra={usable.length ? undefined : t('campaigns.noTemplates')} rules={[{ required: step === 1, message: t('campaigns.templateRequired') }]}>
+                    <Select options={usable.map((x) => ({ value: x.id, label: `${x.name} · ${t(`category.${x.category}`)}` }))}
+                      onChange={(tid: string) => { const x = usable.find((u) => u.id === tid); if (x) form.setFieldValue('category', x.category); }} />
+                  </Form.Item>
+                ) : (
+                  <Form.Item name="text" label={labels.text} extra={t('templates.textHint')} rules={[{ required: step === 1, message: t('templates.textRequired') }]}>
+                    <Input.TextArea rows={6} maxLength={2000} />
+                  </Form.Item>
+                )}
+                <Form.Item name="category" label={t('templates.category')} extra={t('templates.categoryHint')}>
+                  <Select disabled={v?.mode === 'template'} options={categories.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col xs={24} lg={12}>
+                <Typography.Title level={5}>{t('preview.title')}</Typography.Title>
+                <TextPreview input={v?.mode === 'template' ? { templateId: chosen?.id } : { text: v?.text, category: v?.category }} />
+              </Col>
+            </Row>
+          </div>
+          <div style={{ display: step === 2 ? 'block' : 'none' }}>
+            <Form.Item name="when" label={t('campaigns.when')}>
+              <Radio.Group options={[{ value: 'now', label: t('campaigns.now') }, { value: 'at', label: t('campaigns.at') }]} />
+            </Form.Item>
+            {v?.when === 'at' && (
+              <Form.Item name="at" rules={[{ required: step === 2, message: t('campaigns.atRequired') }]}>
+                <Input type="datetime-local" style={{ maxWidth: 260 }} />
+              </Form.Item>
+            )}
+            <Form.Item name="windows" label={t('campaigns.windows')} valuePropName="checked" extra={t('campaigns.windowsHint')}><Switch /></Form.Item>
+            {v?.windows && (
+              <Flex gap={16} wrap align="center" style={{ marginBottom: 24 }}>
+                <Form.Item name="days" noStyle><Checkbox.Group options={weekdays.map((d) => ({ value: d, label: dayName.format(new Date(Date.UTC(2024, 0, d))) }))} /></Form.Item>
+                <Form.Item name="start" noStyle><Input type="time" style={{ width: 130 }} /></Form.Item>
+                <span>–</span>
+                <Form.Item name="end" noStyle><Input type="time" style={{ width: 130 }} /></Form.Item>
+              </Flex>
+            )}
+            <Form.Item name="cap" label={t('campaigns.cap')} valuePropName="checked"><Switch /></Form.Item>
+            {v?.cap && (
+              <Flex gap={8} wrap align="center">
+                {t('campaigns.capAtMost')}
+                <Form.Item name="capMax" noStyle><InputNumber min={0} max={10000} /></Form.Item>
+                {t('campaigns.capPer')}
+                <Form.Item name="capDays" noStyle><InputNumber min={1} max={3660} /></Form.Item>
+                {t('campaigns.capDays')}
+              </Flex>
+            )}
+          </div>
+        </Form>
+        {step === 3 && preflight && <PreflightReport p={preflight} />}
+        <Flex gap={8} justify="end" style={{ marginTop: 24 }}>
+          {step > 0 && <Button onClick={() => setStep(step - 1)} disabled={busy}>{t('campaigns.back')}</Button>}
+          {step < 3 && <Button type="primary" loading={busy} onClick={next}>{step === 2 ? t('campaigns.check') : t('campaigns.next')}</Button>}
+          {step === 3 && <Button type="primary" loading={busy} disabled={!preflight?.sufficient || !preflight.queued && !preflight.deferred} onClick={start}>{v?.when === 'at' ? t('campaigns.schedule') : t('campaigns.send')}</Button>}
+        </Flex>
+        {step === 3 && id && <Typography.Paragraph type="secondary" style={{ textAlign: 'right', marginTop: 8 }}>{t('campaigns.draftSaved', { total: fmt.number(preflight?.total ?? 0) })}</Typography.Paragraph>}
+      </Card>
+    </Page>
+  );
+}
+
+function PreflightReport({ p }: { p: Preflight }) {
+  const { t, fmt } = useI18n();
+  const excluded = Object.entries(p.excluded).filter(([, n]) => n > 0);
+  return (
+    <div data-testid="preflight">
+      <Row gutter={[16, 16]}>
+        <Col xs={12} md={6}><Statistic title={t('campaigns.recipients')} value={fmt.number(p.total)} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('campaigns.willSend')} value={fmt.number(p.queued)} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('campaigns.deferred')} value={fmt.number(p.deferred)} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('campaigns.excluded')} value={fmt.number(excluded.reduce((a, [, n]) => a + n, 0))} /></Col>
+      </Row>
+      <Descriptions style={{ marginTop: 16 }} size="small" column={{ xs: 1, md: 3 }} items={[
+        { key: 'segments', label: t('campaigns.segments'), children: fmt.number(p.segments) },
+        { key: 'cost', label: t('preview.cost'), children: fmt.money(p.cost) },
+        { key: 'balance', label: t('dashboard.balance'), children: fmt.money(p.balance) },
+      ]} />
+      {!p.sufficient && <Alert type="error" showIcon title={t('error.insufficient_balance')} style={{ marginTop: 16 }} />}
+      {excluded.length > 0 && (
+        <Table size="small" style={{ marginTop: 16 }} rowKey="0" pagination={false} dataSource={excluded}
+          columns={[{ title: t('campaigns.reason'), render: (_, [r]) => reasonText(t, r) }, { title: t('campaigns.count'), align: 'right', render: (_, [, n]) => fmt.number(n) }]} />
+      )}
+    </div>
+  );
+}

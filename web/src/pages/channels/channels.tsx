@@ -1,0 +1,108 @@
+// Platform administration of carrier channels: state and counters, add, enable or disable, delete.
+import { useState } from 'react';
+import { App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { call, type Response } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { Page } from '../../ui/page.tsx';
+import { useInterval } from '../../ui/use-interval.ts';
+import { useLoad } from '../../ui/use-load.ts';
+
+type Channel = Response<'GET /api/v1/admin/channels'>['channels'][number];
+const stateColors: Record<string, string> = { bound: 'success', connecting: 'processing', down: 'error', stopped: 'default' };
+const example = JSON.stringify({ host: 'smsc.example.net', port: 2775, systemId: 'user', password: 'secret', binds: 1, window: 10, tps: 100, idFormat: 'hex' }, null, 2);
+
+/** The channels table; refreshes every five seconds so states and counters stay current. */
+export function Channels() {
+  const { t, fmt } = useI18n();
+  const { message } = App.useApp();
+  const list = useLoad(() => call('GET /api/v1/admin/channels'), []);
+  const [creating, setCreating] = useState(false);
+  useInterval(list.reload, 5000);
+
+  async function run(action: () => Promise<unknown>) {
+    try {
+      await action();
+      list.reload();
+    } catch (e) {
+      message.error(describeError(e, t));
+    }
+  }
+
+  return (
+    <Page title={t('nav.channels')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('channels.create')}</Button>}>
+      <ErrorAlert error={list.error} retry={list.reload} />
+      <Table<Channel>
+        rowKey="id"
+        loading={list.loading && !list.data}
+        dataSource={list.data?.channels}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty description={t('channels.empty')} /> }}
+        columns={[
+          { title: t('channels.name'), dataIndex: 'name' },
+          { title: t('channels.type'), dataIndex: 'type', render: (x: string) => <Tag>{x.toUpperCase()}</Tag> },
+          {
+            title: t('channels.state'), dataIndex: 'state',
+            render: (s: string, c) => <Tooltip title={c.stateReason}><Tag color={stateColors[s] ?? 'default'}>{s}</Tag></Tooltip>,
+          },
+          { title: t('channels.address'), key: 'address', render: (_, c) => (c.config.host ? `${String(c.config.host)}:${String(c.config.port ?? '')}` : '—') },
+          {
+            title: t('channels.counters'), dataIndex: 'counters',
+            render: (k: Channel['counters']) => <Typography.Text type="secondary">{Object.entries(k).map(([n, v]) => `${n} ${fmt.number(v)}`).join(' · ') || '—'}</Typography.Text>,
+          },
+          { title: t('webhooks.enabled'), dataIndex: 'enabled', render: (on: boolean, c) => <Switch size="small" checked={on} onChange={(v) => run(() => call('PATCH /api/v1/admin/channels/{id}', { path: { id: c.id }, body: { enabled: v } }))} /> },
+          {
+            title: '', key: 'actions',
+            render: (_, c) => (
+              <Space>
+                <Popconfirm title={t('channels.deleteConfirm', { name: c.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => run(() => call('DELETE /api/v1/admin/channels/{id}', { path: { id: c.id } }))}>
+                  <Button size="small" danger>{t('common.delete')}</Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <CreateChannel open={creating} onClose={() => setCreating(false)} onCreated={() => { setCreating(false); list.reload(); }} />
+    </Page>
+  );
+}
+
+function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ name: string; type: string; config: string }>();
+  const [busy, setBusy] = useState(false);
+  const labels = { name: t('channels.name'), type: t('channels.type') };
+
+  async function submit() {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      const config = JSON.parse(v.config || '{}') as Record<string, unknown>;
+      await call('POST /api/v1/admin/channels', { body: { ...config, name: v.name, type: v.type } });
+      form.resetFields();
+      onCreated();
+    } catch (e) {
+      message.error(describeError(e, t, labels));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal open={open} width={640} title={t('channels.create')} okText={t('common.create')} cancelText={t('common.cancel')} onOk={submit} onCancel={onClose} confirmLoading={busy} destroyOnHidden>
+      <Form form={form} layout="vertical" requiredMark={false} initialValues={{ type: 'smpp', config: example }}>
+        <Form.Item name="name" label={labels.name} extra={t('channels.nameHint')} rules={[{ required: true, pattern: /^[\w.-]{1,60}$/, message: t('channels.nameHint') }]}><Input /></Form.Item>
+        <Form.Item name="type" label={labels.type} rules={[{ required: true }]}><Input /></Form.Item>
+        <Form.Item name="config" label={t('channels.config')} extra={t('channels.configHint')}
+          rules={[{ validator: (_, s: string) => { try { JSON.parse(s || '{}'); return Promise.resolve(); } catch { return Promise.reject(new Error(t('channels.configInvalid'))); } } }]}>
+          <Input.TextArea rows={10} style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

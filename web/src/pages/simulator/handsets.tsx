@@ -1,0 +1,96 @@
+// Virtual handsets of the built-in virtual carrier: what each phone received, and replying as that phone.
+import { useState } from 'react';
+import { App, Button, Card, Col, Empty, Flex, Input, List, Result, Row, Skeleton, Typography } from 'antd';
+import { MobileOutlined, SendOutlined } from '@ant-design/icons';
+import { ApiError, call } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { useSession } from '../../session.tsx';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { Page } from '../../ui/page.tsx';
+import { useInterval } from '../../ui/use-interval.ts';
+import { useLoad } from '../../ui/use-load.ts';
+
+/** Handsets on the left, the chosen phone's messages and a reply box on the right; refreshes every two seconds. */
+export function Handsets() {
+  const { t } = useI18n();
+  const list = useLoad(() => call('GET /api/v1/simulator/handsets'), []);
+  const [number, setNumber] = useState<string>();
+  useInterval(list.reload, 3000, !(list.error instanceof ApiError && list.error.code === 'unavailable'));
+
+  if (list.error instanceof ApiError && list.error.code === 'unavailable') {
+    return <Page title={t('nav.handsets')}><Result status="info" title={t('handsets.unavailable')} subTitle={t('handsets.unavailableHint')} /></Page>;
+  }
+  const numbers = list.data?.handsets ?? [];
+  return (
+    <Page title={t('nav.handsets')}>
+      <ErrorAlert error={list.error} retry={list.reload} />
+      <Typography.Paragraph type="secondary">{t('handsets.intro')}</Typography.Paragraph>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} md={8}>
+          <Card size="small" title={t('handsets.phones')}>
+            {!list.data ? <Skeleton active /> : (
+              <List size="small" dataSource={numbers} locale={{ emptyText: <Empty description={t('handsets.empty')} /> }}
+                renderItem={(n) => (
+                  <List.Item onClick={() => setNumber(n)} style={{ cursor: 'pointer', background: n === number ? '#e6f4ff' : undefined, paddingInline: 8 }}>
+                    <Typography.Text><MobileOutlined /> {n}</Typography.Text>
+                  </List.Item>
+                )} />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} md={16}>
+          {number ? <Phone key={number} number={number} /> : <Card><Empty description={t('handsets.choose')} /></Card>}
+        </Col>
+      </Row>
+    </Page>
+  );
+}
+
+function Phone({ number }: { number: string }) {
+  const { t, fmt } = useI18n();
+  const { message } = App.useApp();
+  const session = useSession();
+  const inbox = useLoad(() => call('GET /api/v1/simulator/handsets/{number}', { path: { number } }), [number]);
+  useInterval(inbox.reload, 2000);
+  const messages = inbox.data?.messages ?? [];
+  const last = messages.at(-1)?.from ?? '';
+  const [to, setTo] = useState<string>();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function send() {
+    if (!text.trim() || !(to ?? last)) return;
+    setBusy(true);
+    try {
+      await call('POST /api/v1/simulator/mo', { body: { from: number, to: to ?? last, text } });
+      message.success(t('handsets.sent'));
+      setText('');
+    } catch (e) {
+      message.error(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card size="small" title={<><MobileOutlined /> {number}</>} data-testid="handset">
+      <ErrorAlert error={inbox.error} retry={inbox.reload} />
+      <Flex vertical gap={8} style={{ minHeight: 200, maxHeight: 420, overflowY: 'auto', background: '#f5f5f5', padding: 12, borderRadius: 8 }}>
+        {!inbox.data ? <Skeleton active /> : messages.length === 0 ? <Empty description={t('handsets.nothing')} /> : messages.map((m, i) => (
+          <div key={i} style={{ alignSelf: 'flex-start', maxWidth: '85%', background: '#fff', borderRadius: 8, padding: '6px 10px', boxShadow: '0 1px 2px rgba(0,0,0,0.08)' }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.from} · {fmt.dateTime(m.receivedAt)}{m.parts > 1 ? ` · ${t('handsets.parts', { parts: m.parts })}` : ''}</Typography.Text>
+            <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.text}</Typography.Paragraph>
+          </div>
+        ))}
+      </Flex>
+      {session.can('send') && (
+        <Flex gap={8} wrap style={{ marginTop: 12 }}>
+          <Input style={{ width: 180 }} prefix={`${t('handsets.to')}:`} value={to ?? last} onChange={(e) => setTo(e.target.value)} placeholder="1069…" />
+          <Input style={{ flex: 1, minWidth: 160 }} value={text} onChange={(e) => setText(e.target.value)} onPressEnter={send} placeholder={t('handsets.replyPlaceholder')} data-testid="handset-reply" />
+          <Button type="primary" icon={<SendOutlined />} loading={busy} onClick={send}>{t('handsets.reply')}</Button>
+        </Flex>
+      )}
+    </Card>
+  );
+}

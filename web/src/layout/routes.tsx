@@ -23,6 +23,8 @@ import { Messages } from '../pages/messages/messages.tsx';
 import { Handsets } from '../pages/simulator/handsets.tsx';
 import { Channels } from '../pages/channels/channels.tsx';
 import { Routes } from '../pages/routes/routes.tsx';
+import { Inbox } from '../pages/inbox/inbox.tsx';
+import { Keywords } from '../pages/keywords/keywords.tsx';
 
 /** The monitor draws charts: ECharts loads only when a campaign is opened. */
 const CampaignMonitor = lazy(() => import('../pages/campaigns/monitor.tsx').then((m) => ({ default: m.CampaignMonitor })));
@@ -46,8 +48,8 @@ const pages: Page[] = [
   { path: '/campaigns/new', tenant: true, render: () => <CampaignBuilder /> },
   { path: '/campaigns/:id', tenant: true, render: (p) => <Suspense fallback={<Spin />}><CampaignMonitor id={p.id} /></Suspense> },
   { path: '/messages', tenant: true, render: () => <Messages /> },
-  { path: '/inbox', tenant: true, render: waiting('nav.inbox') },
-  { path: '/keywords', tenant: true, render: waiting('nav.keywords') },
+  { path: '/inbox', tenant: true, render: () => <Inbox /> },
+  { path: '/keywords', tenant: true, render: () => <Keywords /> },
   { path: '/handsets', render: () => <Handsets /> },
   { path: '/settings', tenant: true, render: () => <Settings tab="general" /> },
   { path: '/settings/:tab', tenant: true, render: (p) => <Settings tab={p.tab} /> },

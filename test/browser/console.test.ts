@@ -25,6 +25,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('web console in Chromium', () => {
+  // The tests share one server and run in order; each signs in afresh in a new browser context.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tidings-browser-'));
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
@@ -81,9 +82,12 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: labels.submit }).click();
   }
 
+  /** Picks a language in the user menu (a no-op when it is already the current one). */
   async function chooseLanguage(page: Page, name: string): Promise<void> {
     await page.getByTestId('user-menu').click();
-    await page.getByRole('menuitem', { name }).click();
+    const item = page.getByRole('menuitem', { name });
+    if (await item.isDisabled()) await page.keyboard.press('Escape');
+    else await item.click();
   }
 
   it('a tenant owner signs in, switches to Russian and English, and creates an API key', async () => {
@@ -167,6 +171,47 @@ describe('web console in Chromium', () => {
       await page.getByRole('row', { name: /Acme 股份/ }).getByRole('button', { name: 'Work on this tenant' }).click();
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await shot(page, 'dashboard-acme-phone-en');
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+  it('a campaign to pasted numbers completes, reaches a virtual handset, and a "TD" reply opts the number out', async () => {
+    const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      await signIn(page, 'demo@tidings.local', { email: 'Email', password: 'Password', submit: 'Sign in' });
+      await page.getByTestId('user-menu').waitFor();
+      await chooseLanguage(page, 'English');
+      await page.getByRole('menuitem', { name: 'Campaigns' }).click();
+      await page.getByRole('button', { name: 'New campaign' }).first().click();
+      await page.getByLabel('Campaign name').fill('春季特惠 <b>spring</b>');
+      await page.getByLabel('Phone numbers').fill('13800138000\n+86 139 0013 9000');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('textbox', { name: 'Text' }).fill('{{name|顾客}}您好，春季特惠全场8折');
+      await page.getByTestId('text-preview').getByText('顾客您好').waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Check' }).click();
+      await page.getByTestId('preflight').waitFor();
+      await shot(page, 'campaign-preflight-en');
+      await page.getByRole('button', { name: 'Send now' }).click();
+      await page.getByRole('heading', { name: /春季特惠 <b>spring<\/b>/ }).getByText('Completed').waitFor({ timeout: 20_000 });
+      await expect.poll(() => page.getByTestId('campaign-progress').getAttribute('aria-valuenow'), { timeout: 20_000 }).toBe('100');
+      await shot(page, 'campaign-completed-en');
+
+      await page.getByRole('menuitem', { name: 'Virtual handsets' }).click();
+      await page.getByText('8613800138000').click();
+      const handset = page.getByTestId('handset');
+      await handset.getByText('顾客您好，春季特惠全场8折').waitFor();
+      await page.getByTestId('handset-reply').fill('TD');
+      await page.getByRole('button', { name: 'Reply' }).click();
+      await handset.getByText('退订').waitFor({ timeout: 15_000 });
+      await shot(page, 'handset-optout-en');
+
+      await page.getByRole('menuitem', { name: 'Inbox' }).click();
+      await page.getByText('+8613800138000').first().click();
+      await page.getByTestId('thread').getByText('Opted out').waitFor();
+      await shot(page, 'inbox-optout-en');
     } finally {
       await context.close();
     }

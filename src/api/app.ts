@@ -27,6 +27,12 @@ import { inboundRoutes } from './routes/inbound.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { keywordRoutes } from './routes/keywords.ts';
 import { serviceNumberRoutes } from './routes/service-numbers.ts';
+import { contactRoutes } from './routes/contacts.ts';
+import { groupRoutes } from './routes/groups.ts';
+import { segmentRoutes } from './routes/segments.ts';
+import { importRoutes } from './routes/imports.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { blocklistRoutes } from './routes/blocklist.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -76,6 +82,12 @@ export async function buildApp(deps: Deps): Promise<App> {
   inboxRoutes(app, deps);
   keywordRoutes(app, deps);
   serviceNumberRoutes(app, deps);
+  contactRoutes(app, deps);
+  groupRoutes(app, deps);
+  segmentRoutes(app, deps);
+  importRoutes(app, deps);
+  consentRoutes(app, deps);
+  blocklistRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

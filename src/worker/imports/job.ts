@@ -54,7 +54,8 @@ async function plan(deps: Deps, job: ClaimedImport, sample: SourceRow[], delimit
 
 /** One pass over the file: normalise, dedupe and batch rows, writing each batch with its checkpoint. */
 class ImportPass {
-  private readonly seen = new Set<string>();
+  /** Numbers seen so far, as numbers (E.164 has at most 15 digits): compact, and holding no slices of the file's text. */
+  private readonly seen = new Set<number>();
   private pending: ContactsTable[] = [];
   private rejects: ImportReject[] = [];
   private lastLine: number;
@@ -87,8 +88,9 @@ class ImportPass {
         if (!done) { this.counters.total++; this.reject(row, phone.reason, phone.detail); this.lastLine = row.line; }
         continue;
       }
-      const known = this.seen.has(phone.e164);
-      if (!known) this.seen.add(phone.e164);
+      const key = Number(phone.e164.slice(1));
+      const known = this.seen.has(key);
+      if (!known) this.seen.add(key);
       if (done) continue;
       this.counters.total++;
       this.lastLine = row.line;
@@ -100,8 +102,10 @@ class ImportPass {
       }
       const name = mapping.name === null ? '' : text(row.cells[mapping.name]).trim().slice(0, 200);
       this.pending.push(contactRow(tenantId, { phone: phone.e164, name: name || null, fields: values }, now));
+      // Writing as soon as a batch is full lets rows die young instead of piling up in the old generation.
+      if (this.pending.length >= BATCH_ROWS) await this.flush();
     }
-    if (this.pending.length >= BATCH_ROWS || this.rejects.length >= BATCH_ROWS) await this.flush();
+    if (this.rejects.length >= BATCH_ROWS) await this.flush();
   }
 
   async flush(): Promise<ImportCounters> {

@@ -26,7 +26,7 @@ export interface SourceInfo {
   bytes: number;
 }
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 
 function megabytes(n: number): string {
   return `${(n / (1 << 20)).toFixed(n < 10 << 20 ? 1 : 0)} MB`;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import type { Deps } from '../../deps.ts';
+import { actorOf, tenantOf } from '../plugins/auth.ts';
+import { notFound } from '../../domain/errors.ts';
+import { getContact } from '../../store/repos/contacts.ts';
+import { grantConsent, listConsents, withdrawConsent } from '../../store/repos/consents.ts';
+import { audit } from '../../store/repos/audit.ts';
+
+const purpose = z.enum(['marketing', 'notification']);
+const consentSchema = z.object({
+  id: z.string(), contactId: z.string(), purpose, status: z.enum(['granted', 'withdrawn']), source: z.string(),
+  textShown: z.string().nullable(), ip: z.string().nullable(), keyword: z.string().nullable(), at: z.string(),
+  withdrawnAt: z.string().nullable(), retainUntil: z.string().nullable(),
+});
+const idParams = z.object({ id: z.string().min(1) });
+
+/** Consent evidence per contact and purpose (`/api/v1/contacts/:id/consents`): record, list, withdraw (kept for the retention period). */
+export function consentRoutes(app: App, deps: Deps): void {
+  const db = deps.store.db;
+  const tags = ['contacts'];
+  const contactOf = async (tenantId: string, id: string) => {
+    const c = await getContact(db, tenantId, id);
+    if (!c) throw notFound('contact');
+    return c;
+  };
+
+  app.get('/api/v1/contacts/:id/consents', {
+    schema: { tags, summary: 'Consent history of a contact', params: idParams, response: { 200: z.object({ consents: z.array(consentSchema) }) } },
+    config: { permission: 'read' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    await contactOf(tenantId, request.params.id);
+    return { consents: await listConsents(db, tenantId, request.params.id) };
+  });
+
+  app.post('/api/v1/contacts/:id/consents', {
+    schema: {
+      tags, summary: 'Record consent with its evidence: source (web form, keyword, paper…), the text shown, IP or keyword',
+      params: idParams,
+      body: z.object({
+        purpose, source: z.string().min(1).max(100), textShown: z.string().max(2000).nullable().optional(),
+        ip: z.string().max(64).nullable().optional(), keyword: z.string().max(64).nullable().optional(), at: z.string().datetime().optional(),
+      }),
+      response: { 201: consentSchema },
+    },
+    config: { permission: 'import' },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    await contactOf(tenantId, request.params.id);
+    const { at, ip, ...rest } = request.body;
+    const c = await grantConsent(db, tenantId, { contactId: request.params.id, ...rest, ip: ip ?? request.ip, at: at ?? deps.now().toISOString() });
+    await audit(db, tenantId, actorOf(request), 'consent.grant', request.params.id, { purpose: c.purpose, source: c.source });
+    return reply.status(201).send(c);
+  });
+
+  app.delete('/api/v1/contacts/:id/consents/:purpose', {
+    schema: { tags, summary: 'Withdraw consent; the evidence is kept for the configured retention', params: idParams.extend({ purpose }), response: { 200: z.object({ withdrawn: z.number() }) } },
+    config: { permission: 'import' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    await contactOf(tenantId, request.params.id);
+    const now = deps.now();
+    const retainUntil = new Date(now.getTime() + deps.config.consentRetentionDays * 86_400_000).toISOString();
+    const withdrawn = await withdrawConsent(db, tenantId, request.params.id, request.params.purpose, now.toISOString(), retainUntil);
+    await audit(db, tenantId, actorOf(request), 'consent.withdraw', request.params.id, { purpose: request.params.purpose });
+    return { withdrawn };
+  });
+}

@@ -14,6 +14,7 @@ import { newId } from '../../domain/ids.ts';
 import { createImport, getImport, listImports, listRejects, type ImportOptions } from '../../store/repos/imports.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { runImport } from '../../worker/imports/job.ts';
+import { formatBytes } from '../../worker/imports/reader.ts';
 import { defaultCountryOf } from './contacts.ts';
 
 const importSchema = z.object({
@@ -28,10 +29,6 @@ const optionsSchema = z.object({
   existing: z.enum(['update', 'skip']).optional(),
   phoneColumn: z.string().max(100).optional(), nameColumn: z.string().max(100).optional(),
 });
-
-function megabytes(n: number): string {
-  return `${Math.round(n / (1 << 20))} MB`;
-}
 
 function column(v: string | undefined): number | string | undefined {
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : v;
@@ -64,13 +61,13 @@ export function importRoutes(app: App, deps: Deps): void {
             const path = join(dir, `${newId()}${extname(part.filename).toLowerCase().replace(/[^.a-z0-9]/g, '').slice(0, 6)}`);
             stored = { path, name: part.filename || 'upload' };
             await pipeline(part.file, createWriteStream(path));
-            if (part.file.truncated) throw new DomainError('payload_too_large', `the file is larger than the limit of ${megabytes(deps.config.importMaxBytes)}`, { limit: deps.config.importMaxBytes });
+            if (part.file.truncated) throw new DomainError('payload_too_large', `the file is larger than the limit of ${formatBytes(deps.config.importMaxBytes)}`, { limit: deps.config.importMaxBytes });
           } else fields[part.fieldname] = String(part.value);
         }
       } catch (e) {
         if (stored) await rm(stored.path, { force: true });
         if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new DomainError('payload_too_large', `the file is larger than the limit of ${megabytes(deps.config.importMaxBytes)}`, { limit: deps.config.importMaxBytes });
+          throw new DomainError('payload_too_large', `the file is larger than the limit of ${formatBytes(deps.config.importMaxBytes)}`, { limit: deps.config.importMaxBytes });
         }
         throw e;
       }

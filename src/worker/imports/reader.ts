@@ -28,7 +28,10 @@ export interface SourceInfo {
 
 const CHUNK = 1 << 18;
 
-function megabytes(n: number): string {
+/** A byte count for people: '512 bytes', '4.0 KB', '3.5 MB', '200 MB'. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / (1 << 20)).toFixed(n < 10 << 20 ? 1 : 0)} MB`;
 }
 
@@ -47,7 +50,7 @@ async function head(path: string, bytes: number): Promise<Buffer> {
 export async function inspectSource(path: string, maxBytes: number): Promise<SourceInfo> {
   const { size } = await stat(path);
   if (size > maxBytes) {
-    throw new DomainError('payload_too_large', `the file is ${megabytes(size)}; the limit is ${megabytes(maxBytes)}`,
+    throw new DomainError('payload_too_large', `the file is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}`,
       { bytes: size, limit: maxBytes });
   }
   const sample = await head(path, encodingSampleBytes);

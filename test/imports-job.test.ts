@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { testDatabases } from './support/databases.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+import type { Deps } from '../src/deps.ts';
+import type { Database } from '../src/store/database.ts';
+import { createImport, getImport, listRejects } from '../src/store/repos/imports.ts';
+import { countContacts } from '../src/store/repos/contacts.ts';
+import { resumeImports, runImport } from '../src/worker/imports/job.ts';
+
+/** 12,000 rows over three batches: every 7th repeats a number from the first batch, every 100th is invalid. */
+function csv(): string {
+  const lines = ['phone,name'];
+  for (let i = 0; i < 12_000; i++) {
+    if (i % 100 === 99) lines.push(`12${i},bad`);
+    else if (i % 7 === 6 && i > 10) lines.push(`+86 139 ${String(i % 5000).padStart(8, '0').replace(/(\d{4})(\d{4})/, '$1 $2')},dup`);
+    else lines.push(`139${String(i).padStart(8, '0')},n${i}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The deps of a worker that dies when it starts its n-th batch transaction. */
+function dyingAt(deps: Deps, n: number): Deps {
+  let calls = 0;
+  const db = new Proxy(deps.store.db, {
+    get(target, prop) {
+      if (prop === 'transaction' && ++calls === n) throw new Error('simulated crash');
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Kysely<Database>;
+  return { ...deps, store: { ...deps.store, db } };
+}
+
+describe.each(testDatabases)('the import job on $name', (database) => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer(database); });
+  afterAll(async () => s?.close());
+
+  it('resumes after a crash from its last checkpoint with the same result as a clean run', async () => {
+    const db = s.deps.store.db;
+    const now = () => new Date().toISOString();
+    const clean = await s.tenant();
+    const crashed = await s.tenant();
+    const file = (name: string) => { const p = path.join(s.config.dataDir, name); writeFileSync(p, csv()); return p; };
+
+    const reference = await createImport(db, clean.id, { filePath: file('clean.csv'), fileName: 'clean.csv', options: { defaultCountry: 'CN', group: 'g' } }, now());
+    expect(await runImport(s.deps, reference.id)).toBe('done');
+    const expected = await getImport(db, clean.id, reference.id);
+    expect(expected).toMatchObject({ status: 'done', total: 12_000, invalid: 120 });
+
+    const job = await createImport(db, crashed.id, { filePath: file('crash.csv'), fileName: 'crash.csv', options: { defaultCountry: 'CN', group: 'g' } }, now());
+    expect(await runImport(dyingAt(s.deps, 2), job.id)).toBe('failed');
+    const halfway = await getImport(db, crashed.id, job.id);
+    expect(halfway!.cursorLine).toBeGreaterThan(1);
+    expect(halfway!.total).toBeLessThan(12_000);
+    // What a killed worker leaves behind: still running, its file in place, its lease run out.
+    file('crash.csv');
+    await db.updateTable('imports').set({ status: 'running', error: null, finished_at: null, lease_until: new Date(Date.now() - 1000).toISOString() }).where('id', '=', job.id).execute();
+
+    expect(await runImport(s.deps, job.id)).toBe('done');
+    expect(await resumeImports(s.deps)).toBe(0);
+    const resumed = await getImport(db, crashed.id, job.id);
+    for (const k of ['total', 'imported', 'updated', 'duplicates', 'invalid'] as const) expect(resumed![k], k).toBe(expected![k]);
+    expect(await countContacts(db, crashed.id)).toBe(await countContacts(db, clean.id));
+    expect((await listRejects(db, crashed.id, job.id)).map((r) => r.line)).toEqual((await listRejects(db, clean.id, reference.id)).map((r) => r.line));
+    expect(await listRejects(db, clean.id, job.id)).toEqual([]);
+  });
+
+  it('leaves an import held by a live worker alone', async () => {
+    const t = await s.tenant();
+    const job = await createImport(s.deps.store.db, t.id, { filePath: '/nonexistent', fileName: 'x.csv', options: {} }, new Date().toISOString());
+    await s.deps.store.db.updateTable('imports').set({ status: 'running', lease_until: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', job.id).execute();
+    expect(await runImport(s.deps, job.id)).toBe('busy');
+  });
+});

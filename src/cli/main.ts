@@ -7,6 +7,9 @@ import { tenantCommand } from './commands/tenant.ts';
 import { userCommand } from './commands/user.ts';
 import { apikeyCommand } from './commands/apikey.ts';
 import { inboxCommand } from './commands/inbox.ts';
+import { sendCommand } from './commands/send.ts';
+import { campaignCommand } from './commands/campaign.ts';
+import { simulatorCommand } from './commands/simulator.ts';
 
 const program = new Command('tidings')
   .description('Tidings — SMS group-sending platform: server, administration and API client')
@@ -19,6 +22,9 @@ program.addCommand(tenantCommand());
 program.addCommand(userCommand());
 program.addCommand(apikeyCommand());
 program.addCommand(inboxCommand());
+program.addCommand(sendCommand());
+program.addCommand(campaignCommand());
+program.addCommand(simulatorCommand());
 
 try {
   await program.parseAsync(process.argv);

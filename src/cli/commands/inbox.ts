@@ -1,40 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { DomainError } from '../../domain/errors.ts';
-
-interface ClientOptions { url?: string; key?: string; json?: boolean }
-
-/** A thin client of the HTTP API for the inbox commands: --url / TIDINGS_URL and --key / TIDINGS_API_KEY. */
-function client(o: ClientOptions) {
-  const base = (o.url ?? process.env.TIDINGS_URL ?? '').replace(/\/+$/, '');
-  const key = o.key ?? process.env.TIDINGS_API_KEY ?? '';
-  if (!base) throw new DomainError('invalid_request', 'give the server with --url or TIDINGS_URL');
-  if (!key) throw new DomainError('invalid_request', 'give an API key with --key or TIDINGS_API_KEY');
-  return async (method: string, path: string, body?: unknown, raw = false): Promise<any> => {
-    let res: Response;
-    try {
-      res = await fetch(`${base}${path}`, {
-        method, headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-    } catch (e) {
-      throw new DomainError('unavailable', `cannot reach ${base}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
-    }
-    if (!res.ok) {
-      const err = await res.json().catch(() => null) as { error?: { code: string; message: string } } | null;
-      throw new DomainError(err?.error?.code ?? 'internal', `${err?.error?.message ?? `HTTP ${res.status}`}`);
-    }
-    return raw ? Buffer.from(await res.arrayBuffer()) : res.json();
-  };
-}
-
-function withClientOptions(c: Command): Command {
-  return c.option('--url <url>', 'server URL (or TIDINGS_URL)').option('--key <key>', 'API key (or TIDINGS_API_KEY)').option('--json', 'print JSON');
-}
-
-function print(o: ClientOptions, value: unknown, lines: () => string[]): void {
-  process.stdout.write(o.json ? `${JSON.stringify(value, null, 2)}\n` : `${lines().join('\n')}\n`);
-}
+import { client, print, withClientOptions, type ClientOptions } from '../client.ts';
 
 const short = (s: string | null, n = 60) => (s ?? '').replace(/\s+/g, ' ').slice(0, n);
 
@@ -93,7 +59,7 @@ export function inboxCommand(): Command {
       const qs = new URLSearchParams({ format: o.format, limit: '10000' });
       if (o.q) qs.set('q', o.q);
       if (o.unread) qs.set('unread', 'true');
-      const buf: Buffer = await client(o)('GET', `/api/v1/inbox/export?${qs}`, undefined, true);
+      const buf: Buffer = await client(o)('GET', `/api/v1/inbox/export?${qs}`, undefined, { raw: true });
       writeFileSync(o.out, buf);
       process.stdout.write(`${o.out} (${buf.length} bytes)\n`);
     });

@@ -77,6 +77,15 @@ export interface ChannelLogEntry {
   summary: string;
 }
 
+/**
+ * Where a channel hands receipts and inbound messages when they must be durable: the channel acknowledges them
+ * to the carrier only once the promise resolves, and asks the carrier to retry when it rejects.
+ */
+export interface ChannelSink {
+  receipt(r: Receipt): Promise<void>;
+  inbound(m: InboundMessage): Promise<void>;
+}
+
 /** A carrier connection: binds, submits with backpressure, reports receipts and inbound messages. */
 export interface Channel extends EventEmitter {
   readonly name: string;
@@ -88,6 +97,8 @@ export interface Channel extends EventEmitter {
   submit(msg: OutboundMessage): Promise<SubmitResult>;
   state(): ChannelState;
   counters(): ChannelCounters;
+  /** Hands receipts and inbound messages to `sink` (acknowledged after it resolves) instead of emitting them; call before start(). */
+  setSink(sink: ChannelSink): void;
   /** Drains in-flight parts, unbinds, closes. */
   stop(): Promise<void>;
   on(event: 'receipt', fn: (r: Receipt) => void): this;

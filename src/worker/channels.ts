@@ -3,10 +3,10 @@ import type { Channel, ChannelLogEntry, InboundMessage, Receipt } from '../chann
 import { createChannel } from '../channels/registry.ts';
 import { listChannels, reportChannelState, type ChannelRecord } from '../store/repos/channels.ts';
 
-/** What the manager does with what channels report. */
+/** What the manager does with what channels report; receipts and inbound messages resolve once stored. */
 export interface ChannelHandlers {
-  receipt(channelId: string, r: Receipt): void;
-  inbound(channelId: string, m: InboundMessage): void;
+  receipt(channelId: string, r: Receipt): Promise<void>;
+  inbound(channelId: string, m: InboundMessage): Promise<void>;
   log(channelId: string, e: ChannelLogEntry): void;
 }
 
@@ -81,8 +81,7 @@ export class ChannelManager {
       void reportChannelState(deps.store.db, record.id, { state: 'down', reason: `invalid config: ${(err as Error).message}`, counters: {} }, deps.now().toISOString());
       return;
     }
-    channel.on('receipt', (r) => handlers.receipt(record.id, r));
-    channel.on('inbound', (m) => handlers.inbound(record.id, m));
+    channel.setSink({ receipt: (r) => handlers.receipt(record.id, r), inbound: (m) => handlers.inbound(record.id, m) });
     channel.on('log', (e) => handlers.log(record.id, e));
     channel.on('state', (s) => deps.log.info({ channel: record.name, state: s.state, reason: s.reason }, 'channel state'));
     this.running.set(record.id, { record, channel });

@@ -4,7 +4,7 @@ import type { ChannelManager } from './channels.ts';
 import type { Effects } from './effects.ts';
 import { asSendError } from '../channels/errors.ts';
 import { randomToken } from '../domain/ids.ts';
-import { claimMessages, recordSubmits, type ClaimedMessage, type Finished, type Requeued, type Submitted } from '../store/repos/messages.ts';
+import { claimMessages, recordSubmits, renewLeases, type ClaimedMessage, type Finished, type Requeued, type Submitted } from '../store/repos/messages.ts';
 import { setOptOut } from '../store/repos/contacts.ts';
 
 /** Tuning of one dispatcher. */
@@ -37,6 +37,7 @@ export class Dispatcher {
   private requeued: Requeued[] = [];
   private finished: Finished[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: Deps, private readonly channels: ChannelManager, private readonly effects: Effects, opts: Partial<DispatcherOptions> = {}) {
@@ -47,6 +48,10 @@ export class Dispatcher {
   start(): void {
     this.running = true;
     this.flushTimer = setInterval(() => { void this.flush(); }, this.opts.flushMs);
+    this.renewTimer = setInterval(() => {
+      if (this.inFlight === 0) return;
+      renewLeases(this.deps.store.db, this.owner, this.later(this.opts.leaseMs)).catch((err) => this.deps.log.error({ err }, 'renewing leases failed'));
+    }, this.opts.leaseMs / 3);
     this.loop = this.run();
   }
 
@@ -137,6 +142,7 @@ export class Dispatcher {
     const deadline = Date.now() + 30_000;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
     await this.flush();
   }
 }

@@ -12,6 +12,8 @@ const pendingSweepMs = 1000;
  */
 export class ReceiptWriter {
   private receipts: ReceiptUpdate[] = [];
+  /** Resolvers of the buffered receipts, in the same order. */
+  private stored: (() => void)[] = [];
   /** Carrier log lines buffered per message: each flush writes one row per message (lines joined). */
   private logs = new Map<string, [string, string, string, string]>();
   private timer: NodeJS.Timeout | null = null;
@@ -27,9 +29,12 @@ export class ReceiptWriter {
     this.sweepTimer = setInterval(() => { void this.sweepPending(); }, pendingSweepMs);
   }
 
-  /** Takes a receipt from a channel. */
-  receipt(channelId: string, r: Receipt): void {
-    this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? r.doneAt.toISOString() : null, receivedAt: this.deps.now().toISOString() });
+  /** Takes a receipt from a channel; resolves once it is stored (then the channel acknowledges it to the carrier). */
+  receipt(channelId: string, r: Receipt): Promise<void> {
+    return new Promise((resolve) => {
+      this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? r.doneAt.toISOString() : null, receivedAt: this.deps.now().toISOString() });
+      this.stored.push(resolve);
+    });
   }
 
   /** Takes a carrier log line from a channel. */
@@ -43,15 +48,17 @@ export class ReceiptWriter {
   /** Writes what is buffered. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      const [receipts, logs] = [this.receipts, [...this.logs.values()]];
-      this.receipts = []; this.logs = new Map();
+      const [receipts, stored, logs] = [this.receipts, this.stored, [...this.logs.values()]];
+      this.receipts = []; this.stored = []; this.logs = new Map();
       try {
         if (receipts.length) await this.before();
         if (logs.length) await appendChannelLog(this.deps.store, logs);
         if (receipts.length) await this.apply(receipts);
+        for (const done of stored) done();
       } catch (err) {
         this.deps.log.error({ err, receipts: receipts.length }, 'writing receipts failed; will retry');
         this.receipts.unshift(...receipts);
+        this.stored.unshift(...stored);
       }
     });
     return this.flushing;
@@ -66,7 +73,10 @@ export class ReceiptWriter {
   async sweepPending(): Promise<void> {
     try {
       const ready = await takeMatchablePendingReceipts(this.deps.store);
-      if (ready.length) this.receipts.push(...ready);
+      for (const r of ready) {
+        this.receipts.push(r);
+        this.stored.push(() => undefined);
+      }
     } catch (err) {
       this.deps.log.warn({ err }, 'matching pending receipts failed');
     }

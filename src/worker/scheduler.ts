@@ -18,7 +18,6 @@ import { getTemplateForSending } from '../store/repos/templates.ts';
 const tickMs = 250;
 const batchSize = 5000;
 const sliceMs = 400;
-const leaseMs = 60_000;
 
 /** The campaign engine: starts due campaigns, materialises audiences in batches with a cursor, completes and auto-pauses. */
 export class Scheduler {
@@ -86,7 +85,7 @@ export class Scheduler {
     const db = deps.store.db;
     const started = Date.now();
     const nowIso = deps.now().toISOString();
-    if (!await leaseCampaign(db, c.id, nowIso, new Date(Date.now() + leaseMs).toISOString())) return;
+    if (!await leaseCampaign(db, c.id, nowIso, new Date(Date.now() + deps.config.leaseSeconds * 1000).toISOString())) return;
     try {
       const { preparer, filter } = await this.preparerFor(c);
       const cursor: Cursor = { ...c.cursor };

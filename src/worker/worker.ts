@@ -25,11 +25,12 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   const channels = new ChannelManager(deps, {
     receipt: (id, r) => receipts!.receipt(id, r),
     log: (id, e) => receipts!.log(id, e),
-    inbound: (id, m) => {
-      handleInbound(deps, id, m).catch((err) => deps.log.error({ err, channel: id }, 'inbound message could not be handled'));
-    },
+    inbound: (id, m) => handleInbound(deps, id, m).catch((err) => {
+      deps.log.error({ err, channel: id }, 'inbound message could not be stored; the carrier will retry');
+      throw err;
+    }),
   });
-  const dispatcher = new Dispatcher(deps, channels, effects, opts.dispatcher);
+  const dispatcher = new Dispatcher(deps, channels, effects, { leaseMs: deps.config.leaseSeconds * 1000, ...opts.dispatcher });
   receipts = new ReceiptWriter(deps, effects, () => dispatcher.flush());
   const scheduler = new Scheduler(deps, effects);
   await channels.start();

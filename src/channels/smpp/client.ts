@@ -2,7 +2,7 @@
 // part with retries that keep each part's identity, turns deliver_sm into receipts and inbound messages.
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, ChannelCounters, ChannelState, InboundMessage, OutboundMessage, SubmitResult } from '../channel.ts';
+import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, SubmitResult } from '../channel.ts';
 import { asSendError, retryable, type SendError } from '../errors.ts';
 import { backoffDelay } from '../session/backoff.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
@@ -49,6 +49,7 @@ export class SmppChannel extends EventEmitter implements Channel {
   private stopped = false;
   private started = false;
   private lastState = '';
+  private sink: ChannelSink | null = null;
   private drained: (() => void) | null = null;
   private readonly count = { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, inbound: 0, inFlight: 0 };
 
@@ -61,7 +62,10 @@ export class SmppChannel extends EventEmitter implements Channel {
       : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
     this.congestion = new CongestionWindow(config.window);
     this.rate = new RateLimiter(config.tps);
-    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
+    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => {
+      // The parts were acknowledged as they came; a sink logs its own failures.
+      this.emitInbound(m.meta, m.text, m.parts, m.incomplete)?.catch(() => undefined);
+    });
     this.pool = new BindPool<SmppBind>({
       slots: this.kinds.length,
       open: (slot) => this.openBind(this.kinds[slot]),
@@ -255,9 +259,13 @@ export class SmppChannel extends EventEmitter implements Channel {
   private onRequest(conn: SmppBind, p: Pdu): void {
     switch (p.commandId) {
       case Cmd.deliver_sm:
-      case Cmd.data_sm:
-        conn.send({ commandId: p.commandId === Cmd.deliver_sm ? Cmd.deliver_sm_resp : Cmd.data_sm_resp, status: 0, sequence: p.sequence, messageId: '' });
-        return this.onDeliver(p);
+      case Cmd.data_sm: {
+        const ack = (status: number) => conn.send({ commandId: p.commandId === Cmd.deliver_sm ? Cmd.deliver_sm_resp : Cmd.data_sm_resp, status, sequence: p.sequence, messageId: '' });
+        const stored = this.onDeliver(p);
+        if (!stored) return ack(0);
+        stored.then(() => ack(0), () => ack(Status.ESME_RX_T_APPN));
+        return;
+      }
       case Cmd.enquire_link:
         return conn.send({ commandId: Cmd.enquire_link_resp, status: 0, sequence: p.sequence });
       case Cmd.unbind:
@@ -268,27 +276,41 @@ export class SmppChannel extends EventEmitter implements Channel {
     }
   }
 
-  private onDeliver(p: Pdu): void {
+  /**
+   * Turns a deliver_sm into a receipt or an inbound message; returns the sink's promise when the PDU must be
+   * stored before it is acknowledged. (Parts of a long MO are acknowledged as they arrive; the joined message
+   * goes to the sink when the last part completes it.)
+   */
+  private onDeliver(p: Pdu): Promise<void> | undefined {
     const esm = p.esmClass ?? 0;
     if (esm & (EsmClass.deliveryReceipt | EsmClass.intermediateNotification)) {
       const receipt = receiptFromPdu(p, this.name, this.config.idFormat.receipt);
-      if (!receipt) return;
+      if (!receipt) return undefined;
       this.count.receipts++;
+      if (this.sink) return this.sink.receipt(receipt);
       this.emit('receipt', receipt);
-      return;
+      return undefined;
     }
     const { payload, concat } = readUserData(p);
     const meta: InboundMeta = { from: p.sourceAddr ?? '', to: p.destinationAddr ?? '', dataCoding: p.dataCoding ?? 0, receivedAt: new Date() };
     const text = decodeText(payload, meta.dataCoding);
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
     this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
+    return undefined;
   }
 
-  private emitInbound(meta: InboundMeta, text: string, parts: number, incomplete: boolean): void {
+  private emitInbound(meta: InboundMeta, text: string, parts: number, incomplete: boolean): Promise<void> | undefined {
     this.count.inbound++;
     const m: InboundMessage = { channel: this.name, ...meta, text, parts };
     if (incomplete) m.incomplete = true;
+    if (this.sink) return this.sink.inbound(m);
     this.emit('inbound', m);
+    return undefined;
+  }
+
+  /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */
+  setSink(sink: ChannelSink): void {
+    this.sink = sink;
   }
 
   private emitState(): void {

@@ -259,3 +259,8 @@ export async function appendChannelLog(store: Store, rows: [string, string, stri
     await store.db.executeQuery(CompiledQuery.raw(text + chunk.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(', '), chunk.flat()));
   }
 }
+
+/** Extends the leases a live worker holds, so slow channels never let another worker take its messages. */
+export async function renewLeases(db: Db, owner: string, until: string): Promise<void> {
+  await db.updateTable('messages').set({ lease_until: until }).where('lease_owner', '=', owner).where('status', '=', 'queued').execute();
+}

@@ -55,10 +55,10 @@ describe('tidings send / campaign against a started embedded server', () => {
   beforeAll(async () => {
     const port = await freePort();
     env.PORT = String(port);
-    ({ child: server } = await spawnUntil(['start'], env, /API docs/, 45_000));
+    ({ child: server } = await spawnUntil(['start'], env, /API docs/, 70_000));
     const key = (await run(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
     clientEnv = { ...env, TIDINGS_URL: `http://127.0.0.1:${port}`, TIDINGS_API_KEY: key };
-  }, 55_000);
+  }, 80_000);
   afterAll(async () => {
     await stop(server);
     rmSync(dataDir, { recursive: true, force: true });
@@ -77,7 +77,7 @@ describe('tidings send / campaign against a started embedded server', () => {
     const message = await (await fetch(`${clientEnv.TIDINGS_URL}/api/v1/messages/${id}`, { headers: { authorization: `Bearer ${clientEnv.TIDINGS_API_KEY}` } })).json() as { text: string; channel: string };
     expect(message.text).toContain('Your code is 4711');
     expect(message.channel).toBe('virtual');
-  }, 40_000);
+  }, 60_000);
 
   it('campaign create / preflight / start / status --watch / list / export', async () => {
     const file = path.join(dataDir, 'audience.csv');
@@ -106,7 +106,7 @@ describe('tidings send / campaign against a started embedded server', () => {
     const csv = readFileSync(out, 'utf8');
     expect(csv).toContain('Hello Ann');
     expect(csv).toContain('Hello Cy');
-  }, 50_000);
+  }, 80_000);
 
   it('prints API errors with their code and exits non-zero', async () => {
     const bad = run(process.execPath, [bin, 'send', '--to', '13800138000', '--text', 'hi', '--key', 'tdg_AAAAAAAA_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'], { env: clientEnv });
@@ -115,7 +115,7 @@ describe('tidings send / campaign against a started embedded server', () => {
       expect(cli('campaign', 'status', 'no-such-campaign')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('not_found (HTTP 404): campaign not found') }),
       expect(cli('send', '--to', '13800138000')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('give exactly one of --text or --template') }),
     ]);
-  }, 30_000);
+  }, 45_000);
 });
 
 describe('tidings simulator', () => {

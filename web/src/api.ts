@@ -70,9 +70,17 @@ function url(path: string, params: Record<string, unknown> | undefined, query: R
 
 /** Calls a route: `call('GET /api/v1/audit', { query: { limit: 50 } })`. Throws ApiError on failure. */
 export async function call<R extends Route>(route: R, ...[input]: Args<R>): Promise<Response<R>> {
+  return send(route, input ?? {}) as Promise<Response<R>>;
+}
+
+/** Posts a multipart form (file uploads); the OpenAPI document describes no body for such routes. */
+export async function upload<R extends Route>(route: R, form: FormData): Promise<Response<R>> {
+  return send(route, { body: form }) as Promise<Response<R>>;
+}
+
+async function send(route: string, i: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown }): Promise<unknown> {
   const space = route.indexOf(' ');
   const method = route.slice(0, space);
-  const i = (input ?? {}) as { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = state.csrfToken;
   if (state.tenant) headers['x-tenant'] = state.tenant;
@@ -99,7 +107,7 @@ export async function call<R extends Route>(route: R, ...[input]: Args<R>): Prom
     if (e.code === 'unauthenticated' && route !== 'POST /api/v1/auth/signin') state.onUnauthenticated();
     throw e;
   }
-  return data as Response<R>;
+  return data;
 }
 
 /** Downloads a GET route's response as a file (with the same headers as `call`, so X-Tenant works too). */

@@ -5,10 +5,9 @@ import {
   ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
   InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
-import type { PlainKey, T } from '../i18n/index.tsx';
+import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
 import type { Session } from '../session.tsx';
-import { NotAvailable } from '../ui/not-available.tsx';
 import { Dashboard } from '../pages/dashboard/dashboard.tsx';
 import { Settings } from '../pages/tenants/settings.tsx';
 import { Tenants } from '../pages/tenants/tenants.tsx';
@@ -25,6 +24,9 @@ import { Channels } from '../pages/channels/channels.tsx';
 import { Routes } from '../pages/routes/routes.tsx';
 import { Inbox } from '../pages/inbox/inbox.tsx';
 import { Keywords } from '../pages/keywords/keywords.tsx';
+import { Contacts } from '../pages/contacts/contacts.tsx';
+import { ImportWizard } from '../pages/imports/wizard.tsx';
+import { Segments } from '../pages/segments/segments.tsx';
 
 /** The monitor draws charts: ECharts loads only when a campaign is opened. */
 const CampaignMonitor = lazy(() => import('../pages/campaigns/monitor.tsx').then((m) => ({ default: m.CampaignMonitor })));
@@ -37,12 +39,11 @@ interface Page {
   render(params: Record<string, string>, t: T): ReactNode;
 }
 
-const waiting = (what: PlainKey) => (_: Record<string, string>, t: T) => <NotAvailable what={t(what)} />;
-
 const pages: Page[] = [
   { path: '/', tenant: true, render: () => <Dashboard /> },
-  { path: '/contacts', tenant: true, render: waiting('nav.contacts') },
-  { path: '/segments', tenant: true, render: waiting('nav.segments') },
+  { path: '/contacts', tenant: true, render: () => <Contacts /> },
+  { path: '/contacts/import', tenant: true, render: () => <ImportWizard /> },
+  { path: '/segments', tenant: true, render: () => <Segments /> },
   { path: '/templates', tenant: true, render: () => <Templates /> },
   { path: '/campaigns', tenant: true, render: () => <Campaigns /> },
   { path: '/campaigns/new', tenant: true, render: () => <CampaignBuilder /> },

@@ -16,6 +16,8 @@ type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
 
 interface Values {
   name: string;
+  groups: string[];
+  segment?: string;
   numbers?: string;
   filter?: string;
   mode: 'text' | 'template';
@@ -44,7 +46,12 @@ function draftOf(v: Values): Draft {
   const numbers = numbersOf(v.numbers);
   return {
     name: v.name.trim(),
-    audience: { ...(numbers.length ? { numbers } : {}), ...(v.filter?.trim() ? { filter: v.filter.trim() } : {}) },
+    audience: {
+      ...(v.groups.length ? { groups: v.groups } : {}),
+      ...(v.segment ? { segment: v.segment } : {}),
+      ...(numbers.length ? { numbers } : {}),
+      ...(v.filter?.trim() ? { filter: v.filter.trim() } : {}),
+    },
     ...(v.mode === 'template' ? { templateId: v.templateId } : { text: v.text }),
     category: v.category,
     ...(v.when === 'at' && v.at ? { scheduleAt: new Date(v.at).toISOString() } : {}),
@@ -65,10 +72,12 @@ export function CampaignBuilder() {
   const [preflight, setPreflight] = useState<Preflight>();
   const [busy, setBusy] = useState(false);
   const templates = useLoad(() => call('GET /api/v1/templates'), []);
+  const audiences = useLoad(() => Promise.all([call('GET /api/v1/groups'), call('GET /api/v1/segments')]), []);
+  const [groupList, segmentList] = audiences.data ?? [];
   const v = Form.useWatch([], form) as Values | undefined;
   const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short' });
   const labels = { name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at') };
-  const stepFields: (keyof Values)[][] = [['name', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'windows', 'days', 'start', 'end', 'cap', 'capMax', 'capDays']];
+  const stepFields: (keyof Values)[][] = [['name', 'groups', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'windows', 'days', 'start', 'end', 'cap', 'capMax', 'capDays']];
 
   async function next() {
     await form.validateFields(stepFields[step]);
@@ -101,7 +110,8 @@ export function CampaignBuilder() {
 
   const usable = (templates.data?.templates ?? []).filter((x) => x.usable);
   const chosen = usable.find((x) => x.id === v?.templateId);
-  const initial: Values = { name: '', mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
+  const fromImport = new URLSearchParams(location.search).get('group');
+  const initial: Values = { name: '', groups: fromImport ? [fromImport] : [], mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
 
   return (
     <Page title={t('campaigns.create')}>
@@ -112,14 +122,19 @@ export function CampaignBuilder() {
         <Form form={form} layout="vertical" initialValues={initial} requiredMark={false}>
           <div style={{ display: step === 0 ? 'block' : 'none' }}>
             <Form.Item name="name" label={labels.name} rules={[{ required: true, whitespace: true, message: t('campaigns.nameRequired') }]}><Input maxLength={200} /></Form.Item>
+            <Form.Item name="groups" label={t('contacts.groups')}>
+              <Select mode="multiple" allowClear options={(groupList?.groups ?? []).map((g) => ({ value: g.name, label: `${g.name} (${fmt.number(g.size)})` }))} data-testid="audience-groups" />
+            </Form.Item>
+            <Form.Item name="segment" label={t('nav.segments')}>
+              <Select allowClear options={(segmentList?.segments ?? []).map((x) => ({ value: x.id, label: x.name }))} />
+            </Form.Item>
             <Form.Item name="numbers" label={labels['audience.numbers']} extra={t('campaigns.numbersHint', { count: numbersOf(v?.numbers).length })}
-              rules={[{ validator: (_, s) => (numbersOf(s as string).length || form.getFieldValue('filter') ? Promise.resolve() : Promise.reject(new Error(t('campaigns.audienceRequired')))) }]}>
+              rules={[{ validator: (_, s) => (numbersOf(s as string).length || form.getFieldValue('filter') || form.getFieldValue('groups')?.length || form.getFieldValue('segment') ? Promise.resolve() : Promise.reject(new Error(t('campaigns.audienceRequired')))) }]}>
               <Input.TextArea rows={6} placeholder={'+8613800138000\n13900139000'} />
             </Form.Item>
             <Form.Item name="filter" label={labels['audience.filter']} extra={t('campaigns.filterHint')}>
               <Input placeholder='tag:vip and city = "北京"' />
             </Form.Item>
-            <Alert type="info" showIcon title={t('campaigns.groupsLater')} />
           </div>
           <div style={{ display: step === 1 ? 'block' : 'none' }}>
             <Row gutter={24}>

@@ -18,6 +18,7 @@ export function Dashboard() {
   const session = useSession();
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
   const keys = useLoad(() => (session.can('manage') ? call('GET /api/v1/apikeys') : Promise.resolve(null)), []);
+  const contacts = useLoad(() => call('GET /api/v1/contacts', { query: { limit: 1 } }), []);
   const campaigns = useLoad(() => call('GET /api/v1/campaigns', { query: { limit: 5 } }), []);
   const recent = campaigns.data?.campaigns ?? [];
   useInterval(campaigns.reload, 5000, recent.some((c) => c.status === 'running'));
@@ -25,7 +26,7 @@ export function Dashboard() {
   const steps = [
     { done: typeof settings.signature === 'string' && settings.signature !== '', title: t('dashboard.stepSignature'), to: '/settings' },
     { done: !!keys.data?.keys.some((k) => !k.revokedAt), title: t('dashboard.stepApiKey'), to: '/settings/apikeys' },
-    { done: false, title: t('dashboard.stepContacts'), to: '/contacts' },
+    { done: !!contacts.data?.contacts.length, title: t('dashboard.stepContacts'), to: '/contacts/import' },
     { done: recent.length > 0, title: t('dashboard.stepCampaign'), to: '/campaigns/new' },
   ];
   const next = steps.findIndex((s) => !s.done);

@@ -1,0 +1,115 @@
+// Contacts: search by number, narrow by group, tag or a filter, open one, export; groups and imports in tabs.
+import { useState } from 'react';
+import { App, Button, Dropdown, Empty, Flex, Form, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
+import { DownloadOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
+import { call, download, type Response } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { navigate } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { Page } from '../../ui/page.tsx';
+import { useLoad } from '../../ui/use-load.ts';
+import { Groups } from '../groups/groups.tsx';
+import { Imports } from '../imports/imports.tsx';
+import { ContactDrawer } from './contact.tsx';
+
+type Contact = Response<'GET /api/v1/contacts'>['contacts'][number];
+interface Search { phone?: string; group?: string; tag?: string; filter?: string }
+
+/** The filter expression of a search: group and tag as predicates, and'ed with the user's own filter. */
+function filterOf(s: Search): string | undefined {
+  const parts = [
+    s.group ? `group:${JSON.stringify(s.group)}` : '',
+    s.tag?.trim() ? `tag:${JSON.stringify(s.tag.trim())}` : '',
+    s.filter?.trim() ? `(${s.filter.trim()})` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(' and ') : undefined;
+}
+
+/** The contacts page. */
+export function Contacts() {
+  const { t } = useI18n();
+  const session = useSession();
+  const [tab, setTab] = useState('contacts');
+  const [search, setSearch] = useState<Search>({});
+  const extra = session.can('import') && <Button type="primary" icon={<UploadOutlined />} onClick={() => navigate('/contacts/import')}>{t('contacts.import')}</Button>;
+  return (
+    <Page title={t('nav.contacts')} extra={extra}>
+      <Tabs activeKey={tab} onChange={setTab} destroyOnHidden items={[
+        { key: 'contacts', label: t('nav.contacts'), children: <ContactList search={search} setSearch={setSearch} /> },
+        { key: 'groups', label: t('contacts.groups'), children: <Groups onOpen={(group) => { setSearch({ group }); setTab('contacts'); }} /> },
+        { key: 'imports', label: t('contacts.imports'), children: <Imports /> },
+      ]} />
+    </Page>
+  );
+}
+
+function ContactList({ search, setSearch }: { search: Search; setSearch: (s: Search) => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const session = useSession();
+  const [pages, setPages] = useState<string[]>([]);
+  const after = pages.at(-1);
+  const filter = filterOf(search);
+  const list = useLoad(() => call('GET /api/v1/contacts', { query: { phone: search.phone || undefined, filter, after, limit: 50 } }), [search.phone, filter, after]);
+  const groups = useLoad(() => call('GET /api/v1/groups'), []);
+  const [open, setOpen] = useState<string>();
+  const [form] = Form.useForm<Search>();
+  const empty = !search.phone && !filter;
+
+  async function exportAs(format: 'csv' | 'xlsx') {
+    try {
+      await download('GET /api/v1/contacts/export', `contacts.${format}`, { query: { format, filter } });
+    } catch (e) {
+      message.error(describeError(e, t));
+    }
+  }
+
+  return (
+    <>
+      <Form form={form} layout="inline" initialValues={search} key={JSON.stringify(search)} style={{ marginBottom: 16, rowGap: 8 }}
+        onFinish={(v) => { setPages([]); setSearch(v); }}>
+        <Form.Item name="phone"><Input allowClear placeholder={t('messages.phone')} style={{ width: 170 }} /></Form.Item>
+        <Form.Item name="group"><Select allowClear placeholder={t('contacts.group')} style={{ width: 160 }} options={(groups.data?.groups ?? []).map((g) => ({ value: g.name, label: g.name }))} /></Form.Item>
+        <Form.Item name="tag"><Input allowClear placeholder={t('contacts.tag')} style={{ width: 120 }} /></Form.Item>
+        <Form.Item name="filter"><Input allowClear placeholder='city = "北京" and not replied within 30d' style={{ width: 280 }} /></Form.Item>
+        <Button htmlType="submit" icon={<SearchOutlined />}>{t('messages.search')}</Button>
+        <Dropdown menu={{ items: [{ key: 'xlsx', label: 'XLSX' }, { key: 'csv', label: 'CSV' }], onClick: ({ key }) => exportAs(key as 'csv' | 'xlsx') }}>
+          <Button icon={<DownloadOutlined />}>{t('contacts.export')}</Button>
+        </Dropdown>
+      </Form>
+      <ErrorAlert error={list.error} retry={list.reload} />
+      <Table<Contact>
+        rowKey="id"
+        size="small"
+        loading={list.loading}
+        dataSource={list.data?.contacts}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        onRow={(c) => ({ onClick: () => setOpen(c.id), style: { cursor: 'pointer' } })}
+        locale={{
+          emptyText: (
+            <Empty description={empty ? t('contacts.empty') : t('contacts.noMatch')}>
+              {empty && session.can('import') && <Button type="primary" onClick={() => navigate('/contacts/import')}>{t('contacts.import')}</Button>}
+            </Empty>
+          ),
+        }}
+        columns={[
+          { title: t('contacts.phone'), dataIndex: 'phone' },
+          { title: t('contacts.name'), dataIndex: 'name' },
+          { title: t('routes.carrier'), dataIndex: 'carrier' },
+          { title: t('contacts.place'), key: 'place', render: (_, c) => [c.province, c.city].filter(Boolean).join(' ') || c.region },
+          { title: t('contacts.groups'), dataIndex: 'groups', render: (g: string[]) => g.map((x) => <Tag key={x}>{x}</Tag>) },
+          { title: t('contacts.tags'), dataIndex: 'tags', render: (g: string[]) => g.map((x) => <Tag color="blue" key={x}>{x}</Tag>) },
+          { title: t('contacts.state'), dataIndex: 'optedOutAt', render: (v: string | null) => (v ? <Tag color="red">{t('reason.opted_out')}</Tag> : <Typography.Text type="secondary">{t('contacts.subscribed')}</Typography.Text>) },
+        ]}
+      />
+      <Flex gap={8} justify="end" style={{ marginTop: 16 }}>
+        {pages.length > 0 && <Button onClick={() => setPages(pages.slice(0, -1))}>{t('contacts.previous')}</Button>}
+        {list.data?.next && <Button onClick={() => setPages([...pages, list.data!.next!])}>{t('contacts.next')}</Button>}
+      </Flex>
+      {open && <ContactDrawer id={open} onClose={() => setOpen(undefined)} onChanged={list.reload} />}
+    </>
+  );
+}

@@ -1,0 +1,112 @@
+// Saved segments: a filter over fields, tags, groups and activity, with a live count of matching contacts.
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Statistic, Table, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { ApiError, call, download, type Response } from '../../api.ts';
+import { describeError } from '../../errors.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { useSession } from '../../session.tsx';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { Page } from '../../ui/page.tsx';
+import { useLoad } from '../../ui/use-load.ts';
+
+type Segment = Response<'GET /api/v1/segments'>['segments'][number];
+
+/** The number of contacts a filter matches, asked again while the user types; syntax errors name the position. */
+export function LiveCount({ filter }: { filter: string }) {
+  const { t, fmt } = useI18n();
+  const [count, setCount] = useState<number>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    let live = true;
+    if (!filter.trim()) { setCount(undefined); setError(undefined); return; }
+    const timer = setTimeout(() => {
+      call('POST /api/v1/segments/count', { body: { filter } }).then(
+        (r) => { if (live) { setCount(r.count); setError(undefined); } },
+        (e: unknown) => { if (live) { setError(e); setCount(undefined); } },
+      );
+    }, 400);
+    return () => { live = false; clearTimeout(timer); };
+  }, [filter]);
+  if (error instanceof ApiError && error.code === 'filter_syntax') {
+    const at = (error.details as { position?: number } | undefined)?.position;
+    return <Alert type="error" showIcon title={t('error.filter_syntax')} description={<>{at !== undefined && `${t('segments.at', { position: at })} `}<Typography.Text code>{error.message}</Typography.Text></>} />;
+  }
+  if (error) return <ErrorAlert error={error} />;
+  return <Statistic title={t('segments.matching')} value={count === undefined ? '—' : fmt.number(count)} />;
+}
+
+/** The segments page. */
+export function Segments() {
+  const { t, fmt } = useI18n();
+  const { message } = App.useApp();
+  const session = useSession();
+  const list = useLoad(() => call('GET /api/v1/segments'), []);
+  const [editing, setEditing] = useState<Segment | 'new'>();
+  const [form] = Form.useForm<{ name: string; filter: string }>();
+  const filter = Form.useWatch('filter', form) ?? '';
+  const mayEdit = session.can('import');
+
+  async function save() {
+    const v = await form.validateFields();
+    try {
+      if (editing === 'new') await call('POST /api/v1/segments', { body: v });
+      else await call('PATCH /api/v1/segments/{id}', { path: { id: (editing as Segment).id }, body: v });
+      message.success(t('common.saved'));
+      setEditing(undefined);
+      list.reload();
+    } catch (e) {
+      message.error(describeError(e, t, { name: t('segments.name'), filter: t('segments.filter') }));
+    }
+  }
+
+  async function remove(s: Segment) {
+    try {
+      await call('DELETE /api/v1/segments/{id}', { path: { id: s.id } });
+      list.reload();
+    } catch (e) {
+      message.error(describeError(e, t));
+    }
+  }
+
+  return (
+    <Page title={t('nav.segments')} extra={mayEdit && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setEditing('new'); }}>{t('segments.create')}</Button>}>
+      <ErrorAlert error={list.error} retry={list.reload} />
+      <Table<Segment>
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.data?.segments}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty description={t('segments.empty')} /> }}
+        columns={[
+          { title: t('segments.name'), dataIndex: 'name', render: (n: string, s) => (mayEdit ? <a onClick={() => { form.setFieldsValue(s); setEditing(s); }}>{n}</a> : n) },
+          { title: t('segments.filter'), dataIndex: 'filter', render: (f: string) => <Typography.Text code>{f}</Typography.Text> },
+          { title: t('templates.updated'), dataIndex: 'updatedAt', render: (v: string) => fmt.dateTime(v) },
+          {
+            title: '', key: 'actions',
+            render: (_, s) => (
+              <Space wrap>
+                <Button size="small" onClick={() => download('GET /api/v1/segments/{id}/export', `${s.name}.xlsx`, { path: { id: s.id }, query: { format: 'xlsx' } }).catch((e: unknown) => message.error(describeError(e, t)))}>XLSX</Button>
+                {mayEdit && (
+                  <Popconfirm title={t('segments.deleteConfirm', { name: s.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => remove(s)}>
+                    <Button size="small" danger>{t('common.delete')}</Button>
+                  </Popconfirm>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal open={!!editing} width={680} title={editing === 'new' ? t('segments.create') : t('segments.edit')} okText={t('common.save')} cancelText={t('common.cancel')} onOk={save} onCancel={() => setEditing(undefined)} forceRender>
+        <Form form={form} layout="vertical" requiredMark={false}>
+          <Form.Item name="name" label={t('segments.name')} rules={[{ required: true, whitespace: true, message: t('segments.nameRequired') }]}><Input maxLength={100} /></Form.Item>
+          <Form.Item name="filter" label={t('segments.filter')} extra={t('segments.filterHint')} rules={[{ required: true, message: t('segments.filterRequired') }]}>
+            <Input.TextArea rows={3} placeholder='city = "北京" and age >= 32 and tag:vip and not replied within 30d' style={{ fontFamily: 'monospace' }} />
+          </Form.Item>
+        </Form>
+        <LiveCount filter={filter} />
+      </Modal>
+    </Page>
+  );
+}

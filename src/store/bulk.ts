@@ -53,22 +53,30 @@ export async function insertMany(db: Db, dialect: DialectName, table: string, co
   await insertRows({ db, dialect }, table, columns, rows, conflict);
 }
 
-/** insertMany on a bulk target: on SQLite through statements prepared once on the raw connection. */
-export async function insertRows(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[], conflict?: readonly string[]): Promise<void> {
+/**
+ * insertMany on a bulk target: on SQLite through statements prepared once on the raw connection. With `returning`,
+ * answers those columns of the rows actually inserted (with `conflict`, the skipped ones are missing).
+ */
+export async function insertRows<R = never>(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[],
+  conflict?: readonly string[], returning?: readonly string[]): Promise<R[]> {
   const full = 1 << Math.floor(Math.log2(Math.max(1, 8000 / columns.length)));
+  const out: R[] = [];
   let at = 0;
   while (at < rows.length) {
     // Chunks of `full` rows, then powers of two for the rest: a handful of statement shapes per table, each prepared once.
     let size = full;
     while (size > rows.length - at) size >>= 1;
-    const text = statementText(`${table}|${columns.join(',')}|${size}|${conflict?.join(',') ?? ''}`, () => {
+    const text = statementText(`${table}|${columns.join(',')}|${size}|${conflict?.join(',') ?? ''}|${returning?.join(',') ?? ''}`, () => {
       const row = `(${new Array(columns.length).fill('?').join(',')})`;
       return `insert into ${table} (${columns.join(', ')}) values ${new Array(size).fill(row).join(',')}`
-        + (conflict ? ` on conflict (${conflict.join(', ')}) do nothing` : '');
+        + (conflict ? ` on conflict (${conflict.join(', ')}) do nothing` : '')
+        + (returning ? ` returning ${returning.join(', ')}` : '');
     });
     const params: unknown[] = [];
     for (let r = at; r < at + size; r++) for (const v of rows[r]) params.push(v);
-    await runStatement(t, text, params);
+    const result = await runStatement<R>(t, text, params);
+    for (const r of result) out.push(r);
     at += size;
   }
+  return out;
 }

@@ -206,21 +206,24 @@ export type ExistingMode = 'update' | 'skip';
 export interface ContactBatchResult { inserted: number; updated: number; skipped: number; ids: string[] }
 
 /**
- * Writes a batch of contacts with distinct numbers (the hot path of imports): new numbers in multi-row inserts,
- * known ones updated (name and given fields merged) or skipped. Call inside a transaction.
+ * Writes a batch of contacts with distinct numbers (the hot path of imports): one multi-row insert that skips known
+ * numbers and returns the new ones; known ones are then updated (name and given fields merged) or skipped. Call inside a transaction.
  */
 export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: ContactsTable[], mode: ExistingMode, now: string): Promise<ContactBatchResult> {
+  const inserted = await insertRows<{ phone: string }>(t, 'contacts', contactColumns, rows.map(contactValues), ['tenant_id', 'phone'], ['phone']);
   const existing = new Map<string, string>();
-  for (let at = 0; at < rows.length; at += 500) {
-    // Always 500 numbers (the last chunk repeats one), so the statement is prepared once.
-    const phones = rows.slice(at, at + 500).map((r) => r.phone);
-    while (phones.length < 500) phones.push(phones[0]);
-    const found = await runStatement<{ id: string; phone: string }>(t,
-      `select id, phone from contacts where tenant_id = ? and phone in (${placeholderList(phones.length)})`, [tenantId, ...phones]);
-    for (const f of found) existing.set(f.phone, f.id);
+  if (inserted.length < rows.length) {
+    const fresh = new Set(inserted.map((r) => r.phone));
+    const known = rows.filter((r) => !fresh.has(r.phone)).map((r) => r.phone);
+    for (let at = 0; at < known.length; at += 500) {
+      const phones = known.slice(at, at + 500);
+      // Always 500 numbers (the last chunk repeats one), so the statement is prepared once.
+      while (phones.length < 500) phones.push(phones[0]);
+      const found = await runStatement<{ id: string; phone: string }>(t,
+        `select id, phone from contacts where tenant_id = ? and phone in (${placeholderList(phones.length)})`, [tenantId, ...phones]);
+      for (const f of found) existing.set(f.phone, f.id);
+    }
   }
-  const fresh = existing.size === 0 ? rows : rows.filter((r) => !existing.has(r.phone));
-  await insertRows(t, 'contacts', contactColumns, fresh.map(contactValues), ['tenant_id', 'phone']);
   let updated = 0;
   if (mode === 'update') {
     const merge = t.dialect === 'postgres'
@@ -235,7 +238,7 @@ export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: C
     }
   }
   return {
-    inserted: fresh.length, updated, skipped: existing.size - updated,
+    inserted: inserted.length, updated, skipped: existing.size - updated,
     ids: rows.map((r) => existing.get(r.phone) ?? r.id),
   };
 }

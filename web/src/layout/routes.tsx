@@ -2,7 +2,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
+  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
   InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
@@ -27,6 +27,7 @@ import { Keywords } from '../pages/keywords/keywords.tsx';
 import { Contacts } from '../pages/contacts/contacts.tsx';
 import { ImportWizard } from '../pages/imports/wizard.tsx';
 import { Segments } from '../pages/segments/segments.tsx';
+import { Blocklist } from '../pages/blocklist/blocklist.tsx';
 
 /** The monitor draws charts: ECharts loads only when a campaign is opened. */
 const CampaignMonitor = lazy(() => import('../pages/campaigns/monitor.tsx').then((m) => ({ default: m.CampaignMonitor })));
@@ -59,6 +60,7 @@ const pages: Page[] = [
   { path: '/admin/routes', platform: true, render: () => <Routes /> },
   { path: '/admin/templates', platform: true, render: () => <TemplateReview /> },
   { path: '/admin/words', platform: true, render: () => <SensitiveWords scope="platform" /> },
+  { path: '/admin/blocklist', platform: true, render: () => <Blocklist scope="platform" /> },
   { path: '/admin/apikeys', platform: true, render: () => <ApiKeys scope="platform" /> },
   { path: '/admin/audit', platform: true, render: () => <AuditLog scope="platform" /> },
 ];
@@ -113,6 +115,7 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/admin/routes', icon: <BranchesOutlined />, label: t('nav.routes') },
       { key: '/admin/templates', icon: <CheckSquareOutlined />, label: t('nav.review') },
       { key: '/admin/words', icon: <StopOutlined />, label: t('nav.words') },
+      { key: '/admin/blocklist', icon: <LockOutlined />, label: t('nav.blocklist') },
       { key: '/admin/apikeys', icon: <KeyOutlined />, label: t('nav.platformKeys') },
       { key: '/admin/audit', icon: <AuditOutlined />, label: t('nav.platformAudit') },
     ] });

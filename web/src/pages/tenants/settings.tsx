@@ -1,6 +1,6 @@
 // Tenant settings: the general settings form, and tabs for users, API keys and the audit log.
 import { useState } from 'react';
-import { App, Button, Card, Form, Input, Radio, Select, Skeleton, Tabs } from 'antd';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Radio, Select, Skeleton, Switch, Tabs } from 'antd';
 import { call, type Body } from '../../api.ts';
 import { describeError } from '../../errors.ts';
 import { languages, useI18n, type Lang } from '../../i18n/index.tsx';
@@ -15,11 +15,53 @@ import { AuditLog } from '../audit/audit.tsx';
 import { Webhooks } from '../webhooks/webhooks.tsx';
 import { SensitiveWords } from '../sensitive-words/sensitive-words.tsx';
 import { Ledger } from '../billing/ledger.tsx';
+import { Blocklist } from '../blocklist/blocklist.tsx';
 import { countries } from './countries.ts';
 
 type SettingsBody = Body<'PATCH /api/v1/tenant/settings'>;
+type Category = 'verification' | 'notification' | 'marketing';
+/** The form's shape: the settings, with quiet hours and the default cap as switch + fields. */
+interface Values {
+  signature: string; signaturePosition: 'prefix' | 'suffix'; defaultCountry?: string; timezone?: string; languages?: Lang[];
+  optOutTexts: Partial<Record<Lang, string>>; linkAllowList: string[];
+  quiet: boolean; quietStart: string; quietEnd: string;
+  cap: boolean; capMax: number; capDays: number; capCategory?: Category;
+}
 
-/** The settings of the tenant; `tab` is the part shown (general, users, apikeys, webhooks, words, billing, audit). */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function valuesOf(s: Record<string, unknown>): Values {
+  const quiet = s.quietHours as { start: string; end: string } | null | undefined;
+  const cap = s.frequencyCap as { max: number; days: number; category?: Category } | null | undefined;
+  return {
+    signature: str(s.signature) ?? '',
+    signaturePosition: s.signaturePosition === 'suffix' ? 'suffix' : 'prefix',
+    defaultCountry: str(s.defaultCountry),
+    timezone: str(s.timezone),
+    languages: Array.isArray(s.languages) ? (s.languages as Lang[]) : undefined,
+    optOutTexts: (s.optOutTexts ?? {}) as Partial<Record<Lang, string>>,
+    linkAllowList: Array.isArray(s.linkAllowList) ? (s.linkAllowList as string[]) : [],
+    quiet: quiet !== null, quietStart: quiet?.start ?? '21:00', quietEnd: quiet?.end ?? '08:00',
+    cap: !!cap, capMax: cap?.max ?? 1, capDays: cap?.days ?? 14, capCategory: cap ? cap.category : 'marketing',
+  };
+}
+
+function bodyOf(v: Values): SettingsBody {
+  const texts = Object.fromEntries(Object.entries(v.optOutTexts ?? {}).filter(([, x]) => x && x.trim()).map(([k, x]) => [k, x!.trim()]));
+  return {
+    signature: v.signature ?? '',
+    signaturePosition: v.signaturePosition,
+    ...(v.defaultCountry ? { defaultCountry: v.defaultCountry } : {}),
+    ...(v.timezone ? { timezone: v.timezone } : {}),
+    ...(v.languages ? { languages: v.languages } : {}),
+    optOutTexts: texts,
+    linkAllowList: v.linkAllowList,
+    quietHours: v.quiet ? { start: v.quietStart, end: v.quietEnd } : null,
+    frequencyCap: v.cap ? { max: v.capMax, days: v.capDays, ...(v.capCategory ? { category: v.capCategory } : {}) } : null,
+  };
+}
+
+/** The settings of the tenant; `tab` is the part shown (general, users, apikeys, webhooks, words, blocklist, billing, audit). */
 export function Settings({ tab }: { tab: string }) {
   const { t } = useI18n();
   const session = useSession();
@@ -31,6 +73,7 @@ export function Settings({ tab }: { tab: string }) {
       { key: 'apikeys', label: t('settings.apikeys'), children: <ApiKeys scope="tenant" /> },
       { key: 'webhooks', label: t('settings.webhooks'), children: <Webhooks /> },
       { key: 'words', label: t('settings.words'), children: <SensitiveWords scope="tenant" /> },
+      { key: 'blocklist', label: t('nav.blocklist'), children: <Blocklist scope="tenant" /> },
       { key: 'billing', label: t('settings.billing'), children: <Ledger /> },
       { key: 'audit', label: t('settings.audit'), children: <AuditLog scope="tenant" /> },
     ] : []),
@@ -50,20 +93,13 @@ function General({ editable }: { editable: boolean }) {
   const labels = { signature: t('settings.signature'), signaturePosition: t('settings.signaturePosition'), defaultCountry: t('settings.defaultCountry'), timezone: t('settings.timezone'), languages: t('settings.languages') };
 
   if (!tenant.data) return tenant.error ? <ErrorAlert error={tenant.error} retry={tenant.reload} /> : <Skeleton active />;
-  const s = tenant.data.settings;
-  const initial: SettingsBody = {
-    signature: typeof s.signature === 'string' ? s.signature : '',
-    signaturePosition: s.signaturePosition === 'suffix' ? 'suffix' : 'prefix',
-    defaultCountry: typeof s.defaultCountry === 'string' ? s.defaultCountry : undefined,
-    timezone: typeof s.timezone === 'string' ? s.timezone : undefined,
-    languages: Array.isArray(s.languages) ? (s.languages as Lang[]) : undefined,
-  };
+  const initial = valuesOf(tenant.data.settings);
   const region = new Intl.DisplayNames([lang], { type: 'region' });
 
-  async function save(v: SettingsBody) {
+  async function save(v: Values) {
     setBusy(true);
     try {
-      await call('PATCH /api/v1/tenant/settings', { body: Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null)) as SettingsBody });
+      await call('PATCH /api/v1/tenant/settings', { body: bodyOf(v) });
       message.success(t('common.saved'));
       tenant.reload();
     } catch (e) {
@@ -75,7 +111,7 @@ function General({ editable }: { editable: boolean }) {
 
   return (
     <Card>
-      <Form layout="vertical" initialValues={initial} onFinish={save} disabled={!editable} style={{ maxWidth: 560 }}>
+      <Form<Values> layout="vertical" initialValues={initial} onFinish={save} disabled={!editable} style={{ maxWidth: 640 }}>
         <Form.Item label={t('settings.name')}>
           <Input value={tenant.data.name} disabled />
         </Form.Item>
@@ -93,6 +129,34 @@ function General({ editable }: { editable: boolean }) {
         </Form.Item>
         <Form.Item name="languages" label={labels.languages} extra={t('settings.languagesHint')}>
           <Select mode="multiple" options={languages.map((l) => ({ value: l.lang, label: l.name }))} />
+        </Form.Item>
+        <Form.Item label={t('settings.optOutTexts')} extra={t('settings.optOutTextsHint')}>
+          <Flex vertical gap={8}>
+            {languages.map((l) => <Form.Item key={l.lang} name={['optOutTexts', l.lang]} noStyle><Input prefix={`${l.name}:`} maxLength={40} placeholder={t('settings.builtIn')} /></Form.Item>)}
+          </Flex>
+        </Form.Item>
+        <Form.Item name="linkAllowList" label={t('settings.linkAllowList')} extra={t('settings.linkAllowListHint')}>
+          <Select mode="tags" tokenSeparators={[',', ' ']} placeholder="example.com" />
+        </Form.Item>
+        <Form.Item label={t('settings.quietHours')} extra={t('settings.quietHoursHint')}>
+          <Flex gap={8} align="center" wrap>
+            <Form.Item name="quiet" valuePropName="checked" noStyle><Switch /></Form.Item>
+            <Form.Item name="quietStart" noStyle><Input type="time" style={{ width: 120 }} /></Form.Item>–
+            <Form.Item name="quietEnd" noStyle><Input type="time" style={{ width: 120 }} /></Form.Item>
+          </Flex>
+        </Form.Item>
+        <Form.Item label={t('settings.frequencyCap')} extra={t('settings.frequencyCapHint')}>
+          <Flex gap={8} align="center" wrap>
+            <Form.Item name="cap" valuePropName="checked" noStyle><Switch /></Form.Item>
+            {t('campaigns.capAtMost')}
+            <Form.Item name="capMax" noStyle><InputNumber min={0} max={10000} /></Form.Item>
+            {t('campaigns.capPer')}
+            <Form.Item name="capDays" noStyle><InputNumber min={1} max={3660} /></Form.Item>
+            {t('campaigns.capDays')}
+            <Form.Item name="capCategory" noStyle>
+              <Select allowClear placeholder={t('settings.anyCategory')} style={{ width: 160 }} options={(['verification', 'notification', 'marketing'] as const).map((c) => ({ value: c, label: t(`category.${c}`) }))} />
+            </Form.Item>
+          </Flex>
         </Form.Item>
         {editable && <Button type="primary" htmlType="submit" loading={busy}>{t('common.save')}</Button>}
       </Form>

@@ -10,6 +10,8 @@ import { inboxCommand } from './commands/inbox.ts';
 import { sendCommand } from './commands/send.ts';
 import { campaignCommand } from './commands/campaign.ts';
 import { simulatorCommand } from './commands/simulator.ts';
+import { importCommand } from './commands/import.ts';
+import { contactsCommand } from './commands/contacts.ts';
 
 const program = new Command('tidings')
   .description('Tidings — SMS group-sending platform: server, administration and API client')
@@ -25,6 +27,8 @@ program.addCommand(inboxCommand());
 program.addCommand(sendCommand());
 program.addCommand(campaignCommand());
 program.addCommand(simulatorCommand());
+program.addCommand(importCommand());
+program.addCommand(contactsCommand());
 
 try {
   await program.parseAsync(process.argv);

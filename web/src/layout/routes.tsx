@@ -2,7 +2,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
+  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
   InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
@@ -28,6 +28,8 @@ import { Contacts } from '../pages/contacts/contacts.tsx';
 import { ImportWizard } from '../pages/imports/wizard.tsx';
 import { Segments } from '../pages/segments/segments.tsx';
 import { Blocklist } from '../pages/blocklist/blocklist.tsx';
+import { ServiceNumbers } from '../pages/service-numbers/service-numbers.tsx';
+import { Unattributed } from '../pages/inbound/unattributed.tsx';
 
 /** The monitor draws charts: ECharts loads only when a campaign is opened. */
 const CampaignMonitor = lazy(() => import('../pages/campaigns/monitor.tsx').then((m) => ({ default: m.CampaignMonitor })));
@@ -61,6 +63,8 @@ const pages: Page[] = [
   { path: '/admin/templates', platform: true, render: () => <TemplateReview /> },
   { path: '/admin/words', platform: true, render: () => <SensitiveWords scope="platform" /> },
   { path: '/admin/blocklist', platform: true, render: () => <Blocklist scope="platform" /> },
+  { path: '/admin/numbers', platform: true, render: () => <ServiceNumbers /> },
+  { path: '/admin/inbound', platform: true, render: () => <Unattributed /> },
   { path: '/admin/apikeys', platform: true, render: () => <ApiKeys scope="platform" /> },
   { path: '/admin/audit', platform: true, render: () => <AuditLog scope="platform" /> },
 ];
@@ -113,6 +117,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/admin/tenants', icon: <ApartmentOutlined />, label: t('nav.tenants') },
       { key: '/admin/channels', icon: <ApiOutlined />, label: t('nav.channels') },
       { key: '/admin/routes', icon: <BranchesOutlined />, label: t('nav.routes') },
+      { key: '/admin/numbers', icon: <PhoneOutlined />, label: t('nav.numbers') },
+      { key: '/admin/inbound', icon: <QuestionCircleOutlined />, label: t('nav.unattributed') },
       { key: '/admin/templates', icon: <CheckSquareOutlined />, label: t('nav.review') },
       { key: '/admin/words', icon: <StopOutlined />, label: t('nav.words') },
       { key: '/admin/blocklist', icon: <LockOutlined />, label: t('nav.blocklist') },

@@ -4,7 +4,7 @@ import { App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Switch, Tabl
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
-import { useI18n } from '../../i18n/index.tsx';
+import { useI18n, type PlainKey } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useInterval } from '../../ui/use-interval.ts';
@@ -12,6 +12,7 @@ import { useLoad } from '../../ui/use-load.ts';
 
 type Channel = Response<'GET /api/v1/admin/channels'>['channels'][number];
 const stateColors: Record<string, string> = { bound: 'success', connecting: 'processing', down: 'error', stopped: 'default' };
+const states: Record<string, PlainKey> = { bound: 'channels.state.bound', connecting: 'channels.state.connecting', down: 'channels.state.down', stopped: 'channels.state.stopped', unknown: 'channels.state.unknown' };
 const example = JSON.stringify({ host: 'smsc.example.net', port: 2775, systemId: 'user', password: 'secret', binds: 1, window: 10, tps: 100, idFormat: 'hex' }, null, 2);
 
 /** The channels table; refreshes every five seconds so states and counters stay current. */
@@ -46,7 +47,7 @@ export function Channels() {
           { title: t('channels.type'), dataIndex: 'type', render: (x: string) => <Tag>{x.toUpperCase()}</Tag> },
           {
             title: t('channels.state'), dataIndex: 'state',
-            render: (s: string, c) => <Tooltip title={c.stateReason}><Tag color={stateColors[s] ?? 'default'}>{s}</Tag></Tooltip>,
+            render: (s: string, c) => <Tooltip title={c.stateReason}><Tag color={stateColors[s] ?? 'default'}>{states[s] ? t(states[s]) : s}</Tag></Tooltip>,
           },
           { title: t('channels.address'), key: 'address', render: (_, c) => (c.config.host ? `${String(c.config.host)}:${String(c.config.port ?? '')}` : '—') },
           {

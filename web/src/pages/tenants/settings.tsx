@@ -89,6 +89,7 @@ function General({ editable }: { editable: boolean }) {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
+  const numbers = useLoad(() => call('GET /api/v1/service-numbers'), []);
   const [busy, setBusy] = useState(false);
   const labels = { signature: t('settings.signature'), signaturePosition: t('settings.signaturePosition'), defaultCountry: t('settings.defaultCountry'), timezone: t('settings.timezone'), languages: t('settings.languages') };
 
@@ -114,6 +115,9 @@ function General({ editable }: { editable: boolean }) {
       <Form<Values> layout="vertical" initialValues={initial} onFinish={save} disabled={!editable} style={{ maxWidth: 640 }}>
         <Form.Item label={t('settings.name')}>
           <Input value={tenant.data.name} disabled />
+        </Form.Item>
+        <Form.Item label={t('settings.sender')} extra={t('settings.senderHint')}>
+          <Input value={numbers.data?.sender ?? t('settings.noSender')} disabled />
         </Form.Item>
         <Form.Item name="signature" label={labels.signature} extra={t('settings.signatureHint')} rules={[{ max: 20 }]}>
           <Input placeholder="【公司】" maxLength={20} showCount />

@@ -13,7 +13,7 @@ import { DomainError, notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { createImport, getImport, listImports, listRejects, type ImportOptions } from '../../store/repos/imports.ts';
 import { audit } from '../../store/repos/audit.ts';
-import { runImport } from '../../worker/imports/job.ts';
+import { runImport, startImportResumer } from '../../worker/imports/job.ts';
 import { formatBytes } from '../../worker/imports/reader.ts';
 import { defaultCountryOf } from './contacts.ts';
 
@@ -34,11 +34,15 @@ function column(v: string | undefined): number | string | undefined {
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : v;
 }
 
-/** Imports: upload a CSV/XLSX (`POST /api/v1/contacts/import`, 202), follow progress, download the report of rejected rows. */
+/** Imports: upload a CSV/XLSX (`POST /api/v1/contacts/import`, 202), follow progress, download the report of rejected rows; interrupted imports resume. */
 export function importRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
   const tags = ['imports'];
   const dir = join(deps.config.dataDir, 'imports');
+  // Imports run on the node that received the file; after a restart this node picks up the ones it was running.
+  let resumer: ReturnType<typeof startImportResumer> | undefined;
+  app.addHook('onReady', async () => { resumer = startImportResumer(deps); });
+  app.addHook('onClose', async () => { await resumer?.stop(); });
 
   void app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: deps.config.importMaxBytes, files: 1, fields: 20 } });

@@ -68,12 +68,15 @@ export async function claimImport(db: Db, id: string, now: string, leaseUntil: s
   return { ...toImport(row), tenantId: row.tenant_id, filePath: row.file_path };
 }
 
-/** Ids of imports a worker could run now: queued ones and running ones whose lease expired. */
-export async function claimableImports(db: Db, now: string): Promise<string[]> {
-  const rows = await db.selectFrom('imports').select('id')
-    .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)])])]))
+/** Imports a worker should pick up: queued before `queuedBefore` (their node died before starting) or running with an expired lease. */
+export async function claimableImports(db: Db, now: string, queuedBefore: string): Promise<{ id: string; filePath: string }[]> {
+  const rows = await db.selectFrom('imports').select(['id', 'file_path'])
+    .where((eb) => eb.or([
+      eb.and([eb('status', '=', 'queued'), eb('created_at', '<', queuedBefore)]),
+      eb.and([eb('status', '=', 'running'), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)])]),
+    ]))
     .orderBy('created_at').execute();
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, filePath: r.file_path }));
 }
 
 /** Stores rejected rows (again after a restart changes nothing). */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Deps } from '../../deps.ts';
 import type { ContactsTable } from '../../store/database.ts';
@@ -161,11 +162,28 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
   }
 }
 
-/** Runs every import that is queued or whose worker died (expired lease), one after another; call at start and periodically. */
+/**
+ * Runs, one after another, the imports whose node died (lease expired, or queued for over a minute) and whose file
+ * is on this node's disk; returns how many ran. The route starts new imports itself.
+ */
 export async function resumeImports(deps: Deps): Promise<number> {
+  const now = deps.now();
   let ran = 0;
-  for (const id of await claimableImports(deps.store.db, deps.now().toISOString())) {
-    if ((await runImport(deps, id)) !== 'busy') ran++;
+  for (const job of await claimableImports(deps.store.db, now.toISOString(), new Date(now.getTime() - 60_000).toISOString())) {
+    if (!existsSync(job.filePath)) continue;
+    if ((await runImport(deps, job.id)) !== 'busy') ran++;
   }
   return ran;
+}
+
+/** Resumes interrupted imports now and every `everyMs` (never two rounds at once) until stopped. */
+export function startImportResumer(deps: Deps, everyMs = 30_000): { stop(): Promise<void> } {
+  let round: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    round = round.then(() => resumeImports(deps)).catch((err: unknown) => deps.log.error({ err }, 'resuming imports failed'));
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return { async stop() { clearInterval(timer); await round; } };
 }

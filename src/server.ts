@@ -3,7 +3,6 @@ import { buildDeps, closeDeps, type Deps } from './deps.ts';
 import { buildApp, type App } from './api/app.ts';
 import { buildConsole } from './console-build.ts';
 import { bootstrap, ensureVirtualChannel } from './store/bootstrap.ts';
-import { purgeExpiredSessions } from './store/repos/sessions.ts';
 import { startWorker, type Worker } from './worker/worker.ts';
 import { Simulator } from './channels/simulator/simulator.ts';
 
@@ -38,13 +37,6 @@ export async function startNode(config: Config): Promise<Node> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = config.publicUrl || `http://localhost:${port}`;
     stops.push(() => app!.close());
-  }
-  if (config.role !== 'api') {
-    const timer = setInterval(() => {
-      purgeExpiredSessions(deps.store.db, deps.now().toISOString()).catch((err) => deps.log.warn({ err }, 'session purge failed'));
-    }, 3600_000);
-    timer.unref();
-    stops.push(async () => clearInterval(timer));
   }
   deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
   if (first) printFirstStart(first, url);

@@ -31,3 +31,30 @@ describe.each(testDatabases)('store on $name', (database) => {
     }
   });
 });
+
+describe.each(testDatabases)('housekeeping on $name', (database) => {
+  it('purges expired sessions, old idempotency keys and old carrier log lines, and keeps fresh ones', async () => {
+    const { startTestServer } = await import('./support/server.ts');
+    const { purgeExpired } = await import('../src/worker/housekeeping.ts');
+    const s = await startTestServer(database, { channelLogDays: 1 });
+    try {
+      const db = s.deps.store.db;
+      const t = await s.tenant();
+      const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
+      const fresh = new Date().toISOString();
+      await db.insertInto('idempotency_keys').values([
+        { tenant_id: t.id, key: 'old', request_hash: 'h', status_code: 202, response: '{}', created_at: old },
+        { tenant_id: t.id, key: 'new', request_hash: 'h', status_code: 202, response: '{}', created_at: fresh },
+      ]).execute();
+      await db.insertInto('channel_log').values([
+        { message_id: 'm1', at: old, direction: 'out', summary: 'old' },
+        { message_id: 'm2', at: fresh, direction: 'out', summary: 'new' },
+      ]).execute();
+      await purgeExpired(s.deps);
+      expect((await db.selectFrom('idempotency_keys').select('key').execute()).map((r) => r.key)).toEqual(['new']);
+      expect((await db.selectFrom('channel_log').select('summary').execute()).map((r) => r.summary)).toEqual(['new']);
+    } finally {
+      await s.close();
+    }
+  });
+});

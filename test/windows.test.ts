@@ -41,6 +41,19 @@ describe.each(testDatabases)('send windows and frequency caps with an injected c
     await waitFor(async () => (await messagesOf(id))[0].status === 'delivered', 'delivery once the window opened');
   });
 
+  it('cancels a waiting campaign: its queued messages are excluded and their cost released', async () => {
+    const balance = async () => BigInt((await s.app.inject({ url: '/api/v1/tenant', headers: t.headers })).json().balance);
+    const before = await balance();
+    const id = await campaign('cancel', { sendWindows: [{ days: [7], start: '10:00', end: '11:00' }] }, ['13700137000', '13700137001']);
+    await waitFor(async () => (await messagesOf(id)).length === 2, 'materialisation');
+    expect(await balance()).toBeLessThan(before);
+    const cancelled = await s.app.inject({ method: 'POST', url: `/api/v1/campaigns/${id}/cancel`, headers: t.headers });
+    expect(cancelled.json().status).toBe('cancelled');
+    expect((await messagesOf(id)).map((m: { status: string; reason: string }) => `${m.status}:${m.reason}`)).toEqual(['excluded:cancelled', 'excluded:cancelled']);
+    expect(await balance()).toBe(before);
+    expect((await s.app.inject({ method: 'POST', url: `/api/v1/campaigns/${id}/resume`, headers: t.headers })).statusCode).toBe(409);
+  });
+
   it('excludes a recipient over the frequency cap, and allows them again after the period', async () => {
     const cap = { frequencyCap: { max: 1, days: 14, category: 'marketing' } };
     const first = await campaign('cap-1', cap, ['13900139000']);

@@ -25,6 +25,8 @@ export const tenantSettingsSchema = z.object({
   sendWindows: sendWindowsSchema.optional().describe('Default send windows of campaigns, in the recipient\'s time zone'),
   quietHours: quietHoursSchema.nullable().optional().describe('No marketing in these local hours (default 21:00–08:00; null = none)'),
   frequencyCap: frequencyCapSchema.nullable().optional().describe('Default per-recipient cap, e.g. {"max":1,"days":14,"category":"marketing"}'),
+  refundPolicy: z.enum(['failed', 'undelivered', 'never']).optional().describe('Refund messages that never reached the carrier (failed, the default), also carrier-undelivered ones (undelivered), or none (never)'),
+  requireMarketingConsent: z.boolean().optional().describe('Send marketing only to contacts with marketing consent on record'),
 }).strict();
 
 /** The validated tenant settings. */

@@ -40,7 +40,8 @@ export class Effects {
     const refunds = new Map<string, { amount: bigint; campaignId: string | null; count: number }>();
     for (const e of done) {
       if (e.price === 0n || !(neverReached.has(e.status) || undelivered.has(e.status))) continue;
-      const policy = await this.refundPolicy(e.tenantId);
+      // A message excluded at the last moment (the carrier says the number opted out) was never sent: always released.
+      const policy = e.status === 'excluded' ? 'failed' : await this.refundPolicy(e.tenantId);
       if (policy === 'never' || (undelivered.has(e.status) && policy !== 'undelivered')) continue;
       const key = `${e.tenantId}\u0000${e.campaignId ?? ''}`;
       const r = refunds.get(key) ?? { amount: 0n, campaignId: e.campaignId, count: 0 };

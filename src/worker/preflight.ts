@@ -8,6 +8,7 @@ import { getTemplateForSending } from '../store/repos/templates.ts';
 import { parseSendWindows } from '../domain/compliance.ts';
 import type { Category } from '../domain/templates.ts';
 import { DomainError } from '../domain/errors.ts';
+import { campaignCap } from './scheduler.ts';
 
 /** What a campaign would do if started now: counts by outcome and reason, segments, cost and the balance. */
 export interface PreflightReport { total: number; queued: number; deferred: number; excluded: Record<string, number>; segments: number; cost: string; balance: string; sufficient: boolean }
@@ -20,7 +21,7 @@ export async function preflight(deps: Deps, c: Campaign): Promise<PreflightRepor
   const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
   const preparer = new Preparer(deps, {
     tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null, notBefore: c.scheduleAt ? new Date(c.scheduleAt) : null,
-    windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: c.options.frequencyCap ?? null,
+    windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: campaignCap(c, tenant),
   });
   const report = { total: 0, queued: 0, deferred: 0, excluded: {} as Record<string, number>, segments: 0, cost: 0n };
   const tally = async (recipients: { phone: string; contactId?: string; contact?: RecipientFacts; vars?: Record<string, unknown> }[]) => {

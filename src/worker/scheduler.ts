@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { Effects } from './effects.ts';
 import { Preparer, storePrepared, type Recipient } from './outbox.ts';
 import { defaultAutoPause, failedStatuses, type Cursor } from '../domain/campaigns.ts';
-import { nextCronTime, parseSendWindows } from '../domain/compliance.ts';
+import { nextCronTime, parseSendWindows, type FrequencyCap } from '../domain/compliance.ts';
 import type { Category } from '../domain/templates.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { MessageEffect } from '../store/repos/messages.ts';
@@ -12,12 +12,17 @@ import {
 import { audienceFilter, countAudience } from './audience.ts';
 import type { ContactFilter } from '../store/repos/contacts.ts';
 import { contactPage } from '../store/repos/recipients.ts';
-import { findTenant } from '../store/repos/tenants.ts';
+import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
 
 const tickMs = 250;
 const batchSize = 5000;
 const sliceMs = 400;
+
+/** The frequency cap a campaign runs under: its own, else the tenant's default. */
+export function campaignCap(c: Campaign, tenant: Tenant): FrequencyCap | null {
+  return c.options.frequencyCap ?? (tenant.settings.frequencyCap as FrequencyCap | null | undefined) ?? null;
+}
 
 /** The campaign engine: starts due campaigns, materialises audiences in batches with a cursor, completes and auto-pauses. */
 export class Scheduler {
@@ -141,7 +146,7 @@ export class Scheduler {
     const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
     const preparer = new Preparer(this.deps, {
       tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null, notBefore: null,
-      windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: c.options.frequencyCap ?? (tenant.settings.frequencyCap as Campaign['options']['frequencyCap']) ?? null,
+      windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: campaignCap(c, tenant),
     });
     const filter = await audienceFilter(this.deps, c.tenantId, c.audience);
     const entry = { preparer, filter };

@@ -6,6 +6,7 @@ import { ReceiptWriter } from './receipts.ts';
 import { Scheduler } from './scheduler.ts';
 import { handleInbound } from './inbound.ts';
 import { startWebhookDelivery } from './webhooks.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 
 /** The background side of a node: channels, dispatch, receipts, campaigns, webhooks, inbound. */
@@ -38,11 +39,13 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   dispatcher.start();
   scheduler.start();
   const webhooks = startWebhookDelivery(deps);
+  const housekeeping = startHousekeeping(deps);
   deps.wakeDispatcher = () => dispatcher.poke();
   return {
     channels, dispatcher, scheduler,
     async stop() {
       deps.wakeDispatcher = () => undefined;
+      housekeeping.stop();
       await scheduler.stop();
       await dispatcher.stop();
       await channels.stop();

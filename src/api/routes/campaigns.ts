@@ -145,9 +145,11 @@ export function campaignRoutes(app: App, deps: Deps): void {
         await releaseCampaignMessages(db, c.id);
         deps.wakeDispatcher();
       } else {
-        if (!await setCampaignStatus(db, tenantId, c.id, [c.status], 'cancelled', { completedAt: iso }, iso)) throw new DomainError('conflict', 'the campaign changed meanwhile; try again');
-        const released = await cancelCampaignMessages(db, c.id, iso);
-        if (released > 0n) await moveBalance(db, tenantId, released, { kind: 'release', campaignId: c.id, note: 'campaign cancelled' }, iso);
+        await db.transaction().execute(async (trx) => {
+          if (!await setCampaignStatus(trx, tenantId, c.id, [c.status], 'cancelled', { completedAt: iso }, iso)) throw new DomainError('conflict', 'the campaign changed meanwhile; try again');
+          const released = await cancelCampaignMessages(trx, c.id, iso);
+          if (released > 0n) await moveBalance(trx, tenantId, released, { kind: 'release', campaignId: c.id, note: 'campaign cancelled' }, iso);
+        });
       }
       await audit(db, tenantId, actorOf(request), `campaign.${action}`, c.id);
       return show(await load(tenantId, c.id));

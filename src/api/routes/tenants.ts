@@ -49,7 +49,7 @@ export function tenantRoutes(app: App, deps: Deps): void {
     schema: { tags: ['admin'], summary: 'Rename, suspend or reactivate a tenant', params: idParams, body: z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(['active', 'suspended']).optional() }), response: { 200: tenantSchema } },
     config: { permission: 'platform' },
   }, async (request) => {
-    const t = await findTenant(db, request.params.id);
+    const t = (await findTenant(db, request.params.id)) ?? (await findTenantBySlug(db, request.params.id));
     if (!t) throw notFound('tenant');
     await updateTenant(db, t.id, request.body);
     await audit(db, null, actorOf(request), 'tenant.update', t.id, request.body);

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from '../database.ts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database, Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import type { Audience, CampaignOptions, Cursor } from '../../domain/campaigns.ts';
 
@@ -113,12 +113,17 @@ export async function releaseCampaignMessages(db: Db, campaignId: string): Promi
   await db.updateTable('messages').set({ lease_owner: null, lease_until: null }).where('campaign_id', '=', campaignId).where('status', '=', 'queued').where('lease_owner', '=', 'paused').execute();
 }
 
-/** Excludes a cancelled campaign's queued messages; returns the total price to release. */
+/**
+ * Excludes a cancelled campaign's queued messages that no worker is sending right now (those finish normally);
+ * returns the total price to release. Runs in one transaction so the sum matches what was excluded.
+ */
 export async function cancelCampaignMessages(db: Db, campaignId: string, now: string): Promise<bigint> {
-  const sum = await db.selectFrom('messages').select(sql<string>`cast(coalesce(sum(price), 0) as text)`.as('total'))
-    .where('campaign_id', '=', campaignId).where('status', '=', 'queued').executeTakeFirst();
-  await db.updateTable('messages').set({ status: 'excluded', reason: 'cancelled', done_at: now, lease_owner: null, lease_until: null })
-    .where('campaign_id', '=', campaignId).where('status', '=', 'queued').execute();
+  const idle = (eb: ExpressionBuilder<Database, 'messages'>) => eb.and([
+    eb('campaign_id', '=', campaignId), eb('status', '=', 'queued'),
+    eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', 'paused'), eb('lease_until', '<', now)]),
+  ]);
+  const sum = await db.selectFrom('messages').select(sql<string>`cast(coalesce(sum(price), 0) as text)`.as('total')).where(idle).executeTakeFirst();
+  await db.updateTable('messages').set({ status: 'excluded', reason: 'cancelled', done_at: now, lease_owner: null, lease_until: null }).where(idle).execute();
   return BigInt(sum?.total ?? '0');
 }
 

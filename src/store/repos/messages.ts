@@ -92,7 +92,7 @@ export async function recordSubmits(store: Store, submitted: Submitted[], requeu
   const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
   const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)} where id = ${p(3)} and status = 'queued'`;
   const finishSql = `update messages set status = ${p(1)}, error = ${p(2)}, reason = case when ${p(3)} = 'excluded' then 'opted_out' else reason end, done_at = ${p(4)},
-    lease_owner = null, lease_until = null where id = ${p(5)} returning ${effectColumns}`;
+    lease_owner = null, lease_until = null where id = ${p(5)} and status = 'queued' returning ${effectColumns}`;
   if (d === 'sqlite') {
     return withSqlite(store, (prepare) => {
       const sub = prepare(submitSql); const ins = prepare(idSql); const req = prepare(requeueSql); const fin = prepare(finishSql);
@@ -101,7 +101,10 @@ export async function recordSubmits(store: Store, submitted: Submitted[], requeu
         for (let i = 0; i < s.carrierIds.length; i++) ins.run(s.channelId, s.carrierIds[i], s.id, i + 1);
       }
       for (const r of requeued) req.run(r.notBefore, r.error, r.id);
-      return finished.map((f) => toEffect(fin.get(f.status, f.error, f.status, f.at, f.id) as EffectRow));
+      return finished.flatMap((f) => {
+        const row = fin.get(f.status, f.error, f.status, f.at, f.id) as EffectRow | undefined;
+        return row ? [toEffect(row)] : [];
+      });
     });
   }
   return store.db.transaction().execute(async (trx) => {

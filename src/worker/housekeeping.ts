@@ -1,0 +1,32 @@
+import type { Deps } from '../deps.ts';
+import { purgeExpiredSessions } from '../store/repos/sessions.ts';
+import { purgeIdempotencyKeys } from '../store/repos/idempotency.ts';
+import { purgeChannelLog } from '../store/repos/messages.ts';
+import { purgeDeliveries } from '../store/repos/webhooks.ts';
+import { purgeExpiredConsents } from '../store/repos/consents.ts';
+
+const everyMs = 3600_000;
+const day = 86_400_000;
+/** Delivered or failed webhook deliveries are kept this long (the delivery log). */
+const webhookLogDays = 30;
+
+/** Removes what has outlived its retention: sessions, idempotency keys (24 h), carrier log, webhook log, withdrawn consents. */
+export async function purgeExpired(deps: Deps): Promise<void> {
+  const now = deps.now();
+  const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  const db = deps.store.db;
+  await purgeExpiredSessions(db, now.toISOString());
+  await purgeIdempotencyKeys(db, ago(day));
+  await purgeChannelLog(db, ago(deps.config.channelLogDays * day));
+  await purgeDeliveries(db, ago(webhookLogDays * day));
+  await purgeExpiredConsents(db, now.toISOString());
+}
+
+/** Runs purgeExpired now and every hour. */
+export function startHousekeeping(deps: Deps): { stop(): void } {
+  const run = () => { purgeExpired(deps).catch((err) => deps.log.warn({ err }, 'housekeeping failed')); };
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { useLoad } from '../../ui/use-load.ts';
+import { Consents } from '../consents/consents.tsx';
 
 type Contact = Response<'GET /api/v1/contacts/{id}'>;
 
@@ -37,7 +38,7 @@ export function ContactDrawer({ id, onClose, onChanged }: { id: string; onClose:
   const place = x ? [x.province, x.city].filter(Boolean).join(' ') || x.region : '';
   return (
     <Drawer open size={Math.min(640, window.innerWidth)} title={x ? x.name || x.phone : ''} onClose={onClose}
-      extra={x && mayEdit && (
+      extra={x && session.can('manage') && (
         <Popconfirm title={t('contacts.deleteConfirm')} okText={t('common.delete')} cancelText={t('common.cancel')}
           onConfirm={() => call('DELETE /api/v1/contacts/{id}', { path: { id } }).then(() => { onChanged(); onClose(); }, (e: unknown) => message.error(describeError(e, t)))}>
           <Button danger>{t('common.delete')}</Button>
@@ -80,6 +81,8 @@ export function ContactDrawer({ id, onClose, onChanged }: { id: string; onClose:
             options={(groups.data?.groups ?? []).map((g) => ({ value: g.name, label: g.name }))}
             onSelect={(name: string) => { const g = groups.data?.groups.find((y) => y.name === name); if (g) void run(() => call('POST /api/v1/groups/{id}/members', { path: { id: g.id }, body: { contactIds: [id] } })); }}
             onDeselect={(name: string) => { const g = groups.data?.groups.find((y) => y.name === name); if (g) void run(() => call('DELETE /api/v1/groups/{id}/members', { path: { id: g.id }, body: { contactIds: [id] } })); }} />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>{t('consents.title')}</Typography.Title>
+          <Consents id={id} editable={mayEdit} />
         </div>
       )}
     </Drawer>

@@ -13,6 +13,8 @@ import { useLoad } from '../../ui/use-load.ts';
 import { Groups } from '../groups/groups.tsx';
 import { Imports } from '../imports/imports.tsx';
 import { ContactDrawer } from './contact.tsx';
+import { Fields } from './fields.tsx';
+import { Subject } from './subject.tsx';
 
 type Contact = Response<'GET /api/v1/contacts'>['contacts'][number];
 interface Search { phone?: string; group?: string; tag?: string; filter?: string }
@@ -40,6 +42,8 @@ export function Contacts() {
         { key: 'contacts', label: t('nav.contacts'), children: <ContactList search={search} setSearch={setSearch} /> },
         { key: 'groups', label: t('contacts.groups'), children: <Groups onOpen={(group) => { setSearch({ group }); setTab('contacts'); }} /> },
         { key: 'imports', label: t('contacts.imports'), children: <Imports /> },
+        { key: 'fields', label: t('fields.title'), children: <Fields /> },
+        ...(session.can('manage') ? [{ key: 'subject', label: t('subject.title'), children: <Subject /> }] : []),
       ]} />
     </Page>
   );

@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { grantConsent, purgeExpiredConsents, withdrawConsent } from '../src/store/repos/consents.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -212,6 +213,11 @@ describe.each(testDatabases)('contacts, imports, segments and compliance on $nam
     expect((await call({ method: 'DELETE', url: `/api/v1/contacts/${c.id}/consents/marketing`, t: a })).json()).toEqual({ withdrawn: 1 });
     const history = (await call({ url: `/api/v1/contacts/${c.id}/consents`, t: a })).json().consents;
     expect(history[0]).toMatchObject({ status: 'withdrawn', textShown: '同意接收优惠信息', ip: '203.0.113.9', retainUntil: expect.any(String) });
+    expect(await purgeExpiredConsents(s.deps.store.db, new Date().toISOString())).toBe(0);
+    const old = await grantConsent(s.deps.store.db, a.id, { contactId: c.id, purpose: 'notification', source: 'paper', at: '2019-01-01T00:00:00.000Z' });
+    await withdrawConsent(s.deps.store.db, a.id, c.id, 'notification', '2019-02-01T00:00:00.000Z', '2020-02-01T00:00:00.000Z');
+    expect(await purgeExpiredConsents(s.deps.store.db, new Date().toISOString())).toBe(1);
+    expect((await call({ url: `/api/v1/contacts/${c.id}/consents`, t: a })).json().consents.map((x: { id: string }) => x.id)).not.toContain(old.id);
     const out = await call({ method: 'POST', url: `/api/v1/contacts/${c.id}/opt-out`, t: a, payload: { channel: 'sms:退订' } });
     expect(out.json()).toMatchObject({ optedOutChannel: 'sms:退订', optedOutAt: expect.any(String) });
     expect((await call({ method: 'POST', url: '/api/v1/segments/count', t: a, payload: { filter: 'opted_out' } })).json().count).toBe(1);
@@ -225,6 +231,10 @@ describe.each(testDatabases)('contacts, imports, segments and compliance on $nam
     expect((await call({ url: '/api/v1/contacts/subject?phone=13900139002', t: a })).json()).toMatchObject({ contact: null, consents: [], blocked: [], suppressed: true });
     expect((await call({ method: 'POST', url: '/api/v1/contacts', t: a, payload: { phone: '13900139002' } })).statusCode).toBe(409);
     expect(await find(b, '13900139002')).toMatchObject({ name: '王五' });
+    const reimport = await upload(a, 'again.csv', Buffer.from('phone,name\n139 0013 9002,王五\n'));
+    expect(reimport).toMatchObject({ status: 'done', imported: 0, invalid: 1 });
+    expect((await call({ url: `/api/v1/imports/${reimport.id}/report`, t: a })).body).toContain('2,erased,');
+    expect(await find(a, '13900139002')).toBeUndefined();
   });
 
   function multipartNoFile() {

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { notFound } from '../../domain/errors.ts';
 import { getContact } from '../../store/repos/contacts.ts';
-import { grantConsent, listConsents, withdrawConsent } from '../../store/repos/consents.ts';
+import { grantConsent, listConsents, purgeExpiredConsents, withdrawConsent } from '../../store/repos/consents.ts';
 import { audit } from '../../store/repos/audit.ts';
 
 const purpose = z.enum(['marketing', 'notification']);
@@ -15,10 +15,15 @@ const consentSchema = z.object({
 });
 const idParams = z.object({ id: z.string().min(1) });
 
-/** Consent evidence per contact and purpose (`/api/v1/contacts/:id/consents`): record, list, withdraw (kept for the retention period). */
+/** Consent evidence per contact and purpose (`/api/v1/contacts/:id/consents`): record, list, withdraw (kept for the retention period, then purged). */
 export function consentRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
   const tags = ['contacts'];
+  // Withdrawn consent evidence is deleted once its retention ends: checked at start and every hour.
+  let purge: NodeJS.Timeout | undefined;
+  const purgeNow = () => purgeExpiredConsents(db, deps.now().toISOString()).catch((err: unknown) => deps.log.error({ err }, 'purging consent evidence failed'));
+  app.addHook('onReady', async () => { void purgeNow(); purge = setInterval(purgeNow, 3_600_000).unref(); });
+  app.addHook('onClose', async () => clearInterval(purge));
   const contactOf = async (tenantId: string, id: string) => {
     const c = await getContact(db, tenantId, id);
     if (!c) throw notFound('contact');

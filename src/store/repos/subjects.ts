@@ -26,6 +26,12 @@ export async function suppressedAmong(db: Db, tenantId: string, phones: string[]
   return out;
 }
 
+/** Every suppression hash of the tenant (erasures are rare, so the set is small), for checking many numbers in memory. */
+export async function suppressionHashes(db: Db, tenantId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('suppressions').select('phone_hash').where('tenant_id', '=', tenantId).execute();
+  return new Set(rows.map((r) => r.phone_hash));
+}
+
 /** Collects everything the tenant holds about a number. */
 export async function exportSubject(db: Db, tenantId: string, phone: string): Promise<SubjectData> {
   const contact = (await findContactByPhone(db, tenantId, phone)) ?? null;

@@ -3,10 +3,11 @@ import { rm } from 'node:fs/promises';
 import type { Deps } from '../../deps.ts';
 import type { ContactsTable } from '../../store/database.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
-import { coerceField, fieldKey, inferFieldType, type FieldType, type FieldValue } from '../../domain/contacts.ts';
+import { coerceField, fieldKey, inferFieldType, suppressionHash, type FieldType, type FieldValue } from '../../domain/contacts.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { contactRow, defineFields, listFields, writeContactBatch, addTagsBulk } from '../../store/repos/contacts.ts';
 import { addMembersBulk, ensureGroup } from '../../store/repos/groups.ts';
+import { suppressionHashes } from '../../store/repos/subjects.ts';
 import {
   addRejects, checkpointImport, claimableImports, claimImport, finishImport,
   type ClaimedImport, type ImportCounters, type ImportReject,
@@ -27,6 +28,8 @@ interface Plan {
   tags: string[];
   country: CountryCode | undefined;
   delimiter: string;
+  /** Hashes of numbers erased at their owner's request: such rows are rejected, never re-added. */
+  erased: Set<string>;
 }
 
 function text(c: Cell | undefined): string {
@@ -49,7 +52,7 @@ async function plan(deps: Deps, job: ClaimedImport, sample: SourceRow[], delimit
   const groupIds = opts.group ? [(await ensureGroup(db, job.tenantId, opts.group, now)).id] : [];
   return {
     mapping, fields: fields.map(({ index, key, type }) => ({ index, key, type })), groupIds, tags: [...new Set(opts.tags ?? [])],
-    country: opts.defaultCountry as CountryCode | undefined, delimiter,
+    country: opts.defaultCountry as CountryCode | undefined, delimiter, erased: await suppressionHashes(db, job.tenantId),
   };
 }
 
@@ -96,6 +99,10 @@ class ImportPass {
       this.counters.total++;
       this.lastLine = row.line;
       if (known) { this.counters.duplicates++; continue; }
+      if (this.plan.erased.size > 0 && this.plan.erased.has(suppressionHash(tenantId, phone.e164))) {
+        this.reject(row, 'erased', `${phone.e164} was erased at the subject's request and may not be imported again`);
+        continue;
+      }
       const values: Record<string, FieldValue> = {};
       for (const f of fields) {
         const v = coerceField(f.type, row.cells[f.index]);

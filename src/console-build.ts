@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
@@ -26,14 +27,59 @@ export function consoleStale(): boolean {
   return Math.max(newestSource(path.join(webDir, 'src')), ...sources) > statSync(index).mtimeMs;
 }
 
+const lockFile = path.join(webDir, '.build-lock');
+const staleLockMs = 2 * 60_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process holding the lock and how old the lock is, or null when it vanished meanwhile. */
+function holderOf(): { pid: number; age: number } | null {
+  try {
+    return { pid: Number(readFileSync(lockFile, 'utf8')) || 0, age: Date.now() - statSync(lockFile).mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the build lock (a file with our pid, created exclusively), waiting while a live process holds it. */
+async function lock(): Promise<void> {
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return;
+    } catch {
+      const holder = holderOf();
+      if (!holder) continue;
+      if (!alive(holder.pid) || holder.age > staleLockMs) rmSync(lockFile, { force: true });
+      else await sleep(250);
+    }
+  }
+}
+
 /**
- * Builds the console with Vite's JS API when web/dist is missing or stale. The build goes to a fresh
- * directory that then replaces web/dist, so two nodes starting at once never serve a half-written build.
- * When Vite is not installed (a production install without dev dependencies) it logs why and goes on:
- * the API still serves, and the console says it is not built.
+ * Builds the console with Vite's JS API when web/dist is missing or stale. One process builds at a time
+ * (the others wait, then find it built); the build goes to a fresh directory that then replaces web/dist,
+ * so a node never serves a half-written build. When Vite is not installed (a production install without
+ * dev dependencies) it logs why and goes on: the API still serves, and the console says it is not built.
  */
 export async function buildConsole(log: Logger): Promise<void> {
   if (!consoleStale()) return;
+  await lock();
+  try {
+    if (consoleStale()) await build(log);
+  } finally {
+    rmSync(lockFile, { force: true });
+  }
+}
+
+async function build(log: Logger): Promise<void> {
   if (!existsSync(path.join(webDir, 'vite.config.ts'))) {
     log.warn('the console is not built and its sources are missing: the API serves without it');
     return;

@@ -39,11 +39,11 @@ describe('tidings import and tidings contacts (CLI over HTTP)', () => {
     expect(readFileSync(out, 'utf8')).toContain("'+8613900139000,赵六");
     expect((await cli('contacts', 'erase', '13900139000')).stdout).toContain('erased and suppressed');
     await expect(cli('contacts', 'count', 'city', '=')).rejects.toMatchObject({ stderr: expect.stringContaining('position 7') });
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a file over the configured limit, naming the limit', async () => {
     const file = path.join(s.config.dataDir, 'big.csv');
     writeFileSync(file, '13800138000\n'.repeat(1000));
     await expect(cli('import', file)).rejects.toMatchObject({ stderr: expect.stringContaining('larger than the limit of 4.0 KB') });
-  }, 60_000);
+  }, 180_000);
 });

@@ -129,5 +129,6 @@ export async function cancelCampaignMessages(db: Db, campaignId: string, now: st
 
 /** Whether a campaign still has messages to send (queued, including held or leased ones). */
 export async function hasQueued(db: Db, campaignId: string): Promise<boolean> {
-  return !!(await db.selectFrom('messages').select('id').where('campaign_id', '=', campaignId).where('status', '=', 'queued').limit(1).executeTakeFirst());
+  // Selecting only campaign_id lets SQLite answer from the partial index of queued messages alone.
+  return !!(await db.selectFrom('messages').select('campaign_id').where('campaign_id', '=', campaignId).where('status', '=', 'queued').limit(1).executeTakeFirst());
 }

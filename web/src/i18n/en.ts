@@ -623,6 +623,13 @@ export const en = {
   'subject.erased': 'Erased. The number will not be messaged again.',
   'subject.suppressedOnly': 'No contact had this number; it is now suppressed.',
 
+  'settings.requireConsent': 'Marketing only with consent',
+  'settings.requireConsentHint': 'Marketing goes only to contacts with marketing consent on record; the others are left out with that reason.',
+  'settings.refundPolicy': 'Refunds',
+  'settings.refund.failed': 'Messages that never reached the carrier',
+  'settings.refund.undelivered': 'Those, and carrier-undelivered ones',
+  'settings.refund.never': 'No refunds',
+
   'error.detail': 'Server message',
   'error.field': 'Check the field “{field}”.',
   'error.invalid_request': 'Some of what was entered is not valid.',

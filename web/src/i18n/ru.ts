@@ -626,6 +626,13 @@ export const ru: Messages = {
   'subject.erased': 'Стёрто. На этот номер больше ничего не отправится.',
   'subject.suppressedOnly': 'Контакта с этим номером не было; номер теперь подавлен.',
 
+  'settings.requireConsent': 'Реклама только с согласием',
+  'settings.requireConsentHint': 'Реклама уходит только контактам с записанным согласием; остальные исключаются с этой причиной.',
+  'settings.refundPolicy': 'Возвраты',
+  'settings.refund.failed': 'Сообщения, не дошедшие до оператора',
+  'settings.refund.undelivered': 'Они и не доставленные оператором',
+  'settings.refund.never': 'Без возвратов',
+
   'error.detail': 'Сообщение сервера',
   'error.field': 'Проверьте поле «{field}».',
   'error.invalid_request': 'Часть введённых данных неверна.',

@@ -626,6 +626,13 @@ export const zhCN: Messages = {
   'subject.erased': '已删除。此号码将不会再收到短信。',
   'subject.suppressedOnly': '没有联系人使用此号码；已将其加入屏蔽。',
 
+  'settings.requireConsent': '仅向已授权的联系人发送营销短信',
+  'settings.requireConsentHint': '营销短信只发给有营销许可记录的联系人，其余的会以此原因排除。',
+  'settings.refundPolicy': '退款规则',
+  'settings.refund.failed': '未送达运营商的短信',
+  'settings.refund.undelivered': '以上及运营商未送达的短信',
+  'settings.refund.never': '不退款',
+
   'error.detail': '服务器信息',
   'error.field': '请检查“{field}”。',
   'error.invalid_request': '填写的内容有误。',

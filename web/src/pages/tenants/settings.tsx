@@ -26,6 +26,7 @@ interface Values {
   optOutTexts: Partial<Record<Lang, string>>; linkAllowList: string[];
   quiet: boolean; quietStart: string; quietEnd: string;
   cap: boolean; capMax: number; capDays: number; capCategory?: Category;
+  requireMarketingConsent: boolean; refundPolicy: 'failed' | 'undelivered' | 'never';
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -43,6 +44,8 @@ function valuesOf(s: Record<string, unknown>): Values {
     linkAllowList: Array.isArray(s.linkAllowList) ? (s.linkAllowList as string[]) : [],
     quiet: quiet !== null, quietStart: quiet?.start ?? '21:00', quietEnd: quiet?.end ?? '08:00',
     cap: !!cap, capMax: cap?.max ?? 1, capDays: cap?.days ?? 14, capCategory: cap ? cap.category : 'marketing',
+    requireMarketingConsent: s.requireMarketingConsent === true,
+    refundPolicy: s.refundPolicy === 'undelivered' || s.refundPolicy === 'never' ? s.refundPolicy : 'failed',
   };
 }
 
@@ -58,6 +61,8 @@ function bodyOf(v: Values): SettingsBody {
     linkAllowList: v.linkAllowList,
     quietHours: v.quiet ? { start: v.quietStart, end: v.quietEnd } : null,
     frequencyCap: v.cap ? { max: v.capMax, days: v.capDays, ...(v.capCategory ? { category: v.capCategory } : {}) } : null,
+    requireMarketingConsent: v.requireMarketingConsent,
+    refundPolicy: v.refundPolicy,
   };
 }
 
@@ -161,6 +166,10 @@ function General({ editable }: { editable: boolean }) {
               <Select allowClear placeholder={t('settings.anyCategory')} style={{ width: 160 }} options={(['verification', 'notification', 'marketing'] as const).map((c) => ({ value: c, label: t(`category.${c}`) }))} />
             </Form.Item>
           </Flex>
+        </Form.Item>
+        <Form.Item name="requireMarketingConsent" label={t('settings.requireConsent')} extra={t('settings.requireConsentHint')} valuePropName="checked"><Switch /></Form.Item>
+        <Form.Item name="refundPolicy" label={t('settings.refundPolicy')}>
+          <Radio.Group options={(['failed', 'undelivered', 'never'] as const).map((r) => ({ value: r, label: t(`settings.refund.${r}`) }))} />
         </Form.Item>
         {editable && <Button type="primary" htmlType="submit" loading={busy}>{t('common.save')}</Button>}
       </Form>

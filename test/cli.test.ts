@@ -51,7 +51,7 @@ describe('tidings CLI against a started server (SQLite)', () => {
     expect(((await ok.json()) as { slug: string }).slug).toBe('demo');
     await run(process.execPath, [bin, 'apikey', 'revoke', key.slice(0, 12), '--tenant', 'demo'], { env });
     expect((await fetch(`${url}/api/v1/tenant`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
-  });
+  }, 120_000);
 
   it('creates tenants and users, and explains bad input', async () => {
     await run(process.execPath, [bin, 'tenant', 'create', 'acme', '--name', 'Acme'], { env });
@@ -62,5 +62,5 @@ describe('tidings CLI against a started server (SQLite)', () => {
     await expect(run(process.execPath, [bin, 'migrate'], { env: { ...env, TIDINGS_ROLE: 'boss' } })).rejects.toMatchObject({ stderr: expect.stringContaining('TIDINGS_ROLE') });
     const help = await run(process.execPath, [bin, 'apikey', 'create', '--help'], { env });
     expect(help.stdout).toContain('--platform');
-  });
+  }, 180_000);
 });

@@ -1,34 +1,29 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
-import { startCommand } from './commands/start.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { tenantCommand } from './commands/tenant.ts';
-import { userCommand } from './commands/user.ts';
-import { apikeyCommand } from './commands/apikey.ts';
-import { inboxCommand } from './commands/inbox.ts';
-import { sendCommand } from './commands/send.ts';
-import { campaignCommand } from './commands/campaign.ts';
-import { simulatorCommand } from './commands/simulator.ts';
-import { importCommand } from './commands/import.ts';
-import { contactsCommand } from './commands/contacts.ts';
+
+/** Every command, loaded on demand: running one command loads only its module (a fast start for scripts). */
+const commands: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./commands/start.ts')).startCommand(),
+  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand(),
+  tenant: async () => (await import('./commands/tenant.ts')).tenantCommand(),
+  user: async () => (await import('./commands/user.ts')).userCommand(),
+  apikey: async () => (await import('./commands/apikey.ts')).apikeyCommand(),
+  inbox: async () => (await import('./commands/inbox.ts')).inboxCommand(),
+  send: async () => (await import('./commands/send.ts')).sendCommand(),
+  campaign: async () => (await import('./commands/campaign.ts')).campaignCommand(),
+  simulator: async () => (await import('./commands/simulator.ts')).simulatorCommand(),
+  import: async () => (await import('./commands/import.ts')).importCommand(),
+  contacts: async () => (await import('./commands/contacts.ts')).contactsCommand(),
+};
 
 const program = new Command('tidings')
   .description('Tidings — SMS group-sending platform: server, administration and API client')
   .showHelpAfterError()
   .exitOverride();
 
-program.addCommand(startCommand());
-program.addCommand(migrateCommand());
-program.addCommand(tenantCommand());
-program.addCommand(userCommand());
-program.addCommand(apikeyCommand());
-program.addCommand(inboxCommand());
-program.addCommand(sendCommand());
-program.addCommand(campaignCommand());
-program.addCommand(simulatorCommand());
-program.addCommand(importCommand());
-program.addCommand(contactsCommand());
+const named = process.argv[2];
+for (const name of named && named in commands ? [named] : Object.keys(commands)) program.addCommand(await commands[name]());
 
 try {
   await program.parseAsync(process.argv);

@@ -15,7 +15,7 @@ interface Table { map: Map<string, string>; longest: number; memo: Map<string, s
 const tables = new Map<string, Table | null>();
 
 /** Decodes a BSON document whose values are all strings (the shape of every geo-carrier resource file). */
-export function decodeStringDocument(buf: Buffer): Map<string, string> {
+function decodeStringDocument(buf: Buffer): Map<string, string> {
   const out = new Map<string, string>();
   const end = buf.readInt32LE(0) - 1;
   let at = 4;

@@ -48,14 +48,10 @@ export function placeholderList(n: number): string {
   return statementText(`in|${n}`, () => new Array(n).fill('?').join(','));
 }
 
-/** Inserts many rows with multi-row `insert … values (…),(…)`, skipping rows that hit `conflict` when it is given. */
-export async function insertMany(db: Db, dialect: DialectName, table: string, columns: readonly string[], rows: RowValues[], conflict?: readonly string[]): Promise<void> {
-  await insertRows({ db, dialect }, table, columns, rows, conflict);
-}
-
 /**
- * insertMany on a bulk target: on SQLite through statements prepared once on the raw connection. With `returning`,
- * answers those columns of the rows actually inserted (with `conflict`, the skipped ones are missing).
+ * Inserts many rows with multi-row `insert … values (…),(…)`, skipping rows that hit `conflict` when it is given;
+ * on SQLite through statements prepared once on the raw connection. With `returning`, answers those columns of the
+ * rows actually inserted (with `conflict`, the skipped ones are missing).
  */
 export async function insertRows<R = never>(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[],
   conflict?: readonly string[], returning?: readonly string[]): Promise<R[]> {

@@ -55,7 +55,7 @@ export function contactRow(tenantId: string, input: ContactInput, now: string): 
 }
 
 /** The values of a row in `contactColumns` order. */
-export function contactValues(r: ContactsTable): RowValues {
+function contactValues(r: ContactsTable): RowValues {
   return contactColumns.map((c) => r[c]);
 }
 

@@ -29,7 +29,7 @@ const NAME_HEADERS = new Set([
 ]);
 
 /** Reduces a header to its comparable core: lower case, no spaces, punctuation or BOM. */
-export function headerKey(h: Cell): string {
+function headerKey(h: Cell): string {
   return String(h ?? '').toLowerCase().replace(/[\s_\-.:：()（）#№*\ufeff]/g, '');
 }
 

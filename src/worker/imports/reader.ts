@@ -89,7 +89,7 @@ async function* readCsv(path: string, info: SourceInfo): AsyncGenerator<SourceRo
 }
 
 /** Converts an exceljs cell value to a plain cell: formulas give their cached result and are never evaluated. */
-export function xlsxCell(v: unknown): Cell {
+function xlsxCell(v: unknown): Cell {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (v instanceof Date) {

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { ContactsTable, Database, Db } from '../database.ts';
 import { insertRows, placeholderList, runStatement, type BulkTarget, type RowValues } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
@@ -225,15 +225,13 @@ export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: C
     }
   }
   let updated = 0;
-  if (mode === 'update') {
-    const merge = t.dialect === 'postgres'
-      ? (patch: string) => sql<string>`(cast(fields as jsonb) || cast(${patch} as jsonb))::text`
-      : (patch: string) => sql<string>`json_patch(fields, ${patch})`;
+  if (mode === 'update' && existing.size > 0) {
+    const merged = t.dialect === 'postgres' ? '(cast(fields as jsonb) || cast(? as jsonb))::text' : 'json_patch(fields, ?)';
+    const text = `update contacts set name = coalesce(?, name), fields = ${merged}, updated_at = ? where tenant_id = ? and id = ?`;
     for (const r of rows) {
       const id = existing.get(r.phone);
       if (id === undefined) continue;
-      await t.db.updateTable('contacts').set({ name: sql`coalesce(${r.name}, name)`, fields: merge(r.fields), updated_at: now })
-        .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      await runStatement(t, text, [r.name, r.fields, now, tenantId, id]);
       updated++;
     }
   }

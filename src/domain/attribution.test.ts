@@ -32,7 +32,7 @@ describe('attribute', () => {
       fc.integer({ min: 13_000_000_000, max: 19_999_999_999 }).map((n) => `+86${n}`),
       fc.integer({ min: 2_000_000_000, max: 9_999_999_999 }).map((n) => `+1${n}`),
       fc.integer({ min: 9_000_000_000, max: 9_999_999_999 }).map((n) => `+7${n}`),
-    ), 60);
+    ), 30);
     for (const e164 of samples) {
       const p = parsePhoneNumberFromString(e164);
       if (!p?.isValid()) continue;

@@ -6,7 +6,7 @@ import { Framer } from './framer.ts';
 import { PduError } from './pdu-error.ts';
 import type { WireProtocol } from './protocol.ts';
 import { Sequence } from './sequence.ts';
-import { Window } from './window.ts';
+import { Window, type ResponseHandler } from './window.ts';
 
 /** Timing and window settings of a connection. */
 export interface ConnectionOptions {
@@ -123,13 +123,29 @@ export class Connection<P> {
     return response;
   }
 
+  /**
+   * The hot-path form of request(): `pdu` already carries a sequence number from nextSequence(); its response (or
+   * the timeout, or the connection's end) goes to `handler`, synchronously, with no promise in between. A PDU the
+   * codec cannot encode throws its PduError before anything is registered or queued.
+   */
+  requestWith(pdu: P, handler: ResponseHandler<P>, counted = true): void {
+    if (this.closeReason !== null) return handler.onError(retryable(`connection closed: ${this.closeReason}`, 'closed'));
+    const bytes = this.protocol.encode(pdu);
+    this.window.track(this.protocol.sequenceOf(pdu), handler, counted, Date.now());
+    this.queue(bytes);
+  }
+
   /** Queues a PDU for writing; writes are batched per event-loop turn. */
   send(pdu: P): void {
     if (this.closeReason !== null) return;
-    this.out.push(this.protocol.encode(pdu));
+    this.queue(this.protocol.encode(pdu));
+  }
+
+  private queue(bytes: Buffer): void {
+    this.out.push(bytes);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(this.flushNow);
     }
   }
 
@@ -157,6 +173,8 @@ export class Connection<P> {
     this.resolveClosed(reason);
     this.handlers.onClose(reason);
   }
+
+  private readonly flushNow = () => this.flush();
 
   private flush(): void {
     this.flushScheduled = false;

@@ -18,7 +18,7 @@ export interface BindPoolOptions<M> {
   slots: number;
   /** Connects and binds slot `slot`; rejects with a SendError (kind 'config' for refused credentials). */
   open(slot: number): Promise<M>;
-  /** Whether submits may use this slot (receivers may not). */
+  /** Whether submits may use this slot (receivers may not); asked once per slot. */
   canSubmit(slot: number): boolean;
   reconnect: { minMs: number; maxMs: number };
   /** Wait after a config error: slow on purpose (never a tight loop against a refusing carrier). */
@@ -27,15 +27,18 @@ export interface BindPoolOptions<M> {
   onChange(): void;
 }
 
-interface Waiter<M> {
-  deadline: number;
-  use: (member: M) => void;
-  fail: (err: SendError) => void;
+/** A request for a window slot: `use` gets a member with a free slot, or `fail` says why none will come. */
+export interface Waiter<M> {
+  readonly deadline: number;
+  use(member: M): void;
+  fail(err: SendError): void;
 }
 
 /** A set of reconnecting binds with a shared backpressure queue. */
 export class BindPool<M extends PoolMember> {
   private readonly members: (M | null)[];
+  /** options.canSubmit per slot, asked once. */
+  private readonly submitSlots: boolean[];
   private readonly waiters = new Queue<Waiter<M>>();
   private readonly abort = new AbortController();
   private cursor = 0;
@@ -50,6 +53,7 @@ export class BindPool<M extends PoolMember> {
 
   constructor(private readonly options: BindPoolOptions<M>) {
     this.members = new Array<M | null>(options.slots).fill(null);
+    this.submitSlots = Array.from({ length: options.slots }, (_, slot) => options.canSubmit(slot));
   }
 
   /** Bound slots now. */
@@ -91,12 +95,17 @@ export class BindPool<M extends PoolMember> {
 
   /** Calls `use` synchronously with a member that has a free slot (now, or later in FIFO order); `fail` when the deadline passes or the pool stops. */
   lease(deadline: number, use: (member: M) => void, fail: (err: SendError) => void): void {
-    if (this.stopped) return fail(retryable('channel stopped', 'stopped'));
+    this.acquire({ deadline, use, fail });
+  }
+
+  /** lease() for a caller that is its own Waiter (no closures per request). */
+  acquire(waiter: Waiter<M>): void {
+    if (this.stopped) return waiter.fail(retryable('channel stopped', 'stopped'));
     if (this.waiters.length === 0) {
       const m = this.pick();
-      if (m) return use(m);
+      if (m) return waiter.use(m);
     }
-    this.waiters.push({ deadline, use, fail });
+    this.waiters.push(waiter);
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), 100);
       this.sweeper.unref();
@@ -124,11 +133,10 @@ export class BindPool<M extends PoolMember> {
 
   private pick(): M | null {
     const n = this.members.length;
-    for (let i = 0; i < n; i++) {
-      const slot = (this.cursor + i) % n;
+    for (let i = 0, slot = this.cursor; i < n; i++, slot = slot + 1 === n ? 0 : slot + 1) {
       const m = this.members[slot];
-      if (m && m.free > 0 && this.options.canSubmit(slot)) {
-        this.cursor = (slot + 1) % n;
+      if (m && this.submitSlots[slot] && m.free > 0) {
+        this.cursor = slot + 1 === n ? 0 : slot + 1;
         return m;
       }
     }

@@ -1,12 +1,25 @@
 // The sliding window: requests awaiting their response, oldest first, each with a deadline.
 import { retryable, type SendError } from '../errors.ts';
 
+/** Who waits for a response: told exactly once, with the response or with why there will be none. */
+export interface ResponseHandler<P> {
+  onResponse(response: P): void;
+  onError(err: SendError): void;
+}
+
 interface Pending<P> {
-  resolve: (p: P) => void;
-  reject: (e: SendError) => void;
+  handler: ResponseHandler<P>;
   deadline: number;
   /** Counted against the window (keepalives are not). */
   counted: boolean;
+}
+
+/** A ResponseHandler settling a promise (the convenient form, for requests off the hot path). */
+class Settle<P> implements ResponseHandler<P> {
+  constructor(
+    readonly onResponse: (response: P) => void,
+    readonly onError: (err: SendError) => void,
+  ) {}
 }
 
 /** In-flight requests keyed by sequence number; one sweep finds the timed-out ones (Map order = send order = deadline order). */
@@ -32,17 +45,20 @@ export class Window<P> {
 
   /** Registers a request; the promise settles with its response, a timeout or the connection's end. */
   add(sequence: number, counted: boolean, now: number): Promise<P> {
-    return new Promise<P>((resolve, reject) => {
-      this.pending.set(sequence, { resolve, reject, deadline: now + this.timeoutMs, counted });
-      if (counted) this.countedSize++;
-    });
+    return new Promise<P>((resolve, reject) => this.track(sequence, new Settle(resolve, reject), counted, now));
+  }
+
+  /** Registers a request whose outcome goes to `handler` (synchronously, from settle / expire / failAll): no promise per request. */
+  track(sequence: number, handler: ResponseHandler<P>, counted: boolean, now: number): void {
+    this.pending.set(sequence, { handler, deadline: now + this.timeoutMs, counted });
+    if (counted) this.countedSize++;
   }
 
   /** Settles the request with this sequence; false when nothing was waiting for it. */
   settle(sequence: number, response: P): boolean {
     const entry = this.take(sequence);
     if (!entry) return false;
-    entry.resolve(response);
+    entry.handler.onResponse(response);
     return true;
   }
 
@@ -55,7 +71,7 @@ export class Window<P> {
       this.take(seq);
       expired++;
       if (!entry.counted) keepalives++;
-      entry.reject(retryable(`no response within ${this.timeoutMs} ms`, 'timeout'));
+      entry.handler.onError(retryable(`no response within ${this.timeoutMs} ms`, 'timeout'));
     }
     return { expired, keepalives };
   }
@@ -65,7 +81,7 @@ export class Window<P> {
     const entries = [...this.pending.values()];
     this.pending.clear();
     this.countedSize = 0;
-    for (const entry of entries) entry.reject(err);
+    for (const entry of entries) entry.handler.onError(err);
   }
 
   private take(sequence: number): Pending<P> | undefined {

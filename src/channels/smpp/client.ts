@@ -3,15 +3,16 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, SubmitResult } from '../channel.ts';
-import { asSendError, retryable, type SendError } from '../errors.ts';
+import { asSendError, permanent, retryable, type SendError } from '../errors.ts';
 import { backoffDelay } from '../session/backoff.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { BindPool } from '../session/pool.ts';
+import { BindPool, type Waiter } from '../session/pool.ts';
 import { CongestionWindow, RateLimiter } from '../session/rate.ts';
+import type { ResponseHandler } from '../session/window.ts';
 import type { SmppConfig } from './config.ts';
 import { normaliseId } from './ids.ts';
-import { buildMessage, decodeText, readUserData } from './message.ts';
+import { buildMessage, decodeText, readUserData, type WireMessage } from './message.ts';
 import { Cmd, EsmClass, Status, type Pdu } from './pdus.ts';
 import { describePdu, smppProtocol } from './protocol.ts';
 import { Reassembler } from './reassembly.ts';
@@ -106,30 +107,35 @@ export class SmppChannel extends EventEmitter implements Channel {
   }
 
   /** Splits, submits every part (retrying temporary failures with the same reference), returns one normalised id per part. */
-  async submit(msg: OutboundMessage): Promise<SubmitResult> {
-    if (this.stopping) throw retryable(`channel ${this.name} is stopping`, 'stopped');
+  submit(msg: OutboundMessage): Promise<SubmitResult> {
+    if (this.stopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
     const cfg = this.config;
     this.ref = (this.ref + 1) & 0xffff;
-    const wire = buildMessage(msg.text, { concat: cfg.concat, dataCoding: cfg.defaultDataCoding, ref: this.ref });
-    const deadline = Date.now() + cfg.submitDeadlineMs;
-    const to = msg.to.startsWith('+') ? msg.to.slice(1) : msg.to;
-    const pdus = wire.parts.map((part): Pdu => ({
-      commandId: Cmd.submit_sm, status: 0, sequence: 0,
-      sourceAddrTon: cfg.sourceTon, sourceAddrNpi: cfg.sourceNpi, sourceAddr: msg.from || cfg.defaultSource,
-      destAddrTon: cfg.destTon, destAddrNpi: cfg.destNpi, destinationAddr: to,
-      esmClass: part.esmClass, registeredDelivery: msg.registeredDelivery === false ? 0 : 1,
-      dataCoding: wire.dataCoding, shortMessage: part.shortMessage, tlvs: part.tlvs,
-    }));
+    let wire: WireMessage;
     try {
-      const carrierIds = pdus.length === 1
-        ? [await this.submitPart(msg.id, pdus[0], deadline)]
-        : await Promise.all(pdus.map((p) => this.submitPart(msg.id, p, deadline)));
-      this.count.submitted++;
-      return { carrierIds, segments: pdus.length };
+      wire = buildMessage(msg.text, { concat: cfg.concat, dataCoding: cfg.defaultDataCoding, ref: this.ref });
     } catch (err) {
-      this.count.submitFailed++;
-      throw asSendError(err);
+      return Promise.reject(asSendError(err));
     }
+    const deadline = Date.now() + cfg.submitDeadlineMs;
+    const to = msg.to.charCodeAt(0) === 43 ? msg.to.slice(1) : msg.to; // '+'
+    const from = msg.from || cfg.defaultSource;
+    const registeredDelivery = msg.registeredDelivery === false ? 0 : 1;
+    const parts = wire.parts;
+    return new Promise<SubmitResult>((resolve, reject) => {
+      const submission = new Submission(parts.length, resolve, reject);
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        const pdu: Pdu = {
+          commandId: Cmd.submit_sm, status: 0, sequence: 0,
+          sourceAddrTon: cfg.sourceTon, sourceAddrNpi: cfg.sourceNpi, sourceAddr: from,
+          destAddrTon: cfg.destTon, destAddrNpi: cfg.destNpi, destinationAddr: to,
+          esmClass: part.esmClass, registeredDelivery,
+          dataCoding: wire.dataCoding, shortMessage: part.shortMessage, tlvs: part.tlvs,
+        };
+        this.attempt(new Part(this.parts, msg.id, pdu, deadline, submission, i));
+      }
+    });
   }
 
   /** Stops taking submits, lets in-flight parts finish, unbinds and closes. */
@@ -157,54 +163,77 @@ export class SmppChannel extends EventEmitter implements Channel {
     conn.end('unbound');
   }
 
-  private async submitPart(messageId: string, pdu: Pdu, deadline: number): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.config.tps > 0) await this.rate.acquire(1);
-      let err: SendError;
-      try {
-        const resp = await this.send(messageId, pdu, deadline);
-        if (resp.status === Status.ESME_ROK) {
-          if (this.congestion.success()) this.applyWindow();
-          return normaliseId(resp.messageId ?? '', this.config.idFormat.submit);
-        }
-        err = sendErrorFor(resp.status, 'submit_sm');
-      } catch (e) {
-        err = asSendError(e);
+  /** What Part calls back into (arrow functions, so they reach the channel's private state). */
+  private readonly parts: PartHost = {
+    leased: (part, conn) => this.sendPart(part, conn),
+    answered: (part, resp) => this.partAnswered(part, resp),
+    failed: (part, err, sent) => {
+      if (sent) this.partDone();
+      this.partFailed(part, asSendError(err));
+    },
+    retry: (part) => this.attempt(part),
+  };
+
+  /** One more attempt of a part: waits for TPS when limited, then for a window slot (backpressure), then sends. */
+  private attempt(part: Part): void {
+    part.attempts++;
+    if (this.config.tps > 0) {
+      const wait = this.rate.take(1, Date.now());
+      if (wait > 0) {
+        part.attempts--;
+        setTimeout(retryPart, wait, part);
+        return;
       }
-      if (err.kind === 'throttled') {
-        this.count.throttled++;
-        this.congestion.throttle();
-        this.rate.throttle();
-        this.applyWindow();
-      }
-      if (!err.temporary || this.stopping || attempt >= this.config.maxAttempts || Date.now() >= deadline) throw err;
-      if (err.code !== 'closed') await sleep(Math.min(backoffDelay(attempt - 1, 50, 2000), Math.max(0, deadline - Date.now())));
     }
+    this.pool.acquire(part);
   }
 
-  /** Sends one part on a bind with a free window slot (waiting for one: backpressure). */
-  private send(messageId: string, pdu: Pdu, deadline: number): Promise<Pdu> {
-    return new Promise<Pdu>((resolve, reject) => {
-      this.pool.lease(deadline, (conn) => {
-        this.count.inFlight++;
-        const response = conn.request((sequence) => {
-          pdu.sequence = sequence;
-          return pdu;
-        });
-        if (this.listenerCount('log') > 0) this.log(messageId, 'out', pdu);
-        response.then(
-          (resp) => {
-            this.partDone();
-            if (this.listenerCount('log') > 0) this.log(messageId, 'in', resp);
-            resolve(resp);
-          },
-          (err: unknown) => {
-            this.partDone();
-            reject(err);
-          },
-        );
-      }, reject);
-    });
+  /** Sends a part on a bind with a free window slot; its answer comes to partAnswered, a failure to partFailed. */
+  private sendPart(part: Part, conn: SmppBind): void {
+    const pdu = part.pdu;
+    pdu.sequence = conn.nextSequence();
+    this.count.inFlight++;
+    try {
+      conn.requestWith(pdu, part);
+    } catch (err) {
+      // the codec refused a field (e.g. an address too long): nothing went out, and no retry can fix that
+      this.partDone();
+      const why = err instanceof Error ? err.message : String(err);
+      this.partFailed(part, permanent(`cannot encode submit_sm: ${why}`, 'encode'));
+      return;
+    }
+    if (this.listenerCount('log') > 0) this.log(part.messageId, 'out', pdu);
+  }
+
+  private partAnswered(part: Part, resp: Pdu): void {
+    this.partDone();
+    if (this.listenerCount('log') > 0) this.log(part.messageId, 'in', resp);
+    if (resp.status === Status.ESME_ROK) {
+      if (this.congestion.success()) this.applyWindow();
+      part.submission.partDone(part.index, normaliseId(resp.messageId ?? '', this.config.idFormat.submit), this.count);
+      return;
+    }
+    this.partFailed(part, sendErrorFor(resp.status, 'submit_sm'));
+  }
+
+  /** A failed attempt: slow down when throttled, then retry the same PDU (same reference) or give up. */
+  private partFailed(part: Part, err: SendError): void {
+    if (err.kind === 'throttled') {
+      this.count.throttled++;
+      this.congestion.throttle();
+      this.rate.throttle();
+      this.applyWindow();
+    }
+    if (!err.temporary || this.stopping || part.attempts >= this.config.maxAttempts || Date.now() >= part.deadline) {
+      part.submission.fail(err, this.count);
+      return;
+    }
+    if (err.code === 'closed') {
+      // the bind went away: straight to another (or to the queue until one is back)
+      this.attempt(part);
+      return;
+    }
+    setTimeout(retryPart, Math.min(backoffDelay(part.attempts - 1, 50, 2000), Math.max(0, part.deadline - Date.now())), part);
   }
 
   private partDone(): void {
@@ -219,8 +248,13 @@ export class SmppChannel extends EventEmitter implements Channel {
     this.pool.wake();
   }
 
+  /** Emits a carrier log line (only called when someone listens); runs inside response handling, so a throwing listener must not break the part. */
   private log(messageId: string, direction: 'out' | 'in', p: Pdu): void {
-    this.emit('log', { messageId, at: new Date(), direction, summary: describePdu(p) });
+    try {
+      this.emit('log', { messageId, at: new Date(), direction, summary: describePdu(p) });
+    } catch {
+      // a log listener's failure is not the message's
+    }
   }
 
   private async openBind(kind: BindKind): Promise<SmppBind> {
@@ -260,10 +294,10 @@ export class SmppChannel extends EventEmitter implements Channel {
     switch (p.commandId) {
       case Cmd.deliver_sm:
       case Cmd.data_sm: {
-        const ack = (status: number) => conn.send({ commandId: p.commandId === Cmd.deliver_sm ? Cmd.deliver_sm_resp : Cmd.data_sm_resp, status, sequence: p.sequence, messageId: '' });
         const stored = this.onDeliver(p);
-        if (!stored) return ack(0);
-        stored.then(() => ack(0), () => ack(Status.ESME_RX_T_APPN));
+        if (!stored) return acknowledge(conn, p, 0);
+        // acknowledged only once the sink has it; a refusal asks the SMSC to try again later
+        stored.then(() => acknowledge(conn, p, 0), () => acknowledge(conn, p, Status.ESME_RX_T_APPN));
         return;
       }
       case Cmd.enquire_link:
@@ -319,5 +353,94 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (key === this.lastState) return;
     this.lastState = key;
     this.emit('state', s);
+  }
+}
+
+/** Answers a deliver_sm / data_sm. */
+function acknowledge(conn: SmppBind, p: Pdu, status: number): void {
+  conn.send({ commandId: p.commandId === Cmd.deliver_sm ? Cmd.deliver_sm_resp : Cmd.data_sm_resp, status, sequence: p.sequence, messageId: '' });
+}
+
+/** Timer callback: the part's next attempt. */
+function retryPart(part: Part): void {
+  part.retry();
+}
+
+/** Callbacks a Part makes into its channel. */
+interface PartHost {
+  leased(part: Part, conn: SmppBind): void;
+  answered(part: Part, resp: Pdu): void;
+  /** `sent`: the failure is the answer to a request on the wire (so it was counted in flight). */
+  failed(part: Part, err: unknown, sent: boolean): void;
+  retry(part: Part): void;
+}
+
+/**
+ * One part of a submit, kept for all its attempts (the same PDU: same reference, same UDH). It is its own pool
+ * waiter and response handler, so an attempt costs no closures and no promises.
+ */
+class Part implements Waiter<SmppBind>, ResponseHandler<Pdu> {
+  attempts = 0;
+
+  constructor(
+    private readonly host: PartHost,
+    readonly messageId: string,
+    readonly pdu: Pdu,
+    readonly deadline: number,
+    readonly submission: Submission,
+    readonly index: number,
+  ) {}
+
+  /** The next attempt (after a backoff or a TPS wait). */
+  retry(): void {
+    this.host.retry(this);
+  }
+
+  use(conn: SmppBind): void {
+    this.host.leased(this, conn);
+  }
+
+  /** No window slot before the deadline, or the pool stopped. */
+  fail(err: SendError): void {
+    this.host.failed(this, err, false);
+  }
+
+  onResponse(resp: Pdu): void {
+    this.host.answered(this, resp);
+  }
+
+  onError(err: SendError): void {
+    this.host.failed(this, err, true);
+  }
+}
+
+/** The caller's side of one submit: resolves once every part has its carrier id, rejects with the first part that gives up. */
+class Submission {
+  private readonly ids: string[];
+  private remaining: number;
+  private settled = false;
+
+  constructor(
+    parts: number,
+    private readonly resolve: (r: SubmitResult) => void,
+    private readonly reject: (err: SendError) => void,
+  ) {
+    this.ids = new Array<string>(parts);
+    this.remaining = parts;
+  }
+
+  partDone(index: number, carrierId: string, count: { submitted: number }): void {
+    this.ids[index] = carrierId;
+    if (--this.remaining > 0 || this.settled) return;
+    this.settled = true;
+    count.submitted++;
+    this.resolve({ carrierIds: this.ids, segments: this.ids.length });
+  }
+
+  fail(err: SendError, count: { submitFailed: number }): void {
+    if (this.settled) return;
+    this.settled = true;
+    count.submitFailed++;
+    this.reject(err);
   }
 }

@@ -108,8 +108,11 @@ function checkC(p: Pdu, name: string, value: string, max: number): number {
   return value.length + 1;
 }
 
+/** Writes a C-octet string (Latin-1: the low byte of each UTF-16 unit, as buf.write(…, 'latin1') does) and its NUL. */
 function writeC(buf: Buffer, off: number, value: string): number {
-  if (value.length) off += buf.write(value, off, 'latin1');
+  // mandatory fields are at most 64 characters: a loop beats buf.write's argument handling
+  const n = value.length;
+  for (let i = 0; i < n; i++) buf[off++] = value.charCodeAt(i) & 0xff;
   buf[off] = 0;
   return off + 1;
 }
@@ -128,18 +131,28 @@ function tlvSize(p: Pdu): number {
 function writeTlvs(p: Pdu, buf: Buffer, off: number): void {
   if (!p.tlvs) return;
   for (const t of p.tlvs) {
-    buf.writeUInt16BE(t.tag, off);
-    buf.writeUInt16BE(t.value.length, off + 2);
-    off += 4 + t.value.copy(buf, off + 4);
+    buf[off] = t.tag >>> 8;
+    buf[off + 1] = t.tag;
+    buf[off + 2] = t.value.length >>> 8;
+    buf[off + 3] = t.value.length;
+    buf.set(t.value, off + 4);
+    off += 4 + t.value.length;
   }
+}
+
+function u32(buf: Buffer, off: number, value: number): void {
+  buf[off] = value >>> 24;
+  buf[off + 1] = value >>> 16;
+  buf[off + 2] = value >>> 8;
+  buf[off + 3] = value;
 }
 
 function header(p: Pdu, size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
-  buf.writeUInt32BE(size, 0);
-  buf.writeUInt32BE(p.commandId, 4);
-  buf.writeUInt32BE(p.status >>> 0, 8);
-  buf.writeUInt32BE(p.sequence >>> 0, 12);
+  u32(buf, 0, size);
+  u32(buf, 4, p.commandId);
+  u32(buf, 8, p.status >>> 0);
+  u32(buf, 12, p.sequence >>> 0);
   return buf;
 }
 
@@ -173,8 +186,8 @@ function encodeShortMessage(p: Pdu): Buffer {
   buf[off++] = (p.dataCoding ?? 0) & 0xff;
   buf[off++] = (p.smDefaultMsgId ?? 0) & 0xff;
   buf[off++] = sm.length;
-  off += sm.copy(buf, off);
-  writeTlvs(p, buf, off);
+  buf.set(sm, off);
+  writeTlvs(p, buf, off + sm.length);
   return buf;
 }
 
@@ -184,6 +197,13 @@ export function encodePdu(p: Pdu): Buffer {
   if (!spec) throw new PduError(`cannot encode unknown command ${commandName(p.commandId)}`);
   if (spec === SHORT_MESSAGE) return encodeShortMessage(p);
   if (bodyOmitted(p, spec)) return header(p, HEADER_LENGTH);
+  if (spec === MESSAGE_ID && !p.tlvs?.length) {
+    // submit_sm_resp / deliver_sm_resp, once per message each way
+    const messageId = p.messageId ?? '';
+    const buf = header(p, HEADER_LENGTH + checkC(p, 'messageId', messageId, 65));
+    writeC(buf, HEADER_LENGTH, messageId);
+    return buf;
+  }
   if (p.tlvs?.length && !spec.tlvs) fail(p, 'optional parameters not allowed');
   const target = p as unknown as Record<string, unknown>;
   let size = HEADER_LENGTH + tlvSize(p);
@@ -210,6 +230,11 @@ export function encodePdu(p: Pdu): Buffer {
   return buf;
 }
 
+/** A big-endian u32 at `off` (the caller has checked the length). */
+function readU32(frame: Buffer, off: number): number {
+  return ((frame[off] << 24) | (frame[off + 1] << 16) | (frame[off + 2] << 8) | frame[off + 3]) >>> 0;
+}
+
 /** Read cursor of the decoder (decoding is synchronous, so one module-level cursor serves every call). */
 let cur = 0;
 
@@ -219,9 +244,11 @@ function readU8(frame: Buffer, p: Pdu, name: string): number {
 }
 
 function readC(frame: Buffer, p: Pdu, name: string): string {
-  if (cur >= frame.length) fail(p, `body ends before ${name}`);
-  const nul = frame.indexOf(0, cur);
-  if (nul < 0) fail(p, `${name} is not NUL-terminated`);
+  const end = frame.length;
+  if (cur >= end) fail(p, `body ends before ${name}`);
+  let nul = cur;
+  while (nul < end && frame[nul] !== 0) nul++;
+  if (nul === end) fail(p, `${name} is not NUL-terminated`);
   const value = nul === cur ? '' : frame.toString('latin1', cur, nul);
   cur = nul + 1;
   return value;
@@ -235,42 +262,52 @@ function readSm(frame: Buffer, p: Pdu): Buffer {
   return sm;
 }
 
-/** submit_sm / deliver_sm, the hot path: straight-line reads, one object shape. */
-function decodeShortMessage(frame: Buffer, p: Pdu): void {
-  p.serviceType = readC(frame, p, 'service_type');
-  p.sourceAddrTon = readU8(frame, p, 'source_addr_ton');
-  p.sourceAddrNpi = readU8(frame, p, 'source_addr_npi');
-  p.sourceAddr = readC(frame, p, 'source_addr');
-  p.destAddrTon = readU8(frame, p, 'dest_addr_ton');
-  p.destAddrNpi = readU8(frame, p, 'dest_addr_npi');
-  p.destinationAddr = readC(frame, p, 'destination_addr');
-  p.esmClass = readU8(frame, p, 'esm_class');
-  p.protocolId = readU8(frame, p, 'protocol_id');
-  p.priorityFlag = readU8(frame, p, 'priority_flag');
-  p.scheduleDeliveryTime = readC(frame, p, 'schedule_delivery_time');
-  p.validityPeriod = readC(frame, p, 'validity_period');
-  p.registeredDelivery = readU8(frame, p, 'registered_delivery');
-  p.replaceIfPresentFlag = readU8(frame, p, 'replace_if_present_flag');
-  p.dataCoding = readU8(frame, p, 'data_coding');
-  p.smDefaultMsgId = readU8(frame, p, 'sm_default_msg_id');
-  p.shortMessage = readSm(frame, p);
+/**
+ * submit_sm / deliver_sm, the hot path: straight-line reads into locals, then one object literal with every field
+ * (adding fields one by one to a smaller object would regrow its property storage several times per PDU).
+ */
+function decodeShortMessage(frame: Buffer, head: Pdu): Pdu {
+  const serviceType = readC(frame, head, 'service_type');
+  const sourceAddrTon = readU8(frame, head, 'source_addr_ton');
+  const sourceAddrNpi = readU8(frame, head, 'source_addr_npi');
+  const sourceAddr = readC(frame, head, 'source_addr');
+  const destAddrTon = readU8(frame, head, 'dest_addr_ton');
+  const destAddrNpi = readU8(frame, head, 'dest_addr_npi');
+  const destinationAddr = readC(frame, head, 'destination_addr');
+  const esmClass = readU8(frame, head, 'esm_class');
+  const protocolId = readU8(frame, head, 'protocol_id');
+  const priorityFlag = readU8(frame, head, 'priority_flag');
+  const scheduleDeliveryTime = readC(frame, head, 'schedule_delivery_time');
+  const validityPeriod = readC(frame, head, 'validity_period');
+  const registeredDelivery = readU8(frame, head, 'registered_delivery');
+  const replaceIfPresentFlag = readU8(frame, head, 'replace_if_present_flag');
+  const dataCoding = readU8(frame, head, 'data_coding');
+  const smDefaultMsgId = readU8(frame, head, 'sm_default_msg_id');
+  const shortMessage = readSm(frame, head);
+  return {
+    commandId: head.commandId, status: head.status, sequence: head.sequence,
+    serviceType, sourceAddrTon, sourceAddrNpi, sourceAddr, destAddrTon, destAddrNpi, destinationAddr,
+    esmClass, protocolId, priorityFlag, scheduleDeliveryTime, validityPeriod,
+    registeredDelivery, replaceIfPresentFlag, dataCoding, smDefaultMsgId, shortMessage,
+  };
 }
 
 /** Decodes one complete frame (command_length already checked by the framer); throws only PduError. */
 export function decodePdu(frame: Buffer): Pdu {
   if (frame.length < HEADER_LENGTH) throw new PduError(`PDU shorter than its header (${frame.length} octets)`, true);
-  const length = frame.readUInt32BE(0);
+  const length = readU32(frame, 0);
   if (length !== frame.length) throw new PduError(`command_length ${length} but frame has ${frame.length} octets`, true);
-  const p: Pdu = { commandId: frame.readUInt32BE(4), status: frame.readUInt32BE(8), sequence: frame.readUInt32BE(12) };
-  const spec = SPECS.get(p.commandId);
-  if (!spec) throw new PduError(`unknown command_id ${commandName(p.commandId)}`, false, p.sequence, Status.ESME_RINVCMDID);
+  const commandId = readU32(frame, 4);
+  const spec = SPECS.get(commandId);
   const end = frame.length;
+  let p: Pdu = { commandId, status: readU32(frame, 8), sequence: readU32(frame, 12) };
+  if (!spec) throw new PduError(`unknown command_id ${commandName(commandId)}`, false, p.sequence, Status.ESME_RINVCMDID);
   if (end === HEADER_LENGTH) return p; // header-only PDU (or a response whose error status omits the body)
   cur = HEADER_LENGTH;
   if (spec === SHORT_MESSAGE) {
-    decodeShortMessage(frame, p);
+    p = decodeShortMessage(frame, p);
   } else if (spec === MESSAGE_ID) {
-    p.messageId = readC(frame, p, 'message_id');
+    p = { commandId, status: p.status, sequence: p.sequence, messageId: readC(frame, p, 'message_id') };
   } else {
     const target = p as unknown as Record<string, unknown>;
     for (const f of spec.fields) {
@@ -291,8 +328,8 @@ function decodeTlvs(p: Pdu, frame: Buffer, start: number, end: number): Tlv[] {
   let off = start;
   while (off < end) {
     if (off + 4 > end) fail(p, 'truncated optional parameter header');
-    const tag = frame.readUInt16BE(off);
-    const len = frame.readUInt16BE(off + 2);
+    const tag = (frame[off] << 8) | frame[off + 1];
+    const len = (frame[off + 2] << 8) | frame[off + 3];
     off += 4;
     if (off + len > end) fail(p, `optional parameter 0x${tag.toString(16)} length ${len} exceeds the PDU`);
     tlvs.push({ tag, value: frame.subarray(off, off + len) });

@@ -1,21 +1,54 @@
 // Carrier message id normalisation: one canonical form per id, so a hex id in submit_sm_resp and the
-// same id in decimal in a receipt match. Numeric ids become decimal strings via BigInt (ids can be 64-bit).
+// same id in decimal in a receipt match. Numeric ids become decimal strings: with plain numbers while
+// the value is below 2^53, via BigInt beyond (CMPP ids are 64-bit). Runs once per part and per receipt,
+// so the common case (a clean id) allocates nothing but the result.
 
 /** How a carrier renders its ids in one place (submit_sm_resp or receipts). */
 export type IdFormat = 'asis' | 'hex' | 'decimal';
 
-const HEX = /^(?:0x)?([0-9a-f]+)$/i;
-const DECIMAL = /^[0-9]+$/;
+/** Value of a hex digit (either case), or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/** `digits` (from `start`) in base 16 or 10 as a decimal string without leading zeros; null when a character is not a digit of the base. */
+function numeric(id: string, start: number, radix: 16 | 10): string | null {
+  const n = id.length;
+  if (start >= n) return null;
+  let value = 0;
+  let exact = true;
+  for (let i = start; i < n; i++) {
+    const c = id.charCodeAt(i);
+    const d = radix === 16 ? hexDigit(c) : c >= 48 && c <= 57 ? c - 48 : -1;
+    if (d < 0) return null;
+    // once past 2^53 a double is no longer exact: finish validating, then let BigInt do the arithmetic
+    if (exact) {
+      value = value * radix + d;
+      if (value > Number.MAX_SAFE_INTEGER) exact = false;
+    }
+  }
+  if (exact) return String(value);
+  return radix === 16 ? BigInt(`0x${id.slice(start)}`).toString(10) : BigInt(id.slice(start)).toString(10);
+}
+
+/** Whether `c` is a character that `trim()` or the trailing-NUL strip could remove (ASCII controls, space, DEL and non-ASCII whitespace candidates). */
+function maybeTrimmed(c: number): boolean {
+  return c <= 32 || c >= 127;
+}
 
 /** Canonical id: decimal without leading zeros for numeric formats; otherwise (or when the id does not parse) trimmed and lowercased. */
 export function normaliseId(raw: string, format: IdFormat): string {
-  const id = raw.replace(/\0+$/, '').trim();
+  const n = raw.length;
+  const id = n > 0 && (maybeTrimmed(raw.charCodeAt(0)) || maybeTrimmed(raw.charCodeAt(n - 1))) ? raw.replace(/\0+$/, '').trim() : raw;
   if (format === 'hex') {
-    const m = HEX.exec(id);
-    // up to 13 hex digits (52 bits) a double is exact; beyond, BigInt
-    if (m) return m[1].length <= 13 ? Number.parseInt(m[1], 16).toString(10) : BigInt(`0x${m[1]}`).toString(10);
+    const prefixed = id.length > 2 && id.charCodeAt(0) === 48 && (id.charCodeAt(1) | 0x20) === 120; // 0x / 0X
+    const value = numeric(id, prefixed ? 2 : 0, 16);
+    if (value !== null) return value;
   } else if (format === 'decimal') {
-    if (DECIMAL.test(id)) return id.length <= 15 ? String(Number(id)) : BigInt(id).toString(10);
+    const value = numeric(id, 0, 10);
+    if (value !== null) return value;
   }
   return id.toLowerCase();
 }

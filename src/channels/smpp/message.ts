@@ -2,6 +2,7 @@
 import {
   decodeAscii, decodeGsm7, decodeLatin1, decodeUcs2, encodeAscii, encodeGsm7, encodeLatin1, encodeUcs2, splitText,
 } from '../../domain/text.ts';
+import { GSM7_EXT, GSM7_LOOKUP, GSM7_NONE } from '../../domain/gsm7.ts';
 import { EsmClass, Tag, type Pdu, type Tlv } from './pdus.ts';
 import { findTlv, tlvUint, uintTlv } from './tlv.ts';
 
@@ -66,8 +67,31 @@ function fitsSingleByte(text: string, max: number): boolean {
   return true;
 }
 
+/** Single-part GSM-7 text: at most this many default-alphabet characters. */
+const GSM7_SINGLE = 160;
+
+/**
+ * The common case in one pass: a text of at most 160 default-alphabet characters goes out as one part in data_coding 0,
+ * one septet per character (exactly what splitText + encodeGsm7 give it). Null for anything else.
+ */
+function singleGsm7(text: string): Buffer | null {
+  const n = text.length;
+  if (n > GSM7_SINGLE) return null;
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) {
+    const v = GSM7_LOOKUP[text.charCodeAt(i)];
+    if (v === GSM7_NONE || v & GSM7_EXT) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
 /** Splits and encodes a text: UCS-2 (8) when needed, else the preferred GSM data_coding (0, 1 or 3, falling back to 0). */
 export function buildMessage(text: string, opts: { concat: ConcatMode; dataCoding: number; ref: number }): WireMessage {
+  if (opts.dataCoding !== 1 && opts.dataCoding !== 3) {
+    const single = singleGsm7(text);
+    if (single) return { dataCoding: 0, parts: [{ esmClass: 0, shortMessage: single }] };
+  }
   const split = splitText(text, { ref16: opts.concat === 'udh16' });
   let dataCoding = 8;
   if (split.encoding === 'gsm7') {

@@ -78,6 +78,18 @@ describe.each(testDatabases)('sending through the virtual carrier on $name', (da
     expect(pinned.json().error.details.field).toBe('channel');
   });
 
+  it('reports today\'s sent, delivered and failed per tenant, in the tenant\'s time zone', async () => {
+    const o = (await s.app.inject({ url: '/api/v1/stats/overview?days=7', headers: a.headers })).json();
+    expect(o.timezone).toBe('Asia/Shanghai');
+    expect(o.days).toHaveLength(7);
+    expect(o.today.sent).toBeGreaterThanOrEqual(3);
+    expect(o.today.delivered).toBeGreaterThanOrEqual(2);
+    expect(o.today.failed).toBeGreaterThanOrEqual(1);
+    expect(o.today.excluded).toBeGreaterThanOrEqual(1);
+    const other = (await s.app.inject({ url: '/api/v1/stats/overview', headers: b.headers })).json();
+    expect(other.today).toMatchObject({ sent: 0, delivered: 0, failed: 0 });
+  });
+
   it('walls off messages and the ledger between tenants', async () => {
     const res = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: '13800138002', text: 'private' } });
     const id = res.json().messages[0].id;

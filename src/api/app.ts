@@ -19,6 +19,7 @@ import { channelRoutes } from './routes/channels.ts';
 import { routeRoutes } from './routes/routes.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { simulatorRoutes } from './routes/simulator.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { sensitiveWordRoutes } from './routes/sensitive-words.ts';
@@ -75,6 +76,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   routeRoutes(app, deps);
   billingRoutes(app, deps);
   simulatorRoutes(app, deps);
+  statsRoutes(app, deps);
   templateRoutes(app, deps);
   sensitiveWordRoutes(app, deps);
   webhookRoutes(app, deps);

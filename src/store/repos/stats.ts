@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { idFloor } from '../../domain/ids.ts';
 
 /** Counts of a campaign's messages by status, exclusion reason, error, carrier, region and minute, with cost. */
 export interface CampaignStats {
@@ -55,4 +56,17 @@ export async function campaignStats(db: Db, campaignId: string): Promise<Campaig
     byCarrier: breakdown(carrierRows, 'carrier'), byRegion: breakdown(regionRows, 'region'),
     perMinute: minuteRows.map((r) => ({ minute: r.minute, submitted: Number(r.n) })),
   };
+}
+
+/** Message counts by UTC hour and status, and inbound counts by hour, of one tenant since `sinceMs`. */
+export async function tenantHourly(db: Db, tenantId: string, sinceMs: number): Promise<{ messages: { hour: string; status: string; n: number }[]; replies: { hour: string; n: number }[] }> {
+  const since = new Date(sinceMs).toISOString();
+  const [messages, replies] = await Promise.all([
+    db.selectFrom('messages').select([sql<string>`substr(created_at, 1, 13)`.as('hour'), 'status', sql<number>`count(*)`.as('n')])
+      .where('tenant_id', '=', tenantId).where('id', '>=', idFloor(sinceMs)).where('created_at', '>=', since)
+      .groupBy([sql`substr(created_at, 1, 13)`, 'status']).execute(),
+    db.selectFrom('inbound_messages').select([sql<string>`substr(received_at, 1, 13)`.as('hour'), sql<number>`count(*)`.as('n')])
+      .where('tenant_id', '=', tenantId).where('received_at', '>=', since).groupBy(sql`substr(received_at, 1, 13)`).execute(),
+  ]);
+  return { messages: messages.map((r) => ({ ...r, n: Number(r.n) })), replies: replies.map((r) => ({ ...r, n: Number(r.n) })) };
 }

@@ -10,7 +10,7 @@ import { startHousekeeping } from './housekeeping.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 
 /** The background side of a node: channels, dispatch, receipts, campaigns, webhooks, inbound. */
-export interface Worker { channels: ChannelManager; dispatcher: Dispatcher; scheduler: Scheduler; stop(): Promise<void> }
+export interface Worker { channels: ChannelManager; dispatcher: Dispatcher; scheduler: Scheduler; effects: Effects; stop(): Promise<void> }
 
 /** Starts every background loop of a worker node. */
 export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<DispatcherOptions> } = {}): Promise<Worker> {
@@ -42,7 +42,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   const housekeeping = startHousekeeping(deps);
   deps.wakeDispatcher = () => dispatcher.poke();
   return {
-    channels, dispatcher, scheduler,
+    channels, dispatcher, scheduler, effects,
     async stop() {
       deps.wakeDispatcher = () => undefined;
       housekeeping.stop();

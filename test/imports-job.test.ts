@@ -8,7 +8,7 @@ import type { Deps } from '../src/deps.ts';
 import type { Database } from '../src/store/database.ts';
 import { createImport, getImport, listRejects } from '../src/store/repos/imports.ts';
 import { countContacts } from '../src/store/repos/contacts.ts';
-import { resumeImports, runImport } from '../src/worker/imports/job.ts';
+import { importTuning, resumeImports, runImport } from '../src/worker/imports/job.ts';
 
 /** 12,000 rows over three batches: every 7th repeats a number from the first batch, every 100th is invalid. */
 function csv(): string {
@@ -21,12 +21,12 @@ function csv(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The deps of a worker that dies when it starts its n-th batch transaction. */
+/** The deps of a worker that dies when it starts its n-th transaction (with a commit every batch, see below). */
 function dyingAt(deps: Deps, n: number): Deps {
   let calls = 0;
   const db = new Proxy(deps.store.db, {
     get(target, prop) {
-      if (prop === 'transaction' && ++calls === n) throw new Error('simulated crash');
+      if ((prop === 'transaction' || prop === 'startTransaction') && ++calls === n) throw new Error('simulated crash');
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
@@ -36,8 +36,9 @@ function dyingAt(deps: Deps, n: number): Deps {
 
 describe.each(testDatabases)('the import job on $name', (database) => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer(database); });
-  afterAll(async () => s?.close());
+  const commitRows = importTuning.commitRows;
+  beforeAll(async () => { s = await startTestServer(database); importTuning.commitRows = importTuning.batchRows; });
+  afterAll(async () => { importTuning.commitRows = commitRows; await s?.close(); });
 
   it('resumes after a crash from its last checkpoint with the same result as a clean run', async () => {
     const db = s.deps.store.db;

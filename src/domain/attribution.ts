@@ -24,8 +24,8 @@ export interface Attribution {
 const CACHE_LIMIT = 200_000;
 // Two generations: when the young one fills up it becomes the old one and the old one is dropped, so memory is
 // bounded, eviction is O(1), and prefixes still in use survive by being copied forward on a hit.
-let young = new Map<string, Attribution>();
-let old = new Map<string, Attribution>();
+let young = new Map<number, Attribution>();
+let old = new Map<number, Attribution>();
 const MUNICIPALITY = /^(北京|上海|天津|重庆)市?/;
 const AUTONOMOUS = /^(内蒙古|广西|西藏|宁夏|新疆)(.*)$/;
 const PROVINCE = /^(.+?)省(.*)$/;
@@ -79,7 +79,10 @@ function compute(e164: string): Attribution {
  * seven-digit block that fixes carrier and city), in a bounded Map so million-row imports stay fast.
  */
 export function attribute(e164: string): Attribution {
-  const key = e164.slice(0, 10);
+  // The nine digits as a number (E.164 digits never start with 0, so this is one-to-one): a small integer, so the
+  // cache holds no key strings. Anything that is not '+' and digits is answered uncached.
+  const key = Number(e164.slice(1, 10));
+  if (!Number.isInteger(key) || e164[0] !== '+') return compute(e164);
   let hit = young.get(key);
   if (hit !== undefined) return hit;
   hit = old.get(key) ?? compute(e164);

@@ -26,21 +26,36 @@ function statementText(key: string, build: () => string): string {
   return text;
 }
 
+function prepare(sqlite: SQLite.Database, text: string): SQLite.Statement {
+  let cache = prepared.get(sqlite);
+  if (!cache) prepared.set(sqlite, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) {
+    if (cache.size > 500) cache.clear();
+    stmt = sqlite.prepare(text);
+    cache.set(text, stmt);
+  }
+  return stmt;
+}
+
+function pgQuery(text: string, params: readonly unknown[]): CompiledQuery {
+  const pgText = statementText(`pg|${text}`, () => { let n = 0; return text.replace(/\?/g, () => `$${++n}`); });
+  return CompiledQuery.raw(pgText, params as unknown[]);
+}
+
 /** Runs a statement written with `?` placeholders (numbered for PostgreSQL) and returns its rows. */
 export async function runStatement<R>(t: BulkTarget, text: string, params: unknown[]): Promise<R[]> {
   if (t.sqlite) {
-    let cache = prepared.get(t.sqlite);
-    if (!cache) prepared.set(t.sqlite, (cache = new Map()));
-    let stmt = cache.get(text);
-    if (!stmt) {
-      if (cache.size > 500) cache.clear();
-      stmt = t.sqlite.prepare(text);
-      cache.set(text, stmt);
-    }
+    const stmt = prepare(t.sqlite, text);
     return stmt.reader ? (stmt.all(params) as R[]) : (stmt.run(params), []);
   }
-  const pgText = statementText(`pg|${text}`, () => { let n = 0; return text.replace(/\?/g, () => `$${++n}`); });
-  return (await t.db.executeQuery<R>(CompiledQuery.raw(pgText, params))).rows;
+  return (await t.db.executeQuery<R>(pgQuery(text, params))).rows;
+}
+
+/** Runs a statement that returns no rows (insert, update, delete) and answers how many rows it changed. */
+export async function runWrite(t: BulkTarget, text: string, params: readonly unknown[]): Promise<number> {
+  if (t.sqlite) return prepare(t.sqlite, text).run(params).changes;
+  return Number((await t.db.executeQuery(pgQuery(text, params))).numAffectedRows ?? 0);
 }
 
 /** A list of `n` placeholders for an `in (…)` clause. */
@@ -75,4 +90,29 @@ export async function insertRows<R = never>(t: BulkTarget, table: string, column
     at += size;
   }
   return out;
+}
+
+/**
+ * Inserts rows given as one flat array of values (`columns.length` per row, no per-row arrays), skipping rows that
+ * hit `conflict`; answers how many rows were inserted. Same statement shapes and chunking as insertRows.
+ */
+export async function insertFlat(t: BulkTarget, table: string, columns: readonly string[], values: readonly unknown[],
+  conflict: readonly string[]): Promise<number> {
+  const width = columns.length;
+  const rows = values.length / width;
+  const full = 1 << Math.floor(Math.log2(Math.max(1, 8000 / width)));
+  let inserted = 0;
+  let at = 0;
+  while (at < rows) {
+    let size = full;
+    while (size > rows - at) size >>= 1;
+    const text = statementText(`${table}|${columns.join(',')}|${size}|${conflict.join(',')}|`, () => {
+      const row = `(${new Array(width).fill('?').join(',')})`;
+      return `insert into ${table} (${columns.join(', ')}) values ${new Array(size).fill(row).join(',')}`
+        + ` on conflict (${conflict.join(', ')}) do nothing`;
+    });
+    inserted += await runWrite(t, text, at === 0 && size === rows ? values : values.slice(at * width, (at + size) * width));
+    at += size;
+  }
+  return inserted;
 }

@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { ContactsTable, Database, Db } from '../database.ts';
-import { insertRows, placeholderList, runStatement, type BulkTarget, type RowValues } from '../bulk.ts';
+import { insertFlat, insertRows, placeholderList, runStatement, runWrite, type BulkTarget } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
 import { attribute } from '../../domain/attribution.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -37,12 +37,6 @@ function toContact(r: ContactsTable, tags: string[] = [], groups: string[] = [])
   };
 }
 
-/** The column order of a contact row for bulk inserts. */
-export const contactColumns = [
-  'id', 'tenant_id', 'phone', 'name', 'language', 'timezone', 'fields', 'country', 'number_type', 'carrier', 'region',
-  'province', 'city', 'opted_out_at', 'opted_out_channel', 'created_at', 'updated_at', 'last_messaged_at', 'last_replied_at',
-] as const;
-
 /** Builds a full contact row with attribution derived from the number; `id` is new. */
 export function contactRow(tenantId: string, input: ContactInput, now: string): ContactsTable {
   const a = attribute(input.phone);
@@ -52,11 +46,6 @@ export function contactRow(tenantId: string, input: ContactInput, now: string): 
     number_type: a.numberType, carrier: a.carrier, region: a.region, province: a.province, city: a.city,
     opted_out_at: null, opted_out_channel: null, created_at: now, updated_at: now, last_messaged_at: null, last_replied_at: null,
   };
-}
-
-/** The values of a row in `contactColumns` order. */
-function contactValues(r: ContactsTable): RowValues {
-  return contactColumns.map((c) => r[c]);
 }
 
 async function hydrate(db: Db, tenantId: string, rows: ContactsTable[]): Promise<Contact[]> {
@@ -205,38 +194,57 @@ export type ExistingMode = 'update' | 'skip';
 /** The outcome of writing one batch of imported contacts. */
 export interface ContactBatchResult { inserted: number; updated: number; skipped: number; ids: string[] }
 
+/** A contact arriving through an import: E.164 number, name, and its custom fields already as JSON text. */
+export interface ImportedContact { phone: string; name: string | null; fields: string }
+
+/** The columns an import writes; the others (language, opt-out, activity) start as NULL. */
+const importColumns = [
+  'id', 'tenant_id', 'phone', 'name', 'timezone', 'fields', 'country', 'number_type', 'carrier', 'region',
+  'province', 'city', 'created_at', 'updated_at',
+] as const;
+
 /**
- * Writes a batch of contacts with distinct numbers (the hot path of imports): one multi-row insert that skips known
- * numbers and returns the new ones; known ones are then updated (name and given fields merged) or skipped. Call inside a transaction.
+ * Writes a batch of contacts with distinct numbers (the hot path of imports). The batch is sorted by number (so the
+ * unique (tenant_id, phone) index is visited in order) and given ids in that order; multi-row inserts skip numbers
+ * the tenant already has, and only when some were skipped are their ids looked up, to update them (name and given
+ * fields merged) or count them as skipped. Attribution is derived here. Call inside a transaction.
  */
-export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: ContactsTable[], mode: ExistingMode, now: string): Promise<ContactBatchResult> {
-  const inserted = await insertRows<{ phone: string }>(t, 'contacts', contactColumns, rows.map(contactValues), ['tenant_id', 'phone'], ['phone']);
-  const existing = new Map<string, string>();
-  if (inserted.length < rows.length) {
-    const fresh = new Set(inserted.map((r) => r.phone));
-    const known = rows.filter((r) => !fresh.has(r.phone)).map((r) => r.phone);
-    for (let at = 0; at < known.length; at += 500) {
-      const phones = known.slice(at, at + 500);
+export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: ImportedContact[], mode: ExistingMode, now: string): Promise<ContactBatchResult> {
+  rows.sort((a, b) => (a.phone < b.phone ? -1 : 1));
+  const ids: string[] = new Array<string>(rows.length);
+  const values: (string | null)[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const a = attribute(r.phone);
+    const id = newId();
+    ids[i] = id;
+    values.push(id, tenantId, r.phone, r.name, a.timezone, r.fields, a.country, a.numberType, a.carrier, a.region, a.province, a.city, now, now);
+  }
+  const inserted = await insertFlat(t, 'contacts', importColumns, values, ['tenant_id', 'phone']);
+  let updated = 0;
+  let known = 0;
+  if (inserted < rows.length) {
+    // Some numbers were there already: their stored ids differ from the ones just drawn.
+    const stored = new Map<string, string>();
+    for (let at = 0; at < rows.length; at += 500) {
+      const phones = rows.slice(at, at + 500).map((r) => r.phone);
       // Always 500 numbers (the last chunk repeats one), so the statement is prepared once.
       while (phones.length < 500) phones.push(phones[0]);
       const found = await runStatement<{ id: string; phone: string }>(t,
         `select id, phone from contacts where tenant_id = ? and phone in (${placeholderList(phones.length)})`, [tenantId, ...phones]);
-      for (const f of found) existing.set(f.phone, f.id);
+      for (const f of found) stored.set(f.phone, f.id);
     }
-  }
-  let updated = 0;
-  if (mode === 'update' && existing.size > 0) {
     const merged = t.dialect === 'postgres' ? '(cast(fields as jsonb) || cast(? as jsonb))::text' : 'json_patch(fields, ?)';
     const text = `update contacts set name = coalesce(?, name), fields = ${merged}, updated_at = ? where tenant_id = ? and id = ?`;
-    for (const r of rows) {
-      const id = existing.get(r.phone);
-      if (id === undefined) continue;
-      await runStatement(t, text, [r.name, r.fields, now, tenantId, id]);
+    for (let i = 0; i < rows.length; i++) {
+      const id = stored.get(rows[i].phone);
+      if (id === undefined || id === ids[i]) continue;
+      ids[i] = id;
+      known++;
+      if (mode !== 'update') continue;
+      await runWrite(t, text, [rows[i].name, rows[i].fields, now, tenantId, id]);
       updated++;
     }
   }
-  return {
-    inserted: inserted.length, updated, skipped: existing.size - updated,
-    ids: rows.map((r) => existing.get(r.phone) ?? r.id),
-  };
+  return { inserted, updated, skipped: known - updated, ids };
 }

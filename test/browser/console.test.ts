@@ -217,6 +217,14 @@ describe('web console in Chromium', () => {
       await expect.poll(() => page.getByTestId('campaign-progress').getAttribute('aria-valuenow'), { timeout: 20_000 }).toBe('100');
       await shot(page, 'campaign-completed-en');
 
+      await page.getByRole('menuitem', { name: 'Dashboard' }).click();
+      const sentToday = page.getByTestId('today-sent');
+      await sentToday.waitFor();
+      await expect.poll(async () => Number((await sentToday.textContent())?.replace(/\D/g, '') || 0), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.locator('canvas').first().waitFor();
+      await page.waitForTimeout(1000); // the chart animates in
+      await shot(page, 'dashboard-after-campaign');
+
       await page.getByRole('menuitem', { name: 'Virtual handsets' }).click();
       await page.getByText('8613800138000').click();
       const handset = page.getByTestId('handset');
@@ -236,5 +244,5 @@ describe('web console in Chromium', () => {
       await page.getByTestId('contact').getByText('Opted out on').waitFor();
       await shot(page, 'contact-optout-en');
     });
-  }, 50_000);
+  }, 60_000);
 });

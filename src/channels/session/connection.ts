@@ -8,6 +8,9 @@ import type { WireProtocol } from './protocol.ts';
 import { Sequence } from './sequence.ts';
 import { Window, type ResponseHandler } from './window.ts';
 
+/** Size of the write buffers PDUs are encoded into (a turn's worth of PDUs at full load). */
+const WRITE_CHUNK = 64 * 1024;
+
 /** Timing and window settings of a connection. */
 export interface ConnectionOptions {
   window: number;
@@ -36,7 +39,12 @@ export class Connection<P> {
   readonly window: Window<P>;
   private readonly framer: Framer;
   private readonly sequence: Sequence;
+  /** Octets ready for this turn's write that are not in `chunk` (a full chunk, or a PDU encoded on its own). */
   private out: Buffer[] = [];
+  /** The write buffer PDUs are encoded into: [written, used) goes out with the next flush, the rest is free. */
+  private chunk: Buffer | null = null;
+  private written = 0;
+  private used = 0;
   private flushScheduled = false;
   private lastRx = Date.now();
   private timer: NodeJS.Timeout | null = null;
@@ -130,23 +138,49 @@ export class Connection<P> {
    */
   requestWith(pdu: P, handler: ResponseHandler<P>, counted = true): void {
     if (this.closeReason !== null) return handler.onError(retryable(`connection closed: ${this.closeReason}`, 'closed'));
-    const bytes = this.protocol.encode(pdu);
+    this.queue(pdu);
     this.window.track(this.protocol.sequenceOf(pdu), handler, counted, Date.now());
-    this.queue(bytes);
   }
 
   /** Queues a PDU for writing; writes are batched per event-loop turn. */
   send(pdu: P): void {
     if (this.closeReason !== null) return;
-    this.queue(this.protocol.encode(pdu));
+    this.queue(pdu);
   }
 
-  private queue(bytes: Buffer): void {
-    this.out.push(bytes);
+  /** Encodes a PDU into the write buffer (throws the codec's error before queueing anything) and schedules the flush. */
+  private queue(pdu: P): void {
+    const protocol = this.protocol;
+    if (protocol.encodeInto === undefined) {
+      this.out.push(protocol.encode(pdu));
+    } else {
+      const end = this.chunk === null ? -1 : protocol.encodeInto(pdu, this.chunk, this.used);
+      if (end >= 0) {
+        this.used = end;
+      } else {
+        // the chunk is full (or there is none yet): what it holds goes out first, then a fresh chunk
+        const bytes = protocol.encode(pdu);
+        this.retireChunk();
+        if (bytes.length * 4 > WRITE_CHUNK) {
+          this.out.push(bytes);
+        } else {
+          this.chunk = Buffer.allocUnsafe(WRITE_CHUNK);
+          this.used = bytes.copy(this.chunk, 0);
+        }
+      }
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushNow);
     }
+  }
+
+  /** Moves the unwritten part of the chunk to `out` and drops the chunk (the socket may still hold views of it). */
+  private retireChunk(): void {
+    if (this.chunk !== null && this.used > this.written) this.out.push(this.chunk.subarray(this.written, this.used));
+    this.chunk = null;
+    this.written = 0;
+    this.used = 0;
   }
 
   /** Writes raw octets, bypassing the codec (fault injection in tests and the simulator). */
@@ -168,6 +202,7 @@ export class Connection<P> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.out = [];
+    this.chunk = null;
     if (!this.socket.writableEnded) this.socket.destroy();
     this.window.failAll(retryable(`connection closed: ${reason}`, 'closed'));
     this.resolveClosed(reason);
@@ -178,10 +213,20 @@ export class Connection<P> {
 
   private flush(): void {
     this.flushScheduled = false;
-    const out = this.out;
-    if (out.length === 0 || this.closeReason !== null) return;
-    this.out = [];
-    this.socket.write(out.length === 1 ? out[0] : Buffer.concat(out));
+    if (this.closeReason !== null) return;
+    let bytes: Buffer;
+    if (this.out.length === 0) {
+      if (this.chunk === null || this.used === this.written) return;
+      // the usual case: one view of the chunk; the socket keeps [written, used), the next PDUs go after it
+      bytes = this.chunk.subarray(this.written, this.used);
+      this.written = this.used;
+    } else {
+      this.retireChunk();
+      const out = this.out;
+      this.out = [];
+      bytes = out.length === 1 ? out[0] : Buffer.concat(out);
+    }
+    this.socket.write(bytes);
   }
 
   private onData(chunk: Buffer): void {

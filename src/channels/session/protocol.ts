@@ -8,6 +8,8 @@ export interface WireProtocol<P> {
   /** Highest sequence number before wrapping back to 1. */
   readonly maxSequence: number;
   encode(pdu: P): Buffer;
+  /** Optional: encodes into `buf` at `offset`, returning the end offset, or -1 when it does not fit (nothing written); throws like encode. */
+  encodeInto?(pdu: P, buf: Buffer, offset: number): number;
   /** Throws only PduError. */
   decode(frame: Buffer): P;
   isResponse(pdu: P): boolean;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PduError } from '../session/pdu-error.ts';
-import { KNOWN_COMMANDS, commandHasTlvs, decodePdu, encodePdu } from './codec.ts';
+import { KNOWN_COMMANDS, commandHasTlvs, decodePdu, encodePdu, encodePduInto } from './codec.ts';
 import { Cmd, Tag, isResponseId, type Pdu } from './pdus.ts';
 import { cstringTlv, tlvString } from './tlv.ts';
 
@@ -52,6 +52,22 @@ describe('SMPP codec', () => {
       fc.assert(fc.property(pduArb(id), (p) => {
         expect(decodePdu(encodePdu(p))).toEqual(p);
       }), { numRuns: 60 });
+    }
+  });
+
+  it('encodes into a shared buffer exactly what it encodes alone, or reports that it does not fit', () => {
+    for (const id of KNOWN_COMMANDS) {
+      fc.assert(fc.property(pduArb(id), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 0x7fffffff }), (p, offset, status) => {
+        if (isResponseId(id)) p.status = status % 3 === 0 ? status : 0;
+        const alone = encodePdu(p);
+        const buf = Buffer.alloc(offset + alone.length, 0xee);
+        expect(encodePduInto(p, buf, offset)).toBe(offset + alone.length);
+        expect(buf.subarray(offset)).toEqual(alone);
+        expect(buf.subarray(0, offset).every((b) => b === 0xee)).toBe(true);
+        const tight = Buffer.alloc(offset + alone.length - 1, 0xee);
+        expect(encodePduInto(p, tight, offset)).toBe(-1);
+        expect(tight.every((b) => b === 0xee)).toBe(true);
+      }), { numRuns: 40 });
     }
   });
 

@@ -147,40 +147,45 @@ function u32(buf: Buffer, off: number, value: number): void {
   buf[off + 3] = value;
 }
 
+function writeHeader(p: Pdu, buf: Buffer, off: number, size: number): void {
+  u32(buf, off, size);
+  u32(buf, off + 4, p.commandId);
+  u32(buf, off + 8, p.status >>> 0);
+  u32(buf, off + 12, p.sequence >>> 0);
+}
+
 function header(p: Pdu, size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
-  u32(buf, 0, size);
-  u32(buf, 4, p.commandId);
-  u32(buf, 8, p.status >>> 0);
-  u32(buf, 12, p.sequence >>> 0);
+  writeHeader(p, buf, 0, size);
   return buf;
 }
 
-/** submit_sm / deliver_sm, the hot path: straight-line writes. */
-function encodeShortMessage(p: Pdu): Buffer {
-  const serviceType = p.serviceType ?? '';
-  const sourceAddr = p.sourceAddr ?? '';
-  const destinationAddr = p.destinationAddr ?? '';
-  const schedule = p.scheduleDeliveryTime ?? '';
-  const validity = p.validityPeriod ?? '';
+/** Size of a submit_sm / deliver_sm; throws PduError on values that do not fit. */
+function shortMessageSize(p: Pdu): number {
   const sm = p.shortMessage ?? EMPTY_BUFFER;
   if (sm.length > 254) fail(p, 'short_message longer than 254 octets (use message_payload)');
-  const size = HEADER_LENGTH + 12 + sm.length + tlvSize(p)
-    + checkC(p, 'serviceType', serviceType, 6) + checkC(p, 'sourceAddr', sourceAddr, 21) + checkC(p, 'destinationAddr', destinationAddr, 21)
-    + checkC(p, 'scheduleDeliveryTime', schedule, 17) + checkC(p, 'validityPeriod', validity, 17);
-  const buf = header(p, size);
-  let off = writeC(buf, HEADER_LENGTH, serviceType);
+  return HEADER_LENGTH + 12 + sm.length + tlvSize(p)
+    + checkC(p, 'serviceType', p.serviceType ?? '', 6) + checkC(p, 'sourceAddr', p.sourceAddr ?? '', 21)
+    + checkC(p, 'destinationAddr', p.destinationAddr ?? '', 21)
+    + checkC(p, 'scheduleDeliveryTime', p.scheduleDeliveryTime ?? '', 17) + checkC(p, 'validityPeriod', p.validityPeriod ?? '', 17);
+}
+
+/** submit_sm / deliver_sm, the hot path: straight-line writes of a PDU of `size` octets at `start`. */
+function writeShortMessage(p: Pdu, buf: Buffer, start: number, size: number): void {
+  const sm = p.shortMessage ?? EMPTY_BUFFER;
+  writeHeader(p, buf, start, size);
+  let off = writeC(buf, start + HEADER_LENGTH, p.serviceType ?? '');
   buf[off++] = (p.sourceAddrTon ?? 0) & 0xff;
   buf[off++] = (p.sourceAddrNpi ?? 0) & 0xff;
-  off = writeC(buf, off, sourceAddr);
+  off = writeC(buf, off, p.sourceAddr ?? '');
   buf[off++] = (p.destAddrTon ?? 0) & 0xff;
   buf[off++] = (p.destAddrNpi ?? 0) & 0xff;
-  off = writeC(buf, off, destinationAddr);
+  off = writeC(buf, off, p.destinationAddr ?? '');
   buf[off++] = (p.esmClass ?? 0) & 0xff;
   buf[off++] = (p.protocolId ?? 0) & 0xff;
   buf[off++] = (p.priorityFlag ?? 0) & 0xff;
-  off = writeC(buf, off, schedule);
-  off = writeC(buf, off, validity);
+  off = writeC(buf, off, p.scheduleDeliveryTime ?? '');
+  off = writeC(buf, off, p.validityPeriod ?? '');
   buf[off++] = (p.registeredDelivery ?? 0) & 0xff;
   buf[off++] = (p.replaceIfPresentFlag ?? 0) & 0xff;
   buf[off++] = (p.dataCoding ?? 0) & 0xff;
@@ -188,22 +193,56 @@ function encodeShortMessage(p: Pdu): Buffer {
   buf[off++] = sm.length;
   buf.set(sm, off);
   writeTlvs(p, buf, off + sm.length);
-  return buf;
+}
+
+/** submit_sm_resp / deliver_sm_resp without TLVs (once per message each way): its size, or 0 when it takes the generic path. */
+function messageIdSize(p: Pdu, spec: CommandSpec): number {
+  if (spec !== MESSAGE_ID || p.tlvs?.length || bodyOmitted(p, spec)) return 0;
+  return HEADER_LENGTH + checkC(p, 'messageId', p.messageId ?? '', 65);
+}
+
+/**
+ * Encodes a PDU straight into `buf` at `offset` (the connection's write buffer: no Buffer per PDU); returns the
+ * offset after it, or -1 when it does not fit (nothing written). Throws PduError like encodePdu, before writing.
+ */
+export function encodePduInto(p: Pdu, buf: Buffer, offset: number): number {
+  const spec = SPECS.get(p.commandId);
+  let size: number;
+  if (spec === SHORT_MESSAGE) {
+    size = shortMessageSize(p);
+    if (offset + size > buf.length) return -1;
+    writeShortMessage(p, buf, offset, size);
+    return offset + size;
+  }
+  if (spec && (size = messageIdSize(p, spec)) > 0) {
+    if (offset + size > buf.length) return -1;
+    writeHeader(p, buf, offset, size);
+    writeC(buf, offset + HEADER_LENGTH, p.messageId ?? '');
+    return offset + size;
+  }
+  const bytes = encodePdu(p);
+  if (offset + bytes.length > buf.length) return -1;
+  buf.set(bytes, offset);
+  return offset + bytes.length;
 }
 
 /** Encodes a PDU into a fresh Buffer (missing request fields are written as 0 / empty); throws PduError on values that do not fit. */
 export function encodePdu(p: Pdu): Buffer {
   const spec = SPECS.get(p.commandId);
   if (!spec) throw new PduError(`cannot encode unknown command ${commandName(p.commandId)}`);
-  if (spec === SHORT_MESSAGE) return encodeShortMessage(p);
-  if (bodyOmitted(p, spec)) return header(p, HEADER_LENGTH);
-  if (spec === MESSAGE_ID && !p.tlvs?.length) {
-    // submit_sm_resp / deliver_sm_resp, once per message each way
-    const messageId = p.messageId ?? '';
-    const buf = header(p, HEADER_LENGTH + checkC(p, 'messageId', messageId, 65));
-    writeC(buf, HEADER_LENGTH, messageId);
+  if (spec === SHORT_MESSAGE) {
+    const size = shortMessageSize(p);
+    const buf = Buffer.allocUnsafe(size);
+    writeShortMessage(p, buf, 0, size);
     return buf;
   }
+  const idSize = messageIdSize(p, spec);
+  if (idSize > 0) {
+    const buf = header(p, idSize);
+    writeC(buf, HEADER_LENGTH, p.messageId ?? '');
+    return buf;
+  }
+  if (bodyOmitted(p, spec)) return header(p, HEADER_LENGTH);
   if (p.tlvs?.length && !spec.tlvs) fail(p, 'optional parameters not allowed');
   const target = p as unknown as Record<string, unknown>;
   let size = HEADER_LENGTH + tlvSize(p);

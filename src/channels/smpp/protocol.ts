@@ -1,6 +1,6 @@
 // SMPP as seen by the generic session layer.
 import type { WireProtocol } from '../session/protocol.ts';
-import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu } from './codec.ts';
+import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu, encodePduInto } from './codec.ts';
 import { Cmd, commandName, isResponseId, statusName, type Pdu } from './pdus.ts';
 
 /** One-line PDU summary for logs; the password never appears. */
@@ -24,6 +24,7 @@ export const smppProtocol: WireProtocol<Pdu> = {
   maxLength: MAX_PDU_LENGTH,
   maxSequence: 0x7fffffff,
   encode: encodePdu,
+  encodeInto: encodePduInto,
   decode: decodePdu,
   isResponse: (p) => isResponseId(p.commandId),
   sequenceOf: (p) => p.sequence,

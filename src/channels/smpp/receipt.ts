@@ -19,18 +19,14 @@ export interface ReceiptFields {
 }
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+/** The ASCII characters String.prototype.trim() removes: tab, LF, VT, FF, CR and space. */
+const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const isBoundary = (c: number) => isSpace(c) || c === 44 || c === 59; // space, ',' or ';'
 /** An ASCII letter, lowered (0 for anything else). */
 const letter = (c: number) => {
   const l = c | 0x20;
   return l >= 97 && l <= 122 ? l : 0;
 };
-
-/** Whether `s[start, start + word.length)` spells the lower-case ASCII `word` in any case. */
-function spells(s: string, start: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++) if (letter(s.charCodeAt(start + i)) !== word.charCodeAt(i)) return false;
-  return true;
-}
 
 /** Whether a key may start at `start`: at the beginning or after a boundary. */
 function keyStart(s: string, start: number): boolean {
@@ -55,46 +51,50 @@ const valueEnd = new Int32Array(FIELD_NAMES.length);
 /** Where the key found by keyBefore starts (valid right after a result other than -1). */
 let keyFrom = 0;
 
+/** The lower-case ASCII letter at `i` of `s` (0 for anything else, or outside the string). */
+function lowerAt(s: string, i: number): number {
+  return i >= 0 ? letter(s.charCodeAt(i)) : 0;
+}
+
+/** Whether `word` (lower-case) ends at `end` in `s`, any case, and starts the text or follows a boundary; sets keyFrom. */
+function keyAt(s: string, end: number, word: string): boolean {
+  const start = end - word.length;
+  if (start < 0 || !keyStart(s, start)) return false;
+  for (let i = 0; i < word.length; i++) if (letter(s.charCodeAt(start + i)) !== word.charCodeAt(i)) return false;
+  keyFrom = start;
+  return true;
+}
+
 /**
  * The field slot of the key ending just before a ':' or '=' at `at` (spaces allowed in between), any case: id, sub,
  * dlvrd, stat, err, text, and submit/done date with a space, '_', '-' or nothing between the words; the key must start
- * the text or follow a boundary. -1 when there is none. Sets keyFrom. The key is the run of letters before the separator.
+ * the text or follow a boundary. -1 when there is none. Sets keyFrom. Dispatches on the key's last letter.
  */
 function keyBefore(s: string, at: number): number {
   let end = at;
   while (end > 0 && isSpace(s.charCodeAt(end - 1))) end--;
-  let start = end;
-  while (start > 0 && letter(s.charCodeAt(start - 1)) !== 0) start--;
-  let slot = -1;
-  switch (end - start) {
-    case 2: slot = spells(s, start, 'id') ? ID : -1; break;
-    case 3: slot = spells(s, start, 'sub') ? SUB : spells(s, start, 'err') ? ERR : -1; break;
-    case 4:
-      if (spells(s, start, 'stat')) slot = STAT;
-      else if (spells(s, start, 'text')) slot = TEXT;
-      else if (spells(s, start, 'date')) return dateKey(s, start);
-      break;
-    case 5: slot = spells(s, start, 'dlvrd') ? DLVRD : -1; break;
-    case 8: slot = spells(s, start, 'donedate') ? DONE_DATE : -1; break;
-    case 10: slot = spells(s, start, 'submitdate') ? SUBMIT_DATE : -1; break;
+  switch (lowerAt(s, end - 1)) {
+    case 100: // d
+      return keyAt(s, end, 'id') ? ID : keyAt(s, end, 'dlvrd') ? DLVRD : -1;
+    case 98: // b
+      return keyAt(s, end, 'sub') ? SUB : -1;
+    case 114: // r
+      return keyAt(s, end, 'err') ? ERR : -1;
+    case 116: // t
+      return keyAt(s, end, 'stat') ? STAT : keyAt(s, end, 'text') ? TEXT : -1;
+    case 101: { // e: …date
+      if (lowerAt(s, end - 4) !== 100 || lowerAt(s, end - 3) !== 97 || lowerAt(s, end - 2) !== 116) return -1;
+      if (keyAt(s, end, 'submitdate')) return SUBMIT_DATE;
+      if (keyAt(s, end, 'donedate')) return DONE_DATE;
+      const sep = end - 4 > 0 ? s.charCodeAt(end - 5) : 0;
+      if (sep !== 32 && sep !== 95 && sep !== 45) return -1;
+      if (keyAt(s, end - 5, 'submit')) return SUBMIT_DATE;
+      if (keyAt(s, end - 5, 'done')) return DONE_DATE;
+      return -1;
+    }
+    default:
+      return -1;
   }
-  if (slot < 0 || !keyStart(s, start)) return -1;
-  keyFrom = start;
-  return slot;
-}
-
-/** `submit date` / `done date` (separated by ' ', '_' or '-') ending with the 'date' at `dateAt`. */
-function dateKey(s: string, dateAt: number): number {
-  const sep = dateAt > 0 ? s.charCodeAt(dateAt - 1) : 0;
-  if (sep !== 32 && sep !== 95 && sep !== 45) return -1;
-  const wordEnd = dateAt - 1;
-  let slot = -1;
-  let start = wordEnd - 6;
-  if (start >= 0 && spells(s, start, 'submit')) slot = SUBMIT_DATE;
-  else if ((start = wordEnd - 4) >= 0 && spells(s, start, 'done')) slot = DONE_DATE;
-  if (slot < 0 || !keyStart(s, start)) return -1;
-  keyFrom = start;
-  return slot;
 }
 
 /** Records the value span of `slot` unless the field was already seen (the first occurrence wins). */
@@ -107,7 +107,7 @@ function record(slot: number, start: number, end: number): void {
 
 /** One pass over the separators of receipt text (found with indexOf), filling the value spans; no regex, no allocation. */
 function scan(raw: string): void {
-  valueStart.fill(-1);
+  for (let slot = 0; slot < valueStart.length; slot++) valueStart[slot] = -1; // (fill() is a runtime call)
   let current = -1;
   let from = 0;
   const n = raw.length;
@@ -137,9 +137,14 @@ function field(raw: string, slot: number): string | undefined {
   const start = valueStart[slot];
   if (start < 0) return undefined;
   if (slot === TEXT) return raw.slice(start);
+  let s = start;
   let e = valueEnd[slot];
-  while (e > start && isBoundary(raw.charCodeAt(e - 1))) e--;
-  return raw.slice(start, e).trim();
+  while (e > s && isBoundary(raw.charCodeAt(e - 1))) e--;
+  // what trim() would do, without its call for the usual ASCII case
+  while (e > s && isAsciiSpace(raw.charCodeAt(e - 1))) e--;
+  while (s < e && isAsciiSpace(raw.charCodeAt(s))) s++;
+  if (s < e && (raw.charCodeAt(s) > 0x7f || raw.charCodeAt(e - 1) > 0x7f)) return raw.slice(s, e).trim(); // maybe Unicode spaces
+  return raw.slice(s, e);
 }
 
 /** Parses receipt text: keys in any case, any order, some missing, ':' or '='; `text:` takes the rest. Missing fields are left out. */

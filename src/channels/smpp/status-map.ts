@@ -19,9 +19,12 @@ const STAT: Record<string, ReceiptStatus> = {
   ENROUTE: 'submitted',
 };
 
+const STAT_WORDS = new Map<string, ReceiptStatus>(Object.entries(STAT));
+
 /** Our status for a receipt's stat word (any case); unrecognised words are 'failed'. */
 export function statStatus(stat: string): ReceiptStatus {
-  return STAT[stat.trim().toUpperCase()] ?? 'failed';
+  // the usual spelling first: toUpperCase() is a runtime call
+  return STAT_WORDS.get(stat) ?? STAT_WORDS.get(stat.trim().toUpperCase()) ?? 'failed';
 }
 
 const STATE_STAT: Record<number, string> = {

@@ -122,6 +122,7 @@ function tlvSize(p: Pdu): number {
   if (p.tlvs) {
     for (const t of p.tlvs) {
       if (t.value.length > 0xffff) fail(p, `TLV 0x${t.tag.toString(16)} too long`);
+      if (!(t.tag >= 0 && t.tag <= 0xffff)) fail(p, `TLV tag ${t.tag} outside 0..0xffff`);
       size += 4 + t.value.length;
     }
   }

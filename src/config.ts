@@ -14,6 +14,7 @@ export const settings = {
   dataDir: { env: 'TIDINGS_DATA_DIR', schema: z.string().min(1), default: './data', doc: 'Directory for the SQLite file and uploaded files' },
   databaseUrl: { env: 'TIDINGS_DATABASE_URL', schema: z.string().regex(/^(|sqlite:.+|postgres(ql)?:\/\/.+)$/, 'empty, sqlite:<path> or postgres://…'), default: '', doc: 'Empty for SQLite at DATA_DIR/tidings.db; or postgres://user@host:5432/db' },
   role: { env: 'TIDINGS_ROLE', schema: z.enum(['all', 'api', 'worker']), default: 'all', doc: 'What this node runs: api, worker, or all (embedded mode)' },
+  trustProxy: { env: 'TIDINGS_TRUST_PROXY', schema: bool, default: false, doc: 'Take the client address from X-Forwarded-For (only behind a proxy you run)' },
   logLevel: { env: 'TIDINGS_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level' },
   adminEmail: { env: 'TIDINGS_ADMIN_EMAIL', schema: z.string().email(), default: 'admin@tidings.local', doc: 'Email of the platform admin created on first start' },
   adminPassword: { env: 'TIDINGS_ADMIN_PASSWORD', schema: z.string().min(8).or(z.literal('')), default: '', doc: 'Password of that admin; generated and printed once when empty' },

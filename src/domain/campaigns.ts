@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from './errors.ts';
+import { zoneSchema } from './tenants.ts';
 import { categories, type Category } from './templates.ts';
 import { frequencyCapSchema, sendWindowsSchema } from './compliance.ts';
 
@@ -50,7 +51,7 @@ export const campaignInputSchema = z.object({
   channel: z.string().min(1).optional(),
   scheduleAt: z.string().datetime({ offset: true }).optional(),
   cron: z.string().min(1).max(120).optional().describe('recurring schedule, e.g. "0 10 * * 1" (every Monday 10:00)'),
-  timezone: z.string().min(1).max(64).optional().describe('zone of the cron schedule (default the tenant zone)'),
+  timezone: zoneSchema.optional().describe('zone of the cron schedule (default the tenant zone)'),
   options: campaignOptionsSchema.default({}),
 }).strict().refine((c) => !!c.text !== !!c.templateId, 'give exactly one of text or templateId');
 

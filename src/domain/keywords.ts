@@ -135,11 +135,17 @@ export interface RuleHit { rule: KeywordRule; keyword: string; rest: string }
 const MAX_PATTERN = 200;
 const MAX_PATTERN_INPUT = 1000;
 
+/** Patterns that can backtrack catastrophically: a quantified group containing a quantifier, or a back-reference. */
+const riskyPattern = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{?]|\\[1-9]|\\k</;
+/** Pattern rules see at most this much of a message. */
+const maxPatternInput = 320;
+
 /** Why a rule is invalid, or null: an empty keyword, a bad or overlong regular expression, dates out of order. */
 export function checkRule(r: Pick<KeywordRule, 'match' | 'pattern' | 'activeFrom' | 'activeUntil'>): string | null {
   if (r.match === 'pattern') {
     if (r.pattern.length > MAX_PATTERN) return `pattern must have at most ${MAX_PATTERN} characters`;
     try { new RegExp(r.pattern, 'iu'); } catch (e) { return `pattern is not a valid regular expression: ${(e as Error).message}`; }
+    if (riskyPattern.test(r.pattern)) return 'pattern may not nest quantifiers, e.g. (a+)+, or use back-references (they can make matching take forever)';
   } else if (r.match !== 'catch_all' && !normalizeKeyword(r.pattern)) {
     return 'keyword must contain a letter or digit';
   }
@@ -182,7 +188,8 @@ export function matchRule(rules: readonly KeywordRule[], text: string, now: stri
     for (const r of active) {
       if (r.match !== 'pattern') continue;
       let m: RegExpExecArray | null;
-      try { m = new RegExp(r.pattern, 'iu').exec(input); } catch { continue; }
+      if (riskyPattern.test(r.pattern)) continue;
+      try { m = new RegExp(r.pattern, 'iu').exec(input.slice(0, maxPatternInput)); } catch { continue; }
       if (m) return { rule: r, keyword: m[0], rest: (m[1] ?? input.slice(m.index + m[0].length)).trim() };
     }
   }

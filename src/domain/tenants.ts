@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from './errors.ts';
+import { hasOptOutText } from './templates.ts';
 import { frequencyCapSchema, quietHoursSchema, sendWindowsSchema } from './compliance.ts';
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -12,14 +13,19 @@ export function validateSlug(slug: string): string {
   return slug;
 }
 
+/** An IANA time zone name that this runtime knows, e.g. Asia/Shanghai. */
+export const zoneSchema = z.string().min(1).max(64).refine((zone) => {
+  try { new Intl.DateTimeFormat('en', { timeZone: zone }); return true; } catch { return false; }
+}, 'not a known IANA time zone, e.g. Asia/Shanghai');
+
 /** Tenant settings a tenant admin may change; later features add their own keys here. */
 export const tenantSettingsSchema = z.object({
   signature: z.string().max(20).optional().describe('Signature such as 【公司】 placed on every message'),
   signaturePosition: z.enum(['prefix', 'suffix']).optional(),
   defaultCountry: z.string().regex(/^[A-Z]{2}$/).optional().describe('ISO country for national numbers, e.g. CN'),
-  timezone: z.string().min(1).max(64).optional().describe('IANA zone used when a contact has none'),
+  timezone: zoneSchema.optional().describe('IANA zone used when a contact has none'),
   languages: z.array(z.enum(['zh-CN', 'en', 'ru'])).optional(),
-  optOutTexts: z.record(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as zh-CN'), z.string().min(1).max(40)).optional()
+  optOutTexts: z.record(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as zh-CN'), z.string().min(1).max(40).refine((text) => hasOptOutText(text), 'must tell how to opt out, e.g. 回T退订, Reply STOP to opt out, СТОП — отписаться')).optional()
     .describe('Opt-out text per language, e.g. {"zh-CN":"退订回N"}; overrides the built-in 回T退订 / Reply STOP to opt out / СТОП — отписаться'),
   linkAllowList: z.array(z.string().min(1).max(253)).max(200).optional().describe('Hosts links in messages may point to (subdomains included); unset = links not checked'),
   sendWindows: sendWindowsSchema.optional().describe('Default send windows of campaigns, in the recipient\'s time zone'),

@@ -125,7 +125,7 @@ export class Dispatcher {
       try {
         const effects = await recordSubmits(this.deps.store, s, r, f);
         this.effects.submitted(s.length);
-        if (effects.length) await this.effects.finished(effects);
+        if (effects.length) await this.effects.finished(effects).catch((e) => this.deps.log.error({ err: e }, 'after-effects of submits failed'));
       } catch (err) {
         // Nothing is lost: the leases run out and the messages are claimed again.
         this.deps.log.error({ err, submitted: s.length }, 'recording submits failed');

@@ -281,7 +281,7 @@ export async function excludePendingMarketing(deps: Deps, tenantId: string, phon
   return deps.store.db.transaction().execute(async (trx) => {
     const rows = await trx.updateTable('messages').set({ status: 'excluded', reason: 'opted_out', error: null, done_at: at })
       .where('tenant_id', '=', tenantId).where('phone', '=', phone).where('status', '=', 'queued').where('category', '=', 'marketing')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)]))
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at), eb('lease_owner', '=', 'paused')]))
       .returning(['id', 'campaign_id', sql<string>`cast(price as text)`.as('price')]).execute();
     const total = rows.reduce((s, r) => s + BigInt(r.price ?? '0'), 0n);
     if (total > 0n) await moveBalance(trx, tenantId, total, { kind: 'release', campaignId: rows[0].campaign_id, note: `opt-out of ${rows.length} queued marketing message(s)` }, at);

@@ -66,7 +66,8 @@ export class ReceiptWriter {
 
   private async apply(receipts: ReceiptUpdate[]): Promise<void> {
     const effects = await applyReceipts(this.deps.store, receipts);
-    if (effects.length) await this.effects.finished(effects);
+    // The receipts are stored now: a failure below must not put them back (they would be applied twice).
+    if (effects.length) await this.effects.finished(effects).catch((err) => this.deps.log.error({ err, messages: effects.length }, 'after-effects of receipts failed'));
   }
 
   /** Matches receipts that arrived before their carrier id was stored. */

@@ -7,7 +7,7 @@ import type { Category } from '../domain/templates.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { MessageEffect } from '../store/repos/messages.ts';
 import {
-  campaignsToWork, createCampaign, getCampaign, hasQueued, holdCampaignMessages, leaseCampaign, releaseCampaign, saveCursor, setCampaignStatus, type Campaign,
+  CampaignStopped, campaignsToWork, createCampaign, getCampaign, hasQueued, holdCampaignMessages, leaseCampaign, releaseCampaign, saveCursor, setCampaignStatus, type Campaign,
 } from '../store/repos/campaigns.ts';
 import { audienceFilter, countAudience } from './audience.ts';
 import type { ContactFilter } from '../store/repos/contacts.ts';
@@ -52,19 +52,28 @@ export class Scheduler {
     const { deps } = this;
     try {
       for (const c of await campaignsToWork(deps.store.db, deps.now().toISOString())) {
-        if (c.status === 'scheduled') await this.due(c);
-        else if (!c.materialized) await this.materialize(c);
-        else if (!await hasQueued(deps.store.db, c.id)) {
-          const now = deps.now().toISOString();
-          if (await setCampaignStatus(deps.store.db, c.tenantId, c.id, ['running'], 'completed', { completedAt: now }, now)) {
-            this.preparers.delete(c.id);
-            this.outcomes.delete(c.id);
-            deps.log.info({ campaign: c.id }, 'campaign completed');
-          }
+        try {
+          await this.work(c);
+        } catch (err) {
+          deps.log.error({ err, campaign: c.id }, 'campaign step failed');
         }
       }
     } catch (err) {
       deps.log.error({ err }, 'scheduler tick failed');
+    }
+  }
+
+  private async work(c: Campaign): Promise<void> {
+    const { deps } = this;
+    if (c.status === 'scheduled') await this.due(c);
+    else if (!c.materialized) await this.materialize(c);
+    else if (!await hasQueued(deps.store.db, c.id)) {
+      const now = deps.now().toISOString();
+      if (await setCampaignStatus(deps.store.db, c.tenantId, c.id, ['running'], 'completed', { completedAt: now }, now)) {
+        this.preparers.delete(c.id);
+        this.outcomes.delete(c.id);
+        deps.log.info({ campaign: c.id }, 'campaign completed');
+      }
     }
   }
 
@@ -130,7 +139,8 @@ export class Scheduler {
         deps.wakeDispatcher();
       }
     } catch (err) {
-      if (err instanceof DomainError) await this.pause(c, `${err.code}: ${err.message}`);
+      if (err instanceof CampaignStopped) this.preparers.delete(c.id);
+      else if (err instanceof DomainError) await this.pause(c, `${err.code}: ${err.message}`);
       else throw err;
     } finally {
       await releaseCampaign(db, c.id);

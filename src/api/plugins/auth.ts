@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { apiKeyPrefix, sameSecret, tokenHash } from '../../domain/secrets.ts';
 import { findApiKeyByPrefix, touchApiKey } from '../../store/repos/apikeys.ts';
 import { findSession } from '../../store/repos/sessions.ts';
-import { findTenantBySlug } from '../../store/repos/tenants.ts';
+import { findTenant, findTenantBySlug } from '../../store/repos/tenants.ts';
 import { findUser } from '../../store/repos/users.ts';
 import type { Actor } from '../../store/repos/audit.ts';
 import type { Deps } from '../../deps.ts';
@@ -72,6 +72,10 @@ async function authenticate(request: FastifyRequest, deps: Deps, touched: Map<st
       throw new DomainError('csrf_failed', 'missing or wrong X-CSRF-Token header');
     }
     auth = { via: 'session', role: user.role, tenantId: user.tenantId, userId: user.id, keyId: null, sessionId: session.id };
+  }
+  if (auth.role !== 'platform' && auth.tenantId) {
+    const tenant = await findTenant(db, auth.tenantId);
+    if (!tenant || tenant.status !== 'active') throw new DomainError('forbidden', 'this tenant is suspended; contact the platform operator');
   }
   if (auth.role === 'platform') {
     const slug = request.headers['x-tenant'];

@@ -8,6 +8,7 @@ import { createChannel, deleteChannel, findChannel, listChannels, updateChannel,
 import { audit } from '../../store/repos/audit.ts';
 
 const secretKeys = new Set(['password', 'sharedSecret', 'secret', 'apiKey', 'token']);
+const mask = '********';
 
 const channelSchema = z.object({
   id: z.string(), name: z.string(), type: z.string(), enabled: z.boolean(),
@@ -17,7 +18,7 @@ const channelSchema = z.object({
 });
 
 function show(c: ChannelRecord) {
-  const config = Object.fromEntries(Object.entries(c.config).map(([k, v]) => [k, secretKeys.has(k) ? '********' : v]));
+  const config = Object.fromEntries(Object.entries(c.config).map(([k, v]) => [k, secretKeys.has(k) ? mask : v]));
   return { id: c.id, name: c.name, type: c.type, enabled: c.enabled, config, state: c.state ?? 'unknown', stateReason: c.stateReason, counters: c.counters ?? {}, stateAt: c.stateAt };
 }
 
@@ -73,7 +74,9 @@ export function channelRoutes(app: App, deps: Deps): void {
   }, async (request) => {
     const c = await findChannel(db, request.params.id);
     if (!c) throw notFound('channel');
-    const { enabled, ...patch } = request.body;
+    const { enabled, ...given } = request.body;
+    // A masked secret sent back unchanged (as the console does) keeps the stored one.
+    const patch = Object.fromEntries(Object.entries(given).filter(([k, v]) => !(secretKeys.has(k) && v === mask)));
     if ('name' in patch || 'type' in patch) throw new DomainError('invalid_request', 'name and type cannot change; add a new channel', { field: 'name' });
     const config = { ...c.config, ...patch };
     validate(config);

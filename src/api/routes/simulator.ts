@@ -55,8 +55,16 @@ export function simulatorRoutes(app: App, deps: Deps): void {
     schema: { tags: ['simulator'], summary: 'Send a text from a virtual handset to a service number (an MO message)', body: z.object({ from: z.string().min(3).max(32), to: z.string().min(1).max(32), text: z.string().max(2000) }).strict(), response: { 202: z.object({ parts: z.number() }) } },
     config: { permission: 'send' },
   }, async (request, reply) => {
+    const b = request.body;
+    if (request.auth!.role !== 'platform') {
+      // A tenant may only reply as a handset it messaged, to the address its message came from.
+      const phone = `+${b.from.replace(/\D/g, '')}`;
+      const sent = await db.selectFrom('messages').select('sender').distinct().where('tenant_id', '=', tenantOf(request)).where('phone', '=', phone).where('status', '<>', 'excluded').execute();
+      if (!sent.length) throw new DomainError('forbidden', `you have not messaged ${b.from}; a tenant can reply only as its own recipients`, { field: 'from' });
+      if (!sent.some((r) => r.sender === null || r.sender === b.to)) throw new DomainError('forbidden', `${b.to} is not an address you messaged ${b.from} from`, { field: 'to' });
+    }
     try {
-      return reply.status(202).send({ parts: sim().sendMo(request.body) });
+      return reply.status(202).send({ parts: sim().sendMo(b) });
     } catch (e) {
       if (e instanceof DomainError) throw e;
       throw new DomainError('unavailable', (e as Error).message);

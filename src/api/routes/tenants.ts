@@ -46,12 +46,13 @@ export function tenantRoutes(app: App, deps: Deps): void {
   });
 
   app.patch('/api/v1/admin/tenants/:id', {
-    schema: { tags: ['admin'], summary: 'Rename, suspend or reactivate a tenant', params: idParams, body: z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(['active', 'suspended']).optional() }), response: { 200: tenantSchema } },
+    schema: { tags: ['admin'], summary: 'Rename, suspend or reactivate a tenant, or set its refund policy', params: idParams, body: z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(['active', 'suspended']).optional(), refundPolicy: z.enum(['failed', 'undelivered', 'never']).optional() }).strict(), response: { 200: tenantSchema } },
     config: { permission: 'platform' },
   }, async (request) => {
     const t = (await findTenant(db, request.params.id)) ?? (await findTenantBySlug(db, request.params.id));
     if (!t) throw notFound('tenant');
-    await updateTenant(db, t.id, request.body);
+    const { refundPolicy, ...rest } = request.body;
+    await updateTenant(db, t.id, { ...rest, ...(refundPolicy && { settings: { ...t.settings, refundPolicy } }) });
     await audit(db, null, actorOf(request), 'tenant.update', t.id, request.body);
     return show((await findTenant(db, t.id))!);
   });
@@ -67,7 +68,13 @@ export function tenantRoutes(app: App, deps: Deps): void {
   }, async (request) => {
     const tenantId = tenantOf(request);
     const t = (await findTenant(db, tenantId))!;
-    const settings = { ...t.settings, ...request.body };
+    const b = request.body;
+    if (request.auth!.role !== 'platform') {
+      // The refund policy moves platform money and quiet hours protect recipients: only the operator changes them.
+      if (b.refundPolicy !== undefined && b.refundPolicy !== (t.settings.refundPolicy ?? 'failed')) throw new DomainError('forbidden', 'only the platform operator may change the refund policy', { field: 'refundPolicy' });
+      if (b.quietHours === null && t.settings.quietHours !== null) throw new DomainError('forbidden', 'quiet hours for marketing may be moved but not switched off', { field: 'quietHours' });
+    }
+    const settings = { ...t.settings, ...b };
     await updateTenant(db, tenantId, { settings });
     await audit(db, tenantId, actorOf(request), 'tenant.settings', tenantId, { changed: Object.keys(request.body) });
     return show((await findTenant(db, tenantId))!);

@@ -1,9 +1,12 @@
-import { sql } from 'kysely';
-import type { Db } from '../database.ts';
+import { sql, type Kysely } from 'kysely';
+import type { Database, Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 
 /** Kinds of ledger movement: top-up by the platform, reserve at materialisation, release or refund back. */
 export type LedgerKind = 'topup' | 'adjust' | 'reserve' | 'release' | 'refund';
+
+/** What a ledger line says besides the amount. */
+export interface LedgerNote { kind: LedgerKind; campaignId?: string | null; messageId?: string | null; note?: string | null; actor?: string | null }
 
 /** One ledger line as shown. */
 export interface LedgerEntry { id: string; kind: string; amount: bigint; balanceAfter: bigint; campaignId: string | null; messageId: string | null; note: string | null; actor: string | null; at: string }
@@ -12,8 +15,9 @@ export interface LedgerEntry { id: string; kind: string; amount: bigint; balance
  * Moves a tenant balance by `amount` (minor units, may be negative) and writes the ledger line, atomically.
  * Returns the new balance, or null (and changes nothing) when a debit would take the balance below zero.
  */
-export async function moveBalance(db: Db, tenantId: string, amount: bigint, entry: { kind: LedgerKind; campaignId?: string | null; messageId?: string | null; note?: string | null; actor?: string | null }, at: string): Promise<bigint | null> {
+export async function moveBalance(db: Db, tenantId: string, amount: bigint, entry: LedgerNote, at: string): Promise<bigint | null> {
   if (amount === 0n) return null;
+  if (!db.isTransaction) return (db as Kysely<Database>).transaction().execute((trx) => moveBalance(trx, tenantId, amount, entry, at));
   const delta = amount.toString();
   const row = await db.updateTable('tenants')
     .set({ balance: sql`balance + cast(${delta} as bigint)` })

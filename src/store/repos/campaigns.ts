@@ -77,10 +77,11 @@ export async function setCampaignStatus(db: Db, tenantId: string, id: string, fr
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Campaigns the scheduler must look at: due scheduled ones and running ones (every tenant). */
+/** Campaigns the scheduler must look at: due scheduled ones and running ones of every active tenant. */
 export async function campaignsToWork(db: Db, now: string): Promise<Campaign[]> {
   const rows = await db.selectFrom('campaigns').select(columns)
     .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'scheduled'), eb('schedule_at', '<=', now)])]))
+    .where('tenant_id', 'not in', (eb) => eb.selectFrom('tenants').select('id').where('status', '<>', 'active'))
     .orderBy('created_at').limit(200).execute();
   return rows.map(toCampaign);
 }
@@ -92,9 +93,21 @@ export async function leaseCampaign(db: Db, id: string, now: string, until: stri
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Saves the materialisation cursor (in the transaction that stored the batch). */
+/**
+ * Saves the materialisation cursor in the transaction that stored the batch, only while the campaign is still
+ * running; throws CampaignStopped otherwise, so the batch rolls back (nothing is sent after a pause or cancel).
+ */
 export async function saveCursor(db: Db, id: string, cursor: Cursor, now: string): Promise<void> {
-  await db.updateTable('campaigns').set({ cursor: JSON.stringify(cursor), materialized: cursor.done ? 1 : 0, updated_at: now }).where('id', '=', id).execute();
+  const r = await db.updateTable('campaigns').set({ cursor: JSON.stringify(cursor), materialized: cursor.done ? 1 : 0, updated_at: now })
+    .where('id', '=', id).where('status', '=', 'running').executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new CampaignStopped(id);
+}
+
+/** The campaign left the running state while a batch was being stored. */
+export class CampaignStopped extends Error {
+  constructor(id: string) {
+    super(`campaign ${id} is no longer running`);
+  }
 }
 
 /** Releases the materialisation lease. */
@@ -115,16 +128,16 @@ export async function releaseCampaignMessages(db: Db, campaignId: string): Promi
 
 /**
  * Excludes a cancelled campaign's queued messages that no worker is sending right now (those finish normally);
- * returns the total price to release. Runs in one transaction so the sum matches what was excluded.
+ * returns the total price of exactly the rows it excluded, to release.
  */
 export async function cancelCampaignMessages(db: Db, campaignId: string, now: string): Promise<bigint> {
   const idle = (eb: ExpressionBuilder<Database, 'messages'>) => eb.and([
     eb('campaign_id', '=', campaignId), eb('status', '=', 'queued'),
     eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', 'paused'), eb('lease_until', '<', now)]),
   ]);
-  const sum = await db.selectFrom('messages').select(sql<string>`cast(coalesce(sum(price), 0) as text)`.as('total')).where(idle).executeTakeFirst();
-  await db.updateTable('messages').set({ status: 'excluded', reason: 'cancelled', done_at: now, lease_owner: null, lease_until: null }).where(idle).execute();
-  return BigInt(sum?.total ?? '0');
+  const rows = await db.updateTable('messages').set({ status: 'excluded', reason: 'cancelled', done_at: now, lease_owner: null, lease_until: null })
+    .where(idle).returning(sql<string>`cast(price as text)`.as('price')).execute();
+  return rows.reduce((sum, r) => sum + BigInt(r.price), 0n);
 }
 
 /** Whether a campaign still has messages to send (queued, including held or leased ones). */

@@ -61,6 +61,7 @@ export async function claimMessages(store: Store, owner: string, channelIds: str
       resubmitted = resubmitted + (case when lease_owner is null then 0 else 1 end)
     where id in (select id from messages where status = 'queued' and channel_id in (${placeholders(n, d, 3)})
       and (not_before is null or not_before <= ${p(n + 3)}) and (lease_until is null or lease_until < ${p(n + 4)})
+      and tenant_id not in (select id from tenants where status <> 'active')
       order by priority, id limit ${p(n + 5)}${d === 'postgres' ? ' for update skip locked' : ''})
     returning ${claimedColumns}`;
   const params = [owner, leaseUntil, ...channelIds, now, now, limit];
@@ -136,7 +137,7 @@ const applySql = (p: (i: number) => string) => `update messages set parts_done =
     status = case when status in ('submitted', 'queued') or (status = 'delivered' and ${p(1)} <> 'delivered') then ${p(2)} else status end,
     carrier_stat = ${p(3)}, carrier_err = ${p(4)},
     done_at = case when parts_done + 1 >= segments then ${p(5)} else done_at end
-  where id = ${p(6)} returning ${effectColumns}`;
+  where id = ${p(6)} and done_at is null returning ${effectColumns}`;
 
 /**
  * Applies delivery reports: each matched one updates its message (intermediate reports only refresh the stat);

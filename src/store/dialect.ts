@@ -46,6 +46,8 @@ export function openPostgres(url: string, max = 10): Store {
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client lost to a server restart or failover must not crash the process: the pool replaces it.
+  pool.on('error', (err) => process.emitWarning(`PostgreSQL idle connection lost: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

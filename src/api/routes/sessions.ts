@@ -13,6 +13,9 @@ import { findTenant } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
 
 const windowMs = 15 * 60_000;
+let dummyHash: Promise<string> | undefined;
+/** An argon2id hash of a random password, made once, to spend the same time on unknown emails. */
+const unknownUserHash = () => (dummyHash ??= hashPassword(randomToken(24)));
 const meSchema = z.object({
   user: userSchema,
   tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }).nullable(),
@@ -38,7 +41,8 @@ export function sessionRoutes(app: App, deps: Deps): void {
     const keys = [`ip:${request.ip}`, `email:${email}`];
     if (keys.some((k) => limiter.blocked(k))) throw new DomainError('rate_limited', 'too many failed sign-ins; wait 15 minutes and try again');
     const user = await findUserForSignin(db, email);
-    const ok = user && !user.disabledAt && await verifyPassword(user.passwordHash, request.body.password);
+    // Verify against a dummy hash for unknown emails too, so the answer time does not tell which emails exist.
+    const ok = await verifyPassword(user?.passwordHash ?? await unknownUserHash(), request.body.password) && !!user && !user.disabledAt;
     if (!user || !ok) {
       keys.forEach((k) => limiter.fail(k));
       await audit(db, user?.tenantId ?? null, { type: 'user', id: user?.id ?? null, ip: request.ip }, 'signin.failed', null, { email });

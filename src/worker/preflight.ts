@@ -3,12 +3,7 @@ import { Preparer } from './outbox.ts';
 import { audienceFilter } from './audience.ts';
 import type { Campaign } from '../store/repos/campaigns.ts';
 import { contactPage, type RecipientFacts } from '../store/repos/recipients.ts';
-import { findTenant } from '../store/repos/tenants.ts';
-import { getTemplateForSending } from '../store/repos/templates.ts';
-import { parseSendWindows } from '../domain/compliance.ts';
-import type { Category } from '../domain/templates.ts';
-import { DomainError } from '../domain/errors.ts';
-import { campaignCap } from './scheduler.ts';
+import { campaignSpec } from './scheduler.ts';
 
 /** What a campaign would do if started now: counts by outcome and reason, segments, cost and the balance. */
 export interface PreflightReport { total: number; queued: number; deferred: number; excluded: Record<string, number>; segments: number; cost: string; balance: string; sufficient: boolean }
@@ -16,13 +11,9 @@ export interface PreflightReport { total: number; queued: number; deferred: numb
 /** Runs every pre-flight check over the whole audience without storing anything. */
 export async function preflight(deps: Deps, c: Campaign): Promise<PreflightReport> {
   const db = deps.store.db;
-  const tenant = await findTenant(db, c.tenantId);
-  if (!tenant) throw new DomainError('not_found', 'tenant not found');
-  const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
-  const preparer = new Preparer(deps, {
-    tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null, notBefore: c.scheduleAt ? new Date(c.scheduleAt) : null,
-    windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: campaignCap(c, tenant),
-  });
+  const spec = await campaignSpec(deps, c);
+  const { tenant } = spec;
+  const preparer = new Preparer(deps, spec);
   const report = { total: 0, queued: 0, deferred: 0, excluded: {} as Record<string, number>, segments: 0, cost: 0n };
   const tally = async (recipients: { phone: string; contactId?: string; contact?: RecipientFacts; vars?: Record<string, unknown> }[]) => {
     for (const p of await preparer.prepare(recipients)) {

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Effects } from './effects.ts';
-import { Preparer, storePrepared, type Recipient } from './outbox.ts';
+import { Preparer, storePrepared, type Recipient, type SendSpec } from './outbox.ts';
 import { defaultAutoPause, failedStatuses, type Cursor } from '../domain/campaigns.ts';
 import { nextCronTime, parseSendWindows, type FrequencyCap } from '../domain/compliance.ts';
 import type { Category } from '../domain/templates.ts';
@@ -12,16 +12,28 @@ import {
 import { audienceFilter, countAudience } from './audience.ts';
 import type { ContactFilter } from '../store/repos/contacts.ts';
 import { contactPage } from '../store/repos/recipients.ts';
-import { findTenant, type Tenant } from '../store/repos/tenants.ts';
+import { findTenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
 
 const tickMs = 250;
 const batchSize = 5000;
 const sliceMs = 400;
 
-/** The frequency cap a campaign runs under: its own, else the tenant's default. */
-export function campaignCap(c: Campaign, tenant: Tenant): FrequencyCap | null {
-  return c.options.frequencyCap ?? (tenant.settings.frequencyCap as FrequencyCap | null | undefined) ?? null;
+/**
+ * How a campaign's recipients become messages: its tenant, its text (template or inline), its send windows and
+ * its frequency cap (its own, else the tenant's defaults). Shared by materialisation and pre-flight.
+ */
+export async function campaignSpec(deps: Deps, c: Campaign): Promise<SendSpec> {
+  const db = deps.store.db;
+  const tenant = await findTenant(db, c.tenantId);
+  if (!tenant) throw new DomainError('not_found', 'tenant not found');
+  const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
+  return {
+    tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null,
+    notBefore: c.scheduleAt ? new Date(c.scheduleAt) : null,
+    windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows),
+    cap: c.options.frequencyCap ?? (tenant.settings.frequencyCap as FrequencyCap | null | undefined) ?? null,
+  };
 }
 
 /** The campaign engine: starts due campaigns, materialises audiences in batches with a cursor, completes and auto-pauses. */
@@ -150,14 +162,7 @@ export class Scheduler {
   private async preparerFor(c: Campaign): Promise<{ preparer: Preparer; filter: ContactFilter | null }> {
     const hit = this.preparers.get(c.id);
     if (hit) return hit;
-    const db = this.deps.store.db;
-    const tenant = await findTenant(db, c.tenantId);
-    if (!tenant) throw new DomainError('not_found', 'tenant not found');
-    const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
-    const preparer = new Preparer(this.deps, {
-      tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null, notBefore: null,
-      windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows), cap: campaignCap(c, tenant),
-    });
+    const preparer = new Preparer(this.deps, await campaignSpec(this.deps, c));
     const filter = await audienceFilter(this.deps, c.tenantId, c.audience);
     const entry = { preparer, filter };
     this.preparers.set(c.id, entry);

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { listLedger, moveBalance, type LedgerEntry } from '../../store/repos/billing.ts';
-import { findTenant, findTenantBySlug } from '../../store/repos/tenants.ts';
+import { findTenantByIdOrSlug } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
 
 const entrySchema = z.object({ id: z.string(), kind: z.string(), amount: z.string(), balanceAfter: z.string(), campaignId: z.string().nullable(), messageId: z.string().nullable(), note: z.string().nullable(), actor: z.string().nullable(), at: z.string() });
@@ -28,7 +28,7 @@ export function billingRoutes(app: App, deps: Deps): void {
     },
     config: { permission: 'platform' },
   }, async (request) => {
-    const t = (await findTenant(db, request.params.id)) ?? (await findTenantBySlug(db, request.params.id));
+    const t = await findTenantByIdOrSlug(db, request.params.id);
     if (!t) throw notFound('tenant');
     const amount = BigInt(request.body.amount);
     if (amount === 0n) throw new DomainError('invalid_request', 'amount must not be zero', { field: 'amount' });
@@ -43,7 +43,7 @@ export function billingRoutes(app: App, deps: Deps): void {
     schema: { tags: ['admin'], summary: 'A tenant’s ledger', params: z.object({ id: z.string() }), querystring: ledgerQuery, response: { 200: z.object({ entries: z.array(entrySchema) }) } },
     config: { permission: 'platform' },
   }, async (request) => {
-    const t = (await findTenant(db, request.params.id)) ?? (await findTenantBySlug(db, request.params.id));
+    const t = await findTenantByIdOrSlug(db, request.params.id);
     if (!t) throw notFound('tenant');
     return { entries: (await listLedger(db, t.id, request.query)).map(show) };
   });

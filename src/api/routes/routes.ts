@@ -7,7 +7,7 @@ import { categories, type Category } from '../../domain/templates.ts';
 import type { RouteRule } from '../../domain/routing.ts';
 import { createRoute, deleteRoute, listRoutes, updateRoute } from '../../store/repos/routes.ts';
 import { findChannel } from '../../store/repos/channels.ts';
-import { findTenant, findTenantBySlug } from '../../store/repos/tenants.ts';
+import { findTenantByIdOrSlug } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
 
 const routeSchema = z.object({
@@ -34,7 +34,7 @@ export function routeRoutes(app: App, deps: Deps): void {
   async function resolve(b: { tenant?: string | null; channel?: string }) {
     const out: { tenantId?: string | null; channelId?: string } = {};
     if (b.tenant !== undefined) {
-      const t = b.tenant === null ? null : (await findTenant(db, b.tenant)) ?? (await findTenantBySlug(db, b.tenant));
+      const t = b.tenant === null ? null : await findTenantByIdOrSlug(db, b.tenant);
       if (t === undefined) throw new DomainError('invalid_request', `tenant ${b.tenant} does not exist`, { field: 'tenant' });
       out.tenantId = t?.id ?? null;
     }

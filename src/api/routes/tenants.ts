@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { tenantSettingsSchema, validateSlug } from '../../domain/tenants.ts';
-import { createTenant, findTenant, findTenantBySlug, listTenants, updateTenant, type Tenant } from '../../store/repos/tenants.ts';
+import { createTenant, findTenant, findTenantByIdOrSlug, findTenantBySlug, listTenants, updateTenant, type Tenant } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
 
 const tenantSchema = z.object({
@@ -40,7 +40,7 @@ export function tenantRoutes(app: App, deps: Deps): void {
     schema: { tags: ['admin'], summary: 'One tenant by id or slug', params: idParams, response: { 200: tenantSchema } },
     config: { permission: 'platform' },
   }, async (request) => {
-    const t = (await findTenant(db, request.params.id)) ?? (await findTenantBySlug(db, request.params.id));
+    const t = await findTenantByIdOrSlug(db, request.params.id);
     if (!t) throw notFound('tenant');
     return show(t);
   });
@@ -49,7 +49,7 @@ export function tenantRoutes(app: App, deps: Deps): void {
     schema: { tags: ['admin'], summary: 'Rename, suspend or reactivate a tenant, or set its refund policy', params: idParams, body: z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(['active', 'suspended']).optional(), refundPolicy: z.enum(['failed', 'undelivered', 'never']).optional() }).strict(), response: { 200: tenantSchema } },
     config: { permission: 'platform' },
   }, async (request) => {
-    const t = (await findTenant(db, request.params.id)) ?? (await findTenantBySlug(db, request.params.id));
+    const t = await findTenantByIdOrSlug(db, request.params.id);
     if (!t) throw notFound('tenant');
     const { refundPolicy, ...rest } = request.body;
     await updateTenant(db, t.id, { ...rest, ...(refundPolicy && { settings: { ...t.settings, refundPolicy } }) });

@@ -35,6 +35,11 @@ export async function findTenant(db: Db, id: string): Promise<Tenant | undefined
   return r && toTenant(r);
 }
 
+/** Finds a tenant by id, else by slug (administration routes accept either). */
+export async function findTenantByIdOrSlug(db: Db, idOrSlug: string): Promise<Tenant | undefined> {
+  return (await findTenant(db, idOrSlug)) ?? (await findTenantBySlug(db, idOrSlug));
+}
+
 /** Lists every tenant (platform administration). */
 export async function listTenants(db: Db): Promise<Tenant[]> {
   return (await selectTenants(db).orderBy('slug').execute()).map(toTenant);

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Db } from './database.ts';
 import type { DialectName } from './dialect.ts';
+import { statement } from './hot.ts';
 
 // The import hot path: statements whose text is built once per shape (placeholders only; values are always
 // parameters) and, on SQLite, prepared once and reused, since building and preparing a multi-row statement
@@ -14,7 +15,6 @@ export interface BulkTarget { db: Db; dialect: DialectName; sqlite?: SQLite.Data
 export type RowValues = (string | number | null)[];
 
 const texts = new Map<string, string>();
-const prepared = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
 
 function statementText(key: string, build: () => string): string {
   let text = texts.get(key);
@@ -26,18 +26,6 @@ function statementText(key: string, build: () => string): string {
   return text;
 }
 
-function prepare(sqlite: SQLite.Database, text: string): SQLite.Statement {
-  let cache = prepared.get(sqlite);
-  if (!cache) prepared.set(sqlite, (cache = new Map()));
-  let stmt = cache.get(text);
-  if (!stmt) {
-    if (cache.size > 500) cache.clear();
-    stmt = sqlite.prepare(text);
-    cache.set(text, stmt);
-  }
-  return stmt;
-}
-
 function pgQuery(text: string, params: readonly unknown[]): CompiledQuery {
   const pgText = statementText(`pg|${text}`, () => { let n = 0; return text.replace(/\?/g, () => `$${++n}`); });
   return CompiledQuery.raw(pgText, params as unknown[]);
@@ -46,7 +34,7 @@ function pgQuery(text: string, params: readonly unknown[]): CompiledQuery {
 /** Runs a statement written with `?` placeholders (numbered for PostgreSQL) and returns its rows. */
 export async function runStatement<R>(t: BulkTarget, text: string, params: unknown[]): Promise<R[]> {
   if (t.sqlite) {
-    const stmt = prepare(t.sqlite, text);
+    const stmt = statement(t.sqlite, text);
     return stmt.reader ? (stmt.all(params) as R[]) : (stmt.run(params), []);
   }
   return (await t.db.executeQuery<R>(pgQuery(text, params))).rows;
@@ -54,7 +42,7 @@ export async function runStatement<R>(t: BulkTarget, text: string, params: unkno
 
 /** Runs a statement that returns no rows (insert, update, delete) and answers how many rows it changed. */
 export async function runWrite(t: BulkTarget, text: string, params: readonly unknown[]): Promise<number> {
-  if (t.sqlite) return prepare(t.sqlite, text).run(params).changes;
+  if (t.sqlite) return statement(t.sqlite, text).run(params).changes;
   return Number((await t.db.executeQuery(pgQuery(text, params))).numAffectedRows ?? 0);
 }
 

@@ -21,7 +21,10 @@ export function statement(sqlite: SQLite.Database, text: string): SQLite.Stateme
   let cache = caches.get(sqlite);
   if (!cache) caches.set(sqlite, cache = new Map());
   let s = cache.get(text);
-  if (!s) cache.set(text, s = sqlite.prepare(text));
+  if (!s) {
+    if (cache.size > 500) cache.clear();
+    cache.set(text, s = sqlite.prepare(text));
+  }
   return s;
 }
 

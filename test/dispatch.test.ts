@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
+import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
 
 describe.each(testDatabases)('sending through the virtual carrier on $name', (database) => {
   let s: TestServer;
@@ -14,10 +14,7 @@ describe.each(testDatabases)('sending through the virtual carrier on $name', (da
     carrier = await startCarrier(s, { config: { rules: [{ suffix: '4444', outcome: 'undelivered' }] } });
     a = await s.tenant('acme');
     b = await s.tenant('bravo');
-    for (const t of [a]) {
-      const top = await s.app.inject({ method: 'POST', url: `/api/v1/admin/tenants/${t.slug}/balance`, headers: carrier.platform, payload: { amount: 100000, note: 'test credit' } });
-      expect(top.statusCode).toBe(200);
-    }
+    await credit(s, carrier, a, 100000);
   });
   afterAll(async () => {
     await carrier?.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
+import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
 import { applyReceipts } from '../src/store/repos/messages.ts';
 
 describe.each(testDatabases)('hardening on $name', (database) => {
@@ -15,7 +15,7 @@ describe.each(testDatabases)('hardening on $name', (database) => {
     carrier = await startCarrier(s);
     a = await s.tenant('harden-a');
     b = await s.tenant('harden-b');
-    for (const t of [a, b]) await s.app.inject({ method: 'POST', url: `/api/v1/admin/tenants/${t.slug}/balance`, headers: carrier.platform, payload: { amount: 10000 } });
+    for (const t of [a, b]) await credit(s, carrier, t, 10000);
   });
   afterAll(async () => {
     await carrier?.stop();

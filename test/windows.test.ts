@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
+import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
 
 describe.each(testDatabases)('send windows and frequency caps with an injected clock on $name', (database) => {
   let s: TestServer;
@@ -14,7 +14,7 @@ describe.each(testDatabases)('send windows and frequency caps with an injected c
     s = await startTestServer(database, {}, { now: () => clock });
     carrier = await startCarrier(s);
     t = await s.tenant('clocked');
-    await s.app.inject({ method: 'POST', url: `/api/v1/admin/tenants/${t.slug}/balance`, headers: carrier.platform, payload: { amount: 10000 } });
+    await credit(s, carrier, t, 10000);
   });
   afterAll(async () => {
     await carrier?.stop();

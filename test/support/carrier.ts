@@ -39,3 +39,9 @@ export async function startCarrier(s: TestServer, opts: { config?: Partial<Simul
     },
   };
 }
+
+/** Tops up a tenant's balance through the platform API (minor units); throws unless it is accepted. */
+export async function credit(s: TestServer, carrier: TestCarrier, tenant: { slug: string }, amount: number): Promise<void> {
+  const r = await s.app.inject({ method: 'POST', url: `/api/v1/admin/tenants/${tenant.slug}/balance`, headers: carrier.platform, payload: { amount, note: 'test credit' } });
+  if (r.statusCode !== 200) throw new Error(`credit: ${r.body}`);
+}

@@ -30,7 +30,7 @@ describe.each(testDatabases)('two-way messaging end to end through SMPP and the 
   const SHARED = '10690002';
 
   beforeAll(async () => {
-    s = await startTestServer(database);
+    s = await startTestServer(database, { webhookAllowPrivate: true });
     a = await s.tenant();
     sim = new Simulator({ receiptDelayMs: 10, keepInbox: true });
     const { port } = await sim.start(0);

@@ -30,7 +30,7 @@ describe.each(testDatabases)('two-way messaging on $name', (database) => {
   const inboundFrom = (p: string) => db().selectFrom('inbound_messages').selectAll().where('phone', '=', p).orderBy('id').execute();
 
   beforeAll(async () => {
-    s = await startTestServer(database);
+    s = await startTestServer(database, { webhookAllowPrivate: true });
     a = await s.tenant();
     b = await s.tenant();
     platform = { authorization: `Bearer ${await s.platformKey()}` };

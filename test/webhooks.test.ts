@@ -5,7 +5,7 @@ import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { startReceiver, type Receiver } from './support/webhook-receiver.ts';
 import { verifySignature } from '../src/domain/webhooks.ts';
-import { enqueueWebhookEvents, getDelivery, invalidateWebhookCache } from '../src/store/repos/webhooks.ts';
+import { createWebhook, enqueueWebhookEvents, getDelivery, invalidateWebhookCache } from '../src/store/repos/webhooks.ts';
 import { startWebhookDelivery } from '../src/worker/webhooks.ts';
 
 async function until<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
@@ -25,7 +25,7 @@ describe.each(testDatabases)('webhooks on $name', (database) => {
   let clock = Date.now();
   let receiver: Receiver;
   beforeAll(async () => {
-    s = await startTestServer(database, {}, { now: () => new Date(clock) });
+    s = await startTestServer(database, { webhookAllowPrivate: true }, { now: () => new Date(clock) });
     a = await s.tenant();
     b = await s.tenant();
     receiver = await startReceiver();
@@ -164,6 +164,57 @@ describe.each(testDatabases)('webhooks on $name', (database) => {
     } finally {
       await w1.stop();
       await w2.stop();
+    }
+  });
+});
+
+describe.each(testDatabases)('webhook targets on $name, with default settings', (database) => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer(database); });
+  afterAll(async () => { await s?.close(); });
+
+  it('refuses loopback, private, link-local and metadata targets when created, naming why', async () => {
+    const t = await s.tenant();
+    for (const [url, why] of [
+      ['http://127.0.0.1:8080/hook', /127\.0\.0\.1 is a loopback address/], ['http://localhost/hook', /loopback name/],
+      ['http://[::1]/hook', /::1 is a loopback address/], ['http://169.254.169.254/latest/meta-data', /link-local/],
+      ['https://10.1.2.3/hook', /private/], ['http://2130706433/', /127\.0\.0\.1 is a loopback/],
+    ] as const) {
+      const res = await s.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: t.headers, payload: { url } });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.message, url).toMatch(why);
+    }
+    const ok = await s.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: t.headers, payload: { url: 'https://crm.example.com/hook' } });
+    expect(ok.statusCode).toBe(201);
+    const moved = await s.app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${ok.json().id}`, headers: t.headers, payload: { url: 'http://192.168.1.10/' } });
+    expect(moved.statusCode).toBe(400);
+  });
+
+  it('refuses at delivery a name that resolves to a non-public address, and never connects', async () => {
+    const receiver = await startReceiver();
+    const t = await s.tenant();
+    const port = new URL(receiver.url).port;
+    const now = new Date().toISOString();
+    await createWebhook(s.deps.store.db, t.id, { url: `http://localhost:${port}/by-name`, events: '*' }, now);
+    await createWebhook(s.deps.store.db, t.id, { url: `http://127.0.0.1:${port}/by-address`, events: '*' }, now);
+    invalidateWebhookCache();
+    const [byName, byAddress] = await enqueueWebhookEvents(s.deps.store.db, [{ tenantId: t.id, event: 'webhook.test', payload: {} }], new Date())
+      .then(async () => (await s.deps.store.db.selectFrom('webhook_deliveries').select(['id', 'webhook_id']).where('tenant_id', '=', t.id).execute()))
+      .then(async (rows) => {
+        const hooks = await s.deps.store.db.selectFrom('webhooks').select(['id', 'url']).where('tenant_id', '=', t.id).execute();
+        const idOf = (suffix: string) => rows.find((r) => r.webhook_id === hooks.find((h) => h.url.endsWith(suffix))!.id)!.id;
+        return [idOf('/by-name'), idOf('/by-address')];
+      });
+    const worker = startWebhookDelivery(s.deps, { pollMs: 10 });
+    try {
+      const a = await until(async () => { const d = await getDelivery(s.deps.store.db, byName); return d?.attempts === 1 && d; });
+      expect(a.lastError).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address .*TIDINGS_WEBHOOK_ALLOW_PRIVATE/);
+      const b = await until(async () => { const d = await getDelivery(s.deps.store.db, byAddress); return d?.attempts === 1 && d; });
+      expect(b.lastError).toMatch(/^refused: 127\.0\.0\.1 is a loopback address/);
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await worker.stop();
+      await receiver.close();
     }
   });
 });

@@ -1,9 +1,14 @@
 // The webhook delivery loop: claims due deliveries with a lease, POSTs them signed, and records every attempt.
 import { randomBytes } from 'node:crypto';
+import dns, { type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Deps } from '../deps.ts';
 import {
   defaultMaxAttempts, deliveryBody, deliveryHeader, eventHeader, retryDelayMs, signatureHeader, signPayload,
 } from '../domain/webhooks.ts';
+import { nonPublicKind } from '../domain/addresses.ts';
 import { claimDeliveries, recordAttempt, type ClaimedDelivery } from '../store/repos/webhooks.ts';
 
 /** Tuning of the delivery loop (all optional). */
@@ -25,29 +30,67 @@ export interface WebhookDeliveryOptions {
 /** Outcome of one POST. */
 export interface AttemptResult { ok: boolean; statusCode: number | null; error: string | null; durationMs: number }
 
-/** POSTs one delivery with its signature; never throws. */
-export async function postDelivery(d: Pick<ClaimedDelivery, 'id' | 'event' | 'payload' | 'createdAt' | 'url' | 'secret'>, now: Date, timeoutMs: number): Promise<AttemptResult> {
+/** Settings of one POST: its timeout, and whether non-public targets (loopback, LAN, link-local) are allowed. */
+export interface PostOptions { timeoutMs: number; allowPrivate: boolean }
+
+/** A webhook target refused because it resolves to a non-public address. */
+class RefusedTarget extends Error {
+  constructor(reason: string) {
+    super(`refused: ${reason} (set TIDINGS_WEBHOOK_ALLOW_PRIVATE=true to allow targets on your own network)`);
+  }
+}
+
+/**
+ * dns.lookup that refuses a name when any of its addresses is non-public; the connection then uses the checked
+ * address, so a name cannot pass the check and connect elsewhere (DNS rebinding).
+ */
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) { callback(err, ''); return; }
+    for (const a of addresses) {
+      const kind = nonPublicKind(a.address);
+      if (kind) { callback(new RefusedTarget(`${hostname} resolves to ${a.address}, a ${kind} address`), ''); return; }
+    }
+    if (options.all) (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+    else callback(null, addresses[0].address, addresses[0].family);
+  });
+};
+
+/** POSTs one delivery with its signature (no redirects followed); never throws. */
+export async function postDelivery(d: Pick<ClaimedDelivery, 'id' | 'event' | 'payload' | 'createdAt' | 'url' | 'secret'>, now: Date, options: PostOptions): Promise<AttemptResult> {
   const body = deliveryBody(d.id, d.event, d.createdAt, d.payload);
   const t = Math.floor(now.getTime() / 1000);
   const started = performance.now();
+  const done = (ok: boolean, statusCode: number | null, error: string | null): AttemptResult => ({ ok, statusCode, error, durationMs: performance.now() - started });
   try {
-    const res = await fetch(d.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json', 'user-agent': 'Tidings-Webhooks/1',
-        [signatureHeader]: signPayload(d.secret, body, t), [eventHeader]: d.event, [deliveryHeader]: d.id,
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+    const url = new URL(d.url);
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const kind = options.allowPrivate ? null : nonPublicKind(host);
+    if (kind) throw new RefusedTarget(`${host} is a ${kind} address`);
+    const statusCode = await new Promise<number>((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? https : http).request(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Tidings-Webhooks/1',
+          [signatureHeader]: signPayload(d.secret, body, t), [eventHeader]: d.event, [deliveryHeader]: d.id,
+        },
+        lookup: options.allowPrivate ? undefined : guardedLookup,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      }, (res) => {
+        res.on('error', reject);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.resume();
+      });
+      req.on('error', reject);
+      req.end(body);
     });
-    await res.arrayBuffer().catch(() => undefined);
-    const ok = res.status >= 200 && res.status < 300;
-    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: performance.now() - started };
+    const ok = statusCode >= 200 && statusCode < 300;
+    return done(ok, statusCode, ok ? null : `HTTP ${statusCode}`);
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    const msg = err.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : err.cause?.code ?? err.cause?.message ?? err.message;
-    return { ok: false, statusCode: null, error: msg, durationMs: performance.now() - started };
+    const err = e as Error & { code?: string };
+    if (err instanceof RefusedTarget) return done(false, null, err.message);
+    const timedOut = err.name === 'AbortError' || err.name === 'TimeoutError';
+    return done(false, null, timedOut ? `timed out after ${options.timeoutMs} ms` : err.code ?? err.message);
   }
 }
 
@@ -74,7 +117,7 @@ export function startWebhookDelivery(deps: Deps, options: WebhookDeliveryOptions
     const attempt = d.attempts + 1;
     const now = deps.now();
     const result: AttemptResult = d.enabled
-      ? await postDelivery(d, now, timeoutMs)
+      ? await postDelivery(d, now, { timeoutMs, allowPrivate: deps.config.webhookAllowPrivate })
       : { ok: false, statusCode: null, error: 'webhook disabled', durationMs: 0 };
     const giveUp = !d.enabled || attempt >= maxAttempts;
     const retryAt = result.ok || giveUp ? null : new Date(deps.now().getTime() + retryDelayMs(attempt, Math.random()));

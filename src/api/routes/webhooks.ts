@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { checkWebhookUrl } from '../../domain/webhooks.ts';
+import { nonPublicHost } from '../../domain/addresses.ts';
 import {
   createWebhook, deleteWebhook, enqueueDelivery, getWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook,
 } from '../../store/repos/webhooks.ts';
@@ -29,6 +30,11 @@ const deliverySchema = z.object({
 export function webhookRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
   const tags = ['webhooks'];
+  /** Refuses a URL whose host is a loopback name or a non-public IP literal (names are checked again at delivery). */
+  const refusePrivate = (target: string) => {
+    const problem = deps.config.webhookAllowPrivate ? null : nonPublicHost(new URL(target).hostname);
+    if (problem) throw new DomainError('invalid_request', `url ${problem}; webhook targets must be public unless TIDINGS_WEBHOOK_ALLOW_PRIVATE=true`, { field: 'url' });
+  };
 
   app.get('/api/v1/webhooks', {
     schema: { tags, summary: 'List webhooks (never their secrets)', response: { 200: z.object({ webhooks: z.array(webhookSchema) }) } },
@@ -45,6 +51,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
     config: { permission: 'manage' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
+    refusePrivate(request.body.url);
     const { webhook, secret } = await createWebhook(db, tenantId, request.body, deps.now().toISOString());
     await audit(db, tenantId, actorOf(request), 'webhook.create', webhook.id, { url: webhook.url, events: webhook.events });
     return reply.status(201).send({ ...webhook, secret });
@@ -67,6 +74,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
     config: { permission: 'manage' },
   }, async (request) => {
     const tenantId = tenantOf(request);
+    if (request.body.url) refusePrivate(request.body.url);
     const hook = await updateWebhook(db, tenantId, request.params.id, request.body);
     if (!hook) throw notFound('webhook');
     await audit(db, tenantId, actorOf(request), 'webhook.update', hook.id, request.body);

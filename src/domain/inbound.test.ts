@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMoSender, resolveDestination, spreadsheetSafe, type ExtensionRef, type ServiceNumberRef } from './inbound.ts';
+import { normalizeMoSender, resolveDestination, type ExtensionRef, type ServiceNumberRef } from './inbound.ts';
 
 describe('MO sender numbers', () => {
   it.each([
@@ -27,11 +27,5 @@ describe('attribution by the number an MO was sent to', () => {
     expect(resolveDestination('1069000188', 'chA', numbers, codes, campaigns)).toMatchObject({ kind: 'shared', extension: '88' });
     expect(resolveDestination('106955512', 'chA', numbers, codes, campaigns).kind).toBe('unknown');
     expect(resolveDestination('106955512', 'chB', numbers, codes, campaigns)).toMatchObject({ kind: 'extension', tenantId: 'A' });
-  });
-  it('escapes spreadsheet formulas', () => {
-    expect(spreadsheetSafe('=1+1')).toBe("'=1+1");
-    expect(spreadsheetSafe('-2')).toBe("'-2");
-    expect(spreadsheetSafe('@SUM')).toBe("'@SUM");
-    expect(spreadsheetSafe('hello')).toBe('hello');
   });
 });

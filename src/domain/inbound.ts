@@ -88,11 +88,3 @@ export interface ReplyLimits {
 
 /** Defaults: 3 replies per 10 minutes, one opt-out confirmation a day, repeats answered once per hour. */
 export const defaultReplyLimits: ReplyLimits = { maxReplies: 3, windowMs: 10 * 60_000, confirmationPeriodMs: 24 * 3600_000, repeatPeriodMs: 3600_000 };
-
-/**
- * A value made safe for a spreadsheet cell: text a spreadsheet would run as a formula (starting with = + - @,
- * tab or carriage return) gets a leading apostrophe (the OWASP CSV-injection advice).
- */
-export function spreadsheetSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}

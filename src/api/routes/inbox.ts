@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import ExcelJS from 'exceljs';
-import { stringify } from 'csv-stringify/sync';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
-import { spreadsheetSafe } from '../../domain/inbound.ts';
+import { sendTable, type ExportColumn } from '../plugins/table-export.ts';
 import {
   conversationThread, getConversation, listConversations, markConversationRead, touchConversation, unreadCounts, updateConversation,
-  type ConversationQuery,
+  type Conversation, type ConversationQuery, type ThreadItem,
 } from '../../store/repos/conversations.ts';
 import { findTenantUser } from '../../store/repos/users.ts';
 import { senderFor } from '../../store/repos/service-numbers.ts';
@@ -59,25 +57,17 @@ export function inboxRoutes(app: App, deps: Deps): void {
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
     const conversations = await listConversations(db, tenantId, query(request));
-    const header = ['phone', 'contact', 'direction', 'at', 'text', 'status', 'campaign'];
-    const rows: string[][] = [];
-    for (const c of conversations) {
-      for (const m of await conversationThread(db, tenantId, c.phone, 2000)) {
-        rows.push([c.phone, c.contactName ?? '', m.direction, m.at, m.text, m.status ?? m.action ?? '', m.campaignId ?? ''].map(spreadsheetSafe));
-      }
+    type Row = { c: Conversation; m: ThreadItem };
+    const columns: ExportColumn<Row>[] = [
+      { header: 'phone', value: (r) => r.c.phone }, { header: 'contact', value: (r) => r.c.contactName },
+      { header: 'direction', value: (r) => r.m.direction }, { header: 'at', value: (r) => r.m.at }, { header: 'text', value: (r) => r.m.text },
+      { header: 'status', value: (r) => r.m.status ?? r.m.action ?? null }, { header: 'campaign', value: (r) => r.m.campaignId },
+    ];
+    // One conversation's thread at a time: memory holds the conversation list and one thread, never the whole export.
+    async function* threads(): AsyncIterable<Row[]> {
+      for (const c of conversations) yield (await conversationThread(db, tenantId, c.phone, 2000)).map((m) => ({ c, m }));
     }
-    const stamp = deps.now().toISOString().slice(0, 10);
-    if (request.query.format === 'xlsx') {
-      const wb = new ExcelJS.Workbook();
-      const ws = wb.addWorksheet('inbox');
-      ws.addRow(header);
-      for (const r of rows) ws.addRow(r);
-      const buf = Buffer.from(await wb.xlsx.writeBuffer());
-      return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="inbox-${stamp}.xlsx"`).send(buf);
-    }
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="inbox-${stamp}.csv"`)
-      .send('\ufeff' + stringify([header, ...rows]));
+    return sendTable(reply, request.query.format, `inbox-${deps.now().toISOString().slice(0, 10)}`, columns, threads());
   });
 
   app.get('/api/v1/inbox/:id', {

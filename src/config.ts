@@ -22,7 +22,7 @@ export const settings = {
   importMaxBytes: { env: 'TIDINGS_IMPORT_MAX_BYTES', schema: int(1024, 2 ** 40), default: 200 * 1024 * 1024, doc: 'Largest contact file accepted for import' },
   sessionHours: { env: 'TIDINGS_SESSION_HOURS', schema: int(1, 24 * 90), default: 12, doc: 'Console sign-in lifetime in hours' },
   secureCookies: { env: 'TIDINGS_SECURE_COOKIES', schema: bool, default: false, doc: 'Mark console cookies Secure (set true behind HTTPS)' },
-  signinAttempts: { env: 'TIDINGS_SIGNIN_ATTEMPTS', schema: int(1, 1000), default: 10, doc: 'Failed sign-ins allowed per address and per email in 15 minutes' },
+  signinAttempts: { env: 'TIDINGS_SIGNIN_ATTEMPTS', schema: int(1, 1000), default: 10, doc: 'Failed sign-ins allowed per address (and per email from one address; ten times as many per email from all addresses) in 15 minutes' },
   simulator: { env: 'TIDINGS_SIMULATOR', schema: bool, default: true, doc: 'Run the built-in virtual carrier in embedded mode (role all)' },
   simulatorPort: { env: 'TIDINGS_SIMULATOR_PORT', schema: int(0, 65535), default: 2775, doc: 'SMPP port of the built-in virtual carrier (0 = any free port)' },
   leaseSeconds: { env: 'TIDINGS_LEASE_SECONDS', schema: int(2, 3600), default: 60, doc: 'How long a worker holds claimed messages and campaigns; a crashed worker\'s work is taken over after this' },

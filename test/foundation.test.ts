@@ -125,6 +125,12 @@ describe.each(testDatabases)('foundation on $name', (database) => {
     }
     const limited = await s.app.inject({ method: 'POST', url: '/api/v1/auth/signin', payload: { email: 'web@alpha.test', password: 'correct horse' } });
     expect(limited.statusCode).toBe(429);
+    // The owner, from another address, is not locked out by someone else's failures…
+    const signinFrom = (remoteAddress: string, password: string) => s.app.inject({ method: 'POST', url: '/api/v1/auth/signin', remoteAddress, payload: { email: 'web@alpha.test', password } });
+    expect((await signinFrom('203.0.113.7', 'correct horse')).statusCode).toBe(200);
+    // …but guesses spread over many addresses are capped per email at ten times the per-address allowance.
+    for (let i = 0; i < 27; i++) expect((await signinFrom(`198.51.100.${i}`, 'wrong')).statusCode).toBe(401);
+    expect((await signinFrom('203.0.113.8', 'correct horse')).statusCode).toBe(429);
     const platformAudit = (await s.app.inject({ url: '/api/v1/audit', headers: a.headers })).json().entries.map((e: { action: string }) => e.action);
     expect(platformAudit).toEqual(expect.arrayContaining(['signin', 'signin.failed']));
   });

@@ -1,11 +1,11 @@
 /** Counts failed attempts per key in a sliding window; used to rate-limit console sign-in. */
 export class AttemptLimiter {
   private readonly failures = new Map<string, number[]>();
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(private readonly windowMs: number) {}
 
-  /** Whether the key has used up its failures in the window. */
-  blocked(key: string, now = Date.now()): boolean {
-    return this.recent(key, now).length >= this.max;
+  /** Whether the key has used up its `max` failures in the window. */
+  blocked(key: string, max: number, now = Date.now()): boolean {
+    return this.recent(key, now).length >= max;
   }
 
   /** Records one failure for the key. */

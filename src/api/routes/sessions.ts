@@ -25,7 +25,11 @@ const meSchema = z.object({
 /** Console sign-in and sign-out with an HttpOnly SameSite cookie and a CSRF token; rate-limited. */
 export function sessionRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
-  const limiter = new AttemptLimiter(deps.config.signinAttempts, windowMs);
+  const limiter = new AttemptLimiter(windowMs);
+  const perAddress = deps.config.signinAttempts;
+  // An email alone is locked only after many times the per-address allowance, from many addresses: one
+  // attacker cannot lock the owner out, and a spread-out guessing attack is still capped.
+  const perEmail = perAddress * 10;
 
   async function me(userId: string, csrfToken: string) {
     const user = (await findUser(db, userId))!;
@@ -38,8 +42,8 @@ export function sessionRoutes(app: App, deps: Deps): void {
     config: { permission: 'public' },
   }, async (request, reply) => {
     const email = request.body.email.trim().toLowerCase();
-    const keys = [`ip:${request.ip}`, `email:${email}`];
-    if (keys.some((k) => limiter.blocked(k))) throw new DomainError('rate_limited', 'too many failed sign-ins; wait 15 minutes and try again');
+    const keys = [`ip:${request.ip}`, `email:${email}:ip:${request.ip}`, `email:${email}`];
+    if (limiter.blocked(keys[0], perAddress) || limiter.blocked(keys[1], perAddress) || limiter.blocked(keys[2], perEmail)) throw new DomainError('rate_limited', 'too many failed sign-ins; wait 15 minutes and try again');
     const user = await findUserForSignin(db, email);
     // Verify against a dummy hash for unknown emails too, so the answer time does not tell which emails exist.
     const ok = await verifyPassword(user?.passwordHash ?? await unknownUserHash(), request.body.password) && !!user && !user.disabledAt;
@@ -48,7 +52,7 @@ export function sessionRoutes(app: App, deps: Deps): void {
       await audit(db, user?.tenantId ?? null, { type: 'user', id: user?.id ?? null, ip: request.ip }, 'signin.failed', null, { email });
       throw new DomainError('unauthenticated', 'wrong email or password');
     }
-    keys.forEach((k) => limiter.reset(k));
+    limiter.reset(keys[1]);
     const token = randomToken(32);
     const csrfToken = randomToken(24);
     const expires = new Date(deps.now().getTime() + deps.config.sessionHours * 3600_000);

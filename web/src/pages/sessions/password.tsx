@@ -13,7 +13,8 @@ export function PasswordDialog({ open, onClose, onChanged }: { open: boolean; on
 
   async function submit() {
     const v = await form.validateFields();
-    if (await run(() => call('POST /api/v1/auth/profile', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }), t('password.changed'))) {
+    const changed = await run(() => call('POST /api/v1/auth/profile', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }), t('password.changed'));
+    if (changed) {
       form.resetFields();
       onChanged();
     }

@@ -174,7 +174,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('menuitem', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
     });
-  }, 45_000);
+  }, 60_000);
 
   it('the platform admin manages tenants, and the console fits a phone', async () => {
     await withPage({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, async (page) => {

@@ -150,6 +150,22 @@ describe('web console in Chromium', () => {
       await page.getByRole('cell', { name: 'CRM <script>alert(1)</script>' }).waitFor();
       await shot(page, 'apikeys-en');
 
+      await page.getByRole('tab', { name: 'Blocklist' }).click();
+      await page.getByText('No blocked numbers').waitFor();
+      const phones = page.getByPlaceholder('Numbers, one per line');
+      await phones.fill('not a number');
+      await page.getByRole('button', { name: 'Block', exact: true }).click();
+      await page.getByText('Some of what was entered is not valid.', { exact: false }).waitFor();
+      expect(await phones.inputValue()).toBe('not a number');
+      await phones.fill('13700137000');
+      await page.getByRole('button', { name: 'Block', exact: true }).click();
+      await page.getByText('Blocked: 1.').waitFor();
+      expect(await phones.inputValue()).toBe('');
+      const blocked = page.getByRole('row', { name: /8613700137000/ });
+      await blocked.getByRole('button', { name: 'Unblock' }).click();
+      await page.locator('.ant-popconfirm').getByRole('button', { name: 'Unblock' }).click();
+      await page.getByText('No blocked numbers').waitFor();
+
       await page.getByRole('tab', { name: 'Audit log' }).click();
       await page.getByText('API key created').waitFor();
       await shot(page, 'audit-en');
@@ -158,7 +174,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('menuitem', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
     });
-  }, 45_000);
+  }, 60_000);
 
   it('the platform admin manages tenants, and the console fits a phone', async () => {
     await withPage({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, async (page) => {

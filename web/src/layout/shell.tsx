@@ -1,13 +1,13 @@
 // The signed-in console: a collapsible side menu, a header with the tenant and the user menu, and the page.
 import { useState } from 'react';
-import { App, Button, Dropdown, Flex, Grid, Layout, Menu, Typography, type MenuProps } from 'antd';
+import { Button, Dropdown, Flex, Grid, Layout, Menu, Typography, type MenuProps } from 'antd';
 import { CheckOutlined, GlobalOutlined, LockOutlined, LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
 import { call } from '../api.ts';
-import { describeError } from '../errors.ts';
 import { languages, useI18n, type Lang } from '../i18n/index.tsx';
 import { navigate, usePath } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PasswordDialog } from '../pages/sessions/password.tsx';
+import { useAction } from '../ui/use-action.ts';
 import { TenantPicker } from './tenant-picker.tsx';
 import { menuItems, resolve, selectedKey } from './routes.tsx';
 
@@ -15,20 +15,16 @@ import { menuItems, resolve, selectedKey } from './routes.tsx';
 export function Shell() {
   const { t, lang, setLang } = useI18n();
   const session = useSession();
-  const { message } = App.useApp();
   const path = usePath();
   const screens = Grid.useBreakpoint();
   const phone = screens.md === undefined ? window.innerWidth < 768 : !screens.md;
   const [collapsed, setCollapsed] = useState(phone);
   const [passwordOpen, setPasswordOpen] = useState(false);
+  const { run } = useAction();
 
-  async function changeLanguage(l: Lang) {
+  function changeLanguage(l: Lang) {
     setLang(l);
-    try {
-      await call('POST /api/v1/auth/profile', { body: { language: l } });
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+    return run(() => call('POST /api/v1/auth/profile', { body: { language: l } }));
   }
 
   const userMenu: MenuProps['items'] = [

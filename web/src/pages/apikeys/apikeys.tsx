@@ -1,13 +1,13 @@
 // API keys of the tenant or of the platform: create (the secret is shown once), list, revoke.
 import { useState } from 'react';
-import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Empty, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import { KeyOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { canAssignRole, tenantRoles, type Role } from '../../../../src/domain/access.ts';
 
@@ -17,20 +17,13 @@ type Scope = 'tenant' | 'platform';
 /** The keys table; `scope` platform shows platform keys (a page of its own), tenant the tenant's (a settings tab). */
 export function ApiKeys({ scope }: { scope: Scope }) {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const keys = useLoad(() => (scope === 'platform' ? call('GET /api/v1/admin/apikeys') : call('GET /api/v1/apikeys')), [scope]);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string>();
+  const { run } = useAction({ reload: keys.reload });
 
-  async function revoke(k: Key) {
-    try {
-      if (scope === 'platform') await call('DELETE /api/v1/admin/apikeys/{id}', { path: { id: k.id } });
-      else await call('DELETE /api/v1/apikeys/{id}', { path: { id: k.id } });
-      message.success(t('apikeys.revoked', { name: k.name }));
-      keys.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+  function revoke(k: Key) {
+    return run(() => (scope === 'platform' ? call('DELETE /api/v1/admin/apikeys/{id}', { path: { id: k.id } }) : call('DELETE /api/v1/apikeys/{id}', { path: { id: k.id } })), t('apikeys.revoked', { name: k.name }));
   }
 
   const body = (
@@ -75,26 +68,20 @@ export function ApiKeys({ scope }: { scope: Scope }) {
 
 function CreateKey({ scope, open, onClose, onCreated }: { scope: Scope; open: boolean; onClose: () => void; onCreated: (key: string) => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const [form] = Form.useForm<{ name: string; role?: (typeof tenantRoles)[number] }>();
-  const [busy, setBusy] = useState(false);
   const labels = { name: t('apikeys.name'), role: t('users.role') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    await run(async () => {
       const created = scope === 'platform'
         ? await call('POST /api/v1/admin/apikeys', { body: { name: v.name } })
         : await call('POST /api/v1/apikeys', { body: v });
       form.resetFields();
       onCreated(created.key);
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

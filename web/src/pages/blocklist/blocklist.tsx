@@ -1,11 +1,11 @@
 // The blocklist of the tenant or the platform: numbers never messaged, with the reason.
 import { useState } from 'react';
-import { App, Button, Card, Empty, Flex, Input, Popconfirm, Table, Tag } from 'antd';
+import { Button, Card, Empty, Flex, Input, Popconfirm, Table, Tag } from 'antd';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Entry = Response<'GET /api/v1/blocklist'>['entries'][number];
@@ -13,38 +13,24 @@ type Entry = Response<'GET /api/v1/blocklist'>['entries'][number];
 /** Blocked numbers with a box to add more (one per line) and a reason. */
 export function Blocklist({ scope }: { scope: 'tenant' | 'platform' }) {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const list = useLoad(() => (scope === 'platform' ? call('GET /api/v1/admin/blocklist', { query: { limit: 500 } }) : call('GET /api/v1/blocklist', { query: { limit: 500 } })), [scope]);
   const [phones, setPhones] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useAction({ reload: list.reload, labels: { phones: t('blocklist.phones') } });
 
   async function add() {
     const numbers = phones.split(/[\n,;，；]+/).map((p) => p.trim()).filter(Boolean);
     if (!numbers.length) return;
-    setBusy(true);
-    try {
-      const body = { phones: numbers, reason: reason.trim() || null };
-      const r = scope === 'platform' ? await call('POST /api/v1/admin/blocklist', { body }) : await call('POST /api/v1/blocklist', { body });
-      message.success(t('blocklist.added', { count: r.blocked.length }));
-      setPhones('');
-      setReason('');
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t, { phones: t('blocklist.phones') }));
-    } finally {
-      setBusy(false);
-    }
+    const body = { phones: numbers, reason: reason.trim() || null };
+    const added = await run(
+      () => (scope === 'platform' ? call('POST /api/v1/admin/blocklist', { body }) : call('POST /api/v1/blocklist', { body })),
+      (r) => t('blocklist.added', { count: r.blocked.length }),
+    );
+    if (added) { setPhones(''); setReason(''); }
   }
 
-  async function remove(phone: string) {
-    try {
-      if (scope === 'platform') await call('DELETE /api/v1/admin/blocklist/{phone}', { path: { phone } });
-      else await call('DELETE /api/v1/blocklist/{phone}', { path: { phone } });
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+  function remove(phone: string) {
+    return run(() => (scope === 'platform' ? call('DELETE /api/v1/admin/blocklist/{phone}', { path: { phone } }) : call('DELETE /api/v1/blocklist/{phone}', { path: { phone } })));
   }
 
   const body = (

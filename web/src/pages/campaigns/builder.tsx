@@ -1,11 +1,11 @@
 // The campaign builder: audience → message → schedule and send windows → pre-flight with exclusions and cost → start.
 import { useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Flex, Form, Input, InputNumber, Radio, Row, Select, Statistic, Steps, Switch, Table, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Descriptions, Flex, Form, Input, InputNumber, Radio, Row, Select, Statistic, Steps, Switch, Table, Typography } from 'antd';
 import { call, type Body, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { TextPreview } from '../templates/preview.tsx';
 import { categories, type Category } from '../templates/templates.tsx';
@@ -65,12 +65,10 @@ function draftOf(v: Values): Draft {
 /** Builds a campaign step by step and starts it after the pre-flight check. */
 export function CampaignBuilder() {
   const { t, fmt, lang } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [step, setStep] = useState(0);
   const [id, setId] = useState<string>();
   const [preflight, setPreflight] = useState<Preflight>();
-  const [busy, setBusy] = useState(false);
   const templates = useLoad(() => call('GET /api/v1/templates'), []);
   const audiences = useLoad(() => Promise.all([call('GET /api/v1/groups'), call('GET /api/v1/segments')]), []);
   const [groupList, segmentList] = audiences.data ?? [];
@@ -78,34 +76,23 @@ export function CampaignBuilder() {
   const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short' });
   const labels = { name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at') };
   const stepFields: (keyof Values)[][] = [['name', 'groups', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'windows', 'days', 'start', 'end', 'cap', 'capMax', 'capDays']];
+  const { run, busy } = useAction({ labels });
 
   async function next() {
     await form.validateFields(stepFields[step]);
     if (step < 2) { setStep(step + 1); return; }
-    setBusy(true);
-    try {
+    await run(async () => {
       const body = draftOf(form.getFieldsValue(true) as Values);
       const saved = id ? await call('PUT /api/v1/campaigns/{id}', { path: { id }, body }) : await call('POST /api/v1/campaigns', { body });
       setId(saved.id);
       setPreflight(await call('POST /api/v1/campaigns/{id}/preflight', { path: { id: saved.id } }));
       setStep(3);
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function start() {
-    setBusy(true);
-    try {
-      await call('POST /api/v1/campaigns/{id}/start', { path: { id: id! } });
-      message.success(t('campaigns.started'));
-      navigate(`/campaigns/${id}`, true);
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-      setBusy(false);
-    }
+    const started = await run(() => call('POST /api/v1/campaigns/{id}/start', { path: { id: id! } }), t('campaigns.started'));
+    if (started) navigate(`/campaigns/${id}`, true);
   }
 
   const usable = (templates.data?.templates ?? []).filter((x) => x.usable);

@@ -10,6 +10,7 @@ import { useSession } from '../../session.tsx';
 import { Chart, type ChartOption } from '../../ui/chart.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { CampaignStatus, reasonText } from './labels.tsx';
@@ -28,15 +29,14 @@ export function CampaignMonitor({ id }: { id: string }) {
   const live = status === 'running' || status === 'scheduled' || (status === 'completed' && !!s?.awaitingReceipt);
   useInterval(c.reload, 2000, live);
 
-  async function act(action: 'pause' | 'resume' | 'cancel') {
-    try {
+  const { run } = useAction({ reload: c.reload });
+
+  function act(action: 'pause' | 'resume' | 'cancel') {
+    return run(async () => {
       if (action === 'pause') await call('POST /api/v1/campaigns/{id}/pause', { path: { id } });
       else if (action === 'resume') await call('POST /api/v1/campaigns/{id}/resume', { path: { id } });
       else await call('POST /api/v1/campaigns/{id}/cancel', { path: { id } });
-      c.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+    });
   }
 
   async function exportAs(format: 'csv' | 'xlsx') {

@@ -1,12 +1,12 @@
 // Platform administration of carrier channels: state and counters, add, enable or disable, delete.
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Empty, Form, Input, Modal, Popconfirm, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n, type PlainKey } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
@@ -18,19 +18,10 @@ const example = JSON.stringify({ host: 'smsc.example.net', port: 2775, systemId:
 /** The channels table; refreshes every five seconds so states and counters stay current. */
 export function Channels() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const list = useLoad(() => call('GET /api/v1/admin/channels'), []);
   const [creating, setCreating] = useState(false);
+  const { run } = useAction({ reload: list.reload });
   useInterval(list.reload, 5000);
-
-  async function run(action: () => Promise<unknown>) {
-    try {
-      await action();
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
-  }
 
   return (
     <Page title={t('nav.channels')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('channels.create')}</Button>}>
@@ -74,23 +65,19 @@ export function Channels() {
 
 function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ name: string; type: string; config: string }>();
-  const [busy, setBusy] = useState(false);
   const labels = { name: t('channels.name'), type: t('channels.type') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    const created = await run(() => {
       const config = JSON.parse(v.config || '{}') as Record<string, unknown>;
-      await call('POST /api/v1/admin/channels', { body: { ...config, name: v.name, type: v.type } });
+      return call('POST /api/v1/admin/channels', { body: { ...config, name: v.name, type: v.type } });
+    });
+    if (created) {
       form.resetFields();
       onCreated();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
     }
   }
 

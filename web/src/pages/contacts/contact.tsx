@@ -6,6 +6,7 @@ import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { Consents } from '../consents/consents.tsx';
 
@@ -23,16 +24,7 @@ export function ContactDrawer({ id, onClose, onChanged }: { id: string; onClose:
   const mayEdit = session.can('import');
   const region = new Intl.DisplayNames([lang], { type: 'region' });
 
-  async function run(action: () => Promise<unknown>, done?: string) {
-    try {
-      await action();
-      if (done) message.success(done);
-      c.reload();
-      onChanged();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
-  }
+  const { run } = useAction({ reload: () => { c.reload(); onChanged(); } });
 
   const x: Contact | undefined = c.data;
   const place = x ? [x.province, x.city].filter(Boolean).join(' ') || x.region : '';

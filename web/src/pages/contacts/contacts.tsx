@@ -1,6 +1,6 @@
 // Contacts: search by number, narrow by group, tag or a filter, open one, export; groups and imports in tabs.
 import { useState } from 'react';
-import { App, Button, Dropdown, Empty, Flex, Form, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Dropdown, Empty, Form, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
 import { call, download, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
@@ -9,6 +9,7 @@ import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { Pager, usePages } from '../../ui/pager.tsx';
 import { useLoad } from '../../ui/use-load.ts';
 import { Groups } from '../groups/groups.tsx';
 import { Imports } from '../imports/imports.tsx';
@@ -53,10 +54,9 @@ function ContactList({ search, setSearch }: { search: Search; setSearch: (s: Sea
   const { t } = useI18n();
   const { message } = App.useApp();
   const session = useSession();
-  const [pages, setPages] = useState<string[]>([]);
-  const after = pages.at(-1);
+  const pages = usePages();
   const filter = filterOf(search);
-  const list = useLoad(() => call('GET /api/v1/contacts', { query: { phone: search.phone || undefined, filter, after, limit: 50 } }), [search.phone, filter, after]);
+  const list = useLoad(() => call('GET /api/v1/contacts', { query: { phone: search.phone || undefined, filter, after: pages.cursor, limit: 50 } }), [search.phone, filter, pages.cursor]);
   const groups = useLoad(() => call('GET /api/v1/groups'), []);
   const [open, setOpen] = useState<string>();
   const [form] = Form.useForm<Search>();
@@ -73,7 +73,7 @@ function ContactList({ search, setSearch }: { search: Search; setSearch: (s: Sea
   return (
     <>
       <Form form={form} layout="inline" initialValues={search} key={JSON.stringify(search)} style={{ marginBottom: 16, rowGap: 8 }}
-        onFinish={(v) => { setPages([]); setSearch(v); }}>
+        onFinish={(v) => { pages.restart(); setSearch(v); }}>
         <Form.Item name="phone"><Input allowClear placeholder={t('messages.phone')} style={{ width: 170 }} /></Form.Item>
         <Form.Item name="group"><Select allowClear placeholder={t('contacts.group')} style={{ width: 160 }} options={(groups.data?.groups ?? []).map((g) => ({ value: g.name, label: g.name }))} /></Form.Item>
         <Form.Item name="tag"><Input allowClear placeholder={t('contacts.tag')} style={{ width: 120 }} /></Form.Item>
@@ -109,10 +109,7 @@ function ContactList({ search, setSearch }: { search: Search; setSearch: (s: Sea
           { title: t('contacts.state'), dataIndex: 'optedOutAt', render: (v: string | null) => (v ? <Tag color="red">{t('reason.opted_out')}</Tag> : <Typography.Text type="secondary">{t('contacts.subscribed')}</Typography.Text>) },
         ]}
       />
-      <Flex gap={8} justify="end" style={{ marginTop: 16 }}>
-        {pages.length > 0 && <Button onClick={() => setPages(pages.slice(0, -1))}>{t('contacts.previous')}</Button>}
-        {list.data?.next && <Button onClick={() => setPages([...pages, list.data!.next!])}>{t('contacts.next')}</Button>}
-      </Flex>
+      <Pager pages={pages} next={list.data?.next} backLabel={t('contacts.previous')} forwardLabel={t('contacts.next')} />
       {open && <ContactDrawer id={open} onClose={() => setOpen(undefined)} onChanged={list.reload} />}
     </>
   );

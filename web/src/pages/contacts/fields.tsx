@@ -1,11 +1,11 @@
 // Custom contact fields: their keys, labels and types (imports add text fields for unknown columns).
 import { useState } from 'react';
-import { App, Button, Empty, Flex, Input, Select, Table } from 'antd';
+import { Button, Empty, Flex, Input, Select, Table } from 'antd';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Field = Response<'GET /api/v1/contact-fields'>['fields'][number];
@@ -14,19 +14,14 @@ const types: Field['type'][] = ['text', 'number', 'date', 'boolean'];
 /** The field definitions with a row to add one. */
 export function Fields() {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const list = useLoad(() => call('GET /api/v1/contact-fields'), []);
   const [draft, setDraft] = useState<{ key: string; label: string; type: Field['type'] }>({ key: '', label: '', type: 'text' });
+  const { run } = useAction({ reload: list.reload, labels: { key: t('fields.key'), label: t('fields.label') } });
 
   async function add() {
-    try {
-      await call('POST /api/v1/contact-fields', { body: { key: draft.key.trim(), label: draft.label.trim() || undefined, type: draft.type } });
-      setDraft({ key: '', label: '', type: 'text' });
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t, { key: t('fields.key'), label: t('fields.label') }));
-    }
+    const added = await run(() => call('POST /api/v1/contact-fields', { body: { key: draft.key.trim(), label: draft.label.trim() || undefined, type: draft.type } }));
+    if (added) setDraft({ key: '', label: '', type: 'text' });
   }
 
   return (

@@ -4,6 +4,7 @@ import { Alert, App, Button, Flex, Input, Popconfirm, Typography } from 'antd';
 import { call, download } from '../../api.ts';
 import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { useAction } from '../../ui/use-action.ts';
 
 /** A number box with "export" and "erase"; erasing leaves only a hashed suppression entry. */
 export function Subject() {
@@ -11,6 +12,7 @@ export function Subject() {
   const { message } = App.useApp();
   const [phone, setPhone] = useState('');
   const p = phone.trim();
+  const { run } = useAction();
 
   async function exportData() {
     try {
@@ -21,13 +23,8 @@ export function Subject() {
   }
 
   async function erase() {
-    try {
-      const r = await call('DELETE /api/v1/contacts/subject', { query: { phone: p } });
-      message.success(r.erased ? t('subject.erased') : t('subject.suppressedOnly'));
-      setPhone('');
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+    const erased = await run(() => call('DELETE /api/v1/contacts/subject', { query: { phone: p } }), (r) => (r.erased ? t('subject.erased') : t('subject.suppressedOnly')));
+    if (erased) setPhone('');
   }
 
   return (

@@ -7,6 +7,7 @@ import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Group = Response<'GET /api/v1/groups'>['groups'][number];
@@ -20,17 +21,7 @@ export function Groups({ onOpen }: { onOpen: (name: string) => void }) {
   const [editing, setEditing] = useState<Group | 'new'>();
   const [form] = Form.useForm<{ name: string; description?: string }>();
   const mayEdit = session.can('import');
-
-  async function run(action: () => Promise<unknown>) {
-    try {
-      await action();
-      list.reload();
-      return true;
-    } catch (e) {
-      message.error(describeError(e, t, { name: t('groups.name') }));
-      return false;
-    }
-  }
+  const { run } = useAction({ reload: list.reload, labels: { name: t('groups.name') } });
 
   async function save() {
     const v = await form.validateFields();

@@ -7,6 +7,7 @@ import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { countries } from '../tenants/countries.ts';
@@ -25,11 +26,11 @@ export function ImportWizard() {
   const [head, setHead] = useState<Head>();
   const [form] = Form.useForm<Options>();
   const [job, setJob] = useState<Job>();
-  const [busy, setBusy] = useState(false);
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
   const groups = useLoad(() => call('GET /api/v1/groups'), []);
   const region = new Intl.DisplayNames([lang], { type: 'region' });
   const running = !!job && (job.status === 'queued' || job.status === 'running');
+  const { run, busy } = useAction({ labels: { file: t('imports.file'), defaultCountry: t('settings.defaultCountry'), group: t('contacts.group') } });
   useInterval(() => { if (job) call('GET /api/v1/imports/{id}', { path: { id: job.id } }).then(setJob, () => undefined); }, 1000, running);
 
   async function choose(f: File) {
@@ -46,16 +47,11 @@ export function ImportWizard() {
     const data = new FormData();
     for (const [k, x] of Object.entries(v)) if (x !== undefined && x !== null && x !== '') data.append(k, String(x));
     data.append('file', file!);
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await upload('POST /api/v1/contacts/import', data);
       setJob(await call('GET /api/v1/imports/{id}', { path: { id: r.id } }));
       setStep(3);
-    } catch (e) {
-      message.error(describeError(e, t, { file: t('imports.file'), defaultCountry: t('settings.defaultCountry'), group: t('contacts.group') }));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const defaultCountry = typeof tenant.data?.settings.defaultCountry === 'string' ? tenant.data.settings.defaultCountry : undefined;

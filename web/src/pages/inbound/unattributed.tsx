@@ -1,11 +1,11 @@
 // For platform admins: replies that reached no tenant, to be given to the right one.
 import { useState } from 'react';
-import { App, Button, Empty, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Empty, Select, Space, Table, Tag, Typography } from 'antd';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Inbound = Response<'GET /api/v1/admin/inbound'>['messages'][number];
@@ -13,20 +13,14 @@ type Inbound = Response<'GET /api/v1/admin/inbound'>['messages'][number];
 /** Inbound messages without a tenant, newest first, each with a tenant picker to assign it. */
 export function Unattributed() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const data = useLoad(() => Promise.all([call('GET /api/v1/admin/inbound', { query: { limit: 200 } }), call('GET /api/v1/admin/tenants')]), []);
   const [list, tenants] = data.data ?? [];
   const tenantName = new Map((tenants?.tenants ?? []).map((x) => [x.id, x.name]));
   const [chosen, setChosen] = useState<Record<string, string>>({});
+  const { run } = useAction({ reload: data.reload });
 
-  async function assign(m: Inbound) {
-    try {
-      await call('POST /api/v1/admin/inbound/{id}/assign', { path: { id: m.id }, body: { tenant: chosen[m.id] } });
-      message.success(t('unattributed.assigned'));
-      data.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+  function assign(m: Inbound) {
+    return run(() => call('POST /api/v1/admin/inbound/{id}/assign', { path: { id: m.id }, body: { tenant: chosen[m.id] } }), t('unattributed.assigned'));
   }
 
   return (

@@ -8,6 +8,7 @@ import { useI18n, type PlainKey } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { MessageStatus } from '../messages/status.tsx';
@@ -86,32 +87,19 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
   useInterval(c.reload, 4000);
   const users = useLoad(() => (session.can('manage') ? call('GET /api/v1/users').then((r) => r.users) : Promise.resolve([])), []);
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useAction({ reload: () => { c.reload(); onChanged(); } });
 
-  async function change(body: { assignedTo?: string | null; status?: 'open' | 'closed' }) {
-    try {
-      await call('PATCH /api/v1/inbox/{id}', { path: { id }, body });
-      c.reload();
-      onChanged();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+  function change(body: { assignedTo?: string | null; status?: 'open' | 'closed' }) {
+    return run(() => call('PATCH /api/v1/inbox/{id}', { path: { id }, body }));
   }
 
   async function reply() {
     if (!text.trim()) return;
-    setBusy(true);
-    try {
+    const sent = await run(async () => {
       const r = await call('POST /api/v1/inbox/{id}/reply', { path: { id }, body: { text } });
       if (r.message.status === 'excluded') message.warning(t('inbox.replyExcluded'));
-      setText('');
-      c.reload();
-      onChanged();
-    } catch (e) {
-      message.error(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (sent) setText('');
   }
 
   if (!c.data) return c.error ? <ErrorAlert error={c.error} retry={c.reload} /> : <Card><Skeleton active /></Card>;

@@ -1,13 +1,13 @@
 // Keyword rules: the opt-out, opt-in and help words with their replies, and the tenant's auto-reply rules.
 import { useState } from 'react';
-import { App, Button, Card, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Body, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Rule = Response<'GET /api/v1/keywords/rules'>['rules'][number];
@@ -29,22 +29,12 @@ export function Keywords() {
 
 function SystemWords() {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const s = useLoad(() => call('GET /api/v1/keywords/settings'), []);
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useAction({ reload: s.reload });
 
-  async function save(body: Body<'PUT /api/v1/keywords/settings'>) {
-    setBusy(true);
-    try {
-      await call('PUT /api/v1/keywords/settings', { body });
-      message.success(t('common.saved'));
-      s.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
+  function save(body: Body<'PUT /api/v1/keywords/settings'>) {
+    return run(() => call('PUT /api/v1/keywords/settings', { body }), t('common.saved'));
   }
 
   if (!s.data) return s.error ? <ErrorAlert error={s.error} retry={s.reload} /> : <Skeleton active />;
@@ -71,20 +61,11 @@ function SystemWords() {
 
 function Rules() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const list = useLoad(() => call('GET /api/v1/keywords/rules'), []);
   const [editing, setEditing] = useState<Rule | 'new'>();
   const editable = session.can('manage');
-
-  async function run(action: () => Promise<unknown>) {
-    try {
-      await action();
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
-  }
+  const { run } = useAction({ reload: list.reload });
 
   return (
     <Card title={t('keywords.rules')} extra={editable && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>{t('keywords.create')}</Button>}>
@@ -131,11 +112,10 @@ function localInput(iso: string | null): string | undefined {
 
 function RuleEditor({ rule, onClose, onSaved }: { rule?: Rule; onClose: () => void; onSaved: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<RuleForm>();
-  const [busy, setBusy] = useState(false);
   const match = Form.useWatch('match', form);
   const labels = { name: t('keywords.name'), match: t('keywords.match'), pattern: t('keywords.pattern'), reply: t('keywords.reply'), position: t('routes.position') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
@@ -143,17 +123,8 @@ function RuleEditor({ rule, onClose, onSaved }: { rule?: Rule; onClose: () => vo
       name: v.name, match: v.match, pattern: v.match === 'catch_all' ? '' : v.pattern ?? '', reply: v.reply || null, position: v.position, enabled: v.enabled,
       activeFrom: v.activeFrom ? new Date(v.activeFrom).toISOString() : null, activeUntil: v.activeUntil ? new Date(v.activeUntil).toISOString() : null,
     };
-    setBusy(true);
-    try {
-      if (rule) await call('PATCH /api/v1/keywords/rules/{id}', { path: { id: rule.id }, body });
-      else await call('POST /api/v1/keywords/rules', { body });
-      message.success(t('common.saved'));
-      onSaved();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
-    }
+    const saved = await run(() => (rule ? call('PATCH /api/v1/keywords/rules/{id}', { path: { id: rule.id }, body }) : call('POST /api/v1/keywords/rules', { body })), t('common.saved'));
+    if (saved) onSaved();
   }
 
   const initial: RuleForm = rule

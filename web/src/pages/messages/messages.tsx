@@ -1,14 +1,15 @@
 // The messages log: search by number, state and campaign; each message with its carrier log; send a message.
 import { useState } from 'react';
-import { App, Button, Descriptions, Drawer, Empty, Flex, Form, Input, Modal, Select, Table, Timeline, Typography } from 'antd';
+import { Button, Descriptions, Drawer, Empty, Form, Input, Modal, Select, Table, Timeline, Typography } from 'antd';
 import { SearchOutlined, SendOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { Pager, usePages } from '../../ui/pager.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { reasonText } from '../campaigns/labels.tsx';
 import { TextPreview } from '../templates/preview.tsx';
@@ -23,22 +24,21 @@ export function Messages() {
   const { t, fmt } = useI18n();
   const session = useSession();
   const [filter, setFilter] = useState<Filter>(() => ({ campaignId: new URLSearchParams(location.search).get('campaignId') ?? undefined }));
-  const [pages, setPages] = useState<string[]>([]);
-  const before = pages.at(-1);
-  const list = useLoad(() => call('GET /api/v1/messages', { query: { ...filter, before, limit: 50 } }), [JSON.stringify(filter), before]);
+  const pages = usePages();
+  const list = useLoad(() => call('GET /api/v1/messages', { query: { ...filter, before: pages.cursor, limit: 50 } }), [JSON.stringify(filter), pages.cursor]);
   const [open, setOpen] = useState<Message>();
   const [sending, setSending] = useState(false);
   const [form] = Form.useForm<Filter>();
 
   return (
     <Page title={t('nav.messages')} extra={session.can('send') && <Button type="primary" icon={<SendOutlined />} onClick={() => setSending(true)}>{t('messages.send')}</Button>}>
-      <Form form={form} layout="inline" initialValues={filter} onFinish={(f) => { setPages([]); setFilter({ ...f, campaignId: filter.campaignId }); }} style={{ marginBottom: 16, rowGap: 8 }}>
+      <Form form={form} layout="inline" initialValues={filter} onFinish={(f) => { pages.restart(); setFilter({ ...f, campaignId: filter.campaignId }); }} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="phone"><Input allowClear placeholder={t('messages.phone')} style={{ width: 200 }} /></Form.Item>
         <Form.Item name="status">
           <Select allowClear placeholder={t('messages.status')} style={{ width: 160 }} options={messageStatuses.map((s) => ({ value: s, label: <MessageStatus status={s} /> }))} />
         </Form.Item>
         <Button htmlType="submit" icon={<SearchOutlined />}>{t('messages.search')}</Button>
-        {filter.campaignId && <Button type="link" onClick={() => { setPages([]); setFilter({ ...filter, campaignId: undefined }); }}>{t('messages.allCampaigns')}</Button>}
+        {filter.campaignId && <Button type="link" onClick={() => { pages.restart(); setFilter({ ...filter, campaignId: undefined }); }}>{t('messages.allCampaigns')}</Button>}
       </Form>
       <ErrorAlert error={list.error} retry={list.reload} />
       <Table<Message>
@@ -59,12 +59,9 @@ export function Messages() {
           { title: t('messages.channel'), dataIndex: 'channel' },
         ]}
       />
-      <Flex gap={8} justify="end" style={{ marginTop: 16 }}>
-        {pages.length > 0 && <Button onClick={() => setPages(pages.slice(0, -1))}>{t('messages.newer')}</Button>}
-        {list.data?.next && <Button onClick={() => setPages([...pages, list.data!.next!])}>{t('messages.older')}</Button>}
-      </Flex>
+      <Pager pages={pages} next={list.data?.next} backLabel={t('messages.newer')} forwardLabel={t('messages.older')} />
       {open && <MessageDetail m={open} onClose={() => setOpen(undefined)} />}
-      <SendMessage open={sending} onClose={() => setSending(false)} onSent={() => { setSending(false); setPages([]); list.reload(); }} />
+      <SendMessage open={sending} onClose={() => setSending(false)} onSent={() => { setSending(false); pages.restart(); list.reload(); }} />
     </Page>
   );
 }
@@ -100,27 +97,22 @@ function MessageDetail({ m, onClose }: { m: Message; onClose: () => void }) {
 
 function SendMessage({ open, onClose, onSent }: { open: boolean; onClose: () => void; onSent: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ to: string; text: string; category: Category }>();
-  const [busy, setBusy] = useState(false);
   const text = Form.useWatch('text', form);
   const category = Form.useWatch('category', form);
   const labels = { to: t('messages.to'), text: t('templates.text'), category: t('templates.category') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      const to = v.to.split(/[\n,;，；]+/).map((x) => x.trim()).filter(Boolean);
-      const r = await call('POST /api/v1/messages', { body: { to, text: v.text, category: v.category } });
+    const to = v.to.split(/[\n,;，；]+/).map((x) => x.trim()).filter(Boolean);
+    const sent = await run(() => call('POST /api/v1/messages', { body: { to, text: v.text, category: v.category } }), (r) => {
       const accepted = r.messages.filter((m) => m.status !== 'excluded').length;
-      message.success(t('messages.sent', { accepted, excluded: r.messages.length - accepted }));
+      return t('messages.sent', { accepted, excluded: r.messages.length - accepted });
+    });
+    if (sent) {
       form.resetFields();
       onSent();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
     }
   }
 

@@ -1,12 +1,12 @@
 // Platform administration of routes: which channel carries which traffic, in order, at which price per segment.
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Switch, Table } from 'antd';
+import { Button, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Switch, Table } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { categories, type Category } from '../templates/templates.tsx';
 import { countries } from '../tenants/countries.ts';
@@ -17,11 +17,9 @@ interface NewRoute { tenant?: string; position?: number; carrier?: string; count
 /** Routes in the order they are tried, with names of tenants and channels instead of ids. */
 export function Routes() {
   const { t, fmt, lang } = useI18n();
-  const { message } = App.useApp();
   const data = useLoad(() => Promise.all([call('GET /api/v1/admin/routes'), call('GET /api/v1/admin/channels'), call('GET /api/v1/admin/tenants')]), []);
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<NewRoute>();
-  const [busy, setBusy] = useState(false);
   const [routes, channels, tenants] = data.data ?? [];
   const channelName = new Map((channels?.channels ?? []).map((c) => [c.id, c.name]));
   const tenantName = new Map((tenants?.tenants ?? []).map((x) => [x.id, x.name]));
@@ -29,29 +27,20 @@ export function Routes() {
   const any = <span style={{ color: '#999' }}>{t('routes.any')}</span>;
   const labels = { tenant: t('routes.tenant'), carrier: t('routes.carrier'), country: t('routes.country'), prefix: t('routes.prefix'), category: t('templates.category'), channel: t('routes.channel'), price: t('routes.price') };
 
-  async function run(action: () => Promise<unknown>) {
-    try {
-      await action();
-      data.reload();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    }
-  }
+  const { run, busy } = useAction({ reload: data.reload, labels });
 
   async function create() {
     const v = await form.validateFields();
-    setBusy(true);
-    await run(async () => {
-      await call('POST /api/v1/admin/routes', {
-        body: {
-          tenant: v.tenant || null, position: v.position, carrier: v.carrier || null, country: v.country || null, prefix: v.prefix || null,
-          category: v.category || null, channel: v.channel, price: String(Math.round(v.price * 100)),
-        },
-      });
+    const created = await run(() => call('POST /api/v1/admin/routes', {
+      body: {
+        tenant: v.tenant || null, position: v.position, carrier: v.carrier || null, country: v.country || null, prefix: v.prefix || null,
+        category: v.category || null, channel: v.channel, price: String(Math.round(v.price * 100)),
+      },
+    }));
+    if (created) {
       form.resetFields();
       setCreating(false);
-    });
-    setBusy(false);
+    }
   }
 
   return (

@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Segment = Response<'GET /api/v1/segments'>['segments'][number];
@@ -46,27 +47,12 @@ export function Segments() {
   const [form] = Form.useForm<{ name: string; filter: string }>();
   const filter = Form.useWatch('filter', form) ?? '';
   const mayEdit = session.can('import');
+  const { run } = useAction({ reload: list.reload, labels: { name: t('segments.name'), filter: t('segments.filter') } });
 
   async function save() {
     const v = await form.validateFields();
-    try {
-      if (editing === 'new') await call('POST /api/v1/segments', { body: v });
-      else await call('PATCH /api/v1/segments/{id}', { path: { id: (editing as Segment).id }, body: v });
-      message.success(t('common.saved'));
-      setEditing(undefined);
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t, { name: t('segments.name'), filter: t('segments.filter') }));
-    }
-  }
-
-  async function remove(s: Segment) {
-    try {
-      await call('DELETE /api/v1/segments/{id}', { path: { id: s.id } });
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+    const saved = await run(() => (editing === 'new' ? call('POST /api/v1/segments', { body: v }) : call('PATCH /api/v1/segments/{id}', { path: { id: (editing as Segment).id }, body: v })), t('common.saved'));
+    if (saved) setEditing(undefined);
   }
 
   return (
@@ -89,7 +75,7 @@ export function Segments() {
               <Space wrap>
                 <Button size="small" onClick={() => download('GET /api/v1/segments/{id}/export', `${s.name}.xlsx`, { path: { id: s.id }, query: { format: 'xlsx' } }).catch((e: unknown) => message.error(describeError(e, t)))}>XLSX</Button>
                 {mayEdit && (
-                  <Popconfirm title={t('segments.deleteConfirm', { name: s.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => remove(s)}>
+                  <Popconfirm title={t('segments.deleteConfirm', { name: s.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => run(() => call('DELETE /api/v1/segments/{id}', { path: { id: s.id } }))}>
                     <Button size="small" danger>{t('common.delete')}</Button>
                   </Popconfirm>
                 )}

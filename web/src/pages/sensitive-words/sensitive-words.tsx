@@ -1,46 +1,33 @@
 // Sensitive-word lists of the tenant or the platform: templates containing these words are flagged.
 import { useState } from 'react';
-import { App, Button, Card, Empty, Flex, Input, Skeleton, Tag } from 'antd';
+import { Button, Card, Empty, Flex, Input, Skeleton, Tag } from 'antd';
 import { call } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 /** The word list with a box to add words (one per line) and a close button on each word. */
 export function SensitiveWords({ scope }: { scope: 'tenant' | 'platform' }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const list = useLoad(() => (scope === 'platform' ? call('GET /api/v1/admin/sensitive-words') : call('GET /api/v1/sensitive-words')), [scope]);
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useAction({ reload: list.reload });
 
   async function add() {
     const words = [...new Set(text.split(/[\n,，、]+/).map((w) => w.trim()).filter(Boolean))];
     if (!words.length) return;
-    setBusy(true);
-    try {
-      const body = { words };
-      const r = scope === 'platform' ? await call('POST /api/v1/admin/sensitive-words', { body }) : await call('POST /api/v1/sensitive-words', { body });
-      message.success(t('words.added', { added: r.added.length, duplicates: r.duplicates.length }));
-      setText('');
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
+    const body = { words };
+    const added = await run(
+      () => (scope === 'platform' ? call('POST /api/v1/admin/sensitive-words', { body }) : call('POST /api/v1/sensitive-words', { body })),
+      (r) => t('words.added', { added: r.added.length, duplicates: r.duplicates.length }),
+    );
+    if (added) setText('');
   }
 
-  async function remove(id: string) {
-    try {
-      if (scope === 'platform') await call('DELETE /api/v1/admin/sensitive-words/{id}', { path: { id } });
-      else await call('DELETE /api/v1/sensitive-words/{id}', { path: { id } });
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+  function remove(id: string) {
+    return run(() => (scope === 'platform' ? call('DELETE /api/v1/admin/sensitive-words/{id}', { path: { id } }) : call('DELETE /api/v1/sensitive-words/{id}', { path: { id } })));
   }
 
   const body = (

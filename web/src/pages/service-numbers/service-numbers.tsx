@@ -1,12 +1,12 @@
 // Platform administration of service numbers (the numbers replies come to) and tenants' extension codes.
 import { useState } from 'react';
-import { App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Table, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type ServiceNumber = Response<'GET /api/v1/admin/service-numbers'>['numbers'][number];
@@ -15,7 +15,6 @@ interface NewNumber { number: string; channel?: string; tenant?: string; descrip
 /** Service numbers with their channel and (for dedicated numbers) tenant, and a form to set a tenant's extension. */
 export function ServiceNumbers() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const data = useLoad(() => Promise.all([call('GET /api/v1/admin/service-numbers'), call('GET /api/v1/admin/channels'), call('GET /api/v1/admin/tenants')]), []);
   const [numbers, channels, tenants] = data.data ?? [];
   const channelName = new Map((channels?.channels ?? []).map((c) => [c.id, c.name]));
@@ -25,17 +24,7 @@ export function ServiceNumbers() {
   const [ext, setExt] = useState<{ slug?: string; code: string }>({ code: '' });
   const labels = { number: t('numbers.number'), channel: t('routes.channel'), tenant: t('routes.tenant'), description: t('groups.description'), code: t('numbers.code') };
 
-  async function run(action: () => Promise<unknown>, done?: string): Promise<boolean> {
-    try {
-      await action();
-      if (done) message.success(done);
-      data.reload();
-      return true;
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-      return false;
-    }
-  }
+  const { run } = useAction({ reload: data.reload, labels });
 
   async function add() {
     const v = await form.validateFields();

@@ -1,30 +1,22 @@
 // Changing one's own password (the server then ends the user's sessions, so they sign in again).
-import { useState } from 'react';
-import { App, Form, Input, Modal } from 'antd';
+import { Form, Input, Modal } from 'antd';
 import { call } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { useAction } from '../../ui/use-action.ts';
 
 /** A dialog asking for the current and the new password. */
 export function PasswordDialog({ open, onClose, onChanged }: { open: boolean; onClose: () => void; onChanged: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ currentPassword: string; newPassword: string; repeat: string }>();
-  const [busy, setBusy] = useState(false);
   const labels = { currentPassword: t('password.current'), newPassword: t('password.new') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      await call('POST /api/v1/auth/profile', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } });
-      message.success(t('password.changed'));
+    const changed = await run(() => call('POST /api/v1/auth/profile', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }), t('password.changed'));
+    if (changed) {
       form.resetFields();
       onChanged();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
     }
   }
 

@@ -1,13 +1,13 @@
 // Virtual handsets of the built-in virtual carrier: what each phone received, and replying as that phone.
 import { useState } from 'react';
-import { App, Button, Card, Col, Empty, Flex, Input, List, Result, Row, Skeleton, Typography } from 'antd';
+import { Button, Card, Col, Empty, Flex, Input, List, Result, Row, Skeleton, Typography } from 'antd';
 import { MobileOutlined, SendOutlined } from '@ant-design/icons';
 import { ApiError, call } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
@@ -49,7 +49,6 @@ export function Handsets() {
 
 function Phone({ number }: { number: string }) {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const inbox = useLoad(() => call('GET /api/v1/simulator/handsets/{number}', { path: { number } }), [number]);
   useInterval(inbox.reload, 2000);
@@ -57,20 +56,12 @@ function Phone({ number }: { number: string }) {
   const last = messages.at(-1)?.from ?? '';
   const [to, setTo] = useState<string>();
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useAction();
 
   async function send() {
     if (!text.trim() || !(to ?? last)) return;
-    setBusy(true);
-    try {
-      await call('POST /api/v1/simulator/mo', { body: { from: number, to: to ?? last, text } });
-      message.success(t('handsets.sent'));
-      setText('');
-    } catch (e) {
-      message.error(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
+    const sent = await run(() => call('POST /api/v1/simulator/mo', { body: { from: number, to: to ?? last, text } }), t('handsets.sent'));
+    if (sent) setText('');
   }
 
   return (

@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import { App, Button, Card, Empty, Flex, Input, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
 import { call, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { LintList } from './lint.tsx';
 import { StatusTag } from './templates.tsx';
@@ -20,20 +20,13 @@ export function TemplateReview() {
   const [status, setStatus] = useState<Status>('pending');
   const list = useLoad(() => call('GET /api/v1/admin/templates', { query: { status } }), [status]);
   const [notes, setNotes] = useState<Record<string, string>>({});
+  const { run } = useAction({ reload: list.reload });
 
   async function review(x: Item, verdict: 'approve' | 'reject') {
     const note = notes[x.id]?.trim();
-    try {
-      if (verdict === 'approve') await call('POST /api/v1/admin/templates/{id}/approve', { path: { id: x.id }, body: { note: note || undefined } });
-      else {
-        if (!note) { message.warning(t('review.noteRequired')); return; }
-        await call('POST /api/v1/admin/templates/{id}/reject', { path: { id: x.id }, body: { note } });
-      }
-      message.success(verdict === 'approve' ? t('review.approved', { name: x.name }) : t('review.rejected', { name: x.name }));
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+    if (verdict === 'approve') await run(() => call('POST /api/v1/admin/templates/{id}/approve', { path: { id: x.id }, body: { note: note || undefined } }), t('review.approved', { name: x.name }));
+    else if (!note) message.warning(t('review.noteRequired'));
+    else await run(() => call('POST /api/v1/admin/templates/{id}/reject', { path: { id: x.id }, body: { note } }), t('review.rejected', { name: x.name }));
   }
 
   return (

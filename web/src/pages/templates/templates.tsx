@@ -1,13 +1,13 @@
 // Message templates: list, edit with a live preview, submit for approval, delete.
 import { useState } from 'react';
-import { App, Button, Col, Drawer, Empty, Form, Input, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Col, Drawer, Empty, Form, Input, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Body, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n, type T } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { TextPreview } from './preview.tsx';
 
@@ -28,22 +28,11 @@ export function StatusTag({ status, t }: { status: Template['status']; t: T }) {
 /** The templates page. */
 export function Templates() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const list = useLoad(() => call('GET /api/v1/templates'), []);
   const [editing, setEditing] = useState<Template | 'new'>();
   const mayEdit = session.can('send');
-
-  async function act(x: Template, what: 'submit' | 'delete') {
-    try {
-      if (what === 'submit') await call('POST /api/v1/templates/{id}/submit', { path: { id: x.id } });
-      else await call('DELETE /api/v1/templates/{id}', { path: { id: x.id } });
-      message.success(what === 'submit' ? t('templates.submitted') : t('templates.deleted'));
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
-  }
+  const { run } = useAction({ reload: list.reload });
 
   return (
     <Page title={t('nav.templates')} extra={mayEdit && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>{t('templates.create')}</Button>}>
@@ -72,8 +61,8 @@ export function Templates() {
             title: '', key: 'actions',
             render: (_, x) => mayEdit && (
               <Space>
-                {(x.status === 'draft' || x.status === 'rejected') && x.category === 'marketing' && <Button size="small" onClick={() => act(x, 'submit')}>{t('templates.submit')}</Button>}
-                <Popconfirm title={t('templates.deleteConfirm', { name: x.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => act(x, 'delete')}>
+                {(x.status === 'draft' || x.status === 'rejected') && x.category === 'marketing' && <Button size="small" onClick={() => run(() => call('POST /api/v1/templates/{id}/submit', { path: { id: x.id } }), t('templates.submitted'))}>{t('templates.submit')}</Button>}
+                <Popconfirm title={t('templates.deleteConfirm', { name: x.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => run(() => call('DELETE /api/v1/templates/{id}', { path: { id: x.id } }), t('templates.deleted'))}>
                   <Button size="small" danger>{t('common.delete')}</Button>
                 </Popconfirm>
               </Space>
@@ -88,30 +77,18 @@ export function Templates() {
 
 function Editor({ template, onClose, onSaved }: { template?: Template; onClose: () => void; onSaved: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Draft>();
-  const [busy, setBusy] = useState(false);
   const text = Form.useWatch('text', form) ?? template?.text ?? '';
   const category = Form.useWatch('category', form) ?? template?.category ?? 'notification';
   const labels = { name: t('templates.name'), category: t('templates.category'), text: t('templates.text') };
+  const { run, busy } = useAction({ labels });
 
   async function save() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      if (template) {
-        const r = await call('PATCH /api/v1/templates/{id}', { path: { id: template.id }, body: v });
-        message.success(r.reset ? t('templates.savedReset') : t('common.saved'));
-      } else {
-        await call('POST /api/v1/templates', { body: v });
-        message.success(t('common.saved'));
-      }
-      onSaved();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
-    }
+    const saved = template
+      ? await run(() => call('PATCH /api/v1/templates/{id}', { path: { id: template.id }, body: v }), (r) => (r.reset ? t('templates.savedReset') : t('common.saved')))
+      : await run(() => call('POST /api/v1/templates', { body: v }), t('common.saved'));
+    if (saved) onSaved();
   }
 
   return (

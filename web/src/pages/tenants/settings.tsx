@@ -1,13 +1,12 @@
 // Tenant settings: the general settings form, and tabs for users, API keys and the audit log.
-import { useState } from 'react';
-import { App, Button, Card, Flex, Form, Input, InputNumber, Radio, Select, Skeleton, Switch, Tabs } from 'antd';
+import { Button, Card, Flex, Form, Input, InputNumber, Radio, Select, Skeleton, Switch, Tabs } from 'antd';
 import { call, type Body } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { languages, useI18n, type Lang } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { Users } from '../users/users.tsx';
 import { ApiKeys } from '../apikeys/apikeys.tsx';
@@ -92,27 +91,17 @@ export function Settings({ tab }: { tab: string }) {
 
 function General({ editable }: { editable: boolean }) {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
   const numbers = useLoad(() => call('GET /api/v1/service-numbers'), []);
-  const [busy, setBusy] = useState(false);
   const labels = { signature: t('settings.signature'), signaturePosition: t('settings.signaturePosition'), defaultCountry: t('settings.defaultCountry'), timezone: t('settings.timezone'), languages: t('settings.languages') };
+  const { run, busy } = useAction({ reload: tenant.reload, labels });
 
   if (!tenant.data) return tenant.error ? <ErrorAlert error={tenant.error} retry={tenant.reload} /> : <Skeleton active />;
   const initial = valuesOf(tenant.data.settings);
   const region = new Intl.DisplayNames([lang], { type: 'region' });
 
-  async function save(v: Values) {
-    setBusy(true);
-    try {
-      await call('PATCH /api/v1/tenant/settings', { body: bodyOf(v) });
-      message.success(t('common.saved'));
-      tenant.reload();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
-    }
+  function save(v: Values) {
+    return run(() => call('PATCH /api/v1/tenant/settings', { body: bodyOf(v) }), t('common.saved'));
   }
 
   return (

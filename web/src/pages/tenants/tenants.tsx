@@ -1,14 +1,14 @@
 // Platform administration of tenants: list with balances, create, suspend or reactivate, act on one.
 import { useState } from 'react';
-import { App, Button, Drawer, Empty, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag } from 'antd';
+import { Button, Drawer, Empty, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Body, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { Ledger } from '../billing/ledger.tsx';
 
@@ -17,21 +17,15 @@ type Tenant = Response<'GET /api/v1/admin/tenants'>['tenants'][number];
 /** The tenants of the platform. */
 export function Tenants() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const tenants = useLoad(() => call('GET /api/v1/admin/tenants'), []);
   const [creating, setCreating] = useState(false);
   const [topping, setTopping] = useState<Tenant>();
   const [ledger, setLedger] = useState<Tenant>();
+  const { run } = useAction({ reload: tenants.reload });
 
-  async function setStatus(x: Tenant, status: 'active' | 'suspended') {
-    try {
-      await call('PATCH /api/v1/admin/tenants/{id}', { path: { id: x.id }, body: { status } });
-      message.success(t('common.saved'));
-      tenants.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+  function setStatus(x: Tenant, status: 'active' | 'suspended') {
+    return run(() => call('PATCH /api/v1/admin/tenants/{id}', { path: { id: x.id }, body: { status } }), t('common.saved'));
   }
 
   return (
@@ -79,23 +73,16 @@ export function Tenants() {
 
 function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Body<'POST /api/v1/admin/tenants'>>();
-  const [busy, setBusy] = useState(false);
   const labels = { slug: t('tenants.slug'), name: t('tenants.name') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      const x = await call('POST /api/v1/admin/tenants', { body: { slug: v.slug, name: v.name || undefined } });
-      message.success(t('tenants.created', { name: x.name }));
+    const created = await run(() => call('POST /api/v1/admin/tenants', { body: { slug: v.slug, name: v.name || undefined } }), (x) => t('tenants.created', { name: x.name }));
+    if (created) {
       form.resetFields();
       onCreated();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -113,22 +100,14 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
 
 function TopUp({ tenant, onClose, onDone }: { tenant: Tenant; onClose: () => void; onDone: () => void }) {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ amount: number; note?: string }>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useAction({ labels: { amount: t('ledger.amount') } });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      const r = await call('POST /api/v1/admin/tenants/{id}/balance', { path: { id: tenant.id }, body: { amount: String(Math.round(v.amount * 100)), note: v.note || undefined } });
-      message.success(t('tenants.toppedUp', { balance: fmt.money(r.balance) }));
-      onDone();
-    } catch (e) {
-      message.error(describeError(e, t, { amount: t('ledger.amount') }));
-    } finally {
-      setBusy(false);
-    }
+    const body = { amount: String(Math.round(v.amount * 100)), note: v.note || undefined };
+    const toppedUp = await run(() => call('POST /api/v1/admin/tenants/{id}/balance', { path: { id: tenant.id }, body }), (r) => t('tenants.toppedUp', { balance: fmt.money(r.balance) }));
+    if (toppedUp) onDone();
   }
 
   return (

@@ -1,12 +1,12 @@
 // Users of the tenant and their roles: list, add with a first password, change role, disable.
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, Modal, Select, Switch, Table, Tag } from 'antd';
+import { Button, Empty, Form, Input, Modal, Select, Switch, Table, Tag } from 'antd';
 import { UserAddOutlined } from '@ant-design/icons';
 import { call, type Body, type Response } from '../../api.ts';
-import { describeError } from '../../errors.ts';
 import { languages, useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { canAssignRole, tenantRoles, type TenantRole } from '../../../../src/domain/access.ts';
 
@@ -16,21 +16,15 @@ type NewUser = Body<'POST /api/v1/users'>;
 /** The tenant's users table with an "add user" dialog. */
 export function Users() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const session = useSession();
   const users = useLoad(() => call('GET /api/v1/users'), []);
   const [adding, setAdding] = useState(false);
   const assignable = tenantRoles.filter((r) => canAssignRole(session.role, r));
   const roleOptions = assignable.map((r) => ({ value: r, label: t(`role.${r}`) }));
+  const { run } = useAction({ reload: users.reload });
 
-  async function change(u: User, body: Body<'PATCH /api/v1/users/{id}'>) {
-    try {
-      await call('PATCH /api/v1/users/{id}', { path: { id: u.id }, body });
-      message.success(t('common.saved'));
-      users.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
+  function change(u: User, body: Body<'PATCH /api/v1/users/{id}'>) {
+    return run(() => call('PATCH /api/v1/users/{id}', { path: { id: u.id }, body }), t('common.saved'));
   }
 
   const mayChange = (u: User) => u.id !== session.me.user.id && assignable.includes(u.role as TenantRole);
@@ -69,23 +63,16 @@ export function Users() {
 
 function AddUser({ open, roles, onClose, onAdded }: { open: boolean; roles: { value: string; label: string }[]; onClose: () => void; onAdded: () => void }) {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<NewUser>();
-  const [busy, setBusy] = useState(false);
   const labels = { email: t('users.email'), name: t('users.name'), role: t('users.role'), password: t('users.password'), language: t('user.language') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      await call('POST /api/v1/users', { body: v });
-      message.success(t('users.added', { email: v.email }));
+    const added = await run(() => call('POST /api/v1/users', { body: v }), t('users.added', { email: v.email }));
+    if (added) {
       form.resetFields();
       onAdded();
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
     }
   }
 

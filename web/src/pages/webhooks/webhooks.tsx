@@ -6,6 +6,7 @@ import { call, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Webhook = Response<'GET /api/v1/webhooks'>['webhooks'][number];
@@ -20,16 +21,7 @@ export function Webhooks() {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string>();
   const [log, setLog] = useState<Webhook>();
-
-  async function run(action: () => Promise<unknown>, done: string) {
-    try {
-      await action();
-      message.success(done);
-      list.reload();
-    } catch (e) {
-      message.error(describeError(e, t));
-    }
-  }
+  const { run } = useAction({ reload: list.reload });
 
   return (
     <>
@@ -78,23 +70,17 @@ export function Webhooks() {
 
 function CreateWebhook({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (secret: string) => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ url: string; events: string[] }>();
-  const [busy, setBusy] = useState(false);
   const labels = { url: t('webhooks.url'), events: t('webhooks.events') };
+  const { run, busy } = useAction({ labels });
 
   async function submit() {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await call('POST /api/v1/webhooks', { body: { url: v.url, events: v.events.length ? v.events : '*' } });
       form.resetFields();
       onCreated(r.secret);
-    } catch (e) {
-      message.error(describeError(e, t, labels));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -30,5 +30,12 @@ export function describeError(e: unknown, t: T, labels: Record<string, string> =
   if (!key) return e.message;
   const text = t(key);
   const field = e.field;
-  return field ? `${text} ${t('error.field', { field: labels[field] ?? field })}` : text;
+  return field ? `${text} ${t('error.field', { field: fieldLabel(field, labels) })}` : text;
+}
+
+/** The form's label for a field path; an item of a list (`phones.2`) is named by the list's label and its 1-based number. */
+function fieldLabel(field: string, labels: Record<string, string>): string {
+  if (labels[field]) return labels[field];
+  const item = /^(.*)\.(\d+)$/.exec(field);
+  return item && labels[item[1]] ? `${labels[item[1]]} #${Number(item[2]) + 1}` : field;
 }

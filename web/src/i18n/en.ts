@@ -387,7 +387,7 @@ export const en = {
   'channels.counters': 'Counters',
   'channels.config': 'Settings (JSON)',
   'channels.configHint': 'Host, port, account, binds, window, TPS and how carrier ids are written.',
-  'channels.configInvalid': 'This is not valid JSON',
+  'channels.configInvalid': 'This must be a JSON object: { … }',
   'channels.deleteConfirm': 'Delete the channel “{name}”?',
   'routes.create': 'Add route',
   'routes.empty': 'No routes yet. Add one so messages find a channel and a price.',

@@ -390,7 +390,7 @@ export const ru: Messages = {
   'channels.counters': 'Счётчики',
   'channels.config': 'Настройки (JSON)',
   'channels.configHint': 'Хост, порт, учётная запись, число соединений, окно, TPS и формат ID оператора.',
-  'channels.configInvalid': 'Это не корректный JSON',
+  'channels.configInvalid': 'Нужен JSON-объект: { … }',
   'channels.deleteConfirm': 'Удалить канал «{name}»?',
   'routes.create': 'Добавить маршрут',
   'routes.empty': 'Маршрутов пока нет. Добавьте маршрут, чтобы сообщения получили канал и цену.',

@@ -390,7 +390,7 @@ export const zhCN: Messages = {
   'channels.counters': '计数',
   'channels.config': '配置（JSON）',
   'channels.configHint': '主机、端口、账号、连接数、窗口、TPS 以及运营商消息 ID 的格式。',
-  'channels.configInvalid': '不是有效的 JSON',
+  'channels.configInvalid': '需要一个 JSON 对象：{ … }',
   'channels.deleteConfirm': '删除通道“{name}”？',
   'routes.create': '添加路由',
   'routes.empty': '还没有路由。添加路由后，短信才能找到通道和价格。',

@@ -72,7 +72,7 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
   async function submit() {
     const v = await form.validateFields();
     const created = await run(() => {
-      const config = JSON.parse(v.config || '{}') as Record<string, unknown>;
+      const config = jsonObject(v.config)!;
       return call('POST /api/v1/admin/channels', { body: { ...config, name: v.name, type: v.type } });
     });
     if (created) {
@@ -87,10 +87,20 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
         <Form.Item name="name" label={labels.name} extra={t('channels.nameHint')} rules={[{ required: true, pattern: /^[\w.-]{1,60}$/, message: t('channels.nameHint') }]}><Input /></Form.Item>
         <Form.Item name="type" label={labels.type} rules={[{ required: true }]}><Input /></Form.Item>
         <Form.Item name="config" label={t('channels.config')} extra={t('channels.configHint')}
-          rules={[{ validator: (_, s: string) => { try { JSON.parse(s || '{}'); return Promise.resolve(); } catch { return Promise.reject(new Error(t('channels.configInvalid'))); } } }]}>
+          rules={[{ validator: (_, s: string) => (jsonObject(s) ? Promise.resolve() : Promise.reject(new Error(t('channels.configInvalid')))) }]}>
           <Input.TextArea rows={10} style={{ fontFamily: 'monospace' }} />
         </Form.Item>
       </Form>
     </Modal>
   );
+}
+
+/** The text parsed as a JSON object (empty text is `{}`), or null when it is not valid JSON or not an object. */
+function jsonObject(text: string | undefined): Record<string, unknown> | null {
+  try {
+    const value = JSON.parse(text || '{}') as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : null;
+  } catch {
+    return null;
+  }
 }

@@ -3,7 +3,7 @@ import { findApiKeyByPrefix, type ApiKey } from '../store/repos/apikeys.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 
 /** How long a looked-up key or tenant is trusted: changes made by another process take effect within this time. */
-export const lookupTtlMs = 1000;
+export const lookupTtlMs = 200;
 const maxEntries = 10_000;
 
 /** Found values kept for a short time; concurrent misses share one load; nothing is kept for a miss. */

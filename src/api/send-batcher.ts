@@ -69,7 +69,8 @@ export class SendBatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const group = this.waiting.splice(0, this.limits.maxSends);
-    this.running = this.commit(group).finally(() => {
+    // commit answers every send itself; this only catches its own bugs, so that no request waits forever.
+    this.running = this.commit(group).catch((err: unknown) => { for (const w of group) w.reject(err); }).finally(() => {
       this.running = null;
       // Sends that arrived meanwhile have waited long enough.
       if (this.waiting.length) this.flush();

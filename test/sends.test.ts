@@ -56,7 +56,8 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
     const a = await s.tenant();
     await credit(s, carrier, a, 100);
     const batch = groupOf(3);
-    const sent = await Promise.all(['13800138201', '13800138202', '+8613800138201'].map(async (to) => batch.send(await send(a, to))));
+    const sends = await Promise.all(['13800138201', '13800138202', '+8613800138201'].map((to) => send(a, to)));
+    const sent = await Promise.all(sends.map((x) => batch.send(x)));
     expect(sent.map((m) => m[0].status)).toEqual(['queued', 'queued', 'queued']);
     expect(await reserves(a)).toEqual([{ amount: '-15', note: '3 api sends' }]);
     expect(await balanceOf(a)).toBe('85');
@@ -66,7 +67,8 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
     const a = await s.tenant();
     await credit(s, carrier, a, 10);
     const batch = groupOf(3);
-    const results = await Promise.allSettled(['13800138301', '13800138302', '13800138303'].map(async (to) => batch.send(await send(a, to))));
+    const sends = await Promise.all(['13800138301', '13800138302', '13800138303'].map((to) => send(a, to)));
+    const results = await Promise.allSettled(sends.map((x) => batch.send(x)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
     expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'insufficient_balance', details: { cost: '5' } });
     expect(await balanceOf(a)).toBe('0');
@@ -88,12 +90,8 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
     }
     try {
       const batch = groupOf(4);
-      const results = await Promise.allSettled([
-        batch.send(await send(a, '13800138401')),
-        batch.send(await send(a, poison)),
-        batch.send(await send(a, '13800138402', { channel: 'nope' })),
-        batch.send(await send(a, '13800138403')),
-      ]);
+      const sends = [await send(a, '13800138401'), await send(a, poison), await send(a, '13800138402', { channel: 'nope' }), await send(a, '13800138403')];
+      const results = await Promise.allSettled(sends.map((x) => batch.send(x)));
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
       expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/refused by test trigger/);
       expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid_request', details: { field: 'channel' } });
@@ -103,6 +101,26 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
     } finally {
       await sql`drop trigger refuse_poison${sql.raw(s.deps.store.dialect === 'sqlite' ? '' : ' on messages')}`.execute(db);
     }
+  });
+
+  it('stores an Idempotency-Key answer with its messages, and forgets the key of a refused send so it can be retried', async () => {
+    const a = await s.tenant();
+    const h = { ...a.headers, 'idempotency-key': 'retry-me' };
+    const payload = { to: ['13800138601', '13800138602'], text: 'order shipped' };
+    const [refused, other] = await Promise.all([
+      s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: h, payload }),
+      s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: { ...a.headers, 'idempotency-key': 'other' }, payload: { to: 'x', text: 'only excluded' } }),
+    ]);
+    expect(refused.statusCode).toBe(402);
+    expect(other.statusCode).toBe(202);
+    await credit(s, carrier, a, 10);
+    const first = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: h, payload });
+    expect(first.statusCode).toBe(202);
+    const replay = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: h, payload });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(first.json());
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: { ...a.headers, 'idempotency-key': 'other' }, payload: { to: 'x', text: 'only excluded' } })).json()).toEqual(other.json());
+    expect(await balanceOf(a)).toBe('0');
   });
 
   it('takes a revoked key and a suspended tenant out at once, though both are cached', async () => {

@@ -5,9 +5,14 @@ import { Preparer, type Prepared, type QueuedMessage, type Recipient } from '../
 import { moveBalance } from '../store/repos/billing.ts';
 import { insertMessages } from '../store/repos/messages.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
+import type { Db } from '../store/database.ts';
 
 /** One API send: the recipients and what decides their messages, for a tenant already looked up. */
-export interface Send { tenant: Tenant; recipients: Recipient[]; text: string; category: Category; channel: string | null; notBefore: Date | null }
+export interface Send {
+  tenant: Tenant; recipients: Recipient[]; text: string; category: Category; channel: string | null; notBefore: Date | null;
+  /** Runs in the transaction that stores the send's messages (an Idempotency-Key's answer); its failure fails the send. */
+  also?: (trx: Db, messages: QueuedMessage[]) => Promise<void>;
+}
 
 /** How sends are gathered: wait up to `waitMs` after the first one, or until `maxSends` are waiting. */
 export interface BatchLimits { waitMs: number; maxSends: number }
@@ -33,6 +38,7 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 }
 
 const costOf = (rows: Prepared[]) => rows.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
+const answerOf = (prepared: Prepared[]): QueuedMessage[] => prepared.map((p) => ({ id: p.id, to: p.phone, status: p.status, segments: p.segments, reason: p.reason }));
 
 /**
  * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, text,
@@ -93,7 +99,7 @@ export class SendBatcher {
     for (const w of group) {
       const o = outcomes.get(w)!;
       if ('error' in o) w.reject(o.error);
-      else w.resolve(o.prepared.map((p) => ({ id: p.id, to: p.phone, status: p.status, segments: p.segments, reason: p.reason })));
+      else w.resolve(answerOf(o.prepared));
     }
   }
 
@@ -146,6 +152,7 @@ export class SendBatcher {
         }
       }
       await insertMessages(trx, this.deps.store, sends.flatMap((w) => (refused.has(w) ? [] : rowsOf.get(w)!)));
+      for (const w of sends) if (w.send.also && !refused.has(w)) await w.send.also(trx, answerOf((outcomes.get(w) as { prepared: Prepared[] }).prepared));
     });
     for (const [w, cost] of refused) {
       outcomes.set(w, { error: new DomainError('insufficient_balance', `the balance does not cover the cost of ${cost} (minor units)`, { cost: cost.toString() }) });

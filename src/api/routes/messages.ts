@@ -4,6 +4,7 @@ import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
 import type { Lookups } from '../lookups.ts';
 import type { SendBatcher } from '../send-batcher.ts';
+import type { QueuedMessage } from '../../worker/outbox.ts';
 import { tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { categories, type Category } from '../../domain/templates.ts';
@@ -31,6 +32,7 @@ const sendBody = z.object({
   scheduleAt: z.string().datetime({ offset: true }).optional(),
 }).strict().refine((b) => !!b.text !== !!b.templateId, 'give exactly one of text or templateId');
 
+const sentBody = (messages: QueuedMessage[]) => ({ messages: messages.map((m) => ({ ...m, id: m.id || null })) });
 const sentSchema = z.object({ messages: z.array(z.object({ id: z.string().nullable(), to: z.string(), status: z.string(), segments: z.number(), reason: z.string().nullable() })) });
 
 /** `POST /api/v1/messages` (one or many recipients, Idempotency-Key), `GET /api/v1/messages[/:id[/log]]`. */
@@ -67,10 +69,10 @@ export function messageRoutes(app: App, deps: Deps, lookups: Lookups, sends: Sen
         tenant, recipients: to.map((phone) => ({ phone, vars: b.data })), text: template?.text ?? b.text!,
         category: b.category ?? template?.category ?? 'notification', channel: b.channel ?? null,
         notBefore: b.scheduleAt ? new Date(b.scheduleAt) : null,
+        // The key's answer is stored with the messages, so a stored send is never left "in progress".
+        also: key ? (trx, queued) => completeIdempotencyKey(trx, tenantId, key, 202, JSON.stringify(sentBody(queued))) : undefined,
       });
-      const body = { messages: messages.map((m) => ({ ...m, id: m.id || null })) };
-      if (key) await completeIdempotencyKey(db, tenantId, key, 202, JSON.stringify(body));
-      return reply.status(202).send(body);
+      return reply.status(202).send(sentBody(messages));
     } catch (err) {
       if (key) await releaseIdempotencyKey(db, tenantId, key);
       throw err;

@@ -25,7 +25,7 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
   const reserves = async (t: TestTenant) => ((await s.app.inject({ url: '/api/v1/ledger', headers: t.headers })).json().entries as { kind: string; amount: string; note: string }[])
     .filter((e) => e.kind === 'reserve').map((e) => ({ amount: e.amount, note: e.note }));
   /** A batcher that stores a group only once `size` sends wait, so the grouping is certain. */
-  const groupOf = (size: number) => new SendBatcher(s.deps, { waitMs: 3_600_000, maxSends: size });
+  const groupOf = (size: number, maxRecipients = 10_000) => new SendBatcher(s.deps, { waitMs: 3_600_000, maxSends: size, maxRecipients });
   const send = async (t: TestTenant, to: string, extra: Partial<Send> = {}): Promise<Send> =>
     ({ tenant: (await findTenant(s.deps.store.db, t.id))!, recipients: [{ phone: to }], text: 'grouped', category: 'notification', channel: null, notBefore: null, ...extra });
 
@@ -61,6 +61,16 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
     expect(sent.map((m) => m[0].status)).toEqual(['queued', 'queued', 'queued']);
     expect(await reserves(a)).toEqual([{ amount: '-15', note: '3 api sends' }]);
     expect(await balanceOf(a)).toBe('85');
+  });
+
+  it('keeps a group within its recipient limit: sends that would pass it go in the next group', async () => {
+    const a = await s.tenant();
+    await credit(s, carrier, a, 100);
+    const batch = groupOf(10, 3);
+    const sends = [await send(a, '13800138701'), await send(a, '13800138702')].map((x) => ({ ...x, recipients: [...x.recipients, { phone: '13800138700' }] }));
+    const sent = await Promise.all(sends.map((x) => batch.send(x)));
+    expect(sent.map((m) => m.map((x) => x.status))).toEqual([['queued', 'queued'], ['queued', 'queued']]);
+    expect(await reserves(a)).toEqual([{ amount: '-10', note: 'api send' }, { amount: '-10', note: 'api send' }]);
   });
 
   it('refuses exactly the sends the balance cannot cover and stores nothing for them', async () => {

@@ -14,8 +14,8 @@ export interface Send {
   also?: (trx: Db, messages: QueuedMessage[]) => Promise<void>;
 }
 
-/** How sends are gathered: wait up to `waitMs` after the first one, or until `maxSends` are waiting. */
-export interface BatchLimits { waitMs: number; maxSends: number }
+/** How sends are gathered: wait up to `waitMs` after the first one, or until `maxSends` sends or `maxRecipients` recipients wait. */
+export interface BatchLimits { waitMs: number; maxSends: number; maxRecipients: number }
 
 interface Waiting {
   send: Send;
@@ -48,17 +48,19 @@ const answerOf = (prepared: Prepared[]): QueuedMessage[] => prepared.map((p) => 
  */
 export class SendBatcher {
   private waiting: Waiting[] = [];
+  private waitingRecipients = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly deps: Deps, private readonly limits: BatchLimits = { waitMs: 1, maxSends: 200 }) {}
+  constructor(private readonly deps: Deps, private readonly limits: BatchLimits = { waitMs: 1, maxSends: 200, maxRecipients: 10_000 }) {}
 
   /** Queues messages for one send (pre-flight, routing, pricing, reservation); refused with insufficient_balance when the tenant cannot pay. */
   send(send: Send): Promise<QueuedMessage[]> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ send, resolve, reject });
+      this.waitingRecipients += send.recipients.length;
       if (this.running) return;
-      if (this.waiting.length >= this.limits.maxSends) this.flush();
+      if (this.waiting.length >= this.limits.maxSends || this.waitingRecipients >= this.limits.maxRecipients) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.limits.waitMs);
     });
   }
@@ -74,7 +76,15 @@ export class SendBatcher {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const group = this.waiting.splice(0, this.limits.maxSends);
+    if (!this.waiting.length) return;
+    // The first send always goes; the group then takes sends while both limits allow.
+    let take = 1;
+    let recipients = this.waiting[0].send.recipients.length;
+    while (take < Math.min(this.waiting.length, this.limits.maxSends) && recipients + this.waiting[take].send.recipients.length <= this.limits.maxRecipients) {
+      recipients += this.waiting[take++].send.recipients.length;
+    }
+    const group = this.waiting.splice(0, take);
+    this.waitingRecipients -= recipients;
     // commit answers every send itself; this only catches its own bugs, so that no request waits forever.
     this.running = this.commit(group).catch((err: unknown) => { for (const w of group) w.reject(err); }).finally(() => {
       this.running = null;

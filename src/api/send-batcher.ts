@@ -42,9 +42,9 @@ const answerOf = (prepared: Prepared[]): QueuedMessage[] => prepared.map((p) => 
 
 /**
  * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, text,
- * category, channel and schedule) and stored in one transaction, each reserving its own cost in turn; every send
- * still gets its own answer: a send the balance cannot cover is refused alone, and when a group fails as a whole its
- * sends are retried one by one, so one bad send fails only itself.
+ * category, channel and schedule) and stored in one transaction with one reservation per tenant; every send still
+ * gets its own answer: a send the balance cannot cover is refused alone, and when a group fails as a whole its sends
+ * are retried one by one, so one bad send fails only itself.
  */
 export class SendBatcher {
   private waiting: Waiting[] = [];
@@ -148,7 +148,8 @@ export class SendBatcher {
    */
   private async store(sends: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<void> {
     const at = this.deps.now().toISOString();
-    const rowsOf = new Map(sends.map((w) => [w, (outcomes.get(w) as { prepared: Prepared[] }).prepared.filter((p) => p.id)]));
+    const preparedOf = (w: Waiting) => (outcomes.get(w) as { prepared: Prepared[] }).prepared;
+    const rowsOf = new Map(sends.map((w) => [w, preparedOf(w).filter((p) => p.id)]));
     const byTenant = groupBy(sends, (w) => w.send.tenant.id);
     const refused = new Map<Waiting, bigint>();
     await this.deps.store.db.transaction().execute(async (trx) => {
@@ -162,7 +163,7 @@ export class SendBatcher {
         }
       }
       await insertMessages(trx, this.deps.store, sends.flatMap((w) => (refused.has(w) ? [] : rowsOf.get(w)!)));
-      for (const w of sends) if (w.send.also && !refused.has(w)) await w.send.also(trx, answerOf((outcomes.get(w) as { prepared: Prepared[] }).prepared));
+      for (const w of sends) if (w.send.also && !refused.has(w)) await w.send.also(trx, answerOf(preparedOf(w)));
     });
     for (const [w, cost] of refused) {
       outcomes.set(w, { error: new DomainError('insufficient_balance', `the balance does not cover the cost of ${cost} (minor units)`, { cost: cost.toString() }) });

@@ -1,9 +1,9 @@
 // POST /api/v1/messages with one recipient over 50 connections against a listening server (embedded mode,
-// SQLite, its worker sending through the virtual carrier in-process): requests per second and latency.
+// SQLite, its worker sending through the virtual carrier in-process): requests per second and latency, measured by
+// autocannon in a process of its own; peak RSS and CPU per request of the server process alone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.ts';
 import { startNode } from '../src/server.ts';
 import { createApiKey } from '../src/store/repos/apikeys.ts';
@@ -11,6 +11,7 @@ import { findTenantBySlug } from '../src/store/repos/tenants.ts';
 import { moveBalance } from '../src/store/repos/billing.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
+import { runSendLoad } from './support/load.ts';
 
 /** The 'api-send' scenario (DESIGN §8): target ≥ 5,000 req/s with p99 < 50 ms. */
 export async function run(_ctx: BenchContext): Promise<Record<string, unknown>> {
@@ -24,16 +25,15 @@ export async function run(_ctx: BenchContext): Promise<Record<string, unknown>> 
     const demo = (await findTenantBySlug(db, 'demo'))!;
     await moveBalance(db, demo.id, 100_000_000n, { kind: 'topup', note: 'bench' }, new Date().toISOString());
     const { key } = await createApiKey(db, { tenantId: demo.id, name: 'bench', role: 'operator', createdBy: null });
-    let i = 0;
     const rss = trackPeakRss();
-    const result = await autocannon({
-      url: `${node.url!.replace('localhost', '127.0.0.1')}/api/v1/messages`, connections: 50, duration: 10, method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ to: `+86138${String(i++ % 1e8).padStart(8, '0')}`, text: '您的验证码是 123456，5分钟内有效。' }) }) }],
+    const cpu = process.cpuUsage();
+    const load = await runSendLoad({
+      url: `${node.url!.replace('localhost', '127.0.0.1')}/api/v1/messages`, key, connections: 50, seconds: 10, text: '您的验证码是 123456，5分钟内有效。',
     });
+    const used = process.cpuUsage(cpu);
     return {
-      scenario: 'api-send', connections: 50, requests: result.requests.total, perSecond: Math.round(result.requests.average),
-      p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, peakRssMb: rss.stop(),
+      scenario: 'api-send', connections: 50, ...load, peakRssMb: rss.stop(),
+      serverCpuMsPerRequest: Math.round(((used.user + used.system) / 1000 / Math.max(1, load.requests)) * 1000) / 1000,
     };
   } finally {
     await node.stop();

@@ -6,6 +6,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Deps } from '../deps.ts';
 import { registerErrorHandlers } from './plugins/errors.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { Lookups } from './lookups.ts';
+import { SendBatcher } from './send-batcher.ts';
 import { registerRequestLog } from './plugins/request-log.ts';
 import { registerConsole } from './plugins/console.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -61,16 +63,19 @@ export async function buildApp(deps: Deps): Promise<App> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  registerAuth(app, deps);
+  const lookups = new Lookups(deps.store.db);
+  const sends = new SendBatcher(deps);
+  app.addHook('onClose', () => sends.drain());
+  registerAuth(app, deps, lookups);
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => app.swagger());
 
   healthRoutes(app, deps);
   sessionRoutes(app, deps);
-  tenantRoutes(app, deps);
+  tenantRoutes(app, deps, lookups);
   userRoutes(app, deps);
-  apikeyRoutes(app, deps);
+  apikeyRoutes(app, deps, lookups);
   auditRoutes(app, deps);
-  messageRoutes(app, deps);
+  messageRoutes(app, deps, lookups, sends);
   campaignRoutes(app, deps);
   channelRoutes(app, deps);
   routeRoutes(app, deps);

@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Permission, type Role } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { apiKeyPrefix, sameSecret, tokenHash } from '../../domain/secrets.ts';
-import { findApiKeyByPrefix, touchApiKey } from '../../store/repos/apikeys.ts';
+import { touchApiKey } from '../../store/repos/apikeys.ts';
 import { findSession } from '../../store/repos/sessions.ts';
-import { findTenant, findTenantBySlug } from '../../store/repos/tenants.ts';
+import { findTenantBySlug } from '../../store/repos/tenants.ts';
 import { findUser } from '../../store/repos/users.ts';
 import type { Actor } from '../../store/repos/audit.ts';
 import type { Deps } from '../../deps.ts';
+import type { Lookups } from '../lookups.ts';
 
 /** Who is calling: resolved once per request from the bearer key or the console session cookie. */
 export interface Auth {
@@ -31,13 +32,13 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const keyTouchMs = 60_000;
 
 /** Checks every /api/v1 request against the permission its route declares (`config.permission`). */
-export function registerAuth(app: FastifyInstance, deps: Deps): void {
+export function registerAuth(app: FastifyInstance, deps: Deps, lookups: Lookups): void {
   const touched = new Map<string, number>();
   app.decorateRequest('auth', null);
   app.addHook('preHandler', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (!permission || permission === 'public') return;
-    const auth = await authenticate(request, deps, touched);
+    const auth = await authenticate(request, deps, lookups, touched);
     if (!can(auth.role, permission)) {
       throw new DomainError('forbidden', `role ${auth.role} may not ${permission === 'platform' ? 'use platform administration' : permission}`);
     }
@@ -45,7 +46,7 @@ export function registerAuth(app: FastifyInstance, deps: Deps): void {
   });
 }
 
-async function authenticate(request: FastifyRequest, deps: Deps, touched: Map<string, number>): Promise<Auth> {
+async function authenticate(request: FastifyRequest, deps: Deps, lookups: Lookups, touched: Map<string, number>): Promise<Auth> {
   const db = deps.store.db;
   const header = request.headers.authorization;
   let auth: Auth;
@@ -53,7 +54,7 @@ async function authenticate(request: FastifyRequest, deps: Deps, touched: Map<st
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     const prefix = m ? apiKeyPrefix(m[1]) : null;
     if (!m || !prefix) throw new DomainError('unauthenticated', 'Authorization must be "Bearer <api key>"');
-    const key = await findApiKeyByPrefix(db, prefix);
+    const key = await lookups.apiKey(prefix);
     if (!key || !sameSecret(key.hash, tokenHash(m[1]))) throw new DomainError('unauthenticated', 'invalid API key');
     if (key.revokedAt) throw new DomainError('unauthenticated', 'this API key was revoked');
     const now = Date.now();
@@ -74,7 +75,7 @@ async function authenticate(request: FastifyRequest, deps: Deps, touched: Map<st
     auth = { via: 'session', role: user.role, tenantId: user.tenantId, userId: user.id, keyId: null, sessionId: session.id };
   }
   if (auth.role !== 'platform' && auth.tenantId) {
-    const tenant = await findTenant(db, auth.tenantId);
+    const tenant = await lookups.tenant(auth.tenantId);
     if (!tenant || tenant.status !== 'active') throw new DomainError('forbidden', 'this tenant is suspended; contact the platform operator');
   }
   if (auth.role === 'platform') {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
+import type { Lookups } from '../lookups.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { canAssignRole, tenantRoles, type Role } from '../../domain/access.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
@@ -16,7 +17,7 @@ const createdSchema = keySchema.extend({ key: z.string().describe('The secret: s
 const idParams = z.object({ id: z.string().min(1) });
 
 /** API keys of the tenant (`/api/v1/apikeys`) and of the platform (`/api/v1/admin/apikeys`): create (shown once), list, revoke. */
-export function apikeyRoutes(app: App, deps: Deps): void {
+export function apikeyRoutes(app: App, deps: Deps, lookups: Lookups): void {
   const db = deps.store.db;
   const scopes: { path: string; permission: 'manage' | 'platform'; tenant: (r: FastifyRequest) => string | null; defaultRole: Role }[] = [
     { path: '/api/v1/apikeys', permission: 'manage', tenant: tenantOf, defaultRole: 'admin' },
@@ -53,6 +54,7 @@ export function apikeyRoutes(app: App, deps: Deps): void {
       const tenantId = scope.tenant(request);
       const key = await revokeApiKey(db, tenantId, request.params.id);
       if (!key) throw notFound('API key');
+      lookups.forgetApiKey(key.prefix);
       await audit(db, tenantId, actorOf(request), 'apikey.revoke', key.id, { prefix: key.prefix });
       return key;
     });

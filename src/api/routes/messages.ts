@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
+import type { Lookups } from '../lookups.ts';
+import type { SendBatcher } from '../send-batcher.ts';
+import type { QueuedMessage } from '../../worker/outbox.ts';
 import { tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { categories, type Category } from '../../domain/templates.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
-import { queueMessages } from '../../worker/outbox.ts';
 import { getMessage, listMessages, messageLog } from '../../store/repos/messages.ts';
 import { getTemplateForSending } from '../../store/repos/templates.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
@@ -30,10 +32,11 @@ const sendBody = z.object({
   scheduleAt: z.string().datetime({ offset: true }).optional(),
 }).strict().refine((b) => !!b.text !== !!b.templateId, 'give exactly one of text or templateId');
 
+const sentBody = (messages: QueuedMessage[]) => ({ messages: messages.map((m) => ({ ...m, id: m.id || null })) });
 const sentSchema = z.object({ messages: z.array(z.object({ id: z.string().nullable(), to: z.string(), status: z.string(), segments: z.number(), reason: z.string().nullable() })) });
 
 /** `POST /api/v1/messages` (one or many recipients, Idempotency-Key), `GET /api/v1/messages[/:id[/log]]`. */
-export function messageRoutes(app: App, deps: Deps): void {
+export function messageRoutes(app: App, deps: Deps, lookups: Lookups, sends: SendBatcher): void {
   const db = deps.store.db;
 
   app.post('/api/v1/messages', {
@@ -46,7 +49,7 @@ export function messageRoutes(app: App, deps: Deps): void {
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
     const key = request.headers['idempotency-key'] as string | undefined;
-    const hash = createHash('sha256').update(JSON.stringify(request.body)).digest('hex');
+    const hash = key ? createHash('sha256').update(JSON.stringify(request.body)).digest('hex') : '';
     if (key) {
       const seen = await claimIdempotencyKey(db, tenantId, key, hash, deps.now().toISOString());
       if (seen) {
@@ -58,16 +61,18 @@ export function messageRoutes(app: App, deps: Deps): void {
     }
     try {
       const b = request.body;
+      const tenant = await lookups.tenant(tenantId);
+      if (!tenant) throw notFound('tenant');
       const template = b.templateId ? await getTemplateForSending(db, tenantId, b.templateId) : undefined;
       const to = typeof b.to === 'string' ? [b.to] : b.to;
-      const messages = await queueMessages(deps, {
-        tenantId, recipients: to.map((phone) => ({ phone, vars: b.data })), text: template?.text ?? b.text!,
+      const messages = await sends.send({
+        tenant, recipients: to.map((phone) => ({ phone, vars: b.data })), text: template?.text ?? b.text!,
         category: b.category ?? template?.category ?? 'notification', channel: b.channel ?? null,
-        notBefore: b.scheduleAt ? new Date(b.scheduleAt) : null, source: 'api',
+        notBefore: b.scheduleAt ? new Date(b.scheduleAt) : null,
+        // The key's answer is stored with the messages, so a stored send is never left "in progress".
+        also: key ? (trx, queued) => completeIdempotencyKey(trx, tenantId, key, 202, JSON.stringify(sentBody(queued))) : undefined,
       });
-      const body = { messages: messages.map((m) => ({ ...m, id: m.id || null })) };
-      if (key) await completeIdempotencyKey(db, tenantId, key, 202, JSON.stringify(body));
-      return reply.status(202).send(body);
+      return reply.status(202).send(sentBody(messages));
     } catch (err) {
       if (key) await releaseIdempotencyKey(db, tenantId, key);
       throw err;

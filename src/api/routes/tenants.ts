@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
+import type { Lookups } from '../lookups.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { tenantSettingsSchema, validateSlug } from '../../domain/tenants.ts';
@@ -18,7 +19,7 @@ function show(t: Tenant) {
 }
 
 /** Platform administration of tenants, and a tenant's own profile and settings. */
-export function tenantRoutes(app: App, deps: Deps): void {
+export function tenantRoutes(app: App, deps: Deps, lookups: Lookups): void {
   const db = deps.store.db;
   app.get('/api/v1/admin/tenants', {
     schema: { tags: ['admin'], summary: 'List tenants', response: { 200: z.object({ tenants: z.array(tenantSchema) }) } },
@@ -53,6 +54,7 @@ export function tenantRoutes(app: App, deps: Deps): void {
     if (!t) throw notFound('tenant');
     const { refundPolicy, ...rest } = request.body;
     await updateTenant(db, t.id, { ...rest, ...(refundPolicy && { settings: { ...t.settings, refundPolicy } }) });
+    lookups.forgetTenant(t.id);
     await audit(db, null, actorOf(request), 'tenant.update', t.id, request.body);
     return show((await findTenant(db, t.id))!);
   });
@@ -76,6 +78,7 @@ export function tenantRoutes(app: App, deps: Deps): void {
     }
     const settings = { ...t.settings, ...b };
     await updateTenant(db, tenantId, { settings });
+    lookups.forgetTenant(tenantId);
     await audit(db, tenantId, actorOf(request), 'tenant.settings', tenantId, { changed: Object.keys(request.body) });
     return show((await findTenant(db, tenantId))!);
   });

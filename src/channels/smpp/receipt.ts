@@ -132,17 +132,30 @@ function scan(raw: string): void {
   record(current, from, n);
 }
 
-/** The value of a field of the last scan (undefined when absent): trimmed, without the separator before the next key; `text` as is. */
-function field(raw: string, slot: number): string | undefined {
-  const start = valueStart[slot];
-  if (start < 0) return undefined;
-  if (slot === TEXT) return raw.slice(start);
-  let s = start;
+/** Where the value found by the last trimmedSpan() lies. */
+let spanStart = 0;
+let spanEnd = 0;
+
+/** Sets spanStart/spanEnd to a field of the last scan without the separator before the next key and ASCII spaces; false when absent. */
+function trimmedSpan(raw: string, slot: number): boolean {
+  let s = valueStart[slot];
+  if (s < 0) return false;
   let e = valueEnd[slot];
   while (e > s && isBoundary(raw.charCodeAt(e - 1))) e--;
   // what trim() would do, without its call for the usual ASCII case
   while (e > s && isAsciiSpace(raw.charCodeAt(e - 1))) e--;
   while (s < e && isAsciiSpace(raw.charCodeAt(s))) s++;
+  spanStart = s;
+  spanEnd = e;
+  return true;
+}
+
+/** The value of a field of the last scan (undefined when absent): trimmed, without the separator before the next key; `text` as is. */
+function field(raw: string, slot: number): string | undefined {
+  if (slot === TEXT) return valueStart[TEXT] < 0 ? undefined : raw.slice(valueStart[TEXT]);
+  if (!trimmedSpan(raw, slot)) return undefined;
+  const s = spanStart;
+  const e = spanEnd;
   if (s < e && (raw.charCodeAt(s) > 0x7f || raw.charCodeAt(e - 1) > 0x7f)) return raw.slice(s, e).trim(); // maybe Unicode spaces
   return raw.slice(s, e);
 }
@@ -167,6 +180,13 @@ const two = (i: number) => dateDigits[i] * 10 + dateDigits[i + 1];
 /** The last date text parsed and its time: receipts arriving together mostly carry the same done date. */
 let lastDateText = '';
 let lastDateMs = 0;
+
+/** The done date of the last scan: receipts arriving together mostly carry the same one, recognised without slicing it out. */
+function doneDate(raw: string): Date | null {
+  if (!trimmedSpan(raw, DONE_DATE)) return null;
+  if (lastDateText !== '' && spanEnd - spanStart === lastDateText.length && raw.startsWith(lastDateText, spanStart)) return new Date(lastDateMs);
+  return parseReceiptDate(field(raw, DONE_DATE));
+}
 
 /** A receipt date (YYMMDDhhmm, YYMMDDhhmmss or YYYYMMDDhhmmss, read as UTC); null when absent or invalid. */
 export function parseReceiptDate(value: string | undefined): Date | null {
@@ -223,7 +243,7 @@ export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Rec
     status: statStatus(stat),
     stat,
     err: err === undefined || err === '' ? null : err,
-    doneAt: parseReceiptDate(field(raw, DONE_DATE)),
+    doneAt: doneDate(raw),
     raw,
   };
 }

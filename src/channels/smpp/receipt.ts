@@ -105,8 +105,46 @@ function record(slot: number, start: number, end: number): void {
   }
 }
 
-/** One pass over the separators of receipt text (found with indexOf), filling the value spans; no regex, no allocation. */
+/** The layout nearly every SMSC sends, one key per field slot: `id:… sub:… dlvrd:… submit date:… done date:… stat:… err:… text:…`. */
+const CANONICAL_KEYS = ['id:', ' sub:', ' dlvrd:', ' submit date:', ' done date:', ' stat:', ' err:', ' text:'];
+
+/**
+ * The fast path of scan(): exactly the canonical layout (these keys in this order, one space before each, values
+ * without a space, ':' or '='), where a value simply ends at the next space. There the tolerant pass would find the
+ * same spans, key by key, at several times the cost. False at the first deviation (the spans are then unusable).
+ */
+function scanCanonical(raw: string): boolean {
+  const n = raw.length;
+  let pos = 0;
+  for (let slot = 0; slot < TEXT; slot++) {
+    const key = CANONICAL_KEYS[slot];
+    if (!raw.startsWith(key, pos)) return false;
+    const start = pos + key.length;
+    let end = start;
+    for (; end < n; end++) {
+      const c = raw.charCodeAt(end);
+      if (c === 32) break;
+      if (c === 58 || c === 61) return false; // ':' or '=' in a value: the tolerant pass decides what it means
+    }
+    valueStart[slot] = start;
+    valueEnd[slot] = end;
+    pos = end;
+  }
+  if (!raw.startsWith(CANONICAL_KEYS[TEXT], pos)) return false;
+  let from = pos + CANONICAL_KEYS[TEXT].length;
+  while (from < n && isSpace(raw.charCodeAt(from))) from++;
+  valueStart[TEXT] = from;
+  valueEnd[TEXT] = n;
+  return true;
+}
+
+/** Fills the value spans of receipt text: the canonical layout directly, anything else with the tolerant pass. */
 function scan(raw: string): void {
+  if (!scanCanonical(raw)) scanTolerant(raw);
+}
+
+/** One pass over the separators of receipt text (found with indexOf), filling the value spans; no regex, no allocation. */
+function scanTolerant(raw: string): void {
   for (let slot = 0; slot < valueStart.length; slot++) valueStart[slot] = -1; // (fill() is a runtime call)
   let current = -1;
   let from = 0;

@@ -19,4 +19,8 @@ export interface BenchResult extends Record<string, unknown> {
   peakRssMb: number;
   lost: number;
   duplicates: number;
+  /** CPU time of this process (the ESME) per message, in microseconds. */
+  cpuMicrosPerMessage: number;
+  /** CPU time of the SMSC process per message, in microseconds. */
+  smscCpuMicrosPerMessage: number;
 }

@@ -18,6 +18,11 @@ export function benchText(i: number): string {
   return `Tidings benchmark message ${i}`;
 }
 
+/** CPU microseconds (user + system) per message, one decimal. */
+function perMessage(cpu: NodeJS.CpuUsage, messages: number): number {
+  return Math.round(((cpu.user + cpu.system) / messages) * 10) / 10;
+}
+
 /** Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. */
 export async function runAgainstSmsc(
   scenario: string,
@@ -30,9 +35,13 @@ export async function runAgainstSmsc(
   });
   try {
     const rss = trackPeakRss();
+    const smscCpu = await smsc.cpuUsage();
+    const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     await send(smsc);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    const smscCpuAfter = await smsc.cpuUsage();
     const peakRssMb = rss.stop();
     const stats = await smsc.stats();
     const perSecond = Math.round(messages / seconds);
@@ -47,6 +56,8 @@ export async function runAgainstSmsc(
       peakRssMb,
       lost: Math.max(0, messages - stats.uniqueMessages),
       duplicates: stats.duplicates,
+      cpuMicrosPerMessage: perMessage(used, messages),
+      smscCpuMicrosPerMessage: perMessage({ user: smscCpuAfter.user - smscCpu.user, system: smscCpuAfter.system - smscCpu.system }, messages),
     };
   } finally {
     await smsc.stop();

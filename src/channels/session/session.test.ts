@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.ts';
 import { Framer } from './framer.ts';
@@ -6,6 +7,7 @@ import { Queue } from './queue.ts';
 import { CongestionWindow, RateLimiter } from './rate.ts';
 import { Sequence } from './sequence.ts';
 import { Window } from './window.ts';
+import { retryable } from '../errors.ts';
 
 function frame(body: string): Buffer {
   const b = Buffer.alloc(4 + body.length);
@@ -60,6 +62,60 @@ describe('Window', () => {
     expect(w.expire(200)).toEqual({ expired: 1, keepalives: 1 });
     await expect(k).rejects.toMatchObject({ code: 'timeout' });
     expect(w.free).toBe(2);
+  });
+
+  it('agrees with a Map of the same requests under any mix of sends, answers, timeouts and failures', () => {
+    // runs of sequences, sequences whose slots collide around the end of the table, and the largest ones; time only moves forward
+    const sequence = fc.oneof(
+      fc.integer({ min: 1, max: 300 }),
+      fc.integer({ min: 0, max: 60 }).map((k) => 61 + (k % 5) + 64 * Math.floor(k / 5)),
+      fc.constantFrom(0x7fffffff, 0xfffffffe, 0xffffffff),
+    );
+    const op = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('track' as const), sequence, counted: fc.boolean() }), weight: 6 },
+      { arbitrary: fc.record({ kind: fc.constant('settle' as const), sequence }), weight: 4 },
+      { arbitrary: fc.record({ kind: fc.constant('expire' as const), advance: fc.integer({ min: 0, max: 150 }) }), weight: 1 },
+      { arbitrary: fc.constant({ kind: 'failAll' as const }), weight: 1 },
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 400, size: 'max' }), (ops) => {
+      const w = new Window<number>(1000, 100);
+      const model = new Map<number, { id: number; deadline: number; counted: boolean }>();
+      const told: string[] = [];
+      const expected: string[] = [];
+      let now = 0;
+      let id = 0;
+      for (const o of ops) {
+        if (o.kind === 'track') {
+          const mine = ++id;
+          w.track(o.sequence, { onResponse: (r) => told.push(`${mine}=${r}`), onError: (e) => told.push(`${mine}!${e.code}`) }, o.counted, now);
+          model.delete(o.sequence); // re-inserted at the end: a replaced request is never told
+          model.set(o.sequence, { id: mine, deadline: now + 100, counted: o.counted });
+        } else if (o.kind === 'settle') {
+          const entry = model.get(o.sequence);
+          model.delete(o.sequence);
+          if (entry) expected.push(`${entry.id}=${o.sequence}`);
+          expect(w.settle(o.sequence, o.sequence)).toBe(entry !== undefined);
+        } else if (o.kind === 'expire') {
+          now += o.advance;
+          let keepalives = 0;
+          let expired = 0;
+          for (const [seq, entry] of model) {
+            if (entry.deadline > now) continue;
+            model.delete(seq);
+            expired++;
+            if (!entry.counted) keepalives++;
+            expected.push(`${entry.id}!timeout`);
+          }
+          expect(w.expire(now)).toEqual({ expired, keepalives });
+        } else {
+          for (const entry of model.values()) expected.push(`${entry.id}!closed`);
+          model.clear();
+          w.failAll(retryable('gone', 'closed'));
+        }
+        expect(told).toEqual(expected);
+        expect(w.size).toBe([...model.values()].filter((e) => e.counted).length);
+      }
+    }), { numRuns: 100 });
   });
 });
 

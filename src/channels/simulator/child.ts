@@ -13,6 +13,8 @@ export interface SimulatorChild {
   stats(): Promise<SimulatorStats>;
   sendMo(mo: MoMessage): Promise<number>;
   configure(patch: Partial<SimulatorConfig>): Promise<void>;
+  /** CPU time the simulator process has used so far (benchmarks report it per message). */
+  cpuUsage(): Promise<NodeJS.CpuUsage>;
   /** Stops the simulator and waits for the process to exit. */
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ function connect(child: ChildProcess, port: number): SimulatorChild {
     stats: () => call<SimulatorStats>({ op: 'stats' }),
     sendMo: (mo) => call<number>({ op: 'mo', mo }),
     configure: (patch) => call<void>({ op: 'configure', patch }),
+    cpuUsage: () => call<NodeJS.CpuUsage>({ op: 'cpu' }),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -26,6 +26,7 @@ export type ControlRequest =
   | { id: number; op: 'stats' }
   | { id: number; op: 'mo'; mo: MoMessage }
   | { id: number; op: 'configure'; patch: Partial<SimulatorConfig> }
+  | { id: number; op: 'cpu' }
   | { id: number; op: 'stop' };
 
 function control(sim: Simulator, req: ControlRequest): unknown {
@@ -33,6 +34,7 @@ function control(sim: Simulator, req: ControlRequest): unknown {
     case 'stats': return sim.stats();
     case 'mo': return sim.sendMo(req.mo);
     case 'configure': return sim.configure(req.patch);
+    case 'cpu': return process.cpuUsage();
     case 'stop': return null;
   }
 }

@@ -12,8 +12,8 @@ import { CongestionWindow, RateLimiter } from '../session/rate.ts';
 import type { ResponseHandler } from '../session/window.ts';
 import type { SmppConfig } from './config.ts';
 import { normaliseId } from './ids.ts';
-import { buildMessage, decodeText, readUserData, type WireMessage } from './message.ts';
-import { Cmd, EsmClass, Status, type Pdu } from './pdus.ts';
+import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } from './message.ts';
+import { Cmd, EsmClass, Status, type Pdu, type Tlv } from './pdus.ts';
 import { describePdu, smppProtocol } from './protocol.ts';
 import { Reassembler } from './reassembly.ts';
 import { receiptFromPdu } from './receipt.ts';
@@ -111,31 +111,43 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (this.stopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
     const cfg = this.config;
     this.ref = (this.ref + 1) & 0xffff;
-    let wire: WireMessage;
-    try {
-      wire = buildMessage(msg.text, { concat: cfg.concat, dataCoding: cfg.defaultDataCoding, ref: this.ref });
-    } catch (err) {
-      return Promise.reject(asSendError(err));
+    // the common case needs no WireMessage: short default-alphabet text is one part in data_coding 0, as buildMessage would make it
+    const single = cfg.defaultDataCoding === 0 ? singleGsm7(msg.text) : null;
+    let wire: WireMessage | null = null;
+    if (single === null) {
+      try {
+        wire = buildMessage(msg.text, { concat: cfg.concat, dataCoding: cfg.defaultDataCoding, ref: this.ref });
+      } catch (err) {
+        return Promise.reject(asSendError(err));
+      }
     }
     const deadline = Date.now() + cfg.submitDeadlineMs;
     const to = msg.to.charCodeAt(0) === 43 ? msg.to.slice(1) : msg.to; // '+'
     const from = msg.from || cfg.defaultSource;
     const registeredDelivery = msg.registeredDelivery === false ? 0 : 1;
-    const parts = wire.parts;
     return new Promise<SubmitResult>((resolve, reject) => {
-      const submission = new Submission(parts.length, resolve, reject);
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
-        const pdu: Pdu = {
-          commandId: Cmd.submit_sm, status: 0, sequence: 0,
-          sourceAddrTon: cfg.sourceTon, sourceAddrNpi: cfg.sourceNpi, sourceAddr: from,
-          destAddrTon: cfg.destTon, destAddrNpi: cfg.destNpi, destinationAddr: to,
-          esmClass: part.esmClass, registeredDelivery,
-          dataCoding: wire.dataCoding, shortMessage: part.shortMessage, tlvs: part.tlvs,
-        };
+      const submission = new Submission(wire ? wire.parts.length : 1, resolve, reject);
+      if (wire === null) {
+        this.attempt(new Part(this.parts, msg.id, this.partPdu(from, to, registeredDelivery, 0, 0, single!, undefined), deadline, submission, 0));
+        return;
+      }
+      for (let i = 0; i < wire.parts.length; i++) {
+        const part = wire.parts[i];
+        const pdu = this.partPdu(from, to, registeredDelivery, wire.dataCoding, part.esmClass, part.shortMessage, part.tlvs);
         this.attempt(new Part(this.parts, msg.id, pdu, deadline, submission, i));
       }
     });
+  }
+
+  /** The submit_sm of one part (kept by its Part for every attempt; the sequence is set when it is sent). */
+  private partPdu(from: string, to: string, registeredDelivery: number, dataCoding: number, esmClass: number, shortMessage: Buffer, tlvs: Tlv[] | undefined): Pdu {
+    const cfg = this.config;
+    return {
+      commandId: Cmd.submit_sm, status: 0, sequence: 0,
+      sourceAddrTon: cfg.sourceTon, sourceAddrNpi: cfg.sourceNpi, sourceAddr: from,
+      destAddrTon: cfg.destTon, destAddrNpi: cfg.destNpi, destinationAddr: to,
+      esmClass, registeredDelivery, dataCoding, shortMessage, tlvs,
+    };
   }
 
   /** Stops taking submits, lets in-flight parts finish, unbinds and closes. */

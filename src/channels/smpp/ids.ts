@@ -29,7 +29,10 @@ function numeric(id: string, start: number, radix: 16 | 10): string | null {
       if (value > Number.MAX_SAFE_INTEGER) exact = false;
     }
   }
-  if (exact) return String(value);
+  if (exact) {
+    // a decimal id already in canonical form (no leading zero, the whole string) is its own answer: no new string
+    return radix === 10 && start === 0 && (n === 1 || id.charCodeAt(0) !== 48) ? id : String(value);
+  }
   return radix === 16 ? BigInt(`0x${id.slice(start)}`).toString(10) : BigInt(id.slice(start)).toString(10);
 }
 

@@ -71,18 +71,18 @@ function fitsSingleByte(text: string, max: number): boolean {
 const GSM7_SINGLE = 160;
 
 /**
- * The common case in one pass: a text of at most 160 default-alphabet characters goes out as one part in data_coding 0,
- * one septet per character (exactly what splitText + encodeGsm7 give it). Null for anything else.
+ * The common case: a text of at most 160 default-alphabet characters goes out as one part in data_coding 0, one septet
+ * per character (exactly what splitText + encodeGsm7 give it). Null for anything else, found before allocating.
  */
-function singleGsm7(text: string): Buffer | null {
+export function singleGsm7(text: string): Buffer | null {
   const n = text.length;
   if (n > GSM7_SINGLE) return null;
-  const out = Buffer.allocUnsafe(n);
   for (let i = 0; i < n; i++) {
     const v = GSM7_LOOKUP[text.charCodeAt(i)];
     if (v === GSM7_NONE || v & GSM7_EXT) return null;
-    out[i] = v;
   }
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) out[i] = GSM7_LOOKUP[text.charCodeAt(i)];
   return out;
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cmd, MessageState, Tag, type Pdu } from './pdus.ts';
 import { parseReceiptDate, parseReceiptText, receiptFromPdu } from './receipt.ts';
@@ -22,6 +23,21 @@ describe('receipt text parsing', () => {
   ];
   it.each(cases)('%s', (_name, text, expected) => {
     expect(parseReceiptText(text)).toMatchObject(expected);
+  });
+
+  it('reads the canonical layout exactly as the tolerant pass reads the same text after a space', () => {
+    // values from characters that matter to the parser (separators, boundaries, spaces, case, non-ASCII), keys as sent or varied
+    const value = fc.oneof(
+      { arbitrary: fc.string({ unit: fc.constantFrom('0', '7', 'a', 'D', ',', ';', '\t', '\u00a0', 'é', 'i', 'd'), maxLength: 6 }), weight: 12 },
+      fc.array(fc.constantFrom('0', 'id', ':', '=', ' ', ',', ',id:', ';err=', ' stat:'), { maxLength: 4 }).map((tokens) => tokens.join('')),
+    );
+    const key = (k: string) => fc.oneof({ arbitrary: fc.constant(k), weight: 30 }, fc.constantFrom(k.toUpperCase(), k.replace(' ', '_'), `${k} `));
+    const keys = ['id', 'sub', 'dlvrd', 'submit date', 'done date', 'stat', 'err', 'text'];
+    const text = fc.tuple(fc.tuple(...keys.map(key)), fc.array(value, { minLength: 8, maxLength: 8 }))
+      .map(([ks, vs]) => ks.map((k, i) => `${k}:${vs[i]}`).join(' '));
+    fc.assert(fc.property(text, (raw) => {
+      expect(parseReceiptText(raw)).toEqual(parseReceiptText(` ${raw}`));
+    }), { numRuns: 2000 });
   });
 
   it('leaves missing fields out', () => {

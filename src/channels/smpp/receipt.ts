@@ -105,8 +105,46 @@ function record(slot: number, start: number, end: number): void {
   }
 }
 
-/** One pass over the separators of receipt text (found with indexOf), filling the value spans; no regex, no allocation. */
+/** The layout nearly every SMSC sends, one key per field slot: `id:… sub:… dlvrd:… submit date:… done date:… stat:… err:… text:…`. */
+const CANONICAL_KEYS = ['id:', ' sub:', ' dlvrd:', ' submit date:', ' done date:', ' stat:', ' err:', ' text:'];
+
+/**
+ * The fast path of scan(): exactly the canonical layout (these keys in this order, one space before each, values
+ * without a space, ':' or '='), where a value simply ends at the next space. There the tolerant pass would find the
+ * same spans, key by key, at several times the cost. False at the first deviation (the spans are then unusable).
+ */
+function scanCanonical(raw: string): boolean {
+  const n = raw.length;
+  let pos = 0;
+  for (let slot = 0; slot < TEXT; slot++) {
+    const key = CANONICAL_KEYS[slot];
+    if (!raw.startsWith(key, pos)) return false;
+    const start = pos + key.length;
+    let end = start;
+    for (; end < n; end++) {
+      const c = raw.charCodeAt(end);
+      if (c === 32) break;
+      if (c === 58 || c === 61) return false; // ':' or '=' in a value: the tolerant pass decides what it means
+    }
+    valueStart[slot] = start;
+    valueEnd[slot] = end;
+    pos = end;
+  }
+  if (!raw.startsWith(CANONICAL_KEYS[TEXT], pos)) return false;
+  let from = pos + CANONICAL_KEYS[TEXT].length;
+  while (from < n && isSpace(raw.charCodeAt(from))) from++;
+  valueStart[TEXT] = from;
+  valueEnd[TEXT] = n;
+  return true;
+}
+
+/** Fills the value spans of receipt text: the canonical layout directly, anything else with the tolerant pass. */
 function scan(raw: string): void {
+  if (!scanCanonical(raw)) scanTolerant(raw);
+}
+
+/** One pass over the separators of receipt text (found with indexOf), filling the value spans; no regex, no allocation. */
+function scanTolerant(raw: string): void {
   for (let slot = 0; slot < valueStart.length; slot++) valueStart[slot] = -1; // (fill() is a runtime call)
   let current = -1;
   let from = 0;
@@ -132,17 +170,30 @@ function scan(raw: string): void {
   record(current, from, n);
 }
 
-/** The value of a field of the last scan (undefined when absent): trimmed, without the separator before the next key; `text` as is. */
-function field(raw: string, slot: number): string | undefined {
-  const start = valueStart[slot];
-  if (start < 0) return undefined;
-  if (slot === TEXT) return raw.slice(start);
-  let s = start;
+/** Where the value found by the last trimmedSpan() lies. */
+let spanStart = 0;
+let spanEnd = 0;
+
+/** Sets spanStart/spanEnd to a field of the last scan without the separator before the next key and ASCII spaces; false when absent. */
+function trimmedSpan(raw: string, slot: number): boolean {
+  let s = valueStart[slot];
+  if (s < 0) return false;
   let e = valueEnd[slot];
   while (e > s && isBoundary(raw.charCodeAt(e - 1))) e--;
   // what trim() would do, without its call for the usual ASCII case
   while (e > s && isAsciiSpace(raw.charCodeAt(e - 1))) e--;
   while (s < e && isAsciiSpace(raw.charCodeAt(s))) s++;
+  spanStart = s;
+  spanEnd = e;
+  return true;
+}
+
+/** The value of a field of the last scan (undefined when absent): trimmed, without the separator before the next key; `text` as is. */
+function field(raw: string, slot: number): string | undefined {
+  if (slot === TEXT) return valueStart[TEXT] < 0 ? undefined : raw.slice(valueStart[TEXT]);
+  if (!trimmedSpan(raw, slot)) return undefined;
+  const s = spanStart;
+  const e = spanEnd;
   if (s < e && (raw.charCodeAt(s) > 0x7f || raw.charCodeAt(e - 1) > 0x7f)) return raw.slice(s, e).trim(); // maybe Unicode spaces
   return raw.slice(s, e);
 }
@@ -167,6 +218,13 @@ const two = (i: number) => dateDigits[i] * 10 + dateDigits[i + 1];
 /** The last date text parsed and its time: receipts arriving together mostly carry the same done date. */
 let lastDateText = '';
 let lastDateMs = 0;
+
+/** The done date of the last scan: receipts arriving together mostly carry the same one, recognised without slicing it out. */
+function doneDate(raw: string): Date | null {
+  if (!trimmedSpan(raw, DONE_DATE)) return null;
+  if (lastDateText !== '' && spanEnd - spanStart === lastDateText.length && raw.startsWith(lastDateText, spanStart)) return new Date(lastDateMs);
+  return parseReceiptDate(field(raw, DONE_DATE));
+}
 
 /** A receipt date (YYMMDDhhmm, YYMMDDhhmmss or YYYYMMDDhhmmss, read as UTC); null when absent or invalid. */
 export function parseReceiptDate(value: string | undefined): Date | null {
@@ -223,7 +281,7 @@ export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Rec
     status: statStatus(stat),
     stat,
     err: err === undefined || err === '' ? null : err,
-    doneAt: parseReceiptDate(field(raw, DONE_DATE)),
+    doneAt: doneDate(raw),
     raw,
   };
 }

@@ -28,25 +28,29 @@ export const importTuning = {
   batchRows: 5000,
   commitRows: 50_000,
   commitMs: 2000,
-  /** SQLite page cache during an import, in KiB (see withImportCache): 48 MB keeps the bench's peak RSS under 400 MB. */
+  /** SQLite page cache during an import, in KiB (see withImportPragmas): 48 MB keeps the bench's peak RSS under 400 MB. */
   cacheKb: 49_152,
 };
 
 /**
- * On SQLite, runs `work` with a larger page cache: the unique (tenant_id, phone) index is written in random order,
- * and with the default 2 MB cache nearly every insert reads a page back from the file and every commit rewrites
- * thousands of pages. The previous size is restored and the cache memory released afterwards.
+ * On SQLite, runs `work` with a larger page cache and temporary storage in memory. The unique (tenant_id, phone)
+ * index is written in random order: with the default 2 MB cache nearly every insert reads a page back from the file
+ * and every commit rewrites thousands of pages. Each multi-row insert inside the open transaction keeps a statement
+ * journal of the pages it changes (so it alone can be undone); in a file, that is a write system call per page.
+ * The pragmas are set while holding Kysely's one connection, so no other transaction is open on it (temp_store may
+ * not change inside one); the previous values are restored and the cache memory released afterwards.
  */
-async function withImportCache<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
-  const sqlite = deps.store.sqlite;
+async function withImportPragmas<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
+  const { sqlite, db } = deps.store;
   if (!sqlite) return work();
-  const before = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma(`cache_size = ${-Math.max(2000, importTuning.cacheKb)}`);
+  const set = (pragmas: string[]) => db.connection().execute(async () => { for (const p of pragmas) sqlite.pragma(p); });
+  const before = [`cache_size = ${sqlite.pragma('cache_size', { simple: true }) as number}`,
+    `temp_store = ${sqlite.pragma('temp_store', { simple: true }) as number}`];
+  await set([`cache_size = ${-Math.max(2000, importTuning.cacheKb)}`, 'temp_store = MEMORY']);
   try {
     return await work();
   } finally {
-    sqlite.pragma(`cache_size = ${before}`);
-    sqlite.pragma('shrink_memory');
+    await set([...before, 'shrink_memory']);
   }
 }
 
@@ -228,7 +232,7 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
     const first = await rows.next();
     if (first.done) throw new DomainError('invalid_request', 'the file is empty');
     const active = pass = new ImportPass(deps, job, await plan(deps, job, first.value.slice(0, 500), info.delimiter ?? ','));
-    const counters = await withImportCache(deps, async () => {
+    const counters = await withImportPragmas(deps, async () => {
       await active.rows(first.value);
       for await (const batch of rows) await active.rows(batch);
       return active.flush(true);

@@ -225,17 +225,23 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
   const { db } = deps.store;
   const job = await claimImport(db, importId, deps.now().toISOString(), new Date(deps.now().getTime() + LEASE_MS).toISOString());
   if (!job) return 'busy';
-  let pass: ImportPass | undefined;
   try {
     const info = await inspectSource(job.filePath, deps.config.importMaxBytes);
     const rows = readRows(job.filePath, info);
     const first = await rows.next();
     if (first.done) throw new DomainError('invalid_request', 'the file is empty');
-    const active = pass = new ImportPass(deps, job, await plan(deps, job, first.value.slice(0, 500), info.delimiter ?? ','));
+    const pass = new ImportPass(deps, job, await plan(deps, job, first.value.slice(0, 500), info.delimiter ?? ','));
     const counters = await withImportPragmas(deps, async () => {
-      await active.rows(first.value);
-      for await (const batch of rows) await active.rows(batch);
-      return active.flush(true);
+      try {
+        await pass.rows(first.value);
+        for await (const batch of rows) await pass.rows(batch);
+        return await pass.flush(true);
+      } catch (e) {
+        // Rows of the open transaction are not kept: a resumed import starts again after the last commit. Rolled back
+        // here, inside the pragma scope, since restoring the pragmas needs the connection the transaction holds.
+        await pass.abort().catch((err: unknown) => deps.log.error({ err, importId: job.id }, 'rolling back an import failed'));
+        throw e;
+      }
     });
     await finishImport(db, job.id, { status: 'done', counters }, deps.now().toISOString());
     await rm(job.filePath, { force: true });
@@ -244,8 +250,6 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
   } catch (e) {
     const message = e instanceof DomainError ? e.message : `internal error: ${(e as Error).message}`;
     if (!(e instanceof DomainError)) deps.log.error({ err: e, importId: job.id }, 'import failed');
-    // Rows of the open transaction are not kept: a resumed import starts again after the last commit.
-    await pass?.abort().catch((err: unknown) => deps.log.error({ err, importId: job.id }, 'rolling back an import failed'));
     await finishImport(db, job.id, { status: 'failed', error: message }, deps.now().toISOString());
     await rm(job.filePath, { force: true });
     return 'failed';

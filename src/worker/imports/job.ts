@@ -108,6 +108,8 @@ class ImportPass {
   private trx: ControlledTransaction<Database> | null = null;
   private trxStarted = 0;
   private trxRows = 0;
+  /** Attribution keys stored by the open transaction or committed ones (see writeContactBatch). */
+  private attributions = new Set<string>();
 
   constructor(private readonly deps: Deps, private readonly job: ClaimedImport, private readonly plan: Plan) {
     this.counters = { total: job.total, imported: job.imported, updated: job.updated, duplicates: job.duplicates, invalid: job.invalid };
@@ -192,7 +194,7 @@ class ImportPass {
     }
     const trx = this.trx;
     const t = { db: trx as Db, dialect: store.dialect, sqlite: store.sqlite };
-    const r = await writeContactBatch(t, this.job.tenantId, pending, this.job.options.existing ?? 'update', at);
+    const r = await writeContactBatch(t, this.job.tenantId, pending, this.job.options.existing ?? 'update', at, this.attributions);
     this.counters.imported += r.inserted;
     this.counters.updated += r.updated;
     this.counters.duplicates += r.skipped;

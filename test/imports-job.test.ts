@@ -78,4 +78,27 @@ describe.each(testDatabases)('the import job on $name', (database) => {
     await s.deps.store.db.updateTable('imports').set({ status: 'running', lease_until: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', job.id).execute();
     expect(await runImport(s.deps, job.id)).toBe('busy');
   });
+
+  it('rolls back a transaction left open by a failure and restores the connection as it was', async () => {
+    const t = await s.tenant();
+    const p = path.join(s.config.dataDir, 'fails.csv');
+    writeFileSync(p, csv());
+    const job = await createImport(s.deps.store.db, t.id, { filePath: p, fileName: 'fails.csv', options: { defaultCountry: 'CN' } }, new Date().toISOString());
+    const sqlite = s.deps.store.sqlite;
+    const pragmas = () => ['cache_size', 'temp_store', 'wal_autocheckpoint'].map((p) => sqlite!.pragma(p, { simple: true }));
+    const before = sqlite && pragmas();
+    // Commits at the end only, so the second batch fails inside the transaction the first one opened: the clock
+    // fails once, at its 6th reading (claim 2, plan 1, first batch 2, second batch).
+    let readings = 0;
+    const deps: Deps = { ...s.deps, now: () => { if (++readings === 6) throw new Error('simulated failure'); return new Date(); } };
+    importTuning.commitRows = 1_000_000;
+    try {
+      expect(await runImport(deps, job.id)).toBe('failed');
+    } finally {
+      importTuning.commitRows = importTuning.batchRows;
+    }
+    expect(await getImport(s.deps.store.db, t.id, job.id)).toMatchObject({ status: 'failed', imported: 0, cursorLine: 0 });
+    expect(await countContacts(s.deps.store.db, t.id)).toBe(0);
+    if (sqlite) expect(pragmas()).toEqual(before);
+  });
 });

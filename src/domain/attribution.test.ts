@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { carrier, geocoder, timezones } from 'libphonenumber-geo-carrier';
-import { attribute, splitChineseRegion } from './attribution.ts';
+import { attribute, attributionKey, splitChineseRegion } from './attribution.ts';
 
 describe('attribute', () => {
   it('names carrier, province, city and time zone of Chinese mobiles', () => {
@@ -17,6 +17,14 @@ describe('attribute', () => {
     expect(attribute('+862088886666')).toMatchObject({ numberType: 'FIXED_LINE', province: '广东', city: '广州', carrier: null });
     expect(attribute('+79123456789')).toMatchObject({ country: 'RU', numberType: 'MOBILE', timezone: 'Europe/Moscow', province: null });
     expect(attribute('+16502530000')).toMatchObject({ country: 'US', region: 'Mountain View, CA' });
+  });
+
+  it('keys attributions by content: the same answer, the same short key; another answer, another key', () => {
+    const shenzhen = attribute('+8613800138000');
+    expect(attributionKey(shenzhen)).toMatch(/^[\w-]{22}$/);
+    expect(attributionKey({ ...shenzhen })).toBe(attributionKey(shenzhen));
+    expect(attributionKey(attribute('+8613900000000'))).not.toBe(attributionKey(attribute('+79161234567')));
+    expect(attributionKey({ ...shenzhen, city: null })).not.toBe(attributionKey(shenzhen));
   });
 
   it('splits Chinese region names', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { cnMobileNational } from './phone.ts';
 import { lookupPrefix, lookupTimezones } from './prefix-tables.ts';
@@ -89,4 +90,16 @@ export function attribute(e164: string): Attribution {
   if (young.size >= CACHE_LIMIT) { old = young; young = new Map(); }
   young.set(key, hit);
   return hit;
+}
+
+const keys = new WeakMap<Attribution, string>();
+
+/**
+ * A short text naming an attribution by its content (equal attributions, equal keys: a 132-bit hash of its JSON),
+ * cached per answer object; imports store each answer once under it rather than seven values with every contact.
+ */
+export function attributionKey(a: Attribution): string {
+  let key = keys.get(a);
+  if (key === undefined) keys.set(a, key = createHash('sha256').update(JSON.stringify(a)).digest('base64url').slice(0, 22));
+  return key;
 }

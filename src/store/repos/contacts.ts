@@ -1,8 +1,9 @@
 import { type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { ContactsTable, Database, Db } from '../database.ts';
-import { insertFlat, insertRows, placeholderList, runStatement, runWrite, type BulkTarget } from '../bulk.ts';
+import type { DialectName } from '../dialect.ts';
+import { insertRows, placeholderList, runStatement, runWrite, type BulkTarget } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
-import { attribute } from '../../domain/attribution.ts';
+import { attribute, attributionKey } from '../../domain/attribution.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { FieldType, FieldValue } from '../../domain/contacts.ts';
 
@@ -154,10 +155,21 @@ export async function markActivity(db: Db, tenantId: string, phones: string[], k
   await db.updateTable('contacts').set({ [column]: at }).where('tenant_id', '=', tenantId).where('phone', 'in', phones).execute();
 }
 
-/** Tags contacts known to belong to the tenant in multi-row statements (the import hot path). */
+/**
+ * A FROM item giving the strings of a JSON array, passed as one parameter, as rows of a column `value`: the import
+ * hot path writes thousands of ids with one parameter instead of a row of parameters each.
+ */
+export function jsonTextRows(dialect: DialectName): string {
+  return dialect === 'postgres' ? 'json_array_elements_text(cast(? as json)) as ids(value)' : 'json_each(?)';
+}
+
+/** Tags contacts known to belong to the tenant, one statement per tag (the import hot path). */
 export async function addTagsBulk(t: BulkTarget, tenantId: string, contactIds: string[], tags: string[]): Promise<void> {
-  const rows = contactIds.flatMap((c) => tags.map((tag) => [c, tenantId, tag]));
-  await insertRows(t, 'contact_tags', ['contact_id', 'tenant_id', 'tag'], rows, ['contact_id', 'tag']);
+  if (contactIds.length === 0) return;
+  const ids = JSON.stringify(contactIds);
+  const text = `insert into contact_tags (contact_id, tenant_id, tag) select value, ?, ? from ${jsonTextRows(t.dialect)} where true`
+    + ' on conflict (contact_id, tag) do nothing';
+  for (const tag of tags) await runWrite(t, text, [tenantId, tag, ids]);
 }
 
 /** Tags contacts of the tenant (ids of other tenants are ignored); existing tags stay. */
@@ -197,47 +209,87 @@ export interface ContactBatchResult { inserted: number; updated: number; skipped
 /** A contact arriving through an import: E.164 number, name, and its custom fields already as JSON text. */
 export interface ImportedContact { phone: string; name: string | null; fields: string }
 
-/** The columns an import writes; the others (language, opt-out, activity) start as NULL. */
-const importColumns = [
-  'id', 'tenant_id', 'phone', 'name', 'timezone', 'fields', 'country', 'number_type', 'carrier', 'region',
-  'province', 'city', 'created_at', 'updated_at',
-] as const;
+const importStatements = new Map<string, string>();
+
+/**
+ * The insert of `n` imported contacts: per row id, number, name, fields and attribution key (values columns 1–5);
+ * tenant and times once per statement, the attribution columns from the attributions table. Numbers the tenant
+ * already has are skipped. Text built once per dialect and size.
+ */
+function importStatement(dialect: DialectName, n: number): string {
+  const cacheKey = `${dialect}|${n}`;
+  let text = importStatements.get(cacheKey);
+  if (text === undefined) {
+    text = 'insert into contacts (id, tenant_id, phone, name, fields, country, number_type, carrier, region, province, city, timezone, created_at, updated_at)'
+      + ' select v.column1, ?, v.column2, v.column3, v.column4, a.country, a.number_type, a.carrier, a.region, a.province, a.city, a.timezone, ?, ?'
+      + ` from (values ${new Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}) as v join attributions a on a.key = v.column5`
+      + ' where true on conflict (tenant_id, phone) do nothing';
+    importStatements.set(cacheKey, text);
+  }
+  return text;
+}
+
+/** Stores the attributions of `phones` that `stored` does not list yet (adding them to it); answers their keys in order. */
+async function storeAttributions(t: BulkTarget, phones: string[], stored: Set<string>): Promise<string[]> {
+  const keys = new Array<string>(phones.length);
+  const fresh: (string | null)[][] = [];
+  for (let i = 0; i < phones.length; i++) {
+    const a = attribute(phones[i]);
+    const key = keys[i] = attributionKey(a);
+    if (stored.has(key)) continue;
+    stored.add(key);
+    fresh.push([key, a.country, a.numberType, a.carrier, a.region, a.province, a.city, a.timezone]);
+  }
+  await insertRows(t, 'attributions', ['key', 'country', 'number_type', 'carrier', 'region', 'province', 'city', 'timezone'], fresh, ['key']);
+  return keys;
+}
+
+/** Rows per insert statement of an import: 5 parameters each, well under every limit. */
+const IMPORT_CHUNK = 1024;
 
 /**
  * Writes a batch of contacts with distinct numbers (the hot path of imports). The batch is sorted by number (so the
  * unique (tenant_id, phone) index is visited in order) and given ids in that order; multi-row inserts skip numbers
  * the tenant already has, and only when some were skipped are their ids looked up, to update them (name and given
- * fields merged) or count them as skipped. Attribution is derived here. Call inside a transaction.
+ * fields merged) or count them as skipped. Attribution is derived here and stored once per distinct answer:
+ * `stored` lists the attribution keys the caller's transaction has already stored (and is added to). Call inside a
+ * transaction.
  */
-export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: ImportedContact[], mode: ExistingMode, now: string): Promise<ContactBatchResult> {
+export async function writeContactBatch(t: BulkTarget, tenantId: string, rows: ImportedContact[], mode: ExistingMode, now: string,
+  stored: Set<string>): Promise<ContactBatchResult> {
   rows.sort((a, b) => (a.phone < b.phone ? -1 : 1));
   const ids: string[] = new Array<string>(rows.length);
-  const values: (string | null)[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const a = attribute(r.phone);
-    const id = newId();
-    ids[i] = id;
-    values.push(id, tenantId, r.phone, r.name, a.timezone, r.fields, a.country, a.numberType, a.carrier, a.region, a.province, a.city, now, now);
+  const keys = await storeAttributions(t, rows.map((r) => r.phone), stored);
+  let inserted = 0;
+  for (let at = 0; at < rows.length;) {
+    // Chunks of IMPORT_CHUNK rows, then powers of two: a handful of statement shapes, each prepared once.
+    let size = IMPORT_CHUNK;
+    while (size > rows.length - at) size >>= 1;
+    const params: (string | null)[] = [tenantId, now, now];
+    for (let i = at; i < at + size; i++) {
+      const r = rows[i];
+      params.push(ids[i] = newId(), r.phone, r.name, r.fields, keys[i]);
+    }
+    inserted += await runWrite(t, importStatement(t.dialect, size), params);
+    at += size;
   }
-  const inserted = await insertFlat(t, 'contacts', importColumns, values, ['tenant_id', 'phone']);
   let updated = 0;
   let known = 0;
   if (inserted < rows.length) {
     // Some numbers were there already: their stored ids differ from the ones just drawn.
-    const stored = new Map<string, string>();
+    const existing = new Map<string, string>();
     for (let at = 0; at < rows.length; at += 500) {
       const phones = rows.slice(at, at + 500).map((r) => r.phone);
       // Always 500 numbers (the last chunk repeats one), so the statement is prepared once.
       while (phones.length < 500) phones.push(phones[0]);
       const found = await runStatement<{ id: string; phone: string }>(t,
         `select id, phone from contacts where tenant_id = ? and phone in (${placeholderList(phones.length)})`, [tenantId, ...phones]);
-      for (const f of found) stored.set(f.phone, f.id);
+      for (const f of found) existing.set(f.phone, f.id);
     }
     const merged = t.dialect === 'postgres' ? '(cast(fields as jsonb) || cast(? as jsonb))::text' : 'json_patch(fields, ?)';
     const text = `update contacts set name = coalesce(?, name), fields = ${merged}, updated_at = ? where tenant_id = ? and id = ?`;
     for (let i = 0; i < rows.length; i++) {
-      const id = stored.get(rows[i].phone);
+      const id = existing.get(rows[i].phone);
       if (id === undefined || id === ids[i]) continue;
       ids[i] = id;
       known++;

@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
-import { insertRows, type BulkTarget } from '../bulk.ts';
+import { runWrite, type BulkTarget } from '../bulk.ts';
+import { jsonTextRows } from './contacts.ts';
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 
@@ -77,10 +78,13 @@ export async function addMembers(db: Db, tenantId: string, groupId: string, cont
   return owned.length;
 }
 
-/** Adds contacts known to belong to the tenant to groups in multi-row statements (the import hot path). */
+/** Adds contacts known to belong to the tenant to groups, one statement per group (the import hot path). */
 export async function addMembersBulk(t: BulkTarget, tenantId: string, groupIds: string[], contactIds: string[], now: string): Promise<void> {
-  const rows = groupIds.flatMap((g) => contactIds.map((c) => [g, c, tenantId, now]));
-  await insertRows(t, 'contact_groups', ['group_id', 'contact_id', 'tenant_id', 'added_at'], rows, ['group_id', 'contact_id']);
+  if (contactIds.length === 0) return;
+  const ids = JSON.stringify(contactIds);
+  const text = `insert into contact_groups (group_id, contact_id, tenant_id, added_at) select ?, value, ?, ? from ${jsonTextRows(t.dialect)}`
+    + ' where true on conflict (group_id, contact_id) do nothing';
+  for (const g of groupIds) await runWrite(t, text, [g, tenantId, now, ids]);
 }
 
 /** Removes contacts from a group of the tenant. */

@@ -28,25 +28,36 @@ export const importTuning = {
   batchRows: 5000,
   commitRows: 50_000,
   commitMs: 2000,
-  /** SQLite page cache during an import, in KiB (see withImportCache): 48 MB keeps the bench's peak RSS under 400 MB. */
+  /** SQLite page cache during an import, in KiB (see withImportPragmas): 48 MB keeps the bench's peak RSS under 400 MB. */
   cacheKb: 49_152,
+  /**
+   * WAL pages after which a commit copies the log back into the database (SQLite's default is 1000): a commit rewrites
+   * most pages of the phone index, so copying after every second or third commit instead of each one writes each page
+   * back once for several commits. The WAL file grows to about this size (128 MB) plus one commit.
+   */
+  walPages: 32_768,
 };
 
 /**
- * On SQLite, runs `work` with a larger page cache: the unique (tenant_id, phone) index is written in random order,
- * and with the default 2 MB cache nearly every insert reads a page back from the file and every commit rewrites
- * thousands of pages. The previous size is restored and the cache memory released afterwards.
+ * On SQLite, runs `work` with a larger page cache, temporary storage in memory and a longer WAL between copies back
+ * (importTuning.walPages). The unique (tenant_id, phone) index is written in random order: with the default 2 MB cache
+ * nearly every insert reads a page back from the file and every commit rewrites thousands of pages. Each multi-row insert inside the open transaction keeps a statement
+ * journal of the pages it changes (so it alone can be undone); in a file, that is a write system call per page.
+ * The pragmas are set while holding Kysely's one connection, so no other transaction is open on it (temp_store may
+ * not change inside one); the previous values are restored and the cache memory released afterwards.
  */
-async function withImportCache<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
-  const sqlite = deps.store.sqlite;
+async function withImportPragmas<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
+  const { sqlite, db } = deps.store;
   if (!sqlite) return work();
-  const before = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma(`cache_size = ${-Math.max(2000, importTuning.cacheKb)}`);
+  const set = (pragmas: string[]) => db.connection().execute(async () => { for (const p of pragmas) sqlite.pragma(p); });
+  const before = [`cache_size = ${sqlite.pragma('cache_size', { simple: true }) as number}`,
+    `temp_store = ${sqlite.pragma('temp_store', { simple: true }) as number}`,
+    `wal_autocheckpoint = ${sqlite.pragma('wal_autocheckpoint', { simple: true }) as number}`];
+  await set([`cache_size = ${-Math.max(2000, importTuning.cacheKb)}`, 'temp_store = MEMORY', `wal_autocheckpoint = ${importTuning.walPages}`]);
   try {
     return await work();
   } finally {
-    sqlite.pragma(`cache_size = ${before}`);
-    sqlite.pragma('shrink_memory');
+    await set([...before, 'shrink_memory']);
   }
 }
 
@@ -104,6 +115,8 @@ class ImportPass {
   private trx: ControlledTransaction<Database> | null = null;
   private trxStarted = 0;
   private trxRows = 0;
+  /** Attribution keys stored by the open transaction or committed ones (see writeContactBatch). */
+  private attributions = new Set<string>();
 
   constructor(private readonly deps: Deps, private readonly job: ClaimedImport, private readonly plan: Plan) {
     this.counters = { total: job.total, imported: job.imported, updated: job.updated, duplicates: job.duplicates, invalid: job.invalid };
@@ -188,7 +201,7 @@ class ImportPass {
     }
     const trx = this.trx;
     const t = { db: trx as Db, dialect: store.dialect, sqlite: store.sqlite };
-    const r = await writeContactBatch(t, this.job.tenantId, pending, this.job.options.existing ?? 'update', at);
+    const r = await writeContactBatch(t, this.job.tenantId, pending, this.job.options.existing ?? 'update', at, this.attributions);
     this.counters.imported += r.inserted;
     this.counters.updated += r.updated;
     this.counters.duplicates += r.skipped;
@@ -221,17 +234,23 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
   const { db } = deps.store;
   const job = await claimImport(db, importId, deps.now().toISOString(), new Date(deps.now().getTime() + LEASE_MS).toISOString());
   if (!job) return 'busy';
-  let pass: ImportPass | undefined;
   try {
     const info = await inspectSource(job.filePath, deps.config.importMaxBytes);
     const rows = readRows(job.filePath, info);
     const first = await rows.next();
     if (first.done) throw new DomainError('invalid_request', 'the file is empty');
-    const active = pass = new ImportPass(deps, job, await plan(deps, job, first.value.slice(0, 500), info.delimiter ?? ','));
-    const counters = await withImportCache(deps, async () => {
-      await active.rows(first.value);
-      for await (const batch of rows) await active.rows(batch);
-      return active.flush(true);
+    const pass = new ImportPass(deps, job, await plan(deps, job, first.value.slice(0, 500), info.delimiter ?? ','));
+    const counters = await withImportPragmas(deps, async () => {
+      try {
+        await pass.rows(first.value);
+        for await (const batch of rows) await pass.rows(batch);
+        return await pass.flush(true);
+      } catch (e) {
+        // Rows of the open transaction are not kept: a resumed import starts again after the last commit. Rolled back
+        // here, inside the pragma scope, since restoring the pragmas needs the connection the transaction holds.
+        await pass.abort().catch((err: unknown) => deps.log.error({ err, importId: job.id }, 'rolling back an import failed'));
+        throw e;
+      }
     });
     await finishImport(db, job.id, { status: 'done', counters }, deps.now().toISOString());
     await rm(job.filePath, { force: true });
@@ -240,8 +259,6 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
   } catch (e) {
     const message = e instanceof DomainError ? e.message : `internal error: ${(e as Error).message}`;
     if (!(e instanceof DomainError)) deps.log.error({ err: e, importId: job.id }, 'import failed');
-    // Rows of the open transaction are not kept: a resumed import starts again after the last commit.
-    await pass?.abort().catch((err: unknown) => deps.log.error({ err, importId: job.id }, 'rolling back an import failed'));
     await finishImport(db, job.id, { status: 'failed', error: message }, deps.now().toISOString());
     await rm(job.filePath, { force: true });
     return 'failed';

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { purgeExpiredSessions } from '../store/repos/sessions.ts';
 import { purgeIdempotencyKeys } from '../store/repos/idempotency.ts';
-import { purgeChannelLog } from '../store/repos/messages.ts';
+import { purgeChannelLog, purgePendingReceipts } from '../store/repos/messages.ts';
 import { purgeDeliveries } from '../store/repos/webhooks.ts';
 import { purgeExpiredConsents } from '../store/repos/consents.ts';
 
@@ -9,8 +9,10 @@ const everyMs = 3600_000;
 const day = 86_400_000;
 /** Delivered or failed webhook deliveries are kept this long (the delivery log). */
 const webhookLogDays = 30;
+/** A receipt whose carrier id was not stored within this long never will be (its message was sent again, or was finished already). */
+const pendingReceiptDays = 7;
 
-/** Removes what has outlived its retention: sessions, idempotency keys (24 h), carrier log, webhook log, withdrawn consents. */
+/** Removes what has outlived its retention: sessions, idempotency keys (24 h), carrier log, unmatched receipts, webhook log, withdrawn consents. */
 export async function purgeExpired(deps: Deps): Promise<void> {
   const now = deps.now();
   const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
@@ -18,6 +20,7 @@ export async function purgeExpired(deps: Deps): Promise<void> {
   await purgeExpiredSessions(db, now.toISOString());
   await purgeIdempotencyKeys(db, ago(day));
   await purgeChannelLog(db, ago(deps.config.channelLogDays * day));
+  await purgePendingReceipts(db, ago(pendingReceiptDays * day));
   await purgeDeliveries(db, ago(webhookLogDays * day));
   await purgeExpiredConsents(db, now.toISOString());
 }

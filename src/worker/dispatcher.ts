@@ -25,6 +25,16 @@ export interface DispatcherOptions {
   flushMs: number;
 }
 
+let isoMs = Number.NaN;
+let isoText = '';
+
+/** `at` as ISO-8601 text; the hot path asks many times per millisecond, so the last answer is reused. */
+export function isoTime(at: Date): string {
+  const ms = at.getTime();
+  if (ms !== isoMs) { isoMs = ms; isoText = at.toISOString(); }
+  return isoText;
+}
+
 const defaults: DispatcherOptions = { batch: 2000, maxInFlight: 8000, leaseMs: 120_000, maxAttempts: 8, flushMs: 20 };
 
 /** A submit the carrier accepted, waiting to be written; reports of its parts that arrive meanwhile are folded in. */
@@ -130,7 +140,7 @@ export class Dispatcher {
   private settled(m: ClaimedMessage, r: SubmitResult | null, e: unknown): void {
     if (r) {
       this.accepted.push({
-        id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: this.deps.now().toISOString(), status: 'submitted', partsDone: 0,
+        id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: isoTime(this.deps.now()), status: 'submitted', partsDone: 0,
         stat: null, err: null, doneAt: null, log: null, effect: null, m, reported: false, flushes: 0,
       });
     }
@@ -156,7 +166,7 @@ export class Dispatcher {
 
   /** Takes a carrier log line of a message; written with the message's next outcome. */
   log(e: ChannelLogEntry): void {
-    const line = `${e.at.toISOString()} ${e.direction === 'out' ? '→' : '←'} ${e.summary}`;
+    const line = `${isoTime(e.at)} ${e.direction === 'out' ? '→' : '←'} ${e.summary}`;
     const lines = this.logs.get(e.messageId);
     this.logs.set(e.messageId, lines === undefined ? line : `${lines}\n${line}`);
   }

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Receipt } from '../channels/channel.ts';
+import { isoTime } from './dispatcher.ts';
 import { takeMatchablePendingReceipts, type ReceiptUpdate } from '../store/repos/messages.ts';
 
 const pendingSweepMs = 1000;
@@ -29,7 +30,7 @@ export class ReceiptWriter {
   /** Takes a receipt from a channel; resolves once it is stored (then the channel acknowledges it to the carrier). */
   receipt(channelId: string, r: Receipt): Promise<void> {
     return new Promise((resolve) => {
-      this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? r.doneAt.toISOString() : null, receivedAt: this.deps.now().toISOString() });
+      this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? isoTime(r.doneAt) : null, receivedAt: isoTime(this.deps.now()) });
       this.stored.push(resolve);
     });
   }

@@ -1,10 +1,15 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * The carrier log moves onto the message row (`messages.channel_log`, one line per PDU), written in the same update
  * as the outcome instead of a row of its own; lines already logged are carried over before the old table goes.
+ * The queue index splits in two: free queued messages by urgency (what a claim takes), and leased ones by lease end
+ * (what a claim takes over when a worker died), so a claim never walks the messages other workers are sending.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('messages_queue').ifExists().execute();
+  await db.schema.createIndex('messages_queue').on('messages').columns(['priority', 'id']).where(sql<boolean>`status = 'queued' and lease_owner is null`).execute();
+  await db.schema.createIndex('messages_leased').on('messages').column('lease_until').where(sql<boolean>`status = 'queued' and lease_owner is not null`).execute();
   await db.schema.alterTable('messages').addColumn('channel_log', 'text').execute();
   let after = '';
   for (;;) {

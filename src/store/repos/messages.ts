@@ -56,25 +56,31 @@ async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[
 }
 
 /**
- * Leases up to `limit` due queued messages of the given channels to `owner` until `leaseUntil`, most urgent first.
- * A message whose earlier lease ran out without a result (its worker died mid-submit) is counted in `resubmitted`.
+ * Leases up to `limit` queued messages of the given channels to `owner` until `leaseUntil`: first those whose lease ran
+ * out without a result (their worker died mid-submit; counted in `resubmitted`), then free due ones, most urgent first.
  */
 export async function claimMessages(store: Store, owner: string, channelIds: string[], limit: number, now: string, leaseUntil: string): Promise<ClaimedMessage[]> {
   if (!channelIds.length) return [];
   const d = store.dialect;
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
   const n = channelIds.length;
-  const text = `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1,
-      resubmitted = resubmitted + (case when lease_owner is null then 0 else 1 end)
+  // the conditions on status and lease_owner are the predicates of the partial indexes messages_leased and messages_queue
+  const claim = (expired: boolean) => `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + 1' : ''}
     where id in (select id from messages where status = 'queued' and channel_id in (${placeholders(n, d, 3)})
-      and (not_before is null or not_before <= ${p(n + 3)}) and (lease_until is null or lease_until < ${p(n + 4)})
+      and ${expired ? `lease_owner is not null and lease_until < ${p(n + 3)}` : `lease_owner is null and (not_before is null or not_before <= ${p(n + 3)})`}
       and tenant_id not in (select id from tenants where status <> 'active')
-      order by priority, id limit ${p(n + 5)}${d === 'postgres' ? ' for update skip locked' : ''})
+      order by ${expired ? 'lease_until' : 'priority, id'} limit ${p(n + 4)}${d === 'postgres' ? ' for update skip locked' : ''})
     returning ${claimedColumns}`;
-  const params = [owner, leaseUntil, ...channelIds, now, now, limit];
+  const params = (left: number) => [owner, leaseUntil, ...channelIds, now, left];
   const rows = d === 'sqlite'
-    ? await withSqlite(store, (prepare) => prepare(text).all(...params) as ClaimedRow[])
-    : await raw<ClaimedRow>(store, text, params);
+    ? await withSqlite(store, (prepare) => {
+      const taken = prepare(claim(true)).all(params(limit)) as ClaimedRow[];
+      return taken.length < limit ? taken.concat(prepare(claim(false)).all(params(limit - taken.length)) as ClaimedRow[]) : taken;
+    })
+    : await (async () => {
+      const taken = await raw<ClaimedRow>(store, claim(true), params(limit));
+      return taken.length < limit ? taken.concat(await raw<ClaimedRow>(store, claim(false), params(limit - taken.length))) : taken;
+    })();
   return rows.map(toClaimed);
 }
 

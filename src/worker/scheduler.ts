@@ -41,6 +41,9 @@ export async function campaignSpec(deps: Deps, c: Campaign): Promise<SendSpec> {
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  private stopped = false;
+  /** A campaign's slice ended with recipients left: the next tick follows at once. */
+  private more = false;
   private readonly preparers = new Map<string, { preparer: Preparer; filter: ContactFilter | null }>();
   private readonly outcomes = new Map<string, boolean[]>();
   private readonly checked = new Map<string, number>();
@@ -52,12 +55,23 @@ export class Scheduler {
 
   /** Starts the periodic tick. */
   start(): void {
-    this.timer = setInterval(() => { this.ticking ??= this.tick().finally(() => { this.ticking = null; }); }, tickMs);
+    this.schedule(tickMs);
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.more = false;
+      this.ticking = this.tick().finally(() => {
+        this.ticking = null;
+        if (!this.stopped) this.schedule(this.more ? 0 : tickMs);
+      });
+    }, ms);
   }
 
   /** Stops ticking and waits for the current tick. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.ticking;
   }
 
@@ -156,6 +170,7 @@ export class Scheduler {
         this.dispatcher.hand(skipped.size ? leased.handed.filter((m) => !skipped.has(m.id)) : leased.handed);
         if (leased.rest) deps.wakeDispatcher();
       }
+      this.more ||= !cursor.done;
     } catch (err) {
       if (err instanceof CampaignStopped) this.preparers.delete(c.id);
       else if (err instanceof DomainError) await this.pause(c, `${err.code}: ${err.message}`);

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { Db } from '../store/database.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { normalizePhone, type CountryCode } from '../domain/phone.ts';
+import { normalizePhone, type CountryCode, type PhoneResult } from '../domain/phone.ts';
 import { attribute } from '../domain/attribution.ts';
 import { countSegments } from '../domain/text.ts';
 import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category, type CompiledTemplate } from '../domain/templates.ts';
@@ -97,9 +97,16 @@ export class Preparer {
     }
     // The sender address: the one given, else the tenant's service number + extension (+ campaign code), so replies come back attributed.
     if (this.sender === undefined) this.sender = spec.sender ?? await senderFor(db, tenantId, { campaignId: spec.campaignId, channelId: this.pinned });
-    const normalized = recipients.map((r) => ({ r, n: normalizePhone(r.phone, policy.defaultCountry) }));
-    const phones = normalized.flatMap((x) => (x.n.ok ? [x.n.e164] : []));
-    const unknown = normalized.flatMap((x) => (x.n.ok && !x.r.contact ? [x.n.e164] : []));
+    // a contact's stored number is already E.164 (normalised when it was saved)
+    const normalized = recipients.map((r): { r: Recipient; n: { ok: true; e164: string } | Extract<PhoneResult, { ok: false }> } =>
+      ({ r, n: r.contact ? { ok: true, e164: r.contact.phone } : normalizePhone(r.phone, policy.defaultCountry) }));
+    const phones: string[] = [];
+    const unknown: string[] = [];
+    for (const { r, n } of normalized) {
+      if (!n.ok) continue;
+      phones.push(n.e164);
+      if (!r.contact) unknown.push(n.e164);
+    }
     const lists = await hasExclusionLists(db, tenantId);
     const none = Promise.resolve(new Set<string>());
     const [contacts, blocked, suppressed, consented, recent] = await Promise.all([

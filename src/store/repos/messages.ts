@@ -26,20 +26,20 @@ const insertColumns = ['id', 'tenant_id', 'campaign_id', 'contact_id', 'phone', 
  * in one campaign is skipped; returns the ids of the rows skipped. A leased message counts as claimed once (attempts = 1).
  */
 export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]): Promise<Set<string>> {
-  const values = rows.map((m) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
+  const values = (m: NewMessage) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
     m.status, m.reason, m.segments, m.price.toString(), m.channelId, m.routeId, m.carrier, m.region, 0, m.lease ? 1 : 0, 0, m.notBefore,
-    m.lease?.owner ?? null, m.lease?.until ?? null, m.createdAt]);
+    m.lease?.owner ?? null, m.lease?.until ?? null, m.createdAt];
   const text = (n: number) => `insert into messages (${insertColumns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${insertColumns.map((_c, i) => (store.dialect === 'sqlite' ? '?' : `$${r * insertColumns.length + i + 1}`)).join(', ')})`).join(', ')} on conflict (campaign_id, phone) do nothing`;
   const skipped = new Set<string>();
   if (store.dialect === 'sqlite') {
     const one = statement(store.sqlite!, text(1));
-    for (const v of values) if (!one.run(v).changes) skipped.add(v[0] as string);
+    for (const m of rows) if (!one.run(values(m)).changes) skipped.add(m.id);
     return skipped;
   }
-  for (let at = 0; at < values.length; at += 1000) {
-    const chunk = values.slice(at, at + 1000);
-    const inserted = new Set((await trx.executeQuery<{ id: string }>(CompiledQuery.raw(`${text(chunk.length)} returning id`, chunk.flat()))).rows.map((r) => r.id));
-    for (const v of chunk) if (!inserted.has(v[0] as string)) skipped.add(v[0] as string);
+  for (let at = 0; at < rows.length; at += 1000) {
+    const chunk = rows.slice(at, at + 1000);
+    const inserted = new Set((await trx.executeQuery<{ id: string }>(CompiledQuery.raw(`${text(chunk.length)} returning id`, chunk.flatMap(values)))).rows.map((r) => r.id));
+    for (const m of chunk) if (!inserted.has(m.id)) skipped.add(m.id);
   }
   return skipped;
 }
@@ -118,10 +118,9 @@ type EffectRow = { id: string; tenant_id: string; campaign_id: string | null; ph
 const effectColumns = 'id, tenant_id, campaign_id, phone, status, cast(price as text) as price, segments, error, carrier_stat, done_at';
 const toEffect = (r: EffectRow): MessageEffect => ({ id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, phone: r.phone, status: r.status, price: BigInt(r.price), segments: r.segments, error: r.error, stat: r.carrier_stat, doneAt: r.done_at, final: r.done_at !== null });
 
-// Appends log lines: the three parameters are the lines, the lines again, and a newline followed by them.
-const appendLog = (p: (i: number) => string, i: number) =>
-  `channel_log = case when cast(${p(i)} as text) is null then channel_log when channel_log is null then ${p(i + 1)} else channel_log || ${p(i + 2)} end`;
-const logParams = (log: string | null) => [log, log, log === null ? null : `\n${log}`];
+// Appends log lines (the two parameters are both the lines; null appends nothing).
+const appendLog = (p: (i: number) => string, newline: string, i: number) =>
+  `channel_log = case when cast(${p(i)} as text) is null then channel_log else coalesce(channel_log || ${newline}, '') || ${p(i + 1)} end`;
 
 // A message's status is the worst of its parts' final reports; it is done when every part has reported.
 const applySql = (p: (i: number) => string) => `update messages set parts_done = parts_done + 1,
@@ -137,14 +136,15 @@ const applySql = (p: (i: number) => string) => `update messages set parts_done =
 export async function recordOutcomes(store: Store, o: Outcomes): Promise<MessageEffect[]> {
   const d = store.dialect;
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
+  const newline = d === 'sqlite' ? 'char(10)' : 'chr(10)';
   const submitSql = `update messages set status = case when status in ('queued', 'submitted') then ${p(1)} else status end, carrier_ids = ${p(2)},
     submitted_at = ${p(3)}, channel_id = ${p(4)}, lease_owner = null, lease_until = null, error = null, parts_done = parts_done + ${p(5)},
-    carrier_stat = coalesce(${p(6)}, carrier_stat), carrier_err = coalesce(${p(7)}, carrier_err), done_at = ${p(8)}, ${appendLog(p, 9)}
-    where id = ${p(12)} and done_at is null`;
+    carrier_stat = coalesce(${p(6)}, carrier_stat), carrier_err = coalesce(${p(7)}, carrier_err), done_at = ${p(8)}, ${appendLog(p, newline, 9)}
+    where id = ${p(11)} and done_at is null`;
   const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
-  const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)}, ${appendLog(p, 3)} where id = ${p(6)} and status = 'queued'`;
+  const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)}, ${appendLog(p, newline, 3)} where id = ${p(5)} and status = 'queued'`;
   const finishSql = `update messages set status = ${p(1)}, error = ${p(2)}, reason = case when ${p(3)} = 'excluded' then 'opted_out' else reason end, done_at = ${p(4)},
-    lease_owner = null, lease_until = null, ${appendLog(p, 5)} where id = ${p(8)} and status = 'queued' returning ${effectColumns}`;
+    lease_owner = null, lease_until = null, ${appendLog(p, newline, 5)} where id = ${p(7)} and status = 'queued' returning ${effectColumns}`;
   const findSql = `select message_id from carrier_ids where channel_id = ${p(1)} and carrier_id = ${p(2)}`;
   const statSql = `update messages set carrier_stat = ${p(1)} where id = ${p(2)}`;
   const pendSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) values (${placeholders(7, d)})
@@ -155,19 +155,19 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
       const out: MessageEffect[] = [];
       const sub = prepare(submitSql); const ins = prepare(idSql);
       for (const s of o.submitted) {
-        const changed = sub.run(s.status, s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, ...logParams(s.log), s.id).changes;
+        const changed = sub.run(s.status, s.carrierIds.length === 1 ? s.carrierIds[0] : s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, s.log, s.log, s.id).changes;
         if (!changed) continue;
         if (s.effect) out.push(s.effect);
         if (s.doneAt === null) for (let i = 0; i < s.carrierIds.length; i++) ins.run(s.channelId, s.carrierIds[i], s.id, i + 1);
       }
       if (o.requeued.length) {
         const req = prepare(requeueSql);
-        for (const r of o.requeued) req.run(r.notBefore, r.error, ...logParams(r.log), r.id);
+        for (const r of o.requeued) req.run(r.notBefore, r.error, r.log, r.log, r.id);
       }
       if (o.finished.length) {
         const fin = prepare(finishSql);
         for (const f of o.finished) {
-          const row = fin.get(f.status, f.error, f.status, f.at, ...logParams(f.log), f.id) as EffectRow | undefined;
+          const row = fin.get(f.status, f.error, f.status, f.at, f.log, f.log, f.id) as EffectRow | undefined;
           if (row) out.push(toEffect(row));
         }
       }
@@ -207,8 +207,8 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
           on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`, parts.flat());
       }
     }
-    for (const r of o.requeued) await run(requeueSql, [r.notBefore, r.error, ...logParams(r.log), r.id]);
-    for (const f of o.finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, ...logParams(f.log), f.id])).map(toEffect));
+    for (const r of o.requeued) await run(requeueSql, [r.notBefore, r.error, r.log, r.log, r.id]);
+    for (const f of o.finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, f.log, f.log, f.id])).map(toEffect));
     if (!o.receipts.length) return out;
     const keys = o.receipts.map((r) => [r.channelId, r.carrierId]);
     const hits = new Map<string, string>();

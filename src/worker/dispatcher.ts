@@ -53,6 +53,8 @@ export class Dispatcher {
   private inFlight = 0;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** The last claim found fewer messages than it asked for: the loop polls (or waits for a poke), not woken by every settled submit. */
+  private drained = false;
   private accepted: Accepted[] = [];
   private requeued: Requeued[] = [];
   private finished: Finished[] = [];
@@ -85,6 +87,7 @@ export class Dispatcher {
 
   /** Wakes the loop now (new messages were queued in this process). */
   poke(): void {
+    this.drained = false;
     this.wake?.();
   }
 
@@ -126,6 +129,7 @@ export class Dispatcher {
         continue;
       }
       for (const m of claimed) this.submit(m);
+      this.drained = claimed.length < Math.min(opts.batch, room);
       if (claimed.length < Math.min(opts.batch, room) / 2) await this.sleep(claimed.length ? 10 : 100);
     }
   }
@@ -145,7 +149,7 @@ export class Dispatcher {
       });
     }
     else this.failed(m, e);
-    if (--this.inFlight < this.opts.maxInFlight / 2) this.wake?.();
+    if (--this.inFlight < this.opts.maxInFlight / 2 && !this.drained) this.wake?.();
   }
 
   private later(ms: number): string {

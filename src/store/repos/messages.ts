@@ -3,6 +3,7 @@ import type { Db } from '../database.ts';
 import type { Store } from '../dialect.ts';
 import { withSqlite, placeholders, statement } from '../hot.ts';
 import { idFloor } from '../../domain/ids.ts';
+import { statementText } from '../bulk.ts';
 
 // The hot path of sending: insert, claim, record submits, apply receipts. SQLite runs prepared statements
 // inside one transaction per batch; PostgreSQL runs multi-row statements. Callers batch.
@@ -29,7 +30,7 @@ export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]):
   const values = (m: NewMessage) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
     m.status, m.reason, m.segments, m.price.toString(), m.channelId, m.routeId, m.carrier, m.region, 0, m.lease ? 1 : 0, 0, m.notBefore,
     m.lease?.owner ?? null, m.lease?.until ?? null, m.createdAt];
-  const text = (n: number) => `insert into messages (${insertColumns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${insertColumns.map((_c, i) => (store.dialect === 'sqlite' ? '?' : `$${r * insertColumns.length + i + 1}`)).join(', ')})`).join(', ')} on conflict (campaign_id, phone) do nothing`;
+  const text = (n: number) => statementText(`messages|${store.dialect}|${n}`, () => `insert into messages (${insertColumns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${insertColumns.map((_c, i) => (store.dialect === 'sqlite' ? '?' : `$${r * insertColumns.length + i + 1}`)).join(', ')})`).join(', ')} on conflict (campaign_id, phone) do nothing`);
   const skipped = new Set<string>();
   if (store.dialect === 'sqlite') {
     const one = statement(store.sqlite!, text(1));
@@ -189,7 +190,7 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
     const out: MessageEffect[] = [];
     for (let at = 0; at < o.submitted.length; at += 2000) {
       const chunk = o.submitted.slice(at, at + 2000);
-      const vals = chunk.map((_, i) => `(${Array.from({ length: 10 }, (_x, k) => `$${i * 10 + k + 1}`).join(', ')})`).join(', ');
+      const vals = statementText(`outcomes|${chunk.length}`, () => chunk.map((_, i) => `(${Array.from({ length: 10 }, (_x, k) => `$${i * 10 + k + 1}`).join(', ')})`).join(', '));
       const updated = new Set((await run<{ id: string }>(`update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
         carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, error = null,
         parts_done = m.parts_done + cast(v.pd as integer), carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,

@@ -25,14 +25,17 @@ export interface DispatcherOptions {
   flushMs: number;
 }
 
-let isoMs = Number.NaN;
-let isoText = '';
+/** Times as ISO-8601 text for one clock of the hot path, which asks many times per millisecond: the last answer is reused. */
+export class IsoTimes {
+  private ms = Number.NaN;
+  private text = '';
 
-/** `at` as ISO-8601 text; the hot path asks many times per millisecond, so the last answer is reused. */
-export function isoTime(at: Date): string {
-  const ms = at.getTime();
-  if (ms !== isoMs) { isoMs = ms; isoText = at.toISOString(); }
-  return isoText;
+  /** `at` as ISO-8601 text. */
+  of(at: Date): string {
+    const ms = at.getTime();
+    if (ms !== this.ms) { this.ms = ms; this.text = at.toISOString(); }
+    return this.text;
+  }
 }
 
 const defaults: DispatcherOptions = { batch: 2000, maxInFlight: 8000, leaseMs: 120_000, maxAttempts: 8, flushMs: 20 };
@@ -64,6 +67,8 @@ export class Dispatcher {
   private renewTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private receipts: ReceiptWriter | null = null;
+  private readonly acceptedAt = new IsoTimes();
+  private readonly loggedAt = new IsoTimes();
 
   constructor(private readonly deps: Deps, private readonly channels: ChannelManager, private readonly effects: Effects, opts: Partial<DispatcherOptions> = {}) {
     this.opts = { ...defaults, ...opts };
@@ -144,7 +149,7 @@ export class Dispatcher {
   private settled(m: ClaimedMessage, r: SubmitResult | null, e: unknown): void {
     if (r) {
       this.accepted.push({
-        id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: isoTime(this.deps.now()), status: 'submitted', partsDone: 0,
+        id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: this.acceptedAt.of(this.deps.now()), status: 'submitted', partsDone: 0,
         stat: null, err: null, doneAt: null, log: null, effect: null, m, reported: false, flushes: 0,
       });
     }
@@ -170,7 +175,7 @@ export class Dispatcher {
 
   /** Takes a carrier log line of a message; written with the message's next outcome. */
   log(e: ChannelLogEntry): void {
-    const line = `${isoTime(e.at)} ${e.direction === 'out' ? '→' : '←'} ${e.summary}`;
+    const line = `${this.loggedAt.of(e.at)} ${e.direction === 'out' ? '→' : '←'} ${e.summary}`;
     const lines = this.logs.get(e.messageId);
     this.logs.set(e.messageId, lines === undefined ? line : `${lines}\n${line}`);
   }

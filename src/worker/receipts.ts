@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Receipt } from '../channels/channel.ts';
-import { isoTime } from './dispatcher.ts';
+import { IsoTimes } from './dispatcher.ts';
 import { takeMatchablePendingReceipts, type ReceiptUpdate } from '../store/repos/messages.ts';
 
 const pendingSweepMs = 1000;
@@ -18,6 +18,8 @@ export class ReceiptWriter {
   /** Resolvers of the buffered receipts, in the same order. */
   private stored: (() => void)[] = [];
   private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly doneAt = new IsoTimes();
+  private readonly receivedAt = new IsoTimes();
 
   /** `flush` writes what is buffered (the dispatcher's flush, which takes the receipts from here). */
   constructor(private readonly deps: Deps, private readonly flush: () => Promise<void>) {}
@@ -30,7 +32,7 @@ export class ReceiptWriter {
   /** Takes a receipt from a channel; resolves once it is stored (then the channel acknowledges it to the carrier). */
   receipt(channelId: string, r: Receipt): Promise<void> {
     return new Promise((resolve) => {
-      this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? isoTime(r.doneAt) : null, receivedAt: isoTime(this.deps.now()) });
+      this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? this.doneAt.of(r.doneAt) : null, receivedAt: this.receivedAt.of(this.deps.now()) });
       this.stored.push(resolve);
     });
   }

@@ -146,7 +146,7 @@ export class Preparer {
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
       const zone = contact?.timezone ?? a.timezone ?? policy.timezone;
       const m = message(phone, contactId, null, null);
-      m.text = composeText(this.template(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: this.optOutText(contact?.language ?? null, a.country) });
+      m.text = composeText(this.template(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
       m.segments = countSegments(m.text);
       m.price = route.price * BigInt(m.segments);
       m.channelId = route.channelId;

@@ -136,7 +136,10 @@ export class Scheduler {
       const start = c.startedAt ? new Date(c.startedAt).getTime() : Date.now();
       while (!cursor.done && Date.now() - started < sliceMs) {
         // While this worker can send, materialise no further ahead than its dispatcher takes (the rest of the slice waits).
-        if (this.dispatcher.room() < batchSize && this.dispatcher.upChannels().size) { await new Promise((r) => setTimeout(r, 5)); continue; }
+        if (this.dispatcher.room() < Math.min(batchSize, this.dispatcher.opts.maxInFlight / 2) && this.dispatcher.upChannels().size) {
+          await new Promise((r) => setTimeout(r, 5));
+          continue;
+        }
         let recipients: Recipient[];
         const next: Cursor = { ...cursor };
         if (next.numbers < numbers.length) {

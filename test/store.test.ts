@@ -53,10 +53,15 @@ describe.each(testDatabases)('housekeeping on $name', (database) => {
         carrier_stat: null, carrier_err: null, error: null, attempts: 1, resubmitted: 0, not_before: null, lease_owner: null, lease_until: null,
         created_at: at, submitted_at: at, done_at: at, channel_log: `${at} → submit_sm seq=1`,
       });
-      await db.insertInto('messages').values([message(newId(Date.parse(old)), old), message(newId(), fresh)]).execute();
-      await purgeExpired(s.deps);
+      // the third was created long ago but sent just now (it waited for its schedule): its log is fresh
+      const [gone, kept, late] = [newId(Date.parse(old)), newId(), newId(Date.parse(old) + 1)];
+      await db.insertInto('messages').values([message(gone, old), message(kept, fresh), { ...message(late, old), submitted_at: fresh }]).execute();
+      const marks = { channelLog: '' };
+      await purgeExpired(s.deps, marks);
+      await purgeExpired(s.deps, marks);
       expect((await db.selectFrom('idempotency_keys').select('key').execute()).map((r) => r.key)).toEqual(['new']);
-      expect((await db.selectFrom('messages').select('channel_log').orderBy('id').execute()).map((r) => r.channel_log)).toEqual([null, `${fresh} → submit_sm seq=1`]);
+      const logs = new Map((await db.selectFrom('messages').select(['id', 'channel_log']).execute()).map((r) => [r.id, r.channel_log]));
+      expect([logs.get(gone), logs.get(late), logs.get(kept)]).toEqual([null, `${old} → submit_sm seq=1`, `${fresh} → submit_sm seq=1`]);
     } finally {
       await s.close();
     }

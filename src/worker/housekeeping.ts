@@ -12,14 +12,20 @@ const webhookLogDays = 30;
 /** A receipt whose carrier id was not stored within this long never will be (its message was sent again, or was finished already). */
 const pendingReceiptDays = 7;
 
-/** Removes what has outlived its retention: sessions, idempotency keys (24 h), carrier log, unmatched receipts, webhook log, withdrawn consents. */
-export async function purgeExpired(deps: Deps): Promise<void> {
+/** Where the next purge may start its walks (what lies below is purged already). */
+export interface PurgeMarks { channelLog: string }
+
+/**
+ * Removes what has outlived its retention: sessions, idempotency keys (24 h), carrier log, unmatched receipts, webhook
+ * log, withdrawn consents. `marks` carries over from one run to the next.
+ */
+export async function purgeExpired(deps: Deps, marks: PurgeMarks = { channelLog: '' }): Promise<void> {
   const now = deps.now();
   const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
   const db = deps.store.db;
   await purgeExpiredSessions(db, now.toISOString());
   await purgeIdempotencyKeys(db, ago(day));
-  await purgeChannelLog(db, ago(deps.config.channelLogDays * day));
+  marks.channelLog = await purgeChannelLog(db, ago(deps.config.channelLogDays * day), marks.channelLog);
   await purgePendingReceipts(db, ago(pendingReceiptDays * day));
   await purgeDeliveries(db, ago(webhookLogDays * day));
   await purgeExpiredConsents(db, now.toISOString());
@@ -27,7 +33,8 @@ export async function purgeExpired(deps: Deps): Promise<void> {
 
 /** Runs purgeExpired now and every hour. */
 export function startHousekeeping(deps: Deps): { stop(): void } {
-  const run = () => { purgeExpired(deps).catch((err) => deps.log.warn({ err }, 'housekeeping failed')); };
+  const marks: PurgeMarks = { channelLog: '' };
+  const run = () => { purgeExpired(deps, marks).catch((err) => deps.log.warn({ err }, 'housekeeping failed')); };
   run();
   const timer = setInterval(run, everyMs);
   timer.unref();

@@ -292,18 +292,28 @@ export async function messageLog(db: Db, messageId: string): Promise<{ at: strin
   });
 }
 
-/** Removes the carrier log of messages created and sent before `before`, in batches (no long write lock on SQLite). */
-export async function purgeChannelLog(db: Db, before: string): Promise<void> {
+/**
+ * Removes the carrier log of messages created and sent before `before`, in batches (no long write lock on SQLite),
+ * walking ids from `from`; returns where the next walk may start (every log below it is gone), so hourly runs do not
+ * read old messages again.
+ */
+export async function purgeChannelLog(db: Db, before: string, from = ''): Promise<string> {
   // ids sort by creation time: the walk stays below the first id that could have been created after `before`
   const ceiling = idFloor(Date.parse(before));
-  let after = '';
+  let next: string | null = null;
+  let after: string | null = null;
   for (;;) {
-    const ids = (await db.selectFrom('messages').select('id').where('id', '>', after).where('id', '<', ceiling).where('channel_log', 'is not', null)
-      .orderBy('id').limit(5000).execute()).map((r) => r.id);
-    if (!ids.length) return;
-    await db.updateTable('messages').set({ channel_log: null }).where('id', 'in', ids)
-      .where((eb) => eb.or([eb('submitted_at', 'is', null), eb('submitted_at', '<', before)])).execute();
-    after = ids[ids.length - 1];
+    const rows = await db.selectFrom('messages').select(['id', 'submitted_at']).where('id', after === null ? '>=' : '>', after ?? from).where('id', '<', ceiling)
+      .where('channel_log', 'is not', null).orderBy('id').limit(5000).execute();
+    if (!rows.length) return next ?? ceiling;
+    const ids: string[] = [];
+    for (const r of rows) {
+      // created before the cut-off but sent after it (scheduled): kept, and the next walk starts there
+      if (r.submitted_at !== null && r.submitted_at >= before) next ??= r.id;
+      else ids.push(r.id);
+    }
+    if (ids.length) await db.updateTable('messages').set({ channel_log: null }).where('id', 'in', ids).execute();
+    after = rows[rows.length - 1].id;
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
-import { applyReceipts } from '../src/store/repos/messages.ts';
+import { recordOutcomes } from '../src/store/repos/messages.ts';
 
 describe.each(testDatabases)('hardening on $name', (database) => {
   let s: TestServer;
@@ -25,7 +25,8 @@ describe.each(testDatabases)('hardening on $name', (database) => {
   it('applies a repeated final receipt once: no second refund, no second webhook event', async () => {
     const sent = (await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: '13800138000', text: 'once' } })).json().messages[0];
     const m = await waitFor(async () => { const x = (await s.app.inject({ url: `/api/v1/messages/${sent.id}`, headers: a.headers })).json(); return x.doneAt && x; }, 'delivery');
-    const again = await applyReceipts(s.deps.store, [{ channelId: carrier.channelId, carrierId: m.carrierMessageId, status: 'undelivered', stat: 'UNDELIV', err: '001', doneAt: null, receivedAt: new Date().toISOString() }]);
+    const receipt = { channelId: carrier.channelId, carrierId: m.carrierMessageId, status: 'undelivered', stat: 'UNDELIV', err: '001', doneAt: null, receivedAt: new Date().toISOString() };
+    const again = await recordOutcomes(s.deps.store, { submitted: [], requeued: [], finished: [], receipts: [receipt] });
     expect(again).toEqual([]);
     expect((await s.app.inject({ url: `/api/v1/messages/${sent.id}`, headers: a.headers })).json().status).toBe('delivered');
   });

@@ -16,7 +16,8 @@ export type RowValues = (string | number | null)[];
 
 const texts = new Map<string, string>();
 
-function statementText(key: string, build: () => string): string {
+/** The text of a statement of one shape (`key`), built once and remembered (bounded). */
+export function statementText(key: string, build: () => string): string {
   let text = texts.get(key);
   if (text === undefined) {
     if (texts.size > 500) texts.clear();

@@ -89,13 +89,13 @@ export interface MessagesTable {
   parts_done: number; carrier_stat: string | null; carrier_err: string | null; error: string | null; attempts: number; resubmitted: number;
   not_before: string | null; lease_owner: string | null; lease_until: string | null; created_at: string;
   submitted_at: string | null; done_at: string | null;
+  /** The carrier log: one `<ISO time> →|← <PDU summary>` line per PDU (secrets redacted), kept for TIDINGS_CHANNEL_LOG_DAYS. */
+  channel_log: string | null;
 }
 /** The carrier id of one submitted part, for matching receipts on (channel, carrier id). */
 export interface CarrierIdsTable { channel_id: string; carrier_id: string; message_id: string; part: number }
 /** A receipt that arrived before its carrier id was stored; matched when the id lands. */
 export interface PendingReceiptsTable { channel_id: string; carrier_id: string; status: string; stat: string; err: string | null; done_at: string | null; received_at: string }
-/** The per-message carrier log (PDU summaries, secrets redacted), kept for TIDINGS_CHANNEL_LOG_DAYS. */
-export interface ChannelLogTable { message_id: string; at: string; direction: string; summary: string }
 /** Every movement of a tenant balance (minor units, signed) and the balance after it. */
 export interface LedgerTable {
   id: string; tenant_id: string; kind: string; amount: string | number; balance_after: string | number; campaign_id: string | null;
@@ -175,7 +175,6 @@ export interface Database {
   messages: MessagesTable;
   carrier_ids: CarrierIdsTable;
   pending_receipts: PendingReceiptsTable;
-  channel_log: ChannelLogTable;
   ledger: LedgerTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -20,10 +20,17 @@ export interface Store {
 export function openSqlite(file: string): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
+  // 16 KB pages (applies to a new file): a commit writes each dirty page to the WAL with system calls of its own, and
+  // a batch of messages makes a quarter as many of them as with the default 4 KB
+  sqlite.pragma('page_size = 16384');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
+  // The hot path touches a few index pages per message: a 32 MB page cache (default 2 MB) keeps them in memory; a
+  // checkpoint every 1024 pages (16 MB of WAL with 16 KB pages) copies a page rewritten many times over only once.
+  sqlite.pragma('cache_size = -32768');
+  sqlite.pragma('wal_autocheckpoint = 1024');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }

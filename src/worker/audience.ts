@@ -19,7 +19,10 @@ export async function audienceFilter(deps: Deps, tenantId: string, audience: Aud
       if (!group) throw new DomainError('invalid_request', `group "${g}" does not exist`, { field: 'audience.groups' });
       ids.push(group.id);
     }
-    parts.push((eb) => eb('contacts.id', 'in', eb.selectFrom('contact_groups').select('contact_groups.contact_id').where('contact_groups.tenant_id', '=', tenantId).where('contact_groups.group_id', 'in', ids)));
+    // `exists` probes each contact in id order (a page reads one page of members); `id in (members)` would list every
+    // member of the groups again for each page
+    parts.push((eb) => eb.exists(eb.selectFrom('contact_groups').select('contact_groups.contact_id').whereRef('contact_groups.contact_id', '=', 'contacts.id')
+      .where('contact_groups.tenant_id', '=', tenantId).where('contact_groups.group_id', 'in', ids)));
   }
   for (const text of [audience.segment ? (await getSegment(db, tenantId, audience.segment))?.filter ?? null : undefined, audience.filter]) {
     if (text === undefined) continue;

@@ -2,9 +2,13 @@ import { hostname } from 'node:os';
 import type { Deps } from '../deps.ts';
 import type { ChannelManager } from './channels.ts';
 import type { Effects } from './effects.ts';
+import type { ReceiptWriter } from './receipts.ts';
+import type { ChannelLogEntry, SubmitResult } from '../channels/channel.ts';
 import { asSendError } from '../channels/errors.ts';
 import { randomToken } from '../domain/ids.ts';
-import { claimMessages, recordSubmits, renewLeases, type ClaimedMessage, type Finished, type Requeued, type Submitted } from '../store/repos/messages.ts';
+import {
+  claimMessages, recordOutcomes, renewLeases, type ClaimedMessage, type Finished, type ReceiptUpdate, type Requeued, type Submitted,
+} from '../store/repos/messages.ts';
 import { setOptOut } from '../store/repos/contacts.ts';
 
 /** Tuning of one dispatcher. */
@@ -17,31 +21,62 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** Attempts before a temporarily failing message is marked failed. */
   maxAttempts: number;
+  /** How often outcomes, reports and carrier log lines are written. */
   flushMs: number;
+}
+
+/** Times as ISO-8601 text for one clock of the hot path, which asks many times per millisecond: the last answer is reused. */
+export class IsoTimes {
+  private ms = Number.NaN;
+  private text = '';
+
+  /** `at` as ISO-8601 text. */
+  of(at: Date): string {
+    const ms = at.getTime();
+    if (ms !== this.ms) { this.ms = ms; this.text = at.toISOString(); }
+    return this.text;
+  }
 }
 
 const defaults: DispatcherOptions = { batch: 2000, maxInFlight: 8000, leaseMs: 120_000, maxAttempts: 8, flushMs: 20 };
 
+/** A submit the carrier accepted, waiting to be written; reports of its parts that arrive meanwhile are folded in. */
+interface Accepted extends Submitted { m: ClaimedMessage; reported: boolean; flushes: number }
+
 /**
- * Claims queued messages with a lease, submits them through their channel keeping every window full, and writes
- * the outcomes back in batches. Temporary failures go back to the queue with backoff; permanent ones fail.
+ * Claims queued messages with a lease (or takes messages materialised already leased to it), submits them through
+ * their channel keeping every window full, and writes outcomes, delivery reports and carrier log lines back in one
+ * transaction per flush. A report that arrives before its submit is written is folded into that write, so a message
+ * reported at once is written once. Temporary failures go back to the queue with backoff; permanent ones fail.
  */
 export class Dispatcher {
   readonly owner = `${hostname()}:${process.pid}:${randomToken(4)}`;
-  private readonly opts: DispatcherOptions;
+  readonly opts: DispatcherOptions;
   private running = false;
   private inFlight = 0;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  private submitted: Submitted[] = [];
+  /** The last claim found fewer messages than it asked for: the loop polls (or waits for a poke), not woken by every settled submit. */
+  private drained = false;
+  private accepted: Accepted[] = [];
   private requeued: Requeued[] = [];
   private finished: Finished[] = [];
+  /** Carrier log lines per message id, until its outcome is written. */
+  private logs = new Map<string, string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private receipts: ReceiptWriter | null = null;
+  private readonly acceptedAt = new IsoTimes();
+  private readonly loggedAt = new IsoTimes();
 
   constructor(private readonly deps: Deps, private readonly channels: ChannelManager, private readonly effects: Effects, opts: Partial<DispatcherOptions> = {}) {
     this.opts = { ...defaults, ...opts };
+  }
+
+  /** Where delivery reports wait for the next flush. */
+  readFrom(receipts: ReceiptWriter): void {
+    this.receipts = receipts;
   }
 
   /** Starts claiming and sending. */
@@ -57,7 +92,23 @@ export class Dispatcher {
 
   /** Wakes the loop now (new messages were queued in this process). */
   poke(): void {
+    this.drained = false;
     this.wake?.();
+  }
+
+  /** How many more messages this dispatcher takes now (claimed or handed over). */
+  room(): number {
+    return this.running ? this.opts.maxInFlight - this.inFlight : 0;
+  }
+
+  /** Ids of the channels this dispatcher can submit to now. */
+  upChannels(): Set<string> {
+    return new Set(this.channels.upIds());
+  }
+
+  /** Takes messages stored already leased to this.owner (materialised for it) and submits them. */
+  hand(messages: ClaimedMessage[]): void {
+    for (const m of messages) this.submit(m);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -83,21 +134,27 @@ export class Dispatcher {
         continue;
       }
       for (const m of claimed) this.submit(m);
+      this.drained = claimed.length < Math.min(opts.batch, room);
       if (claimed.length < Math.min(opts.batch, room) / 2) await this.sleep(claimed.length ? 10 : 100);
     }
   }
 
   private submit(m: ClaimedMessage): void {
     const channel = this.channels.get(m.channelId);
-    if (!channel) { this.requeued.push({ id: m.id, notBefore: this.later(5000), error: 'channel not running on this worker' }); return; }
+    if (!channel) { this.requeued.push({ id: m.id, notBefore: this.later(5000), error: 'channel not running on this worker', log: null }); return; }
     this.inFlight++;
-    channel.submit({ id: m.id, from: m.sender ?? '', to: m.phone, text: m.text }).then(
-      (r) => { this.submitted.push({ id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: this.deps.now().toISOString() }); },
-      (e: unknown) => this.failed(m, e),
-    ).finally(() => {
-      this.inFlight--;
-      if (this.inFlight < this.opts.maxInFlight / 2) this.wake?.();
-    });
+    channel.submit({ id: m.id, from: m.sender ?? '', to: m.phone, text: m.text }).then((r) => this.settled(m, r, null), (e: unknown) => this.settled(m, null, e));
+  }
+
+  private settled(m: ClaimedMessage, r: SubmitResult | null, e: unknown): void {
+    if (r) {
+      this.accepted.push({
+        id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: this.acceptedAt.of(this.deps.now()), status: 'submitted', partsDone: 0,
+        stat: null, err: null, doneAt: null, log: null, effect: null, m, reported: false, flushes: 0,
+      });
+    }
+    else this.failed(m, e);
+    if (--this.inFlight < this.opts.maxInFlight / 2 && !this.drained) this.wake?.();
   }
 
   private later(ms: number): string {
@@ -108,30 +165,90 @@ export class Dispatcher {
     const err = asSendError(e);
     const text = err.code ? `${err.kind} ${err.code}: ${err.message}` : `${err.kind}: ${err.message}`;
     const at = this.deps.now().toISOString();
-    if (err.kind === 'permanent') this.finished.push({ id: m.id, status: 'rejected', error: text, at });
+    if (err.kind === 'permanent') this.finished.push({ id: m.id, status: 'rejected', error: text, at, log: null });
     else if (err.kind === 'opted-out') {
-      this.finished.push({ id: m.id, status: 'excluded', error: text, at });
+      this.finished.push({ id: m.id, status: 'excluded', error: text, at, log: null });
       setOptOut(this.deps.store.db, m.tenantId, m.phone, { at, channel: 'carrier' }).catch((x) => this.deps.log.warn({ err: x }, 'recording a carrier opt-out failed'));
-    } else if (m.attempts >= this.opts.maxAttempts) this.finished.push({ id: m.id, status: 'failed', error: `gave up after ${m.attempts} attempts: ${text}`, at });
-    else this.requeued.push({ id: m.id, notBefore: this.later(Math.min(300_000, 1000 * 2 ** m.attempts)), error: text });
+    } else if (m.attempts >= this.opts.maxAttempts) this.finished.push({ id: m.id, status: 'failed', error: `gave up after ${m.attempts} attempts: ${text}`, at, log: null });
+    else this.requeued.push({ id: m.id, notBefore: this.later(Math.min(300_000, 1000 * 2 ** m.attempts)), error: text, log: null });
   }
 
-  /** Writes buffered outcomes in one transaction and hands finished messages to the effects. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (!this.submitted.length && !this.requeued.length && !this.finished.length) return;
-      const [s, r, f] = [this.submitted, this.requeued, this.finished];
-      this.submitted = []; this.requeued = []; this.finished = [];
-      try {
-        const effects = await recordSubmits(this.deps.store, s, r, f);
-        this.effects.submitted(s.length);
-        if (effects.length) await this.effects.finished(effects).catch((e) => this.deps.log.error({ err: e }, 'after-effects of submits failed'));
-      } catch (err) {
-        // Nothing is lost: the leases run out and the messages are claimed again.
-        this.deps.log.error({ err, submitted: s.length }, 'recording submits failed');
-      }
-    });
+  /** Takes a carrier log line of a message; written with the message's next outcome. */
+  log(e: ChannelLogEntry): void {
+    const line = `${this.loggedAt.of(e.at)} ${e.direction === 'out' ? '→' : '←'} ${e.summary}`;
+    const lines = this.logs.get(e.messageId);
+    this.logs.set(e.messageId, lines === undefined ? line : `${lines}\n${line}`);
+  }
+
+  /**
+   * Writes buffered outcomes, the reports waiting in the receipt writer and carrier log lines in one transaction,
+   * then hands finished messages to the effects. A submit with no report yet waits one flush (unless `all`), so
+   * that a report arriving right behind it is written in the same update.
+   */
+  flush(all = false): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write(all));
     return this.flushing;
+  }
+
+  private async write(all: boolean): Promise<void> {
+    const batch = this.receipts?.take() ?? { receipts: [], stored: [] };
+    if (!this.accepted.length && !this.requeued.length && !this.finished.length && !batch.receipts.length) return;
+    const unmatched = this.fold(batch.receipts);
+    const submitted: Submitted[] = [];
+    const later: Accepted[] = [];
+    for (const a of this.accepted) {
+      if (!all && !a.reported && a.flushes++ === 0) later.push(a);
+      else submitted.push(a);
+    }
+    const [requeued, finished] = [this.requeued, this.finished];
+    this.accepted = later; this.requeued = []; this.finished = [];
+    for (const x of submitted) x.log = this.takeLog(x.id);
+    for (const x of requeued) x.log = this.takeLog(x.id);
+    for (const x of finished) x.log = this.takeLog(x.id);
+    try {
+      const effects = await recordOutcomes(this.deps.store, { submitted, requeued, finished, receipts: unmatched });
+      for (const done of batch.stored) done();
+      this.effects.submitted(submitted.length);
+      if (effects.length) await this.effects.finished(effects).catch((e) => this.deps.log.error({ err: e }, 'after-effects of outcomes failed'));
+    } catch (err) {
+      // Submits are not lost: their leases run out and the messages are claimed again. Reports are written again next time.
+      this.deps.log.error({ err, submitted: submitted.length, receipts: batch.receipts.length }, 'recording outcomes failed');
+      this.receipts?.restore(batch);
+    }
+  }
+
+  private takeLog(id: string): string | null {
+    const lines = this.logs.get(id);
+    if (lines === undefined) return null;
+    this.logs.delete(id);
+    return lines;
+  }
+
+  /**
+   * Folds reports into the accepted submits of their parts (the status is the worst of the parts' final reports, and
+   * the message is done when every part reported); returns the reports of messages written earlier.
+   */
+  private fold(receipts: ReceiptUpdate[]): ReceiptUpdate[] {
+    if (!receipts.length || !this.accepted.length) return receipts;
+    const byCarrierId = new Map<string, Accepted>();
+    for (const a of this.accepted) for (const c of a.carrierIds) byCarrierId.set(`${a.channelId}\u0000${c}`, a);
+    const unmatched: ReceiptUpdate[] = [];
+    for (const r of receipts) {
+      const a = byCarrierId.get(`${r.channelId}\u0000${r.carrierId}`);
+      if (!a || a.doneAt !== null) { unmatched.push(r); continue; }
+      a.reported = true;
+      a.stat = r.stat;
+      if (r.status === 'submitted') continue;
+      a.partsDone++;
+      if (a.status === 'submitted' || (a.status === 'delivered' && r.status !== 'delivered')) a.status = r.status;
+      a.err = r.err;
+      if (a.partsDone >= a.m.segments) {
+        a.doneAt = r.doneAt ?? r.receivedAt;
+        const m = a.m;
+        a.effect = { id: m.id, tenantId: m.tenantId, campaignId: m.campaignId, phone: m.phone, status: a.status, price: m.price, segments: m.segments, error: null, stat: a.stat, doneAt: a.doneAt, final: true };
+      }
+    }
+    return unmatched;
   }
 
   /** Stops claiming, waits for in-flight submits to settle, and writes the last outcomes. */
@@ -143,6 +260,6 @@ export class Dispatcher {
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.renewTimer) clearInterval(this.renewTimer);
-    await this.flush();
+    await this.flush(true);
   }
 }

@@ -32,7 +32,9 @@ export class Effects {
   async finished(effects: MessageEffect[]): Promise<void> {
     const { deps } = this;
     const done = effects.filter((e) => e.final);
-    for (const e of done) deps.metrics.messages.inc({ status: e.status });
+    const counts = new Map<string, number>();
+    for (const e of done) counts.set(e.status, (counts.get(e.status) ?? 0) + 1);
+    for (const [status, n] of counts) deps.metrics.messages.inc({ status }, n);
     await enqueueWebhookEvents(deps.store.db, done.map((e) => ({
       tenantId: e.tenantId, event: 'message.status',
       payload: { id: e.id, to: e.phone, status: e.status, campaignId: e.campaignId, segments: e.segments, error: e.error, carrierStat: e.stat, doneAt: e.doneAt },

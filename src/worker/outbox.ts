@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { Db } from '../store/database.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { normalizePhone, type CountryCode } from '../domain/phone.ts';
+import { normalizePhone, type CountryCode, type PhoneResult } from '../domain/phone.ts';
 import { attribute } from '../domain/attribution.ts';
 import { countSegments } from '../domain/text.ts';
 import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category, type CompiledTemplate } from '../domain/templates.ts';
@@ -97,9 +97,16 @@ export class Preparer {
     }
     // The sender address: the one given, else the tenant's service number + extension (+ campaign code), so replies come back attributed.
     if (this.sender === undefined) this.sender = spec.sender ?? await senderFor(db, tenantId, { campaignId: spec.campaignId, channelId: this.pinned });
-    const normalized = recipients.map((r) => ({ r, n: normalizePhone(r.phone, policy.defaultCountry) }));
-    const phones = normalized.flatMap((x) => (x.n.ok ? [x.n.e164] : []));
-    const unknown = normalized.flatMap((x) => (x.n.ok && !x.r.contact ? [x.n.e164] : []));
+    // a contact's stored number is already E.164 (normalised when it was saved)
+    const normalized = recipients.map((r): { r: Recipient; n: { ok: true; e164: string } | Extract<PhoneResult, { ok: false }> } =>
+      ({ r, n: r.contact ? { ok: true, e164: r.contact.phone } : normalizePhone(r.phone, policy.defaultCountry) }));
+    const phones: string[] = [];
+    const unknown: string[] = [];
+    for (const { r, n } of normalized) {
+      if (!n.ok) continue;
+      phones.push(n.e164);
+      if (!r.contact) unknown.push(n.e164);
+    }
     const lists = await hasExclusionLists(db, tenantId);
     const none = Promise.resolve(new Set<string>());
     const [contacts, blocked, suppressed, consented, recent] = await Promise.all([
@@ -111,39 +118,44 @@ export class Preparer {
     ]);
     const out: Prepared[] = [];
     for (const { r, n } of normalized) if (n.ok && r.contact) contacts.set(n.e164, r.contact);
+    const priority = priorityOf[spec.category];
+    const signature = spec.tenant.settings.signature as string | undefined;
+    const signaturePosition = spec.tenant.settings.signaturePosition as 'prefix' | 'suffix' | undefined;
+    const earliest = spec.notBefore && spec.notBefore > now ? spec.notBefore : now;
+    // every message is built with all its fields in one order: one object shape, no copies
+    const message = (phone: string, contactId: string | null, reason: ExclusionReason | null, detail: string | null): Prepared => ({
+      id: newId(), tenantId, campaignId: spec.campaignId, contactId, phone, sender: this.sender ?? null, text: '', category: spec.category, priority,
+      status: reason ? 'excluded' : 'queued', reason, detail, segments: 0, price: 0n, channelId: null, routeId: null, carrier: null, region: null,
+      notBefore: null, createdAt: nowIso, lease: undefined,
+    });
     for (const { r, n } of normalized) {
-      const base = { id: newId(), tenantId, campaignId: spec.campaignId, sender: this.sender, category: spec.category, priority: priorityOf[spec.category], createdAt: nowIso, notBefore: null, routeId: null, channelId: null, segments: 0, price: 0n, carrier: null, region: null };
-      const exclude = (phone: string, reason: ExclusionReason, detail: string | null, text = ''): Prepared =>
-        ({ ...base, contactId: r.contactId ?? contacts.get(phone)?.id ?? null, phone, text, status: 'excluded', reason, detail });
-      if (!n.ok) { out.push(exclude(String(r.phone ?? '').slice(0, 64), 'invalid_number', `${n.reason}: ${n.detail}`)); continue; }
+      if (!n.ok) { out.push(message(String(r.phone ?? '').slice(0, 64), r.contactId ?? null, 'invalid_number', `${n.reason}: ${n.detail}`)); continue; }
       const phone = n.e164;
-      if (this.seen.has(phone)) { out.push({ ...exclude(phone, 'duplicate', null), id: '' }); continue; }
-      this.seen.add(phone);
       const contact = contacts.get(phone);
-      if (contact?.optedOutAt && spec.category !== 'verification') { out.push(exclude(phone, 'opted_out', contact.optedOutAt)); continue; }
-      if (blocked.has(phone)) { out.push(exclude(phone, 'blocklisted', null)); continue; }
-      if (suppressed.has(phone)) { out.push(exclude(phone, 'suppressed', null)); continue; }
-      if (consented && !consented.has(phone)) { out.push(exclude(phone, 'no_consent', 'no marketing consent on record')); continue; }
-      if (spec.cap && recent && !capAllows(spec.cap, recent.get(phone) ?? [], now)) { out.push(exclude(phone, 'frequency_cap', `at most ${spec.cap.max} per ${spec.cap.days} days`)); continue; }
+      const contactId = r.contactId ?? contact?.id ?? null;
+      if (this.seen.has(phone)) { const dup = message(phone, contactId, 'duplicate', null); dup.id = ''; out.push(dup); continue; }
+      this.seen.add(phone);
+      if (contact?.optedOutAt && spec.category !== 'verification') { out.push(message(phone, contactId, 'opted_out', contact.optedOutAt)); continue; }
+      if (blocked.has(phone)) { out.push(message(phone, contactId, 'blocklisted', null)); continue; }
+      if (suppressed.has(phone)) { out.push(message(phone, contactId, 'suppressed', null)); continue; }
+      if (consented && !consented.has(phone)) { out.push(message(phone, contactId, 'no_consent', 'no marketing consent on record')); continue; }
+      if (spec.cap && recent && !capAllows(spec.cap, recent.get(phone) ?? [], now)) { out.push(message(phone, contactId, 'frequency_cap', `at most ${spec.cap.max} per ${spec.cap.days} days`)); continue; }
       const a = attribute(phone);
       const route = deps.router.route({ tenantId, phone, country: a.country, carrier: a.carrier, category: spec.category }, this.pinned);
-      if (!route) { out.push(exclude(phone, 'no_route', spec.channel ? `no route allows channel ${spec.channel}` : 'no routing rule matches this number')); continue; }
+      if (!route) { out.push(message(phone, contactId, 'no_route', spec.channel ? `no route allows channel ${spec.channel}` : 'no routing rule matches this number')); continue; }
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
       const zone = contact?.timezone ?? a.timezone ?? policy.timezone;
-      const body = this.template(vars, { zone }).text;
-      const text = composeText(body, {
-        category: spec.category, signature: spec.tenant.settings.signature as string | undefined,
-        signaturePosition: spec.tenant.settings.signaturePosition as 'prefix' | 'suffix' | undefined,
-        optOutText: this.optOutText(contact?.language ?? null, a.country),
-      });
-      const segments = countSegments(text);
-      const earliest = spec.notBefore && spec.notBefore > now ? spec.notBefore : now;
+      const m = message(phone, contactId, null, null);
+      m.text = composeText(this.template(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
+      m.segments = countSegments(m.text);
+      m.price = route.price * BigInt(m.segments);
+      m.channelId = route.channelId;
+      m.routeId = route.id;
+      m.carrier = a.carrier;
+      m.region = a.province ?? a.region;
       const allowed = this.schedule.next(earliest, zone);
-      out.push({
-        ...base, contactId: r.contactId ?? contact?.id ?? null, phone, text, status: 'queued', reason: null, detail: null, segments,
-        price: route.price * BigInt(segments), channelId: route.channelId, routeId: route.id, carrier: a.carrier, region: a.province ?? a.region,
-        notBefore: allowed.getTime() > now.getTime() ? allowed.toISOString() : null,
-      });
+      if (allowed.getTime() > now.getTime()) m.notBefore = allowed.toISOString();
+      out.push(m);
     }
     return out;
   }
@@ -151,16 +163,16 @@ export class Preparer {
 
 /**
  * Reserves the cost of the queued messages and stores them all, with `also` in the same transaction (a campaign's
- * cursor); false (nothing stored) when the balance is short.
+ * cursor); null (nothing stored) when the balance is short, else the ids skipped as a second message to a number.
  */
-export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db) => Promise<void>): Promise<boolean> {
+export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db) => Promise<void>): Promise<Set<string> | null> {
   const rows = prepared.filter((p) => p.id);
   const cost = rows.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
   return deps.store.db.transaction().execute(async (trx) => {
-    if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) return false;
-    await insertMessages(trx, deps.store, rows);
+    if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) return null;
+    const skipped = await insertMessages(trx, deps.store, rows);
     if (also) await also(trx);
-    return true;
+    return skipped;
   });
 }
 

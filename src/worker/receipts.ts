@@ -1,73 +1,54 @@
 import type { Deps } from '../deps.ts';
-import type { ChannelLogEntry, Receipt } from '../channels/channel.ts';
-import type { Effects } from './effects.ts';
-import { appendChannelLog, applyReceipts, takeMatchablePendingReceipts, type ReceiptUpdate } from '../store/repos/messages.ts';
+import type { Receipt } from '../channels/channel.ts';
+import { IsoTimes } from './dispatcher.ts';
+import { takeMatchablePendingReceipts, type ReceiptUpdate } from '../store/repos/messages.ts';
 
-const flushMs = 20;
 const pendingSweepMs = 1000;
 
+/** Receipts taken for one write, and the resolvers that acknowledge them to the carrier once it is committed. */
+export interface ReceiptBatch { receipts: ReceiptUpdate[]; stored: (() => void)[] }
+
 /**
- * Buffers delivery reports and carrier log lines from every channel and writes them in batches. A report whose
- * carrier id is not stored yet waits in pending_receipts and is matched on a later sweep.
+ * Buffers delivery reports from every channel until the dispatcher's next flush writes them (folded into the write
+ * of their submit when that is still buffered). A report whose carrier id is not stored yet waits in
+ * pending_receipts and is matched on a later sweep.
  */
 export class ReceiptWriter {
   private receipts: ReceiptUpdate[] = [];
   /** Resolvers of the buffered receipts, in the same order. */
   private stored: (() => void)[] = [];
-  /** Carrier log lines buffered per message: each flush writes one row per message (lines joined). */
-  private logs = new Map<string, [string, string, string, string]>();
-  private timer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly doneAt = new IsoTimes();
+  private readonly receivedAt = new IsoTimes();
 
-  /** `before` runs ahead of each write: the dispatcher's flush, so carrier ids are stored before their receipts. */
-  constructor(private readonly deps: Deps, private readonly effects: Effects, private readonly before: () => Promise<void>) {}
+  /** `flush` writes what is buffered (the dispatcher's flush, which takes the receipts from here). */
+  constructor(private readonly deps: Deps, private readonly flush: () => Promise<void>) {}
 
-  /** Starts the flush and pending-match timers. */
+  /** Starts the pending-match timer. */
   start(): void {
-    this.timer = setInterval(() => { void this.flush(); }, flushMs);
     this.sweepTimer = setInterval(() => { void this.sweepPending(); }, pendingSweepMs);
   }
 
   /** Takes a receipt from a channel; resolves once it is stored (then the channel acknowledges it to the carrier). */
   receipt(channelId: string, r: Receipt): Promise<void> {
     return new Promise((resolve) => {
-      this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? r.doneAt.toISOString() : null, receivedAt: this.deps.now().toISOString() });
+      this.receipts.push({ channelId, carrierId: r.carrierId, status: r.status, stat: r.stat, err: r.err, doneAt: r.doneAt ? this.doneAt.of(r.doneAt) : null, receivedAt: this.receivedAt.of(this.deps.now()) });
       this.stored.push(resolve);
     });
   }
 
-  /** Takes a carrier log line from a channel. */
-  log(_channelId: string, e: ChannelLogEntry): void {
-    const line = `${e.direction === 'out' ? '→' : '←'} ${e.summary}`;
-    const row = this.logs.get(e.messageId);
-    if (row) row[3] += `\n${line}`;
-    else this.logs.set(e.messageId, [e.messageId, e.at.toISOString(), e.direction, line]);
+  /** Hands every buffered receipt to a write. */
+  take(): ReceiptBatch {
+    const batch = { receipts: this.receipts, stored: this.stored };
+    this.receipts = [];
+    this.stored = [];
+    return batch;
   }
 
-  /** Writes what is buffered. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      const [receipts, stored, logs] = [this.receipts, this.stored, [...this.logs.values()]];
-      this.receipts = []; this.stored = []; this.logs = new Map();
-      try {
-        if (receipts.length) await this.before();
-        if (logs.length) await appendChannelLog(this.deps.store, logs);
-        if (receipts.length) await this.apply(receipts);
-        for (const done of stored) done();
-      } catch (err) {
-        this.deps.log.error({ err, receipts: receipts.length }, 'writing receipts failed; will retry');
-        this.receipts.unshift(...receipts);
-        this.stored.unshift(...stored);
-      }
-    });
-    return this.flushing;
-  }
-
-  private async apply(receipts: ReceiptUpdate[]): Promise<void> {
-    const effects = await applyReceipts(this.deps.store, receipts);
-    // The receipts are stored now: a failure below must not put them back (they would be applied twice).
-    if (effects.length) await this.effects.finished(effects).catch((err) => this.deps.log.error({ err, messages: effects.length }, 'after-effects of receipts failed'));
+  /** Puts back the receipts of a write that failed, to be written again. */
+  restore(batch: ReceiptBatch): void {
+    this.receipts.unshift(...batch.receipts);
+    this.stored.unshift(...batch.stored);
   }
 
   /** Matches receipts that arrived before their carrier id was stored. */
@@ -83,9 +64,8 @@ export class ReceiptWriter {
     }
   }
 
-  /** Stops the timers and writes what is left. */
+  /** Stops the timer and writes what is left. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.sweepPending();
     await this.flush();

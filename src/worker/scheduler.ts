@@ -1,11 +1,12 @@
 import type { Deps } from '../deps.ts';
 import type { Effects } from './effects.ts';
-import { Preparer, storePrepared, type Recipient, type SendSpec } from './outbox.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import { Preparer, storePrepared, type Prepared, type Recipient, type SendSpec } from './outbox.ts';
 import { defaultAutoPause, failedStatuses, type Cursor } from '../domain/campaigns.ts';
 import { nextCronTime, parseSendWindows, type FrequencyCap } from '../domain/compliance.ts';
 import type { Category } from '../domain/templates.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { MessageEffect } from '../store/repos/messages.ts';
+import type { ClaimedMessage, MessageEffect } from '../store/repos/messages.ts';
 import {
   CampaignStopped, campaignsToWork, createCampaign, getCampaign, hasQueued, holdCampaignMessages, leaseCampaign, releaseCampaign, saveCursor, setCampaignStatus, type Campaign,
 } from '../store/repos/campaigns.ts';
@@ -40,22 +41,37 @@ export async function campaignSpec(deps: Deps, c: Campaign): Promise<SendSpec> {
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  private stopped = false;
+  /** A campaign's slice ended with recipients left: the next tick follows at once. */
+  private more = false;
   private readonly preparers = new Map<string, { preparer: Preparer; filter: ContactFilter | null }>();
   private readonly outcomes = new Map<string, boolean[]>();
   private readonly checked = new Map<string, number>();
 
-  constructor(private readonly deps: Deps, effects: Effects) {
+  /** `dispatcher`: this worker's, which takes freshly stored due messages directly (stored already leased to it). */
+  constructor(private readonly deps: Deps, effects: Effects, private readonly dispatcher: Dispatcher) {
     effects.onFinished((e) => this.track(e));
   }
 
   /** Starts the periodic tick. */
   start(): void {
-    this.timer = setInterval(() => { this.ticking ??= this.tick().finally(() => { this.ticking = null; }); }, tickMs);
+    this.schedule(tickMs);
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.more = false;
+      this.ticking = this.tick().finally(() => {
+        this.ticking = null;
+        if (!this.stopped) this.schedule(this.more ? 0 : tickMs);
+      });
+    }, ms);
   }
 
   /** Stops ticking and waits for the current tick. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.ticking;
   }
 
@@ -119,6 +135,11 @@ export class Scheduler {
       if (cursor.queued === 0 && cursor.intervalMs === 0) cursor.intervalMs = await this.pacing(c, filter);
       const start = c.startedAt ? new Date(c.startedAt).getTime() : Date.now();
       while (!cursor.done && Date.now() - started < sliceMs) {
+        // While this worker can send, materialise no further ahead than its dispatcher takes (the rest of the slice waits).
+        if (this.dispatcher.room() < Math.min(batchSize, this.dispatcher.opts.maxInFlight / 2) && this.dispatcher.upChannels().size) {
+          await new Promise((r) => setTimeout(r, 5));
+          continue;
+        }
         let recipients: Recipient[];
         const next: Cursor = { ...cursor };
         if (next.numbers < numbers.length) {
@@ -142,14 +163,17 @@ export class Scheduler {
             if (!p.notBefore || p.notBefore < paced) p.notBefore = paced;
           }
         } else next.queued += prepared.filter((p) => p.status === 'queued').length;
-        const stored = await storePrepared(deps, c.tenantId, prepared, { campaignId: c.id, note: `campaign ${c.name}` }, (trx) => saveCursor(trx, c.id, next, deps.now().toISOString()));
-        if (!stored) {
+        const leased = this.lease(prepared);
+        const skipped = await storePrepared(deps, c.tenantId, prepared, { campaignId: c.id, note: `campaign ${c.name}` }, (trx) => saveCursor(trx, c.id, next, deps.now().toISOString()));
+        if (!skipped) {
           await this.pause(c, 'insufficient_balance');
           return;
         }
         Object.assign(cursor, next);
-        deps.wakeDispatcher();
+        this.dispatcher.hand(skipped.size ? leased.handed.filter((m) => !skipped.has(m.id)) : leased.handed);
+        if (leased.rest) deps.wakeDispatcher();
       }
+      this.more ||= !cursor.done;
     } catch (err) {
       if (err instanceof CampaignStopped) this.preparers.delete(c.id);
       else if (err instanceof DomainError) await this.pause(c, `${err.code}: ${err.message}`);
@@ -157,6 +181,32 @@ export class Scheduler {
     } finally {
       await releaseCampaign(db, c.id);
     }
+  }
+
+  /**
+   * Marks the due queued messages of a batch that this worker's dispatcher has room for as leased to it, to hand
+   * over once stored (no claim round trip; a crash lets the lease run out and another worker claims them).
+   * `rest`: some due ones are left for the claim loop.
+   */
+  private lease(prepared: Prepared[]): { handed: ClaimedMessage[]; rest: boolean } {
+    let room = this.dispatcher.room();
+    const up = this.dispatcher.upChannels();
+    const now = this.deps.now();
+    const nowIso = now.toISOString();
+    const lease = { owner: this.dispatcher.owner, until: new Date(now.getTime() + this.dispatcher.opts.leaseMs).toISOString() };
+    const handed: ClaimedMessage[] = [];
+    let rest = false;
+    for (const p of prepared) {
+      if (p.status !== 'queued' || !p.id) continue;
+      if (room <= 0 || !up.has(p.channelId!) || (p.notBefore !== null && p.notBefore > nowIso)) {
+        rest = true;
+        continue;
+      }
+      p.lease = lease;
+      handed.push({ id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!, segments: p.segments, attempts: 1, price: p.price });
+      room--;
+    }
+    return { handed, rest };
   }
 
   private async preparerFor(c: Campaign): Promise<{ preparer: Preparer; filter: ContactFilter | null }> {

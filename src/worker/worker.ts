@@ -22,18 +22,19 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
     policies.set(tenantId, { at: Date.now(), policy });
     return policy;
   });
-  let receipts: ReceiptWriter | null = null;
-  const channels = new ChannelManager(deps, {
-    receipt: (id, r) => receipts!.receipt(id, r),
-    log: (id, e) => receipts!.log(id, e),
+  // the channels report to the receipt writer and the dispatcher, which need the channels: the closures run after start
+  const receipts: ReceiptWriter = new ReceiptWriter(deps, () => dispatcher.flush(true));
+  const channels: ChannelManager = new ChannelManager(deps, {
+    receipt: (id, r) => receipts.receipt(id, r),
+    log: (_id, e) => dispatcher.log(e),
     inbound: (id, m) => handleInbound(deps, id, m).catch((err) => {
       deps.log.error({ err, channel: id }, 'inbound message could not be stored; the carrier will retry');
       throw err;
     }),
   });
-  const dispatcher = new Dispatcher(deps, channels, effects, { leaseMs: deps.config.leaseSeconds * 1000, ...opts.dispatcher });
-  receipts = new ReceiptWriter(deps, effects, () => dispatcher.flush());
-  const scheduler = new Scheduler(deps, effects);
+  const dispatcher: Dispatcher = new Dispatcher(deps, channels, effects, { leaseMs: deps.config.leaseSeconds * 1000, ...opts.dispatcher });
+  dispatcher.readFrom(receipts);
+  const scheduler = new Scheduler(deps, effects, dispatcher);
   await channels.start();
   receipts.start();
   dispatcher.start();
@@ -49,7 +50,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
       await scheduler.stop();
       await dispatcher.stop();
       await channels.stop();
-      await receipts!.stop();
+      await receipts.stop();
       await webhooks.stop();
     },
   };

@@ -4,6 +4,7 @@ import * as m002 from './002_contacts.ts';
 import * as m003 from './003_messaging.ts';
 import * as m004 from './004_templates.ts';
 import * as m005 from './005_inbound.ts';
+import * as m006 from './006_dispatch.ts';
 import * as m007 from './007_attributions.ts';
 
 /** Every migration in order; a new one is one more line here. */
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003_messaging': m003,
   '004_templates': m004,
   '005_inbound': m005,
+  '006_dispatch': m006,
   '007_attributions': m007,
 };
 

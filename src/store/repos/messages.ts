@@ -2,6 +2,8 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Store } from '../dialect.ts';
 import { withSqlite, placeholders, statement } from '../hot.ts';
+import { idFloor } from '../../domain/ids.ts';
+import { statementText } from '../bulk.ts';
 
 // The hot path of sending: insert, claim, record submits, apply receipts. SQLite runs prepared statements
 // inside one transaction per batch; PostgreSQL runs multi-row statements. Callers batch.
@@ -12,125 +14,114 @@ export interface NewMessage {
   text: string; category: string; priority: number; status: 'queued' | 'excluded'; reason: string | null; segments: number;
   price: bigint; channelId: string | null; routeId: string | null; carrier: string | null; region: string | null;
   notBefore: string | null; createdAt: string;
+  /** Set when the message is stored already leased to a worker's dispatcher (handed to it in memory after commit: no claim). */
+  lease?: { owner: string; until: string };
 }
 
 const insertColumns = ['id', 'tenant_id', 'campaign_id', 'contact_id', 'phone', 'sender', 'text', 'category', 'priority', 'status', 'reason',
-  'segments', 'price', 'channel_id', 'route_id', 'carrier', 'region', 'parts_done', 'attempts', 'resubmitted', 'not_before', 'created_at'] as const;
+  'segments', 'price', 'channel_id', 'route_id', 'carrier', 'region', 'parts_done', 'attempts', 'resubmitted', 'not_before', 'lease_owner', 'lease_until', 'created_at'] as const;
 
 /**
  * Inserts messages inside the caller's transaction `trx` (on SQLite through a prepared statement on the raw
  * handle that transaction holds; on PostgreSQL in multi-row statements). A second message to the same number
- * in one campaign is skipped.
+ * in one campaign is skipped; returns the ids of the rows skipped. A leased message counts as claimed once (attempts = 1).
  */
-export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]): Promise<void> {
-  const values = rows.map((m) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
-    m.status, m.reason, m.segments, m.price.toString(), m.channelId, m.routeId, m.carrier, m.region, 0, 0, 0, m.notBefore, m.createdAt]);
-  const text = (n: number) => `insert into messages (${insertColumns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${insertColumns.map((_c, i) => (store.dialect === 'sqlite' ? '?' : `$${r * insertColumns.length + i + 1}`)).join(', ')})`).join(', ')} on conflict (campaign_id, phone) do nothing`;
+export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]): Promise<Set<string>> {
+  const values = (m: NewMessage) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
+    m.status, m.reason, m.segments, m.price.toString(), m.channelId, m.routeId, m.carrier, m.region, 0, m.lease ? 1 : 0, 0, m.notBefore,
+    m.lease?.owner ?? null, m.lease?.until ?? null, m.createdAt];
+  const text = (n: number) => statementText(`messages|${store.dialect}|${n}`, () => `insert into messages (${insertColumns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${insertColumns.map((_c, i) => (store.dialect === 'sqlite' ? '?' : `$${r * insertColumns.length + i + 1}`)).join(', ')})`).join(', ')} on conflict (campaign_id, phone) do nothing`);
+  const skipped = new Set<string>();
   if (store.dialect === 'sqlite') {
     const one = statement(store.sqlite!, text(1));
-    for (const v of values) one.run(v);
-    return;
+    for (const m of rows) if (!one.run(values(m)).changes) skipped.add(m.id);
+    return skipped;
   }
-  for (let at = 0; at < values.length; at += 1000) {
-    const chunk = values.slice(at, at + 1000);
-    await trx.executeQuery(CompiledQuery.raw(text(chunk.length), chunk.flat()));
+  for (let at = 0; at < rows.length; at += 1000) {
+    const chunk = rows.slice(at, at + 1000);
+    const inserted = new Set((await trx.executeQuery<{ id: string }>(CompiledQuery.raw(`${text(chunk.length)} returning id`, chunk.flatMap(values)))).rows.map((r) => r.id));
+    for (const m of chunk) if (!inserted.has(m.id)) skipped.add(m.id);
   }
+  return skipped;
 }
 
 /** A message claimed for sending. */
-export interface ClaimedMessage { id: string; tenantId: string; campaignId: string | null; phone: string; sender: string | null; text: string; channelId: string; segments: number; attempts: number }
+export interface ClaimedMessage { id: string; tenantId: string; campaignId: string | null; phone: string; sender: string | null; text: string; channelId: string; segments: number; attempts: number; price: bigint }
 
-type ClaimedRow = { id: string; tenant_id: string; campaign_id: string | null; phone: string; sender: string | null; text: string; channel_id: string; segments: number; attempts: number };
-const claimedColumns = 'id, tenant_id, campaign_id, phone, sender, text, channel_id, segments, attempts';
-const toClaimed = (r: ClaimedRow): ClaimedMessage => ({ id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, phone: r.phone, sender: r.sender, text: r.text, channelId: r.channel_id, segments: r.segments, attempts: r.attempts });
+type ClaimedRow = { id: string; tenant_id: string; campaign_id: string | null; phone: string; sender: string | null; text: string; channel_id: string; segments: number; attempts: number; price: string | number };
+const claimedColumns = 'id, tenant_id, campaign_id, phone, sender, text, channel_id, segments, attempts, cast(price as text) as price';
+const toClaimed = (r: ClaimedRow): ClaimedMessage => ({ id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, phone: r.phone, sender: r.sender, text: r.text, channelId: r.channel_id, segments: r.segments, attempts: r.attempts, price: BigInt(r.price) });
 
 async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[]> {
   return (await store.db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
 }
 
 /**
- * Leases up to `limit` due queued messages of the given channels to `owner` until `leaseUntil`, most urgent first.
- * A message whose earlier lease ran out without a result (its worker died mid-submit) is counted in `resubmitted`.
+ * Leases up to `limit` queued messages of the given channels to `owner` until `leaseUntil`: first those whose lease ran
+ * out without a result (their worker died mid-submit; counted in `resubmitted`), then free due ones, most urgent first.
  */
 export async function claimMessages(store: Store, owner: string, channelIds: string[], limit: number, now: string, leaseUntil: string): Promise<ClaimedMessage[]> {
   if (!channelIds.length) return [];
   const d = store.dialect;
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
   const n = channelIds.length;
-  const text = `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1,
-      resubmitted = resubmitted + (case when lease_owner is null then 0 else 1 end)
+  // the conditions on status and lease_owner are the predicates of the partial indexes messages_leased and messages_queue
+  const claim = (expired: boolean) => `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + 1' : ''}
     where id in (select id from messages where status = 'queued' and channel_id in (${placeholders(n, d, 3)})
-      and (not_before is null or not_before <= ${p(n + 3)}) and (lease_until is null or lease_until < ${p(n + 4)})
+      and ${expired ? `lease_owner is not null and lease_until < ${p(n + 3)}` : `lease_owner is null and (not_before is null or not_before <= ${p(n + 3)})`}
       and tenant_id not in (select id from tenants where status <> 'active')
-      order by priority, id limit ${p(n + 5)}${d === 'postgres' ? ' for update skip locked' : ''})
+      order by ${expired ? 'lease_until' : 'priority, id'} limit ${p(n + 4)}${d === 'postgres' ? ' for update skip locked' : ''})
     returning ${claimedColumns}`;
-  const params = [owner, leaseUntil, ...channelIds, now, now, limit];
+  const params = (left: number) => [owner, leaseUntil, ...channelIds, now, left];
   const rows = d === 'sqlite'
-    ? await withSqlite(store, (prepare) => prepare(text).all(...params) as ClaimedRow[])
-    : await raw<ClaimedRow>(store, text, params);
+    ? await withSqlite(store, (prepare) => {
+      const taken = prepare(claim(true)).all(params(limit)) as ClaimedRow[];
+      return taken.length < limit ? taken.concat(prepare(claim(false)).all(params(limit - taken.length)) as ClaimedRow[]) : taken;
+    })
+    : await (async () => {
+      const taken = await raw<ClaimedRow>(store, claim(true), params(limit));
+      return taken.length < limit ? taken.concat(await raw<ClaimedRow>(store, claim(false), params(limit - taken.length))) : taken;
+    })();
   return rows.map(toClaimed);
 }
 
-/** The carrier accepted every part of a message. */
-export interface Submitted { id: string; channelId: string; carrierIds: string[]; at: string }
-/** The message goes back to the queue (retryable, throttled, channel down) until `notBefore`. */
-export interface Requeued { id: string; notBefore: string; error: string }
-/** The message failed for good (permanent carrier error) or was excluded (opted out at the carrier). */
-export interface Finished { id: string; status: 'failed' | 'rejected' | 'excluded'; error: string; at: string }
 /** What a finished message's tenant needs to know (refunds, webhooks, statistics). */
 export interface MessageEffect { id: string; tenantId: string; campaignId: string | null; phone: string; status: string; price: bigint; segments: number; error: string | null; stat: string | null; doneAt: string | null; final: boolean }
+
+/**
+ * The carrier accepted every part of a message; the reports of its parts that arrived before this is written are
+ * folded in (status, partsDone, stat, err, doneAt), so a message reported at once is written once, already final.
+ */
+export interface Submitted {
+  id: string; channelId: string; carrierIds: string[]; at: string;
+  status: string; partsDone: number; stat: string | null; err: string | null;
+  /** Set when every part has a final report; its carrier ids are then not stored (no later report needs them). */
+  doneAt: string | null;
+  /** Carrier log lines to append. */
+  log: string | null;
+  /** What to hand to the effects when the write finished the message. */
+  effect: MessageEffect | null;
+}
+/** The message goes back to the queue (retryable, throttled, channel down) until `notBefore`. */
+export interface Requeued { id: string; notBefore: string; error: string; log: string | null }
+/** The message failed for good (permanent carrier error) or was excluded (opted out at the carrier). */
+export interface Finished { id: string; status: 'failed' | 'rejected' | 'excluded'; error: string; at: string; log: string | null }
+/** A delivery report to apply: matched on (channel, carrier id). */
+export interface ReceiptUpdate { channelId: string; carrierId: string; status: string; stat: string; err: string | null; doneAt: string | null; receivedAt: string }
+/** Everything one flush of the dispatcher writes, in one transaction. */
+export interface Outcomes {
+  submitted: Submitted[]; requeued: Requeued[]; finished: Finished[];
+  /** Reports of messages written earlier, matched through the stored carrier ids (else kept in pending_receipts). */
+  receipts: ReceiptUpdate[];
+}
 
 type EffectRow = { id: string; tenant_id: string; campaign_id: string | null; phone: string; status: string; price: string | number; segments: number; error: string | null; carrier_stat: string | null; done_at: string | null };
 const effectColumns = 'id, tenant_id, campaign_id, phone, status, cast(price as text) as price, segments, error, carrier_stat, done_at';
 const toEffect = (r: EffectRow): MessageEffect => ({ id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, phone: r.phone, status: r.status, price: BigInt(r.price), segments: r.segments, error: r.error, stat: r.carrier_stat, doneAt: r.done_at, final: r.done_at !== null });
 
-/** Writes the outcome of a batch of submits in one transaction; returns the finished messages' effects. */
-export async function recordSubmits(store: Store, submitted: Submitted[], requeued: Requeued[], finished: Finished[]): Promise<MessageEffect[]> {
-  const d = store.dialect;
-  const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
-  const submitSql = `update messages set status = case when status = 'queued' then 'submitted' else status end, carrier_ids = ${p(1)},
-    submitted_at = ${p(2)}, channel_id = ${p(3)}, lease_owner = null, lease_until = null, error = null where id = ${p(4)}`;
-  const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
-  const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)} where id = ${p(3)} and status = 'queued'`;
-  const finishSql = `update messages set status = ${p(1)}, error = ${p(2)}, reason = case when ${p(3)} = 'excluded' then 'opted_out' else reason end, done_at = ${p(4)},
-    lease_owner = null, lease_until = null where id = ${p(5)} and status = 'queued' returning ${effectColumns}`;
-  if (d === 'sqlite') {
-    return withSqlite(store, (prepare) => {
-      const sub = prepare(submitSql); const ins = prepare(idSql); const req = prepare(requeueSql); const fin = prepare(finishSql);
-      for (const s of submitted) {
-        sub.run(s.carrierIds.join(','), s.at, s.channelId, s.id);
-        for (let i = 0; i < s.carrierIds.length; i++) ins.run(s.channelId, s.carrierIds[i], s.id, i + 1);
-      }
-      for (const r of requeued) req.run(r.notBefore, r.error, r.id);
-      return finished.flatMap((f) => {
-        const row = fin.get(f.status, f.error, f.status, f.at, f.id) as EffectRow | undefined;
-        return row ? [toEffect(row)] : [];
-      });
-    });
-  }
-  return store.db.transaction().execute(async (trx) => {
-    const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
-    if (submitted.length) {
-      const vals = submitted.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(', ');
-      await run(`update messages m set status = case when m.status = 'queued' then 'submitted' else m.status end, carrier_ids = v.ids, submitted_at = v.at,
-        channel_id = v.ch, lease_owner = null, lease_until = null, error = null from (values ${vals}) as v(id, ids, at, ch) where m.id = v.id`,
-      submitted.flatMap((s) => [s.id, s.carrierIds.join(','), s.at, s.channelId]));
-      const parts = submitted.flatMap((s) => s.carrierIds.map((c, i) => [s.channelId, c, s.id, i + 1]));
-      for (let at = 0; at < parts.length; at += 2000) {
-        const chunk = parts.slice(at, at + 2000);
-        await run(`insert into carrier_ids (channel_id, carrier_id, message_id, part) values ${chunk.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, cast($${i * 4 + 4} as integer))`).join(', ')}
-          on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`, chunk.flat());
-      }
-    }
-    for (const r of requeued) await run(requeueSql, [r.notBefore, r.error, r.id]);
-    const out: MessageEffect[] = [];
-    for (const f of finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, f.id])).map(toEffect));
-    return out;
-  });
-}
-
-/** A delivery report to apply: matched on (channel, carrier id). */
-export interface ReceiptUpdate { channelId: string; carrierId: string; status: string; stat: string; err: string | null; doneAt: string | null; receivedAt: string }
+// Appends log lines (the two parameters are both the lines; null appends nothing).
+const appendLog = (p: (i: number) => string, newline: string, i: number) =>
+  `channel_log = case when cast(${p(i)} as text) is null then channel_log else coalesce(channel_log || ${newline}, '') || ${p(i + 1)} end`;
 
 // A message's status is the worst of its parts' final reports; it is done when every part has reported.
 const applySql = (p: (i: number) => string) => `update messages set parts_done = parts_done + 1,
@@ -140,12 +131,21 @@ const applySql = (p: (i: number) => string) => `update messages set parts_done =
   where id = ${p(6)} and done_at is null returning ${effectColumns}`;
 
 /**
- * Applies delivery reports: each matched one updates its message (intermediate reports only refresh the stat);
- * an unmatched one is kept in pending_receipts until its carrier id lands. Returns the effects of matched ones.
+ * Writes one flush of outcomes in one transaction: submits (with the reports folded in), requeues, failures,
+ * and reports of earlier submits, each row with its carrier log lines. Returns the effects of the messages it finished.
  */
-export async function applyReceipts(store: Store, receipts: ReceiptUpdate[]): Promise<MessageEffect[]> {
+export async function recordOutcomes(store: Store, o: Outcomes): Promise<MessageEffect[]> {
   const d = store.dialect;
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
+  const newline = d === 'sqlite' ? 'char(10)' : 'chr(10)';
+  const submitSql = `update messages set status = case when status in ('queued', 'submitted') then ${p(1)} else status end, carrier_ids = ${p(2)},
+    submitted_at = ${p(3)}, channel_id = ${p(4)}, lease_owner = null, lease_until = null, error = null, parts_done = parts_done + ${p(5)},
+    carrier_stat = coalesce(${p(6)}, carrier_stat), carrier_err = coalesce(${p(7)}, carrier_err), done_at = ${p(8)}, ${appendLog(p, newline, 9)}
+    where id = ${p(11)} and done_at is null`;
+  const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
+  const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)}, ${appendLog(p, newline, 3)} where id = ${p(5)} and status = 'queued'`;
+  const finishSql = `update messages set status = ${p(1)}, error = ${p(2)}, reason = case when ${p(3)} = 'excluded' then 'opted_out' else reason end, done_at = ${p(4)},
+    lease_owner = null, lease_until = null, ${appendLog(p, newline, 5)} where id = ${p(7)} and status = 'queued' returning ${effectColumns}`;
   const findSql = `select message_id from carrier_ids where channel_id = ${p(1)} and carrier_id = ${p(2)}`;
   const statSql = `update messages set carrier_stat = ${p(1)} where id = ${p(2)}`;
   const pendSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) values (${placeholders(7, d)})
@@ -153,14 +153,34 @@ export async function applyReceipts(store: Store, receipts: ReceiptUpdate[]): Pr
   const apply = applySql(p);
   if (d === 'sqlite') {
     return withSqlite(store, (prepare) => {
-      const find = prepare(findSql); const stat = prepare(statSql); const pend = prepare(pendSql); const upd = prepare(apply);
       const out: MessageEffect[] = [];
-      for (const r of receipts) {
-        const hit = find.get(r.channelId, r.carrierId) as { message_id: string } | undefined;
-        if (!hit) { pend.run(r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt); continue; }
-        if (r.status === 'submitted') { stat.run(r.stat, hit.message_id); continue; }
-        const row = upd.get(r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, hit.message_id) as EffectRow | undefined;
-        if (row) out.push(toEffect(row));
+      const sub = prepare(submitSql); const ins = prepare(idSql);
+      for (const s of o.submitted) {
+        const changed = sub.run(s.status, s.carrierIds.length === 1 ? s.carrierIds[0] : s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, s.log, s.log, s.id).changes;
+        if (!changed) continue;
+        if (s.effect) out.push(s.effect);
+        if (s.doneAt === null) for (let i = 0; i < s.carrierIds.length; i++) ins.run(s.channelId, s.carrierIds[i], s.id, i + 1);
+      }
+      if (o.requeued.length) {
+        const req = prepare(requeueSql);
+        for (const r of o.requeued) req.run(r.notBefore, r.error, r.log, r.log, r.id);
+      }
+      if (o.finished.length) {
+        const fin = prepare(finishSql);
+        for (const f of o.finished) {
+          const row = fin.get(f.status, f.error, f.status, f.at, f.log, f.log, f.id) as EffectRow | undefined;
+          if (row) out.push(toEffect(row));
+        }
+      }
+      if (o.receipts.length) {
+        const find = prepare(findSql); const stat = prepare(statSql); const pend = prepare(pendSql); const upd = prepare(apply);
+        for (const r of o.receipts) {
+          const hit = find.get(r.channelId, r.carrierId) as { message_id: string } | undefined;
+          if (!hit) { pend.run(r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt); continue; }
+          if (r.status === 'submitted') { stat.run(r.stat, hit.message_id); continue; }
+          const row = upd.get(r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, hit.message_id) as EffectRow | undefined;
+          if (row) out.push(toEffect(row));
+        }
       }
       return out;
     });
@@ -168,7 +188,30 @@ export async function applyReceipts(store: Store, receipts: ReceiptUpdate[]): Pr
   return store.db.transaction().execute(async (trx) => {
     const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
     const out: MessageEffect[] = [];
-    const keys = receipts.map((r) => [r.channelId, r.carrierId]);
+    for (let at = 0; at < o.submitted.length; at += 2000) {
+      const chunk = o.submitted.slice(at, at + 2000);
+      const vals = statementText(`outcomes|${chunk.length}`, () => chunk.map((_, i) => `(${Array.from({ length: 10 }, (_x, k) => `$${i * 10 + k + 1}`).join(', ')})`).join(', '));
+      const updated = new Set((await run<{ id: string }>(`update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
+        carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, error = null,
+        parts_done = m.parts_done + cast(v.pd as integer), carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
+        channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
+        from (values ${vals}) as v(id, status, ids, at, ch, pd, stat, err, done, log) where m.id = v.id and m.done_at is null returning m.id`,
+      chunk.flatMap((s) => [s.id, s.status, s.carrierIds.join(','), s.at, s.channelId, String(s.partsDone), s.stat, s.err, s.doneAt, s.log]))).map((r) => r.id));
+      const parts: unknown[][] = [];
+      for (const s of chunk) {
+        if (!updated.has(s.id)) continue;
+        if (s.effect) out.push(s.effect);
+        if (s.doneAt === null) s.carrierIds.forEach((c, i) => parts.push([s.channelId, c, s.id, i + 1]));
+      }
+      if (parts.length) {
+        await run(`insert into carrier_ids (channel_id, carrier_id, message_id, part) values ${parts.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, cast($${i * 4 + 4} as integer))`).join(', ')}
+          on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`, parts.flat());
+      }
+    }
+    for (const r of o.requeued) await run(requeueSql, [r.notBefore, r.error, r.log, r.log, r.id]);
+    for (const f of o.finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, f.log, f.log, f.id])).map(toEffect));
+    if (!o.receipts.length) return out;
+    const keys = o.receipts.map((r) => [r.channelId, r.carrierId]);
     const hits = new Map<string, string>();
     for (let at = 0; at < keys.length; at += 2000) {
       const chunk = keys.slice(at, at + 2000);
@@ -176,7 +219,7 @@ export async function applyReceipts(store: Store, receipts: ReceiptUpdate[]): Pr
         `select channel_id, carrier_id, message_id from carrier_ids where (channel_id, carrier_id) in (${chunk.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ')})`, chunk.flat());
       for (const r of rows) hits.set(`${r.channel_id}\u0000${r.carrier_id}`, r.message_id);
     }
-    for (const r of receipts) {
+    for (const r of o.receipts) {
       const id = hits.get(`${r.channelId}\u0000${r.carrierId}`);
       if (!id) { await run(pendSql, [r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt]); continue; }
       if (r.status === 'submitted') { await run(statSql, [r.stat, id]); continue; }
@@ -238,30 +281,45 @@ export async function listMessages(db: Db, tenantId: string, f: { phone?: string
   return rows.map(toView);
 }
 
-/** The carrier log of one message (the caller has checked the tenant owns it). */
+/** The carrier log of one message (the caller has checked the tenant owns it), one entry per PDU. */
 export async function messageLog(db: Db, messageId: string): Promise<{ at: string; direction: string; summary: string }[]> {
-  return db.selectFrom('channel_log').select(['at', 'direction', 'summary']).where('message_id', '=', messageId).orderBy('at').execute();
+  const row = await db.selectFrom('messages').select('channel_log').where('id', '=', messageId).executeTakeFirst();
+  if (!row?.channel_log) return [];
+  // each line: `<ISO time> → <summary>` (out) or `<ISO time> ← <summary>` (in)
+  return row.channel_log.split('\n').map((line) => {
+    const space = line.indexOf(' ');
+    return { at: line.slice(0, space), direction: line[space + 1] === '→' ? 'out' : 'in', summary: line.slice(space + 3) };
+  });
 }
 
-/** Removes carrier log lines older than `before`. */
-export async function purgeChannelLog(db: Db, before: string): Promise<void> {
-  await db.deleteFrom('channel_log').where('at', '<', before).execute();
+/**
+ * Removes the carrier log of messages created and sent before `before`, in batches (no long write lock on SQLite),
+ * walking ids from `from`; returns where the next walk may start (every log below it is gone), so hourly runs do not
+ * read old messages again.
+ */
+export async function purgeChannelLog(db: Db, before: string, from = ''): Promise<string> {
+  // ids sort by creation time: the walk stays below the first id that could have been created after `before`
+  const ceiling = idFloor(Date.parse(before));
+  let next: string | null = null;
+  let after: string | null = null;
+  for (;;) {
+    const rows = await db.selectFrom('messages').select(['id', 'submitted_at']).where('id', after === null ? '>=' : '>', after ?? from).where('id', '<', ceiling)
+      .where('channel_log', 'is not', null).orderBy('id').limit(5000).execute();
+    if (!rows.length) return next ?? ceiling;
+    const ids: string[] = [];
+    for (const r of rows) {
+      // created before the cut-off but sent after it (scheduled): kept, and the next walk starts there
+      if (r.submitted_at !== null && r.submitted_at >= before) next ??= r.id;
+      else ids.push(r.id);
+    }
+    if (ids.length) await db.updateTable('messages').set({ channel_log: null }).where('id', 'in', ids).execute();
+    after = rows[rows.length - 1].id;
+  }
 }
 
-/** Appends carrier log lines: [message id, at, direction, summary]. */
-export async function appendChannelLog(store: Store, rows: [string, string, string, string][]): Promise<void> {
-  const text = 'insert into channel_log (message_id, at, direction, summary) values ';
-  if (store.dialect === 'sqlite') {
-    await withSqlite(store, (prepare) => {
-      const one = prepare(`${text}(?, ?, ?, ?)`);
-      for (const r of rows) one.run(r);
-    });
-    return;
-  }
-  for (let at = 0; at < rows.length; at += 2000) {
-    const chunk = rows.slice(at, at + 2000);
-    await store.db.executeQuery(CompiledQuery.raw(text + chunk.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(', '), chunk.flat()));
-  }
+/** Forgets receipts that waited since before `before` for a carrier id that never came (their message was sent again, or finished). */
+export async function purgePendingReceipts(db: Db, before: string): Promise<void> {
+  await db.deleteFrom('pending_receipts').where('received_at', '<', before).execute();
 }
 
 /** Extends the leases a live worker holds, so slow channels never let another worker take its messages. */

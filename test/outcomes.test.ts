@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { testDatabases } from './support/databases.ts';
+import { openStore } from '../src/store/dialect.ts';
+import { migrate } from '../src/store/migrations/index.ts';
+import { createTenant } from '../src/store/repos/tenants.ts';
+import { newId } from '../src/domain/ids.ts';
+import { insertMessages, messageLog, recordOutcomes, takeMatchablePendingReceipts, type MessageEffect, type NewMessage, type Submitted } from '../src/store/repos/messages.ts';
+
+function target(url: string) {
+  return url.startsWith('sqlite:') ? { dialect: 'sqlite' as const, file: url.slice(7) } : { dialect: 'postgres' as const, url };
+}
+
+describe.each(testDatabases)('writing dispatch outcomes on $name', (database) => {
+  it('writes a message reported before its submit was stored in one update, and matches a late report through its stored carrier id', async () => {
+    const created = await database.create();
+    const store = openStore(target(created.url));
+    try {
+      await migrate(store.db);
+      const t = await createTenant(store.db, { slug: 'outcomes' });
+      const now = new Date().toISOString();
+      const message = (phone: string): NewMessage => ({
+        id: newId(), tenantId: t.id, campaignId: 'c1', contactId: null, phone, sender: null, text: 'hi', category: 'notification', priority: 1, status: 'queued',
+        reason: null, segments: 1, price: 5n, channelId: 'ch', routeId: null, carrier: null, region: null, notBefore: null, createdAt: now, lease: { owner: 'me', until: now },
+      });
+      const [early, late, twice, retry] = [message('+8613800000001'), message('+8613800000002'), message('+8613800000002'), message('+8613800000003')];
+      const skipped = await store.db.transaction().execute((trx) => insertMessages(trx, store, [early, late, twice, retry]));
+      expect([...skipped]).toEqual([twice.id]);
+      const effect: MessageEffect = { id: early.id, tenantId: t.id, campaignId: 'c1', phone: early.phone, status: 'delivered', price: 5n, segments: 1, error: null, stat: 'DELIVRD', doneAt: now, final: true };
+      const submit = (id: string, carrierId: string, done: boolean): Submitted => ({
+        id, channelId: 'ch', carrierIds: [carrierId], at: now, status: done ? 'delivered' : 'submitted', partsDone: done ? 1 : 0, stat: done ? 'DELIVRD' : null,
+        err: null, doneAt: done ? now : null, log: `${now} → submit_sm seq=1 password=***\n${now} ← submit_sm_resp seq=1 id=${carrierId}`, effect: done ? effect : null,
+      });
+      const report = { channelId: 'ch', carrierId: 'B', status: 'delivered', stat: 'DELIVRD', err: '000', doneAt: now, receivedAt: now };
+      // the report of `late` comes before its carrier id is stored: it waits in pending_receipts
+      expect(await recordOutcomes(store, { submitted: [submit(early.id, 'A', true)], requeued: [], finished: [], receipts: [report] })).toEqual([effect]);
+      expect(await recordOutcomes(store, { submitted: [submit(late.id, 'B', false)], requeued: [], finished: [], receipts: [] })).toEqual([]);
+      const ready = await takeMatchablePendingReceipts(store);
+      expect(ready).toHaveLength(1);
+      const [lateEffect] = await recordOutcomes(store, { submitted: [], requeued: [], finished: [], receipts: ready });
+      expect(lateEffect).toMatchObject({ id: late.id, status: 'delivered', final: true, price: 5n });
+      const rows = await store.db.selectFrom('messages').select(['id', 'status', 'parts_done', 'done_at', 'carrier_ids', 'lease_owner']).where('id', '<>', retry.id).orderBy('phone').execute();
+      expect(rows.map((r) => [r.status, r.parts_done, r.carrier_ids, r.lease_owner, !!r.done_at])).toEqual([['delivered', 1, 'A', null, true], ['delivered', 1, 'B', null, true]]);
+      // a message finished in its first write needs no stored carrier id; one finished later keeps it
+      expect((await store.db.selectFrom('carrier_ids').select('carrier_id').execute()).map((r) => r.carrier_id)).toEqual(['B']);
+      // a repeated report changes nothing
+      expect(await recordOutcomes(store, { submitted: [], requeued: [], finished: [], receipts: [report] })).toEqual([]);
+      expect(await messageLog(store.db, early.id)).toEqual([
+        { at: now, direction: 'out', summary: 'submit_sm seq=1 password=***' },
+        { at: now, direction: 'in', summary: 'submit_sm_resp seq=1 id=A' },
+      ]);
+      // each attempt appends its lines to the log written before
+      for (const n of [1, 2]) await recordOutcomes(store, { submitted: [], requeued: [{ id: retry.id, notBefore: now, error: 'throttled', log: `${now} ← submit_sm_resp seq=${n} status=ESME_RTHROTTLED` }], finished: [], receipts: [] });
+      expect((await messageLog(store.db, retry.id)).map((e) => e.summary)).toEqual(['submit_sm_resp seq=1 status=ESME_RTHROTTLED', 'submit_sm_resp seq=2 status=ESME_RTHROTTLED']);
+      expect(await store.db.selectFrom('messages').select(['status', 'lease_owner', 'error']).where('id', '=', retry.id).executeTakeFirst()).toEqual({ status: 'queued', lease_owner: null, error: 'throttled' });
+    } finally {
+      await store.close();
+      await created.drop();
+    }
+  });
+});

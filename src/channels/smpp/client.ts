@@ -383,6 +383,7 @@ function acknowledge(conn: SmppBind, respId: number, sequence: number, stored: P
   stored.then(() => answer(conn, respId, sequence, Status.ESME_ROK), () => answer(conn, respId, sequence, Status.ESME_RX_T_APPN));
 }
 
+/** Sends a deliver_sm_resp / data_sm_resp (empty message_id). */
 function answer(conn: SmppBind, commandId: number, sequence: number, status: number): void {
   conn.send({ commandId, status, sequence, messageId: '' });
 }

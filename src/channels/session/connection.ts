@@ -24,6 +24,8 @@ export interface ConnectionOptions {
 export interface ConnectionHandlers<P> {
   /** A request from the peer (the owner answers it with send()). */
   onRequest(pdu: P): void;
+  /** Optional hot path: a frame before it is decoded; true when the owner dealt with it from its octets, false to have it decoded as usual. */
+  onFrame?(frame: Buffer): boolean;
   /** A PDU that could not be decoded but left the stream intact. */
   onBadPdu(err: PduError): void;
   /** A window slot became free. */
@@ -240,7 +242,7 @@ export class Connection<P> {
   }
 
   private onFrame(frame: Buffer): void {
-    if (this.closeReason !== null) return;
+    if (this.closeReason !== null || this.handlers.onFrame?.(frame)) return;
     let pdu: P;
     try {
       pdu = this.protocol.decode(frame);

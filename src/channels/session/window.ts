@@ -34,6 +34,11 @@ export class Window<P> {
   private orders = new Float64Array(INITIAL_CAPACITY);
   private counteds = new Uint8Array(INITIAL_CAPACITY);
   private entries = 0;
+  /**
+   * No entry sits further than this past its home slot (a bound kept since the table was last emptied or rebuilt), so a
+   * deletion stops shifting there: with consecutive sequences it is 0, and the run of requests in flight is not walked.
+   */
+  private maxShift = 0;
   private countedSize = 0;
   private nextOrder = 0;
 
@@ -66,8 +71,7 @@ export class Window<P> {
       if (this.counteds[slot]) this.countedSize--;
     } else {
       if ((this.entries + 1) * 2 > this.mask + 1) this.grow();
-      slot = sequence & this.mask;
-      while (this.handlers[slot] !== undefined) slot = (slot + 1) & this.mask;
+      slot = this.probe(sequence);
       this.entries++;
     }
     this.handlers[slot] = handler;
@@ -106,6 +110,7 @@ export class Window<P> {
     const handlers = this.slotsInOrder(() => true).map((slot) => this.handlers[slot]!);
     this.handlers.fill(undefined);
     this.entries = 0;
+    this.maxShift = 0;
     this.countedSize = 0;
     for (const handler of handlers) handler.onError(err);
   }
@@ -133,7 +138,7 @@ export class Window<P> {
     this.entries--;
     const mask = this.mask;
     let hole = slot;
-    for (let next = (hole + 1) & mask; this.handlers[next] !== undefined; next = (next + 1) & mask) {
+    for (let next = (hole + 1) & mask; this.handlers[next] !== undefined && ((next - hole) & mask) <= this.maxShift; next = (next + 1) & mask) {
       const home = this.sequences[next] & mask;
       // the entry at `next` may fill the hole unless its home lies cyclically in (hole, next]
       const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
@@ -149,6 +154,17 @@ export class Window<P> {
     return handler;
   }
 
+  /** The first free slot from the home of `sequence`, widening maxShift when it lies further than any so far. */
+  private probe(sequence: number): number {
+    const mask = this.mask;
+    const home = sequence & mask;
+    let slot = home;
+    while (this.handlers[slot] !== undefined) slot = (slot + 1) & mask;
+    const shift = (slot - home) & mask;
+    if (shift > this.maxShift) this.maxShift = shift;
+    return slot;
+  }
+
   /** Doubles the table, re-inserting every entry. */
   private grow(): void {
     const { handlers, sequences, deadlines, orders, counteds } = this;
@@ -159,10 +175,10 @@ export class Window<P> {
     this.deadlines = new Float64Array(capacity);
     this.orders = new Float64Array(capacity);
     this.counteds = new Uint8Array(capacity);
+    this.maxShift = 0;
     for (let old = 0; old < handlers.length; old++) {
       if (handlers[old] === undefined) continue;
-      let slot = sequences[old] & this.mask;
-      while (this.handlers[slot] !== undefined) slot = (slot + 1) & this.mask;
+      const slot = this.probe(sequences[old]);
       this.handlers[slot] = handlers[old];
       this.sequences[slot] = sequences[old];
       this.deadlines[slot] = deadlines[old];

@@ -2,7 +2,7 @@
 // part with retries that keep each part's identity, turns deliver_sm into receipts and inbound messages.
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, SubmitResult } from '../channel.ts';
+import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
 import { asSendError, permanent, retryable, type SendError } from '../errors.ts';
 import { backoffDelay } from '../session/backoff.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
@@ -16,7 +16,7 @@ import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } 
 import { Cmd, EsmClass, Status, type Pdu, type Tlv } from './pdus.ts';
 import { describePdu, smppProtocol } from './protocol.ts';
 import { Reassembler } from './reassembly.ts';
-import { receiptFromPdu } from './receipt.ts';
+import { receiptFromFrame, receiptFromPdu } from './receipt.ts';
 import { sendErrorFor } from './status-map.ts';
 
 type SmppBind = Connection<Pdu>;
@@ -296,22 +296,27 @@ export class SmppChannel extends EventEmitter implements Channel {
   private handlers(conn: SmppBind): ConnectionHandlers<Pdu> {
     return {
       onRequest: (p) => this.onRequest(conn, p),
+      onFrame: (frame) => this.onFrame(conn, frame),
       onBadPdu: (err: PduError) => conn.send({ commandId: Cmd.generic_nack, status: err.status ?? Status.ESME_RINVCMDLEN, sequence: err.sequence ?? 0 }),
       onFree: () => this.pool.wake(),
       onClose: () => undefined,
     };
   }
 
+  /** A delivery receipt straight from its octets (receiptFromFrame); false for any other frame, decoded as usual. */
+  private onFrame(conn: SmppBind, frame: Buffer): boolean {
+    const receipt = receiptFromFrame(frame, this.name, this.config.idFormat.receipt);
+    if (receipt === undefined) return false;
+    acknowledge(conn, Cmd.deliver_sm_resp, frame.readUInt32BE(12), this.onReceipt(receipt));
+    return true;
+  }
+
   private onRequest(conn: SmppBind, p: Pdu): void {
     switch (p.commandId) {
       case Cmd.deliver_sm:
-      case Cmd.data_sm: {
-        const stored = this.onDeliver(p);
-        if (!stored) return acknowledge(conn, p, 0);
-        // acknowledged only once the sink has it; a refusal asks the SMSC to try again later
-        stored.then(() => acknowledge(conn, p, 0), () => acknowledge(conn, p, Status.ESME_RX_T_APPN));
-        return;
-      }
+        return acknowledge(conn, Cmd.deliver_sm_resp, p.sequence, this.onDeliver(p));
+      case Cmd.data_sm:
+        return acknowledge(conn, Cmd.data_sm_resp, p.sequence, this.onDeliver(p));
       case Cmd.enquire_link:
         return conn.send({ commandId: Cmd.enquire_link_resp, status: 0, sequence: p.sequence });
       case Cmd.unbind:
@@ -330,18 +335,22 @@ export class SmppChannel extends EventEmitter implements Channel {
   private onDeliver(p: Pdu): Promise<void> | undefined {
     const esm = p.esmClass ?? 0;
     if (esm & (EsmClass.deliveryReceipt | EsmClass.intermediateNotification)) {
-      const receipt = receiptFromPdu(p, this.name, this.config.idFormat.receipt);
-      if (!receipt) return undefined;
-      this.count.receipts++;
-      if (this.sink) return this.sink.receipt(receipt);
-      this.emit('receipt', receipt);
-      return undefined;
+      return this.onReceipt(receiptFromPdu(p, this.name, this.config.idFormat.receipt));
     }
     const { payload, concat } = readUserData(p);
     const meta: InboundMeta = { from: p.sourceAddr ?? '', to: p.destinationAddr ?? '', dataCoding: p.dataCoding ?? 0, receivedAt: new Date() };
     const text = decodeText(payload, meta.dataCoding);
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
     this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
+    return undefined;
+  }
+
+  /** Hands a receipt to the sink (returning its promise) or to listeners; one without an id is only acknowledged. */
+  private onReceipt(receipt: Receipt | null): Promise<void> | undefined {
+    if (!receipt) return undefined;
+    this.count.receipts++;
+    if (this.sink) return this.sink.receipt(receipt);
+    this.emit('receipt', receipt);
     return undefined;
   }
 
@@ -368,9 +377,15 @@ export class SmppChannel extends EventEmitter implements Channel {
   }
 }
 
-/** Answers a deliver_sm / data_sm. */
-function acknowledge(conn: SmppBind, p: Pdu, status: number): void {
-  conn.send({ commandId: p.commandId === Cmd.deliver_sm ? Cmd.deliver_sm_resp : Cmd.data_sm_resp, status, sequence: p.sequence, messageId: '' });
+/** Answers a deliver_sm / data_sm with `respId`: now, or once `stored` settles (a refusal asks the SMSC to try again later). */
+function acknowledge(conn: SmppBind, respId: number, sequence: number, stored: Promise<void> | undefined): void {
+  if (!stored) return answer(conn, respId, sequence, Status.ESME_ROK);
+  stored.then(() => answer(conn, respId, sequence, Status.ESME_ROK), () => answer(conn, respId, sequence, Status.ESME_RX_T_APPN));
+}
+
+/** Sends a deliver_sm_resp / data_sm_resp (empty message_id). */
+function answer(conn: SmppBind, commandId: number, sequence: number, status: number): void {
+  conn.send({ commandId, status, sequence, messageId: '' });
 }
 
 /** Timer callback: the part's next attempt. */

@@ -340,14 +340,20 @@ export function decodePdu(frame: Buffer): Pdu {
   const commandId = readU32(frame, 4);
   const spec = SPECS.get(commandId);
   const end = frame.length;
-  let p: Pdu = { commandId, status: readU32(frame, 8), sequence: readU32(frame, 12) };
-  if (!spec) throw new PduError(`unknown command_id ${commandName(commandId)}`, false, p.sequence, Status.ESME_RINVCMDID);
+  const status = readU32(frame, 8);
+  const sequence = readU32(frame, 12);
+  if (!spec) throw new PduError(`unknown command_id ${commandName(commandId)}`, false, sequence, Status.ESME_RINVCMDID);
+  if (spec === MESSAGE_ID && end > HEADER_LENGTH) {
+    // the usual submit_sm_resp / deliver_sm_resp, a message_id filling the body: one object (anything else takes the generic path)
+    let nul = HEADER_LENGTH;
+    while (nul < end && frame[nul] !== 0) nul++;
+    if (nul === end - 1) return { commandId, status, sequence, messageId: nul === HEADER_LENGTH ? '' : frame.toString('latin1', HEADER_LENGTH, nul) };
+  }
+  let p: Pdu = { commandId, status, sequence };
   if (end === HEADER_LENGTH) return p; // header-only PDU (or a response whose error status omits the body)
   cur = HEADER_LENGTH;
   if (spec === SHORT_MESSAGE) {
     p = decodeShortMessage(frame, p);
-  } else if (spec === MESSAGE_ID) {
-    p = { commandId, status: p.status, sequence: p.sequence, messageId: readC(frame, p, 'message_id') };
   } else {
     const target = p as unknown as Record<string, unknown>;
     for (const f of spec.fields) {

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cmd, MessageState, Tag, type Pdu } from './pdus.ts';
-import { parseReceiptDate, parseReceiptText, receiptFromPdu } from './receipt.ts';
+import { decodePdu, encodePdu } from './codec.ts';
+import { PduError } from '../session/pdu-error.ts';
+import { parseReceiptDate, parseReceiptText, receiptFromFrame, receiptFromPdu } from './receipt.ts';
 import { cstringTlv, uintTlv } from './tlv.ts';
 
 const dlr = (text: string, extra: Partial<Pdu> = {}): Pdu => ({
@@ -82,5 +84,68 @@ describe('receiptFromPdu', () => {
 
   it('returns null when there is no id at all', () => {
     expect(receiptFromPdu(dlr('stat:DELIVRD'), 'c', 'asis')).toBeNull();
+  });
+});
+
+describe('receiptFromFrame', () => {
+  const ids = ['1a', '0001F', '000123', '42', ''];
+  const pdu = fc.record({
+    sourceAddr: fc.constantFrom('', '8613800000001'),
+    esmClass: fc.constantFrom(0, 4, 0x20, 0x44, 0x40),
+    dataCoding: fc.constantFrom(0, 3, 8),
+    id: fc.constantFrom(...ids),
+    text: fc.oneof(
+      fc.constantFrom('', 'id:42 stat:DELIVRD', 'stat:UNDELIV err:', 'id:ZZ'),
+      fc.tuple(fc.constantFrom(...ids), fc.constantFrom('DELIVRD', 'UNDELIV', 'delivrd'), fc.constantFrom('000', '', '034'), fc.constantFrom('2401021531', '240102153'))
+        .map(([id, stat, err, done]) => `id:${id} sub:001 dlvrd:001 submit date:2401021530 done date:${done} stat:${stat} err:${err} text:Hi`),
+    ),
+    tlvs: fc.array(fc.oneof(
+      fc.constantFrom(...ids).map((id) => cstringTlv(Tag.receipted_message_id, id)),
+      fc.constantFrom(...ids).map((id) => ({ tag: Tag.receipted_message_id, value: Buffer.from(id) })),
+      fc.integer({ min: 0, max: 9 }).map((s) => uintTlv(Tag.message_state, s, 1)),
+      fc.constantFrom(Buffer.alloc(0), Buffer.alloc(5)).map((value) => ({ tag: Tag.message_state, value })),
+      fc.constantFrom(Buffer.from([3, 0, 11]), Buffer.from([1])).map((value) => ({ tag: Tag.network_error_code, value })),
+      fc.constantFrom('id:7 stat:EXPIRED').map((t) => ({ tag: Tag.message_payload, value: Buffer.from(t) })),
+    ), { maxLength: 4 }),
+  }).map(({ id: _id, text, tlvs, ...fields }): Pdu => ({ ...dlr(text, fields), ...(tlvs.length ? { tlvs } : {}) }));
+
+  /** What the decoder and receiptFromPdu make of a frame: a receipt, null, 'not a receipt', or the decoder's error. */
+  const viaDecoder = (frame: Buffer) => {
+    let p: Pdu;
+    try {
+      p = decodePdu(frame);
+    } catch (err) {
+      if (err instanceof PduError) return 'error';
+      throw err;
+    }
+    return (p.esmClass ?? 0) & 0x24 ? receiptFromPdu(p, 'c', 'decimal') : 'not a receipt';
+  };
+
+  it('reads every receipt frame it takes exactly as decoding then receiptFromPdu does', () => {
+    let taken = 0;
+    fc.assert(fc.property(pdu, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 255 }), (p, cut, garble) => {
+      const whole = encodePdu(p);
+      // also truncated (with command_length fixed up) and with one octet changed
+      const cutFrame = Buffer.from(whole.subarray(0, Math.max(16, whole.length - cut)));
+      cutFrame.writeUInt32BE(cutFrame.length, 0);
+      const garbled = Buffer.from(whole);
+      garbled[16 + (garble % (whole.length - 16))] = garble;
+      for (const frame of [whole, cutFrame, garbled]) {
+        const fast = receiptFromFrame(frame, 'c', 'decimal');
+        if (fast === undefined) continue;
+        taken++;
+        expect(fast).toEqual(viaDecoder(frame));
+      }
+    }), { numRuns: 3000 });
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('leaves other commands, MO messages, UCS-2 and message_payload text to the decoder', () => {
+    const text = 'id:5 stat:DELIVRD';
+    expect(receiptFromFrame(encodePdu({ ...dlr(text), commandId: Cmd.data_sm }), 'c', 'asis')).toBeUndefined();
+    expect(receiptFromFrame(encodePdu(dlr(text, { esmClass: 0 })), 'c', 'asis')).toBeUndefined();
+    expect(receiptFromFrame(encodePdu(dlr(text, { dataCoding: 8 })), 'c', 'asis')).toBeUndefined();
+    expect(receiptFromFrame(encodePdu(dlr('', { tlvs: [{ tag: Tag.message_payload, value: Buffer.from(text) }] })), 'c', 'asis')).toBeUndefined();
+    expect(receiptFromFrame(encodePdu(dlr(text)), 'c', 'asis')).toMatchObject({ carrierId: '5', status: 'delivered' });
   });
 });

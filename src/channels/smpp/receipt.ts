@@ -2,7 +2,8 @@
 import type { Receipt } from '../channel.ts';
 import { normaliseId, type IdFormat } from './ids.ts';
 import { decodeText } from './message.ts';
-import { Tag, type Pdu } from './pdus.ts';
+import { HEADER_LENGTH } from './codec.ts';
+import { Cmd, EsmClass, Tag, type Pdu } from './pdus.ts';
 import { stateStat, statStatus } from './status-map.ts';
 import { findTlv, tlvString, tlvUint } from './tlv.ts';
 
@@ -258,23 +259,18 @@ export function parseReceiptDate(value: string | undefined): Date | null {
   return new Date(lastDateMs);
 }
 
-function networkError(p: Pdu): string | null {
-  const v = findTlv(p, Tag.network_error_code);
+/** network_error_code as `type:code`, or null when absent or too short. */
+function networkError(v: Buffer | undefined): string | null {
   if (!v || v.length < 3) return null;
   return `${v[0]}:${v.readUInt16BE(1)}`;
 }
 
-/** Builds our Receipt from a deliver_sm / data_sm carrying a delivery receipt. */
-export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Receipt | null {
-  const body = p.shortMessage?.length ? p.shortMessage : (findTlv(p, Tag.message_payload) ?? Buffer.alloc(0));
-  // receipt text is ASCII in practice (read as Latin-1, so ids with '_' or '@' survive); UCS-2 only when flagged
-  const raw = p.dataCoding === 8 ? decodeText(body, 8) : body.toString('latin1');
-  scan(raw);
-  const id = tlvString(p, Tag.receipted_message_id) || field(raw, ID);
+/** The Receipt of receipt text just scanned, given the receipted_message_id, message_state and network_error_code TLVs when present. */
+function receiptOf(raw: string, tlvId: string | undefined, state: number | undefined, net: Buffer | undefined, channel: string, idFormat: IdFormat): Receipt | null {
+  const id = tlvId || field(raw, ID);
   if (!id) return null;
-  const state = tlvUint(p, Tag.message_state);
   const stat = (state !== undefined ? stateStat(state) : undefined) ?? field(raw, STAT)?.toUpperCase() ?? 'UNKNOWN';
-  const err = field(raw, ERR) ?? networkError(p);
+  const err = field(raw, ERR) ?? networkError(net);
   return {
     channel,
     carrierId: normaliseId(id, idFormat),
@@ -284,4 +280,84 @@ export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Rec
     doneAt: doneDate(raw),
     raw,
   };
+}
+
+/** Builds our Receipt from a deliver_sm / data_sm carrying a delivery receipt. */
+export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Receipt | null {
+  const body = p.shortMessage?.length ? p.shortMessage : (findTlv(p, Tag.message_payload) ?? Buffer.alloc(0));
+  // receipt text is ASCII in practice (read as Latin-1, so ids with '_' or '@' survive); UCS-2 only when flagged
+  const raw = p.dataCoding === 8 ? decodeText(body, 8) : body.toString('latin1');
+  scan(raw);
+  return receiptOf(raw, tlvString(p, Tag.receipted_message_id), tlvUint(p, Tag.message_state), findTlv(p, Tag.network_error_code), channel, idFormat);
+}
+
+/** The offset after the C-octet string at `off` (its NUL included), or -1 when no NUL ends it before `end`. */
+function afterC(frame: Buffer, off: number, end: number): number {
+  while (off < end && frame[off] !== 0) off++;
+  return off < end ? off + 1 : -1;
+}
+
+/** A big-endian u32 at `off` (the caller has checked the length). */
+function u32At(frame: Buffer, off: number): number {
+  return ((frame[off] << 24) | (frame[off + 1] << 16) | (frame[off + 2] << 8) | frame[off + 3]) >>> 0;
+}
+
+/** receipted_message_id at [start, end) of a frame: the receipt text's id when it is the same octets (a slice, no native call), else read. */
+function frameId(frame: Buffer, start: number, end: number, raw: string): string {
+  const n = end - start;
+  if (trimmedSpan(raw, ID) && spanEnd - spanStart === n) {
+    let i = 0;
+    while (i < n && raw.charCodeAt(spanStart + i) === frame[start + i]) i++;
+    if (i === n) return raw.slice(spanStart, spanEnd);
+  }
+  return frame.toString('latin1', start, end);
+}
+
+/**
+ * The hot path of receiptFromPdu: the receipt of a deliver_sm read straight from its frame, with no PDU, TLV objects or
+ * strings a Receipt does not keep. Null when it has no id (as receiptFromPdu); undefined for any frame it leaves to the
+ * decoder: another command, not a receipt, text in UCS-2 or in message_payload, or anything malformed.
+ */
+export function receiptFromFrame(frame: Buffer, channel: string, idFormat: IdFormat): Receipt | null | undefined {
+  const end = frame.length;
+  if (end <= HEADER_LENGTH || u32At(frame, 4) !== Cmd.deliver_sm || u32At(frame, 0) !== end) return undefined;
+  let off = afterC(frame, HEADER_LENGTH, end); // service_type
+  if (off >= 0) off = afterC(frame, off + 2, end); // source_addr_ton, source_addr_npi, source_addr
+  if (off >= 0) off = afterC(frame, off + 2, end); // dest_addr_ton, dest_addr_npi, destination_addr
+  if (off < 0 || off + 3 > end || !(frame[off] & (EsmClass.deliveryReceipt | EsmClass.intermediateNotification))) return undefined;
+  off = afterC(frame, off + 3, end); // esm_class, protocol_id, priority_flag, schedule_delivery_time
+  if (off >= 0) off = afterC(frame, off, end); // validity_period
+  // registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id, sm_length
+  if (off < 0 || off + 5 > end || frame[off + 2] === 8 || frame[off + 4] === 0) return undefined;
+  const smStart = off + 5;
+  off = smStart + frame[off + 4];
+  if (off > end) return undefined;
+  // the TLVs: the first of each tag counts (as findTlv); a truncated one is the decoder's to report
+  let idStart = -1;
+  let idEnd = -1;
+  let stateSeen = false;
+  let state: number | undefined;
+  let net: Buffer | undefined;
+  while (off < end) {
+    if (off + 4 > end) return undefined;
+    const tag = (frame[off] << 8) | frame[off + 1];
+    const len = (frame[off + 2] << 8) | frame[off + 3];
+    off += 4;
+    if (off + len > end) return undefined;
+    if (tag === Tag.receipted_message_id && idStart < 0) {
+      idStart = off;
+      idEnd = off + len;
+    } else if (tag === Tag.message_state && !stateSeen) {
+      stateSeen = true;
+      if (len > 0 && len <= 4) state = frame.readUIntBE(off, len);
+    } else if (tag === Tag.network_error_code && net === undefined) {
+      net = frame.subarray(off, off + len);
+    }
+    off += len;
+  }
+  const raw = frame.toString('latin1', smStart, smStart + frame[smStart - 1]);
+  scan(raw);
+  while (idEnd > idStart && frame[idEnd - 1] === 0) idEnd--; // trailing NULs, as tlvString drops them
+  const tlvId = idStart < 0 ? undefined : frameId(frame, idStart, idEnd, raw);
+  return receiptOf(raw, tlvId, state, net, channel, idFormat);
 }

@@ -8,6 +8,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { canAssignRole, tenantRoles, type Role } from '../../../../src/domain/access.ts';
 
@@ -74,7 +75,8 @@ function CreateKey({ scope, open, onClose, onCreated }: { scope: Scope; open: bo
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     await run(async () => {
       const created = scope === 'platform'
         ? await call('POST /api/v1/admin/apikeys', { body: { name: v.name } })

@@ -7,6 +7,7 @@ import { useI18n, type PlainKey } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
@@ -70,7 +71,8 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const created = await run(() => {
       const config = jsonObject(v.config)!;
       return call('POST /api/v1/admin/channels', { body: { ...config, name: v.name, type: v.type } });

@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Group = Response<'GET /api/v1/groups'>['groups'][number];
@@ -24,7 +25,8 @@ export function Groups({ onOpen }: { onOpen: (name: string) => void }) {
   const { run } = useAction({ reload: list.reload, labels: { name: t('groups.name') } });
 
   async function save() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const body = { name: v.name.trim(), description: v.description || null };
     const ok = await run(() => (editing === 'new' ? call('POST /api/v1/groups', { body }) : call('PATCH /api/v1/groups/{id}', { path: { id: (editing as Group).id }, body })));
     if (ok) setEditing(undefined);

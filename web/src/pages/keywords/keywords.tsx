@@ -8,6 +8,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Rule = Response<'GET /api/v1/keywords/rules'>['rules'][number];
@@ -118,7 +119,8 @@ function RuleEditor({ rule, onClose, onSaved }: { rule?: Rule; onClose: () => vo
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const body = {
       name: v.name, match: v.match, pattern: v.match === 'catch_all' ? '' : v.pattern ?? '', reply: v.reply || null, position: v.position, enabled: v.enabled,
       activeFrom: v.activeFrom ? new Date(v.activeFrom).toISOString() : null, activeUntil: v.activeUntil ? new Date(v.activeUntil).toISOString() : null,

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { Pager, usePages } from '../../ui/pager.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { reasonText } from '../campaigns/labels.tsx';
 import { TextPreview } from '../templates/preview.tsx';
@@ -104,7 +105,8 @@ function SendMessage({ open, onClose, onSent }: { open: boolean; onClose: () => 
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const to = v.to.split(/[\n,;，；]+/).map((x) => x.trim()).filter(Boolean);
     const sent = await run(() => call('POST /api/v1/messages', { body: { to, text: v.text, category: v.category } }), (r) => {
       const accepted = r.messages.filter((m) => m.status !== 'excluded').length;

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { categories, type Category } from '../templates/templates.tsx';
 import { countries } from '../tenants/countries.ts';
@@ -30,7 +31,8 @@ export function Routes() {
   const { run, busy } = useAction({ reload: data.reload, labels });
 
   async function create() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const created = await run(() => call('POST /api/v1/admin/routes', {
       body: {
         tenant: v.tenant || null, position: v.position, carrier: v.carrier || null, country: v.country || null, prefix: v.prefix || null,

@@ -9,6 +9,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Segment = Response<'GET /api/v1/segments'>['segments'][number];
@@ -50,7 +51,8 @@ export function Segments() {
   const { run } = useAction({ reload: list.reload, labels: { name: t('segments.name'), filter: t('segments.filter') } });
 
   async function save() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const saved = await run(() => (editing === 'new' ? call('POST /api/v1/segments', { body: v }) : call('PATCH /api/v1/segments/{id}', { path: { id: (editing as Segment).id }, body: v })), t('common.saved'));
     if (saved) setEditing(undefined);
   }

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type ServiceNumber = Response<'GET /api/v1/admin/service-numbers'>['numbers'][number];
@@ -27,7 +28,8 @@ export function ServiceNumbers() {
   const { run } = useAction({ reload: data.reload, labels });
 
   async function add() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const ok = await run(() => call('POST /api/v1/admin/service-numbers', { body: { number: v.number.trim(), channel: v.channel, tenant: v.tenant, description: v.description || undefined } }));
     if (ok) { form.resetFields(); setAdding(false); }
   }

@@ -3,6 +3,7 @@ import { Form, Input, Modal } from 'antd';
 import { call } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 
 /** A dialog asking for the current and the new password. */
 export function PasswordDialog({ open, onClose, onChanged }: { open: boolean; onClose: () => void; onChanged: () => void }) {
@@ -12,7 +13,8 @@ export function PasswordDialog({ open, onClose, onChanged }: { open: boolean; on
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const changed = await run(() => call('POST /api/v1/auth/profile', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }), t('password.changed'));
     if (changed) {
       form.resetFields();

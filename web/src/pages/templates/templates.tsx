@@ -8,6 +8,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { TextPreview } from './preview.tsx';
 
@@ -84,7 +85,8 @@ function Editor({ template, onClose, onSaved }: { template?: Template; onClose: 
   const { run, busy } = useAction({ labels });
 
   async function save() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const saved = template
       ? await run(() => call('PATCH /api/v1/templates/{id}', { path: { id: template.id }, body: v }), (r) => (r.reset ? t('templates.savedReset') : t('common.saved')))
       : await run(() => call('POST /api/v1/templates', { body: v }), t('common.saved'));

@@ -9,6 +9,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { Ledger } from '../billing/ledger.tsx';
 
@@ -78,7 +79,8 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const created = await run(() => call('POST /api/v1/admin/tenants', { body: { slug: v.slug, name: v.name || undefined } }), (x) => t('tenants.created', { name: x.name }));
     if (created) {
       form.resetFields();
@@ -104,7 +106,8 @@ function TopUp({ tenant, onClose, onDone }: { tenant: Tenant; onClose: () => voi
   const { run, busy } = useAction({ labels: { amount: t('ledger.amount') } });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const body = { amount: String(Math.round(v.amount * 100)), note: v.note || undefined };
     const toppedUp = await run(() => call('POST /api/v1/admin/tenants/{id}/balance', { path: { id: tenant.id }, body }), (r) => t('tenants.toppedUp', { balance: fmt.money(r.balance) }));
     if (toppedUp) onDone();

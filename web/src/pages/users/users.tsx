@@ -7,6 +7,7 @@ import { languages, useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { canAssignRole, tenantRoles, type TenantRole } from '../../../../src/domain/access.ts';
 
@@ -68,7 +69,8 @@ function AddUser({ open, roles, onClose, onAdded }: { open: boolean; roles: { va
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     const added = await run(() => call('POST /api/v1/users', { body: v }), t('users.added', { email: v.email }));
     if (added) {
       form.resetFields();

@@ -7,6 +7,7 @@ import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Webhook = Response<'GET /api/v1/webhooks'>['webhooks'][number];
@@ -75,7 +76,8 @@ function CreateWebhook({ open, onClose, onCreated }: { open: boolean; onClose: (
   const { run, busy } = useAction({ labels });
 
   async function submit() {
-    const v = await form.validateFields();
+    const v = await formValues(form);
+    if (!v) return;
     await run(async () => {
       const r = await call('POST /api/v1/webhooks', { body: { url: v.url, events: v.events.length ? v.events : '*' } });
       form.resetFields();

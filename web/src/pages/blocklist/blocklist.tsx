@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { pastedNumbers } from '../../ui/pasted-numbers.ts';
 
 type Entry = Response<'GET /api/v1/blocklist'>['entries'][number];
 
@@ -19,7 +20,7 @@ export function Blocklist({ scope }: { scope: 'tenant' | 'platform' }) {
   const { run, busy } = useAction({ reload: list.reload, labels: { phones: t('blocklist.phones') } });
 
   async function add() {
-    const numbers = phones.split(/[\n,;，；]+/).map((p) => p.trim()).filter(Boolean);
+    const numbers = pastedNumbers(phones);
     if (!numbers.length) return;
     const body = { phones: numbers, reason: reason.trim() || null };
     const added = await run(

@@ -10,6 +10,7 @@ import { useLoad } from '../../ui/use-load.ts';
 import { TextPreview } from '../templates/preview.tsx';
 import { categories, type Category } from '../templates/templates.tsx';
 import { reasonText } from './labels.tsx';
+import { pastedNumbers } from '../../ui/pasted-numbers.ts';
 
 type Draft = Body<'POST /api/v1/campaigns'>;
 type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
@@ -37,13 +38,8 @@ interface Values {
 
 const weekdays = [1, 2, 3, 4, 5, 6, 7];
 
-/** Splits pasted numbers on new lines, commas, semicolons and spaces between numbers. */
-function numbersOf(s: string | undefined): string[] {
-  return [...new Set((s ?? '').split(/[\n,;，；\t]+|\s{2,}/).map((x) => x.trim()).filter(Boolean))];
-}
-
 function draftOf(v: Values): Draft {
-  const numbers = numbersOf(v.numbers);
+  const numbers = pastedNumbers(v.numbers);
   return {
     name: v.name.trim(),
     audience: {
@@ -115,8 +111,8 @@ export function CampaignBuilder() {
             <Form.Item name="segment" label={t('nav.segments')}>
               <Select allowClear options={(segmentList?.segments ?? []).map((x) => ({ value: x.id, label: x.name }))} />
             </Form.Item>
-            <Form.Item name="numbers" label={labels['audience.numbers']} extra={t('campaigns.numbersHint', { count: numbersOf(v?.numbers).length })}
-              rules={[{ validator: (_, s) => (numbersOf(s as string).length || form.getFieldValue('filter') || form.getFieldValue('groups')?.length || form.getFieldValue('segment') ? Promise.resolve() : Promise.reject(new Error(t('campaigns.audienceRequired')))) }]}>
+            <Form.Item name="numbers" label={labels['audience.numbers']} extra={t('campaigns.numbersHint', { count: pastedNumbers(v?.numbers).length })}
+              rules={[{ validator: (_, s) => (pastedNumbers(s as string).length || form.getFieldValue('filter') || form.getFieldValue('groups')?.length || form.getFieldValue('segment') ? Promise.resolve() : Promise.reject(new Error(t('campaigns.audienceRequired')))) }]}>
               <Input.TextArea rows={6} placeholder={'+8613800138000\n13900139000'} />
             </Form.Item>
             <Form.Item name="filter" label={labels['audience.filter']} extra={t('campaigns.filterHint')}>

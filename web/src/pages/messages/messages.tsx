@@ -16,6 +16,7 @@ import { reasonText } from '../campaigns/labels.tsx';
 import { TextPreview } from '../templates/preview.tsx';
 import { categories, type Category } from '../templates/templates.tsx';
 import { MessageStatus, messageStatuses } from './status.tsx';
+import { pastedNumbers } from '../../ui/pasted-numbers.ts';
 
 type Message = Response<'GET /api/v1/messages'>['messages'][number];
 interface Filter { phone?: string; status?: string; campaignId?: string }
@@ -107,7 +108,7 @@ function SendMessage({ open, onClose, onSent }: { open: boolean; onClose: () => 
   async function submit() {
     const v = await formValues(form);
     if (!v) return;
-    const to = v.to.split(/[\n,;，；]+/).map((x) => x.trim()).filter(Boolean);
+    const to = pastedNumbers(v.to);
     const sent = await run(() => call('POST /api/v1/messages', { body: { to, text: v.text, category: v.category } }), (r) => {
       const accepted = r.messages.filter((m) => m.status !== 'excluded').length;
       return t('messages.sent', { accepted, excluded: r.messages.length - accepted });

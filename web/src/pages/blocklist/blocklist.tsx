@@ -40,7 +40,7 @@ export function Blocklist({ scope }: { scope: 'tenant' | 'platform' }) {
       <Flex gap={8} wrap align="start" style={{ marginBottom: 16 }}>
         <Input.TextArea style={{ flex: 2, minWidth: 220 }} rows={2} value={phones} onChange={(e) => setPhones(e.target.value)} placeholder={t('blocklist.phones')} />
         <Input style={{ flex: 1, minWidth: 160 }} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('blocklist.reason')} maxLength={200} />
-        <Button type="primary" loading={busy} onClick={add}>{t('blocklist.add')}</Button>
+        <Button type="primary" loading={busy} onClick={add} data-testid="blocklist-add">{t('blocklist.add')}</Button>
       </Flex>
       <Table<Entry>
         rowKey="id"

@@ -1,7 +1,6 @@
 import type { Deps } from '../deps.ts';
-import { DomainError } from '../domain/errors.ts';
 import type { Category } from '../domain/templates.ts';
-import { Preparer, type Prepared, type QueuedMessage, type Recipient } from '../worker/outbox.ts';
+import { answerOf, costOf, insufficientBalance, Preparer, type Prepared, type QueuedMessage, type Recipient } from '../worker/outbox.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { insertMessages } from '../store/repos/messages.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
@@ -37,8 +36,6 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-const costOf = (rows: Prepared[]) => rows.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
-const answerOf = (prepared: Prepared[]): QueuedMessage[] => prepared.map((p) => ({ id: p.id, to: p.phone, status: p.status, segments: p.segments, reason: p.reason }));
 
 /**
  * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, text,
@@ -166,7 +163,7 @@ export class SendBatcher {
       for (const w of sends) if (w.send.also && !refused.has(w)) await w.send.also(trx, answerOf(preparedOf(w)));
     });
     for (const [w, cost] of refused) {
-      outcomes.set(w, { error: new DomainError('insufficient_balance', `the balance does not cover the cost of ${cost} (minor units)`, { cost: cost.toString() }) });
+      outcomes.set(w, { error: insufficientBalance(cost) });
     }
   }
 }

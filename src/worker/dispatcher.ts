@@ -10,6 +10,7 @@ import {
   claimMessages, recordOutcomes, renewLeases, type ClaimedMessage, type Finished, type ReceiptUpdate, type Requeued, type Submitted,
 } from '../store/repos/messages.ts';
 import { setOptOut } from '../store/repos/contacts.ts';
+import { IsoTimes } from './iso-times.ts';
 
 /** Tuning of one dispatcher. */
 export interface DispatcherOptions {
@@ -23,19 +24,6 @@ export interface DispatcherOptions {
   maxAttempts: number;
   /** How often outcomes, reports and carrier log lines are written. */
   flushMs: number;
-}
-
-/** Times as ISO-8601 text for one clock of the hot path, which asks many times per millisecond: the last answer is reused. */
-export class IsoTimes {
-  private ms = Number.NaN;
-  private text = '';
-
-  /** `at` as ISO-8601 text. */
-  of(at: Date): string {
-    const ms = at.getTime();
-    if (ms !== this.ms) { this.ms = ms; this.text = at.toISOString(); }
-    return this.text;
-  }
 }
 
 const defaults: DispatcherOptions = { batch: 2000, maxInFlight: 8000, leaseMs: 120_000, maxAttempts: 8, flushMs: 20 };

@@ -167,7 +167,7 @@ export class Preparer {
  */
 export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db) => Promise<void>): Promise<Set<string> | null> {
   const rows = prepared.filter((p) => p.id);
-  const cost = rows.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
+  const cost = costOf(rows);
   return deps.store.db.transaction().execute(async (trx) => {
     if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) return null;
     const skipped = await insertMessages(trx, deps.store, rows);
@@ -178,6 +178,21 @@ export async function storePrepared(deps: Deps, tenantId: string, prepared: Prep
 
 /** What queueMessages answers per recipient. */
 export interface QueuedMessage { id: string; to: string; status: string; segments: number; reason: string | null }
+
+/** What the queued ones of prepared messages cost, in minor units. */
+export function costOf(prepared: Prepared[]): bigint {
+  return prepared.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
+}
+
+/** The answer per recipient for prepared messages. */
+export function answerOf(prepared: Prepared[]): QueuedMessage[] {
+  return prepared.map((p) => ({ id: p.id, to: p.phone, status: p.status, segments: p.segments, reason: p.reason }));
+}
+
+/** The refusal of a send the tenant's balance does not cover. */
+export function insufficientBalance(cost: bigint): DomainError {
+  return new DomainError('insufficient_balance', `the balance does not cover the cost of ${cost} (minor units)`, { cost: cost.toString() });
+}
 
 /**
  * Queues messages to many recipients (API sends, replies, confirmations): pre-flight, routing, pricing and the
@@ -191,10 +206,9 @@ export async function queueMessages(deps: Deps, input: {
   if (!tenant) throw new DomainError('not_found', 'tenant not found');
   const preparer = new Preparer(deps, { tenant, category: input.category, text: input.text, campaignId: input.campaignId ?? null, channel: input.channel ?? null, sender: input.sender ?? null, notBefore: input.notBefore ?? null, windows: [], cap: null });
   const prepared = await preparer.prepare(input.recipients);
-  const cost = prepared.reduce((sum, p) => (p.status === 'queued' ? sum + p.price : sum), 0n);
   if (!await storePrepared(deps, tenant.id, prepared, { campaignId: input.campaignId ?? null, note: `${input.source ?? 'api'} send` })) {
-    throw new DomainError('insufficient_balance', `the balance does not cover the cost of ${cost} (minor units)`, { cost: cost.toString() });
+    throw insufficientBalance(costOf(prepared));
   }
   deps.wakeDispatcher();
-  return prepared.map((p) => ({ id: p.id, to: p.phone, status: p.status, segments: p.segments, reason: p.reason }));
+  return answerOf(prepared);
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Receipt } from '../channels/channel.ts';
-import { IsoTimes } from './dispatcher.ts';
+import { IsoTimes } from './iso-times.ts';
 import { takeMatchablePendingReceipts, type ReceiptUpdate } from '../store/repos/messages.ts';
 
 const pendingSweepMs = 1000;

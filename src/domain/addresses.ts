@@ -43,9 +43,14 @@ export function nonPublicKind(ip: string): string | null {
   return lists.find((r) => r.family === family && r.list.check(ip, family))?.kind ?? null;
 }
 
+/** A URL's hostname without the brackets of an IPv6 literal. */
+export function bareHost(hostname: string): string {
+  return hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
 /** Why a URL host (name or literal, IPv6 possibly in brackets) is not a public target, judged without DNS; else null. */
 export function nonPublicHost(host: string): string | null {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const bare = bareHost(host).toLowerCase();
   if (bare === 'localhost' || bare.endsWith('.localhost')) return `${host} is a loopback name`;
   const kind = nonPublicKind(bare);
   return kind ? `${bare} is a ${kind} address` : null;

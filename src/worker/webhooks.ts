@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import {
   defaultMaxAttempts, deliveryBody, deliveryHeader, eventHeader, retryDelayMs, signatureHeader, signPayload,
 } from '../domain/webhooks.ts';
-import { nonPublicKind } from '../domain/addresses.ts';
+import { bareHost, nonPublicKind } from '../domain/addresses.ts';
 import { claimDeliveries, recordAttempt, type ClaimedDelivery } from '../store/repos/webhooks.ts';
 
 /** Tuning of the delivery loop (all optional). */
@@ -64,7 +64,7 @@ export async function postDelivery(d: Pick<ClaimedDelivery, 'id' | 'event' | 'pa
   const done = (ok: boolean, statusCode: number | null, error: string | null): AttemptResult => ({ ok, statusCode, error, durationMs: performance.now() - started });
   try {
     const url = new URL(d.url);
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const host = bareHost(url.hostname);
     const kind = options.allowPrivate ? null : nonPublicKind(host);
     if (kind) throw new RefusedTarget(`${host} is a ${kind} address`);
     const statusCode = await new Promise<number>((resolve, reject) => {

@@ -80,28 +80,3 @@ export async function insertRows<R = never>(t: BulkTarget, table: string, column
   }
   return out;
 }
-
-/**
- * Inserts rows given as one flat array of values (`columns.length` per row, no per-row arrays), skipping rows that
- * hit `conflict`; answers how many rows were inserted. Same statement shapes and chunking as insertRows.
- */
-export async function insertFlat(t: BulkTarget, table: string, columns: readonly string[], values: readonly unknown[],
-  conflict: readonly string[]): Promise<number> {
-  const width = columns.length;
-  const rows = values.length / width;
-  const full = 1 << Math.floor(Math.log2(Math.max(1, 8000 / width)));
-  let inserted = 0;
-  let at = 0;
-  while (at < rows) {
-    let size = full;
-    while (size > rows - at) size >>= 1;
-    const text = statementText(`${table}|${columns.join(',')}|${size}|${conflict.join(',')}|`, () => {
-      const row = `(${new Array(width).fill('?').join(',')})`;
-      return `insert into ${table} (${columns.join(', ')}) values ${new Array(size).fill(row).join(',')}`
-        + ` on conflict (${conflict.join(', ')}) do nothing`;
-    });
-    inserted += await runWrite(t, text, at === 0 && size === rows ? values : values.slice(at * width, (at + size) * width));
-    at += size;
-  }
-  return inserted;
-}

@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { ContactsTable, Database, Db } from '../database.ts';
 import type { DialectName } from '../dialect.ts';
-import { insertRows, placeholderList, runStatement, runWrite, type BulkTarget } from '../bulk.ts';
+import { insertRows, placeholderList, runStatement, runWrite, statementText, type BulkTarget } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
 import { attribute, attributionKey } from '../../domain/attribution.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -209,24 +209,16 @@ export interface ContactBatchResult { inserted: number; updated: number; skipped
 /** A contact arriving through an import: E.164 number, name, and its custom fields already as JSON text. */
 export interface ImportedContact { phone: string; name: string | null; fields: string }
 
-const importStatements = new Map<string, string>();
-
 /**
  * The insert of `n` imported contacts: per row id, number, name, fields and attribution key (values columns 1–5);
  * tenant and times once per statement, the attribution columns from the attributions table. Numbers the tenant
  * already has are skipped. Text built once per dialect and size.
  */
 function importStatement(dialect: DialectName, n: number): string {
-  const cacheKey = `${dialect}|${n}`;
-  let text = importStatements.get(cacheKey);
-  if (text === undefined) {
-    text = 'insert into contacts (id, tenant_id, phone, name, fields, country, number_type, carrier, region, province, city, timezone, created_at, updated_at)'
-      + ' select v.column1, ?, v.column2, v.column3, v.column4, a.country, a.number_type, a.carrier, a.region, a.province, a.city, a.timezone, ?, ?'
-      + ` from (values ${new Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}) as v join attributions a on a.key = v.column5`
-      + ' where true on conflict (tenant_id, phone) do nothing';
-    importStatements.set(cacheKey, text);
-  }
-  return text;
+  return statementText(`contacts-import|${dialect}|${n}`, () => 'insert into contacts (id, tenant_id, phone, name, fields, country, number_type, carrier, region, province, city, timezone, created_at, updated_at)'
+    + ' select v.column1, ?, v.column2, v.column3, v.column4, a.country, a.number_type, a.carrier, a.region, a.province, a.city, a.timezone, ?, ?'
+    + ` from (values ${new Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}) as v join attributions a on a.key = v.column5`
+    + ' where true on conflict (tenant_id, phone) do nothing');
 }
 
 /** Stores the attributions of `phones` that `stored` does not list yet (adding them to it); answers their keys in order. */

@@ -25,7 +25,7 @@ export const settings = {
   signinAttempts: { env: 'TIDINGS_SIGNIN_ATTEMPTS', schema: int(1, 1000), default: 10, doc: 'Failed sign-ins allowed per address (and per email from one address; ten times as many per email from all addresses) in 15 minutes' },
   simulator: { env: 'TIDINGS_SIMULATOR', schema: bool, default: true, doc: 'Run the built-in virtual carrier in embedded mode (role all)' },
   simulatorPort: { env: 'TIDINGS_SIMULATOR_PORT', schema: int(0, 65535), default: 2775, doc: 'SMPP port of the built-in virtual carrier (0 = any free port)' },
-  leaseSeconds: { env: 'TIDINGS_LEASE_SECONDS', schema: int(2, 3600), default: 60, doc: 'How long a worker holds claimed messages and campaigns; a crashed worker\'s work is taken over after this' },
+  leaseSeconds: { env: 'TIDINGS_LEASE_SECONDS', schema: int(2, 3600), default: 60, doc: 'How long a worker holds claimed messages, campaigns and carrier bind slots; a crashed worker\'s work is taken over after this' },
   channelLogDays: { env: 'TIDINGS_CHANNEL_LOG_DAYS', schema: int(1, 3650), default: 14, doc: 'Days the per-message carrier log is kept' },
   webhookAllowPrivate: { env: 'TIDINGS_WEBHOOK_ALLOW_PRIVATE', schema: bool, default: false, doc: 'Allow webhook URLs on loopback, private, link-local and other non-public addresses (only when your receivers are on your own network)' },
   consentRetentionDays: { env: 'TIDINGS_CONSENT_RETENTION_DAYS', schema: int(1, 36500), default: 1825, doc: 'Days consent evidence is kept after it ends' },

@@ -28,7 +28,7 @@ async function rig(database: TestDatabase, leaseSeconds: number): Promise<Rig> {
   const now = new Date().toISOString();
   const tenant = await createTenant(deps.store.db, { slug: 'crash', settings: { quietHours: null } });
   await moveBalance(deps.store.db, tenant.id, 1_000_000n, { kind: 'topup' }, now);
-  const channel = await createChannel(deps.store.db, { name: 'sim', type: 'smpp', config: { name: 'sim', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret', window: 20, tps: 1500 } }, now);
+  const channel = await createChannel(deps.store.db, { name: 'sim', type: 'smpp', config: { name: 'sim', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret', window: 20, tps: 1500, binds: 2 } }, now);
   await createRoute(deps.store.db, { channelId: channel.id, price: 1n }, now);
   const numbers = Array.from({ length: recipients }, (_, i) => `1370000${String(i).padStart(4, '0')}`);
   const campaign = await createCampaign(deps.store.db, tenant.id, { name: 'crash', category: 'notification', text: 'crash test {{phone}}', templateId: null, audience: { numbers }, channel: null, options: {}, scheduleAt: null, cron: null }, now);
@@ -91,10 +91,18 @@ describe.each(testDatabases)('crash safety on $name', (database) => {
   it.runIf(database.name === 'postgres')('two workers on one database share a campaign without duplicates', async () => {
     const r = await rig(database, 20);
     try {
+      // the channel has two binds: the workers share them (never more than two open at once), one each once settled
+      let mostBound = 0;
+      const sampler = setInterval(() => { mostBound = Math.max(mostBound, r.simulator.stats().bound); }, 10);
       children.push(worker(r.env), worker(r.env));
-      await waitFor(() => r.simulator.stats().bound >= 2, 'both workers to bind', 30_000);
+      await waitFor(async () => {
+        const holders = await r.deps.store.db.selectFrom('channel_binds').select('node_id').distinct().execute();
+        return holders.length === 2 && r.simulator.stats().bound === 2;
+      }, 'both workers to hold a bind', 30_000);
       await setCampaignStatus(r.deps.store.db, r.tenantId, r.campaignId, ['draft'], 'running', { startedAt: new Date().toISOString() }, new Date().toISOString());
       const done = await finished(r);
+      clearInterval(sampler);
+      expect(mostBound).toBe(2);
       const stats = r.simulator.stats();
       expect(stats.uniqueMessages).toBe(recipients);
       expect(stats.duplicates).toBe(0);

@@ -69,6 +69,10 @@ export interface ChannelsTable {
   id: string; name: string; type: string; config: string; enabled: number; state: string | null; state_reason: string | null;
   counters: string | null; state_at: string | null; created_at: string; updated_at: string;
 }
+/** A worker node that runs channels, alive while `seen_until` is ahead. */
+export interface WorkerNodesTable { id: string; started_at: string; seen_until: string }
+/** A numbered bind of a channel held by one worker node under a lease. */
+export interface ChannelBindsTable { channel_id: string; slot: number; node_id: string; lease_until: string }
 /** A routing rule: which channel carries which traffic, at what price per segment (minor units); lowest position first. */
 export interface RoutesTable {
   id: string; tenant_id: string | null; position: number; carrier: string | null; country: string | null; prefix: string | null;
@@ -170,6 +174,8 @@ export interface Database {
   blocklist: BlocklistTable;
   suppressions: SuppressionsTable;
   channels: ChannelsTable;
+  worker_nodes: WorkerNodesTable;
+  channel_binds: ChannelBindsTable;
   routes: RoutesTable;
   campaigns: CampaignsTable;
   messages: MessagesTable;

@@ -2,6 +2,8 @@ import type { Deps } from '../deps.ts';
 import type { Channel, ChannelLogEntry, InboundMessage, Receipt } from '../channels/channel.ts';
 import { createChannel } from '../channels/registry.ts';
 import { listChannels, reportChannelState, type ChannelRecord } from '../store/repos/channels.ts';
+import { announceNode, holdBinds, releaseBinds, retireNode } from '../store/repos/channel-binds.ts';
+import { isDeadLocalNode, newNodeName } from './node-name.ts';
 
 /** What the manager does with what channels report; receipts and inbound messages resolve once stored. */
 export interface ChannelHandlers {
@@ -10,12 +12,24 @@ export interface ChannelHandlers {
   log(channelId: string, e: ChannelLogEntry): void;
 }
 
-interface Running { record: ChannelRecord; channel: Channel }
+interface Running { record: ChannelRecord; channel: Channel; binds: number }
 
 const pollMs = 3000;
 
-/** Runs every enabled channel of the database on this worker, follows config changes, and reports state. */
+/** The number of binds a channel's config asks for in total (across every worker node). */
+function bindsOf(record: ChannelRecord): number {
+  const n = Number(record.config.binds ?? 1);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/**
+ * Runs the enabled channels of the database on this worker, follows config changes, and reports state. Worker nodes
+ * share each channel's binds: every node announces itself, takes an even share of the bind slots under a lease, and
+ * opens only those (with the same share of the channel's TPS), so the carrier sees the configured number of binds.
+ */
 export class ChannelManager {
+  /** This node's name in the bind leases. */
+  readonly node = newNodeName();
   private readonly running = new Map<string, Running>();
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
@@ -48,34 +62,51 @@ export class ChannelManager {
   private async doSync(): Promise<void> {
     const { deps } = this;
     try {
-      const records = await listChannels(deps.store.db);
+      const db = deps.store.db;
+      const now = deps.now();
+      const until = new Date(now.getTime() + Math.max(deps.config.leaseSeconds * 1000, 3 * pollMs)).toISOString();
+      const records = await listChannels(db);
       const wanted = new Map(records.filter((r) => r.enabled).map((r) => [r.id, r]));
       for (const [id, run] of this.running) {
-        const next = wanted.get(id);
-        if (!next || next.updatedAt !== run.record.updatedAt) {
-          this.running.delete(id);
-          await run.channel.stop().catch((err) => deps.log.warn({ err, channel: run.record.name }, 'channel stop failed'));
-          if (!next) await reportChannelState(deps.store.db, id, { state: 'stopped', reason: null, counters: {} }, deps.now().toISOString()).catch(() => undefined);
-        }
+        if (wanted.has(id)) continue;
+        await this.close(id, run);
+        await releaseBinds(db, this.node, id);
+        await reportChannelState(db, id, { state: 'stopped', reason: null, counters: {} }, now.toISOString()).catch(() => undefined);
       }
-      for (const [id, record] of wanted) if (!this.running.has(id)) this.launch(record);
+      const nodes = await announceNode(db, this.node, now.toISOString(), until, isDeadLocalNode);
+      for (const [id, record] of wanted) {
+        const total = bindsOf(record);
+        const slots = await holdBinds(db, { channelId: id, node: this.node, total, share: Math.ceil(total / nodes), now: now.toISOString(), until });
+        const binds = Math.min(slots.length, Math.ceil(total / nodes));
+        const run = this.running.get(id);
+        if (run && (run.record.updatedAt !== record.updatedAt || run.binds !== binds)) await this.close(id, run);
+        if (slots.length > binds) await releaseBinds(db, this.node, id, slots.slice(binds));
+        if (binds > 0 && !this.running.has(id)) this.launch(record, binds, total);
+      }
       for (const run of this.running.values()) {
         const s = run.channel.state();
         const counters = run.channel.counters();
         deps.metrics.channelState.set({ channel: run.record.name }, s.state === 'bound' ? 1 : 0);
         for (const [k, v] of Object.entries(counters)) deps.metrics.channelCounter.set({ channel: run.record.name, counter: k }, v);
-        await reportChannelState(deps.store.db, run.record.id, { state: s.state, reason: s.reason ?? null, counters: { ...counters, binds: s.binds, boundBinds: s.boundBinds } }, deps.now().toISOString());
+        await reportChannelState(db, run.record.id, { state: s.state, reason: s.reason ?? null, counters: { ...counters, binds: s.binds, boundBinds: s.boundBinds } }, now.toISOString());
       }
     } catch (err) {
       deps.log.error({ err }, 'channel sync failed');
     }
   }
 
-  private launch(record: ChannelRecord): void {
+  /** Stops a running channel (draining what is in flight) and forgets it. */
+  private async close(id: string, run: Running): Promise<void> {
+    this.running.delete(id);
+    await run.channel.stop().catch((err) => this.deps.log.warn({ err, channel: run.record.name }, 'channel stop failed'));
+  }
+
+  private launch(record: ChannelRecord, binds: number, total: number): void {
     const { deps, handlers } = this;
+    const tps = Number(record.config.tps ?? 0);
     let channel: Channel;
     try {
-      channel = createChannel({ ...record.config, name: record.name, type: record.type });
+      channel = createChannel({ ...record.config, name: record.name, type: record.type, binds, ...(tps > 0 && { tps: (tps * binds) / total }) });
     } catch (err) {
       deps.log.error({ channel: record.name, err: (err as Error).message }, 'channel config is invalid');
       void reportChannelState(deps.store.db, record.id, { state: 'down', reason: `invalid config: ${(err as Error).message}`, counters: {} }, deps.now().toISOString());
@@ -84,7 +115,7 @@ export class ChannelManager {
     channel.setSink({ receipt: (r) => handlers.receipt(record.id, r), inbound: (m) => handlers.inbound(record.id, m) });
     channel.on('log', (e) => handlers.log(record.id, e));
     channel.on('state', (s) => deps.log.info({ channel: record.name, state: s.state, reason: s.reason }, 'channel state'));
-    this.running.set(record.id, { record, channel });
+    this.running.set(record.id, { record, channel, binds });
     channel.start().catch((err) => deps.log.warn({ channel: record.name, err: (err as Error).message }, 'channel could not bind yet'));
   }
 
@@ -94,5 +125,6 @@ export class ChannelManager {
     await this.syncing;
     await Promise.all([...this.running.values()].map((r) => r.channel.stop().catch(() => undefined)));
     this.running.clear();
+    await retireNode(this.deps.store.db, this.node).catch((err) => this.deps.log.warn({ err }, 'giving back the bind leases failed'));
   }
 }

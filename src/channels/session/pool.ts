@@ -25,6 +25,8 @@ export interface BindPoolOptions<M> {
   configRetryMs: number;
   /** Called whenever the number of bound slots or the reason changes. */
   onChange(): void;
+  /** Closes a bind that completed after the pool stopped (it was not among the members `stop` returned). */
+  discard(member: M): void;
 }
 
 /** A request for a window slot: `use` gets a member with a free slot, or `fail` says why none will come. */
@@ -162,7 +164,10 @@ export class BindPool<M extends PoolMember> {
       try {
         this.attempts++;
         const member = await this.options.open(slot);
-        if (this.stopped) return;
+        if (this.stopped) {
+          this.options.discard(member);
+          return firstOutcome(retryable('channel stopped', 'stopped'));
+        }
         if (everBound) this.reconnects++;
         everBound = true;
         failures = 0;

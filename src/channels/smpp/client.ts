@@ -74,6 +74,7 @@ export class SmppChannel extends EventEmitter implements Channel {
       reconnect: config.reconnect,
       configRetryMs: config.configRetryMs,
       onChange: () => this.emitState(),
+      discard: (conn) => void this.unbind(conn),
     });
   }
 

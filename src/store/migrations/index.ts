@@ -6,6 +6,7 @@ import * as m004 from './004_templates.ts';
 import * as m005 from './005_inbound.ts';
 import * as m006 from './006_dispatch.ts';
 import * as m007 from './007_attributions.ts';
+import * as m008 from './008_channel_binds.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005_inbound': m005,
   '006_dispatch': m006,
   '007_attributions': m007,
+  '008_channel_binds': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,56 @@
+import type { Db } from '../database.ts';
+
+/**
+ * Renews this node's announcement and forgets nodes gone quiet (and their binds), plus the nodes `dead` says are
+ * gone (processes of this host that exited); returns how many nodes are alive, this one included.
+ */
+export async function announceNode(db: Db, node: string, now: string, until: string, dead: (node: string) => boolean): Promise<number> {
+  await db.insertInto('worker_nodes').values({ id: node, started_at: now, seen_until: until })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ seen_until: until })).execute();
+  const nodes = await db.selectFrom('worker_nodes').select(['id', 'seen_until']).execute();
+  const gone = nodes.filter((n) => n.id !== node && (n.seen_until < now || dead(n.id))).map((n) => n.id);
+  if (gone.length) {
+    await db.deleteFrom('channel_binds').where('node_id', 'in', gone).execute();
+    await db.deleteFrom('worker_nodes').where('id', 'in', gone).execute();
+  }
+  return nodes.length - gone.length;
+}
+
+/**
+ * Renews this node's bind slots of a channel (0 … total−1), drops slots beyond the total, and takes free or expired
+ * slots until it holds `share`. Returns every slot held, in order: slots beyond the share are given back with
+ * `releaseBinds` once the channel has closed them, so another node never opens them while they are still open here.
+ */
+export async function holdBinds(db: Db, q: { channelId: string; node: string; total: number; share: number; now: string; until: string }): Promise<number[]> {
+  await db.deleteFrom('channel_binds').where('channel_id', '=', q.channelId).where('slot', '>=', q.total).execute();
+  await db.updateTable('channel_binds').set({ lease_until: q.until }).where('channel_id', '=', q.channelId).where('node_id', '=', q.node).execute();
+  const rows = await db.selectFrom('channel_binds').select(['slot', 'node_id', 'lease_until']).where('channel_id', '=', q.channelId).execute();
+  const mine = rows.filter((r) => r.node_id === q.node).map((r) => Number(r.slot)).sort((a, b) => a - b);
+  if (mine.length >= q.share) return mine;
+  const taken = new Map(rows.map((r) => [Number(r.slot), r]));
+  for (let slot = 0; slot < q.total && mine.length < q.share; slot++) {
+    const row = taken.get(slot);
+    if (row && (row.node_id === q.node || row.lease_until >= q.now)) continue;
+    const won = row
+      ? Number((await db.updateTable('channel_binds').set({ node_id: q.node, lease_until: q.until })
+        .where('channel_id', '=', q.channelId).where('slot', '=', slot).where('lease_until', '<', q.now).executeTakeFirst()).numUpdatedRows) > 0
+      : Number((await db.insertInto('channel_binds').values({ channel_id: q.channelId, slot, node_id: q.node, lease_until: q.until })
+        .onConflict((oc) => oc.columns(['channel_id', 'slot']).doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0) > 0;
+    if (won) mine.push(slot);
+  }
+  return mine.sort((a, b) => a - b);
+}
+
+/** Gives back bind slots of a channel this node no longer uses (all of them when `slots` is omitted). */
+export async function releaseBinds(db: Db, node: string, channelId?: string, slots?: number[]): Promise<void> {
+  let q = db.deleteFrom('channel_binds').where('node_id', '=', node);
+  if (channelId) q = q.where('channel_id', '=', channelId);
+  if (slots) q = q.where('slot', 'in', slots.length ? slots : [-1]);
+  await q.execute();
+}
+
+/** Forgets this node entirely (a graceful stop): its announcement and every bind slot it held. */
+export async function retireNode(db: Db, node: string): Promise<void> {
+  await releaseBinds(db, node);
+  await db.deleteFrom('worker_nodes').where('id', '=', node).execute();
+}

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import pino from 'pino';
+import { testDatabases } from './support/databases.ts';
+import { waitFor } from './support/carrier.ts';
+import { loadConfig } from '../src/config.ts';
+import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
+import { Simulator } from '../src/channels/simulator/simulator.ts';
+import { createChannel } from '../src/store/repos/channels.ts';
+import { ChannelManager } from '../src/worker/channels.ts';
+
+const quiet = { receipt: async () => undefined, inbound: async () => undefined, log: () => undefined };
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+async function rig(database: (typeof testDatabases)[number], binds: number) {
+  const created = await database.create();
+  const deps = await buildDeps(loadConfig({ TIDINGS_DATABASE_URL: created.url, TIDINGS_DATA_DIR: created.dataDir, TIDINGS_LEASE_SECONDS: '2' }, {}), { log: pino({ level: 'silent' }) });
+  const simulator = new Simulator({ receiptDelayMs: 5, keepInbox: false });
+  const { port } = await simulator.start(0);
+  const channel = await createChannel(deps.store.db, { name: 'sim', type: 'smpp', config: { name: 'sim', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret', binds, tps: 100 } }, new Date().toISOString());
+  cleanups.push(async () => { await simulator.stop(); await closeDeps(deps); await created.drop(); });
+  return { deps, simulator, channelId: channel.id };
+}
+
+function manager(deps: Deps): ChannelManager {
+  const m = new ChannelManager(deps, quiet);
+  cleanups.push(() => m.stop());
+  return m;
+}
+
+async function held(deps: Deps, node: string): Promise<number[]> {
+  const rows = await deps.store.db.selectFrom('channel_binds').select('slot').where('node_id', '=', node).orderBy('slot').execute();
+  return rows.map((r) => Number(r.slot));
+}
+
+describe.each(testDatabases)('carrier binds shared by worker nodes on $name', (database) => {
+  it('two nodes open the configured binds between them, and one takes them all when the other stops', async () => {
+    const r = await rig(database, 4);
+    const a = manager(r.deps);
+    const b = manager(r.deps);
+    await a.sync();
+    await b.sync();
+    await a.sync();
+    await b.sync();
+    expect(await held(r.deps, a.node)).toEqual([0, 1]);
+    expect(await held(r.deps, b.node)).toEqual([2, 3]);
+    await waitFor(() => r.simulator.stats().bound === 4, 'four binds in all').catch((e) => { throw new Error(`${e.message}: ${r.simulator.stats().bound}`); });
+    expect(a.get(r.channelId)!.state().binds).toBe(2);
+    expect(b.get(r.channelId)!.state().binds).toBe(2);
+
+    await a.stop();
+    expect(await held(r.deps, a.node)).toEqual([]);
+    await waitFor(() => r.simulator.stats().bound === 2, 'the stopped node to unbind');
+    await b.sync();
+    expect(await held(r.deps, b.node)).toEqual([0, 1, 2, 3]);
+    await waitFor(() => r.simulator.stats().bound === 4, 'the remaining node to open all four');
+  });
+
+  it('never opens more binds than configured: a node without a free slot waits, and takes over when a lease lapses', async () => {
+    const r = await rig(database, 1);
+    const a = manager(r.deps);
+    const b = manager(r.deps);
+    await a.sync();
+    await b.sync();
+    expect(await held(r.deps, a.node)).toEqual([0]);
+    expect(b.get(r.channelId)).toBeUndefined();
+    await waitFor(() => r.simulator.stats().bound === 1, 'one bind');
+    // a node that stopped answering: its lease and its announcement lapse, then the other node takes the slot
+    await r.deps.store.db.updateTable('channel_binds').set({ lease_until: '2000-01-01T00:00:00.000Z' }).execute();
+    await r.deps.store.db.updateTable('worker_nodes').set({ seen_until: '2000-01-01T00:00:00.000Z' }).where('id', '=', a.node).execute();
+    await b.sync();
+    expect(await held(r.deps, b.node)).toEqual([0]);
+    expect(b.get(r.channelId)!.state().binds).toBe(1);
+  });
+
+  it('takes the slots of a process of this host that exited at once, without waiting for its lease', async () => {
+    const r = await rig(database, 2);
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    const ghost = `${hostname()}:${exited}:dead`;
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await r.deps.store.db.insertInto('worker_nodes').values({ id: ghost, started_at: new Date().toISOString(), seen_until: until }).execute();
+    await r.deps.store.db.insertInto('channel_binds').values([0, 1].map((slot) => ({ channel_id: r.channelId, slot, node_id: ghost, lease_until: until }))).execute();
+    const a = manager(r.deps);
+    await a.sync();
+    expect(await held(r.deps, a.node)).toEqual([0, 1]);
+    expect(await r.deps.store.db.selectFrom('worker_nodes').select('id').where('id', '=', ghost).execute()).toEqual([]);
+  });
+});

@@ -34,6 +34,8 @@ export async function registerConsole(app: App, dist = consoleDist): Promise<voi
       prefix: '/',
       wildcard: false,
       index: false,
+      // the build writes .br and .gz copies of its scripts and styles (web/vite.config.ts)
+      preCompressed: true,
       setHeaders(reply, file) {
         reply.header('x-content-type-options', 'nosniff');
         reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');

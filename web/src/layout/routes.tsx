@@ -1,5 +1,5 @@
 // The console's pages: which path shows which page, and the side menu that leads to them.
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
   ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
@@ -8,31 +8,35 @@ import {
 import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
 import type { Session } from '../session.tsx';
-import { Dashboard } from '../pages/dashboard/dashboard.tsx';
-import { Settings } from '../pages/tenants/settings.tsx';
-import { Tenants } from '../pages/tenants/tenants.tsx';
-import { ApiKeys } from '../pages/apikeys/apikeys.tsx';
-import { AuditLog } from '../pages/audit/audit.tsx';
-import { Templates } from '../pages/templates/templates.tsx';
-import { TemplateReview } from '../pages/templates/review.tsx';
-import { SensitiveWords } from '../pages/sensitive-words/sensitive-words.tsx';
-import { Campaigns } from '../pages/campaigns/campaigns.tsx';
-import { CampaignBuilder } from '../pages/campaigns/builder.tsx';
-import { Messages } from '../pages/messages/messages.tsx';
-import { Handsets } from '../pages/simulator/handsets.tsx';
-import { Channels } from '../pages/channels/channels.tsx';
-import { Routes } from '../pages/routes/routes.tsx';
-import { Inbox } from '../pages/inbox/inbox.tsx';
-import { Keywords } from '../pages/keywords/keywords.tsx';
-import { Contacts } from '../pages/contacts/contacts.tsx';
-import { ImportWizard } from '../pages/imports/wizard.tsx';
-import { Segments } from '../pages/segments/segments.tsx';
-import { Blocklist } from '../pages/blocklist/blocklist.tsx';
-import { ServiceNumbers } from '../pages/service-numbers/service-numbers.tsx';
-import { Unattributed } from '../pages/inbound/unattributed.tsx';
 
-/** The monitor draws charts: ECharts loads only when a campaign is opened. */
-const CampaignMonitor = lazy(() => import('../pages/campaigns/monitor.tsx').then((m) => ({ default: m.CampaignMonitor })));
+/** A page component loaded on its first visit: every page is a chunk of its own, so the console starts small. */
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): LazyExoticComponent<ComponentType<P>> {
+  return lazy(async () => ({ default: await load() }));
+}
+
+const Dashboard = lazyPage(() => import('../pages/dashboard/dashboard.tsx').then((m) => m.Dashboard));
+const Settings = lazyPage(() => import('../pages/tenants/settings.tsx').then((m) => m.Settings));
+const Tenants = lazyPage(() => import('../pages/tenants/tenants.tsx').then((m) => m.Tenants));
+const ApiKeys = lazyPage(() => import('../pages/apikeys/apikeys.tsx').then((m) => m.ApiKeys));
+const AuditLog = lazyPage(() => import('../pages/audit/audit.tsx').then((m) => m.AuditLog));
+const Templates = lazyPage(() => import('../pages/templates/templates.tsx').then((m) => m.Templates));
+const TemplateReview = lazyPage(() => import('../pages/templates/review.tsx').then((m) => m.TemplateReview));
+const SensitiveWords = lazyPage(() => import('../pages/sensitive-words/sensitive-words.tsx').then((m) => m.SensitiveWords));
+const Campaigns = lazyPage(() => import('../pages/campaigns/campaigns.tsx').then((m) => m.Campaigns));
+const CampaignBuilder = lazyPage(() => import('../pages/campaigns/builder.tsx').then((m) => m.CampaignBuilder));
+const Messages = lazyPage(() => import('../pages/messages/messages.tsx').then((m) => m.Messages));
+const Handsets = lazyPage(() => import('../pages/simulator/handsets.tsx').then((m) => m.Handsets));
+const Channels = lazyPage(() => import('../pages/channels/channels.tsx').then((m) => m.Channels));
+const Routes = lazyPage(() => import('../pages/routes/routes.tsx').then((m) => m.Routes));
+const Inbox = lazyPage(() => import('../pages/inbox/inbox.tsx').then((m) => m.Inbox));
+const Keywords = lazyPage(() => import('../pages/keywords/keywords.tsx').then((m) => m.Keywords));
+const Contacts = lazyPage(() => import('../pages/contacts/contacts.tsx').then((m) => m.Contacts));
+const ImportWizard = lazyPage(() => import('../pages/imports/wizard.tsx').then((m) => m.ImportWizard));
+const Segments = lazyPage(() => import('../pages/segments/segments.tsx').then((m) => m.Segments));
+const Blocklist = lazyPage(() => import('../pages/blocklist/blocklist.tsx').then((m) => m.Blocklist));
+const ServiceNumbers = lazyPage(() => import('../pages/service-numbers/service-numbers.tsx').then((m) => m.ServiceNumbers));
+const Unattributed = lazyPage(() => import('../pages/inbound/unattributed.tsx').then((m) => m.Unattributed));
+const CampaignMonitor = lazyPage(() => import('../pages/campaigns/monitor.tsx').then((m) => m.CampaignMonitor));
 
 interface Page {
   path: string;
@@ -50,7 +54,7 @@ const pages: Page[] = [
   { path: '/templates', tenant: true, render: () => <Templates /> },
   { path: '/campaigns', tenant: true, render: () => <Campaigns /> },
   { path: '/campaigns/new', tenant: true, render: () => <CampaignBuilder /> },
-  { path: '/campaigns/:id', tenant: true, render: (p) => <Suspense fallback={<Spin />}><CampaignMonitor id={p.id} /></Suspense> },
+  { path: '/campaigns/:id', tenant: true, render: (p) => <CampaignMonitor id={p.id} /> },
   { path: '/messages', tenant: true, render: () => <Messages /> },
   { path: '/inbox', tenant: true, render: () => <Inbox /> },
   { path: '/keywords', tenant: true, render: () => <Keywords /> },
@@ -78,7 +82,7 @@ export function resolve(path: string, session: Session, t: T): ReactNode {
     if (page.tenant && !session.tenant) {
       return <Result status="info" title={t('tenant.none')} subTitle={t('tenant.noneHint')} />;
     }
-    return <div key={session.tenant?.slug ?? ''}>{page.render(params, t)}</div>;
+    return <div key={session.tenant?.slug ?? ''}><Suspense fallback={<Spin />}>{page.render(params, t)}</Suspense></div>;
   }
   return (
     <Result status="404" title={t('notFound.title')} extra={<Button type="primary" onClick={() => navigate('/')}>{t('notFound.home')}</Button>} />

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
+import Fastify from 'fastify';
+import type { App } from '../app.ts';
+import { registerConsole } from './console.ts';
+
+const script = `console.log(${JSON.stringify('控制台'.repeat(2000))});`;
+let dir: string;
+let app: App;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'tidings-console-'));
+  mkdirSync(path.join(dir, 'assets'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Tidings</title><script src="/assets/app-1.js"></script>');
+  writeFileSync(path.join(dir, 'assets', 'app-1.js'), script);
+  writeFileSync(path.join(dir, 'assets', 'app-1.js.br'), brotliCompressSync(script));
+  writeFileSync(path.join(dir, 'assets', 'app-1.js.gz'), gzipSync(script));
+  app = Fastify() as unknown as App;
+  await registerConsole(app, dir);
+  await app.ready();
+});
+afterAll(async () => {
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('serving the built console', () => {
+  it('sends index.html with its security headers for the console\'s own routes, and leaves /api alone', async () => {
+    for (const url of ['/', '/campaigns/0193', '/settings/general?x=1']) {
+      const r = await app.inject({ method: 'GET', url });
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toContain('text/html');
+      expect(r.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(r.headers['cache-control']).toBe('no-cache');
+      expect(r.body).toContain('<title>Tidings</title>');
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/v1/nothing' })).statusCode).toBe(404);
+  });
+
+  it('sends a hashed asset compressed the way the browser accepts, cached for good, and plain to others', async () => {
+    const br = await app.inject({ method: 'GET', url: '/assets/app-1.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(String(br.headers.vary).toLowerCase()).toContain('accept-encoding');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(script);
+    const gz = await app.inject({ method: 'GET', url: '/assets/app-1.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await app.inject({ method: 'GET', url: '/assets/app-1.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(script);
+  });
+});

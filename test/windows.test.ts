@@ -15,6 +15,8 @@ describe.each(testDatabases)('send windows and frequency caps with an injected c
     carrier = await startCarrier(s);
     t = await s.tenant('clocked');
     await credit(s, carrier, t, 10000);
+    // these campaigns send marketing as free text, which the operator allows per tenant
+    expect((await s.app.inject({ method: 'PATCH', url: `/api/v1/admin/tenants/${t.slug}`, headers: carrier.platform, payload: { marketingFreeText: true } })).statusCode).toBe(200);
   });
   afterAll(async () => {
     await carrier?.stop();

@@ -47,7 +47,7 @@ export const campaignInputSchema = z.object({
   audience: audienceSchema,
   text: z.string().min(1).max(2000).optional(),
   templateId: z.string().min(1).optional(),
-  category: z.enum(categories as [Category, ...Category[]]).default('marketing'),
+  category: z.enum(categories as [Category, ...Category[]]).optional().describe('default: the template\'s, else marketing'),
   channel: z.string().min(1).optional(),
   scheduleAt: z.string().datetime({ offset: true }).optional(),
   cron: z.string().min(1).max(120).optional().describe('recurring schedule, e.g. "0 10 * * 1" (every Monday 10:00)'),

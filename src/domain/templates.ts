@@ -14,6 +14,7 @@
 
 import { DateTime } from 'luxon';
 import type { SensitiveWordMatcher } from './sensitive-words.ts';
+import { DomainError } from './errors.ts';
 
 /** What a message is for; decides priority, approval and opt-out rules. */
 export type Category = 'verification' | 'notification' | 'marketing';
@@ -30,6 +31,21 @@ export function isCategory(value: unknown): value is Category {
 /** Whether a template of this category may be sent only after a platform admin approved it. */
 export function needsApproval(category: Category): boolean {
   return category === 'marketing';
+}
+
+/**
+ * Checks what a send or a campaign may carry: a template goes out under its own category (a marketing template
+ * cannot skip quiet hours, caps and opt-out text by being called a notification, nor a notification template skip
+ * approval by being called marketing), and marketing goes out as free text only where the platform operator
+ * allowed it for the tenant (`marketingFreeText`); everywhere else it needs an approved template.
+ */
+export function checkContent(category: Category, template: { name: string; category: Category } | undefined, marketingFreeText: boolean): void {
+  if (template && category !== template.category) {
+    throw new DomainError('invalid_request', `template ${template.name} is a ${template.category} template: it cannot be sent as ${category}`, { field: 'category' });
+  }
+  if (!template && needsApproval(category) && !marketingFreeText) {
+    throw new DomainError('invalid_request', 'marketing is sent from an approved template (templateId), not as free text; the platform operator can allow free marketing text for this tenant', { field: 'text' });
+  }
 }
 
 /** The result of rendering: the text and the names of variables that had no value and no default. */

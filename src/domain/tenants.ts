@@ -32,6 +32,7 @@ export const tenantSettingsSchema = z.object({
   quietHours: quietHoursSchema.nullable().optional().describe('No marketing in these local hours (default 21:00–08:00; null = none)'),
   frequencyCap: frequencyCapSchema.nullable().optional().describe('Default per-recipient cap, e.g. {"max":1,"days":14,"category":"marketing"}'),
   refundPolicy: z.enum(['failed', 'undelivered', 'never']).optional().describe('Refund messages that never reached the carrier (failed, the default), also carrier-undelivered ones (undelivered), or none (never)'),
+  marketingFreeText: z.boolean().optional().describe('Set by the platform operator: marketing may be sent as free text, not only from approved templates'),
   requireMarketingConsent: z.boolean().optional().describe('Send marketing only to contacts with marketing consent on record'),
 }).strict();
 

@@ -6,6 +6,7 @@ import { sendTable } from '../plugins/table-export.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { assertTransition, campaignInputSchema, type CampaignInput } from '../../domain/campaigns.ts';
 import { nextCronTime, parseCron } from '../../domain/compliance.ts';
+import { checkContent, type Category } from '../../domain/templates.ts';
 import {
   cancelCampaignMessages, createCampaign, getCampaign, holdCampaignMessages, listCampaigns, releaseCampaignMessages, setCampaignStatus, updateCampaign,
   type Campaign, type CampaignFields,
@@ -41,10 +42,10 @@ function show(c: Campaign) {
   return { ...rest, audience: rest.audience as Record<string, unknown>, options: rest.options as Record<string, unknown> };
 }
 
-function fields(b: CampaignInput): CampaignFields {
+function fields(b: CampaignInput, category: Category): CampaignFields {
   if (b.cron) parseCron(b.cron);
   return {
-    name: b.name, category: b.category, text: b.text ?? null, templateId: b.templateId ?? null, audience: b.audience, channel: b.channel ?? null,
+    name: b.name, category, text: b.text ?? null, templateId: b.templateId ?? null, audience: b.audience, channel: b.channel ?? null,
     options: b.timezone ? { ...b.options, timezone: b.timezone } as CampaignFields['options'] : b.options, scheduleAt: b.scheduleAt ? new Date(b.scheduleAt).toISOString() : null, cron: b.cron ?? null,
   };
 }
@@ -57,9 +58,14 @@ export function campaignRoutes(app: App, deps: Deps): void {
     if (!c) throw notFound('campaign');
     return c;
   }
-  async function check(tenantId: string, f: CampaignFields): Promise<void> {
-    if (f.templateId) await getTemplateForSending(db, tenantId, f.templateId);
+  /** The stored fields of a create or update, after checking its template, content and audience. */
+  async function prepare(tenantId: string, b: CampaignInput): Promise<CampaignFields> {
+    const template = b.templateId ? await getTemplateForSending(db, tenantId, b.templateId) : undefined;
+    const category = b.category ?? template?.category ?? 'marketing';
+    checkContent(category, template, (await findTenant(db, tenantId))?.settings.marketingFreeText === true);
+    const f = fields(b, category);
     await audienceFilter(deps, tenantId, f.audience);
+    return f;
   }
 
   app.post('/api/v1/campaigns', {
@@ -67,8 +73,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
     config: { permission: 'send' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const f = fields(request.body);
-    await check(tenantId, f);
+    const f = await prepare(tenantId, request.body);
     const c = await createCampaign(db, tenantId, f, deps.now().toISOString());
     await audit(db, tenantId, actorOf(request), 'campaign.create', c.id, { name: c.name });
     return reply.status(201).send(show(c));
@@ -94,8 +99,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const c = await load(tenantId, request.params.id);
     if (c.status !== 'draft') throw new DomainError('conflict', `only a draft can be edited; this campaign is ${c.status}`);
-    const f = fields(request.body);
-    await check(tenantId, f);
+    const f = await prepare(tenantId, request.body);
     await updateCampaign(db, tenantId, c.id, f, deps.now().toISOString());
     return show(await load(tenantId, c.id));
   });

@@ -7,7 +7,7 @@ import type { SendBatcher } from '../send-batcher.ts';
 import type { QueuedMessage } from '../../worker/outbox.ts';
 import { tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
-import { categories, type Category } from '../../domain/templates.ts';
+import { categories, checkContent, type Category } from '../../domain/templates.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
 import { getMessage, listMessages, messageLog } from '../../store/repos/messages.ts';
 import { getTemplateForSending } from '../../store/repos/templates.ts';
@@ -64,10 +64,12 @@ export function messageRoutes(app: App, deps: Deps, lookups: Lookups, sends: Sen
       const tenant = await lookups.tenant(tenantId);
       if (!tenant) throw notFound('tenant');
       const template = b.templateId ? await getTemplateForSending(db, tenantId, b.templateId) : undefined;
+      const category = b.category ?? template?.category ?? 'notification';
+      checkContent(category, template, tenant.settings.marketingFreeText === true);
       const to = typeof b.to === 'string' ? [b.to] : b.to;
       const messages = await sends.send({
         tenant, recipients: to.map((phone) => ({ phone, vars: b.data })), text: template?.text ?? b.text!,
-        category: b.category ?? template?.category ?? 'notification', channel: b.channel ?? null,
+        category, channel: b.channel ?? null,
         notBefore: b.scheduleAt ? new Date(b.scheduleAt) : null,
         // The key's answer is stored with the messages, so a stored send is never left "in progress".
         also: key ? (trx, queued) => completeIdempotencyKey(trx, tenantId, key, 202, JSON.stringify(sentBody(queued))) : undefined,

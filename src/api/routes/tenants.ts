@@ -47,13 +47,14 @@ export function tenantRoutes(app: App, deps: Deps, lookups: Lookups): void {
   });
 
   app.patch('/api/v1/admin/tenants/:id', {
-    schema: { tags: ['admin'], summary: 'Rename, suspend or reactivate a tenant, or set its refund policy', params: idParams, body: z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(['active', 'suspended']).optional(), refundPolicy: z.enum(['failed', 'undelivered', 'never']).optional() }).strict(), response: { 200: tenantSchema } },
+    schema: { tags: ['admin'], summary: 'Rename, suspend or reactivate a tenant, set its refund policy, or allow it free marketing text', params: idParams, body: z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(['active', 'suspended']).optional(), refundPolicy: z.enum(['failed', 'undelivered', 'never']).optional(), marketingFreeText: z.boolean().optional() }).strict(), response: { 200: tenantSchema } },
     config: { permission: 'platform' },
   }, async (request) => {
     const t = await findTenantByIdOrSlug(db, request.params.id);
     if (!t) throw notFound('tenant');
-    const { refundPolicy, ...rest } = request.body;
-    await updateTenant(db, t.id, { ...rest, ...(refundPolicy && { settings: { ...t.settings, refundPolicy } }) });
+    const { refundPolicy, marketingFreeText, ...rest } = request.body;
+    const platformSet = { ...(refundPolicy && { refundPolicy }), ...(marketingFreeText !== undefined && { marketingFreeText }) };
+    await updateTenant(db, t.id, { ...rest, ...(Object.keys(platformSet).length && { settings: { ...t.settings, ...platformSet } }) });
     lookups.forgetTenant(t.id);
     await audit(db, null, actorOf(request), 'tenant.update', t.id, request.body);
     return show((await findTenant(db, t.id))!);
@@ -74,6 +75,7 @@ export function tenantRoutes(app: App, deps: Deps, lookups: Lookups): void {
     if (request.auth!.role !== 'platform') {
       // The refund policy moves platform money and quiet hours protect recipients: only the operator changes them.
       if (b.refundPolicy !== undefined && b.refundPolicy !== (t.settings.refundPolicy ?? 'failed')) throw new DomainError('forbidden', 'only the platform operator may change the refund policy', { field: 'refundPolicy' });
+      if (b.marketingFreeText !== undefined && b.marketingFreeText !== (t.settings.marketingFreeText ?? false)) throw new DomainError('forbidden', 'only the platform operator may allow free marketing text', { field: 'marketingFreeText' });
       if (b.quietHours === null && t.settings.quietHours !== null) throw new DomainError('forbidden', 'quiet hours for marketing may be moved but not switched off', { field: 'quietHours' });
     }
     const settings = { ...t.settings, ...b };

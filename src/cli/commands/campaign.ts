@@ -129,7 +129,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 interface CreateOptions extends ClientOptions {
-  name: string; group?: string[]; segment?: string; filter?: string; numbersFile?: string[]; text?: string; template?: string; category: string;
+  name: string; group?: string[]; segment?: string; filter?: string; numbersFile?: string[]; text?: string; template?: string; category?: string;
   channel?: string; scheduleAt?: string; cron?: string; timezone?: string; window?: string[]; cap?: string; perMinute?: string; spreadHours?: string; autoPause?: string;
 }
 
@@ -145,7 +145,7 @@ export function campaignCommand(): Command {
     .option('--numbers-file <file>', 'numbers, one a line, or a CSV with a phone column whose other columns feed the template (repeatable)', collect)
     .option('--text <text>', 'the message text ({{variables}} allowed)')
     .option('--template <id>', 'a template id instead of --text')
-    .addOption(new Option('--category <category>').choices([...categories]).default('marketing'))
+    .addOption(new Option('--category <category>', 'the template\'s when a template is given, else marketing').choices([...categories]))
     .option('--channel <name>', 'pin a channel the tenant may use (otherwise routing decides)')
     .option('--schedule-at <iso>', 'start at this time (ISO-8601 with offset) when started')
     .option('--cron <expr>', 'recurring, e.g. "0 10 * * 1" (Mondays 10:00); each run is a campaign of its own')
@@ -161,20 +161,22 @@ export function campaignCommand(): Command {
       const numbers = (o.numbersFile ?? []).flatMap((f) => readRecipients(f)).map((r) => (r.vars ? { phone: r.phone, ...r.vars } : r.phone));
       const audience = { ...(o.group?.length ? { groups: o.group } : {}), ...(o.segment ? { segment: o.segment } : {}), ...(o.filter ? { filter: o.filter } : {}), ...(numbers.length ? { numbers } : {}) };
       if (!Object.keys(audience).length) throw new DomainError('invalid_request', 'give an audience: --group, --segment, --filter or --numbers-file');
+      const call = client(o);
+      const category = o.category ?? (o.template ? (await call('GET', `/api/v1/templates/${encodeURIComponent(o.template)}`) as { category: string }).category : 'marketing');
       const perMinute = positive('--per-minute', o.perMinute);
       const spreadHours = positive('--spread-hours', o.spreadHours);
       const options = {
         ...(o.window?.length ? { sendWindows: o.window.map(parseWindow) } : {}),
-        ...(o.cap ? { frequencyCap: parseCap(o.cap, o.category) } : {}),
+        ...(o.cap ? { frequencyCap: parseCap(o.cap, category) } : {}),
         ...(perMinute ? { perMinute: Math.round(perMinute) } : {}),
         ...(spreadHours ? { spreadHours } : {}),
         ...(o.autoPause ? { autoPause: parseAutoPause(o.autoPause) } : {}),
       };
       const body = {
-        name: o.name, audience, ...(o.text ? { text: o.text } : { templateId: o.template }), category: o.category, ...(o.channel ? { channel: o.channel } : {}),
+        name: o.name, audience, ...(o.text ? { text: o.text } : { templateId: o.template }), category, ...(o.channel ? { channel: o.channel } : {}),
         ...(o.scheduleAt ? { scheduleAt: o.scheduleAt } : {}), ...(o.cron ? { cron: o.cron } : {}), ...(o.timezone ? { timezone: o.timezone } : {}), options,
       };
-      const c = await client(o)('POST', '/api/v1/campaigns', body) as Campaign;
+      const c = await call('POST', '/api/v1/campaigns', body) as Campaign;
       print(o, c, () => [c.id]);
     });
 

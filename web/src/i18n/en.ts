@@ -638,6 +638,8 @@ export const en = {
   'settings.requireConsent': 'Marketing only with consent',
   'settings.requireConsentHint': 'Marketing goes only to contacts with marketing consent on record; the others are left out with that reason.',
   'settings.refundPolicy': 'Refunds',
+  'settings.marketingFreeText': 'Free marketing text',
+  'settings.marketingFreeTextHint': 'Marketing may be sent as free text, not only from approved templates. Only the platform operator changes this.',
   'settings.refund.failed': 'Messages that never reached the carrier',
   'settings.refund.undelivered': 'Those, and carrier-undelivered ones',
   'settings.refund.never': 'No refunds',

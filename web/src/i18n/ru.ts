@@ -641,6 +641,8 @@ export const ru: Messages = {
   'settings.requireConsent': 'Реклама только с согласием',
   'settings.requireConsentHint': 'Реклама уходит только контактам с записанным согласием; остальные исключаются с этой причиной.',
   'settings.refundPolicy': 'Возвраты',
+  'settings.marketingFreeText': 'Реклама без шаблона',
+  'settings.marketingFreeTextHint': 'Рекламу можно отправлять произвольным текстом, а не только по одобренным шаблонам. Меняет только оператор платформы.',
   'settings.refund.failed': 'Сообщения, не дошедшие до оператора',
   'settings.refund.undelivered': 'Они и не доставленные оператором',
   'settings.refund.never': 'Без возвратов',

@@ -641,6 +641,8 @@ export const zhCN: Messages = {
   'settings.requireConsent': '仅向已授权的联系人发送营销短信',
   'settings.requireConsentHint': '营销短信只发给有营销许可记录的联系人，其余的会以此原因排除。',
   'settings.refundPolicy': '退款规则',
+  'settings.marketingFreeText': '营销短信免模板',
+  'settings.marketingFreeTextHint': '允许不使用已审核模板、直接发送营销短信内容。仅平台运营方可修改。',
   'settings.refund.failed': '未送达运营商的短信',
   'settings.refund.undelivered': '以上及运营商未送达的短信',
   'settings.refund.never': '不退款',

@@ -25,7 +25,7 @@ interface Values {
   optOutTexts: Partial<Record<Lang, string>>; linkAllowList: string[];
   quiet: boolean; quietStart: string; quietEnd: string;
   cap: boolean; capMax: number; capDays: number; capCategory?: Category;
-  requireMarketingConsent: boolean; refundPolicy: 'failed' | 'undelivered' | 'never';
+  requireMarketingConsent: boolean; refundPolicy: 'failed' | 'undelivered' | 'never'; marketingFreeText: boolean;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -45,6 +45,7 @@ function valuesOf(s: Record<string, unknown>): Values {
     cap: !!cap, capMax: cap?.max ?? 1, capDays: cap?.days ?? 14, capCategory: cap ? cap.category : 'marketing',
     requireMarketingConsent: s.requireMarketingConsent === true,
     refundPolicy: s.refundPolicy === 'undelivered' || s.refundPolicy === 'never' ? s.refundPolicy : 'failed',
+    marketingFreeText: s.marketingFreeText === true,
   };
 }
 
@@ -62,6 +63,7 @@ function bodyOf(v: Values): SettingsBody {
     frequencyCap: v.cap ? { max: v.capMax, days: v.capDays, ...(v.capCategory ? { category: v.capCategory } : {}) } : null,
     requireMarketingConsent: v.requireMarketingConsent,
     refundPolicy: v.refundPolicy,
+    marketingFreeText: v.marketingFreeText,
   };
 }
 
@@ -91,6 +93,7 @@ export function Settings({ tab }: { tab: string }) {
 
 function General({ editable }: { editable: boolean }) {
   const { t, lang } = useI18n();
+  const platform = useSession().role === 'platform';
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
   const numbers = useLoad(() => call('GET /api/v1/service-numbers'), []);
   const labels = { signature: t('settings.signature'), signaturePosition: t('settings.signaturePosition'), defaultCountry: t('settings.defaultCountry'), timezone: t('settings.timezone'), languages: t('settings.languages') };
@@ -159,6 +162,9 @@ function General({ editable }: { editable: boolean }) {
         <Form.Item name="requireMarketingConsent" label={t('settings.requireConsent')} extra={t('settings.requireConsentHint')} valuePropName="checked"><Switch /></Form.Item>
         <Form.Item name="refundPolicy" label={t('settings.refundPolicy')}>
           <Radio.Group options={(['failed', 'undelivered', 'never'] as const).map((r) => ({ value: r, label: t(`settings.refund.${r}`) }))} />
+        </Form.Item>
+        <Form.Item name="marketingFreeText" label={t('settings.marketingFreeText')} extra={t('settings.marketingFreeTextHint')} valuePropName="checked">
+          <Switch disabled={!platform} />
         </Form.Item>
         {editable && <Button type="primary" htmlType="submit" loading={busy}>{t('common.save')}</Button>}
       </Form>

@@ -7,7 +7,7 @@ import { waitFor } from './support/carrier.ts';
 import { loadConfig } from '../src/config.ts';
 import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
 import { Simulator } from '../src/channels/simulator/simulator.ts';
-import { createChannel } from '../src/store/repos/channels.ts';
+import { createChannel, findChannel } from '../src/store/repos/channels.ts';
 import { ChannelManager } from '../src/worker/channels.ts';
 
 const quiet = { receipt: async () => undefined, inbound: async () => undefined, log: () => undefined };
@@ -49,6 +49,9 @@ describe.each(testDatabases)('carrier binds shared by worker nodes on $name', (d
     await waitFor(() => r.simulator.stats().bound === 4, 'four binds in all').catch((e) => { throw new Error(`${e.message}: ${r.simulator.stats().bound}`); });
     expect(a.get(r.channelId)!.state().binds).toBe(2);
     expect(b.get(r.channelId)!.state().binds).toBe(2);
+    // the channel shows what both nodes see: four binds bound in all
+    await waitFor(async () => { await a.sync(); await b.sync(); return (await findChannel(r.deps.store.db, r.channelId))!.counters?.boundBinds === 4; }, 'the combined state');
+    expect(await findChannel(r.deps.store.db, r.channelId)).toMatchObject({ state: 'bound', counters: { binds: 4, boundBinds: 4 } });
 
     await a.stop();
     expect(await held(r.deps, a.node)).toEqual([]);
@@ -56,6 +59,8 @@ describe.each(testDatabases)('carrier binds shared by worker nodes on $name', (d
     await b.sync();
     expect(await held(r.deps, b.node)).toEqual([0, 1, 2, 3]);
     await waitFor(() => r.simulator.stats().bound === 4, 'the remaining node to open all four');
+    await b.stop();
+    expect(await findChannel(r.deps.store.db, r.channelId)).toMatchObject({ state: 'stopped', stateReason: 'no worker node runs this channel' });
   });
 
   it('never opens more binds than configured: a node without a free slot waits, and takes over when a lease lapses', async () => {

@@ -37,7 +37,7 @@ describe.each(testDatabases)('two-way messaging on $name', (database) => {
     const now = new Date().toISOString();
     const ch = await createChannel(db(), { name: 'sim', type: 'smpp', config: { name: 'sim', type: 'smpp', host: '127.0.0.1', port: 1 } }, now);
     channelId = ch.id;
-    await reportChannelState(db(), ch.id, { state: 'bound', reason: null, counters: {} }, now);
+    await reportChannelState(db(), ch.id, 'test-node', { state: 'bound', reason: null, counters: {} }, now);
     await createRoute(db(), { channelId: ch.id, price: 0n }, now);
     await createServiceNumber(db(), { number: SHARED }, now);
     await setTenantCode(db(), a.id, '01', now);

@@ -73,6 +73,8 @@ export interface ChannelsTable {
 export interface WorkerNodesTable { id: string; started_at: string; seen_until: string }
 /** A numbered bind of a channel held by one worker node under a lease. */
 export interface ChannelBindsTable { channel_id: string; slot: number; node_id: string; lease_until: string }
+/** What one worker node last saw of a channel (counters as JSON). */
+export interface ChannelNodeStatesTable { channel_id: string; node_id: string; state: string; reason: string | null; counters: string; at: string }
 /** A routing rule: which channel carries which traffic, at what price per segment (minor units); lowest position first. */
 export interface RoutesTable {
   id: string; tenant_id: string | null; position: number; carrier: string | null; country: string | null; prefix: string | null;
@@ -176,6 +178,7 @@ export interface Database {
   channels: ChannelsTable;
   worker_nodes: WorkerNodesTable;
   channel_binds: ChannelBindsTable;
+  channel_node_states: ChannelNodeStatesTable;
   routes: RoutesTable;
   campaigns: CampaignsTable;
   messages: MessagesTable;

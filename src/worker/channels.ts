@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { Channel, ChannelLogEntry, InboundMessage, Receipt } from '../channels/channel.ts';
 import { createChannel } from '../channels/registry.ts';
-import { listChannels, reportChannelState, type ChannelRecord } from '../store/repos/channels.ts';
+import { dropChannelState, listChannels, reportChannelState, type ChannelRecord } from '../store/repos/channels.ts';
 import { announceNode, holdBinds, releaseBinds, retireNode } from '../store/repos/channel-binds.ts';
 import { isDeadLocalNode, newNodeName } from './node-name.ts';
 
@@ -71,7 +71,7 @@ export class ChannelManager {
         if (wanted.has(id)) continue;
         await this.close(id, run);
         await releaseBinds(db, this.node, id);
-        await reportChannelState(db, id, { state: 'stopped', reason: null, counters: {} }, now.toISOString()).catch(() => undefined);
+        await reportChannelState(db, id, this.node, { state: 'stopped', reason: null, counters: {} }, now.toISOString()).catch(() => undefined);
       }
       const nodes = await announceNode(db, this.node, now.toISOString(), until, isDeadLocalNode);
       for (const [id, record] of wanted) {
@@ -81,6 +81,7 @@ export class ChannelManager {
         const run = this.running.get(id);
         if (run && (run.record.updatedAt !== record.updatedAt || run.binds !== binds)) await this.close(id, run);
         if (slots.length > binds) await releaseBinds(db, this.node, id, slots.slice(binds));
+        if (run && binds === 0) await dropChannelState(db, this.node, now.toISOString(), id);
         if (binds > 0 && !this.running.has(id)) this.launch(record, binds, total);
       }
       for (const run of this.running.values()) {
@@ -88,7 +89,7 @@ export class ChannelManager {
         const counters = run.channel.counters();
         deps.metrics.channelState.set({ channel: run.record.name }, s.state === 'bound' ? 1 : 0);
         for (const [k, v] of Object.entries(counters)) deps.metrics.channelCounter.set({ channel: run.record.name, counter: k }, v);
-        await reportChannelState(db, run.record.id, { state: s.state, reason: s.reason ?? null, counters: { ...counters, binds: s.binds, boundBinds: s.boundBinds } }, now.toISOString());
+        await reportChannelState(db, run.record.id, this.node, { state: s.state, reason: s.reason ?? null, counters: { ...counters, binds: s.binds, boundBinds: s.boundBinds } }, now.toISOString());
       }
     } catch (err) {
       deps.log.error({ err }, 'channel sync failed');
@@ -109,7 +110,7 @@ export class ChannelManager {
       channel = createChannel({ ...record.config, name: record.name, type: record.type, binds, ...(tps > 0 && { tps: (tps * binds) / total }) });
     } catch (err) {
       deps.log.error({ channel: record.name, err: (err as Error).message }, 'channel config is invalid');
-      void reportChannelState(deps.store.db, record.id, { state: 'down', reason: `invalid config: ${(err as Error).message}`, counters: {} }, deps.now().toISOString());
+      void reportChannelState(deps.store.db, record.id, this.node, { state: 'down', reason: `invalid config: ${(err as Error).message}`, counters: {} }, deps.now().toISOString());
       return;
     }
     channel.setSink({ receipt: (r) => handlers.receipt(record.id, r), inbound: (m) => handlers.inbound(record.id, m) });
@@ -126,5 +127,6 @@ export class ChannelManager {
     await Promise.all([...this.running.values()].map((r) => r.channel.stop().catch(() => undefined)));
     this.running.clear();
     await retireNode(this.deps.store.db, this.node).catch((err) => this.deps.log.warn({ err }, 'giving back the bind leases failed'));
+    await dropChannelState(this.deps.store.db, this.node, this.deps.now().toISOString()).catch((err) => this.deps.log.warn({ err }, 'clearing the channel states failed'));
   }
 }

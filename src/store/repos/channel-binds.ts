@@ -11,6 +11,7 @@ export async function announceNode(db: Db, node: string, now: string, until: str
   const gone = nodes.filter((n) => n.id !== node && (n.seen_until < now || dead(n.id))).map((n) => n.id);
   if (gone.length) {
     await db.deleteFrom('channel_binds').where('node_id', 'in', gone).execute();
+    await db.deleteFrom('channel_node_states').where('node_id', 'in', gone).execute();
     await db.deleteFrom('worker_nodes').where('id', 'in', gone).execute();
   }
   return nodes.length - gone.length;

@@ -51,7 +51,41 @@ export async function deleteChannel(db: Db, id: string): Promise<boolean> {
   return Number(r.numDeletedRows) > 0;
 }
 
-/** Records the state and counters a worker sees for a channel. */
-export async function reportChannelState(db: Db, id: string, state: { state: string; reason: string | null; counters: Record<string, number> }, now: string): Promise<void> {
-  await db.updateTable('channels').set({ state: state.state, state_reason: state.reason, counters: JSON.stringify(state.counters), state_at: now }).where('id', '=', id).execute();
+/** What a worker node sees of one channel. */
+export interface NodeChannelState { state: string; reason: string | null; counters: Record<string, number> }
+
+const stateRank = ['bound', 'down', 'connecting', 'stopped'];
+
+/** The state of a channel over its nodes: bound when any node is, counters summed; no node means stopped. */
+function combine(nodes: NodeChannelState[]): NodeChannelState {
+  if (!nodes.length) return { state: 'stopped', reason: 'no worker node runs this channel', counters: {} };
+  const state = stateRank.find((st) => nodes.some((n) => n.state === st)) ?? nodes[0].state;
+  const reasons = state === 'bound' ? [] : [...new Set(nodes.filter((n) => n.state === state && n.reason).map((n) => n.reason!))];
+  const counters: Record<string, number> = {};
+  for (const n of nodes) for (const [k, v] of Object.entries(n.counters)) counters[k] = (counters[k] ?? 0) + v;
+  return { state, reason: reasons.length ? reasons.join('; ') : null, counters };
+}
+
+/** Stores the channel's state as the combination of what every node reports of it. */
+async function summarise(db: Db, id: string, now: string): Promise<void> {
+  const rows = await db.selectFrom('channel_node_states').select(['state', 'reason', 'counters']).where('channel_id', '=', id).execute();
+  const c = combine(rows.map((r) => ({ state: r.state, reason: r.reason, counters: JSON.parse(r.counters) as Record<string, number> })));
+  await db.updateTable('channels').set({ state: c.state, state_reason: c.reason, counters: JSON.stringify(c.counters), state_at: now }).where('id', '=', id).execute();
+}
+
+/** Records what worker node `node` sees of a channel; the channel shows the combination over its nodes. */
+export async function reportChannelState(db: Db, id: string, node: string, state: NodeChannelState, now: string): Promise<void> {
+  const row = { state: state.state, reason: state.reason, counters: JSON.stringify(state.counters), at: now };
+  await db.insertInto('channel_node_states').values({ channel_id: id, node_id: node, ...row })
+    .onConflict((oc) => oc.columns(['channel_id', 'node_id']).doUpdateSet(row)).execute();
+  await summarise(db, id, now);
+}
+
+/** Forgets what `node` saw of a channel it no longer runs (every channel when `id` is omitted), and combines the rest again. */
+export async function dropChannelState(db: Db, node: string, now: string, id?: string): Promise<void> {
+  let q = db.deleteFrom('channel_node_states').where('node_id', '=', node);
+  if (id) q = q.where('channel_id', '=', id);
+  const ids = id ? [id] : (await db.selectFrom('channel_node_states').select('channel_id').where('node_id', '=', node).execute()).map((r) => r.channel_id);
+  await q.execute();
+  for (const c of ids) await summarise(db, c, now);
 }

@@ -46,6 +46,18 @@ describe.each(testDatabases)('what a send may carry on $name', (database) => {
     expect((await campaign({ templateId: noticeTemplate, category: 'marketing' })).statusCode).toBe(400);
   });
 
+  it('checks a campaign again when it starts: a template that became marketing, or a permission withdrawn', async () => {
+    const notice = (await inject('POST', '/api/v1/templates', a.headers, { name: '通知', category: 'notification', text: '明天停水' })).json().id;
+    const c = (await campaign({ templateId: notice })).json();
+    expect(c.category).toBe('notification');
+    expect((await inject('PATCH', `/api/v1/templates/${notice}`, a.headers, { category: 'marketing', text: '明天全场5折' })).statusCode).toBe(200);
+    await inject('POST', `/api/v1/templates/${notice}/submit`, a.headers);
+    expect((await inject('POST', `/api/v1/admin/templates/${notice}/approve`, platform, {})).statusCode).toBe(200);
+    const start = await inject('POST', `/api/v1/campaigns/${c.id}/start`, a.headers);
+    expect(start.statusCode).toBe(400);
+    expect(start.json().error.details).toMatchObject({ field: 'category' });
+  });
+
   it('allows free marketing text only when the platform operator says so', async () => {
     const self = await inject('PATCH', '/api/v1/tenant/settings', a.headers, { marketingFreeText: true });
     expect(self.statusCode).toBe(403);
@@ -55,6 +67,10 @@ describe.each(testDatabases)('what a send may carry on $name', (database) => {
     expect(allowed.json().settings.marketingFreeText).toBe(true);
     expect((await send({ text: '双十一全场5折', category: 'marketing' })).statusCode).toBe(202);
     expect((await campaign({ text: '双十一全场5折' })).statusCode).toBe(201);
+    const free = (await campaign({ text: '双十一全场5折' })).json();
+    expect((await inject('PATCH', `/api/v1/admin/tenants/${a.slug}`, platform, { marketingFreeText: false })).statusCode).toBe(200);
+    expect((await inject('POST', `/api/v1/campaigns/${free.id}/start`, a.headers)).statusCode).toBe(400);
+    expect((await inject('PATCH', `/api/v1/admin/tenants/${a.slug}`, platform, { marketingFreeText: true })).statusCode).toBe(200);
     // an unchanged value in a settings form is not a change
     expect((await inject('PATCH', '/api/v1/tenant/settings', a.headers, { marketingFreeText: true, signature: '【好店】' })).statusCode).toBe(200);
   });

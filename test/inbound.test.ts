@@ -223,6 +223,9 @@ describe.each(testDatabases)('two-way messaging on $name', (database) => {
     expect((await s.app.inject({ method: 'POST', url: `/api/v1/inbox/${conv.id}/reply`, headers: a.headers, payload: { text: 'x' } })).statusCode).toBe(404);
     expect((await s.app.inject({ url: '/api/v1/inbox?q=HYPERLINK', headers: a.headers })).json().conversations).toHaveLength(0);
 
+    const promo = await s.app.inject({ method: 'POST', url: `/api/v1/inbox/${conv.id}/reply`, headers: b.headers, payload: { text: '20% off for you', category: 'marketing' } });
+    expect(promo.statusCode).toBe(400); // marketing as free text needs the operator's permission, in a reply too
+    expect(promo.json().error.details).toMatchObject({ field: 'text' });
     const reply = await s.app.inject({ method: 'POST', url: `/api/v1/inbox/${conv.id}/reply`, headers: b.headers, payload: { text: 'We will call you' } });
     expect(reply.statusCode).toBe(202);
     expect(reply.json().message).toMatchObject({ to: p, status: 'queued' });

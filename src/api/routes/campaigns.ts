@@ -58,12 +58,17 @@ export function campaignRoutes(app: App, deps: Deps): void {
     if (!c) throw notFound('campaign');
     return c;
   }
+  /** The category a campaign goes out under (its template's unless given, else marketing), checked against the content policy. */
+  async function contentCategory(tenantId: string, category: Category | undefined, templateId: string | null | undefined): Promise<Category> {
+    const template = templateId ? await getTemplateForSending(db, tenantId, templateId) : undefined;
+    const resolved = category ?? template?.category ?? 'marketing';
+    checkContent(resolved, template, (await findTenant(db, tenantId))?.settings.marketingFreeText === true);
+    return resolved;
+  }
+
   /** The stored fields of a create or update, after checking its template, content and audience. */
   async function prepare(tenantId: string, b: CampaignInput): Promise<CampaignFields> {
-    const template = b.templateId ? await getTemplateForSending(db, tenantId, b.templateId) : undefined;
-    const category = b.category ?? template?.category ?? 'marketing';
-    checkContent(category, template, (await findTenant(db, tenantId))?.settings.marketingFreeText === true);
-    const f = fields(b, category);
+    const f = fields(b, await contentCategory(tenantId, b.category, b.templateId));
     await audienceFilter(deps, tenantId, f.audience);
     return f;
   }
@@ -116,6 +121,8 @@ export function campaignRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const c = await load(tenantId, request.params.id);
     assertTransition('start', c.status);
+    // checked again: the template, or what the operator allows, may have changed since the campaign was written
+    await contentCategory(tenantId, c.category as Category, c.templateId);
     const report = await preflight(deps, c);
     if (!report.sufficient) throw new DomainError('insufficient_balance', `the campaign costs ${report.cost} but the balance is ${report.balance} (minor units)`, { cost: report.cost, balance: report.balance });
     const now = deps.now();

@@ -12,6 +12,8 @@ import { findTenantUser } from '../../store/repos/users.ts';
 import { senderFor } from '../../store/repos/service-numbers.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { queueMessages } from '../../worker/outbox.ts';
+import { findTenant } from '../../store/repos/tenants.ts';
+import { checkContent } from '../../domain/templates.ts';
 
 const conversationSchema = z.object({
   id: z.string(), phone: z.string(), contactId: z.string().nullable(), contactName: z.string().nullable(), unread: z.number(),
@@ -119,6 +121,7 @@ export function inboxRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const c = await getConversation(db, tenantId, request.params.id);
     if (!c) throw notFound('conversation');
+    checkContent(request.body.category, undefined, (await findTenant(db, tenantId))?.settings.marketingFreeText === true);
     const [m] = await queueMessages(deps, {
       tenantId, recipients: [{ phone: c.phone, contactId: c.contactId }], text: request.body.text, category: request.body.category,
       channel: request.body.channel ?? null, sender: await senderFor(db, tenantId), source: 'reply',

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
 import pino from 'pino';
 import { testDatabases } from './support/databases.ts';
 import { waitFor } from './support/carrier.ts';
@@ -9,6 +8,7 @@ import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
 import { Simulator } from '../src/channels/simulator/simulator.ts';
 import { createChannel, findChannel } from '../src/store/repos/channels.ts';
 import { ChannelManager } from '../src/worker/channels.ts';
+import { newNodeName } from '../src/worker/node-name.ts';
 
 const quiet = { receipt: async () => undefined, inbound: async () => undefined, log: () => undefined };
 const cleanups: (() => Promise<void>)[] = [];
@@ -83,7 +83,7 @@ describe.each(testDatabases)('carrier binds shared by worker nodes on $name', (d
   it('takes the slots of a process of this host that exited at once, without waiting for its lease', async () => {
     const r = await rig(database, 2);
     const exited = spawnSync(process.execPath, ['-e', '']).pid;
-    const ghost = `${hostname()}:${exited}:dead`;
+    const ghost = newNodeName(exited);
     const until = new Date(Date.now() + 3_600_000).toISOString();
     await r.deps.store.db.insertInto('worker_nodes').values({ id: ghost, started_at: new Date().toISOString(), seen_until: until }).execute();
     await r.deps.store.db.insertInto('channel_binds').values([0, 1].map((slot) => ({ channel_id: r.channelId, slot, node_id: ghost, lease_until: until }))).execute();
@@ -91,5 +91,25 @@ describe.each(testDatabases)('carrier binds shared by worker nodes on $name', (d
     await a.sync();
     expect(await held(r.deps, a.node)).toEqual([0, 1]);
     expect(await r.deps.store.db.selectFrom('worker_nodes').select('id').where('id', '=', ghost).execute()).toEqual([]);
+  });
+
+  it('closes its binds when it cannot renew their leases, before another node may take them', async () => {
+    const r = await rig(database, 2);
+    let clock = Date.now();
+    const deps: Deps = { ...r.deps, store: { ...r.deps.store }, now: () => new Date(clock) };
+    const a = manager(deps);
+    await a.sync();
+    await waitFor(() => r.simulator.stats().bound === 2, 'two binds');
+    const working = deps.store.db;
+    deps.store.db = new Proxy(working, { get: () => { throw new Error('database unreachable'); } });
+    await a.sync(); // a failure inside the lease keeps the binds
+    expect(r.simulator.stats().bound).toBe(2);
+    clock += 9_000; // the lease is at least 9 s: past it, less one poll, the node fences itself
+    await a.sync();
+    expect(a.get(r.channelId)).toBeUndefined();
+    await waitFor(() => r.simulator.stats().bound === 0, 'the binds to close');
+    deps.store.db = working;
+    await a.sync();
+    await waitFor(() => r.simulator.stats().bound === 2, 'the binds to reopen once the database answers');
   });
 });

@@ -21,7 +21,7 @@ interface Rig { deps: Deps; simulator: Simulator; campaignId: string; tenantId: 
 
 async function rig(database: TestDatabase, leaseSeconds: number): Promise<Rig> {
   const created = await database.create();
-  const env = { ...process.env, TIDINGS_DATABASE_URL: created.url, TIDINGS_DATA_DIR: created.dataDir, TIDINGS_LOG_LEVEL: 'warn', TIDINGS_LEASE_SECONDS: String(leaseSeconds) };
+  const env = { ...process.env, TIDINGS_DATABASE_URL: created.url, TIDINGS_DATA_DIR: created.dataDir, TIDINGS_LOG_LEVEL: process.env.DEBUG_TESTS ? 'info' : 'warn', TIDINGS_LEASE_SECONDS: String(leaseSeconds) };
   const deps = await buildDeps(loadConfig(env, {}), { log: pino({ level: 'silent' }) });
   const simulator = new Simulator({ receiptDelayMs: 5, keepInbox: false });
   const { port } = await simulator.start(0);
@@ -43,7 +43,7 @@ async function rig(database: TestDatabase, leaseSeconds: number): Promise<Rig> {
 }
 
 function worker(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [bin, 'start', '--role', 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--role', 'worker'], { env, stdio: ['ignore', process.env.DEBUG_TESTS ? 'inherit' : 'ignore', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => { if (process.env.DEBUG_TESTS) process.stderr.write(d); });
   return child;
 }

@@ -31,6 +31,8 @@ export class ChannelManager {
   /** This node's name in the bind leases. */
   readonly node = newNodeName();
   private readonly running = new Map<string, Running>();
+  /** When the bind leases were last renewed (ms). */
+  private renewedAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
 
@@ -61,44 +63,55 @@ export class ChannelManager {
 
   private async doSync(): Promise<void> {
     const { deps } = this;
+    const now = deps.now();
+    const leaseMs = Math.max(deps.config.leaseSeconds * 1000, 3 * pollMs);
     try {
       const db = deps.store.db;
-      const now = deps.now();
-      const until = new Date(now.getTime() + Math.max(deps.config.leaseSeconds * 1000, 3 * pollMs)).toISOString();
+      const at = now.toISOString();
+      const until = new Date(now.getTime() + leaseMs).toISOString();
+      // renewing comes first: closing channels below may take a while, and the leases must not lapse meanwhile
+      const nodes = await announceNode(db, this.node, at, until, isDeadLocalNode);
+      this.renewedAt = now.getTime();
       const records = await listChannels(db);
       const wanted = new Map(records.filter((r) => r.enabled).map((r) => [r.id, r]));
-      for (const [id, run] of this.running) {
-        if (wanted.has(id)) continue;
+      await Promise.all([...this.running].filter(([id]) => !wanted.has(id)).map(async ([id, run]) => {
         await this.close(id, run);
         await releaseBinds(db, this.node, id);
-        await reportChannelState(db, id, this.node, { state: 'stopped', reason: null, counters: {} }, now.toISOString()).catch(() => undefined);
-      }
-      const nodes = await announceNode(db, this.node, now.toISOString(), until, isDeadLocalNode);
-      for (const [id, record] of wanted) {
+        await dropChannelState(db, this.node, at, id);
+      }));
+      await Promise.all([...wanted].map(async ([id, record]) => {
         const total = bindsOf(record);
-        const slots = await holdBinds(db, { channelId: id, node: this.node, total, share: Math.ceil(total / nodes), now: now.toISOString(), until });
-        const binds = Math.min(slots.length, Math.ceil(total / nodes));
+        const share = Math.ceil(total / nodes);
+        const slots = await holdBinds(db, { channelId: id, node: this.node, total, share, now: at, until });
+        const binds = Math.min(slots.length, share);
         const run = this.running.get(id);
         if (run && (run.record.updatedAt !== record.updatedAt || run.binds !== binds)) await this.close(id, run);
         if (slots.length > binds) await releaseBinds(db, this.node, id, slots.slice(binds));
-        if (run && binds === 0) await dropChannelState(db, this.node, now.toISOString(), id);
+        if (run && binds === 0) await dropChannelState(db, this.node, at, id);
         if (binds > 0 && !this.running.has(id)) this.launch(record, binds, total);
-      }
+      }));
       for (const run of this.running.values()) {
         const s = run.channel.state();
         const counters = run.channel.counters();
         deps.metrics.channelState.set({ channel: run.record.name }, s.state === 'bound' ? 1 : 0);
         for (const [k, v] of Object.entries(counters)) deps.metrics.channelCounter.set({ channel: run.record.name, counter: k }, v);
-        await reportChannelState(db, run.record.id, this.node, { state: s.state, reason: s.reason ?? null, counters: { ...counters, binds: s.binds, boundBinds: s.boundBinds } }, now.toISOString());
+        await reportChannelState(db, run.record.id, this.node, { state: s.state, reason: s.reason ?? null, counters: { ...counters, binds: s.binds, boundBinds: s.boundBinds } }, at);
       }
     } catch (err) {
       deps.log.error({ err }, 'channel sync failed');
+      // Without renewed leases another node may take these binds soon: close them first, so the carrier never sees
+      // more than the configured number (they reopen once the database answers again).
+      if (this.running.size && now.getTime() - this.renewedAt > leaseMs - pollMs) {
+        deps.log.error('bind leases could not be renewed: closing this node\'s binds until the database answers');
+        await Promise.all([...this.running].map(([id, run]) => this.close(id, run)));
+      }
     }
   }
 
   /** Stops a running channel (draining what is in flight) and forgets it. */
   private async close(id: string, run: Running): Promise<void> {
     this.running.delete(id);
+    this.deps.metrics.channelState.set({ channel: run.record.name }, 0);
     await run.channel.stop().catch((err) => this.deps.log.warn({ err, channel: run.record.name }, 'channel stop failed'));
   }
 

@@ -26,7 +26,7 @@ export interface BindPoolOptions<M> {
   /** Called whenever the number of bound slots or the reason changes. */
   onChange(): void;
   /** Closes a bind that completed after the pool stopped (it was not among the members `stop` returned). */
-  discard(member: M): void;
+  discard(member: M): Promise<void>;
 }
 
 /** A request for a window slot: `use` gets a member with a free slot, or `fail` says why none will come. */
@@ -46,6 +46,8 @@ export class BindPool<M extends PoolMember> {
   private cursor = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Each slot's reconnect loop, ended after stop. */
+  private readonly loops: Promise<void>[] = [];
   /** Last failure, readable ("bind refused: ESME_RINVPASWD (0x0e)"). */
   lastError: SendError | null = null;
   /** Binds re-established after a loss. */
@@ -81,7 +83,7 @@ export class BindPool<M extends PoolMember> {
       let failures = 0;
       let settled = false;
       for (let slot = 0; slot < this.options.slots; slot++) {
-        void this.run(slot, (err) => {
+        this.loops.push(this.run(slot, (err) => {
           if (settled) return;
           if (!err) {
             settled = true;
@@ -90,7 +92,7 @@ export class BindPool<M extends PoolMember> {
             settled = true;
             reject(err);
           }
-        });
+        }));
       }
     });
   }
@@ -121,6 +123,11 @@ export class BindPool<M extends PoolMember> {
       if (!m) return;
       this.waiters.shift()!.use(m);
     }
+  }
+
+  /** Resolves once every slot has stopped trying: a bind that was still opening at `stop` has been discarded. */
+  async ended(): Promise<void> {
+    await Promise.all(this.loops);
   }
 
   /** Stops reconnecting and fails every waiting part; returns the members still bound. */
@@ -165,7 +172,7 @@ export class BindPool<M extends PoolMember> {
         this.attempts++;
         const member = await this.options.open(slot);
         if (this.stopped) {
-          this.options.discard(member);
+          await this.options.discard(member);
           return firstOutcome(retryable('channel stopped', 'stopped'));
         }
         if (everBound) this.reconnects++;

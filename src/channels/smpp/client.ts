@@ -74,7 +74,7 @@ export class SmppChannel extends EventEmitter implements Channel {
       reconnect: config.reconnect,
       configRetryMs: config.configRetryMs,
       onChange: () => this.emitState(),
-      discard: (conn) => void this.unbind(conn),
+      discard: (conn) => this.unbind(conn),
     });
   }
 
@@ -161,6 +161,8 @@ export class SmppChannel extends EventEmitter implements Channel {
       await Promise.race([drained, sleep(this.config.responseTimeoutMs + 100)]);
     }
     await Promise.all(members.map((conn) => this.unbind(conn)));
+    // a bind still opening is closed before stop returns, so its slot can go to another node at once
+    await this.pool.ended();
     if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
     this.reassembler.flush();
     this.stopped = true;

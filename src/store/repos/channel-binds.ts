@@ -1,30 +1,34 @@
 import type { Db } from '../database.ts';
+import { dropChannelState } from './channels.ts';
 
 /**
- * Renews this node's announcement and forgets nodes gone quiet (and their binds), plus the nodes `dead` says are
- * gone (processes of this host that exited); returns how many nodes are alive, this one included.
+ * Renews this node's announcement and every bind lease it holds, then forgets nodes gone quiet and the nodes `dead`
+ * says are gone (processes of this machine that exited): their binds and what they reported of channels. A node that
+ * renewed meanwhile is kept. Returns how many nodes are alive, this one included.
  */
 export async function announceNode(db: Db, node: string, now: string, until: string, dead: (node: string) => boolean): Promise<number> {
   await db.insertInto('worker_nodes').values({ id: node, started_at: now, seen_until: until })
     .onConflict((oc) => oc.column('id').doUpdateSet({ seen_until: until })).execute();
-  const nodes = await db.selectFrom('worker_nodes').select(['id', 'seen_until']).execute();
-  const gone = nodes.filter((n) => n.id !== node && (n.seen_until < now || dead(n.id))).map((n) => n.id);
-  if (gone.length) {
-    await db.deleteFrom('channel_binds').where('node_id', 'in', gone).execute();
-    await db.deleteFrom('channel_node_states').where('node_id', 'in', gone).execute();
-    await db.deleteFrom('worker_nodes').where('id', 'in', gone).execute();
-  }
-  return nodes.length - gone.length;
+  await db.updateTable('channel_binds').set({ lease_until: until }).where('node_id', '=', node).execute();
+  const others = (await db.selectFrom('worker_nodes').select(['id', 'seen_until']).where('id', '!=', node).execute());
+  const quiet = others.filter((n) => n.seen_until < now).map((n) => n.id);
+  const exited = others.filter((n) => n.seen_until >= now && dead(n.id)).map((n) => n.id);
+  const gone = [
+    ...quiet.length ? await db.deleteFrom('worker_nodes').where('id', 'in', quiet).where('seen_until', '<', now).returning('id').execute() : [],
+    ...exited.length ? await db.deleteFrom('worker_nodes').where('id', 'in', exited).returning('id').execute() : [],
+  ].map((r) => r.id);
+  if (gone.length) await db.deleteFrom('channel_binds').where('node_id', 'in', gone).execute();
+  for (const g of gone) await dropChannelState(db, g, now);
+  return others.length + 1 - gone.length;
 }
 
 /**
- * Renews this node's bind slots of a channel (0 … total−1), drops slots beyond the total, and takes free or expired
- * slots until it holds `share`. Returns every slot held, in order: slots beyond the share are given back with
+ * Looks at this node's bind slots of a channel (0 … total−1; `announceNode` renewed them), drops slots beyond the
+ * total, and takes free or expired slots until it holds `share`. Returns every slot held, in order: slots beyond the share are given back with
  * `releaseBinds` once the channel has closed them, so another node never opens them while they are still open here.
  */
 export async function holdBinds(db: Db, q: { channelId: string; node: string; total: number; share: number; now: string; until: string }): Promise<number[]> {
   await db.deleteFrom('channel_binds').where('channel_id', '=', q.channelId).where('slot', '>=', q.total).execute();
-  await db.updateTable('channel_binds').set({ lease_until: q.until }).where('channel_id', '=', q.channelId).where('node_id', '=', q.node).execute();
   const rows = await db.selectFrom('channel_binds').select(['slot', 'node_id', 'lease_until']).where('channel_id', '=', q.channelId).execute();
   const mine = rows.filter((r) => r.node_id === q.node).map((r) => Number(r.slot)).sort((a, b) => a - b);
   if (mine.length >= q.share) return mine;

@@ -47,6 +47,8 @@ export class Dispatcher {
   /** The last claim found fewer messages than it asked for: the loop polls (or waits for a poke), not woken by every settled submit. */
   private drained = false;
   private accepted: Accepted[] = [];
+  /** The accepted submits by channel id and carrier id of each part, for folding reports in. */
+  private byCarrierId = new Map<string, Map<string, Accepted>>();
   private requeued: Requeued[] = [];
   private finished: Finished[] = [];
   /** Carrier log lines per message id, until its outcome is written. */
@@ -136,10 +138,14 @@ export class Dispatcher {
 
   private settled(m: ClaimedMessage, r: SubmitResult | null, e: unknown): void {
     if (r) {
-      this.accepted.push({
+      const a: Accepted = {
         id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: this.acceptedAt.of(this.deps.now()), status: 'submitted', partsDone: 0,
         stat: null, err: null, doneAt: null, log: null, effect: null, m, reported: false, flushes: 0,
-      });
+      };
+      this.accepted.push(a);
+      let ids = this.byCarrierId.get(m.channelId);
+      if (!ids) this.byCarrierId.set(m.channelId, ids = new Map());
+      for (const c of r.carrierIds) ids.set(c, a);
     }
     else this.failed(m, e);
     if (--this.inFlight < this.opts.maxInFlight / 2 && !this.drained) this.wake?.();
@@ -186,7 +192,11 @@ export class Dispatcher {
     const later: Accepted[] = [];
     for (const a of this.accepted) {
       if (!all && !a.reported && a.flushes++ === 0) later.push(a);
-      else submitted.push(a);
+      else {
+        submitted.push(a);
+        const ids = this.byCarrierId.get(a.channelId)!;
+        for (const c of a.carrierIds) if (ids.get(c) === a) ids.delete(c);
+      }
     }
     const [requeued, finished] = [this.requeued, this.finished];
     this.accepted = later; this.requeued = []; this.finished = [];
@@ -218,11 +228,9 @@ export class Dispatcher {
    */
   private fold(receipts: ReceiptUpdate[]): ReceiptUpdate[] {
     if (!receipts.length || !this.accepted.length) return receipts;
-    const byCarrierId = new Map<string, Accepted>();
-    for (const a of this.accepted) for (const c of a.carrierIds) byCarrierId.set(`${a.channelId}\u0000${c}`, a);
     const unmatched: ReceiptUpdate[] = [];
     for (const r of receipts) {
-      const a = byCarrierId.get(`${r.channelId}\u0000${r.carrierId}`);
+      const a = this.byCarrierId.get(r.channelId)?.get(r.carrierId);
       if (!a || a.doneAt !== null) { unmatched.push(r); continue; }
       a.reported = true;
       a.stat = r.stat;

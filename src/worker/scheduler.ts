@@ -135,22 +135,26 @@ export class Scheduler {
       if (cursor.queued === 0 && cursor.intervalMs === 0) cursor.intervalMs = await this.pacing(c, filter);
       const start = c.startedAt ? new Date(c.startedAt).getTime() : Date.now();
       while (!cursor.done && Date.now() - started < sliceMs) {
-        // While this worker can send, materialise no further ahead than its dispatcher takes (the rest of the slice waits).
-        if (this.dispatcher.room() < Math.min(batchSize, this.dispatcher.opts.maxInFlight / 2) && this.dispatcher.upChannels().size) {
+        // While this worker can send, materialise no further ahead than its dispatcher takes (the rest of the slice
+        // waits), and a batch no larger than it takes, so that every due message is handed over and none is claimed.
+        const sending = this.dispatcher.upChannels().size > 0;
+        const room = this.dispatcher.room();
+        if (sending && room < Math.min(batchSize, this.dispatcher.opts.maxInFlight / 2)) {
           await new Promise((r) => setTimeout(r, 5));
           continue;
         }
+        const size = sending ? Math.min(batchSize, room) : batchSize;
         let recipients: Recipient[];
         const next: Cursor = { ...cursor };
         if (next.numbers < numbers.length) {
-          recipients = numbers.slice(next.numbers, next.numbers + batchSize).map((n) => (typeof n === 'string' ? { phone: n } : { phone: n.phone, vars: n }));
+          recipients = numbers.slice(next.numbers, next.numbers + size).map((n) => (typeof n === 'string' ? { phone: n } : { phone: n.phone, vars: n }));
           next.numbers += recipients.length;
           next.done = next.numbers >= numbers.length && !filter;
         } else if (filter) {
-          const page = await contactPage(db, c.tenantId, filter, next.after, batchSize);
+          const page = await contactPage(db, c.tenantId, filter, next.after, size);
           recipients = page.map((x) => ({ phone: x.phone, contactId: x.id, contact: x }));
           if (page.length) next.after = page[page.length - 1].id;
-          next.done = page.length < batchSize;
+          next.done = page.length < size;
         } else {
           recipients = [];
           next.done = true;

@@ -185,7 +185,9 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
       return out;
     });
   }
-  return store.db.transaction().execute(async (trx) => {
+  // Two workers' flushes can touch the same rows (a receipt can arrive on the other worker's bind) in different orders;
+  // PostgreSQL then aborts one of them as a deadlock. Nothing of it was applied, so it is run again.
+  return againOnConflict(() => store.db.transaction().execute(async (trx) => {
     const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
     const out: MessageEffect[] = [];
     for (let at = 0; at < o.submitted.length; at += 2000) {
@@ -226,7 +228,19 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
       out.push(...(await run<EffectRow>(apply, [r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, id])).map(toEffect));
     }
     return out;
-  });
+  }));
+}
+
+/** Runs a PostgreSQL transaction again (up to 5 times in all) when the server aborted it as a deadlock or a serialization failure. */
+async function againOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
 }
 
 /** Receipts that waited for their carrier id and can now be matched; removed from pending as they are returned. */

@@ -38,6 +38,7 @@ describe('serving the built console', () => {
       expect(r.body).toContain('<title>Tidings</title>');
     }
     expect((await app.inject({ method: 'GET', url: '/api/v1/nothing' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/assets/page-oldhash.js' })).statusCode).toBe(404);
   });
 
   it('sends a hashed asset compressed the way the browser accepts, cached for good, and plain to others', async () => {

@@ -44,7 +44,8 @@ export async function registerConsole(app: App, dist = consoleDist): Promise<voi
   }
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const url = request.url.split('?')[0];
-    if (serverPaths.test(url)) return reply.callNotFound();
+    // a hashed file that is not there (an open console from before an upgrade) is a 404, never the console's page
+    if (serverPaths.test(url) || url.startsWith('/assets/')) return reply.callNotFound();
     return page(reply, index ?? notBuilt);
   });
 }

@@ -3,6 +3,7 @@ export const en = {
   'common.cancel': 'Cancel',
   'common.create': 'Create',
   'common.retry': 'Try again',
+  'page.failed': 'This page could not be shown',
   'common.save': 'Save',
   'common.saved': 'Saved',
 

@@ -6,6 +6,7 @@ export const ru: Messages = {
   'common.cancel': 'Отмена',
   'common.create': 'Создать',
   'common.retry': 'Повторить',
+  'page.failed': 'Не удалось показать страницу',
   'common.save': 'Сохранить',
   'common.saved': 'Сохранено',
 

@@ -6,6 +6,7 @@ export const zhCN: Messages = {
   'common.cancel': '取消',
   'common.create': '创建',
   'common.retry': '重试',
+  'page.failed': '此页面无法显示',
   'common.save': '保存',
   'common.saved': '已保存',
 

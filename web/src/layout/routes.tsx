@@ -8,6 +8,7 @@ import {
 import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
 import type { Session } from '../session.tsx';
+import { PageBoundary } from '../ui/page-boundary.tsx';
 
 /** A page component loaded on its first visit: every page is a chunk of its own, so the console starts small. */
 function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): LazyExoticComponent<ComponentType<P>> {
@@ -82,7 +83,7 @@ export function resolve(path: string, session: Session, t: T): ReactNode {
     if (page.tenant && !session.tenant) {
       return <Result status="info" title={t('tenant.none')} subTitle={t('tenant.noneHint')} />;
     }
-    return <div key={session.tenant?.slug ?? ''}><Suspense fallback={<Spin />}>{page.render(params, t)}</Suspense></div>;
+    return <div key={session.tenant?.slug ?? ''}><PageBoundary key={path}><Suspense fallback={<Spin />}>{page.render(params, t)}</Suspense></PageBoundary></div>;
   }
   return (
     <Result status="404" title={t('notFound.title')} extra={<Button type="primary" onClick={() => navigate('/')}>{t('notFound.home')}</Button>} />

@@ -59,8 +59,6 @@ export const en = {
   'tenant.none': 'No tenant chosen',
   'tenant.noneHint': 'Choose a tenant at the top of the page to work with its contacts, campaigns and settings, or create one under Platform → Tenants.',
 
-  'notAvailable.title': '{what}: not available yet',
-  'notAvailable.body': 'This server does not offer this part of the platform yet. It appears here as soon as the server is updated.',
   'notFound.title': 'There is no such page.',
   'notFound.home': 'Go to the dashboard',
 

@@ -62,8 +62,6 @@ export const zhCN: Messages = {
   'tenant.none': '尚未选择租户',
   'tenant.noneHint': '请在页面顶部选择一个租户，以管理其通讯录、群发任务和设置；也可以在“平台 → 租户”中新建租户。',
 
-  'notAvailable.title': '{what}：暂不可用',
-  'notAvailable.body': '本服务器尚未提供平台的这一部分。服务器更新后，它会立即出现在这里。',
   'notFound.title': '页面不存在。',
   'notFound.home': '返回概览',
 

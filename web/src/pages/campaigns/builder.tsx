@@ -7,6 +7,7 @@ import { navigate } from '../../router.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { useTextCategories } from '../../ui/text-categories.ts';
 import { TextPreview } from '../templates/preview.tsx';
 import { categories, type Category } from '../templates/templates.tsx';
 import { reasonText } from './labels.tsx';
@@ -66,6 +67,7 @@ export function CampaignBuilder() {
   const [id, setId] = useState<string>();
   const [preflight, setPreflight] = useState<Preflight>();
   const templates = useLoad(() => call('GET /api/v1/templates'), []);
+  const textCategories = useTextCategories();
   const audiences = useLoad(() => Promise.all([call('GET /api/v1/groups'), call('GET /api/v1/segments')]), []);
   const [groupList, segmentList] = audiences.data ?? [];
   const v = Form.useWatch([], form) as Values | undefined;
@@ -136,7 +138,7 @@ export function CampaignBuilder() {
                   </Form.Item>
                 )}
                 <Form.Item name="category" label={t('templates.category')} extra={t('templates.categoryHint')}>
-                  <Select disabled={v?.mode === 'template'} options={categories.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
+                  <Select disabled={v?.mode === 'template'} options={(v?.mode === 'template' ? categories : textCategories).map((c) => ({ value: c, label: t(`category.${c}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} lg={12}>

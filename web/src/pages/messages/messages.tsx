@@ -12,9 +12,10 @@ import { Pager, usePages } from '../../ui/pager.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { useTextCategories } from '../../ui/text-categories.ts';
 import { reasonText } from '../campaigns/labels.tsx';
 import { TextPreview } from '../templates/preview.tsx';
-import { categories, type Category } from '../templates/templates.tsx';
+import { type Category } from '../templates/templates.tsx';
 import { MessageStatus, messageStatuses } from './status.tsx';
 import { pastedNumbers } from '../../ui/pasted-numbers.ts';
 
@@ -99,6 +100,7 @@ function MessageDetail({ m, onClose }: { m: Message; onClose: () => void }) {
 
 function SendMessage({ open, onClose, onSent }: { open: boolean; onClose: () => void; onSent: () => void }) {
   const { t } = useI18n();
+  const textCategories = useTextCategories();
   const [form] = Form.useForm<{ to: string; text: string; category: Category }>();
   const text = Form.useWatch('text', form);
   const category = Form.useWatch('category', form);
@@ -123,7 +125,7 @@ function SendMessage({ open, onClose, onSent }: { open: boolean; onClose: () => 
     <Modal open={open} width={720} title={t('messages.send')} okText={t('campaigns.send')} cancelText={t('common.cancel')} onOk={submit} onCancel={onClose} confirmLoading={busy} destroyOnHidden>
       <Form form={form} layout="vertical" requiredMark={false} initialValues={{ category: 'notification' }}>
         <Form.Item name="to" label={labels.to} extra={t('messages.toHint')} rules={[{ required: true, message: t('messages.toRequired') }]}><Input.TextArea rows={2} /></Form.Item>
-        <Form.Item name="category" label={labels.category}><Select options={categories.map((c) => ({ value: c, label: t(`category.${c}`) }))} /></Form.Item>
+        <Form.Item name="category" label={labels.category}><Select options={textCategories.map((c) => ({ value: c, label: t(`category.${c}`) }))} /></Form.Item>
         <Form.Item name="text" label={labels.text} rules={[{ required: true, message: t('templates.textRequired') }]}><Input.TextArea rows={4} maxLength={2000} /></Form.Item>
       </Form>
       <TextPreview input={{ text, category }} />

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { startCarrier, waitFor } from './support/carrier.ts';
 
 describe.each(testDatabases)('what a send may carry on $name', (database) => {
   let s: TestServer;
@@ -73,5 +74,23 @@ describe.each(testDatabases)('what a send may carry on $name', (database) => {
     expect((await inject('PATCH', `/api/v1/admin/tenants/${a.slug}`, platform, { marketingFreeText: true })).statusCode).toBe(200);
     // an unchanged value in a settings form is not a change
     expect((await inject('PATCH', '/api/v1/tenant/settings', a.headers, { marketingFreeText: true, signature: '【好店】' })).statusCode).toBe(200);
+  });
+
+  it('pauses a scheduled campaign at its run when free marketing text is no longer allowed, naming why', async () => {
+    const carrier = await startCarrier(s);
+    try {
+      expect((await inject('PATCH', `/api/v1/admin/tenants/${a.slug}`, platform, { marketingFreeText: true })).statusCode).toBe(200);
+      const c = (await campaign({ text: '周五特惠', scheduleAt: new Date(Date.now() + 1500).toISOString() })).json();
+      expect((await inject('POST', `/api/v1/campaigns/${c.id}/start`, a.headers)).json().status).toBe('scheduled');
+      expect((await inject('PATCH', `/api/v1/admin/tenants/${a.slug}`, platform, { marketingFreeText: false })).statusCode).toBe(200);
+      const paused = await waitFor(async () => {
+        const x = (await inject('GET', `/api/v1/campaigns/${c.id}`, a.headers)).json();
+        return x.status === 'paused' && x;
+      }, 'the campaign to pause');
+      expect(paused.pauseReason).toMatch(/approved template/);
+      expect(paused.stats.total).toBe(0);
+    } finally {
+      await carrier.stop();
+    }
   });
 });

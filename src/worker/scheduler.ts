@@ -4,7 +4,7 @@ import type { Dispatcher } from './dispatcher.ts';
 import { Preparer, storePrepared, type Prepared, type Recipient, type SendSpec } from './outbox.ts';
 import { defaultAutoPause, failedStatuses, type Cursor } from '../domain/campaigns.ts';
 import { nextCronTime, parseSendWindows, type FrequencyCap } from '../domain/compliance.ts';
-import type { Category } from '../domain/templates.ts';
+import { checkContent, type Category } from '../domain/templates.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { ClaimedMessage, MessageEffect } from '../store/repos/messages.ts';
 import {
@@ -21,16 +21,19 @@ const batchSize = 5000;
 const sliceMs = 400;
 
 /**
- * How a campaign's recipients become messages: its tenant, its text (template or inline), its send windows and
- * its frequency cap (its own, else the tenant's defaults). Shared by materialisation and pre-flight.
+ * How a campaign's recipients become messages: its tenant, its text (template or inline, checked against the content
+ * policy), its send windows and its frequency cap (its own, else the tenant's defaults). Shared by materialisation and
+ * pre-flight, so a start (which runs the pre-flight) and every run check it.
  */
 export async function campaignSpec(deps: Deps, c: Campaign): Promise<SendSpec> {
   const db = deps.store.db;
   const tenant = await findTenant(db, c.tenantId);
   if (!tenant) throw new DomainError('not_found', 'tenant not found');
-  const text = c.templateId ? (await getTemplateForSending(db, c.tenantId, c.templateId)).text : c.text!;
+  const template = c.templateId ? await getTemplateForSending(db, c.tenantId, c.templateId) : undefined;
+  // checked at every run: the template, or what the operator allows, may have changed since the campaign was written
+  checkContent(c.category as Category, template, tenant.settings.marketingFreeText === true);
   return {
-    tenant, category: c.category as Category, text, campaignId: c.id, channel: c.channel, sender: null,
+    tenant, category: c.category as Category, text: template?.text ?? c.text!, campaignId: c.id, channel: c.channel, sender: null,
     notBefore: c.scheduleAt ? new Date(c.scheduleAt) : null,
     windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows),
     cap: c.options.frequencyCap ?? (tenant.settings.frequencyCap as FrequencyCap | null | undefined) ?? null,

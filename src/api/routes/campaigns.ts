@@ -121,9 +121,8 @@ export function campaignRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const c = await load(tenantId, request.params.id);
     assertTransition('start', c.status);
-    // checked again: the template, or what the operator allows, may have changed since the campaign was written
-    await contentCategory(tenantId, c.category as Category, c.templateId);
-    const report = await preflight(deps, c);
+    const report = await preflight(deps, c); // checks the template and the content policy again
+
     if (!report.sufficient) throw new DomainError('insufficient_balance', `the campaign costs ${report.cost} but the balance is ${report.balance} (minor units)`, { cost: report.cost, balance: report.balance });
     const now = deps.now();
     const iso = now.toISOString();

@@ -63,10 +63,7 @@ export class SmppChannel extends EventEmitter implements Channel {
       : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
     this.congestion = new CongestionWindow(config.window);
     this.rate = new RateLimiter(config.tps);
-    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => {
-      // The parts were acknowledged as they came; a sink logs its own failures.
-      this.emitInbound(m.meta, m.text, m.parts, m.incomplete)?.catch(() => undefined);
-    });
+    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
     this.pool = new BindPool<SmppBind>({
       slots: this.kinds.length,
       open: (slot) => this.openBind(this.kinds[slot]),
@@ -159,9 +156,9 @@ export class SmppChannel extends EventEmitter implements Channel {
       const drained = new Promise<void>((resolve) => (this.drained = resolve));
       await Promise.race([drained, sleep(this.config.responseTimeoutMs + 100)]);
     }
+    // parts of a long MO still incomplete were never acknowledged: the carrier offers them again after the unbind
     await Promise.all(members.map((conn) => this.unbind(conn)));
     if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
-    this.reassembler.flush();
     this.stopped = true;
     this.emitState();
   }
@@ -329,8 +326,9 @@ export class SmppChannel extends EventEmitter implements Channel {
 
   /**
    * Turns a deliver_sm into a receipt or an inbound message; returns the sink's promise when the PDU must be
-   * stored before it is acknowledged. (Parts of a long MO are acknowledged as they arrive; the joined message
-   * goes to the sink when the last part completes it.)
+   * stored before it is acknowledged. A part of a long MO is acknowledged only once the joined message holding it
+   * is stored (when the last part completes it, or at the reassembly timeout), so a crash in between loses nothing:
+   * the carrier offers the unacknowledged parts again.
    */
   private onDeliver(p: Pdu): Promise<void> | undefined {
     const esm = p.esmClass ?? 0;
@@ -341,8 +339,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     const meta: InboundMeta = { from: p.sourceAddr ?? '', to: p.destinationAddr ?? '', dataCoding: p.dataCoding ?? 0, receivedAt: new Date() };
     const text = decodeText(payload, meta.dataCoding);
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
-    this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
-    return undefined;
+    return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }
 
   /** Hands a receipt to the sink (returning its promise) or to listeners; one without an id is only acknowledged. */

@@ -24,8 +24,8 @@ export interface ConnectionOptions {
 export interface ConnectionHandlers<P> {
   /** A request from the peer (the owner answers it with send()). */
   onRequest(pdu: P): void;
-  /** Optional hot path: a frame before it is decoded; true when the owner dealt with it from its octets, false to have it decoded as usual. */
-  onFrame?(frame: Buffer): boolean;
+  /** Optional hot path: a frame, octets [start, end) of `buf`, before it is decoded; true when the owner dealt with it from its octets, false to have it decoded as usual. */
+  onFrame?(buf: Buffer, start: number, end: number): boolean;
   /** A PDU that could not be decoded but left the stream intact. */
   onBadPdu(err: PduError): void;
   /** A window slot became free. */
@@ -121,6 +121,16 @@ export class Connection<P> {
   /** The next sequence number, for requests sent with send() whose responses come to onUnmatchedResponse. */
   nextSequence(): number {
     return this.sequence.next();
+  }
+
+  /** The handler of the request in flight with this sequence, left in place (for an owner reading a response from its octets), or undefined. */
+  waiting(sequence: number): ResponseHandler<P> | undefined {
+    return this.window.waiting(sequence);
+  }
+
+  /** Removes the request with this sequence, whose response its owner read from the octets and handles itself; true when that freed a counted slot (onFree is not called). */
+  release(sequence: number): boolean {
+    return this.window.release(sequence);
   }
 
   /** Sends a request built with the next sequence number; resolves with the peer's response. */
@@ -234,18 +244,20 @@ export class Connection<P> {
   private onData(chunk: Buffer): void {
     this.lastRx = Date.now();
     try {
-      this.framer.push(chunk, (frame) => this.onFrame(frame));
+      this.framer.push(chunk, this.frameAt);
     } catch (err) {
       if (err instanceof PduError) this.close(`bad data from peer: ${err.message}`);
       else throw err;
     }
   }
 
-  private onFrame(frame: Buffer): void {
-    if (this.closeReason !== null || this.handlers.onFrame?.(frame)) return;
+  private readonly frameAt = (buf: Buffer, start: number, end: number) => this.onFrame(buf, start, end);
+
+  private onFrame(buf: Buffer, start: number, end: number): void {
+    if (this.closeReason !== null || this.handlers.onFrame?.(buf, start, end)) return;
     let pdu: P;
     try {
-      pdu = this.protocol.decode(frame);
+      pdu = this.protocol.decode(buf.subarray(start, end));
     } catch (err) {
       if (!(err instanceof PduError) || err.fatal) throw err;
       this.handlers.onBadPdu(err);

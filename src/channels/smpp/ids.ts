@@ -55,3 +55,28 @@ export function normaliseId(raw: string, format: IdFormat): string {
   }
   return id.toLowerCase();
 }
+
+/** Most digits read as a plain number by normaliseIdAt (13 hex or 15 decimal digits stay below 2^53). */
+const EXACT_DIGITS = { hex: 13, decimal: 15 } as const;
+
+/**
+ * normaliseId of the Latin-1 id in octets [start, end) of `buf`: a clean numeric id (digits of its base only, as
+ * submit_sm_resp carries) is read straight from the octets, so only the canonical string is made; anything else
+ * goes through normaliseId.
+ */
+export function normaliseIdAt(buf: Buffer, start: number, end: number, format: IdFormat): string {
+  const n = end - start;
+  if (format !== 'asis' && n > 0 && n <= EXACT_DIGITS[format]) {
+    const radix = format === 'hex' ? 16 : 10;
+    let value = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const c = buf[i];
+      const d = radix === 16 ? hexDigit(c) : c >= 48 && c <= 57 ? c - 48 : -1;
+      if (d < 0) break;
+      value = value * radix + d;
+    }
+    if (i === end) return String(value);
+  }
+  return normaliseId(buf.toString('latin1', start, end), format);
+}

@@ -2,7 +2,7 @@
 import type { Receipt } from '../channel.ts';
 import { normaliseId, type IdFormat } from './ids.ts';
 import { decodeText } from './message.ts';
-import { HEADER_LENGTH } from './codec.ts';
+import { HEADER_LENGTH, readU32 } from './codec.ts';
 import { Cmd, EsmClass, Tag, type Pdu } from './pdus.ts';
 import { stateStat, statStatus } from './status-map.ts';
 import { findTlv, tlvString, tlvUint } from './tlv.ts';
@@ -297,11 +297,6 @@ function afterC(frame: Buffer, off: number, end: number): number {
   return off < end ? off + 1 : -1;
 }
 
-/** A big-endian u32 at `off` (the caller has checked the length). */
-function u32At(frame: Buffer, off: number): number {
-  return ((frame[off] << 24) | (frame[off + 1] << 16) | (frame[off + 2] << 8) | frame[off + 3]) >>> 0;
-}
-
 /** receipted_message_id at [start, end) of a frame: the receipt text's id when it is the same octets (a slice, no native call), else read. */
 function frameId(frame: Buffer, start: number, end: number, raw: string): string {
   const n = end - start;
@@ -314,14 +309,14 @@ function frameId(frame: Buffer, start: number, end: number, raw: string): string
 }
 
 /**
- * The hot path of receiptFromPdu: the receipt of a deliver_sm read straight from its frame, with no PDU, TLV objects or
- * strings a Receipt does not keep. Null when it has no id (as receiptFromPdu); undefined for any frame it leaves to the
- * decoder: another command, not a receipt, text in UCS-2 or in message_payload, or anything malformed.
+ * The hot path of receiptFromPdu: the receipt of a deliver_sm read straight from its frame, octets [start, end) of
+ * `frame`, with no PDU, TLV objects or strings a Receipt does not keep. Null when it has no id (as receiptFromPdu);
+ * undefined for any frame it leaves to the decoder: another command, not a receipt, text in UCS-2 or in
+ * message_payload, or anything malformed.
  */
-export function receiptFromFrame(frame: Buffer, channel: string, idFormat: IdFormat): Receipt | null | undefined {
-  const end = frame.length;
-  if (end <= HEADER_LENGTH || u32At(frame, 4) !== Cmd.deliver_sm || u32At(frame, 0) !== end) return undefined;
-  let off = afterC(frame, HEADER_LENGTH, end); // service_type
+export function receiptFromFrame(frame: Buffer, start: number, end: number, channel: string, idFormat: IdFormat): Receipt | null | undefined {
+  if (end - start <= HEADER_LENGTH || readU32(frame, start + 4) !== Cmd.deliver_sm || readU32(frame, start) !== end - start) return undefined;
+  let off = afterC(frame, start + HEADER_LENGTH, end); // service_type
   if (off >= 0) off = afterC(frame, off + 2, end); // source_addr_ton, source_addr_npi, source_addr
   if (off >= 0) off = afterC(frame, off + 2, end); // dest_addr_ton, dest_addr_npi, destination_addr
   if (off < 0 || off + 3 > end || !(frame[off] & (EsmClass.deliveryReceipt | EsmClass.intermediateNotification))) return undefined;

@@ -154,7 +154,7 @@ export class Connection<P> {
     this.window.track(this.protocol.sequenceOf(pdu), handler, counted, Date.now());
   }
 
-  /** Queues a PDU for writing; writes are batched per event-loop turn. */
+  /** Queues a PDU for writing; writes are batched per chunk of input handled, else per event-loop turn. */
   send(pdu: P): void {
     if (this.closeReason !== null) return;
     this.queue(pdu);
@@ -225,6 +225,11 @@ export class Connection<P> {
 
   private flush(): void {
     this.flushScheduled = false;
+    this.writeOut();
+  }
+
+  /** Writes what is queued (the scheduled flush still runs, for what the rest of the turn queues). */
+  private writeOut(): void {
     if (this.closeReason !== null) return;
     let bytes: Buffer;
     if (this.out.length === 0) {
@@ -245,6 +250,9 @@ export class Connection<P> {
     this.lastRx = Date.now();
     try {
       this.framer.push(chunk, this.frameAt);
+      // what handling the chunk queued (window refills, acknowledgements) goes out now, not after the promise
+      // continuations and other callbacks of this turn: the peer starts on it while those run (pipelining)
+      this.writeOut();
     } catch (err) {
       if (err instanceof PduError) this.close(`bad data from peer: ${err.message}`);
       else throw err;

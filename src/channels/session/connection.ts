@@ -11,6 +11,11 @@ import { Window, type ResponseHandler } from './window.ts';
 /** Size of the write buffers PDUs are encoded into (a turn's worth of PDUs at full load). */
 const WRITE_CHUNK = 64 * 1024;
 
+/** Kinds of a run of frames within a chunk of input. */
+const NONE = 0;
+const RESPONSES = 1;
+const REQUESTS = 2;
+
 /** Timing and window settings of a connection. */
 export interface ConnectionOptions {
   window: number;
@@ -48,6 +53,8 @@ export class Connection<P> {
   private written = 0;
   private used = 0;
   private flushScheduled = false;
+  /** The kind of the frames just handled in this chunk of input (NONE before the first). */
+  private run = NONE;
   private lastRx = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private keepaliveOut = false;
@@ -249,6 +256,7 @@ export class Connection<P> {
   private onData(chunk: Buffer): void {
     this.lastRx = Date.now();
     try {
+      this.run = NONE;
       this.framer.push(chunk, this.frameAt);
       // what handling the chunk queued (window refills, acknowledgements) goes out now, not after the promise
       // continuations and other callbacks of this turn: the peer starts on it while those run (pipelining)
@@ -262,7 +270,15 @@ export class Connection<P> {
   private readonly frameAt = (buf: Buffer, start: number, end: number) => this.onFrame(buf, start, end);
 
   private onFrame(buf: Buffer, start: number, end: number): void {
-    if (this.closeReason !== null || this.handlers.onFrame?.(buf, start, end)) return;
+    if (this.closeReason !== null) return;
+    // at each switch between a run of responses and a run of requests, what the run queued (a window refill, or
+    // answers) goes out before the next run is handled, so the peer is already working on it meanwhile (pipelining)
+    const kind = this.protocol.isResponseFrame(buf, start) ? RESPONSES : REQUESTS;
+    if (kind !== this.run) {
+      if (this.run !== NONE) this.writeOut();
+      this.run = kind;
+    }
+    if (this.handlers.onFrame?.(buf, start, end)) return;
     let pdu: P;
     try {
       pdu = this.protocol.decode(buf.subarray(start, end));

@@ -22,6 +22,13 @@ export interface ConnectionOptions {
   responseTimeoutMs: number;
   /** Idle time after which a keepalive is sent; 0 = none. */
   keepaliveMs: number;
+  /**
+   * Pipelining for a client keeping a window full: what handling input queues is written as soon as a run of
+   * responses or of requests in a chunk of input is handled (a window refill then does not wait for the receipts
+   * behind it, nor for this turn's promise continuations), instead of once per event-loop turn. More writes of fewer
+   * octets: a server answering a window in bulk (the simulator) is better off without it.
+   */
+  eagerWrites?: boolean;
   connectTimeoutMs?: number;
 }
 
@@ -63,6 +70,7 @@ export class Connection<P> {
   readonly closed: Promise<string>;
   private resolveClosed!: (reason: string) => void;
   private readonly handlers: ConnectionHandlers<P>;
+  private readonly eager: boolean;
 
   constructor(
     private readonly socket: net.Socket,
@@ -71,6 +79,7 @@ export class Connection<P> {
     makeHandlers: (connection: Connection<P>) => ConnectionHandlers<P>,
   ) {
     this.handlers = makeHandlers(this);
+    this.eager = options.eagerWrites === true;
     this.window = new Window<P>(options.window, options.responseTimeoutMs);
     this.framer = new Framer(protocol.minLength, protocol.maxLength);
     this.sequence = new Sequence(1, protocol.maxSequence);
@@ -161,7 +170,7 @@ export class Connection<P> {
     this.window.track(this.protocol.sequenceOf(pdu), handler, counted, Date.now());
   }
 
-  /** Queues a PDU for writing; writes are batched per chunk of input handled, else per event-loop turn. */
+  /** Queues a PDU for writing; writes are batched per event-loop turn (or per run of input handled: eagerWrites). */
   send(pdu: P): void {
     if (this.closeReason !== null) return;
     this.queue(pdu);
@@ -258,9 +267,8 @@ export class Connection<P> {
     try {
       this.run = NONE;
       this.framer.push(chunk, this.frameAt);
-      // what handling the chunk queued (window refills, acknowledgements) goes out now, not after the promise
-      // continuations and other callbacks of this turn: the peer starts on it while those run (pipelining)
-      this.writeOut();
+      // the rest of what handling the chunk queued goes out now, not after this turn's promise continuations
+      if (this.eager) this.writeOut();
     } catch (err) {
       if (err instanceof PduError) this.close(`bad data from peer: ${err.message}`);
       else throw err;
@@ -271,12 +279,14 @@ export class Connection<P> {
 
   private onFrame(buf: Buffer, start: number, end: number): void {
     if (this.closeReason !== null) return;
-    // at each switch between a run of responses and a run of requests, what the run queued (a window refill, or
-    // answers) goes out before the next run is handled, so the peer is already working on it meanwhile (pipelining)
-    const kind = this.protocol.isResponseFrame(buf, start) ? RESPONSES : REQUESTS;
-    if (kind !== this.run) {
-      if (this.run !== NONE) this.writeOut();
-      this.run = kind;
+    if (this.eager) {
+      // at each switch between a run of responses and a run of requests, what the run queued (a window refill, or
+      // answers) goes out before the next run is handled, so the peer is already working on it meanwhile
+      const kind = this.protocol.isResponseFrame(buf, start) ? RESPONSES : REQUESTS;
+      if (kind !== this.run) {
+        if (this.run !== NONE) this.writeOut();
+        this.run = kind;
+      }
     }
     if (this.handlers.onFrame?.(buf, start, end)) return;
     let pdu: P;

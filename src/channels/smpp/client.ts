@@ -278,6 +278,7 @@ export class SmppChannel extends EventEmitter implements Channel {
       window: this.congestion.limit,
       responseTimeoutMs: cfg.responseTimeoutMs,
       keepaliveMs: cfg.enquireLinkSeconds * 1000,
+      eagerWrites: true,
     }, (c) => this.handlers(c));
     let resp: Pdu;
     try {

@@ -9,11 +9,16 @@ interface Frame {
   sequence: number;
 }
 
+const encodeInto = (f: Frame, b: Buffer, offset: number): number => {
+  if (offset + 9 > b.length) return -1;
+  b.writeUInt32BE(9, offset);
+  b[offset + 4] = f.response ? 1 : 0;
+  b.writeUInt32BE(f.sequence, offset + 5);
+  return offset + 9;
+};
 const encode = (f: Frame): Buffer => {
   const b = Buffer.alloc(9);
-  b.writeUInt32BE(9, 0);
-  b[4] = f.response ? 1 : 0;
-  b.writeUInt32BE(f.sequence, 5);
+  encodeInto(f, b, 0);
   return b;
 };
 
@@ -22,6 +27,7 @@ const protocol: WireProtocol<Frame> = {
   maxLength: 9,
   maxSequence: 0xffff,
   encode,
+  encodeInto,
   decode: (b) => ({ response: b[4] === 1, sequence: b.readUInt32BE(5) }),
   isResponse: (f) => f.response,
   isResponseFrame: (buf, start) => buf[start + 4] === 1,
@@ -36,11 +42,11 @@ afterEach(() => {
 });
 
 /**
- * A client connection that refills its window when its request is answered; the peer answers it and sends a
+ * A client connection that queues `refill` requests when its request is answered; the peer answers it and sends a
  * request of its own in the same write. Resolves with how many writes the client had made when that request
  * reached it.
  */
-async function writesBeforePeerRequest(eagerWrites: boolean): Promise<number> {
+async function writesBeforePeerRequest(eagerWrites: boolean, refill: number): Promise<number> {
   const server = net.createServer((peer) => {
     peer.once('data', () => peer.write(Buffer.concat([encode({ response: true, sequence: 1 }), encode({ response: false, sequence: 100 })])));
   });
@@ -60,7 +66,9 @@ async function writesBeforePeerRequest(eagerWrites: boolean): Promise<number> {
     }));
     closers.push(() => conn.close('test over'));
     conn.requestWith({ response: false, sequence: conn.nextSequence() }, {
-      onResponse: () => conn.send({ response: false, sequence: conn.nextSequence() }), // the window refill
+      onResponse: () => {
+        for (let i = 0; i < refill; i++) conn.send({ response: false, sequence: conn.nextSequence() });
+      },
       onError: () => undefined,
     });
   });
@@ -68,10 +76,14 @@ async function writesBeforePeerRequest(eagerWrites: boolean): Promise<number> {
 
 describe('Connection writes', () => {
   it('with eager writes, sends the refill a response caused before handling the request behind it', async () => {
-    expect(await writesBeforePeerRequest(true)).toBe(2);
+    expect(await writesBeforePeerRequest(true, 300)).toBe(2);
+  });
+
+  it('with eager writes, still spends no write on a few octets at such a switch', async () => {
+    expect(await writesBeforePeerRequest(true, 1)).toBe(1);
   });
 
   it('otherwise batches what a turn queues into one write at its end', async () => {
-    expect(await writesBeforePeerRequest(false)).toBe(1);
+    expect(await writesBeforePeerRequest(false, 300)).toBe(1);
   });
 });

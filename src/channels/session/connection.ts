@@ -11,6 +11,9 @@ import { Window, type ResponseHandler } from './window.ts';
 /** Size of the write buffers PDUs are encoded into (a turn's worth of PDUs at full load). */
 const WRITE_CHUNK = 64 * 1024;
 
+/** Octets queued that are worth a write of their own before the end of a chunk of input (eagerWrites). */
+const EAGER_WRITE_MIN = 2048;
+
 /** Kinds of a run of frames within a chunk of input. */
 const NONE = 0;
 const RESPONSES = 1;
@@ -282,9 +285,10 @@ export class Connection<P> {
     if (this.eager) {
       // at each switch between a run of responses and a run of requests, what the run queued (a window refill, or
       // answers) goes out before the next run is handled, so the peer is already working on it meanwhile
+      // (only when that is worth a write: a peer alternating requests and responses must not cost one per frame)
       const kind = this.protocol.isResponseFrame(buf, start) ? RESPONSES : REQUESTS;
       if (kind !== this.run) {
-        if (this.run !== NONE) this.writeOut();
+        if (this.run !== NONE && (this.used - this.written >= EAGER_WRITE_MIN || this.out.length > 0)) this.writeOut();
         this.run = kind;
       }
     }

@@ -211,7 +211,9 @@ function field(raw: string, slot: number): string | undefined {
 
 /** Parses receipt text: keys in any case, any order, some missing, ':' or '='; `text:` takes the rest. Missing fields are left out. */
 export function parseReceiptText(raw: string): ReceiptFields {
-  scan(raw, /^[\x00-\xff]*$/.test(raw) ? Buffer.from(raw, 'latin1') : null, 0);
+  const octets = Buffer.from(raw, 'latin1');
+  // the octets stand for the text only when every character is Latin-1
+  scan(raw, octets.toString('latin1') === raw ? octets : null, 0);
   const out: ReceiptFields = {};
   for (let slot = 0; slot < FIELD_NAMES.length; slot++) {
     const value = field(raw, slot);

@@ -58,7 +58,7 @@ function blast(port: number, messages: number): Promise<void> {
         fill();
       }
     };
-    socket.on('data', (chunk: Buffer) => framer.push(chunk, (frame) => onPdu(decodePdu(frame))));
+    socket.on('data', (chunk: Buffer) => framer.push(chunk, (buf, start, end) => onPdu(decodePdu(buf.subarray(start, end)))));
     socket.on('error', reject);
     socket.on('connect', () => write({ commandId: Cmd.bind_transceiver, status: 0, sequence: ++seq, ...BENCH_ACCOUNT, interfaceVersion: 0x34 }));
   });

@@ -11,12 +11,27 @@ import { Window, type ResponseHandler } from './window.ts';
 /** Size of the write buffers PDUs are encoded into (a turn's worth of PDUs at full load). */
 const WRITE_CHUNK = 64 * 1024;
 
+/** Octets queued that are worth a write of their own before the end of a chunk of input (eagerWrites). */
+const EAGER_WRITE_MIN = 2048;
+
+/** Kinds of a run of frames within a chunk of input. */
+const NONE = 0;
+const RESPONSES = 1;
+const REQUESTS = 2;
+
 /** Timing and window settings of a connection. */
 export interface ConnectionOptions {
   window: number;
   responseTimeoutMs: number;
   /** Idle time after which a keepalive is sent; 0 = none. */
   keepaliveMs: number;
+  /**
+   * Pipelining for a client keeping a window full: what handling input queues is written as soon as a run of
+   * responses or of requests in a chunk of input is handled (a window refill then does not wait for the receipts
+   * behind it, nor for this turn's promise continuations), instead of once per event-loop turn. More writes of fewer
+   * octets: a server answering a window in bulk (the simulator) is better off without it.
+   */
+  eagerWrites?: boolean;
   connectTimeoutMs?: number;
 }
 
@@ -24,8 +39,8 @@ export interface ConnectionOptions {
 export interface ConnectionHandlers<P> {
   /** A request from the peer (the owner answers it with send()). */
   onRequest(pdu: P): void;
-  /** Optional hot path: a frame before it is decoded; true when the owner dealt with it from its octets, false to have it decoded as usual. */
-  onFrame?(frame: Buffer): boolean;
+  /** Optional hot path: a frame, octets [start, end) of `buf`, before it is decoded; true when the owner dealt with it from its octets, false to have it decoded as usual. */
+  onFrame?(buf: Buffer, start: number, end: number): boolean;
   /** A PDU that could not be decoded but left the stream intact. */
   onBadPdu(err: PduError): void;
   /** A window slot became free. */
@@ -48,6 +63,8 @@ export class Connection<P> {
   private written = 0;
   private used = 0;
   private flushScheduled = false;
+  /** The kind of the frames just handled in this chunk of input (NONE before the first). */
+  private run = NONE;
   private lastRx = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private keepaliveOut = false;
@@ -56,6 +73,7 @@ export class Connection<P> {
   readonly closed: Promise<string>;
   private resolveClosed!: (reason: string) => void;
   private readonly handlers: ConnectionHandlers<P>;
+  private readonly eager: boolean;
 
   constructor(
     private readonly socket: net.Socket,
@@ -64,6 +82,7 @@ export class Connection<P> {
     makeHandlers: (connection: Connection<P>) => ConnectionHandlers<P>,
   ) {
     this.handlers = makeHandlers(this);
+    this.eager = options.eagerWrites === true;
     this.window = new Window<P>(options.window, options.responseTimeoutMs);
     this.framer = new Framer(protocol.minLength, protocol.maxLength);
     this.sequence = new Sequence(1, protocol.maxSequence);
@@ -123,6 +142,16 @@ export class Connection<P> {
     return this.sequence.next();
   }
 
+  /** The handler of the request in flight with this sequence, left in place (for an owner reading a response from its octets), or undefined. */
+  waiting(sequence: number): ResponseHandler<P> | undefined {
+    return this.window.waiting(sequence);
+  }
+
+  /** Removes the request with this sequence, whose response its owner read from the octets and handles itself; true when that freed a counted slot (onFree is not called). */
+  release(sequence: number): boolean {
+    return this.window.release(sequence);
+  }
+
   /** Sends a request built with the next sequence number; resolves with the peer's response. */
   request(build: (sequence: number) => P, counted = true): Promise<P> {
     if (this.closeReason !== null) return Promise.reject(retryable(`connection closed: ${this.closeReason}`, 'closed'));
@@ -144,7 +173,7 @@ export class Connection<P> {
     this.window.track(this.protocol.sequenceOf(pdu), handler, counted, Date.now());
   }
 
-  /** Queues a PDU for writing; writes are batched per event-loop turn. */
+  /** Queues a PDU for writing; writes are batched per event-loop turn (or per run of input handled: eagerWrites). */
   send(pdu: P): void {
     if (this.closeReason !== null) return;
     this.queue(pdu);
@@ -215,6 +244,11 @@ export class Connection<P> {
 
   private flush(): void {
     this.flushScheduled = false;
+    this.writeOut();
+  }
+
+  /** Writes what is queued (the scheduled flush still runs, for what the rest of the turn queues). */
+  private writeOut(): void {
     if (this.closeReason !== null) return;
     let bytes: Buffer;
     if (this.out.length === 0) {
@@ -234,18 +268,34 @@ export class Connection<P> {
   private onData(chunk: Buffer): void {
     this.lastRx = Date.now();
     try {
-      this.framer.push(chunk, (frame) => this.onFrame(frame));
+      this.run = NONE;
+      this.framer.push(chunk, this.frameAt);
+      // the rest of what handling the chunk queued goes out now, not after this turn's promise continuations
+      if (this.eager) this.writeOut();
     } catch (err) {
       if (err instanceof PduError) this.close(`bad data from peer: ${err.message}`);
       else throw err;
     }
   }
 
-  private onFrame(frame: Buffer): void {
-    if (this.closeReason !== null || this.handlers.onFrame?.(frame)) return;
+  private readonly frameAt = (buf: Buffer, start: number, end: number) => this.onFrame(buf, start, end);
+
+  private onFrame(buf: Buffer, start: number, end: number): void {
+    if (this.closeReason !== null) return;
+    if (this.eager) {
+      // at each switch between a run of responses and a run of requests, what the run queued (a window refill, or
+      // answers) goes out before the next run is handled, so the peer is already working on it meanwhile
+      // (only when that is worth a write: a peer alternating requests and responses must not cost one per frame)
+      const kind = this.protocol.isResponseFrame(buf, start) ? RESPONSES : REQUESTS;
+      if (kind !== this.run) {
+        if (this.run !== NONE && (this.used - this.written >= EAGER_WRITE_MIN || this.out.length > 0)) this.writeOut();
+        this.run = kind;
+      }
+    }
+    if (this.handlers.onFrame?.(buf, start, end)) return;
     let pdu: P;
     try {
-      pdu = this.protocol.decode(frame);
+      pdu = this.protocol.decode(buf.subarray(start, end));
     } catch (err) {
       if (!(err instanceof PduError) || err.fatal) throw err;
       this.handlers.onBadPdu(err);

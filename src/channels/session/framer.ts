@@ -10,8 +10,8 @@ export class Framer {
     private readonly maxLength: number,
   ) {}
 
-  /** Feeds a chunk; calls onFrame for every complete frame (frames may be views into the chunk). */
-  push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
+  /** Feeds a chunk; calls onFrame with where every complete frame lies: octets [start, end) of `buf` (the chunk, or the chunk joined to what was pending). */
+  push(chunk: Buffer, onFrame: (buf: Buffer, start: number, end: number) => void): void {
     let buf = chunk;
     if (this.pending) {
       buf = Buffer.concat([this.pending, chunk]);
@@ -25,7 +25,7 @@ export class Framer {
         throw new PduError(`frame length ${len} outside ${this.minLength}..${this.maxLength}`, true);
       }
       if (end - off < len) break;
-      onFrame(buf.subarray(off, off + len));
+      onFrame(buf, off, off + len);
       off += len;
     }
     if (off < end) this.pending = Buffer.from(buf.subarray(off));

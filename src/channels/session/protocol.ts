@@ -13,6 +13,8 @@ export interface WireProtocol<P> {
   /** Throws only PduError. */
   decode(frame: Buffer): P;
   isResponse(pdu: P): boolean;
+  /** Whether the frame at `start` of `buf` is a response, read from its octets (undecoded). */
+  isResponseFrame(buf: Buffer, start: number): boolean;
   sequenceOf(pdu: P): number;
   /** The keepalive request (SMPP enquire_link, CMPP ACTIVE_TEST). */
   keepalive(sequence: number): P;

@@ -22,8 +22,9 @@ describe('Framer', () => {
     for (let cut = 1; cut < stream.length; cut++) {
       const framer = new Framer(5, 100);
       const got: string[] = [];
-      framer.push(stream.subarray(0, cut), (f) => got.push(f.toString('latin1', 4)));
-      framer.push(stream.subarray(cut), (f) => got.push(f.toString('latin1', 4)));
+      const onFrame = (buf: Buffer, start: number, end: number) => got.push(buf.toString('latin1', start + 4, end));
+      framer.push(stream.subarray(0, cut), onFrame);
+      framer.push(stream.subarray(cut), onFrame);
       expect(got).toEqual(['hello-world', 'x', 'third frame']);
       expect(framer.buffered).toBe(0);
     }

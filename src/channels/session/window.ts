@@ -90,6 +90,21 @@ export class Window<P> {
     return true;
   }
 
+  /** The handler waiting for `sequence` (left in place), or undefined. */
+  waiting(sequence: number): ResponseHandler<P> | undefined {
+    const slot = this.find(sequence);
+    return slot < 0 ? undefined : this.handlers[slot];
+  }
+
+  /** Removes the request with this sequence without telling its handler (its owner settles it); true when it was counted. */
+  release(sequence: number): boolean {
+    const slot = this.find(sequence);
+    if (slot < 0) return false;
+    const counted = this.counteds[slot] === 1;
+    this.take(slot);
+    return counted;
+  }
+
   /** Rejects requests past their deadline, oldest first; returns how many of them were uncounted (keepalives). */
   expire(now: number): { expired: number; keepalives: number } {
     const due = this.slotsInOrder((slot) => this.deadlines[slot] <= now);

@@ -14,12 +14,17 @@ async function setup(sim: ConstructorParameters<typeof Simulator>[0] = {}, cfg: 
   const simulator = new Simulator(sim);
   const { port } = await simulator.start();
   cleanups.push(() => simulator.stop());
+  return { simulator, port, channel: channelTo(port, cfg) };
+}
+
+/** A channel (stopped after the test) to the simulator on `port`. */
+function channelTo(port: number, cfg: Partial<SmppConfigInput> = {}): SmppChannel {
   const channel = new SmppChannel(parseSmppConfig({
     name: 'sim', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret',
     reconnect: { minMs: 20, maxMs: 200 }, responseTimeoutMs: 2000, ...cfg,
   }));
   cleanups.push(() => channel.stop());
-  return { simulator, channel };
+  return channel;
 }
 
 function collect<T>(channel: SmppChannel, event: 'receipt' | 'inbound'): T[] {
@@ -96,6 +101,47 @@ describe('SmppChannel against the simulator', () => {
     expect(inbound[0]).toMatchObject({ channel: 'sim', from: '8613800138000', to: '10690', text: 'TD', parts: 1, dataCoding: 0 });
     expect(inbound[1]).toMatchObject({ text: long, dataCoding: 8 });
     expect(inbound[1].parts).toBeGreaterThan(1);
+  });
+
+  it('acknowledges the parts of a long MO only once the whole message is stored', async () => {
+    const { simulator, channel } = await setup();
+    const stored: InboundMessage[] = [];
+    let store = (): void => undefined;
+    channel.setSink({
+      receipt: async () => undefined,
+      inbound: (m) => new Promise<void>((resolve) => (store = () => {
+        stored.push(m);
+        resolve();
+      })),
+    });
+    await channel.start();
+    const parts = simulator.sendMo({ from: '8613800138002', to: '10690', text: 'Part of a long reply that needs more than one segment. '.repeat(6) });
+    expect(parts).toBeGreaterThan(2);
+    await until(() => channel.counters().inbound === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(simulator.stats().receiptsAcked).toBe(0);
+    store();
+    await until(() => simulator.stats().receiptsAcked === parts);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('loses no part of a long MO when the channel dies before the message is stored', async () => {
+    const { simulator, port, channel } = await setup();
+    channel.setSink({ receipt: async () => undefined, inbound: () => new Promise<void>(() => undefined) });
+    await channel.start();
+    const text = 'A reply the first channel never manages to store, so the carrier keeps it. '.repeat(3);
+    const parts = simulator.sendMo({ from: '8613800138003', to: '10690', text });
+    await until(() => channel.counters().inbound === 1);
+    simulator.dropAll(); // the crash: the connection goes before the store completes
+    await channel.stop();
+    const next = channelTo(port, { reassemblyTimeoutMs: 200 });
+    const stored: InboundMessage[] = [];
+    next.setSink({ receipt: async () => undefined, inbound: async (m) => void stored.push(m) });
+    await next.start();
+    await until(() => stored.length === 1 && simulator.stats().receiptsAcked === parts);
+    await new Promise((r) => setTimeout(r, 300)); // past the reassembly timeout: nothing else turns up
+    expect(stored).toMatchObject([{ text, parts, from: '8613800138003' }]);
+    expect(stored[0].incomplete).toBeUndefined();
   });
 
   it('logs PDUs per message without secrets', async () => {

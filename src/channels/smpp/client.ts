@@ -11,8 +11,9 @@ import { BindPool, type Waiter } from '../session/pool.ts';
 import { CongestionWindow, RateLimiter } from '../session/rate.ts';
 import type { ResponseHandler } from '../session/window.ts';
 import type { SmppConfig } from './config.ts';
-import { normaliseId } from './ids.ts';
+import { normaliseId, normaliseIdAt } from './ids.ts';
 import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } from './message.ts';
+import { HEADER_LENGTH, readU32 } from './codec.ts';
 import { Cmd, EsmClass, Status, type Pdu, type Tlv } from './pdus.ts';
 import { describePdu, smppProtocol } from './protocol.ts';
 import { Reassembler } from './reassembly.ts';
@@ -63,10 +64,7 @@ export class SmppChannel extends EventEmitter implements Channel {
       : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
     this.congestion = new CongestionWindow(config.window);
     this.rate = new RateLimiter(config.tps);
-    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => {
-      // The parts were acknowledged as they came; a sink logs its own failures.
-      this.emitInbound(m.meta, m.text, m.parts, m.incomplete)?.catch(() => undefined);
-    });
+    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
     this.pool = new BindPool<SmppBind>({
       slots: this.kinds.length,
       open: (slot) => this.openBind(this.kinds[slot]),
@@ -160,11 +158,11 @@ export class SmppChannel extends EventEmitter implements Channel {
       const drained = new Promise<void>((resolve) => (this.drained = resolve));
       await Promise.race([drained, sleep(this.config.responseTimeoutMs + 100)]);
     }
+    // parts of a long MO still incomplete were never acknowledged: the carrier offers them again after the unbind
     await Promise.all(members.map((conn) => this.unbind(conn)));
     // a bind still opening is closed before stop returns, so its slot can go to another node at once
     await this.pool.ended();
     if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
-    this.reassembler.flush();
     this.stopped = true;
     this.emitState();
   }
@@ -221,14 +219,19 @@ export class SmppChannel extends EventEmitter implements Channel {
   }
 
   private partAnswered(part: Part, resp: Pdu): void {
-    this.partDone();
     if (this.listenerCount('log') > 0) this.log(part.messageId, 'in', resp);
-    if (resp.status === Status.ESME_ROK) {
+    this.partSettled(part, resp.status, resp.status === Status.ESME_ROK ? normaliseId(resp.messageId ?? '', this.config.idFormat.submit) : '');
+  }
+
+  /** A part's submit_sm_resp: its status and, when accepted, the normalised carrier id. */
+  private partSettled(part: Part, status: number, carrierId: string): void {
+    this.partDone();
+    if (status === Status.ESME_ROK) {
       if (this.congestion.success()) this.applyWindow();
-      part.submission.partDone(part.index, normaliseId(resp.messageId ?? '', this.config.idFormat.submit), this.count);
+      part.submission.partDone(part.index, carrierId, this.count);
       return;
     }
-    this.partFailed(part, sendErrorFor(resp.status, 'submit_sm'));
+    this.partFailed(part, sendErrorFor(status, 'submit_sm'));
   }
 
   /** A failed attempt: slow down when throttled, then retry the same PDU (same reference) or give up. */
@@ -278,6 +281,7 @@ export class SmppChannel extends EventEmitter implements Channel {
       window: this.congestion.limit,
       responseTimeoutMs: cfg.responseTimeoutMs,
       keepaliveMs: cfg.enquireLinkSeconds * 1000,
+      eagerWrites: true,
     }, (c) => this.handlers(c));
     let resp: Pdu;
     try {
@@ -299,18 +303,39 @@ export class SmppChannel extends EventEmitter implements Channel {
   private handlers(conn: SmppBind): ConnectionHandlers<Pdu> {
     return {
       onRequest: (p) => this.onRequest(conn, p),
-      onFrame: (frame) => this.onFrame(conn, frame),
+      onFrame: (buf, start, end) => this.onFrame(conn, buf, start, end),
       onBadPdu: (err: PduError) => conn.send({ commandId: Cmd.generic_nack, status: err.status ?? Status.ESME_RINVCMDLEN, sequence: err.sequence ?? 0 }),
       onFree: () => this.pool.wake(),
       onClose: () => undefined,
     };
   }
 
-  /** A delivery receipt straight from its octets (receiptFromFrame); false for any other frame, decoded as usual. */
-  private onFrame(conn: SmppBind, frame: Buffer): boolean {
-    const receipt = receiptFromFrame(frame, this.name, this.config.idFormat.receipt);
+  /**
+   * The two PDUs of every message, read straight from their octets [start, end) of `buf`: a part's submit_sm_resp and
+   * a delivery receipt (receiptFromFrame). False for any other frame (or when PDUs are being logged), decoded as usual.
+   */
+  private onFrame(conn: SmppBind, buf: Buffer, start: number, end: number): boolean {
+    if (end - start <= HEADER_LENGTH) return false;
+    const sequence = readU32(buf, start + 12);
+    if (readU32(buf, start + 4) === Cmd.submit_sm_resp) return this.submitRespAt(conn, buf, start, end, sequence);
+    const receipt = receiptFromFrame(buf, start, end, this.name, this.config.idFormat.receipt);
     if (receipt === undefined) return false;
-    acknowledge(conn, Cmd.deliver_sm_resp, frame.readUInt32BE(12), this.onReceipt(receipt));
+    acknowledge(conn, Cmd.deliver_sm_resp, sequence, this.onReceipt(receipt));
+    return true;
+  }
+
+  /** A submit_sm_resp whose body is just its message_id, answering a part: settled with no PDU and no raw id string. */
+  private submitRespAt(conn: SmppBind, buf: Buffer, start: number, end: number, sequence: number): boolean {
+    const part = conn.waiting(sequence);
+    if (!(part instanceof Part) || buf[end - 1] !== 0 || this.listenerCount('log') > 0) return false;
+    const idStart = start + HEADER_LENGTH;
+    let idEnd = idStart;
+    while (buf[idEnd] !== 0) idEnd++; // the frame ends in a NUL
+    if (idEnd !== end - 1) return false;
+    const status = readU32(buf, start + 8);
+    const freed = conn.release(sequence);
+    this.partSettled(part, status, status === Status.ESME_ROK ? normaliseIdAt(buf, idStart, idEnd, this.config.idFormat.submit) : '');
+    if (freed) this.pool.wake();
     return true;
   }
 
@@ -332,8 +357,9 @@ export class SmppChannel extends EventEmitter implements Channel {
 
   /**
    * Turns a deliver_sm into a receipt or an inbound message; returns the sink's promise when the PDU must be
-   * stored before it is acknowledged. (Parts of a long MO are acknowledged as they arrive; the joined message
-   * goes to the sink when the last part completes it.)
+   * stored before it is acknowledged. A part of a long MO is acknowledged only once the joined message holding it
+   * is stored (when the last part completes it, or at the reassembly timeout), so a crash in between loses nothing:
+   * the carrier offers the unacknowledged parts again.
    */
   private onDeliver(p: Pdu): Promise<void> | undefined {
     const esm = p.esmClass ?? 0;
@@ -344,8 +370,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     const meta: InboundMeta = { from: p.sourceAddr ?? '', to: p.destinationAddr ?? '', dataCoding: p.dataCoding ?? 0, receivedAt: new Date() };
     const text = decodeText(payload, meta.dataCoding);
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
-    this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
-    return undefined;
+    return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }
 
   /** Hands a receipt to the sink (returning its promise) or to listeners; one without an id is only acknowledged. */

@@ -271,7 +271,7 @@ export function encodePdu(p: Pdu): Buffer {
 }
 
 /** A big-endian u32 at `off` (the caller has checked the length). */
-function readU32(frame: Buffer, off: number): number {
+export function readU32(frame: Buffer, off: number): number {
   return ((frame[off] << 24) | (frame[off + 1] << 16) | (frame[off + 2] << 8) | frame[off + 3]) >>> 0;
 }
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseId, type IdFormat } from './ids.ts';
+import { normaliseId, normaliseIdAt, type IdFormat } from './ids.ts';
 
 describe('normaliseId', () => {
   const cases: [string, IdFormat, string][] = [
@@ -23,6 +24,18 @@ describe('normaliseId', () => {
   ];
   it.each(cases)('%s as %s → %s', (raw, format, expected) => {
     expect(normaliseId(raw, format)).toBe(expected);
+  });
+
+  it.each(cases)('%s as %s read from octets → the same', (raw, format, expected) => {
+    const octets = Buffer.from(`12${raw}34`, 'latin1');
+    expect(normaliseIdAt(octets, 2, 2 + raw.length, format)).toBe(expected);
+  });
+
+  it('reads any octets from a buffer as normaliseId reads their string', () => {
+    const unit = fc.constantFrom(...'0123456789abcdefABCDEFx -\0'.split(''));
+    fc.assert(fc.property(fc.string({ unit, maxLength: 24 }), fc.constantFrom<IdFormat>('hex', 'decimal', 'asis'), (raw, format) => {
+      expect(normaliseIdAt(Buffer.from(raw, 'latin1'), 0, raw.length, format)).toBe(normaliseId(raw, format));
+    }));
   });
 
   it('makes a hex submit id and a decimal receipt id meet', () => {

@@ -13,6 +13,11 @@ function hexDigit(c: number): number {
   return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
+/** Value of `c` as a digit of `radix`, or -1. */
+function digitOf(c: number, radix: 16 | 10): number {
+  return radix === 16 ? hexDigit(c) : c >= 48 && c <= 57 ? c - 48 : -1;
+}
+
 /** `digits` (from `start`) in base 16 or 10 as a decimal string without leading zeros; null when a character is not a digit of the base. */
 function numeric(id: string, start: number, radix: 16 | 10): string | null {
   const n = id.length;
@@ -20,8 +25,7 @@ function numeric(id: string, start: number, radix: 16 | 10): string | null {
   let value = 0;
   let exact = true;
   for (let i = start; i < n; i++) {
-    const c = id.charCodeAt(i);
-    const d = radix === 16 ? hexDigit(c) : c >= 48 && c <= 57 ? c - 48 : -1;
+    const d = digitOf(id.charCodeAt(i), radix);
     if (d < 0) return null;
     // once past 2^53 a double is no longer exact: finish validating, then let BigInt do the arithmetic
     if (exact) {
@@ -54,4 +58,28 @@ export function normaliseId(raw: string, format: IdFormat): string {
     if (value !== null) return value;
   }
   return id.toLowerCase();
+}
+
+/** Most digits read as a plain number by normaliseIdAt (13 hex or 15 decimal digits stay below 2^53). */
+const EXACT_DIGITS = { hex: 13, decimal: 15 } as const;
+
+/**
+ * normaliseId of the Latin-1 id in octets [start, end) of `buf`: a clean numeric id (digits of its base only, as
+ * submit_sm_resp carries) is read straight from the octets, so only the canonical string is made; anything else
+ * goes through normaliseId.
+ */
+export function normaliseIdAt(buf: Buffer, start: number, end: number, format: IdFormat): string {
+  const n = end - start;
+  if (format !== 'asis' && n > 0 && n <= EXACT_DIGITS[format]) {
+    const radix = format === 'hex' ? 16 : 10;
+    let value = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const d = digitOf(buf[i], radix);
+      if (d < 0) break;
+      value = value * radix + d;
+    }
+    if (i === end) return String(value);
+  }
+  return normaliseId(buf.toString('latin1', start, end), format);
 }

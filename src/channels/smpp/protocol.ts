@@ -1,6 +1,6 @@
 // SMPP as seen by the generic session layer.
 import type { WireProtocol } from '../session/protocol.ts';
-import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu, encodePduInto } from './codec.ts';
+import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu, encodePduInto, readU32 } from './codec.ts';
 import { Cmd, commandName, isResponseId, statusName, type Pdu } from './pdus.ts';
 
 /** One-line PDU summary for logs; the password never appears. */
@@ -27,6 +27,7 @@ export const smppProtocol: WireProtocol<Pdu> = {
   encodeInto: encodePduInto,
   decode: decodePdu,
   isResponse: (p) => isResponseId(p.commandId),
+  isResponseFrame: (buf, start) => isResponseId(readU32(buf, start + 4)),
   sequenceOf: (p) => p.sequence,
   keepalive: (sequence) => ({ commandId: Cmd.enquire_link, status: 0, sequence }),
   describe: describePdu,

@@ -5,7 +5,7 @@ import { Reassembler, type Assembled } from './reassembly.ts';
 
 function reassemble(pdus: Pdu[], timeoutMs = 1000): Assembled<null>[] {
   const out: Assembled<null>[] = [];
-  const r = new Reassembler<null>(timeoutMs, (m) => out.push(m));
+  const r = new Reassembler<null>(timeoutMs, (m) => void out.push(m));
   for (const p of pdus) {
     const { payload, concat } = readUserData(p);
     const text = decodeText(payload, p.dataCoding ?? 0);
@@ -57,13 +57,40 @@ describe('reassembly', () => {
 
   it('keeps concurrent messages with different keys apart', () => {
     const out: string[] = [];
-    const r = new Reassembler<null>(1000, (m) => out.push(m.text));
+    const r = new Reassembler<null>(1000, (m) => void out.push(m.text));
     r.add('a', 2, 1, 'A1', null);
     r.add('b', 2, 2, 'B2', null);
     r.add('b', 2, 1, 'B1', null);
     r.add('a', 2, 2, 'A2', null);
     expect(out).toEqual(['B1B2', 'A1A2']);
     expect(r.size).toBe(0);
+  });
+
+  it('tells every part, duplicates included, when the message holding it is stored', async () => {
+    let store!: () => void;
+    const r = new Reassembler<null>(1000, () => new Promise<void>((resolve) => (store = resolve)));
+    const settled: string[] = [];
+    const first = r.add('k', 2, 1, 'A', null).then(() => settled.push('1'));
+    const again = r.add('k', 2, 1, 'A', null).then(() => settled.push('1 again'));
+    const last = r.add('k', 2, 2, 'B', null).then(() => settled.push('2'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toEqual([]);
+    store();
+    await Promise.all([first, again, last]);
+    const late = await r.add('k', 2, 2, 'B', null).then(() => 'late duplicate settled');
+    expect(late).toBe('late duplicate settled');
+    expect(settled.sort()).toEqual(['1', '1 again', '2']);
+  });
+
+  it('rejects the parts when storing fails, and takes them as a new message when offered again', async () => {
+    const texts: string[] = [];
+    let fail = true;
+    const r = new Reassembler<null>(1000, (m) => (texts.push(m.text), fail ? Promise.reject(new Error('db down')) : Promise.resolve()));
+    const parts = [r.add('k', 2, 1, 'A', null), r.add('k', 2, 2, 'B', null)];
+    for (const p of parts) await expect(p).rejects.toThrow('db down');
+    fail = false;
+    await Promise.all([r.add('k', 2, 1, 'A', null), r.add('k', 2, 2, 'B', null)]);
+    expect(texts).toEqual(['AB', 'AB']);
   });
 
   it('treats a short message without concatenation as one part', () => {

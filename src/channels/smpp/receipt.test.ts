@@ -88,6 +88,7 @@ describe('receiptFromPdu', () => {
 });
 
 describe('receiptFromFrame', () => {
+  const whole = (frame: Buffer) => receiptFromFrame(frame, 0, frame.length, 'c', 'asis');
   const ids = ['1a', '0001F', '000123', '42', ''];
   const pdu = fc.record({
     sourceAddr: fc.constantFrom('', '8613800000001'),
@@ -131,7 +132,9 @@ describe('receiptFromFrame', () => {
       const garbled = Buffer.from(whole);
       garbled[16 + (garble % (whole.length - 16))] = garble;
       for (const frame of [whole, cutFrame, garbled]) {
-        const fast = receiptFromFrame(frame, 'c', 'decimal');
+        // read where a framer leaves it: inside a larger chunk
+        const chunk = Buffer.concat([Buffer.from([0, 0, 0, 99]), frame, Buffer.from([0, 0])]);
+        const fast = receiptFromFrame(chunk, 4, 4 + frame.length, 'c', 'decimal');
         if (fast === undefined) continue;
         taken++;
         expect(fast).toEqual(viaDecoder(frame));
@@ -142,10 +145,10 @@ describe('receiptFromFrame', () => {
 
   it('leaves other commands, MO messages, UCS-2 and message_payload text to the decoder', () => {
     const text = 'id:5 stat:DELIVRD';
-    expect(receiptFromFrame(encodePdu({ ...dlr(text), commandId: Cmd.data_sm }), 'c', 'asis')).toBeUndefined();
-    expect(receiptFromFrame(encodePdu(dlr(text, { esmClass: 0 })), 'c', 'asis')).toBeUndefined();
-    expect(receiptFromFrame(encodePdu(dlr(text, { dataCoding: 8 })), 'c', 'asis')).toBeUndefined();
-    expect(receiptFromFrame(encodePdu(dlr('', { tlvs: [{ tag: Tag.message_payload, value: Buffer.from(text) }] })), 'c', 'asis')).toBeUndefined();
-    expect(receiptFromFrame(encodePdu(dlr(text)), 'c', 'asis')).toMatchObject({ carrierId: '5', status: 'delivered' });
+    expect(whole(encodePdu({ ...dlr(text), commandId: Cmd.data_sm }))).toBeUndefined();
+    expect(whole(encodePdu(dlr(text, { esmClass: 0 })))).toBeUndefined();
+    expect(whole(encodePdu(dlr(text, { dataCoding: 8 })))).toBeUndefined();
+    expect(whole(encodePdu(dlr('', { tlvs: [{ tag: Tag.message_payload, value: Buffer.from(text) }] })))).toBeUndefined();
+    expect(whole(encodePdu(dlr(text)))).toMatchObject({ carrierId: '5', status: 'delivered' });
   });
 });

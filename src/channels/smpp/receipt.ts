@@ -2,7 +2,7 @@
 import type { Receipt } from '../channel.ts';
 import { normaliseId, type IdFormat } from './ids.ts';
 import { decodeText } from './message.ts';
-import { HEADER_LENGTH } from './codec.ts';
+import { HEADER_LENGTH, readU32 } from './codec.ts';
 import { Cmd, EsmClass, Tag, type Pdu } from './pdus.ts';
 import { stateStat, statStatus } from './status-map.ts';
 import { findTlv, tlvString, tlvUint } from './tlv.ts';
@@ -107,41 +107,51 @@ function record(slot: number, start: number, end: number): void {
 }
 
 /** The layout nearly every SMSC sends, one key per field slot: `id:… sub:… dlvrd:… submit date:… done date:… stat:… err:… text:…`. */
-const CANONICAL_KEYS = ['id:', ' sub:', ' dlvrd:', ' submit date:', ' done date:', ' stat:', ' err:', ' text:'];
+const CANONICAL_KEYS = ['id:', ' sub:', ' dlvrd:', ' submit date:', ' done date:', ' stat:', ' err:', ' text:'].map((k) => Buffer.from(k, 'latin1'));
 
-/**
- * The fast path of scan(): exactly the canonical layout (these keys in this order, one space before each, values
- * without a space, ':' or '='), where a value simply ends at the next space. There the tolerant pass would find the
- * same spans, key by key, at several times the cost. False at the first deviation (the spans are then unusable).
- */
-function scanCanonical(raw: string): boolean {
-  const n = raw.length;
-  let pos = 0;
-  for (let slot = 0; slot < TEXT; slot++) {
-    const key = CANONICAL_KEYS[slot];
-    if (!raw.startsWith(key, pos)) return false;
-    const start = pos + key.length;
-    let end = start;
-    for (; end < n; end++) {
-      const c = raw.charCodeAt(end);
-      if (c === 32) break;
-      if (c === 58 || c === 61) return false; // ':' or '=' in a value: the tolerant pass decides what it means
-    }
-    valueStart[slot] = start;
-    valueEnd[slot] = end;
-    pos = end;
-  }
-  if (!raw.startsWith(CANONICAL_KEYS[TEXT], pos)) return false;
-  let from = pos + CANONICAL_KEYS[TEXT].length;
-  while (from < n && isSpace(raw.charCodeAt(from))) from++;
-  valueStart[TEXT] = from;
-  valueEnd[TEXT] = n;
+/** Whether `key` is at `at` of `octets`, before `end`. */
+function keyIn(octets: Buffer, at: number, end: number, key: Buffer): boolean {
+  if (at + key.length > end) return false;
+  for (let i = 0; i < key.length; i++) if (octets[at + i] !== key[i]) return false;
   return true;
 }
 
-/** Fills the value spans of receipt text: the canonical layout directly, anything else with the tolerant pass. */
-function scan(raw: string): void {
-  if (!scanCanonical(raw)) scanTolerant(raw);
+/**
+ * The fast path of scan(), read from the text's Latin-1 octets [start, end) (octets scan faster than characters):
+ * exactly the canonical layout (these keys in this order, one space before each, values without a space, ':' or
+ * '='), where a value simply ends at the next space. There the tolerant pass would find the same spans, key by key,
+ * at several times the cost. False at the first deviation (the spans are then unusable).
+ */
+function scanCanonical(octets: Buffer, start: number, end: number): boolean {
+  let pos = start;
+  for (let slot = 0; slot < TEXT; slot++) {
+    const key = CANONICAL_KEYS[slot];
+    if (!keyIn(octets, pos, end, key)) return false;
+    const from = pos + key.length;
+    let to = from;
+    for (; to < end; to++) {
+      const c = octets[to];
+      if (c === 32) break;
+      if (c === 58 || c === 61) return false; // ':' or '=' in a value: the tolerant pass decides what it means
+    }
+    valueStart[slot] = from - start;
+    valueEnd[slot] = to - start;
+    pos = to;
+  }
+  if (!keyIn(octets, pos, end, CANONICAL_KEYS[TEXT])) return false;
+  let from = pos + CANONICAL_KEYS[TEXT].length;
+  while (from < end && isSpace(octets[from])) from++;
+  valueStart[TEXT] = from - start;
+  valueEnd[TEXT] = end - start;
+  return true;
+}
+
+/**
+ * Fills the value spans of receipt text `raw`: the canonical layout straight from `octets`, its Latin-1 encoding at
+ * `start` (null for text that is not, e.g. UCS-2), anything else with the tolerant pass.
+ */
+function scan(raw: string, octets: Buffer | null, start: number): void {
+  if (octets === null || !scanCanonical(octets, start, start + raw.length)) scanTolerant(raw);
 }
 
 /** One pass over the separators of receipt text (found with indexOf), filling the value spans; no regex, no allocation. */
@@ -201,7 +211,9 @@ function field(raw: string, slot: number): string | undefined {
 
 /** Parses receipt text: keys in any case, any order, some missing, ':' or '='; `text:` takes the rest. Missing fields are left out. */
 export function parseReceiptText(raw: string): ReceiptFields {
-  scan(raw);
+  const octets = Buffer.from(raw, 'latin1');
+  // the octets stand for the text only when every character is Latin-1
+  scan(raw, octets.toString('latin1') === raw ? octets : null, 0);
   const out: ReceiptFields = {};
   for (let slot = 0; slot < FIELD_NAMES.length; slot++) {
     const value = field(raw, slot);
@@ -286,8 +298,9 @@ function receiptOf(raw: string, tlvId: string | undefined, state: number | undef
 export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Receipt | null {
   const body = p.shortMessage?.length ? p.shortMessage : (findTlv(p, Tag.message_payload) ?? Buffer.alloc(0));
   // receipt text is ASCII in practice (read as Latin-1, so ids with '_' or '@' survive); UCS-2 only when flagged
-  const raw = p.dataCoding === 8 ? decodeText(body, 8) : body.toString('latin1');
-  scan(raw);
+  const latin1 = p.dataCoding !== 8;
+  const raw = latin1 ? body.toString('latin1') : decodeText(body, 8);
+  scan(raw, latin1 ? body : null, 0);
   return receiptOf(raw, tlvString(p, Tag.receipted_message_id), tlvUint(p, Tag.message_state), findTlv(p, Tag.network_error_code), channel, idFormat);
 }
 
@@ -295,11 +308,6 @@ export function receiptFromPdu(p: Pdu, channel: string, idFormat: IdFormat): Rec
 function afterC(frame: Buffer, off: number, end: number): number {
   while (off < end && frame[off] !== 0) off++;
   return off < end ? off + 1 : -1;
-}
-
-/** A big-endian u32 at `off` (the caller has checked the length). */
-function u32At(frame: Buffer, off: number): number {
-  return ((frame[off] << 24) | (frame[off + 1] << 16) | (frame[off + 2] << 8) | frame[off + 3]) >>> 0;
 }
 
 /** receipted_message_id at [start, end) of a frame: the receipt text's id when it is the same octets (a slice, no native call), else read. */
@@ -314,14 +322,14 @@ function frameId(frame: Buffer, start: number, end: number, raw: string): string
 }
 
 /**
- * The hot path of receiptFromPdu: the receipt of a deliver_sm read straight from its frame, with no PDU, TLV objects or
- * strings a Receipt does not keep. Null when it has no id (as receiptFromPdu); undefined for any frame it leaves to the
- * decoder: another command, not a receipt, text in UCS-2 or in message_payload, or anything malformed.
+ * The hot path of receiptFromPdu: the receipt of a deliver_sm read straight from its frame, octets [start, end) of
+ * `frame`, with no PDU, TLV objects or strings a Receipt does not keep. Null when it has no id (as receiptFromPdu);
+ * undefined for any frame it leaves to the decoder: another command, not a receipt, text in UCS-2 or in
+ * message_payload, or anything malformed.
  */
-export function receiptFromFrame(frame: Buffer, channel: string, idFormat: IdFormat): Receipt | null | undefined {
-  const end = frame.length;
-  if (end <= HEADER_LENGTH || u32At(frame, 4) !== Cmd.deliver_sm || u32At(frame, 0) !== end) return undefined;
-  let off = afterC(frame, HEADER_LENGTH, end); // service_type
+export function receiptFromFrame(frame: Buffer, start: number, end: number, channel: string, idFormat: IdFormat): Receipt | null | undefined {
+  if (end - start <= HEADER_LENGTH || readU32(frame, start + 4) !== Cmd.deliver_sm || readU32(frame, start) !== end - start) return undefined;
+  let off = afterC(frame, start + HEADER_LENGTH, end); // service_type
   if (off >= 0) off = afterC(frame, off + 2, end); // source_addr_ton, source_addr_npi, source_addr
   if (off >= 0) off = afterC(frame, off + 2, end); // dest_addr_ton, dest_addr_npi, destination_addr
   if (off < 0 || off + 3 > end || !(frame[off] & (EsmClass.deliveryReceipt | EsmClass.intermediateNotification))) return undefined;
@@ -356,7 +364,7 @@ export function receiptFromFrame(frame: Buffer, channel: string, idFormat: IdFor
     off += len;
   }
   const raw = frame.toString('latin1', smStart, smStart + frame[smStart - 1]);
-  scan(raw);
+  scan(raw, frame, smStart);
   while (idEnd > idStart && frame[idEnd - 1] === 0) idEnd--; // trailing NULs, as tlvString drops them
   const tlvId = idStart < 0 ? undefined : frameId(frame, idStart, idEnd, raw);
   return receiptOf(raw, tlvId, state, net, channel, idFormat);

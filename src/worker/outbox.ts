@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import type { Db } from '../store/database.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -9,7 +10,7 @@ import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category,
 import { SendSchedule, capAllows, capWindowStart, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
-import { insertMessages, type NewMessage } from '../store/repos/messages.ts';
+import { insertMessages, type ClaimedMessage, type NewMessage } from '../store/repos/messages.ts';
 import { contactsByPhone, hasExclusionLists, recentSends, type RecipientFacts } from '../store/repos/recipients.ts';
 import { blockedAmong } from '../store/repos/blocklist.ts';
 import { suppressedAmong } from '../store/repos/subjects.ts';
@@ -174,6 +175,33 @@ export async function storePrepared(deps: Deps, tenantId: string, prepared: Prep
     if (also) await also(trx);
     return skipped;
   });
+}
+
+/** Messages leased to a dispatcher before they are stored, to hand over once committed; `rest`: due ones left for its claim loop. */
+export interface Leased { handed: ClaimedMessage[]; rest: boolean }
+
+/**
+ * Marks the due queued messages that `dispatcher` has room for as leased to it, to hand over once stored (no claim
+ * round trip; a crash lets the lease run out and another worker claims them).
+ */
+export function leaseTo(dispatcher: Dispatcher, prepared: Prepared[], now: Date): Leased {
+  let room = dispatcher.room();
+  const up = dispatcher.upChannels();
+  const nowIso = now.toISOString();
+  const lease = { owner: dispatcher.owner, until: new Date(now.getTime() + dispatcher.opts.leaseMs).toISOString() };
+  const handed: ClaimedMessage[] = [];
+  let rest = false;
+  for (const p of prepared) {
+    if (p.status !== 'queued' || !p.id) continue;
+    if (room <= 0 || !up.has(p.channelId!) || (p.notBefore !== null && p.notBefore > nowIso)) {
+      rest = true;
+      continue;
+    }
+    p.lease = lease;
+    handed.push({ id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!, segments: p.segments, attempts: 1, price: p.price });
+    room--;
+  }
+  return { handed, rest };
 }
 
 /** What queueMessages answers per recipient. */

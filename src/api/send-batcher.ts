@@ -38,10 +38,10 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 
 
 /**
- * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, text,
- * category, channel and schedule) and stored in one transaction with one reservation per tenant; every send still
- * gets its own answer: a send the balance cannot cover is refused alone, and when a group fails as a whole its sends
- * are retried one by one, so one bad send fails only itself.
+ * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, category,
+ * channel and schedule, whatever their texts) and stored in one transaction with one reservation per tenant; every
+ * send still gets its own answer: a send the balance cannot cover is refused alone, and when a group fails as a whole
+ * its sends are retried one by one, so one bad send fails only itself.
  */
 export class SendBatcher {
   private waiting: Waiting[] = [];
@@ -92,7 +92,7 @@ export class SendBatcher {
 
   private async commit(group: Waiting[]): Promise<void> {
     const outcomes = new Map<Waiting, Outcome>();
-    const passes = groupBy(group, ({ send: s }) => [s.tenant.id, s.category, s.channel ?? '', s.notBefore?.toISOString() ?? '', s.text].join('\u0000'));
+    const passes = groupBy(group, ({ send: s }) => [s.tenant.id, s.category, s.channel ?? '', s.notBefore?.toISOString() ?? ''].join('\u0000'));
     for (const pass of passes.values()) await this.prepare(pass, outcomes);
     const ready = group.filter((w) => 'prepared' in outcomes.get(w)!);
     let rest = false;
@@ -112,7 +112,7 @@ export class SendBatcher {
   }
 
   /**
-   * Pre-flights sends of one spec in one pass. The pass excludes a number it has seen as a duplicate, which is right
+   * Pre-flights sends of one spec (texts aside: each recipient carries its send's) in one pass. The pass excludes a number it has seen as a duplicate, which is right
    * within a send but not across sends: a send repeating another's number is pre-flighted again on its own.
    */
   private async prepare(pass: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<void> {
@@ -120,7 +120,7 @@ export class SendBatcher {
     const preparer = new Preparer(this.deps, { tenant, category, text, campaignId: null, channel, sender: null, notBefore, windows: [], cap: null });
     let all: Prepared[];
     try {
-      all = await preparer.prepare(pass.flatMap((w) => w.send.recipients));
+      all = await preparer.prepare(pass.flatMap(({ send: s }) => (s.text === text ? s.recipients : s.recipients.map((r) => ({ ...r, text: s.text })))));
     } catch (err) {
       if (pass.length === 1) outcomes.set(pass[0], { error: err });
       else for (const w of pass) await this.prepare([w], outcomes);

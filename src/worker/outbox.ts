@@ -21,8 +21,8 @@ import { senderFor } from '../store/repos/service-numbers.ts';
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
 
-/** One recipient: a number in any format, the contact when known (id, or its facts), and per-send template data. */
-export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown> }
+/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, and its own text when not the spec's. */
+export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string }
 
 /** Everything that decides how a batch of recipients becomes messages. */
 export interface SendSpec {
@@ -61,6 +61,8 @@ function policyOf(tenant: Tenant): TenantPolicy {
 /** Turns recipients into messages for one spec: reusable across batches of one campaign. */
 export class Preparer {
   private readonly template: CompiledTemplate;
+  /** Recipients' own texts, compiled once each. */
+  private readonly templates = new Map<string, CompiledTemplate>();
   private readonly policy: TenantPolicy;
   private readonly schedule: SendSchedule;
   private pinned: string | null | undefined;
@@ -76,6 +78,13 @@ export class Preparer {
   }
 
   private readonly optOutTexts = new Map<string, string>();
+
+  private templateOf(r: Recipient): CompiledTemplate {
+    if (r.text === undefined || r.text === this.spec.text) return this.template;
+    let template = this.templates.get(r.text);
+    if (!template) this.templates.set(r.text, template = compileTemplate(r.text));
+    return template;
+  }
 
   private optOutText(language: string | null, country: string | null): string {
     const key = `${language}|${country}`;
@@ -147,7 +156,7 @@ export class Preparer {
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
       const zone = contact?.timezone ?? a.timezone ?? policy.timezone;
       const m = message(phone, contactId, null, null);
-      m.text = composeText(this.template(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
+      m.text = composeText(this.templateOf(r)(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
       m.segments = countSegments(m.text);
       m.price = route.price * BigInt(m.segments);
       m.channelId = route.channelId;

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Category } from '../domain/templates.ts';
-import { answerOf, costOf, insufficientBalance, leaseTo, Preparer, type Prepared, type QueuedMessage, type Recipient } from '../worker/outbox.ts';
+import { answerOf, costOf, handStored, insufficientBalance, leaseTo, Preparer, type Prepared, type QueuedMessage, type Recipient } from '../worker/outbox.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { insertMessages } from '../store/repos/messages.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
@@ -174,7 +174,7 @@ export class SendBatcher {
       outcomes.set(w, { error: insufficientBalance(cost) });
     }
     if (!dispatcher || !leased) return sends.length > 0;
-    dispatcher.hand(skipped.size ? leased.handed.filter((m) => !skipped.has(m.id)) : leased.handed);
+    handStored(dispatcher, leased, skipped);
     return leased.rest;
   }
 }

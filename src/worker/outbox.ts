@@ -213,6 +213,11 @@ export function leaseTo(dispatcher: Dispatcher, prepared: Prepared[], now: Date)
   return { handed, rest };
 }
 
+/** Hands the leased messages that were stored (not skipped as a second message to a number) to their dispatcher. */
+export function handStored(dispatcher: Dispatcher, leased: Leased, skipped: Set<string>): void {
+  dispatcher.hand(skipped.size ? leased.handed.filter((m) => !skipped.has(m.id)) : leased.handed);
+}
+
 /** What queueMessages answers per recipient. */
 export interface QueuedMessage { id: string; to: string; status: string; segments: number; reason: string | null }
 
@@ -243,9 +248,11 @@ export async function queueMessages(deps: Deps, input: {
   if (!tenant) throw new DomainError('not_found', 'tenant not found');
   const preparer = new Preparer(deps, { tenant, category: input.category, text: input.text, campaignId: input.campaignId ?? null, channel: input.channel ?? null, sender: input.sender ?? null, notBefore: input.notBefore ?? null, windows: [], cap: null });
   const prepared = await preparer.prepare(input.recipients);
-  if (!await storePrepared(deps, tenant.id, prepared, { campaignId: input.campaignId ?? null, note: `${input.source ?? 'api'} send` })) {
-    throw insufficientBalance(costOf(prepared));
-  }
-  deps.wakeDispatcher();
+  const dispatcher = deps.dispatcher;
+  const leased = dispatcher ? leaseTo(dispatcher, prepared, deps.now()) : null;
+  const skipped = await storePrepared(deps, tenant.id, prepared, { campaignId: input.campaignId ?? null, note: `${input.source ?? 'api'} send` });
+  if (!skipped) throw insufficientBalance(costOf(prepared));
+  if (dispatcher && leased) handStored(dispatcher, leased, skipped);
+  if (!leased || leased.rest) deps.wakeDispatcher();
   return answerOf(prepared);
 }

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { Effects } from './effects.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import { leaseTo, Preparer, storePrepared, type Recipient, type SendSpec } from './outbox.ts';
+import { handStored, leaseTo, Preparer, storePrepared, type Recipient, type SendSpec } from './outbox.ts';
 import { defaultAutoPause, failedStatuses, type Cursor } from '../domain/campaigns.ts';
 import { nextCronTime, parseSendWindows, type FrequencyCap } from '../domain/compliance.ts';
 import type { Category } from '../domain/templates.ts';
@@ -170,7 +170,7 @@ export class Scheduler {
           return;
         }
         Object.assign(cursor, next);
-        this.dispatcher.hand(skipped.size ? leased.handed.filter((m) => !skipped.has(m.id)) : leased.handed);
+        handStored(this.dispatcher, leased, skipped);
         if (leased.rest) deps.wakeDispatcher();
       }
       this.more ||= !cursor.done;

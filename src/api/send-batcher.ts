@@ -112,8 +112,9 @@ export class SendBatcher {
   }
 
   /**
-   * Pre-flights sends of one spec (texts aside: each recipient carries its send's) in one pass. The pass excludes a number it has seen as a duplicate, which is right
-   * within a send but not across sends: a send repeating another's number is pre-flighted again on its own.
+   * Pre-flights sends of one spec (texts aside: each recipient carries its send's) in one pass. The pass excludes a
+   * number it has seen as a duplicate, which is right within a send but not across sends: a send repeating another's
+   * number is pre-flighted again on its own.
    */
   private async prepare(pass: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<void> {
     const { tenant, text, category, channel, notBefore } = pass[0].send;

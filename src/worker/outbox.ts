@@ -21,7 +21,7 @@ import { senderFor } from '../store/repos/service-numbers.ts';
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
 
-/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, and its own text when not the spec's. */
+/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's. */
 export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string }
 
 /** Everything that decides how a batch of recipients becomes messages. */
@@ -203,6 +203,7 @@ export function leaseTo(dispatcher: Dispatcher, prepared: Prepared[], now: Date)
   for (const p of prepared) {
     if (p.status !== 'queued' || !p.id) continue;
     if (room <= 0 || !up.has(p.channelId!) || (p.notBefore !== null && p.notBefore > nowIso)) {
+      p.lease = undefined; // leased by an earlier attempt to store it that failed
       rest = true;
       continue;
     }

@@ -5,6 +5,7 @@ import { migrate } from './store/migrations/index.ts';
 import { Metrics } from './metrics.ts';
 import { Router } from './worker/router.ts';
 import type { Simulator } from './channels/simulator/simulator.ts';
+import type { Dispatcher } from './worker/dispatcher.ts';
 
 /** Everything the API, the worker and the CLI need, built once and handed down. */
 export interface Deps {
@@ -18,6 +19,8 @@ export interface Deps {
   router: Router;
   /** Tells this process's dispatcher that messages were queued (a no-op where no worker runs). */
   wakeDispatcher: () => void;
+  /** This process's dispatcher while its worker runs: messages stored here can be leased and handed to it in memory. */
+  dispatcher?: Dispatcher;
   /** The built-in virtual carrier when this node runs it (embedded mode), for the handsets API. */
   simulator?: Simulator;
 }

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { credit, startCarrier, type TestCarrier } from './support/carrier.ts';
+import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
 import { SendBatcher, type Send } from '../src/api/send-batcher.ts';
 import { findTenant } from '../src/store/repos/tenants.ts';
 
@@ -61,6 +61,26 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
     expect(sent.map((m) => m[0].status)).toEqual(['queued', 'queued', 'queued']);
     expect(await reserves(a)).toEqual([{ amount: '-15', note: '3 api sends' }]);
     expect(await balanceOf(a)).toBe('85');
+  });
+
+  it('pre-flights sends with different texts together, each message with its own text, handed to this process\'s dispatcher', async () => {
+    const a = await s.tenant();
+    await credit(s, carrier, a, 100);
+    const batch = groupOf(3);
+    const hand = vi.spyOn(carrier.worker.dispatcher, 'hand');
+    try {
+      const sends = await Promise.all([['13800138301', 'code 1'], ['13800138302', 'code 2'], ['+8613800138301', 'code 3']].map(([to, text]) => send(a, to, { text })));
+      const sent = await Promise.all(sends.map((x) => batch.send(x)));
+      expect(sent.map((m) => m[0].status)).toEqual(['queued', 'queued', 'queued']);
+      const ids = sent.map((m) => m[0].id);
+      expect(hand.mock.calls.flat(2).map((m) => m.id).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+      for (const [i, id] of ids.entries()) {
+        const m = await waitFor(async () => { const x = (await s.app.inject({ url: `/api/v1/messages/${id}`, headers: a.headers })).json(); return x.submittedAt && x; }, 'the submit');
+        expect(m.text).toContain(`code ${i + 1}`);
+      }
+    } finally {
+      hand.mockRestore();
+    }
   });
 
   it('keeps a group within its recipient limit: sends that would pass it go in the next group', async () => {

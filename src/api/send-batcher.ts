@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Category } from '../domain/templates.ts';
-import { answerOf, costOf, insufficientBalance, Preparer, type Prepared, type QueuedMessage, type Recipient } from '../worker/outbox.ts';
+import { answerOf, costOf, handStored, insufficientBalance, leaseTo, Preparer, type Prepared, type QueuedMessage, type Recipient } from '../worker/outbox.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { insertMessages } from '../store/repos/messages.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
@@ -38,10 +38,10 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 
 
 /**
- * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, text,
- * category, channel and schedule) and stored in one transaction with one reservation per tenant; every send still
- * gets its own answer: a send the balance cannot cover is refused alone, and when a group fails as a whole its sends
- * are retried one by one, so one bad send fails only itself.
+ * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, category,
+ * channel and schedule, whatever their texts) and stored in one transaction with one reservation per tenant; every
+ * send still gets its own answer: a send the balance cannot cover is refused alone, and when a group fails as a whole
+ * its sends are retried one by one, so one bad send fails only itself.
  */
 export class SendBatcher {
   private waiting: Waiting[] = [];
@@ -92,17 +92,18 @@ export class SendBatcher {
 
   private async commit(group: Waiting[]): Promise<void> {
     const outcomes = new Map<Waiting, Outcome>();
-    const passes = groupBy(group, ({ send: s }) => [s.tenant.id, s.category, s.channel ?? '', s.notBefore?.toISOString() ?? '', s.text].join('\u0000'));
+    const passes = groupBy(group, ({ send: s }) => [s.tenant.id, s.category, s.channel ?? '', s.notBefore?.toISOString() ?? ''].join('\u0000'));
     for (const pass of passes.values()) await this.prepare(pass, outcomes);
     const ready = group.filter((w) => 'prepared' in outcomes.get(w)!);
+    let rest = false;
     try {
-      await this.store(ready, outcomes);
+      rest = await this.store(ready, outcomes);
     } catch {
       for (const w of ready) {
-        try { await this.store([w], outcomes); } catch (err) { outcomes.set(w, { error: err }); }
+        try { rest = await this.store([w], outcomes) || rest; } catch (err) { outcomes.set(w, { error: err }); }
       }
     }
-    if (ready.length) this.deps.wakeDispatcher();
+    if (rest) this.deps.wakeDispatcher();
     for (const w of group) {
       const o = outcomes.get(w)!;
       if ('error' in o) w.reject(o.error);
@@ -111,15 +112,16 @@ export class SendBatcher {
   }
 
   /**
-   * Pre-flights sends of one spec in one pass. The pass excludes a number it has seen as a duplicate, which is right
-   * within a send but not across sends: a send repeating another's number is pre-flighted again on its own.
+   * Pre-flights sends of one spec (texts aside: each recipient carries its send's) in one pass. The pass excludes a
+   * number it has seen as a duplicate, which is right within a send but not across sends: a send repeating another's
+   * number is pre-flighted again on its own.
    */
   private async prepare(pass: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<void> {
     const { tenant, text, category, channel, notBefore } = pass[0].send;
     const preparer = new Preparer(this.deps, { tenant, category, text, campaignId: null, channel, sender: null, notBefore, windows: [], cap: null });
     let all: Prepared[];
     try {
-      all = await preparer.prepare(pass.flatMap((w) => w.send.recipients));
+      all = await preparer.prepare(pass.flatMap(({ send: s }) => (s.text === text ? s.recipients : s.recipients.map((r) => ({ ...r, text: s.text })))));
     } catch (err) {
       if (pass.length === 1) outcomes.set(pass[0], { error: err });
       else for (const w of pass) await this.prepare([w], outcomes);
@@ -142,14 +144,18 @@ export class SendBatcher {
   /**
    * Stores the prepared sends in one transaction. Each tenant's sends reserve their cost in one ledger movement; when
    * the balance does not cover them all, each send reserves its own in turn and the ones it cannot cover are refused.
+   * With a dispatcher in this process, the due messages it has room for are stored leased to it and handed over after
+   * the commit; true when queued messages are left for a claim loop.
    */
-  private async store(sends: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<void> {
-    const at = this.deps.now().toISOString();
+  private async store(sends: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<boolean> {
+    const now = this.deps.now();
+    const at = now.toISOString();
+    const dispatcher = this.deps.dispatcher;
     const preparedOf = (w: Waiting) => (outcomes.get(w) as { prepared: Prepared[] }).prepared;
     const rowsOf = new Map(sends.map((w) => [w, preparedOf(w).filter((p) => p.id)]));
     const byTenant = groupBy(sends, (w) => w.send.tenant.id);
     const refused = new Map<Waiting, bigint>();
-    await this.deps.store.db.transaction().execute(async (trx) => {
+    const { leased, skipped } = await this.deps.store.db.transaction().execute(async (trx) => {
       const reserve = (tenantId: string, cost: bigint, count: number) => cost === 0n ? Promise.resolve(true)
         : moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: null, note: count === 1 ? 'api send' : `${count} api sends` }, at).then((b) => b !== null);
       for (const [tenantId, own] of byTenant) {
@@ -159,11 +165,17 @@ export class SendBatcher {
           if (!await reserve(tenantId, cost, 1)) refused.set(w, cost);
         }
       }
-      await insertMessages(trx, this.deps.store, sends.flatMap((w) => (refused.has(w) ? [] : rowsOf.get(w)!)));
+      const rows = sends.flatMap((w) => (refused.has(w) ? [] : rowsOf.get(w)!));
+      const lease = dispatcher ? leaseTo(dispatcher, rows, now) : null;
+      const skip = await insertMessages(trx, this.deps.store, rows);
       for (const w of sends) if (w.send.also && !refused.has(w)) await w.send.also(trx, answerOf(preparedOf(w)));
+      return { leased: lease, skipped: skip };
     });
     for (const [w, cost] of refused) {
       outcomes.set(w, { error: insufficientBalance(cost) });
     }
+    if (!dispatcher || !leased) return sends.length > 0;
+    handStored(dispatcher, leased, skipped);
+    return leased.rest;
   }
 }

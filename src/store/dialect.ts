@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { statement } from './hot.ts';
 
 /** Which SQL engine a store runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -31,7 +32,9 @@ export function openSqlite(file: string): Store {
   // checkpoint every 1024 pages (16 MB of WAL with 16 KB pages) copies a page rewritten many times over only once.
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('wal_autocheckpoint = 1024');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Kysely's driver prepares every query anew; through the statement cache each text is prepared once (one
+  // connection behind a mutex, so a cached statement is never run twice at a time)
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: { prepare: (text: string) => statement(sqlite, text), close: () => sqlite.close() } }) });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }
 

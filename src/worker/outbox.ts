@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import type { Db } from '../store/database.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -9,7 +10,7 @@ import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category,
 import { SendSchedule, capAllows, capWindowStart, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
-import { insertMessages, type NewMessage } from '../store/repos/messages.ts';
+import { insertMessages, type ClaimedMessage, type NewMessage } from '../store/repos/messages.ts';
 import { contactsByPhone, hasExclusionLists, recentSends, type RecipientFacts } from '../store/repos/recipients.ts';
 import { blockedAmong } from '../store/repos/blocklist.ts';
 import { suppressedAmong } from '../store/repos/subjects.ts';
@@ -20,8 +21,8 @@ import { senderFor } from '../store/repos/service-numbers.ts';
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
 
-/** One recipient: a number in any format, the contact when known (id, or its facts), and per-send template data. */
-export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown> }
+/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's. */
+export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string }
 
 /** Everything that decides how a batch of recipients becomes messages. */
 export interface SendSpec {
@@ -60,6 +61,8 @@ function policyOf(tenant: Tenant): TenantPolicy {
 /** Turns recipients into messages for one spec: reusable across batches of one campaign. */
 export class Preparer {
   private readonly template: CompiledTemplate;
+  /** Recipients' own texts, compiled once each. */
+  private readonly templates = new Map<string, CompiledTemplate>();
   private readonly policy: TenantPolicy;
   private readonly schedule: SendSchedule;
   private pinned: string | null | undefined;
@@ -75,6 +78,13 @@ export class Preparer {
   }
 
   private readonly optOutTexts = new Map<string, string>();
+
+  private templateOf(r: Recipient): CompiledTemplate {
+    if (r.text === undefined || r.text === this.spec.text) return this.template;
+    let template = this.templates.get(r.text);
+    if (!template) this.templates.set(r.text, template = compileTemplate(r.text));
+    return template;
+  }
 
   private optOutText(language: string | null, country: string | null): string {
     const key = `${language}|${country}`;
@@ -146,7 +156,7 @@ export class Preparer {
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
       const zone = contact?.timezone ?? a.timezone ?? policy.timezone;
       const m = message(phone, contactId, null, null);
-      m.text = composeText(this.template(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
+      m.text = composeText(this.templateOf(r)(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
       m.segments = countSegments(m.text);
       m.price = route.price * BigInt(m.segments);
       m.channelId = route.channelId;
@@ -174,6 +184,39 @@ export async function storePrepared(deps: Deps, tenantId: string, prepared: Prep
     if (also) await also(trx);
     return skipped;
   });
+}
+
+/** Messages leased to a dispatcher before they are stored, to hand over once committed; `rest`: due ones left for its claim loop. */
+export interface Leased { handed: ClaimedMessage[]; rest: boolean }
+
+/**
+ * Marks the due queued messages that `dispatcher` has room for as leased to it, to hand over once stored (no claim
+ * round trip; a crash lets the lease run out and another worker claims them).
+ */
+export function leaseTo(dispatcher: Dispatcher, prepared: Prepared[], now: Date): Leased {
+  let room = dispatcher.room();
+  const up = dispatcher.upChannels();
+  const nowIso = now.toISOString();
+  const lease = { owner: dispatcher.owner, until: new Date(now.getTime() + dispatcher.opts.leaseMs).toISOString() };
+  const handed: ClaimedMessage[] = [];
+  let rest = false;
+  for (const p of prepared) {
+    if (p.status !== 'queued' || !p.id) continue;
+    if (room <= 0 || !up.has(p.channelId!) || (p.notBefore !== null && p.notBefore > nowIso)) {
+      p.lease = undefined; // leased by an earlier attempt to store it that failed
+      rest = true;
+      continue;
+    }
+    p.lease = lease;
+    handed.push({ id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!, segments: p.segments, attempts: 1, price: p.price });
+    room--;
+  }
+  return { handed, rest };
+}
+
+/** Hands the leased messages that were stored (not skipped as a second message to a number) to their dispatcher. */
+export function handStored(dispatcher: Dispatcher, leased: Leased, skipped: Set<string>): void {
+  dispatcher.hand(skipped.size ? leased.handed.filter((m) => !skipped.has(m.id)) : leased.handed);
 }
 
 /** What queueMessages answers per recipient. */
@@ -206,9 +249,11 @@ export async function queueMessages(deps: Deps, input: {
   if (!tenant) throw new DomainError('not_found', 'tenant not found');
   const preparer = new Preparer(deps, { tenant, category: input.category, text: input.text, campaignId: input.campaignId ?? null, channel: input.channel ?? null, sender: input.sender ?? null, notBefore: input.notBefore ?? null, windows: [], cap: null });
   const prepared = await preparer.prepare(input.recipients);
-  if (!await storePrepared(deps, tenant.id, prepared, { campaignId: input.campaignId ?? null, note: `${input.source ?? 'api'} send` })) {
-    throw insufficientBalance(costOf(prepared));
-  }
-  deps.wakeDispatcher();
+  const dispatcher = deps.dispatcher;
+  const leased = dispatcher ? leaseTo(dispatcher, prepared, deps.now()) : null;
+  const skipped = await storePrepared(deps, tenant.id, prepared, { campaignId: input.campaignId ?? null, note: `${input.source ?? 'api'} send` });
+  if (!skipped) throw insufficientBalance(costOf(prepared));
+  if (dispatcher && leased) handStored(dispatcher, leased, skipped);
+  if (!leased || leased.rest) deps.wakeDispatcher();
   return answerOf(prepared);
 }

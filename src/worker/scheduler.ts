@@ -1,12 +1,12 @@
 import type { Deps } from '../deps.ts';
 import type { Effects } from './effects.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import { Preparer, storePrepared, type Prepared, type Recipient, type SendSpec } from './outbox.ts';
+import { handStored, leaseTo, Preparer, storePrepared, type Recipient, type SendSpec } from './outbox.ts';
 import { defaultAutoPause, failedStatuses, type Cursor } from '../domain/campaigns.ts';
 import { nextCronTime, parseSendWindows, type FrequencyCap } from '../domain/compliance.ts';
 import { checkContent, type Category } from '../domain/templates.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { ClaimedMessage, MessageEffect } from '../store/repos/messages.ts';
+import type { MessageEffect } from '../store/repos/messages.ts';
 import {
   CampaignStopped, campaignsToWork, createCampaign, getCampaign, hasQueued, holdCampaignMessages, leaseCampaign, releaseCampaign, saveCursor, setCampaignStatus, type Campaign,
 } from '../store/repos/campaigns.ts';
@@ -170,14 +170,14 @@ export class Scheduler {
             if (!p.notBefore || p.notBefore < paced) p.notBefore = paced;
           }
         } else next.queued += prepared.filter((p) => p.status === 'queued').length;
-        const leased = this.lease(prepared);
+        const leased = leaseTo(this.dispatcher, prepared, deps.now());
         const skipped = await storePrepared(deps, c.tenantId, prepared, { campaignId: c.id, note: `campaign ${c.name}` }, (trx) => saveCursor(trx, c.id, next, deps.now().toISOString()));
         if (!skipped) {
           await this.pause(c, 'insufficient_balance');
           return;
         }
         Object.assign(cursor, next);
-        this.dispatcher.hand(skipped.size ? leased.handed.filter((m) => !skipped.has(m.id)) : leased.handed);
+        handStored(this.dispatcher, leased, skipped);
         if (leased.rest) deps.wakeDispatcher();
       }
       this.more ||= !cursor.done;
@@ -188,32 +188,6 @@ export class Scheduler {
     } finally {
       await releaseCampaign(db, c.id);
     }
-  }
-
-  /**
-   * Marks the due queued messages of a batch that this worker's dispatcher has room for as leased to it, to hand
-   * over once stored (no claim round trip; a crash lets the lease run out and another worker claims them).
-   * `rest`: some due ones are left for the claim loop.
-   */
-  private lease(prepared: Prepared[]): { handed: ClaimedMessage[]; rest: boolean } {
-    let room = this.dispatcher.room();
-    const up = this.dispatcher.upChannels();
-    const now = this.deps.now();
-    const nowIso = now.toISOString();
-    const lease = { owner: this.dispatcher.owner, until: new Date(now.getTime() + this.dispatcher.opts.leaseMs).toISOString() };
-    const handed: ClaimedMessage[] = [];
-    let rest = false;
-    for (const p of prepared) {
-      if (p.status !== 'queued' || !p.id) continue;
-      if (room <= 0 || !up.has(p.channelId!) || (p.notBefore !== null && p.notBefore > nowIso)) {
-        rest = true;
-        continue;
-      }
-      p.lease = lease;
-      handed.push({ id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!, segments: p.segments, attempts: 1, price: p.price });
-      room--;
-    }
-    return { handed, rest };
   }
 
   private async preparerFor(c: Campaign): Promise<{ preparer: Preparer; filter: ContactFilter | null }> {

@@ -42,10 +42,12 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   const webhooks = startWebhookDelivery(deps);
   const housekeeping = startHousekeeping(deps);
   deps.wakeDispatcher = () => dispatcher.poke();
+  deps.dispatcher = dispatcher;
   return {
     channels, dispatcher, scheduler, effects,
     async stop() {
       deps.wakeDispatcher = () => undefined;
+      deps.dispatcher = undefined;
       housekeeping.stop();
       await scheduler.stop();
       await dispatcher.stop();

@@ -36,5 +36,15 @@ export const tenantSettingsSchema = z.object({
   requireMarketingConsent: z.boolean().optional().describe('Send marketing only to contacts with marketing consent on record'),
 }).strict();
 
+/** The time zone of a tenant: its setting, else China Standard Time (the product's home market). */
+export function tenantZone(settings: { timezone?: unknown }): string {
+  return typeof settings.timezone === 'string' ? settings.timezone : 'Asia/Shanghai';
+}
+
+/** The zone of a campaign's cron schedule: its own, else its tenant's. */
+export function cronZone(options: { timezone?: string }, settings: { timezone?: unknown } | undefined): string {
+  return options.timezone ?? tenantZone(settings ?? {});
+}
+
 /** The validated tenant settings. */
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -17,6 +17,7 @@ import { suppressedAmong } from '../store/repos/subjects.ts';
 import { consentedAmong } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { senderFor } from '../store/repos/service-numbers.ts';
+import { tenantZone } from '../domain/tenants.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
@@ -51,7 +52,7 @@ function policyOf(tenant: Tenant): TenantPolicy {
   const quiet = s.quietHours === null ? null : (s.quietHours ?? defaultMarketingQuietHours);
   return {
     defaultCountry: (s.defaultCountry as CountryCode | undefined) ?? 'CN',
-    timezone: (s.timezone as string | undefined) ?? 'Asia/Shanghai',
+    timezone: tenantZone(s),
     requireConsent: s.requireMarketingConsent === true,
     optOutTexts: s.optOutTexts as Record<string, string> | undefined,
     quietHours: quiet ? quietHoursWindows(quiet.start, quiet.end) : [],

@@ -15,6 +15,7 @@ import type { ContactFilter } from '../store/repos/contacts.ts';
 import { contactPage } from '../store/repos/recipients.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
+import { cronZone } from '../domain/tenants.ts';
 
 const tickMs = 250;
 const batchSize = 5000;
@@ -118,7 +119,7 @@ export class Scheduler {
     }
     // A recurring campaign stays scheduled; each occurrence runs as a campaign of its own.
     const tenant = await findTenant(deps.store.db, c.tenantId);
-    const zone = (c.options as { timezone?: string }).timezone ?? (tenant?.settings.timezone as string | undefined) ?? 'Asia/Shanghai';
+    const zone = cronZone(c.options as { timezone?: string }, tenant?.settings);
     const next = nextCronTime(c.cron, now, zone);
     if (!await setCampaignStatus(deps.store.db, c.tenantId, c.id, ['scheduled'], next ? 'scheduled' : 'completed', { scheduleAt: next?.toISOString() ?? null, ...(next ? {} : { completedAt: iso }) }, iso)) return;
     const run = await createCampaign(deps.store.db, c.tenantId, { name: `${c.name} · ${iso.slice(0, 16).replace('T', ' ')}`, category: c.category, text: c.text, templateId: c.templateId, audience: c.audience, channel: c.channel, options: c.options, scheduleAt: null, cron: null }, iso);

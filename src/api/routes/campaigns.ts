@@ -19,6 +19,7 @@ import { findTenant } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { audienceFilter } from '../../worker/audience.ts';
 import { preflight } from '../../worker/preflight.ts';
+import { cronZone } from '../../domain/tenants.ts';
 
 const statsSchema = z.object({
   total: z.number(), excluded: z.number(), queued: z.number(), submitted: z.number(), delivered: z.number(), failed: z.number(),
@@ -128,7 +129,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
     const iso = now.toISOString();
     if (c.cron) {
       const tenant = await findTenant(db, tenantId);
-      const zone = (c.options as { timezone?: string }).timezone ?? (tenant?.settings.timezone as string | undefined) ?? 'Asia/Shanghai';
+      const zone = cronZone(c.options as { timezone?: string }, tenant?.settings);
       const next = nextCronTime(c.cron, now, zone);
       if (!next) throw new DomainError('invalid_request', `cron "${c.cron}" never fires again`, { field: 'cron' });
       await setCampaignStatus(db, tenantId, c.id, ['draft'], 'scheduled', { scheduleAt: next.toISOString() }, iso);

@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { tenantHourly } from '../../store/repos/stats.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
 import { listCampaigns } from '../../store/repos/campaigns.ts';
+import { tenantZone } from '../../domain/tenants.ts';
 
 const daySchema = z.object({ day: z.string(), sent: z.number(), delivered: z.number(), failed: z.number(), excluded: z.number(), replies: z.number() });
 const failed = new Set(['undelivered', 'expired', 'rejected', 'failed']);
@@ -24,7 +25,7 @@ export function statsRoutes(app: App, deps: Deps): void {
   }, async (request) => {
     const tenantId = tenantOf(request);
     const tenant = (await findTenant(deps.store.db, tenantId))!;
-    const zone = (tenant.settings.timezone as string | undefined) ?? 'Asia/Shanghai';
+    const zone = tenantZone(tenant.settings);
     const now = DateTime.fromJSDate(deps.now()).setZone(zone);
     if (!now.isValid) throw new DomainError('invalid_request', `tenant time zone ${zone} is not valid`);
     const first = now.startOf('day').minus({ days: request.query.days - 1 });

@@ -41,6 +41,12 @@ export const importTuning = {
   threadBytes: 4 << 20,
   /** Batches the reading thread may prepare ahead of the writer. */
   readAhead: 4,
+  /**
+   * The reading thread's heap (V8 sizes, MB). It keeps ~30 MB alive (number set aside, which is outside the heap), but
+   * left to V8's defaults its heap grows to ~150 MB of garbage between full collections; a ceiling makes V8 collect
+   * sooner. The ceiling leaves room for an XLSX file's shared strings, which the reader keeps.
+   */
+  threadHeap: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
 };
 
 /**
@@ -172,7 +178,7 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
     const writer = new ImportWriter(deps, job, () => planned!);
     const counters = await withImportPragmas(deps, async () => {
       const batches = info.bytes >= importTuning.threadBytes
-        ? preparedInThread(start, planFor, importTuning.readAhead) : preparedBatches(start, planFor);
+        ? preparedInThread(start, planFor, importTuning.readAhead, importTuning.threadHeap) : preparedBatches(start, planFor);
       try {
         // The last batch covers the rest of the file: it is written and committed after the others.
         let last: PreparedBatch | undefined;

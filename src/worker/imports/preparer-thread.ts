@@ -1,4 +1,4 @@
-import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
 import { DomainError } from '../../domain/errors.ts';
 import { preparedBatches, type PreparedBatch, type ReadStart, type RowPlan } from './preparer.ts';
 import type { SourceRow } from './reader.ts';
@@ -20,11 +20,13 @@ interface ThreadData { start: ReadStart; window: number }
 
 /**
  * preparedBatches run on a worker thread: the same batches, read ahead by at most `window` batches not yet taken
- * (bounded memory). `planFor` runs here, on the calling thread. Ending the iteration early stops the thread.
+ * (bounded memory), the thread's heap sized by `limits`. `planFor` runs here, on the calling thread. Ending the
+ * iteration early stops the thread.
  */
-export async function* preparedInThread(start: ReadStart, planFor: (sample: SourceRow[]) => Promise<RowPlan>, window: number): AsyncGenerator<PreparedBatch> {
+export async function* preparedInThread(start: ReadStart, planFor: (sample: SourceRow[]) => Promise<RowPlan>, window: number,
+  limits: ResourceLimits): AsyncGenerator<PreparedBatch> {
   const data: ThreadData = { start, window };
-  const worker = new Worker(new URL('./preparer-entry.js', import.meta.url), { workerData: data });
+  const worker = new Worker(new URL('./preparer-entry.js', import.meta.url), { workerData: data, resourceLimits: limits });
   const inbox: FromThread[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;

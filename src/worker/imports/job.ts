@@ -30,10 +30,10 @@ export const importTuning = {
   commitRows: 50_000,
   commitMs: 2000,
   /**
-   * SQLite page cache during an import, in KiB (see withImportPragmas): most of the phone index stays in memory. 80 MB
-   * keeps the bench's peak RSS under 400 MB (~370 MB with the reading thread); 48 MB costs ~10% more writing CPU.
+   * SQLite page cache during an import, in KiB (see withImportPragmas). 48 MB keeps the bench's peak RSS at ~365 MB with
+   * the reading thread; 80 MB took ~10% off the writing thread's CPU but peaked at 396–411 MB.
    */
-  cacheKb: 81_920,
+  cacheKb: 49_152,
   /**
    * WAL pages after which a commit copies the log back into the database (SQLite's default is 1000): a commit rewrites
    * most pages of the phone index, so copying after every second or third commit instead of each one writes each page

@@ -8,22 +8,32 @@ import type { ContactBatch } from '../../store/repos/contacts.ts';
 // the calling thread writes the batches: the two halves of the work overlap on two cores.
 
 /**
- * A batch as it crosses between threads: the ids, numbers and attribution keys, which never hold a space, each
- * joined into one string (cloning one string costs far less than cloning thousands of small ones).
+ * A batch as it crosses between threads, its columns joined into one string each (cloning one string costs far less
+ * than cloning thousands of small ones): ids, numbers and attribution keys by spaces, which they never hold; fields
+ * (JSON text, which escapes control characters) and names by NUL, names with null as '' (a name is never empty) —
+ * unless a name holds a NUL itself, when the names go as they are.
  */
 interface PackedBatch extends Omit<PreparedBatch, 'contacts'> {
-  contacts: Omit<ContactBatch, 'ids' | 'phones' | 'keys'> & { ids: string; phones: string; keys: string };
+  contacts: Omit<ContactBatch, 'ids' | 'phones' | 'keys' | 'fields' | 'names'> & {
+    ids: string; phones: string; keys: string; fields: string; names: string | (string | null)[];
+  };
 }
 
 function pack(b: PreparedBatch): PackedBatch {
   const c = b.contacts;
-  return { ...b, contacts: { ...c, ids: c.ids.join(' '), phones: c.phones.join(' '), keys: c.keys.join(' ') } };
+  const names = c.names.join('\0');
+  // Joining n names gives n - 1 separators; more means some name held a NUL.
+  let nuls = 0;
+  for (let i = names.indexOf('\0'); i >= 0; i = names.indexOf('\0', i + 1)) nuls++;
+  return { ...b, contacts: { ...c, ids: c.ids.join(' '), phones: c.phones.join(' '), keys: c.keys.join(' '), fields: c.fields.join('\0'),
+    names: nuls === Math.max(0, c.names.length - 1) ? names : c.names } };
 }
 
 function unpack(b: PackedBatch): PreparedBatch {
   const c = b.contacts;
-  const split = (s: string) => (s === '' ? [] : s.split(' '));
-  return { ...b, contacts: { ...c, ids: split(c.ids), phones: split(c.phones), keys: split(c.keys) } };
+  if (c.ids === '') return { ...b, contacts: { ...c, ids: [], phones: [], keys: [], fields: [], names: [] } };
+  const names = typeof c.names === 'string' ? c.names.split('\0').map((x) => x || null) : c.names;
+  return { ...b, contacts: { ...c, ids: c.ids.split(' '), phones: c.phones.split(' '), keys: c.keys.split(' '), fields: c.fields.split('\0'), names } };
 }
 
 /** What the reading thread says: the rows to plan from, a batch, the end, or why it stopped. */

@@ -211,11 +211,11 @@ export interface ImportedContact { phone: string; name: string | null; fields: s
 
 /**
  * A batch of imported contacts ready to write (see prepareContactBatch), as parallel arrays so it crosses to another
- * thread as a few arrays of strings: distinct numbers sorted, a new id and an attribution key each, and the
- * attributions (key, country, number type, carrier, region, province, city, time zone) not stored before.
+ * thread as a few arrays of strings: distinct numbers sorted, an attribution key each, and the attributions (key,
+ * country, number type, carrier, region, province, city, time zone) not stored before.
  */
 export interface ContactBatch {
-  ids: string[]; phones: string[]; names: (string | null)[]; fields: string[]; keys: string[]; attributions: RowValues[];
+  phones: string[]; names: (string | null)[]; fields: string[]; keys: string[]; attributions: RowValues[];
 }
 
 /**
@@ -232,20 +232,19 @@ function importStatement(dialect: DialectName, n: number): string {
 
 /**
  * Prepares contacts with distinct numbers for writeContactBatch, without touching the database (an import does this
- * on its reading thread): sorts them by number (so the unique (tenant_id, phone) index is visited in order), draws
- * ids in that order and derives each number's attribution. `stored` lists the attribution keys already handed to
- * the writer (and is added to), so each distinct answer is stored once.
+ * on its reading thread): sorts them by number (so the unique (tenant_id, phone) index is visited in order) and
+ * derives each number's attribution. `stored` lists the attribution keys already handed to the writer (and is added
+ * to), so each distinct answer is stored once.
  */
 export function prepareContactBatch(rows: ImportedContact[], stored: Set<string>): ContactBatch {
   rows.sort((a, b) => (a.phone < b.phone ? -1 : 1));
   const n = rows.length;
-  const batch: ContactBatch = { ids: new Array<string>(n), phones: new Array<string>(n), names: new Array<string | null>(n),
+  const batch: ContactBatch = { phones: new Array<string>(n), names: new Array<string | null>(n),
     fields: new Array<string>(n), keys: new Array<string>(n), attributions: [] };
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     const a = attribute(r.phone);
     const key = attributionKey(a);
-    batch.ids[i] = newId();
     batch.phones[i] = r.phone;
     batch.names[i] = r.name;
     batch.fields[i] = r.fields;
@@ -262,12 +261,13 @@ const IMPORT_CHUNK = 1024;
 
 /**
  * Writes a prepared batch of contacts (the hot path of imports): stores its new attributions, then multi-row inserts
- * skip numbers the tenant already has, and only when some were skipped are their ids looked up, to update them (name
- * and given fields merged) or count them as skipped. Answers the contacts' ids (`batch.ids`, with the stored id
- * put in for known numbers). Call inside a transaction.
+ * with ids drawn in the batch's order skip numbers the tenant already has, and only when some were skipped are their
+ * ids looked up, to update them (name and given fields merged) or count them as skipped. Answers the contacts' ids
+ * (the stored id for known numbers). Call inside a transaction.
  */
 export async function writeContactBatch(t: BulkTarget, tenantId: string, batch: ContactBatch, mode: ExistingMode, now: string): Promise<ContactBatchResult> {
-  const { ids, phones, names, fields, keys } = batch;
+  const { phones, names, fields, keys } = batch;
+  const ids = phones.map(() => newId());
   await insertRows(t, 'attributions', ['key', 'country', 'number_type', 'carrier', 'region', 'province', 'city', 'timezone'], batch.attributions, ['key']);
   let inserted = 0;
   for (let at = 0; at < ids.length;) {

@@ -9,13 +9,13 @@ import type { ContactBatch } from '../../store/repos/contacts.ts';
 
 /**
  * A batch as it crosses between threads, its columns joined into one string each (cloning one string costs far less
- * than cloning thousands of small ones): ids, numbers and attribution keys by spaces, which they never hold; fields
+ * than cloning thousands of small ones): numbers and attribution keys by spaces, which they never hold; fields
  * (JSON text, which escapes control characters) and names by NUL, names with null as '' (a name is never empty) —
  * unless a name holds a NUL itself, when the names go as they are.
  */
 interface PackedBatch extends Omit<PreparedBatch, 'contacts'> {
-  contacts: Omit<ContactBatch, 'ids' | 'phones' | 'keys' | 'fields' | 'names'> & {
-    ids: string; phones: string; keys: string; fields: string; names: string | (string | null)[];
+  contacts: Omit<ContactBatch, 'phones' | 'keys' | 'fields' | 'names'> & {
+    phones: string; keys: string; fields: string; names: string | (string | null)[];
   };
 }
 
@@ -25,15 +25,15 @@ function pack(b: PreparedBatch): PackedBatch {
   // Joining n names gives n - 1 separators; more means some name held a NUL.
   let nuls = 0;
   for (let i = names.indexOf('\0'); i >= 0; i = names.indexOf('\0', i + 1)) nuls++;
-  return { ...b, contacts: { ...c, ids: c.ids.join(' '), phones: c.phones.join(' '), keys: c.keys.join(' '), fields: c.fields.join('\0'),
+  return { ...b, contacts: { ...c, phones: c.phones.join(' '), keys: c.keys.join(' '), fields: c.fields.join('\0'),
     names: nuls === Math.max(0, c.names.length - 1) ? names : c.names } };
 }
 
 function unpack(b: PackedBatch): PreparedBatch {
   const c = b.contacts;
-  if (c.ids === '') return { ...b, contacts: { ...c, ids: [], phones: [], keys: [], fields: [], names: [] } };
+  if (c.phones === '') return { ...b, contacts: { ...c, phones: [], keys: [], fields: [], names: [] } };
   const names = typeof c.names === 'string' ? c.names.split('\0').map((x) => x || null) : c.names;
-  return { ...b, contacts: { ...c, ids: c.ids.split(' '), phones: c.phones.split(' '), keys: c.keys.split(' '), fields: c.fields.split('\0'), names } };
+  return { ...b, contacts: { ...c, phones: c.phones.split(' '), keys: c.keys.split(' '), fields: c.fields.split('\0'), names } };
 }
 
 /** What the reading thread says: the rows to plan from, a batch, the end, or why it stopped. */

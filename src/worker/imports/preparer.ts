@@ -42,9 +42,9 @@ export interface ReadStart { path: string; info: SourceInfo; cursorLine: number;
 /** Cuts a prepared batch into batches of at most `size` contacts, in order; new attributions go with the first. */
 function cut(c: ContactBatch, size: number): ContactBatch[] {
   const parts: ContactBatch[] = [];
-  for (let at = 0; at === 0 || at < c.ids.length; at += size) {
+  for (let at = 0; at === 0 || at < c.phones.length; at += size) {
     const slice = <T>(a: T[]) => a.slice(at, at + size);
-    parts.push({ ids: slice(c.ids), phones: slice(c.phones), names: slice(c.names), fields: slice(c.fields), keys: slice(c.keys),
+    parts.push({ phones: slice(c.phones), names: slice(c.names), fields: slice(c.fields), keys: slice(c.keys),
       attributions: at === 0 ? c.attributions : [] });
   }
   return parts;

@@ -237,12 +237,22 @@ function importStatement(dialect: DialectName, n: number): string {
  * to), so each distinct answer is stored once.
  */
 export function prepareContactBatch(rows: ImportedContact[], stored: Set<string>): ContactBatch {
-  rows.sort((a, b) => (a.phone < b.phone ? -1 : 1));
   const n = rows.length;
+  // Sorted through numbers: the digits right-padded with zeros to 15 (exact below 2^53) order as the text does (but
+  // for ties such as 12 and 120, which may come either way: the order only serves the index), and comparing numbers
+  // in a typed array is about twice as fast as comparing the strings.
+  const sortKeys = new Float64Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = rows[i].phone;
+    sortKeys[i] = Number(p.slice(1)) * 10 ** (16 - p.length);
+    order[i] = i;
+  }
+  order.sort((a, b) => sortKeys[a] - sortKeys[b]);
   const batch: ContactBatch = { phones: new Array<string>(n), names: new Array<string | null>(n),
     fields: new Array<string>(n), keys: new Array<string>(n), attributions: [] };
   for (let i = 0; i < n; i++) {
-    const r = rows[i];
+    const r = rows[order[i]];
     const a = attribute(r.phone);
     const key = attributionKey(a);
     batch.phones[i] = r.phone;

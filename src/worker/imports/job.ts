@@ -37,10 +37,11 @@ export const importTuning = {
   commitMs: 2000,
   /**
    * SQLite page cache during an import, in KiB (see withImportPragmas). Sorted runs visit each index page about once
-   * per run, so the cache matters less than it did (48 MB: ~0.1 s less writing CPU per million rows); 32 MB keeps the
-   * bench's peak RSS, with the reading thread, under 400 MB.
+   * per run, so the cache matters less than it did (48 MB: ~0.1–0.3 s less writing CPU per million rows, and the
+   * writing thread now waits for the reading one anyway); 24 MB keeps the bench's peak RSS, with the reading thread,
+   * well under 400 MB.
    */
-  cacheKb: 32_768,
+  cacheKb: 24_576,
   /**
    * WAL pages after which a commit copies the log back into the database (SQLite's default is 1000): a commit rewrites
    * most pages of the phone index, so copying after every second or third commit instead of each one writes each page
@@ -49,8 +50,12 @@ export const importTuning = {
   walPages: 32_768,
   /** Files of at least this many bytes are read on a thread of their own (preparer-thread.ts); smaller ones here, without a thread's start-up. */
   threadBytes: 4 << 20,
-  /** Batches the reading thread may prepare ahead of the writer. */
-  readAhead: 4,
+  /**
+   * Batches the reading thread may prepare ahead of the writer: more than a run's worth (runRows / batchRows = 10),
+   * since a run's batches all come at once when it is sorted. With 4, the threads took turns more than they overlapped
+   * (~10% slower).
+   */
+  readAhead: 12,
   /**
    * The reading thread's heap (V8 sizes, MB). It keeps ~30 MB alive (besides the number set, whose array lives outside
    * the heap), but left to V8's defaults its heap grows to ~150 MB of garbage between full collections; a ceiling makes

@@ -21,7 +21,7 @@ function csv(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The deps of a worker that dies when it starts its n-th transaction (with a commit every batch, see below). */
+/** The deps of a worker that dies when it starts its n-th transaction (with a commit every run, see below). */
 function dyingAt(deps: Deps, n: number): Deps {
   let calls = 0;
   const db = new Proxy(deps.store.db, {
@@ -34,11 +34,20 @@ function dyingAt(deps: Deps, n: number): Deps {
   return { ...deps, store: { ...deps.store, db } };
 }
 
-describe.each(testDatabases)('the import job on $name', (database) => {
+// Each database twice: rows read on a thread of their own (as big files are), and read in line (as small ones are).
+const cases = testDatabases.flatMap((database) => [true, false].map((threaded) => ({ database, name: database.name, threaded })));
+
+describe.each(cases)('the import job on $name, reading on a thread: $threaded', ({ database, threaded }) => {
   let s: TestServer;
-  const commitRows = importTuning.commitRows;
-  beforeAll(async () => { s = await startTestServer(database); importTuning.commitRows = importTuning.batchRows; });
-  afterAll(async () => { importTuning.commitRows = commitRows; await s?.close(); });
+  const { commitRows, threadBytes, runRows } = importTuning;
+  beforeAll(async () => {
+    s = await startTestServer(database);
+    // A commit after every run of two batches: the 12,000 rows make several commits, and runs of more than one batch.
+    importTuning.commitRows = importTuning.batchRows;
+    importTuning.runRows = 2 * importTuning.batchRows;
+    importTuning.threadBytes = threaded ? 0 : Infinity;
+  });
+  afterAll(async () => { Object.assign(importTuning, { commitRows, threadBytes, runRows }); await s?.close(); });
 
   it('resumes after a crash from its last checkpoint with the same result as a clean run', async () => {
     const db = s.deps.store.db;

@@ -59,8 +59,8 @@ export const importTuning = {
   /**
    * The reading thread's heap (V8 sizes, MB). It keeps ~30 MB alive (besides the number set, whose array lives outside
    * the heap), but left to V8's defaults its heap grows to ~150 MB of garbage between full collections; a ceiling makes
-   * V8 collect sooner (peak RSS ~345 instead of 400–450 MB). It leaves room for an XLSX file's shared strings, which
-   * the reader keeps.
+   * V8 collect sooner (peak RSS ~345 instead of 400–450 MB). An XLSX file, whose shared strings the reader keeps, is
+   * read without the old-space ceiling.
    */
   threadHeap: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
 };
@@ -198,7 +198,9 @@ export async function runImport(deps: Deps, importId: string): Promise<ImportOut
     const writer = new ImportWriter(deps, job, () => planned!);
     const counters = await withImportPragmas(deps, async () => {
       const batches = info.bytes >= importTuning.threadBytes
-        ? preparedInThread(start, planFor, importTuning.readAhead, importTuning.threadHeap) : preparedBatches(start, planFor);
+        // an XLSX file's shared strings stay in memory while it is read: its thread gets V8's default old space
+        ? preparedInThread(start, planFor, importTuning.readAhead, info.format === 'xlsx' ? { maxYoungGenerationSizeMb: importTuning.threadHeap.maxYoungGenerationSizeMb } : importTuning.threadHeap)
+        : preparedBatches(start, planFor);
       try {
         // The last batch covers the rest of the file: it is written and committed after the others.
         let last: PreparedBatch | undefined;

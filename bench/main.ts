@@ -1,13 +1,47 @@
+// The benchmark runner. Each scenario runs in a process of its own, so its peak RSS is its own and not what earlier
+// scenarios left behind; the `bare` reference is measured once per run, first, and handed to the scenarios that
+// compare against it.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { BenchContext } from './support/context.ts';
 
-/** Every scenario: its name and the module exporting `run(ctx)`. A new scenario is one more line. */
-const scenarios: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Record<string, unknown>> }>> = {
-  bare: () => import('./bare.ts'),
-  smpp: () => import('./smpp.ts'),
-  dispatch: () => import('./dispatch.ts'),
-  'api-send': () => import('./api-send.ts'),
-  import: () => import('./import.ts'),
+interface Scenario { load(): Promise<{ run(ctx: BenchContext): Promise<Record<string, unknown>> }>; compares: boolean }
+
+/** Every scenario: the module exporting `run(ctx)`, and whether it reports a ratio against `bare`. A new scenario is one more line. */
+const scenarios: Record<string, Scenario> = {
+  bare: { load: () => import('./bare.ts'), compares: false },
+  smpp: { load: () => import('./smpp.ts'), compares: true },
+  dispatch: { load: () => import('./dispatch.ts'), compares: true },
+  'api-send': { load: () => import('./api-send.ts'), compares: false },
+  import: { load: () => import('./import.ts'), compares: false },
 };
+
+const messages = Number(process.env.TIDINGS_BENCH_MESSAGES ?? 200_000);
+const only = process.env.TIDINGS_BENCH_SCENARIO;
+
+/** Runs one scenario in a child process, echoing its lines; resolves with the last one (its result). */
+async function inChild(name: string, reference: number | null): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'bin', 'bench.js')], {
+    env: { ...process.env, TIDINGS_BENCH_SCENARIO: name, ...(reference !== null && { TIDINGS_BENCH_REFERENCE: String(reference) }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let last: Record<string, unknown> | undefined;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    process.stdout.write(`${line}\n`);
+    if (line.startsWith('{')) last = JSON.parse(line) as Record<string, unknown>;
+  }
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  if (code !== 0 || !last) throw new Error(`scenario ${name} failed (exit code ${code})`);
+  return last;
+}
+
+if (only) {
+  // a child: one scenario, against the reference the runner measured
+  const ctx: BenchContext = { messages, reference: async () => Number(process.env.TIDINGS_BENCH_REFERENCE) };
+  process.stdout.write(`${JSON.stringify(await (await scenarios[only].load()).run(ctx))}\n`);
+  process.exit(0);
+}
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = wanted.filter((w) => !(w in scenarios));
@@ -15,22 +49,7 @@ if (unknown.length) {
   process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}\n`);
   process.exit(2);
 }
-
-let reference: Promise<number> | undefined;
-const ctx: BenchContext = {
-  messages: Number(process.env.TIDINGS_BENCH_MESSAGES ?? 200_000),
-  reference() {
-    reference ??= scenarios.bare().then((m) => m.run(ctx)).then((r) => {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
-      return r.perSecond as number;
-    });
-    return reference;
-  },
-};
-
-for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
-  if (name === 'bare') { await ctx.reference(); continue; }
-  const result = await (await scenarios[name]()).run(ctx);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
+const names = wanted.length ? wanted : Object.keys(scenarios);
+const reference = names.some((n) => n === 'bare' || scenarios[n].compares) ? Number((await inChild('bare', null)).perSecond) : null;
+for (const name of names) if (name !== 'bare') await inChild(name, scenarios[name].compares ? reference : null);
 process.exit(0);

@@ -13,6 +13,9 @@ export async function withSqlite<T>(store: Store, fn: (prepare: (sql: string) =>
   return store.db.connection().execute(async () => sqlite.transaction(() => fn(prepare))());
 }
 
+/** Statements kept per connection; the least recently used one goes first (lists of varying length make many texts). */
+const cacheSize = 500;
+
 /**
  * A statement prepared once per connection. Use it directly only inside a Kysely transaction on the same
  * SQLite handle (which already holds the one connection); elsewhere go through withSqlite.
@@ -21,10 +24,13 @@ export function statement(sqlite: SQLite.Database, text: string): SQLite.Stateme
   let cache = caches.get(sqlite);
   if (!cache) caches.set(sqlite, cache = new Map());
   let s = cache.get(text);
-  if (!s) {
-    if (cache.size > 500) cache.clear();
-    cache.set(text, s = sqlite.prepare(text));
+  if (s) {
+    cache.delete(text); // a Map keeps insertion order: re-inserting marks it as the most recently used
+  } else {
+    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+    s = sqlite.prepare(text);
   }
+  cache.set(text, s);
   return s;
 }
 

@@ -7,7 +7,7 @@ import type { ChannelLogEntry, SubmitResult } from '../channels/channel.ts';
 import { asSendError } from '../channels/errors.ts';
 import { randomToken } from '../domain/ids.ts';
 import {
-  claimMessages, recordOutcomes, renewLeases, type ClaimedMessage, type Finished, type ReceiptUpdate, type Requeued, type Submitted,
+  claimMessages, recordOutcomes, releaseLeases, renewLeases, type ClaimedMessage, type Finished, type ReceiptUpdate, type Requeued, type Submitted,
 } from '../store/repos/messages.ts';
 import { setOptOut } from '../store/repos/contacts.ts';
 import { IsoTimes } from './iso-times.ts';
@@ -96,8 +96,18 @@ export class Dispatcher {
     return new Set(this.channels.upIds());
   }
 
-  /** Takes messages stored already leased to this.owner (materialised for it) and submits them. */
+  /**
+   * Takes messages stored already leased to this.owner (materialised for it) and submits them. Once stopping, it gives
+   * their leases back instead: a submit now could outlive the last write of outcomes and be sent again by another worker.
+   */
   hand(messages: ClaimedMessage[]): void {
+    if (!this.running) {
+      if (messages.length) {
+        releaseLeases(this.deps.store.db, this.owner, messages.map((m) => m.id))
+          .catch((err) => this.deps.log.warn({ err }, 'giving back leases failed; they run out instead'));
+      }
+      return;
+    }
     for (const m of messages) this.submit(m);
   }
 

@@ -231,7 +231,10 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   }));
 }
 
-/** Runs a PostgreSQL transaction again (up to 5 times in all) when the server aborted it as a deadlock or a serialization failure. */
+/**
+ * Runs a PostgreSQL transaction again (up to 5 times in all) when the server aborted it as a deadlock or a
+ * serialization failure, after a short random wait so two workers caught in the same pattern do not retry in step.
+ */
 async function againOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -239,6 +242,7 @@ async function againOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
 }
@@ -334,6 +338,14 @@ export async function purgeChannelLog(db: Db, before: string, from = ''): Promis
 /** Forgets receipts that waited since before `before` for a carrier id that never came (their message was sent again, or finished). */
 export async function purgePendingReceipts(db: Db, before: string): Promise<void> {
   await db.deleteFrom('pending_receipts').where('received_at', '<', before).execute();
+}
+
+/** Gives back leases a worker holds on messages it will not submit (handed to it while it was stopping). */
+export async function releaseLeases(db: Db, owner: string, ids: string[]): Promise<void> {
+  for (let at = 0; at < ids.length; at += 500) {
+    await db.updateTable('messages').set({ lease_owner: null, lease_until: null })
+      .where('id', 'in', ids.slice(at, at + 500)).where('lease_owner', '=', owner).where('status', '=', 'queued').execute();
+  }
 }
 
 /** Extends the leases a live worker holds, so slow channels never let another worker take its messages. */

@@ -47,6 +47,13 @@ describe('preparedInThread', () => {
     expect(inline.at(-1)!.end).toMatchObject({ counts: { total: 7, duplicates: 1, invalid: 1 }, lastLine: 8 });
   });
 
+  it('ends a run every 4 × runRows lines even when the lines add no contact (a file of duplicates still checkpoints)', async () => {
+    const dupes = ['phone', '13800138000', ...Array.from({ length: 40 }, () => '13800138000')].join('\n');
+    const batches = await all(preparedBatches(await start('dupes.csv', dupes), planFor));
+    const ends = batches.filter((b) => b.end).map((b) => b.end!.counts.total);
+    expect(ends).toEqual([16, 32, 41]);
+  });
+
   it('passes on a domain error with its code, and an empty file ends in one', async () => {
     const s = await start('empty.csv', '');
     const failure = await all(preparedInThread(s, planFor, 2, {})).catch((e: unknown) => e);

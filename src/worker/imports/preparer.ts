@@ -69,12 +69,15 @@ export class BatchPreparer {
   private rejects: ImportReject[] = [];
   private lastLine: number;
   private readonly counts: ReadCounts;
+  /** counts.total when the last run ended. */
+  private takenAt: number;
   /** Attribution keys already handed over in a batch. */
   private readonly attributions = new Set<string>();
 
   constructor(private readonly plan: RowPlan, private readonly start: ReadStart) {
     this.counts = { ...start.counts };
     this.lastLine = start.cursorLine;
+    this.takenAt = start.counts.total;
   }
 
   private reject(row: SourceRow, reason: string, detail: string): void {
@@ -87,6 +90,9 @@ export class BatchPreparer {
     const { mapping, country, tenantId, erased } = this.plan;
     const { cursorLine: cursor, batchRows, runRows } = this.start;
     for (const row of batch) {
+      // a run also ends after this many lines (a file of duplicates adds no contacts), so the job's checkpoint and
+      // lease renewal never wait for the whole file
+      if (this.counts.total - this.takenAt >= 4 * runRows) this.take(out);
       if (row.line === mapping.headerLine) continue;
       const done = row.line <= cursor;
       if (row.error) {
@@ -122,6 +128,7 @@ export class BatchPreparer {
     }));
     this.pending = [];
     this.rejects = [];
+    this.takenAt = this.counts.total;
   }
 
   /** The row's custom fields as JSON text (empty values left out), written directly rather than through an object per row. */

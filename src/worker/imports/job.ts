@@ -181,10 +181,24 @@ class ImportWriter {
 }
 
 /**
- * Runs (or resumes) one import: claims it with a lease, streams the file, and commits contacts, counters, rejected
- * rows and the line reached in one transaction per batch, so a restart continues where the last batch ended.
+ * The imports of this process run one after another: each reads on a thread of its own with a large page cache, so
+ * several at once would multiply the memory (and on SQLite they share one connection anyway).
  */
-export async function runImport(deps: Deps, importId: string): Promise<ImportOutcome> {
+let importQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs (or resumes) one import: claims it with a lease, streams the file, and commits contacts, counters, rejected
+ * rows and the line reached in one transaction per batch, so a restart continues where the last batch ended. Waits for
+ * the imports of this process started before it.
+ */
+export function runImport(deps: Deps, importId: string): Promise<ImportOutcome> {
+  const turn = importQueue.then(() => runImportNow(deps, importId));
+  importQueue = turn.catch(() => undefined);
+  return turn;
+}
+
+/** Runs one import job now (see runImport). */
+async function runImportNow(deps: Deps, importId: string): Promise<ImportOutcome> {
   const { db } = deps.store;
   const job = await claimImport(db, importId, deps.now().toISOString(), new Date(deps.now().getTime() + LEASE_MS).toISOString());
   if (!job) return 'busy';

@@ -10,7 +10,7 @@ import { createChannel, findChannel } from '../src/store/repos/channels.ts';
 import { ChannelManager } from '../src/worker/channels.ts';
 import { newNodeName } from '../src/worker/node-name.ts';
 
-const quiet = { receipt: async () => undefined, inbound: async () => undefined, log: () => undefined };
+const quiet = { receipt: async () => undefined, inbound: async () => undefined, part: async () => undefined, log: () => undefined };
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 

@@ -50,6 +50,22 @@ export interface InboundMessage {
   incomplete?: boolean;
 }
 
+/** One part of a long (concatenated) inbound message, for a sink that joins the parts itself. */
+export interface InboundPart {
+  channel: string;
+  from: string;
+  to: string;
+  /** The carrier's reference: with from, to and total, it says which parts belong together. */
+  ref: number;
+  total: number;
+  seq: number;
+  text: string;
+  dataCoding: number;
+  receivedAt: Date;
+  /** How long to wait for the missing parts before storing what arrived, marked incomplete. */
+  timeoutMs: number;
+}
+
 /** Connection health of a channel across its binds. */
 export type ChannelState = {
   state: 'connecting' | 'bound' | 'down' | 'stopped';
@@ -84,6 +100,11 @@ export interface ChannelLogEntry {
 export interface ChannelSink {
   receipt(r: Receipt): Promise<void>;
   inbound(m: InboundMessage): Promise<void>;
+  /**
+   * Stores one part of a long inbound message; when a sink has it, each part is acknowledged once stored and the sink
+   * joins the parts (durably, whichever bind or node they arrive on). Without it the channel joins them in memory.
+   */
+  part?(p: InboundPart): Promise<void>;
 }
 
 /** A carrier connection: binds, submits with backpressure, reports receipts and inbound messages. */

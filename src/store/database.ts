@@ -133,6 +133,11 @@ export interface InboundMessagesTable {
   parts: number; incomplete: number; attribution: string; action: string; keyword: string | null; rule_id: string | null;
   reply_message_id: string | null; reply_status: string | null; read_at: string | null; received_at: string; created_at: string;
 }
+/** A stored part of a long inbound message, waiting for the others (see worker/inbound-parts.ts). */
+export interface InboundPartsTable {
+  channel_id: string; source: string; destination: string; ref: number; total: number; seq: number; text: string; channel: string;
+  data_coding: number; received_at: string; expires_at: string;
+}
 /** An inbox conversation: one per (tenant, number). */
 export interface ConversationsTable {
   id: string; tenant_id: string; phone: string; contact_id: string | null; unread: number; assigned_to: string | null; status: string;
@@ -192,6 +197,7 @@ export interface Database {
   service_numbers: ServiceNumbersTable;
   extension_codes: ExtensionCodesTable;
   inbound_messages: InboundMessagesTable;
+  inbound_parts: InboundPartsTable;
   conversations: ConversationsTable;
   keyword_settings: KeywordSettingsTable;
   keyword_rules: KeywordRulesTable;

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import type { Channel, ChannelLogEntry, InboundMessage, Receipt } from '../channels/channel.ts';
+import type { Channel, ChannelLogEntry, InboundMessage, InboundPart, Receipt } from '../channels/channel.ts';
 import { createChannel } from '../channels/registry.ts';
 import { dropChannelState, listChannels, reportChannelState, type ChannelRecord } from '../store/repos/channels.ts';
 import { announceNode, holdBinds, releaseBinds, retireNode } from '../store/repos/channel-binds.ts';
@@ -9,6 +9,8 @@ import { isDeadLocalNode, newNodeName } from './node-name.ts';
 export interface ChannelHandlers {
   receipt(channelId: string, r: Receipt): Promise<void>;
   inbound(channelId: string, m: InboundMessage): Promise<void>;
+  /** Stores one part of a long inbound message (joined by the handler, whichever node the other parts reach). */
+  part(channelId: string, p: InboundPart): Promise<void>;
   log(channelId: string, e: ChannelLogEntry): void;
 }
 
@@ -126,7 +128,7 @@ export class ChannelManager {
       void reportChannelState(deps.store.db, record.id, this.node, { state: 'down', reason: `invalid config: ${(err as Error).message}`, counters: {} }, deps.now().toISOString());
       return;
     }
-    channel.setSink({ receipt: (r) => handlers.receipt(record.id, r), inbound: (m) => handlers.inbound(record.id, m) });
+    channel.setSink({ receipt: (r) => handlers.receipt(record.id, r), inbound: (m) => handlers.inbound(record.id, m), part: (p) => handlers.part(record.id, p) });
     channel.on('log', (e) => handlers.log(record.id, e));
     channel.on('state', (s) => deps.log.info({ channel: record.name, state: s.state, reason: s.reason }, 'channel state'));
     this.running.set(record.id, { record, channel, binds });

@@ -84,19 +84,22 @@ async function withRetry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
  * action 'pending' (logged), never lost.
  */
 export async function handleInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
+  return inOrder(deps, msg.from, () => processInbound(deps, channelId, msg));
+}
+
+/** Runs `fn` once the work queued before it for the same number is done. */
+function inOrder(deps: Deps, key: string, fn: () => Promise<void>): Promise<void> {
   const c = caches(deps);
-  const key = msg.from;
   const prev = c.chains.get(key) ?? Promise.resolve();
-  const run = prev.then(() => processInbound(deps, channelId, msg));
+  const run = prev.then(fn);
   const tail = run.catch(() => undefined);
   c.chains.set(key, tail);
   void tail.then(() => { if (c.chains.get(key) === tail) c.chains.delete(key); });
   return run;
 }
 
-async function processInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
-  const db = deps.store.db;
-  const log = deps.log.child({ component: 'inbound' });
+/** The row an MO is stored as (not yet attributed nor routed), and its sender. */
+export function inboundRow(deps: Deps, channelId: string, msg: InboundMessage): { row: InboundMessagesTable; sender: MoSender } {
   const now = deps.now();
   const sender = normalizeMoSender(msg.from ?? '');
   const text = (msg.text ?? '').split('\u0000').join('');
@@ -108,16 +111,30 @@ async function processInbound(deps: Deps, channelId: string, msg: InboundMessage
     received_at: (msg.receivedAt instanceof Date && !Number.isNaN(msg.receivedAt.getTime()) ? msg.receivedAt : now).toISOString(),
     created_at: now.toISOString(),
   };
+  return { row, sender };
+}
+
+async function processInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
+  const { row, sender } = inboundRow(deps, channelId, msg);
   try {
-    await withRetry(() => insertInbound(db, row));
+    await withRetry(() => insertInbound(deps.store.db, row));
   } catch (e) {
-    log.error({ err: e, mo: { channelId, from: row.raw_from, to: row.to_number, text: row.text, receivedAt: row.received_at } }, 'could not store an inbound message');
+    deps.log.error({ err: e, component: 'inbound', mo: { channelId, from: row.raw_from, to: row.to_number, text: row.text, receivedAt: row.received_at } }, 'could not store an inbound message');
     throw e;
   }
+  await routeLogged(deps, row, sender);
+}
+
+/** Attributes and routes an MO stored by someone else (a long message joined from its parts), in order with the other MO of its number. */
+export function routeStored(deps: Deps, from: string, row: InboundMessagesTable, sender: MoSender): Promise<void> {
+  return inOrder(deps, from, () => routeLogged(deps, row, sender));
+}
+
+async function routeLogged(deps: Deps, row: InboundMessagesTable, sender: MoSender): Promise<void> {
   try {
     await route(deps, row, sender);
   } catch (e) {
-    log.error({ err: e, inbound: row.id }, 'routing an inbound message failed; it stays in the inbox as pending');
+    deps.log.error({ err: e, component: 'inbound', inbound: row.id }, 'routing an inbound message failed; it stays in the inbox as pending');
   }
 }
 

@@ -5,6 +5,7 @@ import { Effects, type RefundPolicy } from './effects.ts';
 import { ReceiptWriter } from './receipts.ts';
 import { Scheduler } from './scheduler.ts';
 import { handleInbound } from './inbound.ts';
+import { startPartSweeper, storeInboundPart } from './inbound-parts.ts';
 import { startWebhookDelivery } from './webhooks.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { findTenant } from '../store/repos/tenants.ts';
@@ -31,6 +32,10 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
       deps.log.error({ err, channel: id }, 'inbound message could not be stored; the carrier will retry');
       throw err;
     }),
+    part: (id, p) => storeInboundPart(deps, id, p).catch((err) => {
+      deps.log.error({ err, channel: id }, 'part of an inbound message could not be stored; the carrier will retry');
+      throw err;
+    }),
   });
   const dispatcher: Dispatcher = new Dispatcher(deps, channels, effects, { leaseMs: deps.config.leaseSeconds * 1000, ...opts.dispatcher });
   dispatcher.readFrom(receipts);
@@ -41,6 +46,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   scheduler.start();
   const webhooks = startWebhookDelivery(deps);
   const housekeeping = startHousekeeping(deps);
+  const parts = startPartSweeper(deps);
   deps.wakeDispatcher = () => dispatcher.poke();
   deps.dispatcher = dispatcher;
   return {
@@ -49,6 +55,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
       deps.wakeDispatcher = () => undefined;
       deps.dispatcher = undefined;
       housekeeping.stop();
+      await parts.stop();
       await scheduler.stop();
       await dispatcher.stop();
       await channels.stop();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboundMessage, Receipt } from '../channel.ts';
+import type { InboundMessage, InboundPart, Receipt } from '../channel.ts';
 import { SendError } from '../errors.ts';
 import { Simulator } from '../simulator/simulator.ts';
 import { SmppChannel } from './client.ts';
@@ -142,6 +142,25 @@ describe('SmppChannel against the simulator', () => {
     await new Promise((r) => setTimeout(r, 300)); // past the reassembly timeout: nothing else turns up
     expect(stored).toMatchObject([{ text, parts, from: '8613800138003' }]);
     expect(stored[0].incomplete).toBeUndefined();
+  });
+
+  it('hands each part of a long MO to a sink that stores parts, acknowledging each one as soon as its store resolves', async () => {
+    const { simulator, channel } = await setup();
+    const parts: InboundPart[] = [];
+    const whole: InboundMessage[] = [];
+    channel.setSink({
+      receipt: async () => undefined,
+      inbound: async (m) => void whole.push(m),
+      part: (p) => { parts.push(p); return p.seq === 1 ? Promise.resolve() : new Promise<void>(() => undefined); },
+    });
+    await channel.start();
+    const text = 'A long reply whose parts are stored one by one, on whichever node they reach. '.repeat(3);
+    const n = simulator.sendMo({ from: '8613800138004', to: '10690', text });
+    await until(() => parts.length === n && simulator.stats().receiptsAcked === 1);
+    const ordered = [...parts].sort((a, b) => a.seq - b.seq);
+    expect(ordered.map((p) => p.text).join('')).toBe(text);
+    expect(parts.every((p) => p.total === n && p.ref === parts[0].ref && p.from === '8613800138004' && p.timeoutMs > 0)).toBe(true);
+    expect(whole).toHaveLength(0);
   });
 
   it('logs PDUs per message without secrets', async () => {

@@ -357,9 +357,10 @@ export class SmppChannel extends EventEmitter implements Channel {
 
   /**
    * Turns a deliver_sm into a receipt or an inbound message; returns the sink's promise when the PDU must be
-   * stored before it is acknowledged. A part of a long MO is acknowledged only once the joined message holding it
-   * is stored (when the last part completes it, or at the reassembly timeout), so a crash in between loses nothing:
-   * the carrier offers the unacknowledged parts again.
+   * stored before it is acknowledged. A part of a long MO goes to a sink that stores parts (acknowledged once stored;
+   * the sink joins them); otherwise it is joined here and acknowledged only once the joined message holding it is
+   * stored (when the last part completes it, or at the reassembly timeout). Either way a crash in between loses
+   * nothing: the carrier offers the unacknowledged parts again.
    */
   private onDeliver(p: Pdu): Promise<void> | undefined {
     const esm = p.esmClass ?? 0;
@@ -370,6 +371,10 @@ export class SmppChannel extends EventEmitter implements Channel {
     const meta: InboundMeta = { from: p.sourceAddr ?? '', to: p.destinationAddr ?? '', dataCoding: p.dataCoding ?? 0, receivedAt: new Date() };
     const text = decodeText(payload, meta.dataCoding);
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
+    if (this.sink?.part) {
+      if (concat.seq === 1) this.count.inbound++;
+      return this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs });
+    }
     return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }
 

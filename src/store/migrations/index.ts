@@ -7,6 +7,7 @@ import * as m005 from './005_inbound.ts';
 import * as m006 from './006_dispatch.ts';
 import * as m007 from './007_attributions.ts';
 import * as m008 from './008_channel_binds.ts';
+import * as m009 from './009_inbound_parts.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006_dispatch': m006,
   '007_attributions': m007,
   '008_channel_binds': m008,
+  '009_inbound_parts': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,4 @@
-import type { Db, InboundMessagesTable } from '../database.ts';
+import type { Db, InboundMessagesTable, InboundPartsTable } from '../database.ts';
 
 /** An inbound message as the API shows it. */
 export interface Inbound {
@@ -88,4 +88,39 @@ export async function pendingInbound(db: Db, olderThan: string, limit: number): 
 export async function assignInboundTenant(db: Db, id: string, tenantId: string, conversationId: string | null): Promise<void> {
   await db.updateTable('inbound_messages').set({ tenant_id: tenantId, conversation_id: conversationId, attribution: 'manual' })
     .where('id', '=', id).where('tenant_id', 'is', null).execute();
+}
+
+/** A part of a long inbound message as stored (see worker/inbound-parts.ts). */
+export type StoredPart = InboundPartsTable;
+/** Which parts belong together: channel, sender, recipient, the carrier's reference and the part count. */
+export type PartGroup = Pick<InboundPartsTable, 'channel_id' | 'source' | 'destination' | 'ref' | 'total'>;
+
+/** Stores one part; a part stored before (offered again) is left as it is. */
+export async function insertInboundPart(db: Db, part: StoredPart): Promise<void> {
+  await db.insertInto('inbound_parts').values(part)
+    .onConflict((oc) => oc.columns(['channel_id', 'source', 'destination', 'ref', 'total', 'seq']).doNothing()).execute();
+}
+
+/** How many parts of a group are stored. */
+export async function countParts(db: Db, g: PartGroup): Promise<number> {
+  const r = await db.selectFrom('inbound_parts').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('channel_id', '=', g.channel_id).where('source', '=', g.source).where('destination', '=', g.destination)
+    .where('ref', '=', g.ref).where('total', '=', g.total).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Removes and returns a group's parts in order (inside the transaction that stores their joined message; only one taker gets them). */
+export async function takeParts(db: Db, g: PartGroup): Promise<StoredPart[]> {
+  const rows = await db.deleteFrom('inbound_parts')
+    .where('channel_id', '=', g.channel_id).where('source', '=', g.source).where('destination', '=', g.destination)
+    .where('ref', '=', g.ref).where('total', '=', g.total).returningAll().execute();
+  return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+}
+
+/** Groups ready to be joined: every part in (left by a node that stopped in between), or waited for past their time. */
+export async function joinableGroups(db: Db, now: string, limit = 1000): Promise<PartGroup[]> {
+  return db.selectFrom('inbound_parts').select(['channel_id', 'source', 'destination', 'ref', 'total'])
+    .groupBy(['channel_id', 'source', 'destination', 'ref', 'total'])
+    .having((eb) => eb.or([eb(eb.fn.countAll(), '>=', eb.ref('total')), eb(eb.fn.min('expires_at'), '<', now)]))
+    .limit(limit).execute();
 }

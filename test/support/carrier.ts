@@ -1,7 +1,9 @@
 import { Simulator } from '../../src/channels/simulator/simulator.ts';
 import type { SimulatorConfig } from '../../src/channels/simulator/config.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { startWorker, type Worker } from '../../src/worker/worker.ts';
-import type { TestServer } from './server.ts';
+import { startTestServer, type TestServer } from './server.ts';
+import type { TestDatabase } from './databases.ts';
 
 /** A virtual carrier in this process, wired as channel `name` with a catch-all route, and a running worker. */
 export interface TestCarrier { simulator: Simulator; worker: Worker; platform: Record<string, string>; channelId: string; stop(): Promise<void> }
@@ -44,4 +46,18 @@ export async function startCarrier(s: TestServer, opts: { config?: Partial<Simul
 export async function credit(s: TestServer, carrier: TestCarrier, tenant: { slug: string }, amount: number): Promise<void> {
   const r = await s.app.inject({ method: 'POST', url: `/api/v1/admin/tenants/${tenant.slug}/balance`, headers: carrier.platform, payload: { amount, note: 'test credit' } });
   if (r.statusCode !== 200) throw new Error(`credit: ${r.body}`);
+}
+
+/** Starts a test server with a carrier and a worker before the suite and stops them after; read them from the holder inside tests. */
+export function withCarrier(database: TestDatabase): { s: TestServer; carrier: TestCarrier } {
+  const rig = {} as { s: TestServer; carrier: TestCarrier };
+  beforeAll(async () => {
+    rig.s = await startTestServer(database);
+    rig.carrier = await startCarrier(rig.s);
+  });
+  afterAll(async () => {
+    await rig.carrier?.stop();
+    await rig.s?.close();
+  });
+  return rig;
 }

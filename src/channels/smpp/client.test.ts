@@ -163,6 +163,18 @@ describe('SmppChannel against the simulator', () => {
     expect(whole).toHaveLength(0);
   });
 
+  it('acknowledges an inbound message whose store is under way before it unbinds on stop (no redelivery, no duplicate)', async () => {
+    const { simulator, channel } = await setup();
+    const stored: InboundMessage[] = [];
+    channel.setSink({ receipt: async () => undefined, inbound: (m) => new Promise<void>((resolve) => setTimeout(() => { stored.push(m); resolve(); }, 300)) });
+    await channel.start();
+    simulator.sendMo({ from: '8613800138005', to: '10690', text: 'stop while I am being stored' });
+    await until(() => channel.counters().inbound === 1);
+    await channel.stop();
+    expect(stored).toHaveLength(1);
+    expect(simulator.stats().receiptsAcked).toBe(1);
+  });
+
   it('logs PDUs per message without secrets', async () => {
     const { channel } = await setup();
     const logs: string[] = [];

@@ -52,6 +52,8 @@ export class SmppChannel extends EventEmitter implements Channel {
   private started = false;
   private lastState = '';
   private sink: ChannelSink | null = null;
+  /** Inbound messages and parts handed to the sink and not yet stored. */
+  private readonly storing = new Set<Promise<void>>();
   private drained: (() => void) | null = null;
   private readonly count = { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, inbound: 0, inFlight: 0 };
 
@@ -158,6 +160,8 @@ export class SmppChannel extends EventEmitter implements Channel {
       const drained = new Promise<void>((resolve) => (this.drained = resolve));
       await Promise.race([drained, sleep(this.config.responseTimeoutMs + 100)]);
     }
+    // inbound messages being stored are acknowledged before the unbind, or the carrier would deliver them again
+    if (this.storing.size) await Promise.race([Promise.allSettled(this.storing), sleep(this.config.responseTimeoutMs)]);
     // parts of a long MO still incomplete were never acknowledged: the carrier offers them again after the unbind
     await Promise.all(members.map((conn) => this.unbind(conn)));
     // a bind still opening is closed before stop returns, so its slot can go to another node at once
@@ -373,7 +377,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
     if (this.sink?.part) {
       if (concat.seq === 1) this.count.inbound++;
-      return this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs });
+      return this.storingInbound(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs }));
     }
     return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }
@@ -391,9 +395,17 @@ export class SmppChannel extends EventEmitter implements Channel {
     this.count.inbound++;
     const m: InboundMessage = { channel: this.name, ...meta, text, parts };
     if (incomplete) m.incomplete = true;
-    if (this.sink) return this.sink.inbound(m);
+    if (this.sink) return this.storingInbound(this.sink.inbound(m));
     this.emit('inbound', m);
     return undefined;
+  }
+
+  /** Keeps track of an inbound store until it settles, so stop() acknowledges it before unbinding. */
+  private storingInbound(stored: Promise<void>): Promise<void> {
+    this.storing.add(stored);
+    const forget = () => { this.storing.delete(stored); };
+    stored.then(forget, forget);
+    return stored;
   }
 
   /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */

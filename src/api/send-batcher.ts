@@ -36,7 +36,6 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-
 /**
  * Group commit for API sends. Sends that arrive together are pre-flighted together (one pass per tenant, category,
  * channel and schedule, whatever their texts) and stored in one transaction with one reservation per tenant; every

@@ -141,7 +141,6 @@ export class ChannelManager {
     await this.syncing;
     await Promise.all([...this.running.values()].map((r) => r.channel.stop().catch(() => undefined)));
     this.running.clear();
-    await retireNode(this.deps.store.db, this.node).catch((err) => this.deps.log.warn({ err }, 'giving back the bind leases failed'));
-    await dropChannelState(this.deps.store.db, this.node, this.deps.now().toISOString()).catch((err) => this.deps.log.warn({ err }, 'clearing the channel states failed'));
+    await retireNode(this.deps.store.db, this.node, this.deps.now().toISOString()).catch((err) => this.deps.log.warn({ err }, 'giving back the bind leases failed'));
   }
 }

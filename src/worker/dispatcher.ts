@@ -1,16 +1,15 @@
-import { hostname } from 'node:os';
 import type { Deps } from '../deps.ts';
 import type { ChannelManager } from './channels.ts';
 import type { Effects } from './effects.ts';
 import type { ReceiptWriter } from './receipts.ts';
 import type { ChannelLogEntry, SubmitResult } from '../channels/channel.ts';
 import { asSendError } from '../channels/errors.ts';
-import { randomToken } from '../domain/ids.ts';
 import {
   claimMessages, recordOutcomes, releaseLeases, renewLeases, type ClaimedMessage, type Finished, type ReceiptUpdate, type Requeued, type Submitted,
 } from '../store/repos/messages.ts';
 import { setOptOut } from '../store/repos/contacts.ts';
 import { IsoTimes } from './iso-times.ts';
+import { newNodeName } from './node-name.ts';
 
 /** Tuning of one dispatcher. */
 export interface DispatcherOptions {
@@ -38,7 +37,7 @@ interface Accepted extends Submitted { m: ClaimedMessage; reported: boolean; flu
  * reported at once is written once. Temporary failures go back to the queue with backoff; permanent ones fail.
  */
 export class Dispatcher {
-  readonly owner = `${hostname()}:${process.pid}:${randomToken(4)}`;
+  readonly owner = newNodeName();
   readonly opts: DispatcherOptions;
   private running = false;
   private inFlight = 0;

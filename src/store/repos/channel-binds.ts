@@ -17,8 +17,7 @@ export async function announceNode(db: Db, node: string, now: string, until: str
     ...quiet.length ? await db.deleteFrom('worker_nodes').where('id', 'in', quiet).where('seen_until', '<', now).returning('id').execute() : [],
     ...exited.length ? await db.deleteFrom('worker_nodes').where('id', 'in', exited).returning('id').execute() : [],
   ].map((r) => r.id);
-  if (gone.length) await db.deleteFrom('channel_binds').where('node_id', 'in', gone).execute();
-  for (const g of gone) await dropChannelState(db, g, now);
+  for (const g of gone) await retireNode(db, g, now);
   return others.length + 1 - gone.length;
 }
 
@@ -54,8 +53,9 @@ export async function releaseBinds(db: Db, node: string, channelId?: string, slo
   await q.execute();
 }
 
-/** Forgets this node entirely (a graceful stop): its announcement and every bind slot it held. */
-export async function retireNode(db: Db, node: string): Promise<void> {
+/** Forgets a node entirely (a graceful stop, or one gone): every bind slot it held, what it reported of channels, its announcement. */
+export async function retireNode(db: Db, node: string, now: string): Promise<void> {
   await releaseBinds(db, node);
+  await dropChannelState(db, node, now);
   await db.deleteFrom('worker_nodes').where('id', '=', node).execute();
 }

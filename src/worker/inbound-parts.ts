@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { InboundMessage, InboundPart } from '../channels/channel.ts';
 import { countParts, insertInbound, insertInboundPart, joinableGroups, takeParts, type PartGroup } from '../store/repos/inbound.ts';
 import { inboundRow, routeStored } from './inbound.ts';
+import { startRounds, type Rounds } from './rounds.ts';
 
 const sweepMs = 2000;
 
@@ -48,11 +49,6 @@ export async function sweepInboundParts(deps: Deps): Promise<number> {
 }
 
 /** Sweeps every few seconds until stopped (never two sweeps at once). */
-export function startPartSweeper(deps: Deps): { stop(): Promise<void> } {
-  let round: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    round = round.then(() => sweepInboundParts(deps)).catch((err: unknown) => deps.log.error({ err }, 'joining long inbound messages failed'));
-  }, sweepMs);
-  timer.unref();
-  return { async stop() { clearInterval(timer); await round; } };
+export function startPartSweeper(deps: Deps): Rounds {
+  return startRounds(sweepMs, () => sweepInboundParts(deps), (err) => deps.log.error({ err }, 'joining long inbound messages failed'));
 }

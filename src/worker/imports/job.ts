@@ -17,6 +17,7 @@ import { guessMapping } from './columns.ts';
 import { inspectSource, type SourceRow } from './reader.ts';
 import { preparedBatches, type PreparedBatch, type ReadStart, type RowPlan } from './preparer.ts';
 import { preparedInThread } from './preparer-thread.ts';
+import { startRounds, type Rounds } from '../rounds.ts';
 
 const LEASE_MS = 120_000;
 /**
@@ -259,13 +260,6 @@ export async function resumeImports(deps: Deps): Promise<number> {
 }
 
 /** Resumes interrupted imports now and every `everyMs` (never two rounds at once) until stopped. */
-export function startImportResumer(deps: Deps, everyMs = 30_000): { stop(): Promise<void> } {
-  let round: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    round = round.then(() => resumeImports(deps)).catch((err: unknown) => deps.log.error({ err }, 'resuming imports failed'));
-  };
-  tick();
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return { async stop() { clearInterval(timer); await round; } };
+export function startImportResumer(deps: Deps, everyMs = 30_000): Rounds {
+  return startRounds(everyMs, () => resumeImports(deps), (err) => deps.log.error({ err }, 'resuming imports failed'), true);
 }

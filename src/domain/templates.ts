@@ -37,13 +37,13 @@ export function needsApproval(category: Category): boolean {
  * Checks what a send or a campaign may carry: a template goes out under its own category (a marketing template
  * cannot skip quiet hours, caps and opt-out text by being called a notification, nor a notification template skip
  * approval by being called marketing), and marketing goes out as free text only where the platform operator
- * allowed it for the tenant (`marketingFreeText`); everywhere else it needs an approved template.
+ * allowed it for the tenant (its settings' `marketingFreeText`); everywhere else it needs an approved template.
  */
-export function checkContent(category: Category, template: { name: string; category: Category } | undefined, marketingFreeText: boolean): void {
+export function checkContent(category: Category, template: { name: string; category: Category } | undefined, settings: { marketingFreeText?: unknown } = {}): void {
   if (template && category !== template.category) {
     throw new DomainError('invalid_request', `template ${template.name} is a ${template.category} template: it cannot be sent as ${category}`, { field: 'category' });
   }
-  if (!template && needsApproval(category) && !marketingFreeText) {
+  if (!template && needsApproval(category) && settings.marketingFreeText !== true) {
     throw new DomainError('invalid_request', 'marketing is sent from an approved template (templateId), not as free text; the platform operator can allow free marketing text for this tenant', { field: 'text' });
   }
 }

@@ -32,7 +32,7 @@ export async function campaignSpec(deps: Deps, c: Campaign): Promise<SendSpec> {
   if (!tenant) throw new DomainError('not_found', 'tenant not found');
   const template = c.templateId ? await getTemplateForSending(db, c.tenantId, c.templateId) : undefined;
   // checked at every run: the template, or what the operator allows, may have changed since the campaign was written
-  checkContent(c.category as Category, template, tenant.settings.marketingFreeText === true);
+  checkContent(c.category as Category, template, tenant.settings);
   return {
     tenant, category: c.category as Category, text: template?.text ?? c.text!, campaignId: c.id, channel: c.channel, sender: null,
     notBefore: c.scheduleAt ? new Date(c.scheduleAt) : null,

@@ -63,7 +63,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
   async function contentCategory(tenantId: string, category: Category | undefined, templateId: string | null | undefined): Promise<Category> {
     const template = templateId ? await getTemplateForSending(db, tenantId, templateId) : undefined;
     const resolved = category ?? template?.category ?? 'marketing';
-    checkContent(resolved, template, (await findTenant(db, tenantId))?.settings.marketingFreeText === true);
+    checkContent(resolved, template, (await findTenant(db, tenantId))?.settings);
     return resolved;
   }
 
@@ -123,7 +123,6 @@ export function campaignRoutes(app: App, deps: Deps): void {
     const c = await load(tenantId, request.params.id);
     assertTransition('start', c.status);
     const report = await preflight(deps, c); // checks the template and the content policy again
-
     if (!report.sufficient) throw new DomainError('insufficient_balance', `the campaign costs ${report.cost} but the balance is ${report.balance} (minor units)`, { cost: report.cost, balance: report.balance });
     const now = deps.now();
     const iso = now.toISOString();

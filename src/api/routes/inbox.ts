@@ -121,7 +121,7 @@ export function inboxRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const c = await getConversation(db, tenantId, request.params.id);
     if (!c) throw notFound('conversation');
-    checkContent(request.body.category, undefined, (await findTenant(db, tenantId))?.settings.marketingFreeText === true);
+    checkContent(request.body.category, undefined, (await findTenant(db, tenantId))?.settings);
     const [m] = await queueMessages(deps, {
       tenantId, recipients: [{ phone: c.phone, contactId: c.contactId }], text: request.body.text, category: request.body.category,
       channel: request.body.channel ?? null, sender: await senderFor(db, tenantId), source: 'reply',

@@ -65,7 +65,7 @@ export function messageRoutes(app: App, deps: Deps, lookups: Lookups, sends: Sen
       if (!tenant) throw notFound('tenant');
       const template = b.templateId ? await getTemplateForSending(db, tenantId, b.templateId) : undefined;
       const category = b.category ?? template?.category ?? 'notification';
-      checkContent(category, template, tenant.settings.marketingFreeText === true);
+      checkContent(category, template, tenant.settings);
       const to = typeof b.to === 'string' ? [b.to] : b.to;
       const messages = await sends.send({
         tenant, recipients: to.map((phone) => ({ phone, vars: b.data })), text: template?.text ?? b.text!,

@@ -1,5 +1,6 @@
 // Keywords of inbound messages: opt-out / opt-in / help word lists per language (editable per tenant),
 // normalisation, and the tenant's auto-reply rules (exact, prefix, pattern, catch-all) with active dates.
+import { ownValue } from './records.ts';
 
 /** Languages with default word lists. */
 export const keywordLanguages = ['zh', 'en', 'ru'] as const;
@@ -200,7 +201,7 @@ export function matchRule(rules: readonly KeywordRule[], text: string, now: stri
 /** Fills `{{name}}` / `{{name|default}}` in a reply with the given variables; unknown ones take their default or ''. */
 export function fillReply(template: string, vars: Record<string, unknown>): string {
   return template.replace(/\{\{\s*([\p{L}\p{N}_.]+)\s*(?:\|([^}]*))?\}\}/gu, (_, key: string, dflt: string | undefined) => {
-    const v = vars[key];
+    const v = ownValue(vars, key);
     return v === undefined || v === null || v === '' ? (dflt ?? '').trim() : String(v);
   });
 }

@@ -15,6 +15,7 @@
 import { DateTime } from 'luxon';
 import type { SensitiveWordMatcher } from './sensitive-words.ts';
 import { DomainError } from './errors.ts';
+import { ownValue } from './records.ts';
 
 /** What a message is for; decides priority, approval and opt-out rules. */
 export type Category = 'verification' | 'notification' | 'marketing';
@@ -95,12 +96,12 @@ export function variablesOf(text: string): string[] {
 }
 
 function lookup(vars: Record<string, unknown>, name: string, path: string[]): unknown {
-  const direct = vars[name];
+  const direct = ownValue(vars, name);
   if (direct !== undefined || path.length === 1) return direct;
   let v: unknown = vars;
   for (const key of path) {
     if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[key];
+    v = ownValue(v as Record<string, unknown>, key);
   }
   return v;
 }
@@ -241,10 +242,10 @@ export function optOutTextFor(language: string | null, country: string | null, o
   const pick = (lang: string | null): string | undefined => {
     if (!lang) return undefined;
     if (overrides) {
-      const o = overrides[lang] ?? overrides[normalizeLanguage(lang) ?? ''];
+      const o = ownValue(overrides, lang) ?? ownValue(overrides, normalizeLanguage(lang) ?? '');
       if (o) return o;
     }
-    return defaultOptOutTexts[normalizeLanguage(lang) ?? ''];
+    return ownValue(defaultOptOutTexts, normalizeLanguage(lang) ?? '');
   };
   return pick(language) ?? pick(languageOfCountry(country)) ?? pick('en')!;
 }

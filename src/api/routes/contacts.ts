@@ -16,6 +16,7 @@ import { segmentFilter } from '../../store/repos/segments.ts';
 import { exportSubject, eraseSubject, isSuppressed } from '../../store/repos/subjects.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
+import { ownValue } from '../../domain/records.ts';
 
 const fieldValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
 /** The contact as the API shows it (DESIGN §5), with the derived attributes. */
@@ -58,7 +59,7 @@ export async function sendContacts(deps: Deps, reply: Parameters<typeof sendTabl
     { header: 'tags', value: (c) => c.tags.join(';') }, { header: 'groups', value: (c) => c.groups.join(';') },
     { header: 'carrier', value: (c) => c.carrier }, { header: 'province', value: (c) => c.province }, { header: 'city', value: (c) => c.city },
     { header: 'timezone', value: (c) => c.timezone }, { header: 'optedOutAt', value: (c) => c.optedOutAt },
-    ...fields.map((f) => ({ header: f.label, value: (c: Contact) => { const v = c.fields[f.key]; return v === undefined || v === null ? null : typeof v === 'boolean' ? String(v) : v; } })),
+    ...fields.map((f) => ({ header: f.label, value: (c: Contact) => { const v = ownValue(c.fields, f.key); return v === undefined || v === null ? null : typeof v === 'boolean' ? String(v) : v; } })),
   ];
   return sendTable(reply, format, filename, columns, eachContact(deps.store.db, tenantId, filter));
 }

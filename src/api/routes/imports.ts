@@ -4,18 +4,18 @@ import { join, extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
-import { stringify } from 'csv-stringify';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
-import { safeCell } from '../plugins/table-export.ts';
+import { sendTable } from '../plugins/table-export.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
-import { createImport, getImport, listImports, listRejects, type ImportOptions } from '../../store/repos/imports.ts';
+import { createImport, getImport, listImports, listRejects, type ImportOptions, type ImportReject } from '../../store/repos/imports.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { runImport, startImportResumer } from '../../worker/imports/job.ts';
 import { formatBytes } from '../../worker/imports/reader.ts';
 import { defaultCountryOf } from './contacts.ts';
+import { emptyRecord } from '../../domain/records.ts';
 
 const importSchema = z.object({
   id: z.string(), status: z.enum(['queued', 'running', 'done', 'failed']), fileName: z.string(),
@@ -56,7 +56,7 @@ export function importRoutes(app: App, deps: Deps): void {
       const tenantId = tenantOf(request);
       if (!request.isMultipart()) throw new DomainError('invalid_request', 'send the file as multipart/form-data in a field named "file"');
       await mkdir(dir, { recursive: true });
-      const fields: Record<string, string> = {};
+      const fields = emptyRecord<string>();
       let stored: { path: string; name: string } | undefined;
       try {
         for await (const part of request.parts()) {
@@ -114,19 +114,18 @@ export function importRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const job = await getImport(db, tenantId, request.params.id);
     if (!job) throw notFound('import');
-    const csv = stringify({ bom: true, header: true, columns: ['line', 'reason', 'detail', 'row'] });
-    void (async () => {
-      try {
-        let after = 0;
-        while (true) {
-          const page = await listRejects(db, tenantId, job.id, after);
-          for (const r of page) if (!csv.write([r.line, r.reason, safeCell(r.detail), safeCell(r.raw)])) await new Promise((ok) => csv.once('drain', ok));
-          if (page.length === 0) break;
-          after = page[page.length - 1].line;
-        }
-        csv.end();
-      } catch (err) { csv.destroy(err as Error); }
-    })();
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${job.id}-rejected.csv"`).send(csv);
+    const jobId = job.id;
+    async function* pages(): AsyncGenerator<ImportReject[]> {
+      for (let after = 0; ;) {
+        const page = await listRejects(db, tenantId, jobId, after);
+        if (page.length === 0) return;
+        yield page;
+        after = page[page.length - 1].line;
+      }
+    }
+    return sendTable(reply, 'csv', `import-${job.id}-rejected`, [
+      { header: 'line', value: (r) => r.line }, { header: 'reason', value: (r) => r.reason },
+      { header: 'detail', value: (r) => r.detail }, { header: 'row', value: (r) => r.raw },
+    ], pages());
   });
 }

@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { contactAttributes, parseSegment, type SegmentNode, type SegmentValue, type CompareOp } from '../../domain/segments.ts';
 import type { FieldType } from '../../domain/contacts.ts';
 import { listFields, type ContactFilter } from './contacts.ts';
+import { ownValue } from '../../domain/records.ts';
 
 /** A saved segment. */
 export interface Segment { id: string; name: string; filter: string; createdAt: string; updatedAt: string }
@@ -23,7 +24,7 @@ const activityColumn = { created: 'created_at', messaged: 'last_messaged_at', re
 
 function literalFor(field: string, v: SegmentValue): SegmentValue {
   if (typeof v !== 'string') return v;
-  if (field === 'carrier') return carrierNames[v] ?? v;
+  if (field === 'carrier') return ownValue(carrierNames, v) ?? v;
   if (field === 'province' || field === 'city') return v.replace(/(省|市)$/, '') || v;
   return v;
 }
@@ -45,7 +46,7 @@ function operand(field: string, type: FieldType, ctx: CompileContext): RawBuilde
 
 function typeOf(field: string, values: SegmentValue[], ctx: CompileContext): FieldType {
   if (attributes.has(field)) return 'text';
-  const defined = ctx.fieldTypes[field];
+  const defined = ownValue(ctx.fieldTypes, field);
   if (defined) return defined;
   if (values.every((v) => typeof v === 'number')) return 'number';
   if (values.every((v) => typeof v === 'boolean')) return 'boolean';

@@ -1,6 +1,7 @@
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
 import { coerceField, suppressionHash, type FieldType, type FieldValue } from '../../domain/contacts.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { emptyRecord } from '../../domain/records.ts';
 import { prepareContactBatch, type ContactBatch, type ImportedContact } from '../../store/repos/contacts.ts';
 import type { ImportReject } from '../../store/repos/imports.ts';
 import type { ColumnMapping } from './columns.ts';
@@ -135,7 +136,7 @@ export class BatchPreparer {
   private fieldsJson(cells: Cell[]): string {
     const { fields, distinctKeys } = this.plan;
     if (!distinctKeys) {
-      const values: Record<string, FieldValue> = {};
+      const values = emptyRecord<FieldValue>();
       for (const f of fields) {
         const v = coerceField(f.type, cells[f.index]);
         if (v !== null) values[f.key] = v;

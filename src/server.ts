@@ -1,62 +1,83 @@
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { buildDeps, closeDeps, type Deps } from './deps.ts';
 import { buildApp, type App } from './api/app.ts';
 import { buildConsole } from './console-build.ts';
-import { bootstrap, ensureVirtualChannel } from './store/bootstrap.ts';
+import { bootstrap, ensureVirtualChannel, type Bootstrap } from './store/bootstrap.ts';
 import { startWorker, type Worker } from './worker/worker.ts';
 import { Simulator } from './channels/simulator/simulator.ts';
 
 /** A running node: its dependencies, the HTTP app when it serves the API, the worker, and how to stop it. */
 export interface Node { deps: Deps; app?: App; url?: string; worker?: Worker; stop(): Promise<void> }
 
-/** Starts a node in the configured role: `api` serves HTTP, `worker` runs background work, `all` does both. */
-export async function startNode(config: Config): Promise<Node> {
-  const deps = await buildDeps(config);
-  const first = await bootstrap(deps.store.db, config);
-  const stops: (() => Promise<void>)[] = [];
-  if (config.role === 'all' && config.simulator) {
-    const simulator = new Simulator({ outcomes: { delivered: 0.97, undelivered: 0.02, expired: 0.01 }, receiptDelayMs: 500 });
-    const { port } = await simulator.start(config.simulatorPort);
-    await ensureVirtualChannel(deps.store.db, port, deps.now().toISOString());
-    deps.simulator = simulator;
-    stops.push(() => simulator.stop());
-    deps.log.info({ port }, 'virtual carrier listening (SMPP)');
+/** Runs `listen`; a port another program holds becomes a ConfigError naming the setting to change. */
+async function listenOn<T>(setting: string, port: number, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new ConfigError(`port ${port} is already in use by another program: stop it, or set ${setting} to a free port (${setting}=0 takes any free port)`);
+    if (code === 'EACCES') throw new ConfigError(`port ${port} needs privileges this process does not have: set ${setting} to a port above 1023`);
+    throw e;
   }
-  let worker: Worker | undefined;
-  if (config.role !== 'api') {
-    worker = await startWorker(deps);
-    stops.push(() => worker!.stop());
-  }
-  let app: App | undefined;
-  let url: string | undefined;
-  if (config.role !== 'worker') {
-    await buildConsole(deps.log);
-    app = await buildApp(deps);
-    await app.listen({ port: config.port, host: config.host });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    url = config.publicUrl || `http://localhost:${port}`;
-    stops.push(() => app!.close());
-  }
-  deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
-  if (first) printFirstStart(first, url);
-  return {
-    deps, app, url, worker,
-    async stop() {
-      for (const stop of stops.reverse()) await stop();
-      await closeDeps(deps);
-    },
-  };
 }
 
-function printFirstStart(first: { adminEmail: string; demoEmail: string; password: string; generated: boolean }, url: string | undefined): void {
+/**
+ * Starts a node in the configured role: `api` serves HTTP, `worker` runs background work, `all` does both.
+ * The ports are taken first, so a start that cannot listen has created nothing (no first-start admin whose
+ * one-time password would be lost); a failed start releases what it took.
+ */
+export async function startNode(config: Config): Promise<Node> {
+  const deps = await buildDeps(config);
+  let simulator: Simulator | undefined;
+  let app: App | undefined;
+  let worker: Worker | undefined;
+  const stop = async () => {
+    await app?.close();
+    await worker?.stop();
+    await simulator?.stop();
+    await closeDeps(deps);
+  };
+  try {
+    let simulatorPort: number | undefined;
+    if (config.role === 'all' && config.simulator) {
+      const sim = new Simulator({ outcomes: { delivered: 0.97, undelivered: 0.02, expired: 0.01 }, receiptDelayMs: 500 });
+      simulator = sim;
+      simulatorPort = (await listenOn('TIDINGS_SIMULATOR_PORT', config.simulatorPort, () => sim.start(config.simulatorPort))).port;
+      deps.simulator = sim;
+      deps.log.info({ port: simulatorPort }, 'virtual carrier listening (SMPP)');
+    }
+    let url: string | undefined;
+    if (config.role !== 'worker') {
+      await buildConsole(deps.log);
+      const built = await buildApp(deps);
+      app = built;
+      await listenOn('PORT', config.port, () => built.listen({ port: config.port, host: config.host }));
+      const address = built.server.address();
+      url = config.publicUrl || `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
+    }
+    const first = await bootstrap(deps.store.db, config);
+    if (simulatorPort !== undefined) await ensureVirtualChannel(deps.store.db, simulatorPort, deps.now().toISOString());
+    if (config.role !== 'api') worker = await startWorker(deps);
+    deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
+    if (first) printFirstStart(first, url);
+    return { deps, app, url, worker, stop };
+  } catch (e) {
+    await stop().catch((err: unknown) => deps.log.error({ err }, 'could not release what a failed start took'));
+    throw e;
+  }
+}
+
+function printFirstStart(first: Bootstrap, url: string | undefined): void {
   const lines = [
     '',
     '  Tidings is ready.',
     `  Console:        ${url ?? '(this node serves no HTTP; start one with --role api)'}`,
     `  Platform admin: ${first.adminEmail}`,
     `  Demo tenant:    ${first.demoEmail} (owner of tenant "demo")`,
-    first.generated ? `  Password:       ${first.password}   (generated; shown only this once — change it after signing in)` : '  Password:       the value of TIDINGS_ADMIN_PASSWORD',
+    ...(first.generated
+      ? [`  Admin password: ${first.password}`, `  Demo password:  ${first.demoPassword}`,
+        '  (generated and shown only this once — change them after signing in; a lost one: tidings user reset-password --email E)']
+      : ['  Password:       the value of TIDINGS_ADMIN_PASSWORD (both users)']),
     `  API docs:       ${url ? `${url}/api/docs` : '-'}`,
     '',
   ];

@@ -23,7 +23,7 @@ const program = new Command('tidings')
   .exitOverride();
 
 const named = process.argv[2];
-for (const name of named && named in commands ? [named] : Object.keys(commands)) program.addCommand(await commands[name]());
+for (const name of named && Object.hasOwn(commands, named) ? [named] : Object.keys(commands)) program.addCommand(await commands[name]());
 
 try {
   await program.parseAsync(process.argv);

@@ -10,7 +10,7 @@ import { createChannel, findChannel, updateChannel } from './repos/channels.ts';
 import { createRoute, listRoutes } from './repos/routes.ts';
 
 /** What the first start created, so it can be printed once. */
-export interface Bootstrap { adminEmail: string; demoEmail: string; password: string; generated: boolean }
+export interface Bootstrap { adminEmail: string; demoEmail: string; password: string; demoPassword: string; generated: boolean }
 
 /** Credit given to the demo tenant on first start: 1,000.00 in minor units. */
 export const demoCredit = 100_000n;
@@ -19,24 +19,26 @@ export const demoCredit = 100_000n;
 export const demoOwnerEmail = 'demo@tidings.local';
 
 /**
- * On first start (no platform admin yet): creates the platform admin, the `demo` tenant and its owner,
- * all with the configured password or a generated one. Returns undefined when there was nothing to do.
+ * On first start (no platform admin yet): creates the platform admin, the `demo` tenant and its owner, both with
+ * the configured password, or else each with a generated password of its own. Returns undefined when there was
+ * nothing to do.
  */
 export async function bootstrap(db: Kysely<Database>, config: Config): Promise<Bootstrap | undefined> {
   if (await hasPlatformAdmin(db)) return undefined;
   const generated = !config.adminPassword;
   const password = config.adminPassword || generatePassword();
-  const passwordHash = await hashPassword(password);
+  const demoPassword = config.adminPassword || generatePassword();
+  const [passwordHash, demoHash] = await Promise.all([hashPassword(password), hashPassword(demoPassword)]);
   try {
     return await db.transaction().execute(async (trx) => {
       const admin = await createUser(trx, { tenantId: null, email: config.adminEmail, name: 'Platform admin', role: 'platform', passwordHash });
       const demo = (await findTenantBySlug(trx, 'demo')) ?? await createTenant(trx, { slug: 'demo', name: 'Demo', settings: { signature: '【Tidings】', defaultCountry: 'CN' } });
       if (!await findUserForSignin(trx, demoOwnerEmail)) {
-        await createUser(trx, { tenantId: demo.id, email: demoOwnerEmail, name: 'Demo owner', role: 'owner', passwordHash });
+        await createUser(trx, { tenantId: demo.id, email: demoOwnerEmail, name: 'Demo owner', role: 'owner', passwordHash: demoHash });
       }
       if (demo.balance === 0n) await moveBalance(trx, demo.id, demoCredit, { kind: 'topup', note: 'demo credit', actor: 'system' }, new Date().toISOString());
       await audit(trx, null, { type: 'system', id: null }, 'bootstrap', admin.id, { adminEmail: admin.email });
-      return { adminEmail: admin.email, demoEmail: demoOwnerEmail, password, generated };
+      return { adminEmail: admin.email, demoEmail: demoOwnerEmail, password, demoPassword, generated };
     });
   } catch (e) {
     // Another node bootstrapped at the same moment: its admin stands.

@@ -155,6 +155,7 @@ export const en = {
   'audit.userDisable': 'User disabled',
   'audit.userEnable': 'User enabled',
   'audit.userPassword': 'Password changed',
+  'audit.userResetPassword': 'Password reset (CLI)',
   'audit.tenantCreate': 'Tenant created',
   'audit.tenantUpdate': 'Tenant changed',
   'audit.tenantSettings': 'Settings changed',

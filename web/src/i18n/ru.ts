@@ -158,6 +158,7 @@ export const ru: Messages = {
   'audit.userDisable': 'Пользователь отключён',
   'audit.userEnable': 'Пользователь включён',
   'audit.userPassword': 'Изменён пароль',
+  'audit.userResetPassword': 'Пароль сброшен (CLI)',
   'audit.tenantCreate': 'Создан клиент',
   'audit.tenantUpdate': 'Изменён клиент',
   'audit.tenantSettings': 'Изменены настройки',

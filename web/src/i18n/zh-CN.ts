@@ -158,6 +158,7 @@ export const zhCN: Messages = {
   'audit.userDisable': '停用用户',
   'audit.userEnable': '启用用户',
   'audit.userPassword': '修改密码',
+  'audit.userResetPassword': '重置密码（命令行）',
   'audit.tenantCreate': '创建租户',
   'audit.tenantUpdate': '修改租户',
   'audit.tenantSettings': '修改设置',

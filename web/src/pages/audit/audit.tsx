@@ -21,6 +21,7 @@ const actions: Record<string, PlainKey> = {
   'user.disable': 'audit.userDisable',
   'user.enable': 'audit.userEnable',
   'user.password': 'audit.userPassword',
+  'user.reset_password': 'audit.userResetPassword',
   'tenant.create': 'audit.tenantCreate',
   'tenant.update': 'audit.tenantUpdate',
   'tenant.settings': 'audit.tenantSettings',

@@ -35,6 +35,9 @@ export const contactAttributes = [
   'phone', 'name', 'language', 'timezone', 'country', 'number_type', 'carrier', 'province', 'city', 'region',
 ] as const;
 
+/** The longest `within` duration accepted: 100 years (a longer one reaches before any date a database keeps). */
+export const maxWithinSeconds = 36500 * 86400;
+
 /** The longest filter accepted, in characters. */
 export const maxFilterLength = 4000;
 
@@ -183,6 +186,7 @@ class Parser {
       this.next();
       const d = this.next();
       if (d.t !== 'dur') throw syntax(d.pos, 'a duration such as 30d, 12h or 2w', describe(d));
+      if (d.v > maxWithinSeconds) throw syntax(d.pos, `a duration of at most ${maxWithinSeconds / 86400}d (100 years)`, describe(d));
       return { kind: 'within', activity: word, seconds: d.v };
     }
     if (['and', 'or', 'not', 'in', 'contains', 'within'].includes(word)) {

@@ -13,7 +13,7 @@ import { newId } from '../../domain/ids.ts';
 import { createImport, getImport, listImports, listRejects, type ImportOptions, type ImportReject } from '../../store/repos/imports.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { runImport, startImportResumer } from '../../worker/imports/job.ts';
-import { formatBytes } from '../../worker/imports/reader.ts';
+import { checkColumns, formatBytes, inspectSource } from '../../worker/imports/reader.ts';
 import { defaultCountryOf } from './contacts.ts';
 import { emptyRecord } from '../../domain/records.ts';
 
@@ -76,6 +76,12 @@ export function importRoutes(app: App, deps: Deps): void {
         throw e;
       }
       if (!stored) throw new DomainError('invalid_request', 'no file: send it in a multipart field named "file"', { field: 'file' });
+      try {
+        await checkColumns(stored.path, await inspectSource(stored.path, deps.config.importMaxBytes));
+      } catch (e) {
+        await rm(stored.path, { force: true });
+        throw e;
+      }
       const parsed = optionsSchema.safeParse(fields);
       if (!parsed.success) {
         await rm(stored.path, { force: true });

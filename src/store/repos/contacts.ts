@@ -194,10 +194,12 @@ export async function listFields(db: Db, tenantId: string): Promise<FieldDefinit
 
 /** Defines custom fields that do not exist yet (existing definitions are kept as they are). */
 export async function defineFields(db: Db, tenantId: string, defs: FieldDefinition[], now: string): Promise<void> {
-  if (defs.length === 0) return;
-  await db.insertInto('contact_fields')
-    .values(defs.map((d) => ({ id: newId(), tenant_id: tenantId, key: d.key, label: d.label, type: d.type, created_at: now })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing()).execute();
+  // In statements of 100 rows: the number of SQL variables never grows with the file.
+  for (let at = 0; at < defs.length; at += 100) {
+    await db.insertInto('contact_fields')
+      .values(defs.slice(at, at + 100).map((d) => ({ id: newId(), tenant_id: tenantId, key: d.key, label: d.label, type: d.type, created_at: now })))
+      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing()).execute();
+  }
 }
 
 /** How an import treats numbers the tenant already has. */

@@ -14,7 +14,7 @@ import {
   type ClaimedImport, type ImportCounters,
 } from '../../store/repos/imports.ts';
 import { guessMapping } from './columns.ts';
-import { inspectSource, type SourceRow } from './reader.ts';
+import { checkColumnCount, inspectSource, type SourceRow } from './reader.ts';
 import { preparedBatches, type PreparedBatch, type ReadStart, type RowPlan } from './preparer.ts';
 import { preparedInThread } from './preparer-thread.ts';
 import { startRounds, type Rounds } from '../rounds.ts';
@@ -102,6 +102,7 @@ async function plan(deps: Deps, job: ClaimedImport, sample: SourceRow[], delimit
   const opts = job.options;
   const mapping = guessMapping(sample, { phone: opts.phoneColumn, name: opts.nameColumn });
   if (!mapping) throw new DomainError('invalid_request', 'no column looks like phone numbers; name the phone column (phoneColumn)');
+  checkColumnCount(mapping.fields.length + 2);
   const defined = new Map((await listFields(db, job.tenantId)).map((f) => [f.key, f.type]));
   const data = sample.filter((r) => !r.error && r.line !== mapping.headerLine);
   const fields = mapping.fields.map((f) => {

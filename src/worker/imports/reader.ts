@@ -114,17 +114,44 @@ async function* readXlsx(path: string): AsyncGenerator<SourceRow[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'emit',
   });
-  for await (const sheet of reader) {
-    let batch: SourceRow[] = [];
-    for await (const row of sheet) {
-      const values = row.values as unknown[];
-      const cells: Cell[] = [];
-      for (let c = 1; c < values.length; c++) cells.push(xlsxCell(values[c]));
-      if (!isBlank(cells)) batch.push({ line: row.number, cells });
-      if (batch.length >= 5000) { yield batch; batch = []; }
+  try {
+    for await (const sheet of reader) {
+      let batch: SourceRow[] = [];
+      for await (const row of sheet) {
+        const values = row.values as unknown[];
+        const cells: Cell[] = [];
+        for (let c = 1; c < values.length; c++) cells.push(xlsxCell(values[c]));
+        if (!isBlank(cells)) batch.push({ line: row.number, cells });
+        if (batch.length >= 5000) { yield batch; batch = []; }
+      }
+      if (batch.length > 0) yield batch;
+      return;
     }
-    if (batch.length > 0) yield batch;
-    return;
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    throw new DomainError('invalid_request', `the file is not a readable XLSX workbook (${(e as Error).message}); save it again from Excel as .xlsx, or as CSV`);
+  }
+}
+
+/** The most columns an import takes: the phone, the name and custom fields (each column becomes a field). */
+export const maxImportColumns = 500;
+
+/** Refuses a file whose rows have more columns than an import takes, naming the count and the limit. */
+export function checkColumnCount(columns: number): void {
+  if (columns > maxImportColumns) {
+    throw new DomainError('invalid_request', `the file has ${columns} columns; an import takes at most ${maxImportColumns} (the phone, the name and custom fields): remove the columns you do not need`,
+      { columns, limit: maxImportColumns });
+  }
+}
+
+/** Checks the first rows of a file (the header and a sample) against the column limit; stops reading there. */
+export async function checkColumns(path: string, info: SourceInfo, rows = 50): Promise<void> {
+  let seen = 0;
+  for await (const batch of readRows(path, info)) {
+    for (const row of batch) {
+      checkColumnCount(row.cells.length);
+      if (++seen >= rows) return;
+    }
   }
 }
 

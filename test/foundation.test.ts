@@ -87,6 +87,12 @@ describe.each(testDatabases)('foundation on $name', (database) => {
     expect(keys.map((k: { id: string }) => k.id)).not.toContain(key.id);
     const audit = (await s.app.inject({ url: '/api/v1/audit', headers: b.headers })).json().entries;
     expect(audit.every((e: { tenantId: string }) => e.tenantId === b.id)).toBe(true);
+    // Another tenant's email is refused without saying that it is another tenant's; one's own says so.
+    const taken = await s.app.inject({ method: 'POST', url: '/api/v1/users', headers: b.headers, payload: { email: 'iso@alpha.test', role: 'viewer', password: 'password-123' } });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error.message).toBe('iso@alpha.test cannot be used for a new user; use another address');
+    const own = await s.app.inject({ method: 'POST', url: '/api/v1/users', headers: a.headers, payload: { email: 'iso@alpha.test', role: 'viewer', password: 'password-123' } });
+    expect(own.json().error.message).toContain('already a user of this tenant');
     expect((await s.app.inject({ url: '/api/v1/tenant', headers: b.headers })).json().slug).toBe('beta');
   });
 

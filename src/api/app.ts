@@ -51,7 +51,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app);
-  registerRequestLog(app, deps);
+  registerRequestLog(app, deps.metrics);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

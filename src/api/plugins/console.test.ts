@@ -6,10 +6,13 @@ import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import type { App } from '../app.ts';
 import { registerConsole } from './console.ts';
+import { registerRequestLog } from './request-log.ts';
+import { Metrics } from '../../metrics.ts';
 
 const script = `console.log(${JSON.stringify('控制台'.repeat(2000))});`;
 let dir: string;
 let app: App;
+const metrics = new Metrics();
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'tidings-console-'));
@@ -19,6 +22,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'assets', 'app-1.js.br'), brotliCompressSync(script));
   writeFileSync(path.join(dir, 'assets', 'app-1.js.gz'), gzipSync(script));
   app = Fastify() as unknown as App;
+  registerRequestLog(app, metrics);
   await registerConsole(app, dir);
   await app.ready();
 });
@@ -28,6 +32,14 @@ afterAll(async () => {
 });
 
 describe('serving the built console', () => {
+  it('labels metrics by route pattern: every hashed file of the console counts under one label', async () => {
+    for (const url of ['/assets/app-1.js', '/assets/app-1.js', '/assets/page-oldhash.js', '/campaigns/1', '/campaigns/2']) await app.inject({ method: 'GET', url });
+    const routes = new Set((await metrics.httpRequests.get()).values.map((v) => String(v.labels.route)));
+    expect([...routes].filter((r) => r.startsWith('/assets'))).toEqual(['/assets/*']);
+    expect(routes.has('/assets/app-1.js')).toBe(false);
+    expect([...routes].every((r) => !r.includes('campaigns/'))).toBe(true);
+  });
+
   it('sends index.html with its security headers for the console\'s own routes, and leaves /api alone', async () => {
     for (const url of ['/', '/campaigns/0193', '/settings/general?x=1']) {
       const r = await app.inject({ method: 'GET', url });

@@ -39,7 +39,10 @@ export function userRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const b = request.body;
     if (!canAssignRole(request.auth!.role, b.role)) throw new DomainError('forbidden', `role ${request.auth!.role} may not create a user with role ${b.role}`);
-    if (await findUserForSignin(db, b.email)) throw new DomainError('conflict', `a user with email ${b.email} already exists`, { field: 'email' });
+    const holder = await findUserForSignin(db, b.email);
+    // Sign-in emails are unique on the platform; whether one is used by another tenant (or the platform) is not told.
+    if (holder?.tenantId === tenantId) throw new DomainError('conflict', `${b.email} is already a user of this tenant`, { field: 'email' });
+    if (holder) throw new DomainError('conflict', `${b.email} cannot be used for a new user; use another address`, { field: 'email' });
     const user = await createUser(db, { tenantId, email: b.email, name: b.name, role: b.role, passwordHash: await hashPassword(b.password), language: b.language });
     await audit(db, tenantId, actorOf(request), 'user.create', user.id, { email: user.email, role: user.role });
     return reply.status(201).send(user);

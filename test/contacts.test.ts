@@ -130,18 +130,20 @@ describe.each(testDatabases)('contacts, imports, segments and compliance on $nam
     expect(vip.size).toBe(11);
     const csv = await call({ url: `/api/v1/groups/${vip.id}/export?format=csv`, t: a });
     expect(csv.statusCode).toBe(200);
-    expect(csv.body.startsWith('\ufeffphone,name')).toBe(true);
+    expect(csv.body.startsWith('\ufeff号码,姓名')).toBe(true);
     expect(csv.body).toContain("'+8613900139001,李四");
     const x = await call({ url: '/api/v1/contacts/export?format=xlsx&filter=name%20contains%20%22cmd%22', t: a });
     const rows = await readXlsx(x.rawPayload);
-    expect(rows[0].slice(0, 2)).toEqual(['phone', 'name']);
-    expect(rows[1].slice(0, 2)).toEqual(["'+8613700137002", '\'=cmd|" /C calc"!A0']);
+    expect(rows[0].slice(0, 2)).toEqual(['号码', '姓名']);
+    // XLSX cells are typed text: no apostrophe, and never a formula.
+    expect(rows[1].slice(0, 2)).toEqual(['+8613700137002', '=cmd|" /C calc"!A0']);
+    expect((await call({ url: '/api/v1/contacts/export?format=csv&lang=en', t: a })).body.startsWith('\ufeffNumber,Name')).toBe(true);
     const all = await call({ url: '/api/v1/contacts/export?format=xlsx', t: a });
     const again = await upload(b, 'roundtrip.xlsx', all.rawPayload);
     expect(again).toMatchObject({ status: 'done', invalid: 0, duplicates: 0 });
     const original = (await call({ url: '/api/v1/contacts?limit=1000', t: a })).json().contacts;
     expect(again.imported).toBe(original.length);
-    for (const c of original) expect((await find(b, c.phone))?.name).toBe(c.name?.startsWith('=') ? `'${c.name}` : c.name);
+    for (const c of original) expect((await find(b, c.phone))?.name).toBe(c.name);
     const round = await call({ url: '/api/v1/contacts/export?format=csv', t: b });
     expect(round.body.split('\n').length).toBe(original.length + 2);
   });

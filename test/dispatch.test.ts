@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
@@ -123,6 +124,24 @@ describe.each(testDatabases)('sending through the virtual carrier on $name', (da
     const csv = await s.app.inject({ url: `/api/v1/campaigns/${id}/export?format=csv`, headers: a.headers });
     expect(csv.statusCode, csv.body).toBe(200);
     expect(csv.body.split('\n').filter(Boolean).length).toBe(303);
+    // Business-ready: headers and statuses in the console's language, the contact's name, yuan, the tenant's zone.
+    const [header, ...lines] = csv.body.replace(/^\ufeff/, '').trim().split('\n');
+    expect(header).toBe('短信 ID,接收号码,姓名,状态,原因,计费条数,费用 (CNY),通道,运营商消息 ID,运营商状态报告,错误,内容,创建时间,提交时间,最终状态时间');
+    const wang = lines.find((l) => l.includes('王先生您好'))!;
+    expect(wang).toContain(',已送达,'); // (王先生 is a name given with the number, not a contact: the name column is empty)
+    expect(wang).toMatch(/,0\.\d\d,/);
+    const times = wang.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g)!;
+    expect(times).toHaveLength(3);
+    expect(times[2] >= times[1]).toBe(true);
+    const xlsx = await s.app.inject({ url: `/api/v1/campaigns/${id}/export?format=xlsx&lang=ru`, headers: a.headers });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    expect(sheet.getRow(1).getCell(4).value).toBe('Состояние');
+    const row = sheet.getRow(2);
+    expect(typeof row.getCell(7).value).toBe('number');
+    expect(row.getCell(13).value).toBeInstanceOf(Date);
+    expect(String(row.getCell(2).value)).toMatch(/^\+86/);
     const again = await s.app.inject({ method: 'POST', url: `/api/v1/campaigns/${id}/start`, headers: a.headers });
     expect(again.statusCode).toBe(409);
   });

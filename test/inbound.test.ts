@@ -247,7 +247,9 @@ describe.each(testDatabases)('two-way messaging on $name', (database) => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const values = wb.worksheets[0].getSheetValues().flat().filter((v) => typeof v === 'string') as string[];
-    expect(values).toContain(`'=HYPERLINK("http://evil")`);
+    // typed text in XLSX (no apostrophe needed): a string cell, never a formula
+    expect(values).toContain('=HYPERLINK("http://evil")');
+    expect(wb.worksheets[0].getSheetValues().flat().some((v) => typeof v === 'object' && v !== null && 'formula' in v)).toBe(false);
     expect(values).toContain('We will call you');
   });
 });

@@ -3,6 +3,8 @@ import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { sendTable } from '../plugins/table-export.ts';
+import { exportLabels, exportLanguageQuery } from '../export-labels.ts';
+import { contactsByPhone } from '../../store/repos/recipients.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { assertTransition, campaignInputSchema, type CampaignInput } from '../../domain/campaigns.ts';
 import { nextCronTime, parseCron } from '../../domain/compliance.ts';
@@ -167,25 +169,33 @@ export function campaignRoutes(app: App, deps: Deps): void {
   }
 
   app.get('/api/v1/campaigns/:id/export', {
-    schema: { tags: ['campaigns'], summary: 'Every message of the campaign as CSV or XLSX', params: idParams, querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') }) },
+    schema: {
+      tags: ['campaigns'], summary: 'Every message of the campaign as CSV or XLSX: headers, statuses and reasons in `lang`, times in the tenant\'s zone, prices in yuan',
+      params: idParams, querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx'), lang: exportLanguageQuery }),
+    },
     config: { permission: 'read' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
     const c = await load(tenantId, request.params.id);
-    async function* pages() {
+    const l = await exportLabels(db, tenantId, request.query.lang);
+    type Row = MessageView & { name: string | null };
+    async function* pages(): AsyncGenerator<Row[]> {
       let before: string | undefined;
       while (true) {
         const page = await listMessages(db, tenantId, { campaignId: c.id, before, limit: 2000 });
         if (!page.length) return;
-        yield page;
+        const contacts = await contactsByPhone(db, tenantId, [...new Set(page.map((m) => m.to))]);
+        yield page.map((m) => ({ ...m, name: contacts.get(m.to)?.name ?? null }));
         before = page[page.length - 1].id;
       }
     }
-    const col = (header: string, value: (m: MessageView) => string | number | null) => ({ header, value });
+    const col = (key: Parameters<typeof l.header>[0], value: (m: Row) => string | number | null, kind?: 'time' | 'money') => ({ header: l.header(key), value, kind });
     return sendTable(reply, request.query.format, `campaign-${c.name}`, [
-      col('id', (m) => m.id), col('to', (m) => m.to), col('status', (m) => m.status), col('reason', (m) => m.reason), col('segments', (m) => m.segments),
-      col('price', (m) => m.price), col('channel', (m) => m.channel), col('carrierMessageId', (m) => m.carrierMessageId), col('carrierStat', (m) => m.carrierStat),
-      col('error', (m) => m.error), col('text', (m) => m.text), col('createdAt', (m) => m.createdAt), col('submittedAt', (m) => m.submittedAt), col('doneAt', (m) => m.doneAt),
-    ], pages());
+      col('export.id', (m) => m.id), col('messages.to', (m) => m.to), col('contacts.name', (m) => m.name), col('messages.status', (m) => l.code('message.status', m.status)),
+      col('export.reason', (m) => l.code('reason', m.reason)), col('export.segments', (m) => m.segments), col('export.price', (m) => m.price, 'money'),
+      col('messages.channel', (m) => m.channel), col('messages.carrierId', (m) => m.carrierMessageId), col('messages.carrierStatus', (m) => m.carrierStat),
+      col('export.error', (m) => m.error), col('export.text', (m) => m.text), col('messages.createdAt', (m) => m.createdAt, 'time'),
+      col('messages.submittedAt', (m) => m.submittedAt, 'time'), col('messages.doneAt', (m) => m.doneAt, 'time'),
+    ], pages(), l.options);
   });
 }

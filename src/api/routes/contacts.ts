@@ -17,6 +17,7 @@ import { exportSubject, eraseSubject, isSuppressed } from '../../store/repos/sub
 import { findTenant } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { ownValue } from '../../domain/records.ts';
+import { exportLabels, exportLanguageQuery } from '../export-labels.ts';
 
 const fieldValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
 /** The contact as the API shows it (DESIGN §5), with the derived attributes. */
@@ -34,7 +35,7 @@ const contactBody = z.object({
   timezone: z.string().max(64).nullable().optional(), fields: z.record(z.string().min(1).max(64), fieldValue).optional(),
 });
 /** Query of exports: a group (name or id), a saved segment id, or an ad-hoc filter; all contacts when none. */
-export const exportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') });
+export const exportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv'), lang: exportLanguageQuery });
 
 /** The tenant's default country for national numbers (tenant setting, else CN). */
 export async function defaultCountryOf(deps: Deps, tenantId: string): Promise<CountryCode> {
@@ -50,18 +51,19 @@ export async function phoneFrom(deps: Deps, tenantId: string, raw: string, field
   return r.e164;
 }
 
-/** Streams contacts matching a filter as CSV or XLSX: phone, name, tags, groups, attribution, then every custom field. */
-export async function sendContacts(deps: Deps, reply: Parameters<typeof sendTable>[0], tenantId: string, format: 'csv' | 'xlsx',
+/** Streams contacts matching a filter as CSV or XLSX: phone, name, tags, groups, attribution, then every custom field (headers in `lang`). */
+export async function sendContacts(deps: Deps, reply: Parameters<typeof sendTable>[0], tenantId: string, query: z.output<typeof exportQuery>,
   filename: string, filter?: ContactFilter) {
-  const fields = await listFields(deps.store.db, tenantId);
+  const [fields, l] = await Promise.all([listFields(deps.store.db, tenantId), exportLabels(deps.store.db, tenantId, query.lang)]);
   const columns: ExportColumn<Contact>[] = [
-    { header: 'phone', value: (c) => c.phone }, { header: 'name', value: (c) => c.name },
-    { header: 'tags', value: (c) => c.tags.join(';') }, { header: 'groups', value: (c) => c.groups.join(';') },
-    { header: 'carrier', value: (c) => c.carrier }, { header: 'province', value: (c) => c.province }, { header: 'city', value: (c) => c.city },
-    { header: 'timezone', value: (c) => c.timezone }, { header: 'optedOutAt', value: (c) => c.optedOutAt },
+    { header: l.header('contacts.phone'), value: (c) => c.phone }, { header: l.header('contacts.name'), value: (c) => c.name },
+    { header: l.header('contacts.tags'), value: (c) => c.tags.join(';') }, { header: l.header('contacts.groups'), value: (c) => c.groups.join(';') },
+    { header: l.header('export.carrier'), value: (c) => c.carrier }, { header: l.header('export.province'), value: (c) => c.province },
+    { header: l.header('export.city'), value: (c) => c.city }, { header: l.header('export.timezone'), value: (c) => c.timezone },
+    { header: l.header('export.optedOutAt'), value: (c) => c.optedOutAt, kind: 'time' },
     ...fields.map((f) => ({ header: f.label, value: (c: Contact) => { const v = ownValue(c.fields, f.key); return v === undefined || v === null ? null : typeof v === 'boolean' ? String(v) : v; } })),
   ];
-  return sendTable(reply, format, filename, columns, eachContact(deps.store.db, tenantId, filter));
+  return sendTable(reply, query.format, filename, columns, eachContact(deps.store.db, tenantId, filter), l.options);
 }
 
 /** Contacts (`/api/v1/contacts`): find by number in any format, list and filter, create, change, tag, opt out, export, field definitions, data-subject export and erase. */
@@ -122,14 +124,14 @@ export function contactRoutes(app: App, deps: Deps): void {
     config: { permission: 'read' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const { format, group, filter } = request.query;
+    const { group, filter } = request.query;
     let f: ContactFilter | undefined;
     if (group) {
       const g = await findGroupByName(db, tenantId, group);
       if (!g) throw notFound(`group "${group}"`);
       f = await segmentFilter(db, deps.store.dialect, tenantId, `group:${JSON.stringify(g.id)}`, deps.now());
     } else if (filter) f = await segmentFilter(db, deps.store.dialect, tenantId, filter, deps.now());
-    return sendContacts(deps, reply, tenantId, format, group ? `contacts-${group}` : 'contacts', f);
+    return sendContacts(deps, reply, tenantId, request.query, group ? `contacts-${group}` : 'contacts', f);
   });
 
   app.get('/api/v1/contacts/subject', {

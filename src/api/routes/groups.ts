@@ -101,6 +101,6 @@ export function groupRoutes(app: App, deps: Deps): void {
     const g = await getGroup(db, tenantId, request.params.id);
     if (!g) throw notFound('group');
     const filter = await segmentFilter(db, deps.store.dialect, tenantId, `group:${JSON.stringify(g.id)}`, deps.now());
-    return sendContacts(deps, reply, tenantId, request.query.format, `group-${g.name}`, filter);
+    return sendContacts(deps, reply, tenantId, request.query, `group-${g.name}`, filter);
   });
 }

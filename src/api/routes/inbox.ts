@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { sendTable, type ExportColumn } from '../plugins/table-export.ts';
+import { exportLabels, exportLanguageQuery } from '../export-labels.ts';
 import {
   conversationThread, getConversation, listConversations, markConversationRead, touchConversation, unreadCounts, updateConversation,
   type Conversation, type ConversationQuery, type ThreadItem,
@@ -53,23 +54,25 @@ export function inboxRoutes(app: App, deps: Deps): void {
   app.get('/api/v1/inbox/export', {
     schema: {
       tags, summary: 'Export conversations with their messages as CSV or XLSX (cells starting with = + - @ are escaped)',
-      querystring: listQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv'), limit: z.coerce.number().int().min(1).max(10000).default(1000) }),
+      querystring: listQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv'), lang: exportLanguageQuery, limit: z.coerce.number().int().min(1).max(10000).default(1000) }),
     },
     config: { permission: 'read' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const conversations = await listConversations(db, tenantId, query(request));
+    const [conversations, l] = await Promise.all([listConversations(db, tenantId, query(request)), exportLabels(db, tenantId, request.query.lang)]);
     type Row = { c: Conversation; m: ThreadItem };
     const columns: ExportColumn<Row>[] = [
-      { header: 'phone', value: (r) => r.c.phone }, { header: 'contact', value: (r) => r.c.contactName },
-      { header: 'direction', value: (r) => r.m.direction }, { header: 'at', value: (r) => r.m.at }, { header: 'text', value: (r) => r.m.text },
-      { header: 'status', value: (r) => r.m.status ?? r.m.action ?? null }, { header: 'campaign', value: (r) => r.m.campaignId },
+      { header: l.header('messages.phone'), value: (r) => r.c.phone }, { header: l.header('contacts.name'), value: (r) => r.c.contactName },
+      { header: l.header('export.direction'), value: (r) => l.code('export.direction', r.m.direction) }, { header: l.header('export.at'), value: (r) => r.m.at, kind: 'time' },
+      { header: l.header('export.text'), value: (r) => r.m.text },
+      { header: l.header('messages.status'), value: (r) => (r.m.status ? l.code('message.status', r.m.status) : l.code('inbox.action', r.m.action ?? null)) },
+      { header: l.header('export.campaign'), value: (r) => r.m.campaignId },
     ];
     // One conversation's thread at a time: memory holds the conversation list and one thread, never the whole export.
     async function* threads(): AsyncIterable<Row[]> {
       for (const c of conversations) yield (await conversationThread(db, tenantId, c.phone, 2000)).map((m) => ({ c, m }));
     }
-    return sendTable(reply, request.query.format, `inbox-${deps.now().toISOString().slice(0, 10)}`, columns, threads());
+    return sendTable(reply, request.query.format, `inbox-${deps.now().toISOString().slice(0, 10)}`, columns, threads(), l.options);
   });
 
   app.get('/api/v1/inbox/:id', {

@@ -88,6 +88,6 @@ export function segmentRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const s = await getSegment(db, tenantId, request.params.id);
     if (!s) throw notFound('segment');
-    return sendContacts(deps, reply, tenantId, request.query.format, `segment-${s.name}`, await segmentFilter(db, deps.store.dialect, tenantId, s.filter, deps.now()));
+    return sendContacts(deps, reply, tenantId, request.query, `segment-${s.name}`, await segmentFilter(db, deps.store.dialect, tenantId, s.filter, deps.now()));
   });
 }

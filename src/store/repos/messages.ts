@@ -279,7 +279,9 @@ type ViewRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFi
 const toView = (r: ViewRow): MessageView => ({
   id: r.id, to: r.phone, status: r.status, reason: r.reason, segments: r.segments, price: r.price, channel: r.channel, carrierMessageId: r.carrier_ids,
   carrierStat: r.carrier_stat, carrierErr: r.carrier_err, error: r.error, campaignId: r.campaign_id, category: r.category, text: r.text,
-  resubmitted: r.resubmitted, createdAt: r.created_at, notBefore: r.not_before, submittedAt: r.submitted_at, doneAt: r.done_at,
+  resubmitted: r.resubmitted, createdAt: r.created_at, notBefore: r.not_before, submittedAt: r.submitted_at,
+  // A receipt's done date often has minute precision: never show a message done before it was submitted.
+  doneAt: r.done_at !== null && r.submitted_at !== null && r.done_at < r.submitted_at ? r.submitted_at : r.done_at,
 });
 
 /** One message of a tenant. */

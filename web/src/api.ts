@@ -114,7 +114,9 @@ async function send(route: string, i: { path?: Record<string, unknown>; query?: 
 export async function download<R extends Route>(route: R, filename: string, ...[input]: Args<R>): Promise<void> {
   const i = (input ?? {}) as { path?: Record<string, unknown>; query?: Record<string, unknown> };
   const headers: Record<string, string> = state.tenant ? { 'x-tenant': state.tenant } : {};
-  const res = await fetch(url(route.slice(route.indexOf(' ') + 1), i.path, i.query), { headers, credentials: 'same-origin' }).catch((e: Error) => {
+  // A file is written in the console's language (headers, statuses, reasons).
+  const query = { lang: document.documentElement.lang || 'zh-CN', ...i.query };
+  const res = await fetch(url(route.slice(route.indexOf(' ') + 1), i.path, query), { headers, credentials: 'same-origin' }).catch((e: Error) => {
     throw new ApiError('network', e.message, 0);
   });
   if (!res.ok) {

@@ -259,7 +259,7 @@ Promise<{ replyMessageId: string | null; replyStatus: string | null }> {
 
 /** An opt-out ends every waiting conversation of the number with the tenant: no further prompt, no reminder. */
 export async function endConversationsOnOptOut(deps: Deps, tenantId: string, phone: string): Promise<number> {
-  return endConversationsOf(deps.store.db, tenantId, phone, 'interrupted', 'opt_out', deps.now().toISOString());
+  return endConversationsOf(deps.store.db, { tenantId, phone }, 'interrupted', 'opt_out', deps.now().toISOString());
 }
 
 /** One round of conversation timers: expires silent conversations and sends each due reminder once. */

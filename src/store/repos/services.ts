@@ -129,11 +129,12 @@ export async function updateConversation(db: Db, id: string, patch: Partial<Omit
   await db.updateTable('service_conversations').set(patch).where('id', '=', id).execute();
 }
 
-/** Ends every waiting conversation of a number with a tenant (an opt-out); returns how many. */
-export async function endConversationsOf(db: Db, tenantId: string, phone: string, state: 'interrupted' | 'expired', reason: string, now: string): Promise<number> {
-  const r = await db.updateTable('service_conversations').set((eb) => ({ state, waiting_key: null, ended_reason: reason, remind_at: null, updated_at: now, revision: eb('revision', '+', 1) }))
-    .where('tenant_id', '=', tenantId).where('phone', '=', phone).where('state', '=', 'waiting').executeTakeFirst();
-  return Number(r.numUpdatedRows);
+/** Ends the waiting conversations of a number with a tenant (an opt-out) or of a service (closed); returns how many. */
+export async function endConversationsOf(db: Db, of: { tenantId: string; phone: string } | { serviceId: string }, state: 'interrupted' | 'expired', reason: string, now: string): Promise<number> {
+  let q = db.updateTable('service_conversations').set((eb) => ({ state, waiting_key: null, ended_reason: reason, remind_at: null, updated_at: now, revision: eb('revision', '+', 1) }))
+    .where('state', '=', 'waiting');
+  q = 'serviceId' in of ? q.where('service_id', '=', of.serviceId) : q.where('tenant_id', '=', of.tenantId).where('phone', '=', of.phone);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
 }
 
 /** Waiting conversations whose reminder or expiry is due. */

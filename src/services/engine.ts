@@ -100,9 +100,9 @@ function view(c: ServiceConversationsTable): ConversationView {
   return { id: c.id, step: c.step, data, retries: c.retries, prompt: c.prompt };
 }
 
-/** The re-delivery key of an MO: tenant, address, sender and the text (NFKC, upper case, spaces collapsed). */
+/** The re-delivery key of an MO: tenant, address, sender and the text as sent (a re-delivery repeats it exactly). */
 function moKey(tenantId: string, address: string, phone: string, text: string): string {
-  return `${tenantId}|${address}|${phone}|${text.normalize('NFKC').toUpperCase().replace(/\s+/gu, ' ').trim()}`.slice(0, 1000);
+  return `${tenantId}|${address}|${phone}|${text.trim()}`.slice(0, 1000);
 }
 
 function timersAt(type: ServiceType, config: unknown, now: Date): { remind_at: string | null; expires_at: string | null } {

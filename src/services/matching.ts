@@ -29,24 +29,26 @@ export function splitKeyword(text: string, keywords: Iterable<string>): { keywor
   const norm = normalizeKeyword(text);
   if (!norm) return null;
   let best = '';
+  let rest = '';
   for (const k of keywords) {
     if (!k || k.length <= best.length || !norm.startsWith(k)) continue;
-    // a Latin or Cyrillic keyword ends at a word boundary: CX matches "CX 12" and "CX12", never "CXY"
-    if (latinTail.test(k) && latinHead.test(norm.slice(k.length))) continue;
+    const after = textAfter(text, k);
+    // a Latin or Cyrillic keyword ends at a word boundary: CX matches "CX 12", "CX A" and "CX12", never "CXY"
+    if (latinTail.test(k) && latinHead.test(after.toUpperCase())) continue;
     best = k;
+    rest = after;
   }
   if (!best) return null;
-  return { keyword: best, arg: argumentAfter(text, best) };
+  return { keyword: best, arg: rest.replace(/^[\p{P}\p{Z}\s]+/u, '').trim() };
 }
 
-/** The text after the characters that make up `keyword` (spaces and punctuation in between skipped). */
-export function argumentAfter(text: string, keyword: string): string {
-  const t = text.normalize('NFKC').trim();
+/** The text (NFKC) right after the characters that make up `keyword`, spaces and punctuation in between kept. */
+function textAfter(text: string, keyword: string): string {
+  const chars = [...text.normalize('NFKC').trim()];
   let taken = '';
   let i = 0;
-  const chars = [...t];
   while (i < chars.length && taken.length < keyword.length) taken += normalizeKeyword(chars[i++]);
-  return chars.slice(i).join('').replace(/^[\p{P}\p{Z}\s]+/u, '').trim();
+  return chars.slice(i).join('');
 }
 
 /** Keywords of one tenant grouped by scope, for matching an MO sent to an address. */

@@ -60,9 +60,10 @@ export function parseAnswer(q: Question, raw: string): { value: string; category
     return { value: String(n), category: 'number' };
   }
   if (q.kind === 'yesno') {
+    // N, Н and T are opt-out words, answered before any service: "no" is 否 / NO / НЕТ / 2
     const n = normalizeKeyword(text);
-    if (['Y', 'YES', '是', '是的', '对', '好', '1', 'ДА', 'Д'].includes(n)) return { value: 'yes', category: 'yes' };
-    if (['N', 'NO', '否', '不', '不是', '不要', '2', 'НЕТ', 'Н'].includes(n)) return { value: 'no', category: 'no' };
+    if (['Y', 'YES', '是', '是的', '对', '好', '1', 'ДА'].includes(n)) return { value: 'yes', category: 'yes' };
+    if (['NO', '否', '不', '不是', '不要', '2', 'НЕТ'].includes(n)) return { value: 'no', category: 'no' };
     return null;
   }
   const o = pickOption(optionsOf(q.options ?? []), text);
@@ -84,7 +85,7 @@ export function nextQuestion(questions: readonly Question[], q: Question, catego
 /** The prompt of a question: its text, the options or the expected form. */
 export function promptOf(q: Question): string {
   if (q.kind === 'choice') return `${q.text}\n${optionsOf(q.options ?? []).map((o) => `${o.key}. ${o.name}`).join('\n')}`;
-  if (q.kind === 'yesno') return `${q.text}（是/否 Y/N）`;
+  if (q.kind === 'yesno') return `${q.text}（回复 是 或 否）`;
   if (q.kind === 'number' && (q.min !== undefined || q.max !== undefined)) return `${q.text}（${q.min ?? ''}–${q.max ?? ''}）`;
   return q.text;
 }

@@ -10,7 +10,7 @@ import { createChannel } from '../src/store/repos/channels.ts';
 import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { insertInbound } from '../src/store/repos/inbound.ts';
-import { serviceTimerRound } from '../src/services/engine.ts';
+import { invalidateServiceCache, serviceTimerRound } from '../src/services/engine.ts';
 
 const SHARED = '10690002';
 const ADDR = `${SHARED}55`;
@@ -129,6 +129,7 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     expect(answered.action).toBe('service');
     // an opt-out word wins over the conversation: it ends, no further prompt
     expect(await say(p, 'TD', 4)).toMatch(/退订|unsubscribed/);
+    await routed('TD', p);
     const conv = await s.deps.store.db.selectFrom('service_conversations').selectAll().where('phone', '=', p).executeTakeFirstOrThrow();
     expect(conv).toMatchObject({ state: 'interrupted', ended_reason: 'opt_out', waiting_key: null });
     sim.sendMo({ from: p.slice(1), to: ADDR, text: '42' });
@@ -223,7 +224,7 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     const team = await live({ type: 'teamchat', name: '销售群', number: `${ADDR}8`, config: {} });
     const [m1, m2, m3, stranger] = [nextPhone(), nextPhone(), nextPhone(), nextPhone()];
     for (const [p, name] of [[m1, '张三'], [m2, '李四'], [m3, '王五']]) expect((await api('PUT', `/api/v1/services/${team.id}/members/${encodeURIComponent(p)}`, { name })).status).toBe(200);
-    sim.sendMo({ from: m3.slice(1), to: ADDR, text: 'TD' });
+    await say(m3, 'TD', 1);
     await routed('TD', m3);
     const m3Before = sim.inbox(m3).length;
     sim.sendMo({ from: m1.slice(1), to: `${ADDR}8`, text: '下午开会' });
@@ -302,6 +303,12 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     beforeAll(async () => { other = database.name === 'postgres' ? await buildDeps(s.config, { log: pino({ level: 'silent' }), migrate: false }) : s.deps; });
     afterAll(async () => { if (other !== s.deps) await closeDeps(other); });
 
+    // the other node sees a service opened elsewhere within the cache lifetime (5 s); here at once
+    const liveEverywhere = async (input: Record<string, unknown>) => {
+      const svc = await live(input);
+      invalidateServiceCache(other);
+      return svc;
+    };
     const inbound = async (deps: Deps, phone: string, text: string, receivedAt?: Date) => {
       const { row, sender } = inboundRow(deps, s.deps === deps ? 'a' : 'b', { channel: 'smpp', from: phone.slice(1), to: ADDR, text, receivedAt: receivedAt ?? new Date(), dataCoding: 8, parts: 1 });
       await insertInbound(deps.store.db, row);
@@ -309,7 +316,7 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     };
 
     it('two answers from one number handled at the same moment (two nodes on PostgreSQL) never both advance the same step', async () => {
-      const svc = await live({ type: 'survey', name: 'race', keywords: ['RACE'], config: { questions: [1, 2, 3].map((i) => ({ id: `q${i}`, text: `Q${i}`, kind: 'text' })) } });
+      const svc = await liveEverywhere({ type: 'survey', name: 'race', keywords: ['RACE'], config: { questions: [1, 2, 3].map((i) => ({ id: `q${i}`, text: `Q${i}`, kind: 'text' })) } });
       for (let round = 0; round < 4; round++) {
         const p = nextPhone();
         await (await inbound(s.deps, p, 'RACE'))();
@@ -323,7 +330,7 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     }, 60_000);
 
     it('two votes from one number at once (two nodes on PostgreSQL): exactly one counts', async () => {
-      const svc = await live({ type: 'poll', name: 'race vote', keywords: ['RV'], config: { question: 'q', options: [{ name: 'a' }, { name: 'b' }] } });
+      const svc = await liveEverywhere({ type: 'poll', name: 'race vote', keywords: ['RV'], config: { question: 'q', options: [{ name: 'a' }, { name: 'b' }] } });
       for (let round = 0; round < 4; round++) {
         const p = nextPhone();
         const [x, y] = [await inbound(s.deps, p, 'RV 1'), await inbound(other, p, 'RV 2')];
@@ -336,7 +343,7 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     }, 60_000);
 
     it('a daily poll counts a vote at 23:59 and another at 00:01 in Asia/Shanghai, but not two on one day', async () => {
-      const svc = await live({ type: 'poll', name: 'daily', keywords: ['DAILY'], config: { question: 'q', options: [{ name: 'a' }, { name: 'b' }], period: 'day' } });
+      const svc = await liveEverywhere({ type: 'poll', name: 'daily', keywords: ['DAILY'], config: { question: 'q', options: [{ name: 'a' }, { name: 'b' }], period: 'day' } });
       const p = nextPhone();
       await (await inbound(s.deps, p, 'DAILY 1', new Date('2026-03-01T15:59:00Z')))();
       await (await inbound(s.deps, p, 'DAILY 2', new Date('2026-03-01T16:01:00Z')))();

@@ -35,6 +35,10 @@ const body = z.object({
   number: z.string().max(21).nullable().optional().describe('A service number + extension of the tenant (digits); none = every number of the tenant'),
   config: z.record(z.string(), z.unknown()).optional().describe('The rules of the type (see the README section of each type)'),
 });
+const conversationSchema = z.object({
+  id: z.string(), phone: z.string(), address: z.string(), state: z.string(), step: z.string().nullable(), version: z.number(), retries: z.number(),
+  endedReason: z.string().nullable(), remindAt: z.string().nullable(), expiresAt: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+});
 const idParams = z.object({ id: z.string().min(1) });
 const memberParams = idParams.extend({ phone: z.string().min(1).max(30) });
 const tableMaxBytes = 10 << 20;
@@ -134,7 +138,10 @@ export function serviceRoutes(app: App, deps: Deps): void {
   });
 
   app.get('/api/v1/services/:id/conversations', {
-    schema: { tags, summary: 'Conversations of a service, newest first', params: idParams, querystring: z.object({ state: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+    schema: {
+      tags, summary: 'Conversations of a service, newest first', params: idParams, querystring: z.object({ state: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: { 200: z.object({ conversations: z.array(conversationSchema) }) },
+    },
     config: { permission: 'read' },
   }, async (request) => {
     const tenantId = tenantOf(request);

@@ -91,7 +91,7 @@ function ResultsView({ type, r }: { type: string; r: Results }) {
       {type === 'poll' && (
         <Chart option={{
           tooltip: {}, grid: { left: 120, right: 24, top: 10, bottom: 24 },
-          xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: v.options.map((o: any) => `${o.key}. ${o.name}`) },
+          xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', inverse: true, data: v.options.map((o: any) => `${o.key}. ${o.name}`) },
           series: [{ type: 'bar', data: v.options.map((o: any) => o.votes), label: { show: true, position: 'right' } }],
         }} />
       )}

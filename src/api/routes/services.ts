@@ -4,6 +4,7 @@ import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
@@ -42,6 +43,7 @@ const conversationSchema = z.object({
 const idParams = z.object({ id: z.string().min(1) });
 const memberParams = idParams.extend({ phone: z.string().min(1).max(30) });
 const tableMaxBytes = 10 << 20;
+const memberTypes = ['teamchat', 'subscription'];
 
 async function loadRow(deps: Deps, tenantId: string, id: string) {
   const row = await serviceRow(deps.store.db, tenantId, id);
@@ -51,6 +53,14 @@ async function loadRow(deps: Deps, tenantId: string, id: string) {
 
 function requireType(row: { type: string }, types: string[], what: string): void {
   if (!types.includes(row.type)) throw new DomainError('invalid_request', `${what} belong to ${types.join(' and ')} services, not ${row.type}`);
+}
+
+/** The service a request names, checked to be of one of `types`, with its entry store. */
+async function entriesOf(deps: Deps, request: FastifyRequest, types: string[], what: string) {
+  const tenantId = tenantOf(request);
+  const row = await loadRow(deps, tenantId, idParams.parse(request.params).id);
+  requireType(row, types, what);
+  return { tenantId, row, entries: entryStore(deps.store.db, tenantId, row.id, () => deps.now().toISOString()) };
 }
 
 /** Interactive services (`/api/v1/services`): create, change, open, close, results and export, conversations, inquiry tables, members and content items. */
@@ -160,10 +170,8 @@ export function serviceRoutes(app: App, deps: Deps): void {
     schema: { tags, summary: 'Members of a team chat or a subscription list', params: idParams },
     config: { permission: 'read' },
   }, async (request) => {
-    const tenantId = tenantOf(request);
-    const row = await loadRow(deps, tenantId, request.params.id);
-    requireType(row, ['teamchat', 'subscription'], 'members');
-    const list = await entryStore(db, tenantId, row.id, now).list<Record<string, unknown>>('member');
+    const { entries } = await entriesOf(deps, request, memberTypes, 'members');
+    const list = await entries.list<Record<string, unknown>>('member');
     return { members: list.map((m) => ({ phone: m.key, ...m.value, updatedAt: m.updatedAt })) };
   });
 
@@ -171,14 +179,12 @@ export function serviceRoutes(app: App, deps: Deps): void {
     schema: { tags, summary: 'Add or rename a member of a team chat (or add a number to a subscription list)', params: memberParams, body: z.object({ name: z.string().max(40).optional(), muted: z.boolean().optional() }) },
     config: { permission: 'manage' },
   }, async (request) => {
-    const tenantId = tenantOf(request);
-    const row = await loadRow(deps, tenantId, request.params.id);
-    requireType(row, ['teamchat', 'subscription'], 'members');
+    const { tenantId, row, entries } = await entriesOf(deps, request, memberTypes, 'members');
     const phone = await phoneFrom(deps, tenantId, request.params.phone);
     const value = row.type === 'teamchat'
       ? { name: cleanName(request.body.name ?? '') || phone.slice(-4), muted: request.body.muted ?? false }
       : { joinedAt: now(), expiresAt: null };
-    await entryStore(db, tenantId, row.id, now).put('member', phone, value);
+    await entries.put('member', phone, value);
     await audit(db, tenantId, actorOf(request), 'service.member.put', row.id, { phone });
     return { phone, ...value };
   });
@@ -187,11 +193,9 @@ export function serviceRoutes(app: App, deps: Deps): void {
     schema: { tags, summary: 'Remove a member', params: memberParams },
     config: { permission: 'manage' },
   }, async (request) => {
-    const tenantId = tenantOf(request);
-    const row = await loadRow(deps, tenantId, request.params.id);
-    requireType(row, ['teamchat', 'subscription'], 'members');
+    const { tenantId, row, entries } = await entriesOf(deps, request, memberTypes, 'members');
     const phone = await phoneFrom(deps, tenantId, request.params.phone);
-    if (!await entryStore(db, tenantId, row.id, now).remove('member', phone)) throw notFound('member');
+    if (!await entries.remove('member', phone)) throw notFound('member');
     await audit(db, tenantId, actorOf(request), 'service.member.delete', row.id, { phone });
     return { phone, deleted: true };
   });
@@ -200,21 +204,17 @@ export function serviceRoutes(app: App, deps: Deps): void {
     schema: { tags, summary: 'Content items of an on-demand service, oldest first (the keyword returns the latest)', params: idParams },
     config: { permission: 'read' },
   }, async (request) => {
-    const tenantId = tenantOf(request);
-    const row = await loadRow(deps, tenantId, request.params.id);
-    requireType(row, ['subscription'], 'items');
-    return { items: (await entryStore(db, tenantId, row.id, now).list<{ text: string }>('item')).map((i) => ({ id: i.key, text: i.value.text, at: i.updatedAt })) };
+    const { entries } = await entriesOf(deps, request, ['subscription'], 'items');
+    return { items: (await entries.list<{ text: string }>('item')).map((i) => ({ id: i.key, text: i.value.text, at: i.updatedAt })) };
   });
 
   app.post('/api/v1/services/:id/items', {
     schema: { tags, summary: 'Publish a content item (e.g. today\'s prices) for the on-demand keyword', params: idParams, body: z.object({ text: z.string().min(1).max(1000) }) },
     config: { permission: 'manage' },
   }, async (request, reply) => {
-    const tenantId = tenantOf(request);
-    const row = await loadRow(deps, tenantId, request.params.id);
-    requireType(row, ['subscription'], 'items');
+    const { entries } = await entriesOf(deps, request, ['subscription'], 'items');
     const id = newId(deps.now().getTime());
-    await entryStore(db, tenantId, row.id, now).put('item', id, { text: request.body.text });
+    await entries.put('item', id, { text: request.body.text });
     return reply.status(201).send({ id, text: request.body.text, at: now() });
   });
 

@@ -11,6 +11,9 @@ import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { insertInbound } from '../src/store/repos/inbound.ts';
 import { invalidateServiceCache, serviceTimerRound } from '../src/services/engine.ts';
+import { verifySignature } from '../src/domain/webhooks.ts';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const SHARED = '10690002';
 const ADDR = `${SHARED}55`;
@@ -25,7 +28,7 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
   const nextPhone = () => `+86137${String(20_000_000 + (++phoneSeq) + (database.name === 'postgres' ? 500_000 : 0)).slice(0, 8)}`;
 
   beforeAll(async () => {
-    s = await startTestServer(database, {}, { now: () => new Date(Date.now() + offsetMs) });
+    s = await startTestServer(database, { webhookAllowPrivate: true }, { now: () => new Date(Date.now() + offsetMs) });
     a = await s.tenant();
     sim = new Simulator({ receiptDelayMs: 10, keepInbox: true });
     const { port } = await sim.start(0);
@@ -114,6 +117,44 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     expect(row).toMatchObject({ action: 'service', keyword: '查询' });
     const results = (await api('GET', `/api/v1/services/${svc.id}/results`)).json;
     expect(results.view).toMatchObject({ rows: 2, queries: 4, found: 2, notFound: 1, missing: 1 });
+  }, 60_000);
+
+  it('inquiry from the tenant\'s endpoint: a signed request; not found; garbage, 10 MB and a slow answer get the error text', async () => {
+    let secret = '';
+    let signed = 0;
+    const server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('end', () => {
+        if (verifySignature(String(req.headers['x-tidings-signature']), secret, body, Math.floor(Date.now() / 1000))) signed++;
+        const arg = (JSON.parse(body) as { arg: string }).arg;
+        if (arg === '1') res.end(JSON.stringify({ status: '已发货', constructor: 'x' }));
+        else if (arg === '2') res.end(JSON.stringify({ found: false }));
+        else if (arg === '3') res.end('<html>oops');
+        else if (arg === '4') res.end(Buffer.alloc(10 << 20, 'a'));
+        else setTimeout(() => res.end('{}'), 3000);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lookup`;
+      const svc = await live({ type: 'inquiry', name: '接口查询', keywords: ['JK'], config: { source: 'endpoint', endpoint, found: '{{arg}}：{{status}}', notFound: '无{{arg}}', error: '稍后再试' } });
+      secret = (await api('POST', `/api/v1/services/${svc.id}/endpoint-secret`)).json.secret;
+      expect(secret).toMatch(/^whsec_/);
+      const p = nextPhone();
+      expect(await say(p, 'JK1', 1)).toBe('1：已发货');
+      expect(await say(p, 'JK2', 2)).toBe('无2');
+      expect(await say(p, 'JK3', 3)).toBe('稍后再试');
+      expect(await say(p, 'JK4', 4)).toBe('稍后再试');
+      expect(await say(p, 'JK5', 5)).toBe('稍后再试');
+      expect(signed).toBeGreaterThanOrEqual(4);
+      const bad = await api('POST', '/api/v1/services', { type: 'inquiry', name: 'x', keywords: ['JKX'], config: { source: 'endpoint', found: 'x' } });
+      expect(bad.status).toBe(400);
+      expect(bad.json.error.message).toMatch(/endpoint/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   }, 60_000);
 
   it('routing order: opt-out words first, then a waiting conversation, then a service keyword, then auto-reply rules, then the inbox', async () => {

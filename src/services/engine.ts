@@ -19,7 +19,8 @@ import { queueMessages } from '../worker/outbox.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
 import { serviceType } from './registry.ts';
-import type { ConversationView, Outcome, ServiceAt, ServiceContext, ServiceMo, ServiceType, StoredResponse } from './service.ts';
+import { endpointDefaults, postEndpoint } from './endpoint.ts';
+import type { ConversationView, Outcome, PrepareContext, ServiceAt, ServiceContext, ServiceMo, ServiceType, StoredResponse } from './service.ts';
 
 const cacheTtlMs = 5_000;
 /** The same sender, text and address within this window is a carrier's re-delivery: one response, one reply. */
@@ -91,6 +92,14 @@ export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: str
       return new Set(rows.map((r) => r.phone));
     },
     responses,
+  };
+}
+
+function prepareContext(deps: Deps, service: ServiceAt): PrepareContext {
+  return {
+    entries: entryStore(deps.store.db, service.tenantId, service.id, () => deps.now().toISOString()),
+    post: (url, payload, secret) => postEndpoint(url, payload, secret, { ...endpointDefaults, allowPrivate: deps.config.webhookAllowPrivate }),
+    warn: (message, data) => deps.log.warn({ component: 'services', tenantId: service.tenantId, serviceId: service.id, ...data }, message),
   };
 }
 
@@ -195,6 +204,7 @@ async function zoneOf(deps: Deps, tenantId: string): Promise<string> {
 async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo: ServiceMo, conv: ServiceConversationsTable | null | undefined): Promise<ServiceRouting> {
   const db = deps.store.db;
   const zone = await zoneOf(deps, mo.tenantId);
+  if (!conv && svc.type.prepare) mo.prepared = await svc.type.prepare(prepareContext(deps, svc.at), svc.at, mo);
   const nowIso = deps.now().toISOString();
   const done = await db.transaction().execute(async (trx) => {
     if (!await claimMo(trx, moKey(mo.tenantId, mo.address, mo.phone, mo.text), mo.inboundId, mo.receivedAt, redeliveryWindowMs)) return null;

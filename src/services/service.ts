@@ -1,6 +1,7 @@
 // The contract every service type implements (one folder per type, one line in registry.ts): a config schema,
 // what a keyword starts, how an answer in a waiting conversation is taken, and the results view.
 import type { z } from 'zod';
+import type { EndpointAnswer } from './endpoint.ts';
 
 /** A mobile-originated message as a service sees it. */
 export interface ServiceMo {
@@ -19,6 +20,17 @@ export interface ServiceMo {
   keyword: string | null;
   /** The text after the keyword (NFKC, trimmed), or the whole text in a conversation. */
   arg: string;
+  /** What the type's `prepare` fetched before the MO was handled (an endpoint's answer). */
+  prepared?: unknown;
+}
+
+/** What a type may use to prepare outside the transaction: its entries and the tenant's endpoints. */
+export interface PrepareContext {
+  entries: EntryStore;
+  /** A signed JSON POST to a tenant endpoint (webhook rules on addresses; 2 s, 64 KB). */
+  post(url: string, payload: Record<string, unknown>, secret: string | null): Promise<EndpointAnswer>;
+  /** Logs a problem of the tenant's setup (e.g. an endpoint that answers garbage). */
+  warn(message: string, data: Record<string, unknown>): void;
 }
 
 /** A service at one version, with its config parsed by its type's schema. */
@@ -128,6 +140,8 @@ export interface ServiceType<C = any> {
   /** Whether another service's keyword during this service's conversation starts that service (else it is an answer). */
   interruptible(config: C): boolean;
   timing(config: C): ConversationTiming;
+  /** Slow work (a network call) before a keyword is handled, outside any transaction; its result is `mo.prepared`. */
+  prepare?(ctx: PrepareContext, service: ServiceAt<C>, mo: ServiceMo): Promise<unknown>;
   /** A keyword (or, for an address owner, any text) arrived with no conversation of this service waiting. */
   start(ctx: ServiceContext, service: ServiceAt<C>, mo: ServiceMo): Promise<Outcome>;
   /** An MO arrived while a conversation of this service waits. */

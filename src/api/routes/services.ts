@@ -20,6 +20,8 @@ import { invalidateServiceCache } from '../../services/engine.ts';
 import { serviceResults } from '../../services/results.ts';
 import { serviceTypes } from '../../services/registry.ts';
 import { tableRows } from '../../services/inquiry/rules.ts';
+import { endpointSecretKey } from '../../services/inquiry/service.ts';
+import { newWebhookSecret } from '../../domain/webhooks.ts';
 import { cleanName } from '../../services/teamchat/rules.ts';
 import type { StoredResponse } from '../../services/service.ts';
 import { inspectSource, readRows, formatBytes, type SourceRow } from '../../worker/imports/reader.ts';
@@ -216,6 +218,17 @@ export function serviceRoutes(app: App, deps: Deps): void {
     const id = newId(deps.now().getTime());
     await entries.put('item', id, { text: request.body.text });
     return reply.status(201).send({ id, text: request.body.text, at: now() });
+  });
+
+  app.post('/api/v1/services/:id/endpoint-secret', {
+    schema: { tags, summary: 'Make a new signing secret for the requests of an endpoint inquiry (shown once; X-Tidings-Signature as on webhooks)', params: idParams, response: { 200: z.object({ secret: z.string() }) } },
+    config: { permission: 'manage' },
+  }, async (request) => {
+    const { tenantId, row, entries } = await entriesOf(deps, request, ['inquiry'], 'endpoint secrets');
+    const secret = newWebhookSecret();
+    await entries.put(endpointSecretKey.kind, endpointSecretKey.key, secret);
+    await audit(db, tenantId, actorOf(request), 'service.endpoint_secret', row.id);
+    return { secret };
   });
 
   void app.register(async (scope) => {

@@ -659,6 +659,12 @@ export const en = {
   'error.internal': 'Something went wrong on the server. Try again; if it persists, tell your administrator.',
   'error.network': 'The server cannot be reached. Check your connection and try again.',
   // interactive services
+  'services.inquiry.source': 'Answers from',
+  'services.inquiry.sourceTable': 'The uploaded table',
+  'services.inquiry.sourceEndpoint': 'Your HTTPS endpoint',
+  'services.inquiry.endpoint': 'Endpoint URL',
+  'services.inquiry.endpointHint': 'A signed POST, 2 s timeout; answer a JSON object, {"found":false} = not found.',
+  'services.inquiry.error': 'Reply when the endpoint fails',
   'nav.services': 'Services',
   'services.create': 'New service',
   'services.intro.page': 'Customers text a keyword to a service number to look something up, subscribe, vote, answer a survey or a quiz, or chat in a team. Try each one offline on the Virtual handsets page.',

@@ -662,6 +662,12 @@ export const ru: Messages = {
   'error.internal': 'На сервере произошла ошибка. Повторите; если не поможет, сообщите администратору.',
   'error.network': 'Сервер недоступен. Проверьте подключение и повторите.',
   // interactive services
+  'services.inquiry.source': 'Источник',
+  'services.inquiry.sourceTable': 'Загруженная таблица',
+  'services.inquiry.sourceEndpoint': 'Ваш HTTPS-адрес',
+  'services.inquiry.endpoint': 'Адрес',
+  'services.inquiry.endpointHint': 'Подписанный POST, 2 с; ответ — объект JSON, {"found":false} — не найдено.',
+  'services.inquiry.error': 'Ответ при ошибке',
   'nav.services': 'Сервисы',
   'services.create': 'Новый сервис',
   'services.intro.page': 'Клиенты отправляют ключевое слово на сервисный номер: справка, подписка, голосование, опрос, викторина, групповой чат. Попробуйте офлайн на странице «Виртуальные телефоны».',

@@ -662,6 +662,12 @@ export const zhCN: Messages = {
   'error.internal': '服务器出错了。请重试；如果问题持续，请联系管理员。',
   'error.network': '无法连接服务器。请检查网络后重试。',
   // interactive services
+  'services.inquiry.source': '数据来源',
+  'services.inquiry.sourceTable': '上传的表格',
+  'services.inquiry.sourceEndpoint': '企业接口（HTTPS）',
+  'services.inquiry.endpoint': '接口地址',
+  'services.inquiry.endpointHint': '签名 POST 请求，2 秒超时；返回 JSON 对象，{"found":false} 表示查不到。',
+  'services.inquiry.error': '接口出错时回复',
   'nav.services': '互动服务',
   'services.create': '新建服务',
   'services.intro.page': '客户发送关键词到服务号码即可查询、订阅、投票、答问卷、答题或参与团队群聊。可在“虚拟手机”页面离线试用。',

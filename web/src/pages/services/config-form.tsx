@@ -51,8 +51,11 @@ export function ConfigFields({ type }: { type: ServiceTypeName }) {
   if (type === 'inquiry') {
     return (
       <>
+        {item('source', t('services.inquiry.source'), <Select options={[{ value: 'table', label: t('services.inquiry.sourceTable') }, { value: 'endpoint', label: t('services.inquiry.sourceEndpoint') }]} placeholder={t('services.inquiry.sourceTable')} />)}
+        {item('endpoint', t('services.inquiry.endpoint'), <Input placeholder="https://erp.example.com/sms-lookup" />, t('services.inquiry.endpointHint'))}
         {item('found', t('services.inquiry.found'), <Input.TextArea rows={2} placeholder="单号{{单号}}：{{状态}}" />, t('services.inquiry.foundHint'), true)}
         {item('notFound', t('services.inquiry.notFound'), <Input placeholder="未找到“{{arg}}”的记录" />)}
+        {item('error', t('services.inquiry.error'), <Input placeholder="查询服务暂时不可用，请稍后再试。" />)}
       </>
     );
   }

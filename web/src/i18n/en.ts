@@ -659,6 +659,9 @@ export const en = {
   'error.internal': 'Something went wrong on the server. Try again; if it persists, tell your administrator.',
   'error.network': 'The server cannot be reached. Check your connection and try again.',
   // interactive services
+  'inbox.action.service': 'Service',
+  'inbox.action.duplicate': 'Re-delivery',
+  'inbox.action.late': 'Late answer',
   'services.inquiry.source': 'Answers from',
   'services.inquiry.sourceTable': 'The uploaded table',
   'services.inquiry.sourceEndpoint': 'Your HTTPS endpoint',

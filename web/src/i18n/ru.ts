@@ -662,6 +662,9 @@ export const ru: Messages = {
   'error.internal': 'На сервере произошла ошибка. Повторите; если не поможет, сообщите администратору.',
   'error.network': 'Сервер недоступен. Проверьте подключение и повторите.',
   // interactive services
+  'inbox.action.service': 'Сервис',
+  'inbox.action.duplicate': 'Повтор',
+  'inbox.action.late': 'Поздний ответ',
   'services.inquiry.source': 'Источник',
   'services.inquiry.sourceTable': 'Загруженная таблица',
   'services.inquiry.sourceEndpoint': 'Ваш HTTPS-адрес',

@@ -662,6 +662,9 @@ export const zhCN: Messages = {
   'error.internal': '服务器出错了。请重试；如果问题持续，请联系管理员。',
   'error.network': '无法连接服务器。请检查网络后重试。',
   // interactive services
+  'inbox.action.service': '互动服务',
+  'inbox.action.duplicate': '重复投递',
+  'inbox.action.late': '超时回复',
   'services.inquiry.source': '数据来源',
   'services.inquiry.sourceTable': '上传的表格',
   'services.inquiry.sourceEndpoint': '企业接口（HTTPS）',

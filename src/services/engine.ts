@@ -150,6 +150,8 @@ async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable
   const now = deps.now();
   const address = destinationDigits(row.to_number);
   const live = await tenantServices(deps, tenantId);
+  // no live service: no keyword to match and no conversation left waiting (closing a service ends them)
+  if (!live.services.size) return null;
   let conv = await waitingConversation(db, tenantId, address, sender.phone);
   let late = false;
   if (conv && conv.expires_at && conv.expires_at <= now.toISOString()) {

@@ -162,6 +162,32 @@ export interface TemplatesTable {
 /** A sensitive word: `scope` is a tenant id, or '*' for the platform list; `normalized` (NFKC, lower case) is unique per scope. */
 export interface SensitiveWordsTable { id: string; scope: string; word: string; normalized: string; created_at: string }
 
+/** An interactive service of a tenant (src/services/): draft → live → closed; keywords and config are JSON. */
+export interface ServicesTable {
+  id: string; tenant_id: string; type: string; name: string; status: string; version: number; number: string | null;
+  keywords: string; config: string; opened_at: string | null; closed_at: string | null; created_at: string; updated_at: string;
+}
+/** The keywords and config a service had at one version. */
+export interface ServiceVersionsTable { service_id: string; version: number; keywords: string; config: string; created_at: string }
+/** A keyword held by a service on an address (scope: digits, or 't:<tenant>' for all the tenant's addresses). */
+export interface ServiceKeywordsTable { scope: string; keyword: string; tenant_id: string; service_id: string; created_at: string }
+/** A conversation of a service with one number on one address; revision guards concurrent advances. */
+export interface ServiceConversationsTable {
+  id: string; tenant_id: string; service_id: string; service_version: number; phone: string; address: string; state: string;
+  waiting_key: string | null; step: string | null; data: string; retries: number; revision: number; prompt: string | null;
+  remind_at: string | null; expires_at: string | null; ended_reason: string | null; created_at: string; updated_at: string;
+}
+/** One answer given to a service (append-only). */
+export interface ServiceResponsesTable {
+  id: string; tenant_id: string; service_id: string; service_version: number; conversation_id: string | null; inbound_id: string;
+  phone: string; step: string | null; raw: string; value: string | null; category: string; valid: number; score: number | null;
+  received_at: string; created_at: string;
+}
+/** A keyed item a service keeps (rows, members, items, claims, counters), value JSON. */
+export interface ServiceEntriesTable { service_id: string; kind: string; key: string; tenant_id: string; value: string; created_at: string; updated_at: string }
+/** The first MO of a (tenant, address, sender, text) within the re-delivery window. */
+export interface ServiceMoClaimsTable { key: string; inbound_id: string; at: string }
+
 /** The Kysely database type: every table. */
 export interface Database {
   tenants: TenantsTable;
@@ -203,6 +229,13 @@ export interface Database {
   keyword_rules: KeywordRulesTable;
   templates: TemplatesTable;
   sensitive_words: SensitiveWordsTable;
+  services: ServicesTable;
+  service_versions: ServiceVersionsTable;
+  service_keywords: ServiceKeywordsTable;
+  service_conversations: ServiceConversationsTable;
+  service_responses: ServiceResponsesTable;
+  service_entries: ServiceEntriesTable;
+  service_mo_claims: ServiceMoClaimsTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

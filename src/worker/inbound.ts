@@ -16,6 +16,7 @@ import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts'
 import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { queueMessages } from './outbox.ts';
+import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -181,17 +182,23 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
     tenant_id: tenantId, campaign_id: campaignId, attribution, contact_id: row.contact_id, conversation_id: row.conversation_id,
   });
 
-  // 3. The keyword router: opt-out first, then opt-in, help, and the tenant's rules.
+  // 3. The keyword router: opt-out first, then opt-in, help, then services (a waiting conversation, a service
+  // keyword; they send their own replies), then the tenant's rules.
   const kw = await tenantKeywords(deps, tenantId);
   const word = row.text.trim() ? kw.matcher.classify(row.text) : null;
+  const served = word || !row.text.trim() ? null : await routeToService(deps, tenantId, row, sender);
   let action: InboundAction = 'none';
   let keyword: string | null = null;
   let ruleId: string | null = null;
   let reply: string | null = null;
   let replyKind: WordKind | 'rule' | null = null;
+  let servedReply: { id: string | null; status: string | null } | null = null;
   if (word) {
     action = word.kind; keyword = word.word;
     reply = kw.settings.replies[word.kind]; replyKind = word.kind;
+  } else if (served) {
+    action = served.action; keyword = served.keyword;
+    servedReply = { id: served.replyMessageId, status: served.replyStatus };
   } else if (row.text.trim()) {
     const hit = matchRule(kw.rules, row.text, nowIso);
     if (hit) {
@@ -207,8 +214,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   }
 
   // 4. Whether to answer at all: never a machine, never a loop, never more than the limits allow.
-  let replyStatus: string | null = null;
-  let replyId: string | null = null;
+  let replyStatus: string | null = servedReply?.status ?? null;
+  let replyId: string | null = servedReply?.id ?? null;
   if (reply && reply.trim()) {
     const refusal = await replyRefusal(deps, tenantId, row, sender, replyKind!);
     if (refusal) replyStatus = `suppressed:${refusal}`;
@@ -231,7 +238,10 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   }
 
   // 5. Effects of opt-out and opt-in (after the confirmation is queued, so it is not itself excluded).
-  if (action === 'opt_out') await applyOptOut(deps, tenantId, sender.phone, row, keyword ?? normalizeKeyword(row.text));
+  if (action === 'opt_out') {
+    await applyOptOut(deps, tenantId, sender.phone, row, keyword ?? normalizeKeyword(row.text));
+    await endConversationsOnOptOut(deps, tenantId, sender.phone);
+  }
   else if (action === 'opt_in') await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
 
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;

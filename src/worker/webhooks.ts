@@ -44,7 +44,7 @@ class RefusedTarget extends Error {
  * dns.lookup that refuses a name when any of its addresses is non-public; the connection then uses the checked
  * address, so a name cannot pass the check and connect elsewhere (DNS rebinding).
  */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
+export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) { callback(err, ''); return; }
     for (const a of addresses) {

@@ -73,9 +73,9 @@ export async function call<R extends Route>(route: R, ...[input]: Args<R>): Prom
   return send(route, input ?? {}) as Promise<Response<R>>;
 }
 
-/** Posts a multipart form (file uploads); the OpenAPI document describes no body for such routes. */
-export async function upload<R extends Route>(route: R, form: FormData): Promise<Response<R>> {
-  return send(route, { body: form }) as Promise<Response<R>>;
+/** Posts a multipart form (file uploads, with the route's path parameters); the OpenAPI document describes no body for such routes. */
+export async function upload<R extends Route>(route: R, form: FormData, path?: Record<string, string>): Promise<Response<R>> {
+  return send(route, { body: form, path }) as Promise<Response<R>>;
 }
 
 async function send(route: string, i: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown }): Promise<unknown> {

@@ -10,8 +10,11 @@ export interface Inbound {
 
 /** How an MO was attributed: by a dedicated number, a tenant extension, the last sender, or not at all (admin inbox). */
 export type Attribution = 'pending' | 'dedicated' | 'extension' | 'last_sender' | 'none';
-/** What the router did: nothing yet, an opt-out, opt-in, help, a rule, or nothing matched. */
-export type InboundAction = 'pending' | 'opt_out' | 'opt_in' | 'help' | 'rule' | 'none' | 'unattributed';
+/**
+ * What the router did: nothing yet, an opt-out, opt-in, help, a service (or a re-delivery it ignored, or a late
+ * answer to an expired conversation), a rule, or nothing matched.
+ */
+export type InboundAction = 'pending' | 'opt_out' | 'opt_in' | 'help' | 'service' | 'duplicate' | 'late' | 'rule' | 'none' | 'unattributed';
 
 export function toInbound(r: InboundMessagesTable): Inbound {
   return {

@@ -2,7 +2,7 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
+  ApartmentOutlined, ApiOutlined, AppstoreOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
   InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
@@ -30,6 +30,8 @@ const Handsets = lazyPage(() => import('../pages/simulator/handsets.tsx').then((
 const Channels = lazyPage(() => import('../pages/channels/channels.tsx').then((m) => m.Channels));
 const Routes = lazyPage(() => import('../pages/routes/routes.tsx').then((m) => m.Routes));
 const Inbox = lazyPage(() => import('../pages/inbox/inbox.tsx').then((m) => m.Inbox));
+const Services = lazyPage(() => import('../pages/services/services.tsx').then((m) => m.Services));
+const ServiceDetail = lazyPage(() => import('../pages/services/service.tsx').then((m) => m.ServiceDetail));
 const Keywords = lazyPage(() => import('../pages/keywords/keywords.tsx').then((m) => m.Keywords));
 const Contacts = lazyPage(() => import('../pages/contacts/contacts.tsx').then((m) => m.Contacts));
 const ImportWizard = lazyPage(() => import('../pages/imports/wizard.tsx').then((m) => m.ImportWizard));
@@ -59,6 +61,8 @@ const pages: Page[] = [
   { path: '/messages', tenant: true, render: () => <Messages /> },
   { path: '/inbox', tenant: true, render: () => <Inbox /> },
   { path: '/keywords', tenant: true, render: () => <Keywords /> },
+  { path: '/services', tenant: true, render: () => <Services /> },
+  { path: '/services/:id', tenant: true, render: (p) => <ServiceDetail id={p.id} /> },
   { path: '/handsets', render: () => <Handsets /> },
   { path: '/settings', tenant: true, render: () => <Settings tab="general" /> },
   { path: '/settings/:tab', tenant: true, render: (p) => <Settings tab={p.tab} /> },
@@ -113,6 +117,7 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
     { type: 'group', label: t('nav.replies'), children: [
       { key: '/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
       { key: '/keywords', icon: <ThunderboltOutlined />, label: t('nav.keywords') },
+      { key: '/services', icon: <AppstoreOutlined />, label: t('nav.services') },
       { key: '/handsets', icon: <MobileOutlined />, label: t('nav.handsets') },
     ] },
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },

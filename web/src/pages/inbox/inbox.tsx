@@ -15,7 +15,7 @@ import { MessageStatus } from '../messages/status.tsx';
 
 type Conversation = Response<'GET /api/v1/inbox'>['conversations'][number];
 type View = 'open' | 'unread' | 'mine' | 'closed';
-const actions: Record<string, PlainKey> = { opt_out: 'inbox.action.opt_out', opt_in: 'inbox.action.opt_in', help: 'inbox.action.help', rule: 'inbox.action.rule' };
+const actions: Record<string, PlainKey> = { opt_out: 'inbox.action.opt_out', opt_in: 'inbox.action.opt_in', help: 'inbox.action.help', rule: 'inbox.action.rule', service: 'inbox.action.service', duplicate: 'inbox.action.duplicate', late: 'inbox.action.late' };
 
 function queryOf(view: View, q: string) {
   return {

@@ -1,0 +1,109 @@
+// The Services section in a real browser (Debian's Chromium driven by playwright-core) against the real server in
+// embedded mode: create a poll with the guided form, open it, vote from a virtual handset, see the live result.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+
+const chromiumPath = '/usr/bin/chromium';
+const password = 'browser-test-pw';
+const shots = path.resolve('test-results');
+const bin = path.resolve('bin/tidings.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)); });
+  });
+}
+
+describe('Services in the console (Chromium)', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tidings-browser-services-'));
+  const env = { ...process.env, TIDINGS_DATA_DIR: dataDir, TIDINGS_DATABASE_URL: '', TIDINGS_ADMIN_PASSWORD: password, TIDINGS_SIMULATOR_PORT: '0' };
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let url = '';
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath} (apt-get install chromium); never download a browser.`);
+    mkdirSync(shots, { recursive: true });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [bin, 'start'], { env: { ...env, PORT: String(port), TIDINGS_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    server.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`server exited ${server.exitCode}:\n${output}`);
+      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 15_000);
+
+  it('creates a poll with the guided form, opens it, and shows a handset\'s vote live', async () => {
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      await page.goto(url);
+      await page.getByLabel('邮箱').fill('demo@tidings.local');
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+      await page.getByRole('menuitem', { name: '互动服务' }).click();
+      await page.getByText('还没有服务。').waitFor();
+      await page.getByRole('button', { name: '新建服务' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('名称').fill('口味 <b>投票</b>');
+      await dialog.getByLabel('关键词').fill('投票');
+      await page.keyboard.press('Enter');
+      await dialog.getByLabel('问题').fill('最喜欢哪个口味？');
+      await dialog.getByPlaceholder('选项名称').nth(0).fill('香草');
+      await dialog.getByPlaceholder('选项名称').nth(1).fill('巧克力');
+      await page.screenshot({ path: path.join(shots, 'services-01-create-zh.png') });
+      await dialog.getByRole('button', { name: /创\s*建/ }).click();
+      await page.getByRole('link', { name: '口味 <b>投票</b>' }).click();
+      await page.getByRole('button', { name: /上\s*线/ }).click();
+      await page.getByText('进行中', { exact: true }).first().waitFor();
+
+      // a handset the tenant has messaged votes (the demo's virtual carrier, through the HTTP API)
+      const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const sent = await fetch(`${url}/api/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to: ['+8613900139001'], text: '欢迎参加口味投票' }) });
+      expect(sent.status).toBe(202);
+      let from = '';
+      await expect.poll(async () => {
+        const h = await (await fetch(`${url}/api/v1/simulator/handsets/8613900139001`, { headers })).json() as { messages?: { from: string }[] };
+        from = h.messages?.[0]?.from ?? '';
+        return from;
+      }, { timeout: 20_000 }).not.toBe('');
+      const mo = await fetch(`${url}/api/v1/simulator/mo`, { method: 'POST', headers, body: JSON.stringify({ from: '8613900139001', to: from, text: '投票２' }) });
+      expect(mo.status).toBe(202);
+      await expect.poll(async () => page.locator('.ant-statistic').first().textContent(), { timeout: 20_000 }).toContain('1');
+      await page.locator('canvas').first().waitFor();
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: path.join(shots, 'services-02-poll-results-zh.png') });
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});

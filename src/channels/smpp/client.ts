@@ -3,13 +3,13 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
-import { asSendError, permanent, retryable, type SendError } from '../errors.ts';
-import { backoffDelay } from '../session/backoff.ts';
+import { asSendError, retryable } from '../errors.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
 import { BindPool } from '../session/pool.ts';
-import { CongestionWindow, RateLimiter } from '../session/rate.ts';
-import { Part as SessionPart, retryPart, Submission, type PartHost as SessionPartHost } from '../session/submission.ts';
+import { PartSender } from '../session/sender.ts';
+import { PendingStores, poolState, StateChanges } from '../session/state.ts';
+import { Part as SessionPart, Submission } from '../session/submission.ts';
 import type { SmppConfig } from './config.ts';
 import { normaliseId, normaliseIdAt } from './ids.ts';
 import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } from './message.ts';
@@ -24,7 +24,6 @@ type SmppBind = Connection<Pdu>;
 /** One part of an SMPP submit (the session layer's Part over SMPP binds and PDUs). */
 const Part = SessionPart<SmppBind, Pdu>;
 type Part = SessionPart<SmppBind, Pdu>;
-type PartHost = SessionPartHost<SmppBind, Pdu>;
 type BindKind = 'transceiver' | 'transmitter' | 'receiver';
 
 const BIND_COMMAND: Record<BindKind, number> = {
@@ -45,21 +44,17 @@ export class SmppChannel extends EventEmitter implements Channel {
   readonly type = 'smpp';
   readonly name: string;
   private readonly pool: BindPool<SmppBind>;
-  private readonly congestion: CongestionWindow;
-  private readonly rate: RateLimiter;
+  private readonly sender: PartSender<SmppBind, Pdu>;
   private readonly reassembler: Reassembler<InboundMeta>;
   private reassemblyTimer: NodeJS.Timeout | null = null;
   private readonly kinds: BindKind[];
   private ref = Math.floor(Math.random() * 0xffff);
-  private stopping = false;
   private stopped = false;
   private started = false;
-  private lastState = '';
+  private readonly states = new StateChanges();
   private sink: ChannelSink | null = null;
   /** Inbound messages and parts handed to the sink and not yet stored. */
-  private readonly storing = new Set<Promise<void>>();
-  private drained: (() => void) | null = null;
-  private readonly count = { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, inbound: 0, inFlight: 0 };
+  private readonly storing = new PendingStores();
 
   constructor(private readonly config: SmppConfig) {
     super();
@@ -68,8 +63,6 @@ export class SmppChannel extends EventEmitter implements Channel {
     this.kinds = config.bindMode === 'transceiver'
       ? Array<BindKind>(n).fill('transceiver')
       : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
-    this.congestion = new CongestionWindow(config.window);
-    this.rate = new RateLimiter(config.tps);
     this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
     this.pool = new BindPool<SmppBind>({
       slots: this.kinds.length,
@@ -80,6 +73,17 @@ export class SmppChannel extends EventEmitter implements Channel {
       onChange: () => this.emitState(),
       discard: (conn) => this.unbind(conn),
     });
+    this.sender = new PartSender(this.pool, config, {
+      stamp: (pdu, conn) => (pdu.sequence = conn.nextSequence()),
+      outcome: (resp) => resp.status === Status.ESME_ROK ? normaliseId(resp.messageId ?? '', config.idFormat.submit) : sendErrorFor(resp.status, 'submit_sm'),
+      log: (messageId, direction, pdu) => this.log(messageId, direction, pdu),
+      logging: () => this.listenerCount('log') > 0,
+    });
+  }
+
+  /** The sender's counters (receipts and inbound are counted here too). */
+  private get count() {
+    return this.sender.count;
   }
 
   /** Binds every slot; resolves on the first bind, rejects with the first SendError when none could bind (retries go on). */
@@ -94,11 +98,7 @@ export class SmppChannel extends EventEmitter implements Channel {
 
   /** Current connection health. */
   state(): ChannelState {
-    const base = { binds: this.kinds.length, boundBinds: this.pool.bound };
-    if (this.stopped) return { state: 'stopped', ...base };
-    if (base.boundBinds > 0) return { state: 'bound', ...base };
-    const err = this.pool.lastError;
-    return err ? { state: 'down', reason: err.message, ...base } : { state: 'connecting', ...base };
+    return poolState(this.pool, this.kinds.length, this.stopped);
   }
 
   /** Counters since start. */
@@ -113,7 +113,7 @@ export class SmppChannel extends EventEmitter implements Channel {
 
   /** Splits, submits every part (retrying temporary failures with the same reference), returns one normalised id per part. */
   submit(msg: OutboundMessage): Promise<SubmitResult> {
-    if (this.stopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
+    if (this.sender.isStopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
     const cfg = this.config;
     this.ref = (this.ref + 1) & 0xffff;
     // the common case needs no WireMessage: short default-alphabet text is one part in data_coding 0, as buildMessage would make it
@@ -133,13 +133,13 @@ export class SmppChannel extends EventEmitter implements Channel {
     return new Promise<SubmitResult>((resolve, reject) => {
       const submission = new Submission(wire ? wire.parts.length : 1, resolve, reject);
       if (wire === null) {
-        this.attempt(new Part(this.parts, msg.id, this.partPdu(from, to, registeredDelivery, 0, 0, single!, undefined), deadline, submission, 0));
+        this.sender.attempt(new Part(this.sender.host, msg.id, this.partPdu(from, to, registeredDelivery, 0, 0, single!, undefined), deadline, submission, 0));
         return;
       }
       for (let i = 0; i < wire.parts.length; i++) {
         const part = wire.parts[i];
         const pdu = this.partPdu(from, to, registeredDelivery, wire.dataCoding, part.esmClass, part.shortMessage, part.tlvs);
-        this.attempt(new Part(this.parts, msg.id, pdu, deadline, submission, i));
+        this.sender.attempt(new Part(this.sender.host, msg.id, pdu, deadline, submission, i));
       }
     });
   }
@@ -158,14 +158,10 @@ export class SmppChannel extends EventEmitter implements Channel {
   /** Stops taking submits, lets in-flight parts finish, unbinds and closes. */
   async stop(): Promise<void> {
     if (this.stopped) return;
-    this.stopping = true;
     const members = this.pool.stop();
-    if (this.count.inFlight > 0) {
-      const drained = new Promise<void>((resolve) => (this.drained = resolve));
-      await Promise.race([drained, sleep(this.config.responseTimeoutMs + 100)]);
-    }
+    await this.sender.stop(this.config.responseTimeoutMs + 100);
     // inbound messages being stored are acknowledged before the unbind, or the carrier would deliver them again
-    if (this.storing.size) await Promise.race([Promise.allSettled(this.storing), sleep(this.config.responseTimeoutMs)]);
+    await this.storing.settle(this.config.responseTimeoutMs);
     // parts of a long MO still incomplete were never acknowledged: the carrier offers them again after the unbind
     await Promise.all(members.map((conn) => this.unbind(conn)));
     // a bind still opening is closed before stop returns, so its slot can go to another node at once
@@ -184,96 +180,6 @@ export class SmppChannel extends EventEmitter implements Channel {
     conn.end('unbound');
   }
 
-  /** What Part calls back into (arrow functions, so they reach the channel's private state). */
-  private readonly parts: PartHost = {
-    leased: (part, conn) => this.sendPart(part, conn),
-    answered: (part, resp) => this.partAnswered(part, resp),
-    failed: (part, err, sent) => {
-      if (sent) this.partDone();
-      this.partFailed(part, asSendError(err));
-    },
-    retry: (part) => this.attempt(part),
-  };
-
-  /** One more attempt of a part: waits for TPS when limited, then for a window slot (backpressure), then sends. */
-  private attempt(part: Part): void {
-    part.attempts++;
-    if (this.config.tps > 0) {
-      const wait = this.rate.take(1, Date.now());
-      if (wait > 0) {
-        part.attempts--;
-        setTimeout(retryPart, wait, part);
-        return;
-      }
-    }
-    this.pool.acquire(part);
-  }
-
-  /** Sends a part on a bind with a free window slot; its answer comes to partAnswered, a failure to partFailed. */
-  private sendPart(part: Part, conn: SmppBind): void {
-    const pdu = part.pdu;
-    pdu.sequence = conn.nextSequence();
-    this.count.inFlight++;
-    try {
-      conn.requestWith(pdu, part);
-    } catch (err) {
-      // the codec refused a field (e.g. an address too long): nothing went out, and no retry can fix that
-      this.partDone();
-      const why = err instanceof Error ? err.message : String(err);
-      this.partFailed(part, permanent(`cannot encode submit_sm: ${why}`, 'encode'));
-      return;
-    }
-    if (this.listenerCount('log') > 0) this.log(part.messageId, 'out', pdu);
-  }
-
-  private partAnswered(part: Part, resp: Pdu): void {
-    if (this.listenerCount('log') > 0) this.log(part.messageId, 'in', resp);
-    this.partSettled(part, resp.status, resp.status === Status.ESME_ROK ? normaliseId(resp.messageId ?? '', this.config.idFormat.submit) : '');
-  }
-
-  /** A part's submit_sm_resp: its status and, when accepted, the normalised carrier id. */
-  private partSettled(part: Part, status: number, carrierId: string): void {
-    this.partDone();
-    if (status === Status.ESME_ROK) {
-      if (this.congestion.success()) this.applyWindow();
-      part.submission.partDone(part.index, carrierId, this.count);
-      return;
-    }
-    this.partFailed(part, sendErrorFor(status, 'submit_sm'));
-  }
-
-  /** A failed attempt: slow down when throttled, then retry the same PDU (same reference) or give up. */
-  private partFailed(part: Part, err: SendError): void {
-    if (err.kind === 'throttled') {
-      this.count.throttled++;
-      this.congestion.throttle();
-      this.rate.throttle();
-      this.applyWindow();
-    }
-    if (!err.temporary || this.stopping || part.attempts >= this.config.maxAttempts || Date.now() >= part.deadline) {
-      part.submission.fail(err, this.count);
-      return;
-    }
-    if (err.code === 'closed') {
-      // the bind went away: straight to another (or to the queue until one is back)
-      this.attempt(part);
-      return;
-    }
-    setTimeout(retryPart, Math.min(backoffDelay(part.attempts - 1, 50, 2000), Math.max(0, part.deadline - Date.now())), part);
-  }
-
-  private partDone(): void {
-    if (--this.count.inFlight === 0 && this.drained) {
-      this.drained();
-      this.drained = null;
-    }
-  }
-
-  private applyWindow(): void {
-    for (const conn of this.pool.boundMembers()) conn.window.limit = this.congestion.limit;
-    this.pool.wake();
-  }
-
   /** Emits a carrier log line (only called when someone listens); runs inside response handling, so a throwing listener must not break the part. */
   private log(messageId: string, direction: 'out' | 'in', p: Pdu): void {
     try {
@@ -286,7 +192,7 @@ export class SmppChannel extends EventEmitter implements Channel {
   private async openBind(kind: BindKind): Promise<SmppBind> {
     const cfg = this.config;
     const conn = await Connection.open(cfg.host, cfg.port, smppProtocol, {
-      window: this.congestion.limit,
+      window: this.sender.congestion.limit,
       responseTimeoutMs: cfg.responseTimeoutMs,
       keepaliveMs: cfg.enquireLinkSeconds * 1000,
       eagerWrites: true,
@@ -342,7 +248,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (idEnd !== end - 1) return false;
     const status = readU32(buf, start + 8);
     const freed = conn.release(sequence);
-    this.partSettled(part, status, status === Status.ESME_ROK ? normaliseIdAt(buf, idStart, idEnd, this.config.idFormat.submit) : '');
+    this.sender.settled(part, status === Status.ESME_ROK ? normaliseIdAt(buf, idStart, idEnd, this.config.idFormat.submit) : sendErrorFor(status, 'submit_sm'));
     if (freed) this.pool.wake();
     return true;
   }
@@ -381,7 +287,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
     if (this.sink?.part) {
       if (concat.seq === 1) this.count.inbound++;
-      return this.storingInbound(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs }));
+      return this.storing.add(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs }));
     }
     return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }
@@ -399,17 +305,9 @@ export class SmppChannel extends EventEmitter implements Channel {
     this.count.inbound++;
     const m: InboundMessage = { channel: this.name, ...meta, text, parts };
     if (incomplete) m.incomplete = true;
-    if (this.sink) return this.storingInbound(this.sink.inbound(m));
+    if (this.sink) return this.storing.add(this.sink.inbound(m));
     this.emit('inbound', m);
     return undefined;
-  }
-
-  /** Keeps track of an inbound store until it settles, so stop() acknowledges it before unbinding. */
-  private storingInbound(stored: Promise<void>): Promise<void> {
-    this.storing.add(stored);
-    const forget = () => { this.storing.delete(stored); };
-    stored.then(forget, forget);
-    return stored;
   }
 
   /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */
@@ -419,10 +317,7 @@ export class SmppChannel extends EventEmitter implements Channel {
 
   private emitState(): void {
     const s = this.state();
-    const key = `${s.state}|${s.boundBinds}|${s.reason ?? ''}`;
-    if (key === this.lastState) return;
-    this.lastState = key;
-    this.emit('state', s);
+    if (this.states.changed(s)) this.emit('state', s);
   }
 }
 

@@ -1,0 +1,340 @@
+// The CMPP SP client (China Mobile): logs in with the MD5 authenticators and checks the gateway's, submits long
+// messages part by part (TP_udhi + UDH) with retries that keep each part's identity, turns CMPP_DELIVER into
+// status reports and inbound messages, answers ACTIVE_TEST and TERMINATE.
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
+import { asSendError, configError, retryable } from '../errors.ts';
+import { Connection, type ConnectionHandlers } from '../session/connection.ts';
+import type { PduError } from '../session/pdu-error.ts';
+import { BindPool } from '../session/pool.ts';
+import { PartSender } from '../session/sender.ts';
+import { PendingStores, poolState, StateChanges } from '../session/state.ts';
+import { Part as SessionPart, Submission } from '../session/submission.ts';
+import { readConcatUdh } from '../session/udh.ts';
+import { Reassembler } from '../smpp/reassembly.ts';
+import { authenticatorIsmg, authenticatorSource, connectTimestamp } from './authenticator.ts';
+import type { CmppConfig } from './config.ts';
+import { buildCmppMessage, decodeContent, type CmppMessage } from './message.ts';
+import { Cmd, Result, Version, type Pdu, type StatusReport } from './pdus.ts';
+import { cmppProtocols, describePdu } from './protocol.ts';
+import { connectError, sendErrorFor, statError, statStatus } from './status-map.ts';
+
+type CmppBind = Connection<Pdu>;
+/** One part of a CMPP submit (the session layer's Part over CMPP binds and PDUs). */
+const Part = SessionPart<CmppBind, Pdu>;
+type Part = SessionPart<CmppBind, Pdu>;
+
+interface InboundMeta {
+  from: string;
+  to: string;
+  dataCoding: number;
+  receivedAt: Date;
+}
+
+/** ValId_Time relative to the submit, SMPP 3.3 style (YYMMDDhhmmss000R). */
+function relativeValidity(hours: number): string {
+  if (hours <= 0) return '';
+  const days = Math.floor(hours / 24);
+  return `0000${String(days).padStart(2, '0')}${String(hours % 24).padStart(2, '0')}0000000R`;
+}
+
+/** A report's YYMMDDHHMM (or YYMMDDHHMMSS) in China time as a Date; null when it does not parse. */
+export function reportTime(s: string): Date | null {
+  const m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?$/.exec(s.trim());
+  if (!m) return null;
+  const [, yy, mo, dd, hh, mi, ss] = m;
+  const t = Date.UTC(2000 + Number(yy), Number(mo) - 1, Number(dd), Number(hh) - 8, Number(mi), Number(ss ?? 0));
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+/** The Receipt of a status report, the original Stat word kept. */
+export function receiptOf(report: StatusReport, channel: string): Receipt {
+  return {
+    channel,
+    carrierId: report.msgId,
+    status: statStatus(report.stat),
+    stat: report.stat,
+    err: statError(report.stat),
+    doneAt: reportTime(report.doneTime),
+    raw: `id:${report.msgId} stat:${report.stat} submit time:${report.submitTime} done time:${report.doneTime} dest:${report.destTerminalId} smsc sequence:${report.smscSequence}`,
+  };
+}
+
+/** A CMPP 2.0 / 3.0 gateway connection implementing Channel. */
+export class CmppChannel extends EventEmitter implements Channel {
+  readonly type = 'cmpp';
+  readonly name: string;
+  private readonly pool: BindPool<CmppBind>;
+  private readonly sender: PartSender<CmppBind, Pdu>;
+  private readonly reassembler: Reassembler<InboundMeta>;
+  private reassemblyTimer: NodeJS.Timeout | null = null;
+  private ref = Math.floor(Math.random() * 0xffff);
+  private stopped = false;
+  private started = false;
+  private readonly states = new StateChanges();
+  private sink: ChannelSink | null = null;
+  /** Inbound messages and parts handed to the sink and not yet stored. */
+  private readonly storing = new PendingStores();
+  /** PDUs of commands we do not handle, received since start. */
+  unknownCommands = 0;
+
+  constructor(private readonly config: CmppConfig) {
+    super();
+    this.name = config.name;
+    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
+    this.pool = new BindPool<CmppBind>({
+      slots: config.binds,
+      open: () => this.openBind(),
+      canSubmit: () => true,
+      reconnect: config.reconnect,
+      configRetryMs: config.configRetryMs,
+      onChange: () => this.emitState(),
+      discard: (conn) => this.terminate(conn),
+    });
+    this.sender = new PartSender(this.pool, config, {
+      stamp: (pdu, conn) => (pdu.sequence = conn.nextSequence()),
+      outcome: (resp) => (resp.result === Result.ok ? resp.msgId ?? '' : sendErrorFor(resp.result ?? -1)),
+      log: (messageId, direction, pdu) => this.log(messageId, direction, pdu),
+      logging: () => this.listenerCount('log') > 0,
+    });
+  }
+
+  /** Logs in on every bind; resolves on the first, rejects with the first SendError when none could (retries go on). */
+  async start(): Promise<void> {
+    if (this.started) throw new Error(`channel ${this.name} already started`);
+    this.started = true;
+    this.reassemblyTimer = setInterval(() => this.reassembler.sweep(), Math.min(1000, this.config.reassemblyTimeoutMs));
+    this.reassemblyTimer.unref();
+    this.emitState();
+    await this.pool.start();
+  }
+
+  /** Current connection health. */
+  state(): ChannelState {
+    return poolState(this.pool, this.config.binds, this.stopped);
+  }
+
+  /** Counters since start. */
+  counters(): ChannelCounters {
+    return { ...this.sender.count, reconnects: this.pool.reconnects };
+  }
+
+  /** Login attempts so far (successful or not). */
+  get bindAttempts(): number {
+    return this.pool.attempts;
+  }
+
+  /** Splits, submits every part (retrying temporary failures with the same UDH), returns one Msg_Id per part. */
+  submit(msg: OutboundMessage): Promise<SubmitResult> {
+    if (this.sender.isStopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
+    const cfg = this.config;
+    this.ref = (this.ref + 1) & 0xffff;
+    let wire: CmppMessage;
+    try {
+      wire = buildCmppMessage(msg.text, { chinese: cfg.chineseFormat, ref: cfg.concat === 'udh16' ? this.ref : this.ref & 0xff, ref16: cfg.concat === 'udh16' });
+    } catch (err) {
+      return Promise.reject(asSendError(err));
+    }
+    const deadline = Date.now() + cfg.submitDeadlineMs;
+    const base = {
+      registeredDelivery: msg.registeredDelivery === false ? 0 : 1,
+      srcId: msg.from || cfg.serviceNumber,
+      destTerminalIds: [this.destination(msg.to)],
+      validTime: relativeValidity(cfg.validHours),
+    };
+    const total = wire.parts.length;
+    return new Promise<SubmitResult>((resolve, reject) => {
+      const submission = new Submission(total, resolve, reject);
+      for (let i = 0; i < total; i++) {
+        const part = wire.parts[i];
+        const pdu = this.partPdu(base, wire.msgFmt, total, i + 1, part.tpUdhi, part.content);
+        this.sender.attempt(new Part(this.sender.host, msg.id, pdu, deadline, submission, i));
+      }
+    });
+  }
+
+  /** Dest_terminal_Id of a number: without '+', and without 86 when the channel sends national numbers. */
+  private destination(to: string): string {
+    const bare = to.charCodeAt(0) === 43 ? to.slice(1) : to;
+    return this.config.destFormat === 'national' && bare.length === 13 && bare.startsWith('86') ? bare.slice(2) : bare;
+  }
+
+  /** The CMPP_SUBMIT of one part (kept by its Part for every attempt; the sequence is set when it is sent). */
+  private partPdu(
+    base: { registeredDelivery: number; srcId: string; destTerminalIds: string[]; validTime: string },
+    msgFmt: number, pkTotal: number, pkNumber: number, tpUdhi: number, msgContent: Buffer,
+  ): Pdu {
+    const cfg = this.config;
+    return {
+      commandId: Cmd.submit, sequence: 0, msgId: '0', pkTotal, pkNumber,
+      registeredDelivery: base.registeredDelivery, msgLevel: cfg.msgLevel, serviceId: cfg.serviceId,
+      feeUserType: cfg.feeUserType, feeTerminalId: cfg.feeTerminalId, feeTerminalType: 0,
+      tpPid: 0, tpUdhi, msgFmt, msgSrc: cfg.spId, feeType: cfg.feeType, feeCode: cfg.feeCode,
+      validTime: base.validTime, atTime: '', srcId: base.srcId,
+      destTerminalIds: base.destTerminalIds, destTerminalType: 0, msgContent, linkId: cfg.linkId,
+    };
+  }
+
+  /** Stops taking submits, lets in-flight parts finish, sends CMPP_TERMINATE and closes. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    const members = this.pool.stop();
+    await this.sender.stop(this.config.responseTimeoutMs + 100);
+    // inbound messages being stored are acknowledged before the terminate, or the gateway would deliver them again
+    await this.storing.settle(this.config.responseTimeoutMs);
+    await Promise.all(members.map((conn) => this.terminate(conn)));
+    await this.pool.ended();
+    if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
+    this.stopped = true;
+    this.emitState();
+  }
+
+  private async terminate(conn: CmppBind): Promise<void> {
+    try {
+      await Promise.race([conn.request((sequence) => ({ commandId: Cmd.terminate, sequence }), false), sleep(1000)]);
+    } catch {
+      // the connection is going away anyway
+    }
+    conn.end('terminated');
+  }
+
+  /** Emits a carrier log line (only called when someone listens); a throwing listener must not break the part. */
+  private log(messageId: string, direction: 'out' | 'in', p: Pdu): void {
+    this.note(messageId, direction, describePdu(p));
+  }
+
+  /** Emits a carrier log line; a throwing listener must not break what called it. */
+  private note(messageId: string, direction: 'out' | 'in', summary: string): void {
+    if (this.listenerCount('log') === 0) return;
+    try {
+      this.emit('log', { messageId, at: new Date(), direction, summary });
+    } catch {
+      // a log listener's failure is not the message's
+    }
+  }
+
+  private async openBind(): Promise<CmppBind> {
+    const cfg = this.config;
+    const conn = await Connection.open(cfg.host, cfg.port, cmppProtocols[cfg.version], {
+      window: this.sender.congestion.limit,
+      responseTimeoutMs: cfg.responseTimeoutMs,
+      keepaliveMs: cfg.activeTestSeconds * 1000,
+      keepaliveMisses: cfg.activeTestMisses,
+      eagerWrites: true,
+    }, (c) => this.handlers(c));
+    const timestamp = connectTimestamp(new Date());
+    const auth = authenticatorSource(cfg.spId, cfg.sharedSecret, timestamp);
+    let resp: Pdu;
+    try {
+      resp = await conn.request((sequence) => ({ commandId: Cmd.connect, sequence, sourceAddr: cfg.spId, authenticatorSource: auth, version: cfg.version, timestamp }), false);
+    } catch (err) {
+      conn.close('login failed');
+      throw err;
+    }
+    const refused = this.loginProblem(resp, auth);
+    if (refused) {
+      conn.close('login refused');
+      throw refused;
+    }
+    return conn;
+  }
+
+  /** Why a CMPP_CONNECT_RESP does not let us in (refused, other version, gateway not proving the secret), or null. */
+  private loginProblem(resp: Pdu, auth: Buffer) {
+    const cfg = this.config;
+    if (resp.commandId !== Cmd.connect_resp) return retryable(`the gateway answered CMPP_CONNECT with ${describePdu(resp)}`, 'login');
+    if (resp.status !== 0) return connectError(resp.status ?? -1);
+    const answered = resp.version ?? 0;
+    if (answered >> 4 !== cfg.version >> 4) {
+      return configError(`the gateway answered version 0x${answered.toString(16)}, but the channel speaks CMPP ${cfg.version === Version.v30 ? '3.0 (0x30)' : '2.0 (0x20)'}: set the channel's version to the gateway's`, 'cmpp-version');
+    }
+    if (cfg.verifyIsmg) {
+      const expected = authenticatorIsmg(0, cfg.version === Version.v30 ? 4 : 1, auth, cfg.sharedSecret);
+      if (!resp.authenticatorIsmg || !expected.equals(resp.authenticatorIsmg)) {
+        return configError('the gateway\'s AuthenticatorISMG does not match the shared secret (a different secret, or not the gateway it claims to be)', 'cmpp-ismg');
+      }
+    }
+    return null;
+  }
+
+  private handlers(conn: CmppBind): ConnectionHandlers<Pdu> {
+    return {
+      onRequest: (p) => this.onRequest(conn, p),
+      onBadPdu: (err: PduError) => this.note('', 'in', `undecodable PDU seq=${err.sequence ?? '?'}: ${err.message}`),
+      onFree: () => this.pool.wake(),
+      onClose: () => undefined,
+    };
+  }
+
+  private onRequest(conn: CmppBind, p: Pdu): void {
+    switch (p.commandId) {
+      case Cmd.deliver:
+        return acknowledge(conn, p, this.onDeliver(p));
+      case Cmd.active_test:
+        return conn.send({ commandId: Cmd.active_test_resp, sequence: p.sequence });
+      case Cmd.terminate:
+        conn.send({ commandId: Cmd.terminate_resp, sequence: p.sequence });
+        return conn.end('terminated by the gateway');
+      default:
+        // CMPP has no generic nack: an unknown request is logged and left unanswered
+        this.unknownCommands++;
+        this.note('', 'in', `unknown command ${describePdu(p)}, not answered`);
+    }
+  }
+
+  /**
+   * Turns a CMPP_DELIVER into a receipt (Registered_Delivery 1) or an inbound message; returns the sink's promise
+   * when it must be stored before it is acknowledged. A part of a long MO goes to a sink that stores parts, or is
+   * joined here and acknowledged once the joined message is stored.
+   */
+  private onDeliver(p: Pdu): Promise<void> | undefined {
+    if (p.registeredDelivery === 1) return p.report ? this.onReceipt(receiptOf(p.report, this.name)) : undefined;
+    let content = p.msgContent ?? Buffer.alloc(0);
+    let concat = null;
+    if (p.tpUdhi === 1) ({ payload: content, concat } = readConcatUdh(content));
+    const meta: InboundMeta = { from: p.srcTerminalId ?? '', to: p.destId ?? '', dataCoding: p.msgFmt ?? 0, receivedAt: new Date() };
+    const { text, undecodable } = decodeContent(content, meta.dataCoding);
+    if (undecodable) this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK, kept with U+FFFD where it did not decode`);
+    if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
+    if (this.sink?.part) {
+      if (concat.seq === 1) this.sender.count.inbound++;
+      return this.storing.add(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs }));
+    }
+    return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
+  }
+
+  /** Hands a receipt to the sink (returning its promise) or to listeners. */
+  private onReceipt(receipt: Receipt): Promise<void> | undefined {
+    this.sender.count.receipts++;
+    if (this.sink) return this.sink.receipt(receipt);
+    this.emit('receipt', receipt);
+    return undefined;
+  }
+
+  private emitInbound(meta: InboundMeta, text: string, parts: number, incomplete: boolean): Promise<void> | undefined {
+    this.sender.count.inbound++;
+    const m: InboundMessage = { channel: this.name, ...meta, text, parts };
+    if (incomplete) m.incomplete = true;
+    if (this.sink) return this.storing.add(this.sink.inbound(m));
+    this.emit('inbound', m);
+    return undefined;
+  }
+
+  /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */
+  setSink(sink: ChannelSink): void {
+    this.sink = sink;
+  }
+
+  private emitState(): void {
+    const s = this.state();
+    if (this.states.changed(s)) this.emit('state', s);
+  }
+}
+
+/** Answers a CMPP_DELIVER: now, or once `stored` settles (a refusal, Result 9, has the gateway deliver it again later). */
+function acknowledge(conn: CmppBind, p: Pdu, stored: Promise<void> | undefined): void {
+  const answer = (result: number) => conn.send({ commandId: Cmd.deliver_resp, sequence: p.sequence, msgId: p.msgId ?? '0', result });
+  if (!stored) return answer(Result.ok);
+  stored.then(() => answer(Result.ok), () => answer(Result.notServed));
+}

@@ -23,15 +23,20 @@ function perMessage(cpu: NodeJS.CpuUsage, messages: number): number {
   return Math.round(((cpu.user + cpu.system) / messages) * 10) / 10;
 }
 
-/** Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. */
+/**
+ * Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. With
+ * `protocol` the simulator also runs that protocol's side (its port in `smsc.cmppPort`), whose counters are reported.
+ */
 export async function runAgainstSmsc(
   scenario: string,
   messages: number,
   referencePerSecond: (own: number) => Promise<number>,
   send: (smsc: SimulatorChild) => Promise<void>,
+  protocol?: 'cmpp',
 ): Promise<BenchResult> {
   const smsc = await forkSimulator({
     config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 } },
+    ...(protocol === 'cmpp' && { cmppPort: 0 }),
   });
   try {
     const rss = trackPeakRss();
@@ -43,7 +48,7 @@ export async function runAgainstSmsc(
     const used = process.cpuUsage(cpu);
     const smscCpuAfter = await smsc.cpuUsage();
     const peakRssMb = rss.stop();
-    const stats = await smsc.stats();
+    const stats = await smsc.stats(protocol);
     const perSecond = Math.round(messages / seconds);
     const reference = await referencePerSecond(perSecond);
     return {

@@ -16,7 +16,9 @@ import { Reassembler } from '../smpp/reassembly.ts';
 import { authenticatorIsmg, authenticatorSource, connectTimestamp } from './authenticator.ts';
 import type { CmppConfig } from './config.ts';
 import { buildCmppMessage, decodeContent, type CmppMessage } from './message.ts';
-import { Cmd, Result, Version, type Pdu, type StatusReport } from './pdus.ts';
+import { readU32, reportAt } from './codec.ts';
+import { readMsgId } from './ids.ts';
+import { Cmd, HEADER_LENGTH, Result, Version, type Pdu, type StatusReport } from './pdus.ts';
 import { cmppProtocols, describePdu } from './protocol.ts';
 import { connectError, sendErrorFor, statError, statStatus } from './status-map.ts';
 
@@ -41,10 +43,14 @@ function relativeValidity(hours: number): string {
 
 /** A report's YYMMDDHHMM (or YYMMDDHHMMSS) in China time as a Date; null when it does not parse. */
 export function reportTime(s: string): Date | null {
-  const m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?$/.exec(s.trim());
-  if (!m) return null;
-  const [, yy, mo, dd, hh, mi, ss] = m;
-  const t = Date.UTC(2000 + Number(yy), Number(mo) - 1, Number(dd), Number(hh) - 8, Number(mi), Number(ss ?? 0));
+  const n = s.length;
+  if (n !== 10 && n !== 12) return null;
+  const d = (i: number) => {
+    const a = s.charCodeAt(i) - 48;
+    const b = s.charCodeAt(i + 1) - 48;
+    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+  };
+  const t = Date.UTC(2000 + d(0), d(2) - 1, d(4), d(6) - 8, d(8), n === 12 ? d(10) : 0);
   return Number.isNaN(t) ? null : new Date(t);
 }
 
@@ -261,10 +267,37 @@ export class CmppChannel extends EventEmitter implements Channel {
   private handlers(conn: CmppBind): ConnectionHandlers<Pdu> {
     return {
       onRequest: (p) => this.onRequest(conn, p),
+      onFrame: (buf, start, end) => this.submitRespAt(conn, buf, start, end) || this.reportFrameAt(conn, buf, start, end),
       onBadPdu: (err: PduError) => this.note('', 'in', `undecodable PDU seq=${err.sequence ?? '?'}: ${err.message}`),
       onFree: () => this.pool.wake(),
       onClose: () => undefined,
     };
+  }
+
+  /**
+   * The hot path: a CMPP_SUBMIT_RESP answering a part, read straight from its octets [start, end) of `buf` and
+   * settled with no PDU object. False for any other frame (or while PDUs are being logged): decoded as usual.
+   */
+  private submitRespAt(conn: CmppBind, buf: Buffer, start: number, end: number): boolean {
+    const length = end - start;
+    if ((length !== HEADER_LENGTH + 12 && length !== HEADER_LENGTH + 9) || readU32(buf, start + 4) !== Cmd.submit_resp) return false;
+    const sequence = readU32(buf, start + 8);
+    const part = conn.waiting(sequence);
+    if (!(part instanceof Part) || this.listenerCount('log') > 0) return false;
+    const result = length === HEADER_LENGTH + 12 ? readU32(buf, start + 20) : buf[start + 20];
+    const freed = conn.release(sequence);
+    this.sender.settled(part, result === Result.ok ? readMsgId(buf, start + HEADER_LENGTH) : sendErrorFor(result));
+    if (freed) this.pool.wake();
+    return true;
+  }
+
+  /** A status report read straight from its octets (no PDU object), answered with the Msg_Id's octets echoed. */
+  private reportFrameAt(conn: CmppBind, buf: Buffer, start: number, end: number): boolean {
+    const report = reportAt(buf, start, end, this.config.version);
+    if (!report) return false;
+    const msgIdOctets = Buffer.from(buf.subarray(start + HEADER_LENGTH, start + HEADER_LENGTH + 8));
+    acknowledge(conn, { commandId: Cmd.deliver, sequence: readU32(buf, start + 8), msgIdOctets }, this.onReceipt(receiptOf(report, this.name)));
+    return true;
   }
 
   private onRequest(conn: CmppBind, p: Pdu): void {
@@ -334,7 +367,7 @@ export class CmppChannel extends EventEmitter implements Channel {
 
 /** Answers a CMPP_DELIVER: now, or once `stored` settles (a refusal, Result 9, has the gateway deliver it again later). */
 function acknowledge(conn: CmppBind, p: Pdu, stored: Promise<void> | undefined): void {
-  const answer = (result: number) => conn.send({ commandId: Cmd.deliver_resp, sequence: p.sequence, msgId: p.msgId ?? '0', result });
+  const answer = (result: number) => conn.send({ commandId: Cmd.deliver_resp, sequence: p.sequence, msgId: p.msgId ?? '0', msgIdOctets: p.msgIdOctets, result });
   if (!stored) return answer(Result.ok);
   stored.then(() => answer(Result.ok), () => answer(Result.notServed));
 }

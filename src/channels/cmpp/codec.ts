@@ -35,8 +35,10 @@ export function readU32(buf: Buffer, offset: number): number {
 
 /** Sequential writer of fixed-width fields. */
 class Writer {
-  offset = HEADER_LENGTH;
-  constructor(readonly buf: Buffer) {}
+  constructor(
+    readonly buf: Buffer,
+    public offset: number,
+  ) {}
 
   u8(v: number | undefined): void {
     this.buf[this.offset++] = (v ?? 0) & 0xff;
@@ -56,6 +58,11 @@ class Writer {
   /** An Octet String of exactly `width` octets, NUL-padded; longer values are refused. */
   str(v: string | undefined, width: number, field: string): void {
     const s = v ?? '';
+    if (s.length === 0) {
+      this.buf.fill(0, this.offset, this.offset + width);
+      this.offset += width;
+      return;
+    }
     const n = this.buf.write(s, this.offset, width, 'latin1');
     if (Buffer.byteLength(s, 'latin1') > width || n < s.length) throw new PduError(`${field} "${s}" is longer than ${width} octets`);
     this.buf.fill(0, this.offset + n, this.offset + width);
@@ -68,8 +75,10 @@ class Writer {
     this.offset += width;
   }
 
-  msgId(id: string | undefined): void {
-    writeMsgId(this.buf, this.offset, id ?? '0');
+  /** A Msg_Id: its octets as read from the wire when the PDU carries them, else from its decimal. */
+  msgId(id: string | undefined, octets?: Buffer): void {
+    if (octets) octets.copy(this.buf, this.offset, 0, 8);
+    else writeMsgId(this.buf, this.offset, id ?? '0');
     this.offset += 8;
   }
 }
@@ -127,6 +136,25 @@ class Reader {
   }
 }
 
+/** Where a status report's fields start in a CMPP_DELIVER frame (from the frame's start), by version. */
+const REPORT_OFFSET: Record<CmppVersion, number> = {
+  [Version.v30]: HEADER_LENGTH + 8 + 21 + 10 + 3 + 32 + 1 + 2,
+  [Version.v20]: HEADER_LENGTH + 8 + 21 + 10 + 3 + 21 + 2,
+};
+
+/**
+ * The status report of a CMPP_DELIVER frame at octets [start, end) of `buf`, read straight from its octets (the hot
+ * path of every message); null when the frame is not a DELIVER carrying a whole report.
+ */
+export function reportAt(buf: Buffer, start: number, end: number, version: CmppVersion): StatusReport | null {
+  const at = start + REPORT_OFFSET[version];
+  if (end - start < REPORT_OFFSET[version] || buf.readUInt32BE(start + 4) !== Cmd.deliver || buf[at - 2] !== 1 || buf[at - 1] < reportLength(version)) return null;
+  if (at + reportLength(version) > end) return null;
+  const r = new Reader(buf.subarray(start, end), buf.readUInt32BE(start + 8));
+  r.offset = REPORT_OFFSET[version];
+  return readReport(r, WIDTHS[version]);
+}
+
 /** Body length of a PDU in a version. */
 function bodyLength(p: Pdu, w: Widths): number {
   switch (p.commandId) {
@@ -150,13 +178,20 @@ function deliverContentLength(p: Pdu, w: Widths): number {
 
 /** Encodes a PDU for a version; throws PduError for a field that does not fit. */
 export function encodePdu(p: Pdu, version: CmppVersion): Buffer {
+  const buf = Buffer.allocUnsafe(HEADER_LENGTH + bodyLength(p, WIDTHS[version]));
+  encodePduInto(p, version, buf, 0);
+  return buf;
+}
+
+/** Encodes a PDU into `buf` at `offset`, returning the end offset, or -1 (nothing written) when it does not fit; throws like encodePdu. */
+export function encodePduInto(p: Pdu, version: CmppVersion, buf: Buffer, offset: number): number {
   const w = WIDTHS[version];
   const length = HEADER_LENGTH + bodyLength(p, w);
-  const buf = Buffer.allocUnsafe(length);
-  buf.writeUInt32BE(length, 0);
-  buf.writeUInt32BE(p.commandId >>> 0, 4);
-  buf.writeUInt32BE(p.sequence >>> 0, 8);
-  const o = new Writer(buf);
+  if (offset + length > buf.length) return -1;
+  buf.writeUInt32BE(length, offset);
+  buf.writeUInt32BE(p.commandId >>> 0, offset + 4);
+  buf.writeUInt32BE(p.sequence >>> 0, offset + 8);
+  const o = new Writer(buf, offset + HEADER_LENGTH);
   switch (p.commandId) {
     case Cmd.connect:
       o.str(p.sourceAddr, 6, 'Source_Addr');
@@ -202,7 +237,7 @@ export function encodePdu(p: Pdu, version: CmppVersion): Buffer {
     }
     case Cmd.submit_resp:
     case Cmd.deliver_resp:
-      o.msgId(p.msgId);
+      o.msgId(p.msgId, p.msgIdOctets);
       o.uint(p.result, w.result);
       break;
     case Cmd.deliver: {
@@ -227,7 +262,7 @@ export function encodePdu(p: Pdu, version: CmppVersion): Buffer {
       o.u8(0);
       break;
   }
-  return buf;
+  return offset + length;
 }
 
 function writeReport(o: Writer, r: StatusReport, w: Widths): void {
@@ -307,6 +342,7 @@ export function decodePdu(frame: Buffer, version: CmppVersion): Pdu {
       p.result = r.uint(frame.length - r.offset >= 4 ? 4 : 1, 'Result');
       break;
     case Cmd.deliver: {
+      if (r.has(8)) p.msgIdOctets = Buffer.from(frame.subarray(r.offset, r.offset + 8));
       p.msgId = r.msgId('Msg_Id');
       p.destId = r.str(21, 'Dest_Id');
       p.serviceId = r.str(10, 'Service_Id');

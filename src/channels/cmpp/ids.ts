@@ -2,18 +2,31 @@
 // octets always give the same string, so a submit's id and its report's id match exactly.
 import { PduError } from '../session/pdu-error.ts';
 
-const TWO_32 = 0x1_0000_0000n;
+/**
+ * The decimal of hi·2^32 + lo, exact without BigInt (it runs for every submit response and report): with
+ * 2^32 = 42949·10^5 + 67296, the value is (hi·42949 + ⌊y / 10^5⌋)·10^5 + y mod 10^5 where y = hi·67296 + lo, and
+ * every product stays below 2^53.
+ */
+export function msgIdDecimal(hi: number, lo: number): string {
+  const y = hi * 67296 + lo;
+  const low = y % 100_000;
+  const top = hi * 42949 + (y - low) / 100_000;
+  if (top === 0) return String(low);
+  const tail = String(low);
+  return `${top}${tail.length === 5 ? tail : '0000'.slice(tail.length - 1) + tail}`;
+}
 
 /** The Msg_Id at `offset` as the decimal of its 64 bits. */
 export function readMsgId(buf: Buffer, offset: number): string {
-  const hi = buf.readUInt32BE(offset);
-  const lo = buf.readUInt32BE(offset + 4);
-  // below 2^53 a double is exact (ids from some gateways are small counters); above, BigInt
-  return hi < 0x200000 ? String(hi * 0x1_0000_0000 + lo) : (BigInt(hi) * TWO_32 + BigInt(lo)).toString();
+  return msgIdDecimal(buf.readUInt32BE(offset), buf.readUInt32BE(offset + 4));
 }
 
 /** Writes a Msg_Id given as the decimal of its 64 bits; throws PduError for anything else. */
 export function writeMsgId(buf: Buffer, offset: number, id: string): void {
+  if (id === '0') {
+    buf.fill(0, offset, offset + 8);
+    return;
+  }
   if (!/^\d{1,20}$/.test(id)) throw new PduError(`Msg_Id "${id}" is not a decimal number`);
   const value = BigInt(id);
   if (value >= 1n << 64n) throw new PduError(`Msg_Id ${id} does not fit in 64 bits`);
@@ -37,7 +50,7 @@ export interface MsgIdParts {
 export function composeMsgId(p: MsgIdParts): string {
   const hi = ((p.month & 0xf) << 28 | (p.day & 0x1f) << 23 | (p.hour & 0x1f) << 18 | (p.minute & 0x3f) << 12 | (p.second & 0x3f) << 6 | ((p.ismg >>> 16) & 0x3f)) >>> 0;
   const lo = (((p.ismg & 0xffff) << 16) | (p.sequence & 0xffff)) >>> 0;
-  return (BigInt(hi) * TWO_32 + BigInt(lo)).toString();
+  return msgIdDecimal(hi, lo);
 }
 
 /** The parts of a Msg_Id given as its decimal. */

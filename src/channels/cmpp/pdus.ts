@@ -106,6 +106,8 @@ export interface Pdu {
   result?: number;
   // CMPP_SUBMIT / CMPP_DELIVER
   msgId?: string;
+  /** The Msg_Id's 8 octets as read from the wire, written instead of msgId (a response echoing an id needs no conversion). */
+  msgIdOctets?: Buffer;
   pkTotal?: number;
   pkNumber?: number;
   registeredDelivery?: number;

@@ -1,6 +1,6 @@
 // CMPP as seen by the generic session layer, one adapter per version.
 import type { WireProtocol } from '../session/protocol.ts';
-import { decodePdu, encodePdu, MAX_PDU_LENGTH, readU32 } from './codec.ts';
+import { decodePdu, encodePdu, encodePduInto, MAX_PDU_LENGTH, readU32 } from './codec.ts';
 import { Cmd, commandName, HEADER_LENGTH, isResponseId, Version, type CmppVersion, type Pdu } from './pdus.ts';
 
 /** One-line PDU summary for logs; the authenticators never appear. */
@@ -29,6 +29,7 @@ export function cmppProtocol(version: CmppVersion): WireProtocol<Pdu> {
     maxLength: MAX_PDU_LENGTH,
     maxSequence: 0x7fffffff,
     encode: (p) => encodePdu(p, version),
+    encodeInto: (p, buf, offset) => encodePduInto(p, version, buf, offset),
     decode: (frame) => decodePdu(frame, version),
     isResponse: (p) => isResponseId(p.commandId),
     isResponseFrame: (buf, start) => isResponseId(readU32(buf, start + 4)),

@@ -4,7 +4,7 @@
 // sent before its submit response.
 import net from 'node:net';
 import { authenticatorIsmg, authenticatorSource } from '../cmpp/authenticator.ts';
-import { decodePdu, encodePdu } from '../cmpp/codec.ts';
+import { decodePdu, encodePdu, encodePduInto } from '../cmpp/codec.ts';
 import { composeMsgId } from '../cmpp/ids.ts';
 import { buildCmppMessage, decodeContent } from '../cmpp/message.ts';
 import { Cmd, ConnectStatus, Result, Version, type CmppVersion, type Pdu, type StatusReport } from '../cmpp/pdus.ts';
@@ -168,7 +168,12 @@ export class CmppSimulator {
   private accept(socket: net.Socket): void {
     // the SP's version is known once its CMPP_CONNECT is read (the same in both): from then on the session speaks it
     const session: Session = { conn: null as unknown as Connection<Pdu>, spId: null, version: Version.v30, unacked: {} };
-    const protocol: WireProtocol<Pdu> = { ...cmppProtocols[Version.v30], encode: (p) => encodePdu(p, session.version), decode: (f) => decodePdu(f, session.version) };
+    const protocol: WireProtocol<Pdu> = {
+      ...cmppProtocols[Version.v30],
+      encode: (p) => encodePdu(p, session.version),
+      encodeInto: (p, buf, offset) => encodePduInto(p, session.version, buf, offset),
+      decode: (f) => decodePdu(f, session.version),
+    };
     session.conn = new Connection<Pdu>(socket, protocol, { window: 1_000_000, responseTimeoutMs: 60_000, keepaliveMs: this.options.activeTestMs }, () => ({
       onRequest: (p) => this.onRequest(session, p),
       onBadPdu: () => undefined,

@@ -79,7 +79,7 @@ describe.each(testDatabases)('a CMPP channel through the worker and the virtual 
     expect(rows.find((r) => r.text === long)).toMatchObject({ tenant_id: a.id, attribution: 'extension', parts: 2, channel: 'cm' });
     const contact = await until('opted out', async () => {
       const c = await s.deps.store.db.selectFrom('contacts').selectAll().where('tenant_id', '=', a.id).where('phone', '=', '+8613700137101').executeTakeFirst();
-      return c?.opted_out_at && c;
+      return c?.opted_out_at ? c : undefined;
     });
     expect(contact.opted_out_at).not.toBeNull();
   }, 60_000);

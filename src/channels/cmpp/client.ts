@@ -1,18 +1,14 @@
 // The CMPP SP client (China Mobile): logs in with the MD5 authenticators and checks the gateway's, submits long
 // messages part by part (TP_udhi + UDH) with retries that keep each part's identity, turns CMPP_DELIVER into
 // status reports and inbound messages, answers ACTIVE_TEST and TERMINATE.
-import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
-import { asSendError, configError, retryable } from '../errors.ts';
+import type { Channel, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
+import { asSendError, configError, retryable, type SendError } from '../errors.ts';
+import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { BindPool } from '../session/pool.ts';
-import { PartSender } from '../session/sender.ts';
-import { PendingStores, poolState, StateChanges } from '../session/state.ts';
 import { Part as SessionPart, Submission } from '../session/submission.ts';
-import { readConcatUdh } from '../session/udh.ts';
-import { Reassembler } from '../smpp/reassembly.ts';
+import { readConcatUdh, type ConcatInfo } from '../session/udh.ts';
 import { authenticatorIsmg, authenticatorSource, connectTimestamp } from './authenticator.ts';
 import type { CmppConfig } from './config.ts';
 import { buildCmppMessage, decodeContent, type CmppMessage } from './message.ts';
@@ -26,13 +22,6 @@ type CmppBind = Connection<Pdu>;
 /** One part of a CMPP submit (the session layer's Part over CMPP binds and PDUs). */
 const Part = SessionPart<CmppBind, Pdu>;
 type Part = SessionPart<CmppBind, Pdu>;
-
-interface InboundMeta {
-  from: string;
-  to: string;
-  dataCoding: number;
-  receivedAt: Date;
-}
 
 /** ValId_Time relative to the submit, SMPP 3.3 style (YYMMDDhhmmss000R). */
 function relativeValidity(hours: number): string {
@@ -68,67 +57,14 @@ export function receiptOf(report: StatusReport, channel: string): Receipt {
 }
 
 /** A CMPP 2.0 / 3.0 gateway connection implementing Channel. */
-export class CmppChannel extends EventEmitter implements Channel {
+export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
   readonly type = 'cmpp';
-  readonly name: string;
-  private readonly pool: BindPool<CmppBind>;
-  private readonly sender: PartSender<CmppBind, Pdu>;
-  private readonly reassembler: Reassembler<InboundMeta>;
-  private reassemblyTimer: NodeJS.Timeout | null = null;
   private ref = Math.floor(Math.random() * 0xffff);
-  private stopped = false;
-  private started = false;
-  private readonly states = new StateChanges();
-  private sink: ChannelSink | null = null;
-  /** Inbound messages and parts handed to the sink and not yet stored. */
-  private readonly storing = new PendingStores();
   /** PDUs of commands we do not handle, received since start. */
   unknownCommands = 0;
 
   constructor(private readonly config: CmppConfig) {
-    super();
-    this.name = config.name;
-    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
-    this.pool = new BindPool<CmppBind>({
-      slots: config.binds,
-      open: () => this.openBind(),
-      canSubmit: () => true,
-      reconnect: config.reconnect,
-      configRetryMs: config.configRetryMs,
-      onChange: () => this.emitState(),
-      discard: (conn) => this.terminate(conn),
-    });
-    this.sender = new PartSender(this.pool, config, {
-      stamp: (pdu, conn) => (pdu.sequence = conn.nextSequence()),
-      outcome: (resp) => (resp.result === Result.ok ? resp.msgId ?? '' : sendErrorFor(resp.result ?? -1)),
-      log: (messageId, direction, pdu) => this.log(messageId, direction, pdu),
-      logging: () => this.listenerCount('log') > 0,
-    });
-  }
-
-  /** Logs in on every bind; resolves on the first, rejects with the first SendError when none could (retries go on). */
-  async start(): Promise<void> {
-    if (this.started) throw new Error(`channel ${this.name} already started`);
-    this.started = true;
-    this.reassemblyTimer = setInterval(() => this.reassembler.sweep(), Math.min(1000, this.config.reassemblyTimeoutMs));
-    this.reassemblyTimer.unref();
-    this.emitState();
-    await this.pool.start();
-  }
-
-  /** Current connection health. */
-  state(): ChannelState {
-    return poolState(this.pool, this.config.binds, this.stopped);
-  }
-
-  /** Counters since start. */
-  counters(): ChannelCounters {
-    return { ...this.sender.count, reconnects: this.pool.reconnects };
-  }
-
-  /** Login attempts so far (successful or not). */
-  get bindAttempts(): number {
-    return this.pool.attempts;
+    super({ ...config, slots: config.binds, canSubmit: () => true });
   }
 
   /** Splits, submits every part (retrying temporary failures with the same UDH), returns one Msg_Id per part. */
@@ -182,21 +118,8 @@ export class CmppChannel extends EventEmitter implements Channel {
     };
   }
 
-  /** Stops taking submits, lets in-flight parts finish, sends CMPP_TERMINATE and closes. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    const members = this.pool.stop();
-    await this.sender.stop(this.config.responseTimeoutMs + 100);
-    // inbound messages being stored are acknowledged before the terminate, or the gateway would deliver them again
-    await this.storing.settle(this.config.responseTimeoutMs);
-    await Promise.all(members.map((conn) => this.terminate(conn)));
-    await this.pool.ended();
-    if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
-    this.stopped = true;
-    this.emitState();
-  }
-
-  private async terminate(conn: CmppBind): Promise<void> {
+  /** Ends a bind with CMPP_TERMINATE (waiting a second for its answer), then closes it. */
+  protected async closeBind(conn: CmppBind): Promise<void> {
     try {
       await Promise.race([conn.request((sequence) => ({ commandId: Cmd.terminate, sequence }), false), sleep(1000)]);
     } catch {
@@ -205,22 +128,20 @@ export class CmppChannel extends EventEmitter implements Channel {
     conn.end('terminated');
   }
 
-  /** Emits a carrier log line (only called when someone listens); a throwing listener must not break the part. */
-  private log(messageId: string, direction: 'out' | 'in', p: Pdu): void {
-    this.note(messageId, direction, describePdu(p));
+  protected stamp(pdu: Pdu, conn: CmppBind): void {
+    pdu.sequence = conn.nextSequence();
   }
 
-  /** Emits a carrier log line; a throwing listener must not break what called it. */
-  private note(messageId: string, direction: 'out' | 'in', summary: string): void {
-    if (this.listenerCount('log') === 0) return;
-    try {
-      this.emit('log', { messageId, at: new Date(), direction, summary });
-    } catch {
-      // a log listener's failure is not the message's
-    }
+  protected outcome(resp: Pdu): string | SendError {
+    return resp.result === Result.ok ? resp.msgId ?? '' : sendErrorFor(resp.result ?? -1);
   }
 
-  private async openBind(): Promise<CmppBind> {
+  protected describe(pdu: Pdu): string {
+    return describePdu(pdu);
+  }
+
+  /** Connects and logs in: CMPP_CONNECT with AuthenticatorSource, then the gateway's answer checked. */
+  protected async openBind(): Promise<CmppBind> {
     const cfg = this.config;
     const conn = await Connection.open(cfg.host, cfg.port, cmppProtocols[cfg.version], {
       window: this.sender.congestion.limit,
@@ -317,51 +238,18 @@ export class CmppChannel extends EventEmitter implements Channel {
   }
 
   /**
-   * Turns a CMPP_DELIVER into a receipt (Registered_Delivery 1) or an inbound message; returns the sink's promise
-   * when it must be stored before it is acknowledged. A part of a long MO goes to a sink that stores parts, or is
-   * joined here and acknowledged once the joined message is stored.
+   * Turns a CMPP_DELIVER into a receipt (Registered_Delivery 1) or an inbound message (or a part of a long one);
+   * returns the sink's promise when it must be stored before it is acknowledged.
    */
   private onDeliver(p: Pdu): Promise<void> | undefined {
     if (p.registeredDelivery === 1) return p.report ? this.onReceipt(receiptOf(p.report, this.name)) : undefined;
     let content = p.msgContent ?? Buffer.alloc(0);
-    let concat = null;
+    let concat: ConcatInfo | null = null;
     if (p.tpUdhi === 1) ({ payload: content, concat } = readConcatUdh(content));
     const meta: InboundMeta = { from: p.srcTerminalId ?? '', to: p.destId ?? '', dataCoding: p.msgFmt ?? 0, receivedAt: new Date() };
     const { text, undecodable } = decodeContent(content, meta.dataCoding);
     if (undecodable) this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK, kept with U+FFFD where it did not decode`);
-    if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
-    if (this.sink?.part) {
-      if (concat.seq === 1) this.sender.count.inbound++;
-      return this.storing.add(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs }));
-    }
-    return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
-  }
-
-  /** Hands a receipt to the sink (returning its promise) or to listeners. */
-  private onReceipt(receipt: Receipt): Promise<void> | undefined {
-    this.sender.count.receipts++;
-    if (this.sink) return this.sink.receipt(receipt);
-    this.emit('receipt', receipt);
-    return undefined;
-  }
-
-  private emitInbound(meta: InboundMeta, text: string, parts: number, incomplete: boolean): Promise<void> | undefined {
-    this.sender.count.inbound++;
-    const m: InboundMessage = { channel: this.name, ...meta, text, parts };
-    if (incomplete) m.incomplete = true;
-    if (this.sink) return this.storing.add(this.sink.inbound(m));
-    this.emit('inbound', m);
-    return undefined;
-  }
-
-  /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */
-  setSink(sink: ChannelSink): void {
-    this.sink = sink;
-  }
-
-  private emitState(): void {
-    const s = this.state();
-    if (this.states.changed(s)) this.emit('state', s);
+    return this.onInbound(meta, text, concat);
   }
 }
 

@@ -1,7 +1,7 @@
 // Virtual handsets: every destination number gets an inbox of reassembled messages.
 import { decodeText, readUserData } from '../smpp/message.ts';
 import type { Pdu } from '../smpp/pdus.ts';
-import { Reassembler } from '../smpp/reassembly.ts';
+import { Reassembler } from '../session/reassembly.ts';
 import type { ConcatInfo } from '../session/udh.ts';
 
 /** One message as the handset shows it. */

@@ -1,14 +1,11 @@
 // The SMPP ESME channel: binds (transceiver, or transmitters + receivers), submits long messages part by
 // part with retries that keep each part's identity, turns deliver_sm into receipts and inbound messages.
-import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
-import { asSendError, retryable } from '../errors.ts';
+import type { Channel, OutboundMessage, SubmitResult } from '../channel.ts';
+import { asSendError, retryable, type SendError } from '../errors.ts';
+import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { BindPool } from '../session/pool.ts';
-import { PartSender } from '../session/sender.ts';
-import { PendingStores, poolState, StateChanges } from '../session/state.ts';
 import { Part as SessionPart, Submission } from '../session/submission.ts';
 import type { SmppConfig } from './config.ts';
 import { normaliseId, normaliseIdAt } from './ids.ts';
@@ -16,7 +13,6 @@ import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } 
 import { HEADER_LENGTH, readU32 } from './codec.ts';
 import { Cmd, EsmClass, Status, type Pdu, type Tlv } from './pdus.ts';
 import { describePdu, smppProtocol } from './protocol.ts';
-import { Reassembler } from './reassembly.ts';
 import { receiptFromFrame, receiptFromPdu } from './receipt.ts';
 import { sendErrorFor } from './status-map.ts';
 
@@ -32,83 +28,24 @@ const BIND_COMMAND: Record<BindKind, number> = {
   receiver: Cmd.bind_receiver,
 };
 
-interface InboundMeta {
-  from: string;
-  to: string;
-  dataCoding: number;
-  receivedAt: Date;
+/** The bind of each slot: n transceivers, or n transmitters then n receivers. */
+function bindKinds(config: SmppConfig): BindKind[] {
+  const n = config.binds;
+  return config.bindMode === 'transceiver'
+    ? Array<BindKind>(n).fill('transceiver')
+    : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
 }
 
 /** An SMPP 3.4 carrier connection implementing Channel. */
-export class SmppChannel extends EventEmitter implements Channel {
+export class SmppChannel extends BinaryChannel<Pdu> implements Channel {
   readonly type = 'smpp';
-  readonly name: string;
-  private readonly pool: BindPool<SmppBind>;
-  private readonly sender: PartSender<SmppBind, Pdu>;
-  private readonly reassembler: Reassembler<InboundMeta>;
-  private reassemblyTimer: NodeJS.Timeout | null = null;
   private readonly kinds: BindKind[];
   private ref = Math.floor(Math.random() * 0xffff);
-  private stopped = false;
-  private started = false;
-  private readonly states = new StateChanges();
-  private sink: ChannelSink | null = null;
-  /** Inbound messages and parts handed to the sink and not yet stored. */
-  private readonly storing = new PendingStores();
 
   constructor(private readonly config: SmppConfig) {
-    super();
-    this.name = config.name;
-    const n = config.binds;
-    this.kinds = config.bindMode === 'transceiver'
-      ? Array<BindKind>(n).fill('transceiver')
-      : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
-    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
-    this.pool = new BindPool<SmppBind>({
-      slots: this.kinds.length,
-      open: (slot) => this.openBind(this.kinds[slot]),
-      canSubmit: (slot) => this.kinds[slot] !== 'receiver',
-      reconnect: config.reconnect,
-      configRetryMs: config.configRetryMs,
-      onChange: () => this.emitState(),
-      discard: (conn) => this.unbind(conn),
-    });
-    this.sender = new PartSender(this.pool, config, {
-      stamp: (pdu, conn) => (pdu.sequence = conn.nextSequence()),
-      outcome: (resp) => resp.status === Status.ESME_ROK ? normaliseId(resp.messageId ?? '', config.idFormat.submit) : sendErrorFor(resp.status, 'submit_sm'),
-      log: (messageId, direction, pdu) => this.log(messageId, direction, pdu),
-      logging: () => this.listenerCount('log') > 0,
-    });
-  }
-
-  /** The sender's counters (receipts and inbound are counted here too). */
-  private get count() {
-    return this.sender.count;
-  }
-
-  /** Binds every slot; resolves on the first bind, rejects with the first SendError when none could bind (retries go on). */
-  async start(): Promise<void> {
-    if (this.started) throw new Error(`channel ${this.name} already started`);
-    this.started = true;
-    this.reassemblyTimer = setInterval(() => this.reassembler.sweep(), Math.min(1000, this.config.reassemblyTimeoutMs));
-    this.reassemblyTimer.unref();
-    this.emitState();
-    await this.pool.start();
-  }
-
-  /** Current connection health. */
-  state(): ChannelState {
-    return poolState(this.pool, this.kinds.length, this.stopped);
-  }
-
-  /** Counters since start. */
-  counters(): ChannelCounters {
-    return { ...this.count, reconnects: this.pool.reconnects };
-  }
-
-  /** Bind attempts so far (successful or not). */
-  get bindAttempts(): number {
-    return this.pool.attempts;
+    const kinds = bindKinds(config);
+    super({ ...config, slots: kinds.length, canSubmit: (slot) => kinds[slot] !== 'receiver' });
+    this.kinds = kinds;
   }
 
   /** Splits, submits every part (retrying temporary failures with the same reference), returns one normalised id per part. */
@@ -155,23 +92,25 @@ export class SmppChannel extends EventEmitter implements Channel {
     };
   }
 
-  /** Stops taking submits, lets in-flight parts finish, unbinds and closes. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    const members = this.pool.stop();
-    await this.sender.stop(this.config.responseTimeoutMs + 100);
-    // inbound messages being stored are acknowledged before the unbind, or the carrier would deliver them again
-    await this.storing.settle(this.config.responseTimeoutMs);
-    // parts of a long MO still incomplete were never acknowledged: the carrier offers them again after the unbind
-    await Promise.all(members.map((conn) => this.unbind(conn)));
-    // a bind still opening is closed before stop returns, so its slot can go to another node at once
-    await this.pool.ended();
-    if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
-    this.stopped = true;
-    this.emitState();
+  protected stamp(pdu: Pdu, conn: SmppBind): void {
+    pdu.sequence = conn.nextSequence();
   }
 
-  private async unbind(conn: SmppBind): Promise<void> {
+  protected outcome(resp: Pdu): string | SendError {
+    return resp.status === Status.ESME_ROK ? normaliseId(resp.messageId ?? '', this.config.idFormat.submit) : sendErrorFor(resp.status, 'submit_sm');
+  }
+
+  protected describe(pdu: Pdu): string {
+    return describePdu(pdu);
+  }
+
+  /** Opens the bind of `slot` (its kind: transceiver, transmitter or receiver). */
+  protected openBind(slot: number): Promise<SmppBind> {
+    return this.bind(this.kinds[slot]);
+  }
+
+  /** Ends a bind with unbind (waiting a second for its answer), then closes it. */
+  protected async closeBind(conn: SmppBind): Promise<void> {
     try {
       await Promise.race([conn.request((sequence) => ({ commandId: Cmd.unbind, status: 0, sequence }), false), sleep(1000)]);
     } catch {
@@ -180,16 +119,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     conn.end('unbound');
   }
 
-  /** Emits a carrier log line (only called when someone listens); runs inside response handling, so a throwing listener must not break the part. */
-  private log(messageId: string, direction: 'out' | 'in', p: Pdu): void {
-    try {
-      this.emit('log', { messageId, at: new Date(), direction, summary: describePdu(p) });
-    } catch {
-      // a log listener's failure is not the message's
-    }
-  }
-
-  private async openBind(kind: BindKind): Promise<SmppBind> {
+  private async bind(kind: BindKind): Promise<SmppBind> {
     const cfg = this.config;
     const conn = await Connection.open(cfg.host, cfg.port, smppProtocol, {
       window: this.sender.congestion.limit,
@@ -234,7 +164,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (readU32(buf, start + 4) === Cmd.submit_sm_resp) return this.submitRespAt(conn, buf, start, end, sequence);
     const receipt = receiptFromFrame(buf, start, end, this.name, this.config.idFormat.receipt);
     if (receipt === undefined) return false;
-    acknowledge(conn, Cmd.deliver_sm_resp, sequence, this.onReceipt(receipt));
+    acknowledge(conn, Cmd.deliver_sm_resp, sequence, receipt ? this.onReceipt(receipt) : undefined);
     return true;
   }
 
@@ -270,54 +200,18 @@ export class SmppChannel extends EventEmitter implements Channel {
   }
 
   /**
-   * Turns a deliver_sm into a receipt or an inbound message; returns the sink's promise when the PDU must be
-   * stored before it is acknowledged. A part of a long MO goes to a sink that stores parts (acknowledged once stored;
-   * the sink joins them); otherwise it is joined here and acknowledged only once the joined message holding it is
-   * stored (when the last part completes it, or at the reassembly timeout). Either way a crash in between loses
-   * nothing: the carrier offers the unacknowledged parts again.
+   * Turns a deliver_sm into a receipt (one without an id is only acknowledged) or an inbound message (or a part of a
+   * long one); returns the sink's promise when the PDU must be stored before it is acknowledged.
    */
   private onDeliver(p: Pdu): Promise<void> | undefined {
     const esm = p.esmClass ?? 0;
     if (esm & (EsmClass.deliveryReceipt | EsmClass.intermediateNotification)) {
-      return this.onReceipt(receiptFromPdu(p, this.name, this.config.idFormat.receipt));
+      const receipt = receiptFromPdu(p, this.name, this.config.idFormat.receipt);
+      return receipt ? this.onReceipt(receipt) : undefined;
     }
     const { payload, concat } = readUserData(p);
     const meta: InboundMeta = { from: p.sourceAddr ?? '', to: p.destinationAddr ?? '', dataCoding: p.dataCoding ?? 0, receivedAt: new Date() };
-    const text = decodeText(payload, meta.dataCoding);
-    if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
-    if (this.sink?.part) {
-      if (concat.seq === 1) this.count.inbound++;
-      return this.storing.add(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs }));
-    }
-    return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
-  }
-
-  /** Hands a receipt to the sink (returning its promise) or to listeners; one without an id is only acknowledged. */
-  private onReceipt(receipt: Receipt | null): Promise<void> | undefined {
-    if (!receipt) return undefined;
-    this.count.receipts++;
-    if (this.sink) return this.sink.receipt(receipt);
-    this.emit('receipt', receipt);
-    return undefined;
-  }
-
-  private emitInbound(meta: InboundMeta, text: string, parts: number, incomplete: boolean): Promise<void> | undefined {
-    this.count.inbound++;
-    const m: InboundMessage = { channel: this.name, ...meta, text, parts };
-    if (incomplete) m.incomplete = true;
-    if (this.sink) return this.storing.add(this.sink.inbound(m));
-    this.emit('inbound', m);
-    return undefined;
-  }
-
-  /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */
-  setSink(sink: ChannelSink): void {
-    this.sink = sink;
-  }
-
-  private emitState(): void {
-    const s = this.state();
-    if (this.states.changed(s)) this.emit('state', s);
+    return this.onInbound(meta, decodeText(payload, meta.dataCoding), concat);
   }
 }
 

@@ -2,7 +2,7 @@
 // handsets, checking the SP's AuthenticatorSource and proving its own, with the SMPP side's receipts, rules and
 // faults (flow control = Result 8, drops, silence, slow reports) plus a wrong secret, a wrong version and a report
 // sent before its submit response.
-import net from 'node:net';
+import type net from 'node:net';
 import { authenticatorIsmg, authenticatorSource } from '../cmpp/authenticator.ts';
 import { decodePdu, encodePdu, encodePduInto } from '../cmpp/codec.ts';
 import { composeMsgId } from '../cmpp/ids.ts';
@@ -11,11 +11,10 @@ import { Cmd, ConnectStatus, Result, Version, type CmppVersion, type Pdu, type S
 import { cmppProtocols } from '../cmpp/protocol.ts';
 import { Connection } from '../session/connection.ts';
 import type { WireProtocol } from '../session/protocol.ts';
-import { Queue } from '../session/queue.ts';
 import { readConcatUdh } from '../session/udh.ts';
-import { DEFAULT_SIMULATOR_CONFIG, OUTCOME_STAT, pickOutcome, seededRandom, type Outcome, type SimulatorConfig } from './config.ts';
-import { Handsets, type HandsetMessage } from './handsets.ts';
-import type { MoMessage, SimulatorStats } from './simulator.ts';
+import { OUTCOME_STAT, pickOutcome, type Outcome, type SimulatorConfig } from './config.ts';
+import { VirtualGateway, type GatewaySession } from './gateway.ts';
+import type { MoMessage } from './simulator.ts';
 
 /** CMPP-only faults and settings, beside the shared SimulatorConfig (whose accounts are SP_Id / shared secret). */
 export interface CmppSimulatorOptions {
@@ -31,98 +30,28 @@ export interface CmppSimulatorOptions {
   activeTestMs: number;
 }
 
-interface Session {
-  conn: Connection<Pdu>;
+interface Session extends GatewaySession<Pdu> {
   spId: string | null;
   version: CmppVersion;
-  /** CMPP_DELIVERs sent and not yet answered, by sequence: delivered again elsewhere if this session dies. */
-  unacked: Record<number, Pdu>;
 }
-
-interface Scheduled {
-  due: number;
-  spId: string;
-  origin: Session;
-  pdu: Pdu;
-}
-
-/** Statistics of the CMPP side (the SMPP side's shape; bindAttempts / bindCount count CMPP_CONNECTs). */
-export type CmppSimulatorStats = SimulatorStats;
 
 /** An ISMG with virtual handsets on a TCP port. */
-export class CmppSimulator {
-  private config: SimulatorConfig;
+export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   private options: CmppSimulatorOptions;
-  private server: net.Server | null = null;
-  private readonly sessions = new Set<Session>();
-  private readonly backlog = new Map<string, Queue<Pdu>>();
-  private readonly receipts = new Queue<Scheduled>();
-  private receiptTimer: NodeJS.Timeout | null = null;
-  private readonly seen = new Set<string>();
-  private readonly handsetStore: Handsets;
-  private random: () => number;
   /** Msg_Ids count up from here: 16 bits of sequence, then the next second (unique however fast submits come). */
   private issued = 0;
   private readonly epoch = Math.floor(Date.now() / 1000);
   private moRef = 0;
-  private rrCursor = 0;
-  private second = 0;
-  private inSecond = 0;
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private readonly counters: Omit<SimulatorStats, 'bound'> = {
-    submits: 0, parts: 0, uniqueMessages: 0, duplicates: 0, throttled: 0, dropped: 0,
-    receiptsSent: 0, receiptsAcked: 0, moSent: 0, bindAttempts: 0, bindCount: 0,
-  };
 
   constructor(config: Partial<SimulatorConfig> = {}, options: Partial<CmppSimulatorOptions> = {}) {
-    this.config = { ...DEFAULT_SIMULATOR_CONFIG, ...config };
+    super(config);
     this.options = { ismgCode: 0x1234, reportBeforeResponse: false, activeTestMs: 0, ...options };
-    this.random = seededRandom(this.config.seed);
-    this.handsetStore = new Handsets(this.config.reassemblyTimeoutMs);
-  }
-
-  /** Listens on 127.0.0.1 (port 0 = any free port). */
-  async start(port = 0, host = '127.0.0.1'): Promise<{ port: number }> {
-    const server = net.createServer((socket) => this.accept(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.sweepTimer = setInterval(() => this.handsetStore.sweep(), 1000);
-    this.sweepTimer.unref();
-    return { port: (server.address() as net.AddressInfo).port };
-  }
-
-  /** Closes every session and the listener. */
-  async stop(): Promise<void> {
-    if (this.receiptTimer) clearTimeout(this.receiptTimer);
-    this.receiptTimer = null;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const s of this.sessions) s.conn.close('simulator stopped');
-    this.sessions.clear();
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   /** Changes settings live (shared ones and CMPP ones). */
-  configure(patch: Partial<SimulatorConfig>, options: Partial<CmppSimulatorOptions> = {}): void {
-    this.config = { ...this.config, ...patch };
+  override configure(patch: Partial<SimulatorConfig>, options: Partial<CmppSimulatorOptions> = {}): void {
+    super.configure(patch);
     this.options = { ...this.options, ...options };
-    if (patch.seed !== undefined) this.random = seededRandom(patch.seed);
-  }
-
-  /** Counters since start. */
-  stats(): CmppSimulatorStats {
-    let bound = 0;
-    for (const s of this.sessions) if (s.spId !== null) bound++;
-    return { ...this.counters, bound };
-  }
-
-  /** A handset's inbox (with or without '+'). */
-  inbox(number: string): HandsetMessage[] {
-    return this.handsetStore.inbox(number);
   }
 
   /** Sends an MO from a handset to a logged-in SP (`systemId` = its SP_Id), split with UDH when long; returns the part count. */
@@ -140,16 +69,6 @@ export class CmppSimulator {
     return message.parts.length;
   }
 
-  /** Writes raw bytes to every session (garbage tests). */
-  injectGarbage(bytes: Buffer): void {
-    for (const s of this.sessions) s.conn.writeRaw(bytes);
-  }
-
-  /** Drops every connection abruptly. */
-  dropAll(): void {
-    for (const s of [...this.sessions]) s.conn.close('simulated drop');
-  }
-
   /** Sends CMPP_TERMINATE on every session (the gateway ending the connections). */
   terminateAll(): void {
     for (const s of this.sessions) s.conn.send({ commandId: Cmd.terminate, sequence: s.conn.nextSequence() });
@@ -165,7 +84,19 @@ export class CmppSimulator {
     });
   }
 
-  private accept(socket: net.Socket): void {
+  protected accountOf(s: Session): string | null {
+    return s.spId;
+  }
+
+  protected canReceive(s: Session): boolean {
+    return s.spId !== null;
+  }
+
+  protected receiptPdu(report: Pdu): Pdu {
+    return report;
+  }
+
+  protected accept(socket: net.Socket): Session {
     // the SP's version is known once its CMPP_CONNECT is read (the same in both): from then on the session speaks it
     const session: Session = { conn: null as unknown as Connection<Pdu>, spId: null, version: Version.v30, unacked: {} };
     const protocol: WireProtocol<Pdu> = {
@@ -180,20 +111,10 @@ export class CmppSimulator {
       onFree: () => undefined,
       onClose: () => this.onClose(session),
       onUnmatchedResponse: (p) => {
-        if (p.commandId !== Cmd.deliver_resp || !session.unacked[p.sequence]) return;
-        delete session.unacked[p.sequence];
-        this.counters.receiptsAcked++;
+        if (p.commandId === Cmd.deliver_resp) this.acknowledged(session, p.sequence);
       },
     }));
-    this.sessions.add(session);
-  }
-
-  private onClose(session: Session): void {
-    this.sessions.delete(session);
-    if (!session.spId) return;
-    const pending = Object.values(session.unacked);
-    session.unacked = {};
-    for (const pdu of pending) this.route(session.spId, null, pdu);
+    return session;
   }
 
   private onRequest(s: Session, p: Pdu): void {
@@ -247,7 +168,7 @@ export class CmppSimulator {
       s.conn.close('simulated drop');
       return;
     }
-    if (this.overRate(cfg)) {
+    if (this.overRate()) {
       c.throttled++;
       return answer(Result.flowControl);
     }
@@ -268,10 +189,7 @@ export class CmppSimulator {
     }
     answer(Result.ok, msgId);
     this.account(p, dest);
-    if (report && !this.options.reportBeforeResponse) {
-      this.receipts.push({ due: Date.now() + cfg.receiptDelayMs, spId: s.spId, origin: s, pdu: report });
-      this.armReceipts();
-    }
+    if (report && !this.options.reportBeforeResponse) this.schedule(s.spId, s, report);
   }
 
   /** The CMPP_DELIVER (without sequence) reporting on `msgId`. */
@@ -286,75 +204,10 @@ export class CmppSimulator {
 
   /** Counts a part as new or duplicate (same destination, same octets), and puts it in the handset's inbox. */
   private account(p: Pdu, dest: string): void {
-    const c = this.counters;
-    c.parts++;
     const content = p.msgContent ?? Buffer.alloc(0);
-    const key = `${dest}\u0000${content.toString('latin1')}`;
-    if (this.seen.has(key)) {
-      c.duplicates++;
-      return;
-    }
-    this.seen.add(key);
     const { payload, concat } = p.tpUdhi === 1 ? readConcatUdh(content) : { payload: content, concat: null };
-    if (!concat || concat.seq === 1) c.uniqueMessages++;
+    if (!this.countPart(`${dest}\u0000${content.toString('latin1')}`, !concat || concat.seq === 1)) return;
     if (this.config.keepInbox) this.handsetStore.receiveText(p.srcId ?? '', dest, p.msgFmt ?? 0, decodeContent(payload, p.msgFmt ?? 0).text, concat);
-  }
-
-  private overRate(cfg: SimulatorConfig): boolean {
-    if (cfg.throttleEvery > 0 && this.counters.submits % cfg.throttleEvery === 0) return true;
-    if (cfg.throttleTps <= 0) return false;
-    const second = Math.floor(Date.now() / 1000);
-    if (second !== this.second) {
-      this.second = second;
-      this.inSecond = 0;
-    }
-    return ++this.inSecond > cfg.throttleTps;
-  }
-
-  private armReceipts(): void {
-    const head = this.receipts.peek();
-    if (!head || this.receiptTimer) return;
-    this.receiptTimer = setTimeout(() => this.fireReceipts(), Math.max(0, head.due - Date.now()));
-  }
-
-  private fireReceipts(): void {
-    this.receiptTimer = null;
-    const now = Date.now();
-    for (let head = this.receipts.peek(); head && head.due <= now; head = this.receipts.peek()) {
-      this.receipts.shift();
-      this.route(head.spId, head.origin, head.pdu);
-      this.counters.receiptsSent++;
-    }
-    this.armReceipts();
-  }
-
-  /** A logged-in session of the SP: the origin if still open, else round-robin, else null. */
-  private receiver(spId: string | null, origin: Session | null): Session | null {
-    if (origin && origin.spId !== null && !origin.conn.isClosed) return origin;
-    const candidates = [...this.sessions].filter((s) => s.spId !== null && (spId === null || s.spId === spId));
-    if (candidates.length === 0) return null;
-    return candidates[this.rrCursor++ % candidates.length];
-  }
-
-  private route(spId: string, origin: Session | null, pdu: Pdu): void {
-    const target = this.receiver(spId, origin);
-    if (target) return this.deliver(target, pdu);
-    let queue = this.backlog.get(spId);
-    if (!queue) this.backlog.set(spId, (queue = new Queue<Pdu>()));
-    queue.push(pdu);
-  }
-
-  private drainBacklog(spId: string): void {
-    const queue = this.backlog.get(spId);
-    if (!queue) return;
-    this.backlog.delete(spId);
-    for (let pdu = queue.shift(); pdu; pdu = queue.shift()) this.route(spId, null, pdu);
-  }
-
-  private deliver(target: Session, pdu: Pdu): void {
-    pdu.sequence = target.conn.nextSequence();
-    target.unacked[pdu.sequence] = pdu;
-    target.conn.send(pdu);
   }
 }
 

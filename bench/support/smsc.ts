@@ -1,4 +1,5 @@
 // The SMSC both SMPP scenarios run against: the virtual carrier in a child process, tuned for load.
+import type { Channel, Receipt } from '../../src/channels/channel.ts';
 import { forkSimulator, type SimulatorChild } from '../../src/channels/simulator/child.ts';
 import type { BenchResult } from './context.ts';
 import { trackPeakRss } from './rss.ts';
@@ -16,6 +17,27 @@ export function benchNumber(i: number): string {
 /** Text of message i (single part, GSM-7). */
 export function benchText(i: number): string {
   return `Tidings benchmark message ${i}`;
+}
+
+/** Submits through a channel with enough concurrent submits to keep its window full; done when every receipt is in. */
+export async function blastChannel(channel: Channel, messages: number): Promise<void> {
+  let receipts = 0;
+  const allReceipts = new Promise<void>((resolve) => {
+    channel.on('receipt', (_r: Receipt) => {
+      if (++receipts === messages) resolve();
+    });
+  });
+  await channel.start();
+  let next = 0;
+  const worker = async () => {
+    while (next < messages) {
+      const i = next++;
+      await channel.submit({ id: String(i), from: '10690', to: benchNumber(i), text: benchText(i) });
+    }
+  };
+  await Promise.all(Array.from({ length: BENCH_WINDOW * 2 }, worker));
+  await allReceipts;
+  await channel.stop();
 }
 
 /** CPU microseconds (user + system) per message, one decimal. */

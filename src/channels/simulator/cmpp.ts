@@ -162,16 +162,9 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
     const cfg = this.config;
     const answer = (result: number, msgId = '0') => s.conn.send({ commandId: Cmd.submit_resp, sequence: p.sequence, msgId, result });
     if (!s.spId) return answer(Result.badCommand);
-    if (cfg.silent) return;
-    if (cfg.dropEvery > 0 && c.submits % cfg.dropEvery === 0) {
-      c.dropped++;
-      s.conn.close('simulated drop');
-      return;
-    }
-    if (this.overRate()) {
-      c.throttled++;
-      return answer(Result.flowControl);
-    }
+    const fault = this.submitFault(s);
+    if (fault === 'silent' || fault === 'dropped') return;
+    if (fault === 'throttled') return answer(Result.flowControl);
     const dest = p.destTerminalIds?.[0] ?? '';
     let outcome: Outcome | undefined;
     for (const rule of cfg.rules) {

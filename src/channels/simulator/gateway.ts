@@ -148,8 +148,23 @@ export abstract class VirtualGateway<P extends { sequence: number }, S extends G
     return true;
   }
 
-  /** Whether this submit is over the configured rate (every Nth, or above N per second): answer it "slow down". */
-  protected overRate(): boolean {
+  /** The fault a submit meets (after counting it): no answer, the connection dropped (done here), "slow down", or none. */
+  protected submitFault(s: S): 'silent' | 'dropped' | 'throttled' | null {
+    const cfg = this.config;
+    const c = this.counters;
+    if (cfg.silent) return 'silent';
+    if (cfg.dropEvery > 0 && c.submits % cfg.dropEvery === 0) {
+      c.dropped++;
+      s.conn.close('simulated drop');
+      return 'dropped';
+    }
+    if (!this.overRate()) return null;
+    c.throttled++;
+    return 'throttled';
+  }
+
+  /** Whether this submit is over the configured rate (every Nth, or above N per second). */
+  private overRate(): boolean {
     const cfg = this.config;
     if (cfg.throttleEvery > 0 && this.counters.submits % cfg.throttleEvery === 0) return true;
     if (cfg.throttleTps <= 0) return false;

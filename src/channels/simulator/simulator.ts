@@ -159,16 +159,9 @@ export class Simulator extends VirtualGateway<Pdu, Session, ReceiptFacts> {
     c.submits++;
     const cfg = this.config;
     if (!s.mode || s.mode === 'receiver') return this.reply(s, Cmd.submit_sm_resp, p.sequence, Status.ESME_RINVBNDSTS);
-    if (cfg.silent) return;
-    if (cfg.dropEvery > 0 && c.submits % cfg.dropEvery === 0) {
-      c.dropped++;
-      s.conn.close('simulated drop');
-      return;
-    }
-    if (this.overRate()) {
-      c.throttled++;
-      return this.reply(s, Cmd.submit_sm_resp, p.sequence, Status.ESME_RTHROTTLED);
-    }
+    const fault = this.submitFault(s);
+    if (fault === 'silent' || fault === 'dropped') return;
+    if (fault === 'throttled') return this.reply(s, Cmd.submit_sm_resp, p.sequence, Status.ESME_RTHROTTLED);
     const dest = p.destinationAddr ?? '';
     let outcome: Outcome | undefined;
     for (const rule of cfg.rules) {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { collect, until } from '../session/testing.ts';
 import type { InboundMessage, Receipt } from '../channel.ts';
 import { ReceiptMatcher } from '../receipt-matcher.ts';
 import { CmppSimulator, type CmppSimulatorOptions } from '../simulator/cmpp.ts';
@@ -31,20 +32,6 @@ function channelTo(port: number, cfg: Partial<CmppConfigInput> = {}): CmppChanne
   }));
   cleanups.push(() => channel.stop());
   return channel;
-}
-
-function collect<T>(channel: CmppChannel, event: 'receipt' | 'inbound'): T[] {
-  const out: T[] = [];
-  channel.on(event, (x: T) => out.push(x));
-  return out;
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 for (const [label, version] of [['3.0', Version.v30], ['2.0', Version.v20]] as const) {

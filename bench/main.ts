@@ -12,6 +12,7 @@ interface Scenario { load(): Promise<{ run(ctx: BenchContext): Promise<Record<st
 const scenarios: Record<string, Scenario> = {
   bare: { load: () => import('./bare.ts'), compares: false },
   smpp: { load: () => import('./smpp.ts'), compares: true },
+  cmpp: { load: () => import('./cmpp.ts'), compares: true },
   dispatch: { load: () => import('./dispatch.ts'), compares: true },
   'api-send': { load: () => import('./api-send.ts'), compares: false },
   import: { load: () => import('./import.ts'), compares: false },

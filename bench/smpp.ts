@@ -1,37 +1,19 @@
 // The full SMPP channel (windows, retries, receipts parsed and normalised) against the same SMSC as
 // 'bare', without a database: how much the channel layer costs.
-import type { Receipt } from '../src/channels/channel.ts';
 import { SmppChannel } from '../src/channels/smpp/client.ts';
 import { parseSmppConfig } from '../src/channels/smpp/config.ts';
 import type { BenchContext } from './support/context.ts';
-import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber, benchText, runAgainstSmsc } from './support/smsc.ts';
+import { BENCH_ACCOUNT, BENCH_WINDOW, blastChannel, runAgainstSmsc } from './support/smsc.ts';
 
-/** Submits through SmppChannel with enough concurrent submits to keep its window full; done when every receipt is in. */
-async function blast(port: number, messages: number): Promise<void> {
-  const channel = new SmppChannel(parseSmppConfig({
+/** Our SMPP channel to the virtual carrier on `port`, as the bench runs it. */
+function channelTo(port: number) {
+  return new SmppChannel(parseSmppConfig({
     name: 'bench', type: 'smpp', host: '127.0.0.1', port, ...BENCH_ACCOUNT,
     binds: 1, window: BENCH_WINDOW, idFormat: { submit: 'hex', receipt: 'decimal' },
   }));
-  let receipts = 0;
-  const allReceipts = new Promise<void>((resolve) => {
-    channel.on('receipt', (_r: Receipt) => {
-      if (++receipts === messages) resolve();
-    });
-  });
-  await channel.start();
-  let next = 0;
-  const worker = async () => {
-    while (next < messages) {
-      const i = next++;
-      await channel.submit({ id: String(i), from: '10690', to: benchNumber(i), text: benchText(i) });
-    }
-  };
-  await Promise.all(Array.from({ length: BENCH_WINDOW * 2 }, worker));
-  await allReceipts;
-  await channel.stop();
 }
 
 /** The 'smpp' scenario: our Channel with no storage, compared with 'bare'. */
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
-  return runAgainstSmsc('smpp', ctx.messages, () => ctx.reference(), (smsc) => blast(smsc.port, ctx.messages));
+  return runAgainstSmsc('smpp', ctx.messages, () => ctx.reference(), (smsc) => blastChannel(channelTo(smsc.port), ctx.messages));
 }

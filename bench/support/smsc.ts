@@ -1,4 +1,5 @@
 // The SMSC both SMPP scenarios run against: the virtual carrier in a child process, tuned for load.
+import type { Channel, Receipt } from '../../src/channels/channel.ts';
 import { forkSimulator, type SimulatorChild } from '../../src/channels/simulator/child.ts';
 import type { BenchResult } from './context.ts';
 import { trackPeakRss } from './rss.ts';
@@ -18,20 +19,46 @@ export function benchText(i: number): string {
   return `Tidings benchmark message ${i}`;
 }
 
+/** Submits through a channel with enough concurrent submits to keep its window full; done when every receipt is in. */
+export async function blastChannel(channel: Channel, messages: number): Promise<void> {
+  let receipts = 0;
+  const allReceipts = new Promise<void>((resolve) => {
+    channel.on('receipt', (_r: Receipt) => {
+      if (++receipts === messages) resolve();
+    });
+  });
+  await channel.start();
+  let next = 0;
+  const worker = async () => {
+    while (next < messages) {
+      const i = next++;
+      await channel.submit({ id: String(i), from: '10690', to: benchNumber(i), text: benchText(i) });
+    }
+  };
+  await Promise.all(Array.from({ length: BENCH_WINDOW * 2 }, worker));
+  await allReceipts;
+  await channel.stop();
+}
+
 /** CPU microseconds (user + system) per message, one decimal. */
 function perMessage(cpu: NodeJS.CpuUsage, messages: number): number {
   return Math.round(((cpu.user + cpu.system) / messages) * 10) / 10;
 }
 
-/** Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. */
+/**
+ * Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. With
+ * `protocol` the simulator also runs that protocol's side (its port in `smsc.cmppPort`), whose counters are reported.
+ */
 export async function runAgainstSmsc(
   scenario: string,
   messages: number,
   referencePerSecond: (own: number) => Promise<number>,
   send: (smsc: SimulatorChild) => Promise<void>,
+  protocol?: 'cmpp',
 ): Promise<BenchResult> {
   const smsc = await forkSimulator({
     config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 } },
+    ...(protocol === 'cmpp' && { cmppPort: 0 }),
   });
   try {
     const rss = trackPeakRss();
@@ -43,7 +70,7 @@ export async function runAgainstSmsc(
     const used = process.cpuUsage(cpu);
     const smscCpuAfter = await smsc.cpuUsage();
     const peakRssMb = rss.stop();
-    const stats = await smsc.stats();
+    const stats = await smsc.stats(protocol);
     const perSecond = Math.round(messages / seconds);
     const reference = await referencePerSecond(perSecond);
     return {

@@ -1,5 +1,7 @@
 // The explicit list of channel types: one line per protocol, no side-effect registration.
 import type { Channel } from './channel.ts';
+import { CmppChannel } from './cmpp/client.ts';
+import { parseCmppConfig } from './cmpp/config.ts';
 import { SmppChannel } from './smpp/client.ts';
 import { parseSmppConfig } from './smpp/config.ts';
 
@@ -9,6 +11,7 @@ export type ChannelFactory = (config: unknown) => Channel;
 /** Channel type → factory. CMPP / SGIP / SMGP are added here, one line each. */
 export const channelTypes: Readonly<Record<string, ChannelFactory>> = {
   smpp: (config) => new SmppChannel(parseSmppConfig(config)),
+  cmpp: (config) => new CmppChannel(parseCmppConfig(config)),
 };
 
 /** Creates a channel of the type named in its config; throws for an unknown type. */

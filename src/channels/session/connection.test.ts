@@ -87,3 +87,20 @@ describe('Connection writes', () => {
     expect(await writesBeforePeerRequest(false, 300)).toBe(1);
   });
 });
+
+describe('Connection keepalive', () => {
+  it('closes only after the allowed number of keepalives in a row went unanswered', async () => {
+    let received = 0;
+    const server = net.createServer((peer) => peer.on('data', (b) => (received += b.length / 9)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => server.close());
+    const conn = await Connection.open<Frame>('127.0.0.1', (server.address() as net.AddressInfo).port, protocol,
+      { window: 10, responseTimeoutMs: 40, keepaliveMs: 20, keepaliveMisses: 3 }, () => ({
+        onRequest: () => undefined, onBadPdu: () => undefined, onFree: () => undefined, onClose: () => undefined,
+      }));
+    closers.push(() => conn.close('test over'));
+    const reason = await conn.closed;
+    expect(reason).toBe('peer did not answer 3 keepalives in a row');
+    expect(received).toBe(3);
+  });
+});

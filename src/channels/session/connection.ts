@@ -26,6 +26,11 @@ export interface ConnectionOptions {
   /** Idle time after which a keepalive is sent; 0 = none. */
   keepaliveMs: number;
   /**
+   * Keepalives left unanswered in a row (each within responseTimeoutMs) before the peer is taken for dead and the
+   * connection closed (CMPP gateways expect N = 3); default 1. Any frame from the peer resets the count.
+   */
+  keepaliveMisses?: number;
+  /**
    * Pipelining for a client keeping a window full: what handling input queues is written as soon as a run of
    * responses or of requests in a chunk of input is handled (a window refill then does not wait for the receipts
    * behind it, nor for this turn's promise continuations), instead of once per event-loop turn. More writes of fewer
@@ -68,6 +73,8 @@ export class Connection<P> {
   private lastRx = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private keepaliveOut = false;
+  /** Keepalives that timed out since the peer last sent anything. */
+  private missedKeepalives = 0;
   private closeReason: string | null = null;
   /** Resolves with the reason once the connection has ended. */
   readonly closed: Promise<string>;
@@ -267,6 +274,7 @@ export class Connection<P> {
 
   private onData(chunk: Buffer): void {
     this.lastRx = Date.now();
+    this.missedKeepalives = 0;
     try {
       this.run = NONE;
       this.framer.push(chunk, this.frameAt);
@@ -318,8 +326,12 @@ export class Connection<P> {
     const now = Date.now();
     const { expired, keepalives } = this.window.expire(now);
     if (keepalives > 0) {
-      this.close('peer did not answer the keepalive');
-      return;
+      this.missedKeepalives += keepalives;
+      const allowed = this.options.keepaliveMisses ?? 1;
+      if (this.missedKeepalives >= allowed) {
+        this.close(allowed === 1 ? 'peer did not answer the keepalive' : `peer did not answer ${allowed} keepalives in a row`);
+        return;
+      }
     }
     if (expired > 0) this.handlers.onFree();
     const idle = this.options.keepaliveMs;

@@ -9,9 +9,12 @@ import type { MoMessage, SimulatorStats } from './simulator.ts';
 /** A simulator running in a child process. */
 export interface SimulatorChild {
   port: number;
+  /** The CMPP side's port, when it was started with one. */
+  cmppPort: number | null;
   pid: number;
-  stats(): Promise<SimulatorStats>;
-  sendMo(mo: MoMessage): Promise<number>;
+  /** Counters of the SMPP side, or of the CMPP side. */
+  stats(protocol?: 'cmpp'): Promise<SimulatorStats>;
+  sendMo(mo: MoMessage, protocol?: 'cmpp'): Promise<number>;
   configure(patch: Partial<SimulatorConfig>): Promise<void>;
   /** CPU time the simulator process has used so far (benchmarks report it per message). */
   cpuUsage(): Promise<NodeJS.CpuUsage>;
@@ -19,7 +22,7 @@ export interface SimulatorChild {
   stop(): Promise<void>;
 }
 
-type Reply = { id: number; ok: boolean; result?: unknown; error?: string } | { type: 'ready'; port: number };
+type Reply = { id: number; ok: boolean; result?: unknown; error?: string } | { type: 'ready'; port: number; cmppPort: number | null };
 type Request = ControlRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -29,6 +32,7 @@ export function forkSimulator(opts: SimulatorProcessOptions = {}): Promise<Simul
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const args = ['--port', String(opts.port ?? 0), '--host', opts.host ?? '127.0.0.1'];
   if (opts.config) args.push('--config', JSON.stringify(opts.config));
+  if (opts.cmppPort !== undefined) args.push('--cmpp-port', String(opts.cmppPort));
   // TIDINGS_SIMULATOR_NODE_ARGS adds node flags to the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const extra = process.env.TIDINGS_SIMULATOR_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = fork(MAIN, args, { execArgv: ['--import', loader, ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -38,13 +42,13 @@ export function forkSimulator(opts: SimulatorProcessOptions = {}): Promise<Simul
     child.once('error', reject);
     child.once('message', (msg: Reply) => {
       child.off('exit', onExit);
-      if ('type' in msg && msg.type === 'ready') resolve(connect(child, msg.port));
+      if ('type' in msg && msg.type === 'ready') resolve(connect(child, msg.port, msg.cmppPort));
       else reject(new Error('simulator process did not report ready'));
     });
   });
 }
 
-function connect(child: ChildProcess, port: number): SimulatorChild {
+function connect(child: ChildProcess, port: number, cmppPort: number | null): SimulatorChild {
   let nextId = 0;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   child.on('message', (msg: Reply) => {
@@ -66,9 +70,10 @@ function connect(child: ChildProcess, port: number): SimulatorChild {
     });
   return {
     port,
+    cmppPort,
     pid: child.pid!,
-    stats: () => call<SimulatorStats>({ op: 'stats' }),
-    sendMo: (mo) => call<number>({ op: 'mo', mo }),
+    stats: (protocol) => call<SimulatorStats>({ op: 'stats', protocol }),
+    sendMo: (mo, protocol) => call<number>({ op: 'mo', mo, protocol }),
     configure: (patch) => call<void>({ op: 'configure', patch }),
     cpuUsage: () => call<NodeJS.CpuUsage>({ op: 'cpu' }),
     stop: async () => {

@@ -1,7 +1,8 @@
 // Virtual handsets: every destination number gets an inbox of reassembled messages.
 import { decodeText, readUserData } from '../smpp/message.ts';
 import type { Pdu } from '../smpp/pdus.ts';
-import { Reassembler } from '../smpp/reassembly.ts';
+import { Reassembler } from '../session/reassembly.ts';
+import type { ConcatInfo } from '../session/udh.ts';
 
 /** One message as the handset shows it. */
 export interface HandsetMessage {
@@ -34,12 +35,16 @@ export class Handsets {
     this.reassembler = new Reassembler<Meta>(timeoutMs, (m) => this.deliver(m.meta, m.text, m.parts, m.incomplete));
   }
 
-  /** Takes one submitted part. */
+  /** Takes one submitted SMPP part. */
   receive(p: Pdu): void {
     const { payload, concat } = readUserData(p);
     const dataCoding = p.dataCoding ?? 0;
-    const meta = { from: p.sourceAddr ?? '', to: bare(p.destinationAddr ?? ''), dataCoding, at: new Date() };
-    const text = decodeText(payload, dataCoding);
+    this.receiveText(p.sourceAddr ?? '', p.destinationAddr ?? '', dataCoding, decodeText(payload, dataCoding), concat);
+  }
+
+  /** Takes one part already decoded, of any protocol (`dataCoding` as that protocol numbers it). */
+  receiveText(from: string, to: string, dataCoding: number, text: string, concat: ConcatInfo | null): void {
+    const meta = { from, to: bare(to), dataCoding, at: new Date() };
     if (!concat || concat.total === 1) this.deliver(meta, text, 1, false);
     else this.reassembler.add(`${meta.to}\u0000${meta.from}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }

@@ -8,6 +8,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     'control-port': { type: 'string' },
     config: { type: 'string' },
+    'cmpp-port': { type: 'string' },
   },
 });
 
@@ -16,10 +17,12 @@ const running = await runSimulatorProcess({
   host: values.host,
   controlPort: values['control-port'] === undefined ? undefined : Number(values['control-port']),
   config: values.config ? JSON.parse(values.config) : undefined,
+  cmppPort: values['cmpp-port'] === undefined ? undefined : Number(values['cmpp-port']),
 });
 if (!process.send) {
   const control = running.controlPort === null ? '' : `, control http://${values.host}:${running.controlPort}`;
-  console.log(`simulator listening on ${values.host}:${running.port}${control}`);
+  const cmpp = running.cmppPort === null ? '' : `, CMPP on ${values.host}:${running.cmppPort}`;
+  console.log(`simulator listening on ${values.host}:${running.port}${control}${cmpp}`);
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void running.stop().then(() => process.exit(0)));

@@ -1,6 +1,7 @@
 // Running the simulator as its own process: an optional HTTP control endpoint, and IPC for a parent
 // that forked it (see child.ts).
 import http from 'node:http';
+import { CmppSimulator, type CmppSimulatorOptions } from './cmpp.ts';
 import type { SimulatorConfig } from './config.ts';
 import { Simulator, type MoMessage } from './simulator.ts';
 
@@ -11,6 +12,9 @@ export interface SimulatorProcessOptions {
   /** HTTP control port (GET /stats, POST /mo, POST /config); undefined = none, 0 = any free port. */
   controlPort?: number;
   config?: Partial<SimulatorConfig>;
+  /** Also run the CMPP side (an ISMG with the same accounts, as SP_Id / shared secret) on this port; undefined = none, 0 = any free port. */
+  cmppPort?: number;
+  cmpp?: Partial<CmppSimulatorOptions>;
 }
 
 /** A running simulator process. */
@@ -18,22 +22,31 @@ export interface RunningSimulator {
   simulator: Simulator;
   port: number;
   controlPort: number | null;
+  cmpp: CmppSimulator | null;
+  cmppPort: number | null;
   stop(): Promise<void>;
 }
 
 /** Requests a parent sends over IPC; each is answered with `{ id, ok, result | error }`. */
 export type ControlRequest =
-  | { id: number; op: 'stats' }
-  | { id: number; op: 'mo'; mo: MoMessage }
+  | { id: number; op: 'stats'; protocol?: 'cmpp' }
+  | { id: number; op: 'mo'; mo: MoMessage; protocol?: 'cmpp' }
   | { id: number; op: 'configure'; patch: Partial<SimulatorConfig> }
   | { id: number; op: 'cpu' }
   | { id: number; op: 'stop' };
 
-function control(sim: Simulator, req: ControlRequest): unknown {
+function control(sim: Simulator, cmpp: CmppSimulator | null, req: ControlRequest): unknown {
+  const side = (protocol?: 'cmpp') => {
+    if (protocol !== 'cmpp') return sim;
+    if (!cmpp) throw new Error('the simulator runs no CMPP side (start it with a CMPP port)');
+    return cmpp;
+  };
   switch (req.op) {
-    case 'stats': return sim.stats();
-    case 'mo': return sim.sendMo(req.mo);
-    case 'configure': return sim.configure(req.patch);
+    case 'stats': return side(req.protocol).stats();
+    case 'mo': return side(req.protocol).sendMo(req.mo);
+    case 'configure':
+      cmpp?.configure(req.patch);
+      return sim.configure(req.patch);
     case 'cpu': return process.cpuUsage();
     case 'stop': return null;
   }
@@ -69,6 +82,8 @@ export async function runSimulatorProcess(opts: SimulatorProcessOptions = {}): P
   const host = opts.host ?? '127.0.0.1';
   const simulator = new Simulator(opts.config);
   const { port } = await simulator.start(opts.port ?? 0, host);
+  const cmpp = opts.cmppPort === undefined ? null : new CmppSimulator(opts.config, opts.cmpp);
+  const cmppPort = cmpp ? (await cmpp.start(opts.cmppPort, host)).port : null;
   let server: http.Server | null = null;
   let controlPort: number | null = null;
   if (opts.controlPort !== undefined) {
@@ -81,11 +96,12 @@ export async function runSimulatorProcess(opts: SimulatorProcessOptions = {}): P
     process.off('message', onMessage);
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await simulator.stop();
+    await cmpp?.stop();
   };
   const onMessage = (msg: ControlRequest) => {
     let reply: { id: number; ok: boolean; result?: unknown; error?: string };
     try {
-      reply = { id: msg.id, ok: true, result: control(simulator, msg) };
+      reply = { id: msg.id, ok: true, result: control(simulator, cmpp, msg) };
     } catch (err) {
       reply = { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) };
     }
@@ -100,7 +116,7 @@ export async function runSimulatorProcess(opts: SimulatorProcessOptions = {}): P
   };
   if (process.send) {
     process.on('message', onMessage);
-    process.send({ type: 'ready', port, controlPort });
+    process.send({ type: 'ready', port, controlPort, cmppPort });
   }
-  return { simulator, port, controlPort, stop };
+  return { simulator, port, controlPort, cmpp, cmppPort, stop };
 }

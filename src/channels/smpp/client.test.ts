@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { collect, until } from '../session/testing.ts';
 import type { InboundMessage, InboundPart, Receipt } from '../channel.ts';
 import { SendError } from '../errors.ts';
 import { Simulator } from '../simulator/simulator.ts';
@@ -25,20 +26,6 @@ function channelTo(port: number, cfg: Partial<SmppConfigInput> = {}): SmppChanne
   }));
   cleanups.push(() => channel.stop());
   return channel;
-}
-
-function collect<T>(channel: SmppChannel, event: 'receipt' | 'inbound'): T[] {
-  const out: T[] = [];
-  channel.on(event, (x: T) => out.push(x));
-  return out;
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('SmppChannel against the simulator', () => {

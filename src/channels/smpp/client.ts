@@ -1,26 +1,25 @@
 // The SMPP ESME channel: binds (transceiver, or transmitters + receivers), submits long messages part by
 // part with retries that keep each part's identity, turns deliver_sm into receipts and inbound messages.
-import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
-import { asSendError, permanent, retryable, type SendError } from '../errors.ts';
-import { backoffDelay } from '../session/backoff.ts';
+import type { Channel, OutboundMessage, SubmitResult } from '../channel.ts';
+import { asSendError, retryable, type SendError } from '../errors.ts';
+import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { BindPool, type Waiter } from '../session/pool.ts';
-import { CongestionWindow, RateLimiter } from '../session/rate.ts';
-import type { ResponseHandler } from '../session/window.ts';
+import { Part as SessionPart, Submission } from '../session/submission.ts';
 import type { SmppConfig } from './config.ts';
 import { normaliseId, normaliseIdAt } from './ids.ts';
 import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } from './message.ts';
 import { HEADER_LENGTH, readU32 } from './codec.ts';
 import { Cmd, EsmClass, Status, type Pdu, type Tlv } from './pdus.ts';
 import { describePdu, smppProtocol } from './protocol.ts';
-import { Reassembler } from './reassembly.ts';
 import { receiptFromFrame, receiptFromPdu } from './receipt.ts';
 import { sendErrorFor } from './status-map.ts';
 
 type SmppBind = Connection<Pdu>;
+/** One part of an SMPP submit (the session layer's Part over SMPP binds and PDUs). */
+const Part = SessionPart<SmppBind, Pdu>;
+type Part = SessionPart<SmppBind, Pdu>;
 type BindKind = 'transceiver' | 'transmitter' | 'receiver';
 
 const BIND_COMMAND: Record<BindKind, number> = {
@@ -29,87 +28,29 @@ const BIND_COMMAND: Record<BindKind, number> = {
   receiver: Cmd.bind_receiver,
 };
 
-interface InboundMeta {
-  from: string;
-  to: string;
-  dataCoding: number;
-  receivedAt: Date;
+/** The bind of each slot: n transceivers, or n transmitters then n receivers. */
+function bindKinds(config: SmppConfig): BindKind[] {
+  const n = config.binds;
+  return config.bindMode === 'transceiver'
+    ? Array<BindKind>(n).fill('transceiver')
+    : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
 }
 
 /** An SMPP 3.4 carrier connection implementing Channel. */
-export class SmppChannel extends EventEmitter implements Channel {
+export class SmppChannel extends BinaryChannel<Pdu> implements Channel {
   readonly type = 'smpp';
-  readonly name: string;
-  private readonly pool: BindPool<SmppBind>;
-  private readonly congestion: CongestionWindow;
-  private readonly rate: RateLimiter;
-  private readonly reassembler: Reassembler<InboundMeta>;
-  private reassemblyTimer: NodeJS.Timeout | null = null;
   private readonly kinds: BindKind[];
   private ref = Math.floor(Math.random() * 0xffff);
-  private stopping = false;
-  private stopped = false;
-  private started = false;
-  private lastState = '';
-  private sink: ChannelSink | null = null;
-  /** Inbound messages and parts handed to the sink and not yet stored. */
-  private readonly storing = new Set<Promise<void>>();
-  private drained: (() => void) | null = null;
-  private readonly count = { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, inbound: 0, inFlight: 0 };
 
   constructor(private readonly config: SmppConfig) {
-    super();
-    this.name = config.name;
-    const n = config.binds;
-    this.kinds = config.bindMode === 'transceiver'
-      ? Array<BindKind>(n).fill('transceiver')
-      : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
-    this.congestion = new CongestionWindow(config.window);
-    this.rate = new RateLimiter(config.tps);
-    this.reassembler = new Reassembler(config.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
-    this.pool = new BindPool<SmppBind>({
-      slots: this.kinds.length,
-      open: (slot) => this.openBind(this.kinds[slot]),
-      canSubmit: (slot) => this.kinds[slot] !== 'receiver',
-      reconnect: config.reconnect,
-      configRetryMs: config.configRetryMs,
-      onChange: () => this.emitState(),
-      discard: (conn) => this.unbind(conn),
-    });
-  }
-
-  /** Binds every slot; resolves on the first bind, rejects with the first SendError when none could bind (retries go on). */
-  async start(): Promise<void> {
-    if (this.started) throw new Error(`channel ${this.name} already started`);
-    this.started = true;
-    this.reassemblyTimer = setInterval(() => this.reassembler.sweep(), Math.min(1000, this.config.reassemblyTimeoutMs));
-    this.reassemblyTimer.unref();
-    this.emitState();
-    await this.pool.start();
-  }
-
-  /** Current connection health. */
-  state(): ChannelState {
-    const base = { binds: this.kinds.length, boundBinds: this.pool.bound };
-    if (this.stopped) return { state: 'stopped', ...base };
-    if (base.boundBinds > 0) return { state: 'bound', ...base };
-    const err = this.pool.lastError;
-    return err ? { state: 'down', reason: err.message, ...base } : { state: 'connecting', ...base };
-  }
-
-  /** Counters since start. */
-  counters(): ChannelCounters {
-    return { ...this.count, reconnects: this.pool.reconnects };
-  }
-
-  /** Bind attempts so far (successful or not). */
-  get bindAttempts(): number {
-    return this.pool.attempts;
+    const kinds = bindKinds(config);
+    super({ ...config, slots: kinds.length, canSubmit: (slot) => kinds[slot] !== 'receiver' });
+    this.kinds = kinds;
   }
 
   /** Splits, submits every part (retrying temporary failures with the same reference), returns one normalised id per part. */
   submit(msg: OutboundMessage): Promise<SubmitResult> {
-    if (this.stopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
+    if (this.sender.isStopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
     const cfg = this.config;
     this.ref = (this.ref + 1) & 0xffff;
     // the common case needs no WireMessage: short default-alphabet text is one part in data_coding 0, as buildMessage would make it
@@ -129,13 +70,13 @@ export class SmppChannel extends EventEmitter implements Channel {
     return new Promise<SubmitResult>((resolve, reject) => {
       const submission = new Submission(wire ? wire.parts.length : 1, resolve, reject);
       if (wire === null) {
-        this.attempt(new Part(this.parts, msg.id, this.partPdu(from, to, registeredDelivery, 0, 0, single!, undefined), deadline, submission, 0));
+        this.sender.attempt(new Part(this.sender.host, msg.id, this.partPdu(from, to, registeredDelivery, 0, 0, single!, undefined), deadline, submission, 0));
         return;
       }
       for (let i = 0; i < wire.parts.length; i++) {
         const part = wire.parts[i];
         const pdu = this.partPdu(from, to, registeredDelivery, wire.dataCoding, part.esmClass, part.shortMessage, part.tlvs);
-        this.attempt(new Part(this.parts, msg.id, pdu, deadline, submission, i));
+        this.sender.attempt(new Part(this.sender.host, msg.id, pdu, deadline, submission, i));
       }
     });
   }
@@ -151,27 +92,25 @@ export class SmppChannel extends EventEmitter implements Channel {
     };
   }
 
-  /** Stops taking submits, lets in-flight parts finish, unbinds and closes. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopping = true;
-    const members = this.pool.stop();
-    if (this.count.inFlight > 0) {
-      const drained = new Promise<void>((resolve) => (this.drained = resolve));
-      await Promise.race([drained, sleep(this.config.responseTimeoutMs + 100)]);
-    }
-    // inbound messages being stored are acknowledged before the unbind, or the carrier would deliver them again
-    if (this.storing.size) await Promise.race([Promise.allSettled(this.storing), sleep(this.config.responseTimeoutMs)]);
-    // parts of a long MO still incomplete were never acknowledged: the carrier offers them again after the unbind
-    await Promise.all(members.map((conn) => this.unbind(conn)));
-    // a bind still opening is closed before stop returns, so its slot can go to another node at once
-    await this.pool.ended();
-    if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
-    this.stopped = true;
-    this.emitState();
+  protected stamp(pdu: Pdu, conn: SmppBind): void {
+    pdu.sequence = conn.nextSequence();
   }
 
-  private async unbind(conn: SmppBind): Promise<void> {
+  protected outcome(resp: Pdu): string | SendError {
+    return resp.status === Status.ESME_ROK ? normaliseId(resp.messageId ?? '', this.config.idFormat.submit) : sendErrorFor(resp.status, 'submit_sm');
+  }
+
+  protected describe(pdu: Pdu): string {
+    return describePdu(pdu);
+  }
+
+  /** Opens the bind of `slot` (its kind: transceiver, transmitter or receiver). */
+  protected openBind(slot: number): Promise<SmppBind> {
+    return this.bind(this.kinds[slot]);
+  }
+
+  /** Ends a bind with unbind (waiting a second for its answer), then closes it. */
+  protected async closeBind(conn: SmppBind): Promise<void> {
     try {
       await Promise.race([conn.request((sequence) => ({ commandId: Cmd.unbind, status: 0, sequence }), false), sleep(1000)]);
     } catch {
@@ -180,109 +119,10 @@ export class SmppChannel extends EventEmitter implements Channel {
     conn.end('unbound');
   }
 
-  /** What Part calls back into (arrow functions, so they reach the channel's private state). */
-  private readonly parts: PartHost = {
-    leased: (part, conn) => this.sendPart(part, conn),
-    answered: (part, resp) => this.partAnswered(part, resp),
-    failed: (part, err, sent) => {
-      if (sent) this.partDone();
-      this.partFailed(part, asSendError(err));
-    },
-    retry: (part) => this.attempt(part),
-  };
-
-  /** One more attempt of a part: waits for TPS when limited, then for a window slot (backpressure), then sends. */
-  private attempt(part: Part): void {
-    part.attempts++;
-    if (this.config.tps > 0) {
-      const wait = this.rate.take(1, Date.now());
-      if (wait > 0) {
-        part.attempts--;
-        setTimeout(retryPart, wait, part);
-        return;
-      }
-    }
-    this.pool.acquire(part);
-  }
-
-  /** Sends a part on a bind with a free window slot; its answer comes to partAnswered, a failure to partFailed. */
-  private sendPart(part: Part, conn: SmppBind): void {
-    const pdu = part.pdu;
-    pdu.sequence = conn.nextSequence();
-    this.count.inFlight++;
-    try {
-      conn.requestWith(pdu, part);
-    } catch (err) {
-      // the codec refused a field (e.g. an address too long): nothing went out, and no retry can fix that
-      this.partDone();
-      const why = err instanceof Error ? err.message : String(err);
-      this.partFailed(part, permanent(`cannot encode submit_sm: ${why}`, 'encode'));
-      return;
-    }
-    if (this.listenerCount('log') > 0) this.log(part.messageId, 'out', pdu);
-  }
-
-  private partAnswered(part: Part, resp: Pdu): void {
-    if (this.listenerCount('log') > 0) this.log(part.messageId, 'in', resp);
-    this.partSettled(part, resp.status, resp.status === Status.ESME_ROK ? normaliseId(resp.messageId ?? '', this.config.idFormat.submit) : '');
-  }
-
-  /** A part's submit_sm_resp: its status and, when accepted, the normalised carrier id. */
-  private partSettled(part: Part, status: number, carrierId: string): void {
-    this.partDone();
-    if (status === Status.ESME_ROK) {
-      if (this.congestion.success()) this.applyWindow();
-      part.submission.partDone(part.index, carrierId, this.count);
-      return;
-    }
-    this.partFailed(part, sendErrorFor(status, 'submit_sm'));
-  }
-
-  /** A failed attempt: slow down when throttled, then retry the same PDU (same reference) or give up. */
-  private partFailed(part: Part, err: SendError): void {
-    if (err.kind === 'throttled') {
-      this.count.throttled++;
-      this.congestion.throttle();
-      this.rate.throttle();
-      this.applyWindow();
-    }
-    if (!err.temporary || this.stopping || part.attempts >= this.config.maxAttempts || Date.now() >= part.deadline) {
-      part.submission.fail(err, this.count);
-      return;
-    }
-    if (err.code === 'closed') {
-      // the bind went away: straight to another (or to the queue until one is back)
-      this.attempt(part);
-      return;
-    }
-    setTimeout(retryPart, Math.min(backoffDelay(part.attempts - 1, 50, 2000), Math.max(0, part.deadline - Date.now())), part);
-  }
-
-  private partDone(): void {
-    if (--this.count.inFlight === 0 && this.drained) {
-      this.drained();
-      this.drained = null;
-    }
-  }
-
-  private applyWindow(): void {
-    for (const conn of this.pool.boundMembers()) conn.window.limit = this.congestion.limit;
-    this.pool.wake();
-  }
-
-  /** Emits a carrier log line (only called when someone listens); runs inside response handling, so a throwing listener must not break the part. */
-  private log(messageId: string, direction: 'out' | 'in', p: Pdu): void {
-    try {
-      this.emit('log', { messageId, at: new Date(), direction, summary: describePdu(p) });
-    } catch {
-      // a log listener's failure is not the message's
-    }
-  }
-
-  private async openBind(kind: BindKind): Promise<SmppBind> {
+  private async bind(kind: BindKind): Promise<SmppBind> {
     const cfg = this.config;
     const conn = await Connection.open(cfg.host, cfg.port, smppProtocol, {
-      window: this.congestion.limit,
+      window: this.sender.congestion.limit,
       responseTimeoutMs: cfg.responseTimeoutMs,
       keepaliveMs: cfg.enquireLinkSeconds * 1000,
       eagerWrites: true,
@@ -324,7 +164,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (readU32(buf, start + 4) === Cmd.submit_sm_resp) return this.submitRespAt(conn, buf, start, end, sequence);
     const receipt = receiptFromFrame(buf, start, end, this.name, this.config.idFormat.receipt);
     if (receipt === undefined) return false;
-    acknowledge(conn, Cmd.deliver_sm_resp, sequence, this.onReceipt(receipt));
+    acknowledge(conn, Cmd.deliver_sm_resp, sequence, receipt ? this.onReceipt(receipt) : undefined);
     return true;
   }
 
@@ -338,7 +178,7 @@ export class SmppChannel extends EventEmitter implements Channel {
     if (idEnd !== end - 1) return false;
     const status = readU32(buf, start + 8);
     const freed = conn.release(sequence);
-    this.partSettled(part, status, status === Status.ESME_ROK ? normaliseIdAt(buf, idStart, idEnd, this.config.idFormat.submit) : '');
+    this.sender.settled(part, status === Status.ESME_ROK ? normaliseIdAt(buf, idStart, idEnd, this.config.idFormat.submit) : sendErrorFor(status, 'submit_sm'));
     if (freed) this.pool.wake();
     return true;
   }
@@ -360,65 +200,18 @@ export class SmppChannel extends EventEmitter implements Channel {
   }
 
   /**
-   * Turns a deliver_sm into a receipt or an inbound message; returns the sink's promise when the PDU must be
-   * stored before it is acknowledged. A part of a long MO goes to a sink that stores parts (acknowledged once stored;
-   * the sink joins them); otherwise it is joined here and acknowledged only once the joined message holding it is
-   * stored (when the last part completes it, or at the reassembly timeout). Either way a crash in between loses
-   * nothing: the carrier offers the unacknowledged parts again.
+   * Turns a deliver_sm into a receipt (one without an id is only acknowledged) or an inbound message (or a part of a
+   * long one); returns the sink's promise when the PDU must be stored before it is acknowledged.
    */
   private onDeliver(p: Pdu): Promise<void> | undefined {
     const esm = p.esmClass ?? 0;
     if (esm & (EsmClass.deliveryReceipt | EsmClass.intermediateNotification)) {
-      return this.onReceipt(receiptFromPdu(p, this.name, this.config.idFormat.receipt));
+      const receipt = receiptFromPdu(p, this.name, this.config.idFormat.receipt);
+      return receipt ? this.onReceipt(receipt) : undefined;
     }
     const { payload, concat } = readUserData(p);
     const meta: InboundMeta = { from: p.sourceAddr ?? '', to: p.destinationAddr ?? '', dataCoding: p.dataCoding ?? 0, receivedAt: new Date() };
-    const text = decodeText(payload, meta.dataCoding);
-    if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
-    if (this.sink?.part) {
-      if (concat.seq === 1) this.count.inbound++;
-      return this.storingInbound(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs: this.config.reassemblyTimeoutMs }));
-    }
-    return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
-  }
-
-  /** Hands a receipt to the sink (returning its promise) or to listeners; one without an id is only acknowledged. */
-  private onReceipt(receipt: Receipt | null): Promise<void> | undefined {
-    if (!receipt) return undefined;
-    this.count.receipts++;
-    if (this.sink) return this.sink.receipt(receipt);
-    this.emit('receipt', receipt);
-    return undefined;
-  }
-
-  private emitInbound(meta: InboundMeta, text: string, parts: number, incomplete: boolean): Promise<void> | undefined {
-    this.count.inbound++;
-    const m: InboundMessage = { channel: this.name, ...meta, text, parts };
-    if (incomplete) m.incomplete = true;
-    if (this.sink) return this.storingInbound(this.sink.inbound(m));
-    this.emit('inbound', m);
-    return undefined;
-  }
-
-  /** Keeps track of an inbound store until it settles, so stop() acknowledges it before unbinding. */
-  private storingInbound(stored: Promise<void>): Promise<void> {
-    this.storing.add(stored);
-    const forget = () => { this.storing.delete(stored); };
-    stored.then(forget, forget);
-    return stored;
-  }
-
-  /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */
-  setSink(sink: ChannelSink): void {
-    this.sink = sink;
-  }
-
-  private emitState(): void {
-    const s = this.state();
-    const key = `${s.state}|${s.boundBinds}|${s.reason ?? ''}`;
-    if (key === this.lastState) return;
-    this.lastState = key;
-    this.emit('state', s);
+    return this.onInbound(meta, decodeText(payload, meta.dataCoding), concat);
   }
 }
 
@@ -431,88 +224,4 @@ function acknowledge(conn: SmppBind, respId: number, sequence: number, stored: P
 /** Sends a deliver_sm_resp / data_sm_resp (empty message_id). */
 function answer(conn: SmppBind, commandId: number, sequence: number, status: number): void {
   conn.send({ commandId, status, sequence, messageId: '' });
-}
-
-/** Timer callback: the part's next attempt. */
-function retryPart(part: Part): void {
-  part.retry();
-}
-
-/** Callbacks a Part makes into its channel. */
-interface PartHost {
-  leased(part: Part, conn: SmppBind): void;
-  answered(part: Part, resp: Pdu): void;
-  /** `sent`: the failure is the answer to a request on the wire (so it was counted in flight). */
-  failed(part: Part, err: unknown, sent: boolean): void;
-  retry(part: Part): void;
-}
-
-/**
- * One part of a submit, kept for all its attempts (the same PDU: same reference, same UDH). It is its own pool
- * waiter and response handler, so an attempt costs no closures and no promises.
- */
-class Part implements Waiter<SmppBind>, ResponseHandler<Pdu> {
-  attempts = 0;
-
-  constructor(
-    private readonly host: PartHost,
-    readonly messageId: string,
-    readonly pdu: Pdu,
-    readonly deadline: number,
-    readonly submission: Submission,
-    readonly index: number,
-  ) {}
-
-  /** The next attempt (after a backoff or a TPS wait). */
-  retry(): void {
-    this.host.retry(this);
-  }
-
-  use(conn: SmppBind): void {
-    this.host.leased(this, conn);
-  }
-
-  /** No window slot before the deadline, or the pool stopped. */
-  fail(err: SendError): void {
-    this.host.failed(this, err, false);
-  }
-
-  onResponse(resp: Pdu): void {
-    this.host.answered(this, resp);
-  }
-
-  onError(err: SendError): void {
-    this.host.failed(this, err, true);
-  }
-}
-
-/** The caller's side of one submit: resolves once every part has its carrier id, rejects with the first part that gives up. */
-class Submission {
-  private readonly ids: string[];
-  private remaining: number;
-  private settled = false;
-
-  constructor(
-    parts: number,
-    private readonly resolve: (r: SubmitResult) => void,
-    private readonly reject: (err: SendError) => void,
-  ) {
-    this.ids = new Array<string>(parts);
-    this.remaining = parts;
-  }
-
-  partDone(index: number, carrierId: string, count: { submitted: number }): void {
-    this.ids[index] = carrierId;
-    if (--this.remaining > 0 || this.settled) return;
-    this.settled = true;
-    count.submitted++;
-    this.resolve({ carrierIds: this.ids, segments: this.ids.length });
-  }
-
-  fail(err: SendError, count: { submitFailed: number }): void {
-    if (this.settled) return;
-    this.settled = true;
-    count.submitFailed++;
-    this.reject(err);
-  }
 }

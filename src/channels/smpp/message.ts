@@ -3,18 +3,14 @@ import {
   decodeAscii, decodeGsm7, decodeLatin1, decodeUcs2, encodeAscii, encodeGsm7, encodeLatin1, encodeUcs2, splitText,
 } from '../../domain/text.ts';
 import { GSM7_EXT, GSM7_LOOKUP, GSM7_NONE } from '../../domain/gsm7.ts';
+import { concatUdh, readConcatUdh, type ConcatInfo } from '../session/udh.ts';
 import { EsmClass, Tag, type Pdu, type Tlv } from './pdus.ts';
 import { findTlv, tlvUint, uintTlv } from './tlv.ts';
 
+export { concatUdh, type ConcatInfo } from '../session/udh.ts';
+
 /** How long messages are concatenated on the wire. */
 export type ConcatMode = 'udh8' | 'udh16' | 'sar';
-
-/** Where a part sits in its concatenated message. */
-export interface ConcatInfo {
-  ref: number;
-  total: number;
-  seq: number;
-}
 
 /** One part ready for submit_sm / deliver_sm. */
 export interface WirePart {
@@ -52,13 +48,6 @@ export function decodeText(bytes: Buffer, dataCoding: number): string {
     return decodeGsm7(bytes);
   }
   return decodeLatin1(bytes);
-}
-
-/** The concatenation UDH: IEI 0x00 (8-bit reference) or 0x08 (16-bit reference). */
-export function concatUdh(info: ConcatInfo, ref16: boolean): Buffer {
-  return ref16
-    ? Buffer.from([6, 0x08, 4, (info.ref >> 8) & 0xff, info.ref & 0xff, info.total, info.seq])
-    : Buffer.from([5, 0x00, 3, info.ref & 0xff, info.total, info.seq]);
 }
 
 /** Whether a GSM text fits in a single-byte data_coding without loss. */
@@ -120,17 +109,7 @@ export function readUserData(p: Pdu): { payload: Buffer; concat: ConcatInfo | nu
   let data = p.shortMessage?.length ? p.shortMessage : (findTlv(p, Tag.message_payload) ?? Buffer.alloc(0));
   let concat: ConcatInfo | null = null;
   if ((p.esmClass ?? 0) & EsmClass.udhi && data.length > 0) {
-    const udhl = data[0];
-    let off = 1;
-    while (off + 2 <= 1 + udhl && off + 2 <= data.length) {
-      const iei = data[off];
-      const iel = data[off + 1];
-      const ie = data.subarray(off + 2, off + 2 + iel);
-      if (iei === 0x00 && ie.length === 3) concat = { ref: ie[0], total: ie[1], seq: ie[2] };
-      else if (iei === 0x08 && ie.length === 4) concat = { ref: ie.readUInt16BE(0), total: ie[2], seq: ie[3] };
-      off += 2 + iel;
-    }
-    data = data.subarray(Math.min(data.length, 1 + udhl));
+    ({ payload: data, concat } = readConcatUdh(data));
   } else {
     const ref = tlvUint(p, Tag.sar_msg_ref_num);
     const total = tlvUint(p, Tag.sar_total_segments);

@@ -1,0 +1,182 @@
+// What every binary-protocol channel (SMPP, CMPP, SGIP, SMGP) does the same way around its protocol: a pool of
+// reconnecting binds, the part sender, health and counters, stop (drain, acknowledge stores, close the binds), and
+// the hand-over of receipts and inbound messages (long ones joined here or stored part by part by the sink).
+import { EventEmitter } from 'node:events';
+import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, Receipt } from '../channel.ts';
+import type { SendError } from '../errors.ts';
+import type { Connection } from './connection.ts';
+import { BindPool } from './pool.ts';
+import { Reassembler } from './reassembly.ts';
+import { PartSender } from './sender.ts';
+import { PendingStores, poolState, StateChanges } from './state.ts';
+import type { ConcatInfo } from './udh.ts';
+
+/** Settings every binary-protocol channel has, from its config. */
+export interface BinaryChannelSettings {
+  name: string;
+  /** Bind slots, and which of them may submit (an SMPP receiver may not). */
+  slots: number;
+  canSubmit(slot: number): boolean;
+  window: number;
+  tps: number;
+  maxAttempts: number;
+  responseTimeoutMs: number;
+  reconnect: { minMs: number; maxMs: number };
+  configRetryMs: number;
+  reassemblyTimeoutMs: number;
+}
+
+/** Where an inbound message came from and went to, as the carrier said. */
+export interface InboundMeta {
+  from: string;
+  to: string;
+  /** The protocol's coding number (SMPP data_coding, CMPP Msg_Fmt). */
+  dataCoding: number;
+  receivedAt: Date;
+}
+
+/** A carrier connection over a binary protocol with PDUs of type P; the protocol's class fills in the abstract parts. */
+export abstract class BinaryChannel<P> extends EventEmitter {
+  readonly name: string;
+  protected readonly pool: BindPool<Connection<P>>;
+  protected readonly sender: PartSender<Connection<P>, P>;
+  private readonly reassembler: Reassembler<InboundMeta>;
+  private reassemblyTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private started = false;
+  private readonly states = new StateChanges();
+  protected sink: ChannelSink | null = null;
+  /** Inbound messages and parts handed to the sink and not yet stored. */
+  private readonly storing = new PendingStores();
+
+  constructor(private readonly settings: BinaryChannelSettings) {
+    super();
+    this.name = settings.name;
+    this.reassembler = new Reassembler(settings.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
+    this.pool = new BindPool<Connection<P>>({
+      slots: settings.slots,
+      open: (slot) => this.openBind(slot),
+      canSubmit: (slot) => settings.canSubmit(slot),
+      reconnect: settings.reconnect,
+      configRetryMs: settings.configRetryMs,
+      onChange: () => this.emitState(),
+      discard: (conn) => this.closeBind(conn),
+    });
+    this.sender = new PartSender(this.pool, settings, {
+      stamp: (pdu, conn) => this.stamp(pdu, conn),
+      outcome: (resp) => this.outcome(resp),
+      log: (messageId, direction, pdu) => this.log(messageId, direction, pdu),
+      logging: () => this.listenerCount('log') > 0,
+    });
+  }
+
+  /** Connects and logs in bind `slot`; rejects with a SendError (kind 'config' when the carrier refused us). */
+  protected abstract openBind(slot: number): Promise<Connection<P>>;
+  /** Ends a bind the protocol's way (unbind, terminate), then closes it. */
+  protected abstract closeBind(conn: Connection<P>): Promise<void>;
+  /** Gives a part's PDU the bind's next sequence number. */
+  protected abstract stamp(pdu: P, conn: Connection<P>): void;
+  /** The carrier id of an accepted submit answer, or the SendError a refusal means. */
+  protected abstract outcome(resp: P): string | SendError;
+  /** One-line summary of a PDU for the carrier log, secrets redacted. */
+  protected abstract describe(pdu: P): string;
+
+  /** Binds every slot; resolves on the first bind, rejects with the first SendError when none could bind (retries go on). */
+  async start(): Promise<void> {
+    if (this.started) throw new Error(`channel ${this.name} already started`);
+    this.started = true;
+    this.reassemblyTimer = setInterval(() => this.reassembler.sweep(), Math.min(1000, this.settings.reassemblyTimeoutMs));
+    this.reassemblyTimer.unref();
+    this.emitState();
+    await this.pool.start();
+  }
+
+  /** Current connection health. */
+  state(): ChannelState {
+    return poolState(this.pool, this.settings.slots, this.stopped);
+  }
+
+  /** Counters since start. */
+  counters(): ChannelCounters {
+    return { ...this.sender.count, reconnects: this.pool.reconnects };
+  }
+
+  /** Bind attempts so far (successful or not). */
+  get bindAttempts(): number {
+    return this.pool.attempts;
+  }
+
+  /** Stops taking submits, lets in-flight parts finish, acknowledges inbound stores under way, ends every bind. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    const members = this.pool.stop();
+    await this.sender.stop(this.settings.responseTimeoutMs + 100);
+    // inbound messages being stored are acknowledged before the unbind, or the carrier would deliver them again
+    await this.storing.settle(this.settings.responseTimeoutMs);
+    // parts of a long MO still incomplete were never acknowledged: the carrier offers them again after the unbind
+    await Promise.all(members.map((conn) => this.closeBind(conn)));
+    // a bind still opening is closed before stop returns, so its slot can go to another node at once
+    await this.pool.ended();
+    if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
+    this.stopped = true;
+    this.emitState();
+  }
+
+  /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */
+  setSink(sink: ChannelSink): void {
+    this.sink = sink;
+  }
+
+  /** Emits a carrier log line for a PDU (only when someone listens). */
+  protected log(messageId: string, direction: 'out' | 'in', p: P): void {
+    if (this.listenerCount('log') > 0) this.note(messageId, direction, this.describe(p));
+  }
+
+  /** Emits a carrier log line; it runs inside response handling, so a throwing listener must not break what called it. */
+  protected note(messageId: string, direction: 'out' | 'in', summary: string): void {
+    if (this.listenerCount('log') === 0) return;
+    try {
+      this.emit('log', { messageId, at: new Date(), direction, summary });
+    } catch {
+      // a log listener's failure is not the message's
+    }
+  }
+
+  /** Hands a receipt to the sink (returning its promise: acknowledge once it resolves) or to listeners. */
+  protected onReceipt(receipt: Receipt): Promise<void> | undefined {
+    this.sender.count.receipts++;
+    if (this.sink) return this.sink.receipt(receipt);
+    this.emit('receipt', receipt);
+    return undefined;
+  }
+
+  /**
+   * Hands on an inbound message or one part of a long one; returns the sink's promise when it must be stored before
+   * it is acknowledged. A part goes to a sink that stores parts (acknowledged once stored; the sink joins them), or is
+   * joined here and acknowledged only once the joined message holding it is stored (when the last part completes it,
+   * or at the reassembly timeout). Either way a crash in between loses nothing: the carrier offers it again.
+   */
+  protected onInbound(meta: InboundMeta, text: string, concat: ConcatInfo | null): Promise<void> | undefined {
+    if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
+    if (this.sink?.part) {
+      if (concat.seq === 1) this.sender.count.inbound++;
+      const timeoutMs = this.settings.reassemblyTimeoutMs;
+      return this.storing.add(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs }));
+    }
+    return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
+  }
+
+  private emitInbound(meta: InboundMeta, text: string, parts: number, incomplete: boolean): Promise<void> | undefined {
+    this.sender.count.inbound++;
+    const m: InboundMessage = { channel: this.name, ...meta, text, parts };
+    if (incomplete) m.incomplete = true;
+    if (this.sink) return this.storing.add(this.sink.inbound(m));
+    this.emit('inbound', m);
+    return undefined;
+  }
+
+  private emitState(): void {
+    const s = this.state();
+    if (this.states.changed(s)) this.emit('state', s);
+  }
+}

@@ -22,8 +22,8 @@ import { tenantZone } from '../domain/tenants.ts';
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
 
-/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's. */
-export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string }
+/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's, the zone it is in now if not its own (a roaming customer's). */
+export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string; zone?: string }
 
 /** Everything that decides how a batch of recipients becomes messages. */
 export interface SendSpec {
@@ -155,7 +155,7 @@ export class Preparer {
       const route = deps.router.route({ tenantId, phone, country: a.country, carrier: a.carrier, category: spec.category }, this.pinned);
       if (!route) { out.push(message(phone, contactId, 'no_route', spec.channel ? `no route allows channel ${spec.channel}` : 'no routing rule matches this number')); continue; }
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
-      const zone = contact?.timezone ?? a.timezone ?? policy.timezone;
+      const zone = r.zone ?? contact?.timezone ?? a.timezone ?? policy.timezone;
       const m = message(phone, contactId, null, null);
       m.text = composeText(this.templateOf(r)(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
       m.segments = countSegments(m.text);

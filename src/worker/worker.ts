@@ -9,6 +9,7 @@ import { startPartSweeper, storeInboundPart } from './inbound-parts.ts';
 import { startWebhookDelivery } from './webhooks.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { findTenant } from '../store/repos/tenants.ts';
+import { startAutomations } from '../automations/engine.ts';
 
 /** The background side of a node: channels, dispatch, receipts, campaigns, webhooks, inbound. */
 export interface Worker { channels: ChannelManager; dispatcher: Dispatcher; scheduler: Scheduler; effects: Effects; stop(): Promise<void> }
@@ -47,6 +48,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   const webhooks = startWebhookDelivery(deps);
   const housekeeping = startHousekeeping(deps);
   const parts = startPartSweeper(deps);
+  const automations = startAutomations(deps);
   deps.wakeDispatcher = () => dispatcher.poke();
   deps.dispatcher = dispatcher;
   return {
@@ -56,6 +58,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
       deps.dispatcher = undefined;
       housekeeping.stop();
       await parts.stop();
+      await automations.stop();
       await scheduler.stop();
       await dispatcher.stop();
       await channels.stop();

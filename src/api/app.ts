@@ -36,6 +36,9 @@ import { segmentRoutes } from './routes/segments.ts';
 import { importRoutes } from './routes/imports.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { blocklistRoutes } from './routes/blocklist.ts';
+import { automationRoutes } from './routes/automations.ts';
+import { eventRoutes } from './routes/events.ts';
+import { holidayRoutes } from './routes/holidays.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -95,6 +98,9 @@ export async function buildApp(deps: Deps): Promise<App> {
   importRoutes(app, deps);
   consentRoutes(app, deps);
   blocklistRoutes(app, deps);
+  automationRoutes(app, deps);
+  eventRoutes(app, deps);
+  holidayRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

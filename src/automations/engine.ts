@@ -16,7 +16,7 @@ const yearlyEveryMs = 10 * 60_000;
 
 /** One worker's automation engine: what it last materialised, per automation. */
 export class AutomationEngine {
-  private readonly yearly = new Map<string, { at: number; updatedAt: string }>();
+  private readonly yearly = new Map<string, { at: number; definition: string }>();
   private warnedOn = '';
 
   constructor(private readonly deps: Deps, readonly owner = newNodeName()) {}
@@ -47,8 +47,10 @@ export class AutomationEngine {
   private async materialize(a: Automation, now: Date): Promise<RunReport | null> {
     if (a.trigger.type === 'join' || a.trigger.type === 'created') return materializeWelcome(this.deps, a, now);
     const last = this.yearly.get(a.id);
-    if (last && last.updatedAt === a.updatedAt && now.getTime() - last.at < yearlyEveryMs) return null;
-    this.yearly.set(a.id, { at: now.getTime(), updatedAt: a.updatedAt });
+    const definition = JSON.stringify([a.updatedAt, a.trigger, a.conditions, a.steps, a.horizonDays, a.timezone]);
+    const since = now.getTime() - (last?.at ?? 0);
+    if (last && last.definition === definition && since >= 0 && since < yearlyEveryMs) return null;
+    this.yearly.set(a.id, { at: now.getTime(), definition });
     const { report } = await materializeYearly(this.deps, a, now);
     await saveLastRun(this.deps.store.db, a.id, report as unknown as Record<string, unknown>);
     if (report.skipped.invalid_date || report.skipped.calendar_missing) this.deps.log.warn({ automation: a.id, skipped: report.skipped, samples: report.samples }, 'automation skipped contacts');

@@ -156,6 +156,11 @@ export async function missOverdue(db: Db, before: string, now: string): Promise<
   return Number(r.numUpdatedRows);
 }
 
+/** The state of one occurrence of an automation of the tenant. */
+export async function occurrenceState(db: Db, tenantId: string, automationId: string, id: string): Promise<{ id: string; status: string } | undefined> {
+  return db.selectFrom('automation_occurrences').select(['id', 'status']).where('tenant_id', '=', tenantId).where('automation_id', '=', automationId).where('id', '=', id).executeTakeFirst();
+}
+
 /** Cancels one pending occurrence of the tenant. */
 export async function cancelOccurrence(db: Db, tenantId: string, id: string, reason: string, now: string): Promise<boolean> {
   const r = await db.updateTable('automation_occurrences').set({ status: 'cancelled', reason, updated_at: now })

@@ -90,21 +90,22 @@ export async function materializeYearly(deps: Deps, a: Automation, now: Date, op
     if (!page.length) break;
     after = page[page.length - 1].id;
     report.contacts += page.length;
+    const existing = opts.dryRun ? [] : await occurrencesOf(db, a.id, page.map((c) => c.id), keys);
+    const pending = new Set(existing.filter((e) => e.status === 'pending').map((e) => e.contact_id));
     const candidates: Candidate[] = [];
-    // every candidate in this window, and for a pending occurrence whose date changed, where it goes now (wherever that is)
+    // for a contact with a pending occurrence, where each of its yearly steps falls now (in or out of the window)
     const wide = new Map<string, Candidate>();
     for (const contact of page) {
       const { candidates: found, problem } = planner.plan(contact, years, from, to);
       if (problem) tally(report, contact.id, problem);
       candidates.push(...found);
-      if (!opts.dryRun) for (const c of planner.plan(contact, years, new Date(0), new Date(8.64e15)).candidates) wide.set(`${c.contactId}|${c.key}|${c.step}`, c);
+      if (pending.has(contact.id)) for (const c of planner.plan(contact, years, new Date(0), new Date(8.64e15)).candidates) wide.set(`${c.contactId}|${c.key}|${c.step}`, c);
     }
     if (opts.dryRun) {
       preview.push(...candidates);
       if (opts.limit && preview.length >= opts.limit) break;
       continue;
     }
-    const existing = await occurrencesOf(db, a.id, page.map((c) => c.id), keys);
     const have = new Set(existing.map((e) => `${e.contact_id}|${e.key}|${e.step}`));
     for (const e of existing) {
       if (e.status !== 'pending') continue;

@@ -26,16 +26,28 @@ export function ymdText(d: Ymd): string {
 
 const ofSolar = (s: Solar): Ymd => ({ year: s.getYear(), month: s.getMonth(), day: s.getDay() });
 
-/** The leap month of a lunar year (0 when it has none). */
-export function leapMonthOf(year: number): number {
-  return LunarYear.fromYear(year).getLeapMonth();
+/** Memoises a conversion by its arguments (the library computes a whole year per call; a run asks the same few thousand dates). */
+function memo<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
+  const cache = new Map<string, R>();
+  return (...args: A) => {
+    const key = args.map((a) => (typeof a === 'object' ? JSON.stringify(a) : String(a))).join('|');
+    let hit = cache.get(key);
+    if (hit === undefined && !cache.has(key)) {
+      if (cache.size > 100_000) cache.clear();
+      cache.set(key, hit = f(...args));
+    }
+    return hit as R;
+  };
 }
 
+/** The leap month of a lunar year (0 when it has none). */
+export const leapMonthOf = memo((year: number): number => LunarYear.fromYear(year).getLeapMonth());
+
 /** How many days a month of a lunar year has (29 or 30), or null when the year has no such month. */
-export function lunarMonthDays(year: number, month: number, leap: boolean): number | null {
+export const lunarMonthDays = memo((year: number, month: number, leap: boolean): number | null => {
   if (leap && leapMonthOf(year) !== month) return null;
   return LunarMonth.fromYm(year, leap ? -month : month)?.getDayCount() ?? null;
-}
+});
 
 /** Why a lunar date cannot exist (in `year` when given), or null when it can. */
 export function lunarDateProblem(d: LunarDate, year?: number): string | null {
@@ -51,12 +63,18 @@ export function lunarDateProblem(d: LunarDate, year?: number): string | null {
 
 /** The solar date of a lunar date in lunar year `year`, applying the rules for a leap month or day 30 the year lacks. */
 export function lunarToSolar(year: number, d: LunarDate, rules: DateRules = defaultDateRules): Ymd {
+  return { ...solarOfLunar(year, d.month, d.day, d.leap, rules.leapMonth, rules.day30) };
+}
+
+const solarOfLunar = memo((year: number, month: number, day: number, isLeap: boolean, leapRule: LeapRule, day30: Day30Rule): Ymd => {
+  const d = { month, day, leap: isLeap };
+  const rules = { leapMonth: leapRule, day30 };
   const leap = d.leap && rules.leapMonth === 'leap_if_present' && leapMonthOf(year) === d.month;
   const days = lunarMonthDays(year, d.month, leap)!;
   if (d.day <= days) return ofSolar(Lunar.fromYmd(year, leap ? -d.month : d.month, d.day).getSolar());
   const last = Lunar.fromYmd(year, leap ? -d.month : d.month, days).getSolar();
   return ofSolar(rules.day30 === 'next_day' ? last.next(1) : last);
-}
+});
 
 /** The lunar date of a solar date. */
 export function solarToLunar(d: Ymd): LunarDate & { year: number } {
@@ -135,9 +153,13 @@ function solarTerm(year: number, term: string): Ymd {
  * 2027; the solar year for the others; 除夕 of `year` is the eve of that year's Spring Festival).
  */
 export function festivalDate(f: Festival, year: number): Ymd {
-  const r = f.rule;
+  return { ...festivalOn(f.key, year) };
+}
+
+const festivalOn = memo((key: string, year: number): Ymd => {
+  const r = byKey.get(key)!.rule;
   if (r.kind === 'solar') return { year, month: r.month, day: r.day };
   if (r.kind === 'term') return solarTerm(year, r.term);
   if (r.kind === 'eve') return ofSolar(Lunar.fromYmd(year, 1, 1).getSolar().next(-1));
   return ofSolar(Lunar.fromYmd(year, r.month, r.day).getSolar());
-}
+});

@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   simulator: async () => (await import('./commands/simulator.ts')).simulatorCommand(),
   import: async () => (await import('./commands/import.ts')).importCommand(),
   contacts: async () => (await import('./commands/contacts.ts')).contactsCommand(),
+  automation: async () => (await import('./commands/automations.ts')).automationCommand(),
+  event: async () => (await import('./commands/automations.ts')).eventCommand(),
 };
 
 const program = new Command('tidings')

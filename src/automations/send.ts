@@ -87,7 +87,10 @@ async function sendFor(deps: Deps, owner: string, now: Date, list: ClaimedOccurr
       const seen = new Set<string>();
       const batch: ClaimedOccurrence[] = [];
       const later: ClaimedOccurrence[] = [];
-      for (const o of rest) (seen.has(o.contact_id) || !contacts.has(o.contact_id) ? later : batch).push(o), seen.add(o.contact_id);
+      for (const o of rest) {
+        (seen.has(o.contact_id) || !contacts.has(o.contact_id) ? later : batch).push(o);
+        seen.add(o.contact_id);
+      }
       for (const o of later.filter((x) => !contacts.has(x.contact_id))) await finishOccurrence(db, o.id, owner, { status: 'skipped', reason: 'the contact was deleted', messageId: null }, nowIso);
       rest = later.filter((x) => contacts.has(x.contact_id));
       if (batch.length) await store(deps, owner, now, a, preparer, batch, contacts, report);
@@ -136,7 +139,10 @@ async function store(deps: Deps, owner: string, now: Date, a: Automation, prepar
     report.excluded += batch.length;
     return;
   }
-  for (const p of prepared) p.status === 'queued' ? report.sent++ : report.excluded++;
+  for (const p of prepared) {
+    if (p.status === 'queued') report.sent++;
+    else report.excluded++;
+  }
   if (dispatcher && leased) handStored(dispatcher, leased, skipped);
   if (!leased || leased.rest) deps.wakeDispatcher();
 }

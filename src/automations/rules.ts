@@ -135,11 +135,24 @@ export function anniversary(v: DateValue, calendar: 'solar' | 'lunar', year: num
 export function dueAt(step: Step, date: Ymd | null, instant: Date | null, zone: string): Date {
   if (step.at) {
     const d = addDays(date ?? localDate(instant!, zone), step.offsetDays);
-    const [hour, minute] = step.at.split(':').map(Number);
-    return DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour, minute }, { zone }).toJSDate();
+    return new Date(localTime(d.year, d.month, d.day, step.at, zone));
   }
   const base = instant ?? DateTime.fromObject({ year: date!.year, month: date!.month, day: date!.day }, { zone }).toJSDate();
   return new Date(base.getTime() + step.offsetDays * 86_400_000 + step.delayMinutes * 60_000);
+}
+
+const localTimes = new Map<string, number>();
+
+/** The instant (ms) of a local date and HH:MM in a zone, cached (a run asks the same few hundred dates per zone). */
+function localTime(year: number, month: number, day: number, at: string, zone: string): number {
+  const key = `${zone}|${year}|${month}|${day}|${at}`;
+  let ms = localTimes.get(key);
+  if (ms === undefined) {
+    if (localTimes.size > 200_000) localTimes.clear();
+    const [hour, minute] = at.split(':').map(Number);
+    localTimes.set(key, ms = DateTime.fromObject({ year, month, day, hour, minute }, { zone }).toMillis());
+  }
+  return ms;
 }
 
 /** The date of a holiday trigger's festival in `year`, shifted to a working day when asked; null when the calendar lacks the year. */

@@ -244,6 +244,28 @@ describe.each(testDatabases)('automations on $name', (database) => {
     expect((await messagesTo('+8613900000007')).map((m) => m.text)).toEqual([expect.stringContaining('欢迎加入会员')]);
   });
 
+  it('confirms a double opt-in by the reply Y on the handset, and expires one never confirmed after 72 h', async () => {
+    clock = new Date();
+    const phone = '+8613900000009';
+    const id = await contact(phone.slice(3), {});
+    const r = await api('POST', '/api/v1/automations/opt-in', { phone: phone.slice(3), source: 'web_form:/signup', textShown: '同意接收优惠信息' });
+    expect(r.statusCode, r.body).toBe(202);
+    expect(r.json()).toMatchObject({ status: 'pending', messageStatus: 'queued' });
+    const consents = async (cid: string) => (await api('GET', `/api/v1/contacts/${cid}/consents`)).json().consents as { status: string; keyword: string | null; source: string }[];
+    expect((await consents(id)).map((c) => c.status)).toEqual(['pending']);
+    const request = await waitFor(() => carrier.simulator.inbox(phone)[0], 'the confirmation request on the handset');
+    expect(request.text).toContain('回复 Y');
+    carrier.simulator.sendMo({ from: phone.slice(1), to: request.from, text: '是' });
+    await waitFor(async () => (await consents(id))[0].status === 'granted', 'the consent confirmed');
+    expect((await consents(id))[0]).toMatchObject({ keyword: '是', source: expect.stringMatching(/^web_form:\/signup · confirmed by sms:/) });
+    const other = await contact('13900000010', {});
+    expect((await api('POST', '/api/v1/automations/opt-in', { contactId: other, source: 'import' })).statusCode).toBe(202);
+    clock = new Date(Date.now() + 73 * 3600_000);
+    await one.round();
+    expect((await consents(other)).map((c) => c.status)).toEqual(['expired']);
+    expect((await api('POST', '/api/v1/automations/opt-in', { phone: 'garbage', source: 'x' })).statusCode).toBe(400);
+  });
+
   it('keeps tenants apart', async () => {
     const other = await s.tenant('other-auto');
     expect((await api('GET', `/api/v1/automations/${birthdays}`, undefined, other.headers)).statusCode).toBe(404);

@@ -9,6 +9,7 @@ import { missingYearWarning, seedHolidays } from './calendar/holidays.ts';
 import { materializeWelcome, materializeYearly, type RunReport } from './materialize.ts';
 import { sendDue, type SendReport } from './send.ts';
 import { localDate } from './rules.ts';
+import { expireOptIns } from './optin.ts';
 
 const roundMs = 1000;
 /** A yearly automation is materialised again this often (and at once after it changes). */
@@ -41,6 +42,7 @@ export class AutomationEngine {
       }
     }
     await this.warnMissingYear(now);
+    await expireOptIns(deps);
     return { runs, sent: await sendDue(deps, this.owner, now) };
   }
 

@@ -2,6 +2,7 @@
 // (opt-out words first, opt-in, help, the tenant's rules), replies through the outbox, inbox and webhooks.
 import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
+import { confirmOptIn } from '../automations/optin.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { InboundMessagesTable } from '../store/database.ts';
 import { newId } from '../domain/ids.ts';
@@ -189,9 +190,14 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   let ruleId: string | null = null;
   let reply: string | null = null;
   let replyKind: WordKind | 'rule' | null = null;
+  // a reply confirming a pending double opt-in (Y / 是 / 确认) is an opt-in with the MO as its evidence
+  const confirmed = !word && contact ? await confirmOptIn(deps, tenantId, contact.id, row) : null;
   if (word) {
     action = word.kind; keyword = word.word;
     reply = kw.settings.replies[word.kind]; replyKind = word.kind;
+  } else if (confirmed) {
+    action = 'opt_in'; keyword = confirmed;
+    reply = kw.settings.replies.opt_in; replyKind = 'opt_in';
   } else if (row.text.trim()) {
     const hit = matchRule(kw.rules, row.text, nowIso);
     if (hit) {
@@ -232,7 +238,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
 
   // 5. Effects of opt-out and opt-in (after the confirmation is queued, so it is not itself excluded).
   if (action === 'opt_out') await applyOptOut(deps, tenantId, sender.phone, row, keyword ?? normalizeKeyword(row.text));
-  else if (action === 'opt_in') await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
+  else if (action === 'opt_in' && !confirmed) await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
 
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
   await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });

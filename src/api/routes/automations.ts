@@ -15,6 +15,10 @@ import { coveredHolidayYears } from '../../store/repos/holidays.ts';
 import { contactPage } from '../../store/repos/recipients.ts';
 import { getTemplateForSending } from '../../store/repos/templates.ts';
 import { audit } from '../../store/repos/audit.ts';
+import { requestOptIn } from '../../automations/optin.ts';
+import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
+import { findTenant } from '../../store/repos/tenants.ts';
+import { contactsByPhone } from '../../store/repos/recipients.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
 const statsSchema = z.object({
@@ -108,6 +112,34 @@ export function automationRoutes(app: App, deps: Deps): void {
     const problem = dateValueProblem({ ...v, year }, 'lunar');
     if (problem) throw new DomainError('invalid_request', problem, { field: 'date' });
     return { lunar: request.query.date, year, solar: ymdText(lunarToSolar(year, v)) };
+  });
+
+  app.post('/api/v1/automations/opt-in', {
+    schema: {
+      tags, summary: 'Double opt-in: record a pending marketing consent (web form, import) and send the confirmation SMS',
+      description: 'A reply Y / 是 / 确认 within 72 hours confirms the consent (the reply is kept as evidence); otherwise it expires. A pending consent never counts as consent.',
+      body: z.object({
+        contactId: z.string().min(1).optional(), phone: z.string().min(1).max(64).optional(),
+        source: z.string().min(1).max(100).describe('where the consent was collected, e.g. web_form:/signup'), textShown: z.string().max(1000).optional(), ip: z.string().max(64).optional(),
+        text: z.string().min(1).max(500).optional().describe('the confirmation SMS (default: 请回复 Y、是 或 确认…)'),
+      }).strict().refine((b) => !!b.contactId !== !!b.phone, 'give contactId or phone'),
+      response: { 202: z.object({ consentId: z.string(), status: z.string(), messageId: z.string().nullable(), messageStatus: z.string().nullable() }) },
+    },
+    config: { permission: 'send' },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const b = request.body;
+    let contactId = b.contactId;
+    if (b.phone) {
+      const tenant = await findTenant(db, tenantId);
+      const n = normalizePhone(b.phone, (tenant?.settings.defaultCountry as CountryCode | undefined) ?? 'CN');
+      if (!n.ok) throw new DomainError('invalid_request', `${n.reason}: ${n.detail}`, { field: 'phone' });
+      contactId = (await contactsByPhone(db, tenantId, [n.e164])).get(n.e164)?.id;
+      if (!contactId) throw notFound('contact');
+    }
+    const r = await requestOptIn(deps, tenantId, { contactId: contactId!, source: b.source, textShown: b.textShown, ip: b.ip ?? request.ip, text: b.text });
+    await audit(db, tenantId, actorOf(request), 'consent.double_opt_in', r.consent.id, { contact: contactId });
+    return reply.status(202).send({ consentId: r.consent.id, status: r.consent.status, messageId: r.message?.id || null, messageStatus: r.message?.status ?? null });
   });
 
   app.get('/api/v1/automations/:id', {

@@ -8,9 +8,8 @@ import { newId } from '../domain/ids.ts';
 import { normalizePhone, type CountryCode } from '../domain/phone.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import type { AutomationEventsTable, Db } from '../store/database.ts';
-import { contactsByPhone, type RecipientFacts } from '../store/repos/recipients.ts';
+import { contactsByExternalId, contactsByPhone } from '../store/repos/recipients.ts';
 import { createContact } from '../store/repos/contacts.ts';
-import { customFieldText } from '../store/repos/segments.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { insertEvents, setEventStatus } from '../store/repos/events.ts';
 import { cancelPendingFor, eventAutomations, insertOccurrences, suppressedSince, type Automation, type NewOccurrence } from '../store/repos/automations.ts';
@@ -41,22 +40,6 @@ export interface EventReport { received: number; counts: Record<string, number>;
 
 const text = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
-async function contactsByExternalId(deps: Deps, db: Db, tenantId: string, ids: string[]): Promise<Map<string, RecipientFacts & { externalId: string }>> {
-  const out = new Map<string, RecipientFacts & { externalId: string }>();
-  const field = customFieldText(deps.store.dialect, 'externalId');
-  for (let at = 0; at < ids.length; at += 500) {
-    const rows = await db.selectFrom('contacts').select(['id', 'phone', 'name', 'language', 'timezone', 'fields', 'opted_out_at', 'carrier', 'province', 'city', 'country', field.as('external_id')])
-      .where('tenant_id', '=', tenantId).where((eb) => eb(field as never, 'in', ids.slice(at, at + 500) as never)).execute();
-    for (const r of rows) {
-      out.set(String(r.external_id), {
-        id: r.id, phone: r.phone, name: r.name, language: r.language, timezone: r.timezone, fields: JSON.parse(r.fields) as Record<string, unknown>, optedOutAt: r.opted_out_at,
-        carrier: r.carrier, province: r.province, city: r.city, country: r.country, externalId: String(r.external_id),
-      });
-    }
-  }
-  return out;
-}
-
 /** The anchor instant or date of an event's steps: a date in the anchor field, else when it occurred. */
 function anchorOf(a: Automation, e: EventInput, occurredAt: Date): { date: ReturnType<typeof localDate> | null; instant: Date | null } | null {
   const t = a.trigger;
@@ -85,7 +68,7 @@ async function ingest(deps: Deps, db: Db, tenantId: string, events: EventInput[]
   const country = (tenant.settings.defaultCountry as CountryCode | undefined) ?? 'CN';
   const phones = events.map((e) => (e.contact.phone ? normalizePhone(e.contact.phone, country) : null));
   const byPhone = await contactsByPhone(db, tenantId, [...new Set(phones.flatMap((p) => (p?.ok ? [p.e164] : [])))]);
-  const byExternal = await contactsByExternalId(deps, db, tenantId, [...new Set(events.flatMap((e) => (e.contact.externalId ? [e.contact.externalId] : [])))]);
+  const byExternal = await contactsByExternalId(db, deps.store.dialect, tenantId, [...new Set(events.flatMap((e) => (e.contact.externalId ? [e.contact.externalId] : [])))]);
   const automations = await eventAutomations(db, tenantId);
   const results: EventResult[] = [];
   const rows: AutomationEventsTable[] = [];

@@ -244,6 +244,22 @@ describe.each(testDatabases)('automations on $name', (database) => {
     expect((await messagesTo('+8613900000007')).map((m) => m.text)).toEqual([expect.stringContaining('欢迎加入会员')]);
   });
 
+  it('holds the due occurrences of a paused automation until it is on again', async () => {
+    clock = new Date('2027-11-25T00:00:00Z');
+    const id = await contact('13900000011', { birthday: '1999-12-01' });
+    await one.round();
+    expect((await occurrences(birthdays, '&status=pending')).some((o) => o.contactId === id)).toBe(true);
+    expect((await api('POST', `/api/v1/automations/${birthdays}/pause`)).json().status).toBe('paused');
+    clock = new Date('2027-12-01T01:00:30Z');
+    await Promise.all([one.round(), two.round()]);
+    expect(await messagesTo('+8613900000011')).toHaveLength(0);
+    expect((await api('POST', `/api/v1/automations/${birthdays}/pause`)).statusCode).toBe(409);
+    expect((await api('POST', `/api/v1/automations/${birthdays}/on`)).json().status).toBe('on');
+    clock = new Date('2027-12-01T02:00:00Z');
+    await Promise.all([one.round(), two.round()]);
+    expect(await messagesTo('+8613900000011')).toHaveLength(1);
+  });
+
   it('confirms a double opt-in by the reply Y on the handset, and expires one never confirmed after 72 h', async () => {
     clock = new Date();
     const phone = '+8613900000009';

@@ -19,6 +19,7 @@ import { graceMs, plannerOf } from './materialize.ts';
 class LeaseLost extends Error {}
 
 const claimBatch = 500;
+const maxBatches = 20;
 
 /** What a round of sending did. */
 export interface SendReport { claimed: number; sent: number; excluded: number; moved: number; missed: number }
@@ -27,7 +28,8 @@ export interface SendReport { claimed: number; sent: number; excluded: number; m
 export async function sendDue(deps: Deps, owner: string, now: Date): Promise<SendReport> {
   const nowIso = now.toISOString();
   const report: SendReport = { claimed: 0, sent: 0, excluded: 0, moved: 0, missed: await missOverdue(deps.store.db, new Date(now.getTime() - graceMs).toISOString(), nowIso) };
-  for (;;) {
+  // a bounded number of batches per round: what one leaves (released after an error) waits for the next round
+  for (let batches = 0; batches < maxBatches; batches++) {
     const claimed = await claimDueOccurrences(deps.store.db, owner, nowIso, new Date(now.getTime() + deps.config.leaseSeconds * 1000).toISOString(), claimBatch);
     report.claimed += claimed.length;
     const byAutomation = new Map<string, ClaimedOccurrence[]>();
@@ -40,8 +42,9 @@ export async function sendDue(deps: Deps, owner: string, now: Date): Promise<Sen
         if (!(err instanceof LeaseLost)) deps.log.error({ err, automation: list[0].automation_id }, 'automation occurrences could not be sent; they are retried');
       }
     }
-    if (claimed.length < claimBatch) return report;
+    if (claimed.length < claimBatch) break;
   }
+  return report;
 }
 
 /** The text and pre-flight settings of one step. */

@@ -123,12 +123,13 @@ export async function moveOccurrence(db: Db, id: string, to: { dueAt: string; lo
 export type ClaimedOccurrence = Pick<AutomationOccurrencesTable, 'id' | 'tenant_id' | 'automation_id' | 'contact_id' | 'key' | 'step' | 'due_at' | 'zone' | 'source' | 'vars'>;
 
 /**
- * Leases up to `limit` due pending occurrences to `owner` until `until` (another worker takes them once the lease runs
+ * Leases up to `limit` due pending occurrences of automations that are on to `owner` until `until` (another worker takes them once the lease runs
  * out); each row goes to one claimer, on PostgreSQL too (the conditional update re-checks the lease under the row lock).
  */
 export async function claimDueOccurrences(db: Db, owner: string, now: string, until: string, limit: number): Promise<ClaimedOccurrence[]> {
   const free = (eb: any) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]);
   const candidates = await db.selectFrom('automation_occurrences').select('id').where('status', '=', 'pending').where('due_at', '<=', now).where(free)
+    .where('automation_id', 'in', (eb) => eb.selectFrom('automations').select('id').where('status', '=', 'on'))
     .orderBy('due_at').limit(limit).execute();
   if (!candidates.length) return [];
   await db.updateTable('automation_occurrences').set({ lease_owner: owner, lease_until: until })

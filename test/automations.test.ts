@@ -208,6 +208,15 @@ describe.each(testDatabases)('automations on $name', (database) => {
     expect((await occurrences(promo)).map((o) => o.status)).toEqual(['sent', 'sent']);
   });
 
+  it('respects channel preferences: a contact who declined marketing gets none, notifications still', async () => {
+    await contact('13900000012', { receiveMarketing: '否', receiveNotifications: true });
+    await api('POST', '/api/v1/events', { type: 'roaming_promo', contact: { phone: '13900000012' }, idempotencyKey: 'p3', data: { country: 'CN' } });
+    await one.round();
+    const [m] = await messagesTo('+8613900000012');
+    expect(m).toMatchObject({ status: 'excluded' });
+    expect((await s.deps.store.db.selectFrom('messages').select('reason').where('id', '=', m.id).executeTakeFirst())?.reason).toBe('preference');
+  });
+
   it('runs a renewal sequence counted back from endsOn with usage data, cancelled by a later renewed event', async () => {
     clock = new Date('2027-10-01T00:00:00Z');
     const renewal = await automation({

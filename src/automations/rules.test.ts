@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { automationInputSchema, calendarOf, dateValueProblem, dueAt, parseDateValue } from './rules.ts';
 import { eventZone, zoneOfCountry } from './zones.ts';
+import { declinesCategory } from '../domain/compliance.ts';
 
 const step = (at: string | undefined, offsetDays = 0, delayMinutes = 0) => ({ at, offsetDays, delayMinutes, text: 'x' });
 
@@ -52,5 +53,15 @@ describe('automation rules', () => {
     expect(eventZone({ country: 'TH' }, 'Asia/Shanghai')).toBe('Asia/Bangkok');
     expect(eventZone({ timezone: 'Europe/Paris', country: 'TH' }, 'Asia/Shanghai')).toBe('Europe/Paris');
     expect(eventZone({ timezone: 'Mars/Base', __proto__: 'x' }, 'Asia/Shanghai')).toBe('Asia/Shanghai');
+  });
+
+  it('reads channel preferences from the contact fields', () => {
+    expect(declinesCategory({ receiveMarketing: false }, 'marketing')).toBe(true);
+    expect(declinesCategory({ receiveMarketing: '否' }, 'marketing')).toBe(true);
+    expect(declinesCategory({ receiveMarketing: 'yes' }, 'marketing')).toBe(false);
+    expect(declinesCategory({ receiveMarketing: false }, 'notification')).toBe(false);
+    expect(declinesCategory({ receiveNotifications: 'no' }, 'notification')).toBe(true);
+    expect(declinesCategory({ receiveNotifications: false, receiveMarketing: false }, 'verification')).toBe(false);
+    expect(declinesCategory(JSON.parse('{"__proto__": false}') as Record<string, unknown>, 'marketing')).toBe(false);
   });
 });

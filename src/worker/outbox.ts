@@ -7,7 +7,7 @@ import { normalizePhone, type CountryCode, type PhoneResult } from '../domain/ph
 import { attribute } from '../domain/attribution.ts';
 import { countSegments } from '../domain/text.ts';
 import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category, type CompiledTemplate } from '../domain/templates.ts';
-import { SendSchedule, capAllows, capWindowStart, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
+import { SendSchedule, capAllows, capWindowStart, declinesCategory, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { insertMessages, type ClaimedMessage, type NewMessage } from '../store/repos/messages.ts';
@@ -20,7 +20,7 @@ import { senderFor } from '../store/repos/service-numbers.ts';
 import { tenantZone } from '../domain/tenants.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
-export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
+export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'preference' | 'frequency_cap' | 'no_route';
 
 /** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's, the zone it is in now if not its own (a roaming customer's). */
 export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string; zone?: string }
@@ -150,6 +150,7 @@ export class Preparer {
       if (blocked.has(phone)) { out.push(message(phone, contactId, 'blocklisted', null)); continue; }
       if (suppressed.has(phone)) { out.push(message(phone, contactId, 'suppressed', null)); continue; }
       if (consented && !consented.has(phone)) { out.push(message(phone, contactId, 'no_consent', 'no marketing consent on record')); continue; }
+      if (contact && declinesCategory(contact.fields, spec.category)) { out.push(message(phone, contactId, 'preference', `the contact does not want ${spec.category} messages`)); continue; }
       if (spec.cap && recent && !capAllows(spec.cap, recent.get(phone) ?? [], now)) { out.push(message(phone, contactId, 'frequency_cap', `at most ${spec.cap.max} per ${spec.cap.days} days`)); continue; }
       const a = attribute(phone);
       const route = deps.router.route({ tenantId, phone, country: a.country, carrier: a.carrier, category: spec.category }, this.pinned);

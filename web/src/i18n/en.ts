@@ -332,6 +332,7 @@ export const en = {
   'reason.blocklisted': 'On the blocklist',
   'reason.suppressed': 'Erased contact',
   'reason.no_consent': 'No marketing consent',
+  'reason.preference': "The contact declined this kind of message",
   'reason.frequency_cap': 'Frequency cap reached',
   'reason.no_route': 'No route for this number',
   'message.status.queued': 'Queued',

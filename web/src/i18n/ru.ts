@@ -335,6 +335,7 @@ export const ru: Messages = {
   'reason.blocklisted': 'В чёрном списке',
   'reason.suppressed': 'Удалённый контакт',
   'reason.no_consent': 'Нет согласия на рекламу',
+  'reason.preference': "Контакт отказался от таких сообщений",
   'reason.frequency_cap': 'Превышена частота',
   'reason.no_route': 'Нет маршрута для номера',
   'message.status.queued': 'В очереди',

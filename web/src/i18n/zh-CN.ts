@@ -335,6 +335,7 @@ export const zhCN: Messages = {
   'reason.blocklisted': '在黑名单中',
   'reason.suppressed': '已删除的联系人',
   'reason.no_consent': '无营销许可',
+  'reason.preference': "联系人选择不接收此类短信",
   'reason.frequency_cap': '超出频次限制',
   'reason.no_route': '该号码无可用路由',
   'message.status.queued': '排队中',

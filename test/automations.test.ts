@@ -87,6 +87,10 @@ describe.each(testDatabases)('automations on $name', (database) => {
     const stats = (await api('GET', `/api/v1/automations/${birthdays}`)).json().stats;
     expect(stats.messages.delivered).toBe(1);
     expect(stats.occurrences).toMatchObject({ sent: 1, pending: 1 });
+    // a reply to the greeting counts for the automation, like a campaign's
+    const greeting = await waitFor(() => carrier.simulator.inbox('+8613900000001')[0], 'the greeting on the handset');
+    carrier.simulator.sendMo({ from: '8613900000001', to: greeting.from, text: '谢谢' });
+    await waitFor(async () => (await api('GET', `/api/v1/automations/${birthdays}`)).json().stats.replied === 1, 'the reply counted');
   });
 
   it('never sends twice in a year when the date is edited after the send; only the new date fires when edited before', async () => {

@@ -41,13 +41,15 @@ describe.each(testDatabases)('automations with two workers at once on $name', (d
     expect((await s.app.inject({ method: 'POST', url: `/api/v1/automations/${id}/on`, headers: t.headers })).statusCode).toBe(200);
     const engines = [new AutomationEngine(s.deps, 'node-a'), new AutomationEngine(second, 'node-b'), new AutomationEngine(s.deps, 'node-c'), new AutomationEngine(second, 'node-d')];
     const runs = await Promise.all(engines.map((e) => e.round()));
-    expect(runs.reduce((n, r) => n + (r.runs.get(id)?.added ?? 0), 0)).toBe(contacts);
+    // (the carrier's worker runs the same rounds in the background and may add or send some itself)
+    expect(runs.reduce((n, r) => n + (r.runs.get(id)?.added ?? 0), 0)).toBeLessThanOrEqual(contacts);
     const occ = await s.deps.store.db.selectFrom('automation_occurrences').select(['id', 'due_at']).where('automation_id', '=', id).execute();
     expect(occ).toHaveLength(contacts);
     expect(new Set(occ.map((o) => o.due_at))).toEqual(new Set(['2027-02-05T01:00:00.000Z']));
     clock = new Date('2027-02-05T01:00:10Z');
     const sends = await Promise.all([...engines, ...engines].map((e) => e.round()));
-    expect(sends.reduce((n, r) => n + r.sent.sent, 0)).toBe(contacts);
+    expect(sends.reduce((n, r) => n + r.sent.sent, 0)).toBeLessThanOrEqual(contacts);
+    await waitFor(async () => !await s.deps.store.db.selectFrom('automation_occurrences').select('id').where('status', '=', 'pending').executeTakeFirst(), 'every occurrence sent');
     const messages = await s.deps.store.db.selectFrom('messages').select(['campaign_id', 'phone']).where('tenant_id', '=', t.id).execute();
     expect(messages).toHaveLength(contacts);
     expect(new Set(messages.map((m) => m.phone)).size).toBe(contacts);

@@ -44,6 +44,12 @@ describe.each(testDatabases)('automations on $name', (database) => {
   const occurrences = async (id: string, query = '') => (await api('GET', `/api/v1/automations/${id}/occurrences?limit=1000${query}`)).json().occurrences as any[];
   const messagesTo = async (phone: string) => (await s.deps.store.db.selectFrom('messages').select(['id', 'status', 'text', 'campaign_id', 'not_before']).where('tenant_id', '=', t.id).where('phone', '=', phone).execute());
 
+  // the carrier's worker runs the same rounds in the background: after ours, wait until no occurrence is in flight
+  const rounds = async (...engines: AutomationEngine[]) => {
+    const results = await Promise.all((engines.length ? engines : [one, two]).map((e) => e.round()));
+    await waitFor(async () => !await s.deps.store.db.selectFrom('automation_occurrences').select('id').where('status', '=', 'pending').where('lease_owner', 'is not', null).executeTakeFirst(), 'occurrences in flight to settle');
+    return results;
+  };
   let birthdays: string;
   const ids: Record<string, string> = {};
 
@@ -54,13 +60,14 @@ describe.each(testDatabases)('automations on $name', (database) => {
     ids.impossible = await contact('13900000004', { birthday: '1990-L06-01', cal: 'lunar' });
     ids.none = await contact('13900000005', {});
     birthdays = await automation({ name: '生日祝福', trigger: { type: 'date', field: 'birthday', calendarField: 'cal' }, steps: [{ at: '09:00', text: '{{name|亲爱的客户}}，生日快乐！' }], horizonDays: 30 });
-    const [a, b] = await Promise.all([one.round(), two.round()]);
+    const [a, b] = await rounds();
     const list = await occurrences(birthdays);
     expect(list.map((o) => `${o.contactId}|${o.key}|${o.localDate}|${o.dueAt}`).sort()).toEqual([
       `${ids.lunar}|2027|2027-09-15|2027-09-15T01:00:00.000Z`,
       `${ids.solar}|2027|2027-09-20|2027-09-20T01:00:00.000Z`,
     ].sort());
-    expect((a.runs.get(birthdays)?.added ?? 0) + (b.runs.get(birthdays)?.added ?? 0)).toBe(2);
+    // (the carrier's worker may have added some of them itself)
+    expect((a.runs.get(birthdays)?.added ?? 0) + (b.runs.get(birthdays)?.added ?? 0)).toBeLessThanOrEqual(2);
     const report = (await api('GET', `/api/v1/automations/${birthdays}`)).json().lastRun;
     expect(report.skipped).toMatchObject({ invalid_date: 2, no_date: 1 });
     expect(report.samples.map((x: { reason: string }) => x.reason).join(' ')).toMatch(/no leap month 6/);
@@ -76,7 +83,7 @@ describe.each(testDatabases)('automations on $name', (database) => {
 
   it('sends a due occurrence once through the carrier even when two workers send at once', async () => {
     clock = new Date('2027-09-15T01:00:30Z');
-    await Promise.all([one.round(), two.round(), one.round(), two.round()]);
+    await rounds(one, two, one, two);
     const sent = await messagesTo('+8613900000001');
     expect(sent).toHaveLength(1);
     expect(sent[0].text).toContain('张三，生日快乐！');
@@ -99,14 +106,14 @@ describe.each(testDatabases)('automations on $name', (database) => {
     // before it: 09-20 → 09-22
     expect((await api('PATCH', `/api/v1/contacts/${ids.solar}`, { fields: { birthday: '1985-09-22' } })).statusCode).toBe(200);
     await s.app.inject({ method: 'PUT', url: `/api/v1/automations/${birthdays}`, headers: t.headers, payload: { name: '生日祝福', category: 'notification', trigger: { type: 'date', field: 'birthday', calendarField: 'cal' }, steps: [{ at: '09:00', text: '{{name|亲爱的客户}}，生日快乐！' }], horizonDays: 30 } });
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     const list = await occurrences(birthdays);
     expect(list.filter((o) => o.contactId === ids.lunar)).toHaveLength(1);
     const solar = list.filter((o) => o.contactId === ids.solar);
     expect(solar.map((o) => `${o.status} ${o.localDate}`)).toEqual(['pending 2027-09-22']);
     for (const at of ['2027-09-20T01:00:30Z', '2027-09-22T01:00:30Z', '2027-10-05T01:00:30Z']) {
       clock = new Date(at);
-      await Promise.all([one.round(), two.round()]);
+      await rounds();
     }
     expect(await messagesTo('+8613900000001')).toHaveLength(1);
     expect(await messagesTo('+8613900000002')).toHaveLength(1);
@@ -116,13 +123,13 @@ describe.each(testDatabases)('automations on $name', (database) => {
   it('cancels a pending occurrence through the API; it is not sent nor materialised again', async () => {
     clock = new Date('2027-10-05T00:00:00Z');
     const id = await contact('13900000006', { birthday: '2000-10-08' });
-    await one.round();
+    await rounds(one);
     const o = (await occurrences(birthdays, '&status=pending')).find((x) => x.contactId === id);
     expect(o).toBeTruthy();
     expect((await api('POST', `/api/v1/automations/${birthdays}/occurrences/${o.id}/cancel`)).json()).toEqual({ id: o.id, cancelled: true });
     expect((await api('POST', `/api/v1/automations/${birthdays}/occurrences/${o.id}/cancel`)).statusCode).toBe(409);
     clock = new Date('2027-10-08T01:00:30Z');
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     expect(await messagesTo('+8613900000006')).toHaveLength(0);
     expect((await occurrences(birthdays)).filter((x) => x.contactId === id).map((x) => x.status)).toEqual(['cancelled']);
   });
@@ -132,7 +139,7 @@ describe.each(testDatabases)('automations on $name', (database) => {
     const mid = await automation({ name: '中秋', trigger: { type: 'holiday', festival: '中秋' }, conditions: { filter: 'phone = "+8613900000002"' }, steps: [{ at: '10:00', text: '中秋快乐' }] });
     // National Day 2027 falls in a year the seeded calendar does not cover: nothing is materialised, and the run says why
     const shifted = await automation({ name: '国庆', trigger: { type: 'holiday', festival: 'national_day', shift: 'next_workday' }, steps: [{ at: '10:00', text: '国庆快乐' }] });
-    await one.round();
+    await rounds(one);
     expect((await occurrences(mid)).map((o) => o.localDate)).toEqual(['2027-09-15']);
     expect(await occurrences(shifted)).toEqual([]);
     const run = (await api('GET', `/api/v1/automations/${shifted}`)).json().lastRun;
@@ -143,7 +150,7 @@ describe.each(testDatabases)('automations on $name', (database) => {
     const put = await api('PUT', '/api/v1/admin/holidays/2027', { days }, platform);
     expect(put.statusCode, put.body).toBe(200);
     await api('PUT', `/api/v1/automations/${shifted}`, { name: '国庆', category: 'notification', trigger: { type: 'holiday', festival: 'national_day', shift: 'next_workday' }, steps: [{ at: '10:00', text: '国庆快乐' }], horizonDays: 60 });
-    await one.round();
+    await rounds(one);
     expect([...new Set((await occurrences(shifted)).map((o) => o.localDate))]).toEqual(['2027-10-08']);
     expect((await api('GET', '/api/v1/automations/festivals')).json().festivals.find((f: { key: string }) => f.key === 'mid_autumn').dates['2027']).toBe('2027-09-15');
   });
@@ -187,7 +194,7 @@ describe.each(testDatabases)('automations on $name', (database) => {
     expect(missingInBatch.statusCode).toBe(400);
     expect(missingInBatch.body).toMatch(/events\.1\.idempotencyKey/);
     expect((await api('POST', '/api/v1/events', ev('r9'))).json().counts).toEqual({ suppressed: 1 });
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     const sent = await messagesTo('+8613900000003');
     expect(sent.map((m) => m.text)).toEqual(['欢迎来到日本']);
     const [o] = await occurrences(roaming);
@@ -203,7 +210,7 @@ describe.each(testDatabases)('automations on $name', (database) => {
     const promo = await automation({ name: '漫游优惠', category: 'marketing', trigger: { type: 'event', eventType: 'roaming_promo' }, steps: [{ text: '漫游包优惠' }] });
     await api('POST', '/api/v1/events', { type: 'roaming_promo', contact: { phone: '13900000005' }, idempotencyKey: 'p1', data: { country: 'US' } });
     await api('POST', '/api/v1/events', { type: 'roaming_promo', contact: { phone: '13900000006' }, idempotencyKey: 'p2', data: { country: 'JP' } });
-    await one.round();
+    await rounds(one);
     const us = (await messagesTo('+8613900000005'))[0];
     const jp = (await messagesTo('+8613900000006'))[0];
     expect(us.not_before).toBeNull();
@@ -215,7 +222,7 @@ describe.each(testDatabases)('automations on $name', (database) => {
   it('respects channel preferences: a contact who declined marketing gets none, notifications still', async () => {
     await contact('13900000012', { receiveMarketing: '否', receiveNotifications: true });
     await api('POST', '/api/v1/events', { type: 'roaming_promo', contact: { phone: '13900000012' }, idempotencyKey: 'p3', data: { country: 'CN' } });
-    await one.round();
+    await rounds(one);
     const [m] = await messagesTo('+8613900000012');
     expect(m).toMatchObject({ status: 'excluded' });
     expect((await s.deps.store.db.selectFrom('messages').select('reason').where('id', '=', m.id).executeTakeFirst())?.reason).toBe('preference');
@@ -231,12 +238,12 @@ describe.each(testDatabases)('automations on $name', (database) => {
     expect((await api('POST', '/api/v1/events', due)).json().results[0]).toMatchObject({ status: 'accepted', occurrences: 3 });
     expect((await occurrences(renewal)).map((o) => `${o.step} ${o.localDate}`)).toEqual(['0 2027-10-21', '1 2027-11-13', '2 2027-11-19']);
     clock = new Date('2027-10-21T02:00:30Z');
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     const texts = (await messagesTo('+8613900000002')).map((m) => m.text);
     expect(texts).toContain('畅享套餐将于2027-11-20到期，本月已用12.5GB');
     expect((await api('POST', '/api/v1/events', { type: 'renewed', contact: { phone: '13900000002' }, idempotencyKey: 'ren-ok', data: {} })).json()).toMatchObject({ cancelled: 2, counts: { applied: 1 } });
     clock = new Date('2027-11-19T02:00:30Z');
-    await one.round();
+    await rounds(one);
     expect((await occurrences(renewal)).map((o) => o.status)).toEqual(['sent', 'cancelled', 'cancelled']);
   });
 
@@ -246,30 +253,30 @@ describe.each(testDatabases)('automations on $name', (database) => {
     const welcome = await automation({ name: '入会欢迎', trigger: { type: 'join', group: '会员' }, steps: [{ delayMinutes: 10, text: '欢迎加入会员' }] });
     const member = await contact('13900000007', {});
     await api('POST', `/api/v1/groups/${g.json().id}/members`, { contactIds: [member] });
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     expect((await occurrences(welcome)).map((o) => o.status)).toEqual(['pending']);
     clock = new Date('2027-11-20T02:10:30Z');
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     await api('DELETE', `/api/v1/groups/${g.json().id}/members`, { contactIds: [member] });
     await api('POST', `/api/v1/groups/${g.json().id}/members`, { contactIds: [member] });
     clock = new Date('2027-11-20T03:00:00Z');
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     expect((await messagesTo('+8613900000007')).map((m) => m.text)).toEqual([expect.stringContaining('欢迎加入会员')]);
   });
 
   it('holds the due occurrences of a paused automation until it is on again', async () => {
     clock = new Date('2027-11-25T00:00:00Z');
     const id = await contact('13900000011', { birthday: '1999-12-01' });
-    await one.round();
+    await rounds(one);
     expect((await occurrences(birthdays, '&status=pending')).some((o) => o.contactId === id)).toBe(true);
     expect((await api('POST', `/api/v1/automations/${birthdays}/pause`)).json().status).toBe('paused');
     clock = new Date('2027-12-01T01:00:30Z');
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     expect(await messagesTo('+8613900000011')).toHaveLength(0);
     expect((await api('POST', `/api/v1/automations/${birthdays}/pause`)).statusCode).toBe(409);
     expect((await api('POST', `/api/v1/automations/${birthdays}/on`)).json().status).toBe('on');
     clock = new Date('2027-12-01T02:00:00Z');
-    await Promise.all([one.round(), two.round()]);
+    await rounds();
     expect(await messagesTo('+8613900000011')).toHaveLength(1);
   });
 
@@ -290,7 +297,7 @@ describe.each(testDatabases)('automations on $name', (database) => {
     const other = await contact('13900000010', {});
     expect((await api('POST', '/api/v1/automations/opt-in', { contactId: other, source: 'import' })).statusCode).toBe(202);
     clock = new Date(Date.now() + 73 * 3600_000);
-    await one.round();
+    await rounds(one);
     expect((await consents(other)).map((c) => c.status)).toEqual(['expired']);
     expect((await api('POST', '/api/v1/automations/opt-in', { phone: 'garbage', source: 'x' })).statusCode).toBe(400);
   });

@@ -17,6 +17,7 @@ const scenarios: Record<string, Scenario> = {
   'api-send': { load: () => import('./api-send.ts'), compares: false },
   import: { load: () => import('./import.ts'), compares: false },
   services: { load: () => import('./services.ts'), compares: true },
+  automation: { load: () => import('./automation.ts'), compares: false },
 };
 
 const messages = Number(process.env.TIDINGS_BENCH_MESSAGES ?? 200_000);

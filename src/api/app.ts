@@ -37,6 +37,9 @@ import { importRoutes } from './routes/imports.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { blocklistRoutes } from './routes/blocklist.ts';
 import { serviceRoutes } from './routes/services.ts';
+import { automationRoutes } from './routes/automations.ts';
+import { eventRoutes } from './routes/events.ts';
+import { holidayRoutes } from './routes/holidays.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -97,6 +100,9 @@ export async function buildApp(deps: Deps): Promise<App> {
   consentRoutes(app, deps);
   blocklistRoutes(app, deps);
   serviceRoutes(app, deps);
+  automationRoutes(app, deps);
+  eventRoutes(app, deps);
+  holidayRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./commands/import.ts')).importCommand(),
   contacts: async () => (await import('./commands/contacts.ts')).contactsCommand(),
   service: async () => (await import('./commands/services.ts')).servicesCommand(),
+  automation: async () => (await import('./commands/automations.ts')).automationCommand(),
+  event: async () => (await import('./commands/automations.ts')).eventCommand(),
 };
 
 const program = new Command('tidings')

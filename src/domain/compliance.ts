@@ -320,3 +320,17 @@ export function capNextAllowed(cap: FrequencyCap, previous: readonly Date[], now
   if (inPeriod.length < cap.max) return now;
   return new Date(inPeriod[inPeriod.length - cap.max] + cap.days * msPerDay);
 }
+
+/** The contact fields of channel preferences: false (or no / 否 / 0) means the contact does not want that category. */
+export const preferenceFields = { marketing: 'receiveMarketing', notification: 'receiveNotifications' } as const;
+
+const declined = new Set(['false', 'no', 'n', '否', '不', '0']);
+
+/** Whether a contact's channel preferences refuse a category (verification codes, asked for by the recipient, never are). */
+export function declinesCategory(fields: Record<string, unknown>, category: Category): boolean {
+  if (category === 'verification') return false;
+  const key = preferenceFields[category];
+  if (!Object.hasOwn(fields, key)) return false;
+  const v = fields[key];
+  return v === false || v === 0 || (typeof v === 'string' && declined.has(v.trim().toLowerCase()));
+}

@@ -187,6 +187,26 @@ export interface ServiceResponsesTable {
 export interface ServiceEntriesTable { service_id: string; kind: string; key: string; tenant_id: string; value: string; created_at: string; updated_at: string }
 /** The first MO of a (tenant, address, sender, text) within the re-delivery window. */
 export interface ServiceMoClaimsTable { key: string; inbound_id: string; at: string }
+/** An automation of a tenant: its trigger, conditions and steps as JSON (`definition`), the report of its last run. */
+export interface AutomationsTable {
+  id: string; tenant_id: string; name: string; status: string; category: string; trigger_type: string; definition: string; last_run: string | null;
+  activated_at: string | null; lease_until: string | null; created_at: string; updated_at: string;
+}
+/** One message an automation will send (or sent) to a contact: unique per (automation, contact, key, step). */
+export interface AutomationOccurrencesTable {
+  id: string; tenant_id: string; automation_id: string; contact_id: string; key: string; step: number; due_at: string; local_date: string | null;
+  zone: string; source: string | null; vars: string | null; event_id: string | null; suppress_value: string | null; status: string; reason: string | null;
+  message_id: string | null; lease_owner: string | null; lease_until: string | null; created_at: string; updated_at: string;
+}
+/** An event posted by an enterprise system, kept with what became of it. */
+export interface AutomationEventsTable {
+  id: string; tenant_id: string; type: string; idempotency_key: string; contact_id: string | null; phone: string | null; external_id: string | null;
+  occurred_at: string; data: string; status: string; detail: string | null; received_at: string;
+}
+/** A day of the official calendar: a holiday or an adjusted working day (调休). */
+export interface HolidaysTable { date: string; year: number; name: string; kind: string; target: string | null; updated_at: string }
+/** A year the holiday calendar covers, and where its data came from (the library seed, or the platform admin). */
+export interface HolidayYearsTable { year: number; source: string; updated_at: string }
 
 /** The Kysely database type: every table. */
 export interface Database {
@@ -236,6 +256,11 @@ export interface Database {
   service_responses: ServiceResponsesTable;
   service_entries: ServiceEntriesTable;
   service_mo_claims: ServiceMoClaimsTable;
+  automations: AutomationsTable;
+  automation_occurrences: AutomationOccurrencesTable;
+  automation_events: AutomationEventsTable;
+  holidays: HolidaysTable;
+  holiday_years: HolidayYearsTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

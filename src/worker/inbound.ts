@@ -2,6 +2,7 @@
 // (opt-out words first, opt-in, help, the tenant's rules), replies through the outbox, inbox and webhooks.
 import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
+import { confirmOptIn } from '../automations/optin.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { InboundMessagesTable } from '../store/database.ts';
 import { newId } from '../domain/ids.ts';
@@ -186,7 +187,10 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   // keyword; they send their own replies), then the tenant's rules.
   const kw = await tenantKeywords(deps, tenantId);
   const word = row.text.trim() ? kw.matcher.classify(row.text) : null;
-  const served = word || !row.text.trim() ? null : await routeToService(deps, tenantId, row, sender);
+  // a reply confirming a pending double opt-in (Y / 是 / 确认) is an opt-in with the MO as its evidence; it comes
+  // before services, so a waiting conversation never takes it as an answer
+  const confirmed = !word && contact ? await confirmOptIn(deps, tenantId, contact.id, row) : null;
+  const served = word || confirmed || !row.text.trim() ? null : await routeToService(deps, tenantId, row, sender);
   let action: InboundAction = 'none';
   let keyword: string | null = null;
   let ruleId: string | null = null;
@@ -196,6 +200,9 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   if (word) {
     action = word.kind; keyword = word.word;
     reply = kw.settings.replies[word.kind]; replyKind = word.kind;
+  } else if (confirmed) {
+    action = 'opt_in'; keyword = confirmed;
+    reply = kw.settings.replies.opt_in; replyKind = 'opt_in';
   } else if (served) {
     action = served.action; keyword = served.keyword;
     servedReply = { id: served.replyMessageId, status: served.replyStatus };
@@ -242,7 +249,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
     await applyOptOut(deps, tenantId, sender.phone, row, keyword ?? normalizeKeyword(row.text));
     await endConversationsOnOptOut(deps, tenantId, sender.phone);
   }
-  else if (action === 'opt_in') await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
+  else if (action === 'opt_in' && !confirmed) await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
 
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
   await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });

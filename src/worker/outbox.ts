@@ -7,7 +7,7 @@ import { normalizePhone, type CountryCode, type PhoneResult } from '../domain/ph
 import { attribute } from '../domain/attribution.ts';
 import { countSegments } from '../domain/text.ts';
 import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category, type CompiledTemplate } from '../domain/templates.ts';
-import { SendSchedule, capAllows, capWindowStart, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
+import { SendSchedule, capAllows, capWindowStart, declinesCategory, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { insertMessages, type ClaimedMessage, type NewMessage } from '../store/repos/messages.ts';
@@ -20,10 +20,10 @@ import { senderFor } from '../store/repos/service-numbers.ts';
 import { tenantZone } from '../domain/tenants.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
-export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'frequency_cap' | 'no_route';
+export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'preference' | 'frequency_cap' | 'no_route';
 
-/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's. */
-export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string }
+/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's, the zone it is in now if not its own (a roaming customer's). */
+export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string; zone?: string }
 
 /** Everything that decides how a batch of recipients becomes messages. */
 export interface SendSpec {
@@ -150,12 +150,13 @@ export class Preparer {
       if (blocked.has(phone)) { out.push(message(phone, contactId, 'blocklisted', null)); continue; }
       if (suppressed.has(phone)) { out.push(message(phone, contactId, 'suppressed', null)); continue; }
       if (consented && !consented.has(phone)) { out.push(message(phone, contactId, 'no_consent', 'no marketing consent on record')); continue; }
+      if (contact && declinesCategory(contact.fields, spec.category)) { out.push(message(phone, contactId, 'preference', `the contact does not want ${spec.category} messages`)); continue; }
       if (spec.cap && recent && !capAllows(spec.cap, recent.get(phone) ?? [], now)) { out.push(message(phone, contactId, 'frequency_cap', `at most ${spec.cap.max} per ${spec.cap.days} days`)); continue; }
       const a = attribute(phone);
       const route = deps.router.route({ tenantId, phone, country: a.country, carrier: a.carrier, category: spec.category }, this.pinned);
       if (!route) { out.push(message(phone, contactId, 'no_route', spec.channel ? `no route allows channel ${spec.channel}` : 'no routing rule matches this number')); continue; }
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
-      const zone = contact?.timezone ?? a.timezone ?? policy.timezone;
+      const zone = r.zone ?? contact?.timezone ?? a.timezone ?? policy.timezone;
       const m = message(phone, contactId, null, null);
       m.text = composeText(this.templateOf(r)(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
       m.segments = countSegments(m.text);

@@ -9,7 +9,7 @@ import { audit } from '../../store/repos/audit.ts';
 
 const purpose = z.enum(['marketing', 'notification']);
 const consentSchema = z.object({
-  id: z.string(), contactId: z.string(), purpose, status: z.enum(['granted', 'withdrawn']), source: z.string(),
+  id: z.string(), contactId: z.string(), purpose, status: z.enum(['granted', 'withdrawn', 'pending', 'expired']).describe('pending: a double opt-in waiting for its SMS confirmation (never counts as consent); expired: not confirmed in 72 h'), source: z.string(),
   textShown: z.string().nullable(), ip: z.string().nullable(), keyword: z.string().nullable(), at: z.string(),
   withdrawnAt: z.string().nullable(), retainUntil: z.string().nullable(),
 });

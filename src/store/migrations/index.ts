@@ -9,6 +9,7 @@ import * as m007 from './007_attributions.ts';
 import * as m008 from './008_channel_binds.ts';
 import * as m009 from './009_inbound_parts.ts';
 import * as m013 from './013_services.ts';
+import * as m014 from './014_automations.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '008_channel_binds': m008,
   '009_inbound_parts': m009,
   '013_services': m013,
+  '014_automations': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

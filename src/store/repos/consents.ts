@@ -6,7 +6,7 @@ export type ConsentPurpose = 'marketing' | 'notification';
 
 /** Consent evidence: how, when and on what terms a contact agreed (or withdrew). */
 export interface Consent {
-  id: string; contactId: string; purpose: ConsentPurpose; status: 'granted' | 'withdrawn'; source: string;
+  id: string; contactId: string; purpose: ConsentPurpose; status: 'granted' | 'withdrawn' | 'pending' | 'expired'; source: string;
   textShown: string | null; ip: string | null; keyword: string | null; at: string; withdrawnAt: string | null; retainUntil: string | null;
 }
 
@@ -17,12 +17,12 @@ function toConsent(r: ConsentsTable): Consent {
   };
 }
 
-/** Records that a contact of the tenant gave consent, with its evidence; `retainDays` counts from when it ends. */
+/** Records that a contact of the tenant gave consent (or, `pending`, a consent to be confirmed by SMS), with its evidence. */
 export async function grantConsent(db: Db, tenantId: string, input: {
-  contactId: string; purpose: ConsentPurpose; source: string; textShown?: string | null; ip?: string | null; keyword?: string | null; at: string;
+  contactId: string; purpose: ConsentPurpose; source: string; textShown?: string | null; ip?: string | null; keyword?: string | null; at: string; status?: 'granted' | 'pending';
 }): Promise<Consent> {
   const row: ConsentsTable = {
-    id: newId(), tenant_id: tenantId, contact_id: input.contactId, purpose: input.purpose, status: 'granted', source: input.source,
+    id: newId(), tenant_id: tenantId, contact_id: input.contactId, purpose: input.purpose, status: input.status ?? 'granted', source: input.source,
     text_shown: input.textShown ?? null, ip: input.ip ?? null, keyword: input.keyword ?? null, at: input.at, withdrawn_at: null, retain_until: null,
   };
   await db.insertInto('consents').values(row).execute();
@@ -59,4 +59,20 @@ export async function consentedAmong(db: Db, tenantId: string, phones: string[],
 export async function purgeExpiredConsents(db: Db, now: string): Promise<number> {
   const r = await db.deleteFrom('consents').where('status', '=', 'withdrawn').where('retain_until', '<', now).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** Confirms a contact's pending consent given since `since` (double opt-in): granted, with the confirming word and the MO kept as evidence. */
+export async function confirmPendingConsent(db: Db, tenantId: string, contactId: string, since: string, evidence: { keyword: string; inboundId: string }): Promise<boolean> {
+  const pending = await db.selectFrom('consents').select(['id', 'source']).where('tenant_id', '=', tenantId).where('contact_id', '=', contactId)
+    .where('status', '=', 'pending').where('at', '>=', since).orderBy('at', 'desc').executeTakeFirst();
+  if (!pending) return false;
+  const r = await db.updateTable('consents').set({ status: 'granted', keyword: evidence.keyword, source: `${pending.source} · confirmed by sms:${evidence.inboundId}` })
+    .where('id', '=', pending.id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Expires pending consents not confirmed since `before` (they never count as consent). Returns how many. */
+export async function expirePendingConsents(db: Db, before: string): Promise<number> {
+  const r = await db.updateTable('consents').set({ status: 'expired' }).where('status', '=', 'pending').where('at', '<', before).executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

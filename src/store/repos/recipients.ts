@@ -4,6 +4,8 @@ import type { Db } from '../database.ts';
 export interface RecipientFacts { id: string; phone: string; name: string | null; language: string | null; timezone: string | null; fields: Record<string, unknown>; optedOutAt: string | null; carrier: string | null; province: string | null; city: string | null; country: string | null }
 
 import type { ContactFilter } from './contacts.ts';
+import type { DialectName } from '../dialect.ts';
+import { customFieldText } from './segments.ts';
 
 const factColumns = ['id', 'phone', 'name', 'language', 'timezone', 'fields', 'opted_out_at', 'carrier', 'province', 'city', 'country'] as const;
 type FactRow = { id: string; phone: string; name: string | null; language: string | null; timezone: string | null; fields: string; opted_out_at: string | null; carrier: string | null; province: string | null; city: string | null; country: string | null };
@@ -22,6 +24,18 @@ export async function contactsByPhone(db: Db, tenantId: string, phones: string[]
   for (let at = 0; at < phones.length; at += 1000) {
     const rows = await db.selectFrom('contacts').select(factColumns).where('tenant_id', '=', tenantId).where('phone', 'in', phones.slice(at, at + 1000)).execute();
     for (const r of rows) out.set(r.phone, toFacts(r));
+  }
+  return out;
+}
+
+/** The tenant's contacts whose custom field `externalId` (an enterprise system's id) is one of these values, by that value. */
+export async function contactsByExternalId(db: Db, dialect: DialectName, tenantId: string, ids: string[]): Promise<Map<string, RecipientFacts>> {
+  const out = new Map<string, RecipientFacts>();
+  const field = customFieldText(dialect, 'externalId');
+  for (let at = 0; at < ids.length; at += 500) {
+    const rows = await db.selectFrom('contacts').select([...factColumns, field.as('external_id')]).where('tenant_id', '=', tenantId)
+      .where((eb) => eb(field as never, 'in', ids.slice(at, at + 500) as never)).execute();
+    for (const r of rows) out.set(String(r.external_id), toFacts(r as FactRow));
   }
   return out;
 }

@@ -44,6 +44,11 @@ function operand(field: string, type: FieldType, ctx: CompileContext): RawBuilde
   return sql`cast(json_extract(contacts.fields, ${path}) as text)`;
 }
 
+/** The SQL text of a custom field of contacts (for lookups by a field such as externalId). */
+export function customFieldText(dialect: DialectName, field: string): RawBuilder<unknown> {
+  return operand(field, 'text', { dialect } as CompileContext);
+}
+
 function typeOf(field: string, values: SegmentValue[], ctx: CompileContext): FieldType {
   if (attributes.has(field)) return 'text';
   const defined = ownValue(ctx.fieldTypes, field);

@@ -2,8 +2,10 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined, ApiOutlined, AppstoreOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
-  InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
+  ApartmentOutlined, ApiOutlined, AppstoreOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CheckSquareOutlined,
+  DashboardOutlined, FieldTimeOutlined, FileTextOutlined, FilterOutlined, InboxOutlined, KeyOutlined, LockOutlined, MobileOutlined,
+  PhoneOutlined, QuestionCircleOutlined, SendOutlined, SettingOutlined, StopOutlined, TeamOutlined, ThunderboltOutlined,
+  UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
@@ -40,6 +42,9 @@ const Blocklist = lazyPage(() => import('../pages/blocklist/blocklist.tsx').then
 const ServiceNumbers = lazyPage(() => import('../pages/service-numbers/service-numbers.tsx').then((m) => m.ServiceNumbers));
 const Unattributed = lazyPage(() => import('../pages/inbound/unattributed.tsx').then((m) => m.Unattributed));
 const CampaignMonitor = lazyPage(() => import('../pages/campaigns/monitor.tsx').then((m) => m.CampaignMonitor));
+const Automations = lazyPage(() => import('../pages/automations/automations.tsx').then((m) => m.Automations));
+const AutomationDetail = lazyPage(() => import('../pages/automations/detail.tsx').then((m) => m.AutomationDetail));
+const Holidays = lazyPage(() => import('../pages/automations/holidays.tsx').then((m) => m.Holidays));
 
 interface Page {
   path: string;
@@ -59,6 +64,8 @@ const pages: Page[] = [
   { path: '/campaigns/new', tenant: true, render: () => <CampaignBuilder /> },
   { path: '/campaigns/:id', tenant: true, render: (p) => <CampaignMonitor id={p.id} /> },
   { path: '/messages', tenant: true, render: () => <Messages /> },
+  { path: '/automations', tenant: true, render: () => <Automations /> },
+  { path: '/automations/:id', tenant: true, render: (p) => <AutomationDetail id={p.id} /> },
   { path: '/inbox', tenant: true, render: () => <Inbox /> },
   { path: '/keywords', tenant: true, render: () => <Keywords /> },
   { path: '/services', tenant: true, render: () => <Services /> },
@@ -76,6 +83,7 @@ const pages: Page[] = [
   { path: '/admin/inbound', platform: true, render: () => <Unattributed /> },
   { path: '/admin/apikeys', platform: true, render: () => <ApiKeys scope="platform" /> },
   { path: '/admin/audit', platform: true, render: () => <AuditLog scope="platform" /> },
+  { path: '/admin/holidays', platform: true, render: () => <Holidays /> },
 ];
 
 /** The page for a path, or why it cannot be shown (no tenant picked, not allowed, no such page). */
@@ -113,6 +121,7 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/templates', icon: <FileTextOutlined />, label: t('nav.templates') },
       { key: '/campaigns', icon: <SendOutlined />, label: t('nav.campaigns') },
       { key: '/messages', icon: <UnorderedListOutlined />, label: t('nav.messages') },
+      { key: '/automations', icon: <FieldTimeOutlined />, label: t('nav.automations') },
     ] },
     { type: 'group', label: t('nav.replies'), children: [
       { key: '/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
@@ -134,6 +143,7 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/admin/blocklist', icon: <LockOutlined />, label: t('nav.blocklist') },
       { key: '/admin/apikeys', icon: <KeyOutlined />, label: t('nav.platformKeys') },
       { key: '/admin/audit', icon: <AuditOutlined />, label: t('nav.platformAudit') },
+      { key: '/admin/holidays', icon: <CalendarOutlined />, label: t('nav.holidays') },
     ] });
   }
   return items;

@@ -1,0 +1,96 @@
+// The `automation` scenario: contacts with birthdays (a third lunar) in a fresh SQLite database; the real yearly
+// materialisation computes a day's occurrences over all of them, the real sender queues that day's messages, and
+// POST /api/v1/events/batch takes batches of 10,000 events end to end (then the same events again: duplicates).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { buildDeps, closeDeps } from '../src/deps.ts';
+import { buildApp } from '../src/api/app.ts';
+import { createTenant } from '../src/store/repos/tenants.ts';
+import { createApiKey } from '../src/store/repos/apikeys.ts';
+import { moveBalance } from '../src/store/repos/billing.ts';
+import { contactRow } from '../src/store/repos/contacts.ts';
+import { createAutomation, getAutomation, setAutomationStatus } from '../src/store/repos/automations.ts';
+import { automationInputSchema } from '../src/automations/rules.ts';
+import { materializeYearly } from '../src/automations/materialize.ts';
+import { sendDue } from '../src/automations/send.ts';
+import type { BenchContext } from './support/context.ts';
+import { trackPeakRss } from './support/rss.ts';
+
+const CONTACTS = Number(process.env.TIDINGS_BENCH_CONTACTS ?? 1_000_000);
+const EVENTS = Number(process.env.TIDINGS_BENCH_EVENTS ?? 200_000);
+
+const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+
+/** The 'automation' scenario (issue 14): perSecond = contacts per second of the day's occurrence computation, plus eventsPerSecond. */
+export async function run(_ctx: BenchContext): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tidings-bench-automation-'));
+  const config = loadConfig({}, { dataDir: dir, logLevel: 'silent', port: 0, simulator: false });
+  let now = new Date('2027-03-01T00:00:00Z');
+  const deps = await buildDeps(config, { log: pino({ level: 'silent' }), now: () => now });
+  const rss = trackPeakRss();
+  try {
+    const db = deps.store.db;
+    const tenant = await createTenant(db, { slug: 'bench' });
+    await moveBalance(db, tenant.id, 10_000_000_000n, { kind: 'topup', note: 'bench' }, now.toISOString());
+    const nowIso = now.toISOString();
+    for (let at = 0; at < CONTACTS; at += 5000) {
+      const rows: ReturnType<typeof contactRow>[] = [];
+      for (let i = at; i < Math.min(CONTACTS, at + 5000); i++) {
+        const month = 1 + (i % 12);
+        const day = 1 + (Math.floor(i / 12) % 28);
+        const birthday = `19${50 + (i % 50)}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        const fields: Record<string, string> = i % 3 === 0 ? { birthday, cal: '农历' } : { birthday };
+        rows.push(contactRow(tenant.id, { phone: `+86138${String(i).padStart(8, '0')}`, fields }, nowIso));
+      }
+      await db.transaction().execute(async (trx) => { for (let c = 0; c < rows.length; c += 500) await trx.insertInto('contacts').values(rows.slice(c, c + 500)).execute(); });
+    }
+    const created = await createAutomation(db, tenant.id, automationInputSchema.parse({
+      name: 'birthday', category: 'notification', trigger: { type: 'date', field: 'birthday', calendarField: 'cal' }, steps: [{ at: '09:00', text: '{{name|亲爱的客户}}，生日快乐！' }], horizonDays: 1,
+    }), nowIso);
+    await setAutomationStatus(db, tenant.id, created.id, 'on', nowIso);
+    const a = (await getAutomation(db, tenant.id, created.id))!;
+    const computing = process.hrtime.bigint();
+    const { report } = await materializeYearly(deps, a, now);
+    const computeSeconds = seconds(computing);
+    now = new Date('2027-03-01T01:01:00Z');
+    const queuing = process.hrtime.bigint();
+    const sent = await sendDue(deps, 'bench', now);
+    const queueSeconds = seconds(queuing);
+
+    const renewal = await createAutomation(db, tenant.id, automationInputSchema.parse({
+      name: 'renewal', category: 'notification', trigger: { type: 'event', eventType: 'renewal_due', anchor: 'endsOn' }, steps: [{ offsetDays: -7, at: '10:00', text: '{{event.plan}} 本月已用 {{event.usedGb}}GB' }],
+    }), nowIso);
+    await setAutomationStatus(db, tenant.id, renewal.id, 'on', nowIso);
+    const app = await buildApp(deps);
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { key } = await createApiKey(db, { tenantId: tenant.id, name: 'bench', role: 'operator', createdBy: null });
+    const events = Array.from({ length: EVENTS }, (_, i) => ({ type: 'renewal_due', contact: { phone: `+86138${String(i % CONTACTS).padStart(8, '0')}` }, idempotencyKey: `e${i}`, data: { plan: 'A', usedGb: String(i % 100), endsOn: '2027-04-30' } }));
+    const post = async () => {
+      const counts: Record<string, number> = {};
+      for (let at = 0; at < events.length; at += 10_000) {
+        const r = await fetch(`${base}/api/v1/events/batch`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: events.slice(at, at + 10_000) }) });
+        if (r.status !== 202) throw new Error(`events: ${r.status} ${await r.text()}`);
+        for (const [k, n] of Object.entries(((await r.json()) as { counts: Record<string, number> }).counts)) counts[k] = (counts[k] ?? 0) + n;
+      }
+      return counts;
+    };
+    const posting = process.hrtime.bigint();
+    const first = await post();
+    const again = await post();
+    const eventSeconds = seconds(posting);
+    await app.close();
+    const perSecond = Math.round(report.contacts / computeSeconds);
+    return {
+      scenario: 'automation', contacts: report.contacts, occurrences: report.added, seconds: Math.round(computeSeconds * 1000) / 1000, perSecond,
+      queued: sent.sent + sent.excluded, queuedPerSecond: Math.round((sent.sent + sent.excluded) / queueSeconds),
+      events: EVENTS * 2, eventsPerSecond: Math.round((EVENTS * 2) / eventSeconds), eventCounts: { first, again },
+      peakRssMb: rss.stop(), lost: 0, duplicates: (again.duplicate ?? 0) === EVENTS ? 0 : EVENTS - (again.duplicate ?? 0),
+    };
+  } finally {
+    await closeDeps(deps);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,47 @@
+import type { AutomationEventsTable, Db } from '../database.ts';
+
+/** An event as the API shows it. */
+export interface StoredEvent {
+  id: string; type: string; idempotencyKey: string; contactId: string | null; phone: string | null; externalId: string | null;
+  occurredAt: string; data: Record<string, unknown>; status: string; detail: string | null; receivedAt: string;
+}
+
+const toEvent = (r: AutomationEventsTable): StoredEvent => ({
+  id: r.id, type: r.type, idempotencyKey: r.idempotency_key, contactId: r.contact_id, phone: r.phone, externalId: r.external_id,
+  occurredAt: r.occurred_at, data: JSON.parse(r.data) as Record<string, unknown>, status: r.status, detail: r.detail, receivedAt: r.received_at,
+});
+
+/** Stores events, skipping those whose idempotency key the tenant already sent; returns the ids stored now. */
+export async function insertEvents(db: Db, rows: AutomationEventsTable[]): Promise<Set<string>> {
+  const stored = new Set<string>();
+  for (let at = 0; at < rows.length; at += 500) {
+    const r = await db.insertInto('automation_events').values(rows.slice(at, at + 500))
+      .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing()).returning('id').execute();
+    for (const x of r) stored.add(x.id);
+  }
+  return stored;
+}
+
+/** Records what became of a stored event (matched, expired, suppressed, unknown_contact…). */
+export async function setEventStatus(db: Db, tenantId: string, ids: string[], status: string, detail: string | null): Promise<void> {
+  for (let at = 0; at < ids.length; at += 500) {
+    await db.updateTable('automation_events').set({ status, detail }).where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(at, at + 500)).execute();
+  }
+}
+
+/** The tenant's events, newest first, optionally by status or type. */
+export async function listEvents(db: Db, tenantId: string, opts: { status?: string; type?: string; limit: number; before?: string }): Promise<StoredEvent[]> {
+  const rows = await db.selectFrom('automation_events').selectAll().where('tenant_id', '=', tenantId)
+    .$if(!!opts.status, (q) => q.where('status', '=', opts.status!))
+    .$if(!!opts.type, (q) => q.where('type', '=', opts.type!))
+    .$if(!!opts.before, (q) => q.where('received_at', '<', opts.before!))
+    .orderBy('received_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+  return rows.map(toEvent);
+}
+
+/** How many of the tenant's events (since `since`) ended in each status, by type. */
+export async function eventCounts(db: Db, tenantId: string, since: string): Promise<{ type: string; status: string; n: number }[]> {
+  const rows = await db.selectFrom('automation_events').select(['type', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('tenant_id', '=', tenantId).where('received_at', '>=', since).groupBy(['type', 'status']).orderBy('type').execute();
+  return rows.map((r) => ({ type: r.type, status: r.status, n: Number(r.n) }));
+}

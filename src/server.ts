@@ -5,6 +5,7 @@ import { buildConsole } from './console-build.ts';
 import { bootstrap, ensureVirtualChannel } from './store/bootstrap.ts';
 import { startWorker, type Worker } from './worker/worker.ts';
 import { Simulator } from './channels/simulator/simulator.ts';
+import { SmppServer } from './smpp-server/server.ts';
 
 /** A running node: its dependencies, the HTTP app when it serves the API, the worker, and how to stop it. */
 export interface Node { deps: Deps; app?: App; url?: string; worker?: Worker; stop(): Promise<void> }
@@ -37,6 +38,13 @@ export async function startNode(config: Config): Promise<Node> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = config.publicUrl || `http://localhost:${port}`;
     stops.push(() => app!.close());
+  }
+  if (config.role !== 'worker' && config.smppServerPort !== null) {
+    const smpp = new SmppServer(deps);
+    const tls = config.smppServerTlsCert && config.smppServerTlsKey ? { port: config.smppServerTlsPort, certFile: config.smppServerTlsCert, keyFile: config.smppServerTlsKey } : undefined;
+    const ports = await smpp.start({ port: config.smppServerPort, host: config.host, tls });
+    stops.push(() => smpp.stop());
+    deps.log.info(ports, 'SMPP server listening');
   }
   deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
   if (first) printFirstStart(first, url);

@@ -36,6 +36,7 @@ import { segmentRoutes } from './routes/segments.ts';
 import { importRoutes } from './routes/imports.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { blocklistRoutes } from './routes/blocklist.ts';
+import { smppAccountRoutes } from './routes/smpp-accounts.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -95,6 +96,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   importRoutes(app, deps);
   consentRoutes(app, deps);
   blocklistRoutes(app, deps);
+  smppAccountRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

@@ -110,9 +110,9 @@ describe.skipIf(!hasKannel).each(testDatabases)('Kannel bound to the SMPP server
       const list = (await s.app.inject({ url: '/api/v1/messages?phone=%2B8613800138777', headers: tenantHeaders })).json().messages as { id: string; text: string; status: string }[];
       return list.find((m) => m.status === 'delivered') ?? null;
     }, 'the message to be delivered by the virtual carrier');
-    expect(stored.text).toContain('hello from Kannel');
+    expect(stored!.text).toContain('hello from Kannel');
     expect(carrier.simulator.inbox('8613800138777').map((m) => m.text).join('')).toContain('hello from Kannel');
     const report = await waitFor(() => reports.find((r) => r.get('type') === '1'), 'Kannel to report the delivery');
-    expect(report.get('to')).toContain('8613800138777');
+    expect(report!.get('to')).toContain('8613800138777');
   });
 });

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer, type TestTenant } from './support/ser
 import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
 import { SmppServer } from '../src/smpp-server/server.ts';
 import { splitText } from '../src/domain/text.ts';
+import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 
 /** An ESME built on the smpp package: promise calls, and the deliver_sm it receives (acknowledged). */
 interface Esme { session: PeerSession; call(command: string, fields?: Record<string, unknown>): Promise<PeerPdu>; delivered: PeerPdu[]; closed: () => boolean }
@@ -230,6 +231,24 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     }
     const after = await good.call('submit_sm', { destination_addr: '+8613800138150', short_message: 'still here' });
     expect(after.command_status).toBe(0);
+  });
+
+  it('hands MO to the tenant\'s numbers to a bound receiver as deliver_sm, unless the account wants them by webhook only', async () => {
+    const t = await funded();
+    const smppOnly = await account(t);
+    const hookOnly = await account(t, { moDelivery: 'webhook' });
+    const now = new Date().toISOString();
+    await createServiceNumber(s.deps.store.db, { number: '10690999' }, now);
+    await setTenantCode(s.deps.store.db, t.id, '77', now);
+    const [rx, other] = await Promise.all([esme(), esme()]);
+    expect((await rx.call('bind_receiver', { system_id: smppOnly.systemId, password: 'pw345678' })).command_status).toBe(0);
+    expect((await other.call('bind_receiver', { system_id: hookOnly.systemId, password: 'pw345678' })).command_status).toBe(0);
+    carrier.simulator.sendMo({ from: '8613700137555', to: '1069099977', text: '你好，我想了解一下这个活动' });
+    await waitFor(() => rx.delivered.length === 1, 'the MO on the receiver');
+    expect(rx.delivered[0]).toMatchObject({ source_addr: '8613700137555', esm_class: 0 });
+    expect(rx.delivered[0].short_message.message).toBe('你好，我想了解一下这个活动');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(other.delivered).toHaveLength(0);
   });
 
   it('takes submits of two sessions of one account at once, each answered with its own message', async () => {

@@ -1,8 +1,9 @@
-// The delivery receipt Tidings (as SMSC) sends an ESME: the usual `id:… stat:…` text plus the standard TLVs.
+// What Tidings (as SMSC) delivers to an ESME: receipts (the usual `id:… stat:…` text plus the standard TLVs) and MO.
 import { Cmd, EsmClass, Tag, type Pdu } from '../channels/smpp/pdus.ts';
 import { statState } from '../channels/smpp/status-map.ts';
 import { cstringTlv, uintTlv } from '../channels/smpp/tlv.ts';
-import type { OwedReceipt } from '../store/repos/smpp-accounts.ts';
+import { buildMessage } from '../channels/smpp/message.ts';
+import type { MoForEsme, OwedReceipt } from '../store/repos/smpp-accounts.ts';
 
 /** Our final message status → the receipt's stat word (when the carrier gave none). */
 const STAT_OF_STATUS = new Map<string, string>([
@@ -39,4 +40,15 @@ export function receiptPdu(r: OwedReceipt): Pdu {
     esmClass: EsmClass.deliveryReceipt, dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'),
     tlvs: [cstringTlv(Tag.receipted_message_id, r.id), uintTlv(Tag.message_state, statState(stat), 1)],
   };
+}
+
+/** The deliver_sm parts (sequences set by the sender) of an inbound message for an ESME: UDH-concatenated when long. */
+export function moPdus(m: MoForEsme, ref: number): Pdu[] {
+  const { dataCoding, parts } = buildMessage(m.text, { concat: 'udh8', dataCoding: 0, ref: ref & 0xff });
+  return parts.map((part) => ({
+    commandId: Cmd.deliver_sm, status: 0, sequence: 0,
+    sourceAddrTon: m.from.startsWith('+') ? 1 : 0, sourceAddrNpi: 1, sourceAddr: m.from.replace(/^\+/, '').slice(0, 20),
+    destAddrTon: 0, destAddrNpi: 0, destinationAddr: m.to.slice(0, 20),
+    esmClass: part.esmClass, dataCoding, shortMessage: part.shortMessage, tlvs: part.tlvs,
+  }));
 }

@@ -15,11 +15,11 @@ import { checkContent, type Category } from '../domain/templates.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 import {
   claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
-  releaseReceipts, renewSmppSessions, settleReceipts, type BindType, type SmppAccount,
+  releaseReceipts, renewSmppSessions, settleReceipts, takeMoForAccount, type BindType, type SmppAccount,
 } from '../store/repos/smpp-accounts.ts';
 import { newNodeName } from '../worker/node-name.ts';
 import { EsmeSession, type SessionHost } from './esme-session.ts';
-import { receiptPdu, receiptWanted } from './receipt.ts';
+import { moPdus, receiptPdu, receiptWanted } from './receipt.ts';
 import { SubmitRefused } from './refusal.ts';
 import type { SubmitPart } from './submit.ts';
 
@@ -66,6 +66,7 @@ export class SmppServer implements SessionHost {
   private pumping: Promise<void> | null = null;
   private again = false;
   private lastPurge = 0;
+  private moRef = 0;
 
   constructor(private readonly deps: Deps, options: Partial<SmppServerOptions> = {}) {
     this.log = deps.log;
@@ -254,7 +255,19 @@ export class SmppServer implements SessionHost {
     const at = this.deps.now().toISOString();
     await settleReceipts(db, settled, at);
     await releaseReceipts(db, this.node, released);
+    for (const id of accounts) await this.deliverMo(id);
     return owed.length === RECEIPT_BATCH && released.length === 0;
+  }
+
+  /** Hands the tenant's new inbound messages to a receiver of the account (accounts with MO delivery smpp or both). */
+  private async deliverMo(accountId: string): Promise<void> {
+    const mo = await takeMoForAccount(this.deps.store.db, accountId, 200);
+    for (const m of mo) {
+      const target = [...(this.byAccount.get(accountId) ?? [])].find((s) => s.receives);
+      let ok = !!target;
+      for (const pdu of target ? moPdus(m, ++this.moRef) : []) ok = ok && await target!.deliver(pdu);
+      if (!ok) this.log.warn({ accountId, inbound: m.id }, 'SMPP server: an inbound message could not be handed to the ESME (it stays in the inbox)');
+    }
   }
 }
 

@@ -165,7 +165,7 @@ export interface SensitiveWordsTable { id: string; scope: string; word: string; 
 /** An SMPP account of a tenant (Tidings as SMSC): lists are JSON arrays, the password only as its argon2id hash. */
 export interface SmppAccountsTable {
   id: string; tenant_id: string; system_id: string; password_hash: string; bind_types: string; max_binds: number; tps: number; window: number;
-  source_addresses: string; ip_allowlist: string; default_category: string; mo_delivery: string; enabled: number;
+  source_addresses: string; ip_allowlist: string; default_category: string; mo_delivery: string; mo_cursor: string; enabled: number;
   last_error: string | null; last_error_at: string | null; created_at: string; updated_at: string;
 }
 /** An SMPP session bound now on some node (renewed while it lives). */

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
  * sessions bound now on any node (`smpp_sessions`, renewed while they live: max binds are counted across nodes), and
  * every accepted submit (`smpp_submits`): the id the ESME was given, the message it became, and whether its delivery
  * receipt is still owed (claimed under a lease by a node holding a receiver bind of the account, so it is sent once
- * and kept until the ESME binds again). Tracked links: per-recipient short codes (`links`) and their clicks (`link_clicks`).
+ * and kept until the ESME binds again); `mo_cursor` is the last inbound message handed to the account's receivers. Tracked links: per-recipient short codes (`links`) and their clicks (`link_clicks`).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('smpp_accounts').ifNotExists()
@@ -21,6 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ip_allowlist', 'text', (c) => c.notNull())
     .addColumn('default_category', 'text', (c) => c.notNull())
     .addColumn('mo_delivery', 'text', (c) => c.notNull())
+    .addColumn('mo_cursor', 'text', (c) => c.notNull())
     .addColumn('enabled', 'integer', (c) => c.notNull())
     .addColumn('last_error', 'text')
     .addColumn('last_error_at', 'text')

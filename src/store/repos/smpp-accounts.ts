@@ -50,7 +50,7 @@ export async function createSmppAccount(db: Db, tenantId: string, input: SmppAcc
     id: newId(), tenant_id: tenantId, system_id: input.systemId, password_hash: await hashPassword(input.password),
     bind_types: JSON.stringify(input.bindTypes ?? [...bindTypes]), max_binds: input.maxBinds ?? 2, tps: input.tps ?? 100, window: input.window ?? 50,
     source_addresses: JSON.stringify(input.sourceAddresses ?? []), ip_allowlist: JSON.stringify(input.ipAllowlist ?? []),
-    default_category: input.defaultCategory ?? 'notification', mo_delivery: input.moDelivery ?? 'smpp', enabled: input.enabled === false ? 0 : 1,
+    default_category: input.defaultCategory ?? 'notification', mo_delivery: input.moDelivery ?? 'smpp', mo_cursor: newId(), enabled: input.enabled === false ? 0 : 1,
     last_error: null, last_error_at: null, created_at: now, updated_at: now,
   };
   await db.insertInto('smpp_accounts').values(row).execute();
@@ -200,4 +200,25 @@ export async function releaseReceipts(db: Db, owner: string, ids: string[]): Pro
 /** Deletes submits older than `before` (their receipts, sent or not, are kept until then). */
 export async function purgeSmppSubmits(db: Db, before: string): Promise<void> {
   await db.deleteFrom('smpp_submits').where('submitted_at', '<', before).execute();
+}
+
+// ---- MO for the account's receivers -----------------------------------------------------------------------
+
+/** An inbound message to hand to an ESME. */
+export interface MoForEsme { id: string; from: string; to: string; text: string }
+
+/**
+ * Takes the tenant's inbound messages after the account's cursor (up to `limit`) and moves the cursor past them, in
+ * one compare-and-set: of two nodes with receivers of the account, only one takes a given message.
+ */
+export async function takeMoForAccount(db: Db, accountId: string, limit: number): Promise<MoForEsme[]> {
+  const account = await db.selectFrom('smpp_accounts').select(['tenant_id', 'mo_cursor', 'mo_delivery']).where('id', '=', accountId).executeTakeFirst();
+  if (!account || account.mo_delivery === 'webhook') return [];
+  const rows = await db.selectFrom('inbound_messages').select(['id', 'phone', 'to_number', 'text'])
+    .where('tenant_id', '=', account.tenant_id).where('id', '>', account.mo_cursor).orderBy('id').limit(limit).execute();
+  if (!rows.length) return [];
+  const moved = await db.updateTable('smpp_accounts').set({ mo_cursor: rows[rows.length - 1].id })
+    .where('id', '=', accountId).where('mo_cursor', '=', account.mo_cursor).executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0) return [];
+  return rows.map((r) => ({ id: r.id, from: r.phone, to: r.to_number, text: r.text }));
 }

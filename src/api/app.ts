@@ -37,6 +37,7 @@ import { importRoutes } from './routes/imports.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { blocklistRoutes } from './routes/blocklist.ts';
 import { smppAccountRoutes } from './routes/smpp-accounts.ts';
+import { linkRoutes } from './routes/links.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   consentRoutes(app, deps);
   blocklistRoutes(app, deps);
   smppAccountRoutes(app, deps);
+  linkRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

@@ -35,8 +35,9 @@ describe.each(testDatabases)('tracked short links on $name', (database) => {
     expect((await s.app.inject({ method: 'POST', url: `/api/v1/campaigns/${c.id}/start`, headers: t.headers })).statusCode).toBe(200);
     const messages = await waitFor(async () => {
       const list = (await s.app.inject({ url: `/api/v1/messages?campaignId=${c.id}`, headers: t.headers })).json().messages as { text: string; segments: number; to: string }[];
-      return list.length === 2 && list;
+      return list.length === 2 ? list : null;
     }, 'the campaign messages');
+    if (!messages) throw new Error('no messages');
     const codes = messages.map((m) => {
       const found = /\/l\/([A-Za-z0-9_-]{12}) see you/.exec(m.text);
       expect(found, m.text).not.toBeNull();
@@ -62,7 +63,8 @@ describe.each(testDatabases)('tracked short links on $name', (database) => {
     expect((await s.app.inject({ url: `/api/v1/campaigns/${c.id}/links`, headers: other.headers })).statusCode).toBe(404);
     const hooks = await s.deps.store.db.selectFrom('webhook_deliveries').select(['event', 'payload']).where('tenant_id', '=', t.id).where('event', '=', 'link.clicked').execute();
     expect(hooks).toHaveLength(2);
-    expect(JSON.parse(hooks[0].payload)).toMatchObject({ code: codes[0], url: target, campaignId: c.id, to: numbers.find((n) => messages[0].to === n) ?? expect.any(String) });
+    expect(JSON.parse(hooks[0].payload)).toMatchObject({ code: codes[0], url: target, campaignId: c.id });
+    expect(numbers).toContain(JSON.parse(hooks[0].payload).to);
 
     // expired: a page saying so; unknown or malformed codes: 404; a target is never taken from the request
     await s.deps.store.db.updateTable('links').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('code', '=', codes[1]).execute();

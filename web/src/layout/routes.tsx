@@ -2,7 +2,7 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
+  ApartmentOutlined, ApiOutlined, CloudServerOutlined, LinkOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
   InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
@@ -37,6 +37,8 @@ const Segments = lazyPage(() => import('../pages/segments/segments.tsx').then((m
 const Blocklist = lazyPage(() => import('../pages/blocklist/blocklist.tsx').then((m) => m.Blocklist));
 const ServiceNumbers = lazyPage(() => import('../pages/service-numbers/service-numbers.tsx').then((m) => m.ServiceNumbers));
 const Unattributed = lazyPage(() => import('../pages/inbound/unattributed.tsx').then((m) => m.Unattributed));
+const SmppAccounts = lazyPage(() => import('../pages/smpp-accounts/smpp-accounts.tsx').then((m) => m.SmppAccounts));
+const Links = lazyPage(() => import('../pages/links/links.tsx').then((m) => m.Links));
 const CampaignMonitor = lazyPage(() => import('../pages/campaigns/monitor.tsx').then((m) => m.CampaignMonitor));
 
 interface Page {
@@ -59,6 +61,8 @@ const pages: Page[] = [
   { path: '/messages', tenant: true, render: () => <Messages /> },
   { path: '/inbox', tenant: true, render: () => <Inbox /> },
   { path: '/keywords', tenant: true, render: () => <Keywords /> },
+  { path: '/smpp-accounts', tenant: true, render: () => <SmppAccounts /> },
+  { path: '/links', tenant: true, render: () => <Links /> },
   { path: '/handsets', render: () => <Handsets /> },
   { path: '/settings', tenant: true, render: () => <Settings tab="general" /> },
   { path: '/settings/:tab', tenant: true, render: (p) => <Settings tab={p.tab} /> },
@@ -109,6 +113,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/templates', icon: <FileTextOutlined />, label: t('nav.templates') },
       { key: '/campaigns', icon: <SendOutlined />, label: t('nav.campaigns') },
       { key: '/messages', icon: <UnorderedListOutlined />, label: t('nav.messages') },
+      { key: '/links', icon: <LinkOutlined />, label: t('nav.links') },
+      { key: '/smpp-accounts', icon: <CloudServerOutlined />, label: t('nav.smppAccounts') },
     ] },
     { type: 'group', label: t('nav.replies'), children: [
       { key: '/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },

@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   simulator: async () => (await import('./commands/simulator.ts')).simulatorCommand(),
   import: async () => (await import('./commands/import.ts')).importCommand(),
   contacts: async () => (await import('./commands/contacts.ts')).contactsCommand(),
+  'smpp-accounts': async () => (await import('./commands/smpp-accounts.ts')).smppAccountsCommand(),
 };
 
 const program = new Command('tidings')

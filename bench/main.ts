@@ -15,6 +15,7 @@ const scenarios: Record<string, Scenario> = {
   dispatch: { load: () => import('./dispatch.ts'), compares: true },
   'api-send': { load: () => import('./api-send.ts'), compares: false },
   import: { load: () => import('./import.ts'), compares: false },
+  links: { load: () => import('./links.ts'), compares: false },
 };
 
 const messages = Number(process.env.TIDINGS_BENCH_MESSAGES ?? 200_000);

@@ -18,15 +18,17 @@ const scenarios: Record<string, Scenario> = {
   import: { load: () => import('./import.ts'), compares: false },
   services: { load: () => import('./services.ts'), compares: true },
   automation: { load: () => import('./automation.ts'), compares: false },
+  links: { load: () => import('./links.ts'), compares: false },
+  'smpp-server': { load: () => import('./smpp-server.ts'), compares: false },
 };
 
 const messages = Number(process.env.TIDINGS_BENCH_MESSAGES ?? 200_000);
 const only = process.env.TIDINGS_BENCH_SCENARIO;
 
 /** Runs one scenario in a child process, echoing its lines; resolves with the last one (its result). */
-async function inChild(name: string, reference: number | null): Promise<Record<string, unknown>> {
+async function inChild(name: string, reference: number | null, extra: Record<string, string> = {}): Promise<Record<string, unknown>> {
   const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'bin', 'bench.js')], {
-    env: { ...process.env, TIDINGS_BENCH_SCENARIO: name, ...(reference !== null && { TIDINGS_BENCH_REFERENCE: String(reference) }) },
+    env: { ...process.env, ...extra, TIDINGS_BENCH_SCENARIO: name, ...(reference !== null && { TIDINGS_BENCH_REFERENCE: String(reference) }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let last: Record<string, unknown> | undefined;
@@ -54,5 +56,11 @@ if (unknown.length) {
 }
 const names = wanted.length ? wanted : Object.keys(scenarios);
 const reference = names.some((n) => n === 'bare' || scenarios[n].compares) ? Number((await inChild('bare', null)).perSecond) : null;
-for (const name of names) if (name !== 'bare') await inChild(name, scenarios[name].compares ? reference : null);
+// smpp-server reports its ratio to the dispatch scenario of the same run (when that ran before it)
+const results = new Map<string, Record<string, unknown>>();
+for (const name of names) {
+  if (name === 'bare') continue;
+  const dispatch = results.get('dispatch')?.perSecond;
+  results.set(name, await inChild(name, scenarios[name].compares ? reference : null, dispatch !== undefined ? { TIDINGS_BENCH_DISPATCH: String(dispatch) } : {}));
+}
 process.exit(0);

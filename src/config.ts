@@ -28,6 +28,11 @@ export const settings = {
   leaseSeconds: { env: 'TIDINGS_LEASE_SECONDS', schema: int(2, 3600), default: 60, doc: 'How long a worker holds claimed messages, campaigns and carrier bind slots; a crashed worker\'s work is taken over after this' },
   channelLogDays: { env: 'TIDINGS_CHANNEL_LOG_DAYS', schema: int(1, 3650), default: 14, doc: 'Days the per-message carrier log is kept' },
   webhookAllowPrivate: { env: 'TIDINGS_WEBHOOK_ALLOW_PRIVATE', schema: bool, default: false, doc: 'Allow webhook URLs on loopback, private, link-local and other non-public addresses (only when your receivers are on your own network)' },
+  smppServerPort: { env: 'TIDINGS_SMPP_SERVER_PORT', schema: int(0, 65535).or(z.literal('').transform(() => null)).nullable(), default: null, doc: 'Port of the SMPP server for resellers and applications (SMPP accounts); off when unset (2776 is a usual choice; 0 = any free port)' },
+  smppServerTlsPort: { env: 'TIDINGS_SMPP_SERVER_TLS_PORT', schema: int(0, 65535), default: 3550, doc: 'Port of SMPP over TLS, served when a certificate and key are set' },
+  smppServerTlsCert: { env: 'TIDINGS_SMPP_SERVER_TLS_CERT', schema: z.string(), default: '', doc: 'PEM certificate file for SMPP over TLS (with TIDINGS_SMPP_SERVER_TLS_KEY)' },
+  smppServerTlsKey: { env: 'TIDINGS_SMPP_SERVER_TLS_KEY', schema: z.string(), default: '', doc: 'PEM private key file for SMPP over TLS' },
+  smppReceiptDays: { env: 'TIDINGS_SMPP_RECEIPT_DAYS', schema: int(1, 365), default: 7, doc: 'Days a delivery receipt waits for its ESME to bind again (then it is dropped)' },
   consentRetentionDays: { env: 'TIDINGS_CONSENT_RETENTION_DAYS', schema: int(1, 36500), default: 1825, doc: 'Days consent evidence is kept after it ends' },
 } as const;
 

@@ -5,6 +5,7 @@ import { buildConsole } from './console-build.ts';
 import { bootstrap, ensureVirtualChannel, type Bootstrap } from './store/bootstrap.ts';
 import { startWorker, type Worker } from './worker/worker.ts';
 import { Simulator } from './channels/simulator/simulator.ts';
+import { SmppServer } from './smpp-server/server.ts';
 
 /** A running node: its dependencies, the HTTP app when it serves the API, the worker, and how to stop it. */
 export interface Node { deps: Deps; app?: App; url?: string; worker?: Worker; stop(): Promise<void> }
@@ -31,7 +32,9 @@ export async function startNode(config: Config): Promise<Node> {
   let simulator: Simulator | undefined;
   let app: App | undefined;
   let worker: Worker | undefined;
+  let smppServer: SmppServer | undefined;
   const stop = async () => {
+    await smppServer?.stop();
     await app?.close();
     await worker?.stop();
     await simulator?.stop();
@@ -54,6 +57,13 @@ export async function startNode(config: Config): Promise<Node> {
       await listenOn('PORT', config.port, () => built.listen({ port: config.port, host: config.host }));
       const address = built.server.address();
       url = config.publicUrl || `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
+    }
+    if (config.role !== 'worker' && config.smppServerPort !== null) {
+      const server = new SmppServer(deps);
+      smppServer = server;
+      const tls = config.smppServerTlsCert && config.smppServerTlsKey ? { port: config.smppServerTlsPort, certFile: config.smppServerTlsCert, keyFile: config.smppServerTlsKey } : undefined;
+      const ports = await listenOn('TIDINGS_SMPP_SERVER_PORT', config.smppServerPort, () => server.start({ port: config.smppServerPort!, host: config.host, tls }));
+      deps.log.info(ports, 'SMPP server listening');
     }
     const first = await bootstrap(deps.store.db, config);
     if (simulatorPort !== undefined) await ensureVirtualChannel(deps.store.db, simulatorPort, deps.now().toISOString());

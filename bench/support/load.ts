@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
-/** What the load process runs: POST `send` bodies to `url`, each to its own number, over `connections` for `seconds`. */
-export interface SendLoad { url: string; key: string; connections: number; seconds: number; text: string }
+/** What the load process runs: POST `send` bodies to `url`, each to its own number (or GET `paths` in turn), over `connections` for `seconds`. */
+export interface SendLoad { url: string; key: string; connections: number; seconds: number; text: string; paths?: string[] }
 
 /** The figures the load process reports back. */
 export interface LoadResult { requests: number; perSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number }
@@ -23,7 +23,11 @@ export function runSendLoad(load: SendLoad): Promise<LoadResult> {
 
 async function main(load: SendLoad): Promise<void> {
   let i = 0;
-  const result = await autocannon({
+  const paths = load.paths;
+  const result = paths ? await autocannon({
+    url: load.url, connections: load.connections, duration: load.seconds, method: 'GET', headers: { 'user-agent': 'Mozilla/5.0 (bench)' },
+    requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  }) : await autocannon({
     url: load.url, connections: load.connections, duration: load.seconds, method: 'POST',
     headers: { authorization: `Bearer ${load.key}`, 'content-type': 'application/json' },
     requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ to: `+86138${String(i++ % 1e8).padStart(8, '0')}`, text: load.text }) }) }],

@@ -40,6 +40,8 @@ import { serviceRoutes } from './routes/services.ts';
 import { automationRoutes } from './routes/automations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { holidayRoutes } from './routes/holidays.ts';
+import { smppAccountRoutes } from './routes/smpp-accounts.ts';
+import { linkRoutes } from './routes/links.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -103,6 +105,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   automationRoutes(app, deps);
   eventRoutes(app, deps);
   holidayRoutes(app, deps);
+  smppAccountRoutes(app, deps);
+  linkRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

@@ -9,6 +9,8 @@ import type { Db } from '../store/database.ts';
 /** One API send: the recipients and what decides their messages, for a tenant already looked up. */
 export interface Send {
   tenant: Tenant; recipients: Recipient[]; text: string; category: Category; channel: string | null; notBefore: Date | null;
+  /** The sender address the client gave (an SMPP source_addr it may use); otherwise the tenant's service number. */
+  sender?: string | null;
   /** Runs in the transaction that stores the send's messages (an Idempotency-Key's answer); its failure fails the send. */
   also?: (trx: Db, messages: QueuedMessage[]) => Promise<void>;
 }
@@ -91,7 +93,7 @@ export class SendBatcher {
 
   private async commit(group: Waiting[]): Promise<void> {
     const outcomes = new Map<Waiting, Outcome>();
-    const passes = groupBy(group, ({ send: s }) => [s.tenant.id, s.category, s.channel ?? '', s.notBefore?.toISOString() ?? ''].join('\u0000'));
+    const passes = groupBy(group, ({ send: s }) => [s.tenant.id, s.category, s.channel ?? '', s.notBefore?.toISOString() ?? '', s.sender ?? ''].join('\u0000'));
     for (const pass of passes.values()) await this.prepare(pass, outcomes);
     const ready = group.filter((w) => 'prepared' in outcomes.get(w)!);
     let rest = false;
@@ -116,8 +118,8 @@ export class SendBatcher {
    * number is pre-flighted again on its own.
    */
   private async prepare(pass: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<void> {
-    const { tenant, text, category, channel, notBefore } = pass[0].send;
-    const preparer = new Preparer(this.deps, { tenant, category, text, campaignId: null, channel, sender: null, notBefore, windows: [], cap: null });
+    const { tenant, text, category, channel, notBefore, sender } = pass[0].send;
+    const preparer = new Preparer(this.deps, { tenant, category, text, campaignId: null, channel, sender: sender ?? null, notBefore, windows: [], cap: null });
     let all: Prepared[];
     try {
       all = await preparer.prepare(pass.flatMap(({ send: s }) => (s.text === text ? s.recipients : s.recipients.map((r) => ({ ...r, text: s.text })))));

@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   service: async () => (await import('./commands/services.ts')).servicesCommand(),
   automation: async () => (await import('./commands/automations.ts')).automationCommand(),
   event: async () => (await import('./commands/automations.ts')).eventCommand(),
+  'smpp-accounts': async () => (await import('./commands/smpp-accounts.ts')).smppAccountsCommand(),
 };
 
 const program = new Command('tidings')

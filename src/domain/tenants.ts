@@ -28,6 +28,9 @@ export const tenantSettingsSchema = z.object({
   optOutTexts: z.record(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as zh-CN'), z.string().min(1).max(40).refine((text) => hasOptOutText(text), 'must tell how to opt out, e.g. 回T退订, Reply STOP to opt out, СТОП — отписаться')).optional()
     .describe('Opt-out text per language, e.g. {"zh-CN":"退订回N"}; overrides the built-in 回T退订 / Reply STOP to opt out / СТОП — отписаться'),
   linkAllowList: z.array(z.string().min(1).max(253)).max(200).optional().describe('Hosts links in messages may point to (subdomains included); unset = links not checked'),
+  linkDomain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'a host name such as t.shop.cn').optional().describe('Host of tracked short links (https://<host>/l/<code>); it must point at the Tidings API nodes. Unset = TIDINGS_PUBLIC_URL'),
+  linkExpiryDays: z.number().int().min(1).max(3650).optional().describe('Days a tracked short link works (default 30); then it shows a page saying it expired'),
+  linkRedirectStatus: z.union([z.literal(301), z.literal(302)]).optional().describe('HTTP status of a short-link redirect (default 302)'),
   sendWindows: sendWindowsSchema.optional().describe('Default send windows of campaigns, in the recipient\'s time zone'),
   quietHours: quietHoursSchema.nullable().optional().describe('No marketing in these local hours (default 21:00–08:00; null = none)'),
   frequencyCap: frequencyCapSchema.nullable().optional().describe('Default per-recipient cap, e.g. {"max":1,"days":14,"category":"marketing"}'),

@@ -207,6 +207,27 @@ export interface AutomationEventsTable {
 export interface HolidaysTable { date: string; year: number; name: string; kind: string; target: string | null; updated_at: string }
 /** A year the holiday calendar covers, and where its data came from (the library seed, or the platform admin). */
 export interface HolidayYearsTable { year: number; source: string; updated_at: string }
+/** An SMPP account of a tenant (Tidings as SMSC): lists are JSON arrays, the password only as its argon2id hash. */
+export interface SmppAccountsTable {
+  id: string; tenant_id: string; system_id: string; password_hash: string; bind_types: string; max_binds: number; tps: number; window: number;
+  source_addresses: string; ip_allowlist: string; default_category: string; mo_delivery: string; mo_cursor: string; enabled: number;
+  last_error: string | null; last_error_at: string | null; created_at: string; updated_at: string;
+}
+/** An SMPP session bound now on some node (renewed while it lives). */
+export interface SmppSessionsTable { id: string; account_id: string; node_id: string; bind_type: string; address: string; bound_at: string; lease_until: string }
+/** A submit accepted from an ESME: the id it was given, the message it became, and its delivery receipt if still owed. */
+export interface SmppSubmitsTable {
+  id: string; tenant_id: string; account_id: string; message_id: string; source: string; destination: string; registered_delivery: number;
+  submitted_at: string; receipt_owed: number; receipt_sent_at: string | null; lease_owner: string | null; lease_until: string | null;
+}
+/** A tracked short link of one recipient: `code` is the unguessable path on the tenant's link domain. */
+export interface LinksTable {
+  code: string; tenant_id: string; url: string; campaign_id: string | null; message_id: string | null; phone: string | null; created_at: string; expires_at: string;
+}
+/** One open of a short link; `bot` marks link-preview fetches and crawlers (not counted as clicks). */
+export interface LinkClicksTable {
+  id: string; code: string; tenant_id: string; campaign_id: string | null; at: string; user_agent: string | null; address_hash: string; bot: number;
+}
 
 /** The Kysely database type: every table. */
 export interface Database {
@@ -261,6 +282,11 @@ export interface Database {
   automation_events: AutomationEventsTable;
   holidays: HolidaysTable;
   holiday_years: HolidayYearsTable;
+  smpp_accounts: SmppAccountsTable;
+  smpp_sessions: SmppSessionsTable;
+  smpp_submits: SmppSubmitsTable;
+  links: LinksTable;
+  link_clicks: LinkClicksTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

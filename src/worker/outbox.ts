@@ -18,6 +18,7 @@ import { consentedAmong } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { senderFor } from '../store/repos/service-numbers.ts';
 import { tenantZone } from '../domain/tenants.ts';
+import { extractLinks, fillLinks } from '../domain/links.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'preference' | 'frequency_cap' | 'no_route';
@@ -42,6 +43,14 @@ export interface SendSpec {
   cap: FrequencyCap | null;
 }
 
+/** A compiled template and the targets of its tracked links (`{{link:…}}`, rendered per recipient). */
+interface LinkedTemplate { render: CompiledTemplate; urls: string[] }
+
+function compileLinked(text: string): LinkedTemplate {
+  const { text: tokens, urls } = extractLinks(text);
+  return { render: compileTemplate(tokens), urls };
+}
+
 /** A prepared message and, for exclusions, the reason's detail. */
 export interface Prepared extends NewMessage { detail: string | null }
 
@@ -61,9 +70,9 @@ function policyOf(tenant: Tenant): TenantPolicy {
 
 /** Turns recipients into messages for one spec: reusable across batches of one campaign. */
 export class Preparer {
-  private readonly template: CompiledTemplate;
+  private readonly template: LinkedTemplate;
   /** Recipients' own texts, compiled once each. */
-  private readonly templates = new Map<string, CompiledTemplate>();
+  private readonly templates = new Map<string, LinkedTemplate>();
   private readonly policy: TenantPolicy;
   private readonly schedule: SendSchedule;
   private pinned: string | null | undefined;
@@ -72,7 +81,7 @@ export class Preparer {
   readonly seen = new Set<string>();
 
   constructor(private readonly deps: Deps, readonly spec: SendSpec) {
-    this.template = compileTemplate(spec.text);
+    this.template = compileLinked(spec.text);
     this.policy = policyOf(spec.tenant);
     const windows = SendSchedule.of(spec.windows);
     this.schedule = spec.category === 'marketing' && this.policy.quietHours.length ? windows.and(SendSchedule.of(this.policy.quietHours)) : windows;
@@ -80,11 +89,22 @@ export class Preparer {
 
   private readonly optOutTexts = new Map<string, string>();
 
-  private templateOf(r: Recipient): CompiledTemplate {
+  private templateOf(r: Recipient): LinkedTemplate {
     if (r.text === undefined || r.text === this.spec.text) return this.template;
     let template = this.templates.get(r.text);
-    if (!template) this.templates.set(r.text, template = compileTemplate(r.text));
+    if (!template) this.templates.set(r.text, template = compileLinked(r.text));
     return template;
+  }
+
+  /** The rendered text with a new short link for each tracked link (kept on the message, stored with it). */
+  private withLinks(text: string, urls: string[], m: Prepared, now: Date): string {
+    const settings = this.spec.tenant.settings;
+    const base = typeof settings.linkDomain === 'string' ? `https://${settings.linkDomain}` : (this.deps.config.publicUrl || `http://localhost:${this.deps.config.port}`).replace(/\/+$/, '');
+    const days = typeof settings.linkExpiryDays === 'number' ? settings.linkExpiryDays : 30;
+    const expiresAt = new Date(now.getTime() + days * 86_400_000).toISOString();
+    const filled = fillLinks(text, urls, (code) => `${base}/l/${code}`);
+    m.links = filled.links.map((l) => ({ ...l, expiresAt }));
+    return filled.text;
   }
 
   private optOutText(language: string | null, country: string | null): string {
@@ -158,7 +178,9 @@ export class Preparer {
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
       const zone = r.zone ?? contact?.timezone ?? a.timezone ?? policy.timezone;
       const m = message(phone, contactId, null, null);
-      m.text = composeText(this.templateOf(r)(vars, { zone }).text, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
+      const t = this.templateOf(r);
+      const rendered = t.render(vars, { zone }).text;
+      m.text = composeText(t.urls.length ? this.withLinks(rendered, t.urls, m, now) : rendered, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
       m.segments = countSegments(m.text);
       m.price = route.price * BigInt(m.segments);
       m.channelId = route.channelId;

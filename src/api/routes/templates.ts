@@ -1,3 +1,4 @@
+import { checkLinks } from '../../domain/links.ts';
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
@@ -33,7 +34,9 @@ const templateSchema = z.object({
 });
 const linted = templateSchema.extend({ warnings: z.array(warningSchema).describe('Lint findings on the text as it will be sent (signature and opt-out added)') });
 const idParams = z.object({ id: z.string().min(1) });
-const templateText = z.string().min(1).max(2000);
+const templateText = z.string().min(1).max(2000).superRefine((text, ctx) => {
+  try { checkLinks(text); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); }
+});
 const templateName = z.string().trim().min(1).max(100);
 
 function show<T extends Template>(t: T): T & { usable: boolean } {

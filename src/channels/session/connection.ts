@@ -48,6 +48,8 @@ export interface ConnectionHandlers<P> {
   onFrame?(buf: Buffer, start: number, end: number): boolean;
   /** A PDU that could not be decoded but left the stream intact. */
   onBadPdu(err: PduError): void;
+  /** Optional: bytes that broke the framing (the connection closes right after; a last answer may go out with writeRaw). */
+  onFatalPdu?(err: PduError): void;
   /** A window slot became free. */
   onFree(): void;
   /** A response that no request of ours was waiting for (e.g. to a fire-and-forget send). */
@@ -281,8 +283,9 @@ export class Connection<P> {
       // the rest of what handling the chunk queued goes out now, not after this turn's promise continuations
       if (this.eager) this.writeOut();
     } catch (err) {
-      if (err instanceof PduError) this.close(`bad data from peer: ${err.message}`);
-      else throw err;
+      if (!(err instanceof PduError)) throw err;
+      this.handlers.onFatalPdu?.(err);
+      this.close(`bad data from peer: ${err.message}`);
     }
   }
 

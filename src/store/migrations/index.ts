@@ -10,6 +10,7 @@ import * as m008 from './008_channel_binds.ts';
 import * as m009 from './009_inbound_parts.ts';
 import * as m013 from './013_services.ts';
 import * as m014 from './014_automations.ts';
+import * as m015 from './015_integrations.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '009_inbound_parts': m009,
   '013_services': m013,
   '014_automations': m014,
+  '015_integrations': m015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

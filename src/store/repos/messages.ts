@@ -1,3 +1,4 @@
+import { insertLinks, type NewLink } from './links.ts';
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Store } from '../dialect.ts';
@@ -14,6 +15,8 @@ export interface NewMessage {
   text: string; category: string; priority: number; status: 'queued' | 'excluded'; reason: string | null; segments: number;
   price: bigint; channelId: string | null; routeId: string | null; carrier: string | null; region: string | null;
   notBefore: string | null; createdAt: string;
+  /** Tracked short links in its text, stored with it. */
+  links?: NewLink[];
   /** Set when the message is stored already leased to a worker's dispatcher (handed to it in memory after commit: no claim). */
   lease?: { owner: string; until: string };
 }
@@ -35,6 +38,7 @@ export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]):
   if (store.dialect === 'sqlite') {
     const one = statement(store.sqlite!, text(1));
     for (const m of rows) if (!one.run(values(m)).changes) skipped.add(m.id);
+    await storeLinks(trx, rows, skipped);
     return skipped;
   }
   for (let at = 0; at < rows.length; at += 1000) {
@@ -42,7 +46,15 @@ export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]):
     const inserted = new Set((await trx.executeQuery<{ id: string }>(CompiledQuery.raw(`${text(chunk.length)} returning id`, chunk.flatMap(values)))).rows.map((r) => r.id));
     for (const m of chunk) if (!inserted.has(m.id)) skipped.add(m.id);
   }
+  await storeLinks(trx, rows, skipped);
   return skipped;
+}
+
+/** The tracked links of the messages stored (not of those skipped). */
+async function storeLinks(trx: Db, rows: NewMessage[], skipped: Set<string>): Promise<void> {
+  let linked: NewMessage[] | null = null;
+  for (const m of rows) if (m.links?.length && !skipped.has(m.id)) (linked ??= []).push(m);
+  if (linked) await insertLinks(trx, linked);
 }
 
 /** A message claimed for sending. */

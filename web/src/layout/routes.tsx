@@ -3,9 +3,9 @@ import { lazy, Suspense, type ComponentType, type LazyExoticComponent, type Reac
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
   ApartmentOutlined, ApiOutlined, AppstoreOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CheckSquareOutlined,
-  DashboardOutlined, FieldTimeOutlined, FileTextOutlined, FilterOutlined, InboxOutlined, KeyOutlined, LockOutlined, MobileOutlined,
-  PhoneOutlined, QuestionCircleOutlined, SendOutlined, SettingOutlined, StopOutlined, TeamOutlined, ThunderboltOutlined,
-  UnorderedListOutlined,
+  CloudServerOutlined, DashboardOutlined, FieldTimeOutlined, FileTextOutlined, FilterOutlined, InboxOutlined, KeyOutlined, LinkOutlined,
+  LockOutlined, MobileOutlined, PhoneOutlined, QuestionCircleOutlined, SendOutlined, SettingOutlined, StopOutlined, TeamOutlined,
+  ThunderboltOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
@@ -41,6 +41,8 @@ const Segments = lazyPage(() => import('../pages/segments/segments.tsx').then((m
 const Blocklist = lazyPage(() => import('../pages/blocklist/blocklist.tsx').then((m) => m.Blocklist));
 const ServiceNumbers = lazyPage(() => import('../pages/service-numbers/service-numbers.tsx').then((m) => m.ServiceNumbers));
 const Unattributed = lazyPage(() => import('../pages/inbound/unattributed.tsx').then((m) => m.Unattributed));
+const SmppAccounts = lazyPage(() => import('../pages/smpp-accounts/smpp-accounts.tsx').then((m) => m.SmppAccounts));
+const Links = lazyPage(() => import('../pages/links/links.tsx').then((m) => m.Links));
 const CampaignMonitor = lazyPage(() => import('../pages/campaigns/monitor.tsx').then((m) => m.CampaignMonitor));
 const Automations = lazyPage(() => import('../pages/automations/automations.tsx').then((m) => m.Automations));
 const AutomationDetail = lazyPage(() => import('../pages/automations/detail.tsx').then((m) => m.AutomationDetail));
@@ -70,6 +72,8 @@ const pages: Page[] = [
   { path: '/keywords', tenant: true, render: () => <Keywords /> },
   { path: '/services', tenant: true, render: () => <Services /> },
   { path: '/services/:id', tenant: true, render: (p) => <ServiceDetail id={p.id} /> },
+  { path: '/smpp-accounts', tenant: true, render: () => <SmppAccounts /> },
+  { path: '/links', tenant: true, render: () => <Links /> },
   { path: '/handsets', render: () => <Handsets /> },
   { path: '/settings', tenant: true, render: () => <Settings tab="general" /> },
   { path: '/settings/:tab', tenant: true, render: (p) => <Settings tab={p.tab} /> },
@@ -122,6 +126,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/campaigns', icon: <SendOutlined />, label: t('nav.campaigns') },
       { key: '/messages', icon: <UnorderedListOutlined />, label: t('nav.messages') },
       { key: '/automations', icon: <FieldTimeOutlined />, label: t('nav.automations') },
+      { key: '/links', icon: <LinkOutlined />, label: t('nav.links') },
+      { key: '/smpp-accounts', icon: <CloudServerOutlined />, label: t('nav.smppAccounts') },
     ] },
     { type: 'group', label: t('nav.replies'), children: [
       { key: '/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },

@@ -1,0 +1,286 @@
+// Tidings as an SMSC towards its customers: ESMEs of a tenant bind with an SMPP account, their submits become
+// ordinary messages (the API's send path), and receipts go back as deliver_sm to a receiver bound on this node,
+// or wait in the database until one binds (on whichever node).
+import net from 'node:net';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import type { Deps } from '../deps.ts';
+import { SendBatcher } from '../api/send-batcher.ts';
+import { AttemptLimiter } from '../api/plugins/signin-limiter.ts';
+import { RateLimiter } from '../channels/session/rate.ts';
+import { Status } from '../channels/smpp/pdus.ts';
+import { newId } from '../domain/ids.ts';
+import { hashPassword, verifyPassword } from '../domain/secrets.ts';
+import { checkContent, type Category } from '../domain/templates.ts';
+import { findTenant, type Tenant } from '../store/repos/tenants.ts';
+import {
+  claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
+  releaseReceipts, renewSmppSessions, settleReceipts, takeMoForAccount, type BindType, type SmppAccount,
+} from '../store/repos/smpp-accounts.ts';
+import { newNodeName } from '../worker/node-name.ts';
+import { EsmeSession, type SessionHost } from './esme-session.ts';
+import { moPdus, receiptPdu, receiptWanted } from './receipt.ts';
+import { SubmitRefused } from './refusal.ts';
+import type { SubmitPart } from './submit.ts';
+
+/** Where the server listens: plain TCP and, with a certificate, SMPP over TLS. */
+export interface SmppServerListen {
+  port: number;
+  host?: string;
+  tls?: { port: number; certFile: string; keyFile: string };
+}
+
+/** Timing of the server's background work. */
+export interface SmppServerOptions {
+  /** How often owed receipts are looked for (ms). */
+  receiptPollMs: number;
+  /** Days a submit and its receipt are kept (an ESME that never binds again loses its receipts after this). */
+  receiptDays: number;
+  /** Failed binds allowed per account and address (and ten times as many per address) in 15 minutes. */
+  bindAttempts: number;
+}
+
+const BIND_WINDOW_MS = 15 * 60_000;
+/** Receipts claimed per round. */
+const RECEIPT_BATCH = 2000;
+/** How long a tenant looked up for submits is reused. */
+const TENANT_TTL_MS = 5000;
+
+/** A dummy argon2id hash verified for unknown system_ids, so answer times do not tell which exist. */
+let dummyHash: Promise<string> | null = null;
+
+/** The SMPP server of a node. */
+export class SmppServer implements SessionHost {
+  readonly node = newNodeName();
+  readonly log: Deps['log'];
+  private readonly listeners: net.Server[] = [];
+  private readonly sessions = new Set<EsmeSession>();
+  /** Bound sessions by account. */
+  private readonly byAccount = new Map<string, Set<EsmeSession>>();
+  private readonly rates = new Map<string, RateLimiter>();
+  private readonly tenants = new Map<string, { at: number; tenant: Promise<Tenant | undefined> }>();
+  private readonly binds = new AttemptLimiter(BIND_WINDOW_MS);
+  private readonly sends: SendBatcher;
+  private readonly options: SmppServerOptions;
+  private timers: NodeJS.Timeout[] = [];
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private lastPurge = 0;
+  private moRef = 0;
+
+  constructor(private readonly deps: Deps, options: Partial<SmppServerOptions> = {}) {
+    this.log = deps.log;
+    this.sends = new SendBatcher(deps);
+    this.options = { receiptPollMs: 250, receiptDays: deps.config.smppReceiptDays, bindAttempts: deps.config.signinAttempts, ...options };
+  }
+
+  /** Listens; returns the ports (0 = any free port). */
+  async start(listen: SmppServerListen): Promise<{ port: number; tlsPort?: number }> {
+    const host = listen.host ?? '0.0.0.0';
+    const port = await this.listen(net.createServer((socket) => this.accept(socket)), listen.port, host);
+    let tlsPort: number | undefined;
+    if (listen.tls) {
+      const secure = tls.createServer({ cert: readFileSync(listen.tls.certFile), key: readFileSync(listen.tls.keyFile) }, (socket) => this.accept(socket));
+      secure.on('tlsClientError', (err) => this.log.warn({ err: err.message }, 'SMPP server: TLS handshake failed'));
+      tlsPort = await this.listen(secure, listen.tls.port, host);
+    }
+    const lease = this.deps.config.leaseSeconds * 1000;
+    this.timers.push(setInterval(() => this.pump(), this.options.receiptPollMs));
+    this.timers.push(setInterval(() => void this.renew(lease).catch((err: unknown) => this.log.error({ err }, 'SMPP server: renewing session leases failed')), Math.max(1000, lease / 3)));
+    this.timers.push(setInterval(() => { for (const s of this.sessions) s.sweep(); }, 1000));
+    for (const t of this.timers) t.unref();
+    return { port, tlsPort };
+  }
+
+  /** Unbinds every ESME, stops listening, and answers what is still being stored. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await Promise.all([...this.sessions].map((s) => s.unbind()));
+    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    await this.pumping;
+    await this.sends.drain();
+  }
+
+  /** Sessions bound now on this node (for tests and metrics). */
+  boundSessions(): EsmeSession[] {
+    return [...this.byAccount.values()].flatMap((s) => [...s]);
+  }
+
+  private listen(server: net.Server, port: number, host: string): Promise<number> {
+    this.listeners.push(server);
+    server.on('error', (err) => this.log.error({ err }, 'SMPP server: listener error'));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve((server.address() as net.AddressInfo).port);
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    const session = new EsmeSession(socket, newId(), this);
+    this.sessions.add(session);
+  }
+
+  async authenticate(b: { systemId: string; password: string; bindType: BindType; address: string; sessionId: string }): Promise<{ account: SmppAccount } | { status: number; reason: string }> {
+    const keys = [`account:${b.systemId}:ip:${b.address}`, `ip:${b.address}`];
+    const max = this.options.bindAttempts;
+    if (this.binds.blocked(keys[0], max) || this.binds.blocked(keys[1], max * 10)) return { status: Status.ESME_RBINDFAIL, reason: 'too many failed binds from this address; wait 15 minutes' };
+    const account = await findSmppAccountForBind(this.deps.store.db, b.systemId);
+    const ok = await verifyPassword(account?.passwordHash ?? await (dummyHash ??= hashPassword('not-a-password')), b.password);
+    if (!account || !ok) {
+      keys.forEach((k) => this.binds.fail(k));
+      return account ? { status: Status.ESME_RINVPASWD, reason: 'wrong password' } : { status: Status.ESME_RINVSYSID, reason: 'unknown system_id' };
+    }
+    this.binds.reset(keys[0]);
+    if (!account.enabled) return { status: Status.ESME_RBINDFAIL, reason: 'the account is disabled' };
+    if (!addressAllowed(account.ipAllowlist, b.address)) return { status: Status.ESME_RBINDFAIL, reason: `address ${b.address} is not on the account's allowlist` };
+    if (!account.bindTypes.includes(b.bindType)) return { status: Status.ESME_RBINDFAIL, reason: `bind_${b.bindType} is not allowed for this account` };
+    const now = Date.now();
+    const opened = await openSmppSession(this.deps.store.db, {
+      id: b.sessionId, accountId: account.id, node: this.node, bindType: b.bindType, address: b.address, maxBinds: account.maxBinds,
+      now: new Date(now).toISOString(), until: new Date(now + this.deps.config.leaseSeconds * 1000).toISOString(),
+    });
+    if (!opened) return { status: Status.ESME_RBINDFAIL, reason: `the account has its ${account.maxBinds} bind(s) already` };
+    return { account };
+  }
+
+  takeRate(account: SmppAccount): boolean {
+    let rate = this.rates.get(account.id);
+    if (!rate) this.rates.set(account.id, (rate = new RateLimiter(account.tps)));
+    return rate.take(1, Date.now()) === 0;
+  }
+
+  async store(account: SmppAccount, part: SubmitPart, text: string, submitId?: string): Promise<string> {
+    const tenant = await this.tenant(account.tenantId);
+    if (!tenant) throw new SubmitRefused(Status.ESME_RSUBMITFAIL, 'the tenant of this account no longer exists');
+    const category = account.defaultCategory as Category;
+    checkContent(category, undefined, tenant.settings);
+    const submittedAt = this.deps.now().toISOString();
+    const [m] = await this.sends.send({
+      tenant, recipients: [{ phone: part.destination }], text, category, channel: null, notBefore: null,
+      sender: account.sourceAddresses.length ? part.source : null,
+      also: async (trx, queued) => {
+        const q = queued[0];
+        if (q.status !== 'queued') return;
+        await insertSmppSubmits(trx, [{
+          id: submitId ?? q.id, tenant_id: tenant.id, account_id: account.id, message_id: q.id, source: part.source, destination: part.destination,
+          registered_delivery: part.registeredDelivery, submitted_at: submittedAt, receipt_owed: part.registeredDelivery & 0x03 ? 1 : 0,
+        }]);
+      },
+    });
+    if (m.status !== 'queued') {
+      throw new SubmitRefused(m.reason === 'invalid_number' ? Status.ESME_RINVDSTADR : Status.ESME_RSUBMITFAIL, `${part.destination}: not sent (${m.reason ?? m.status})`);
+    }
+    return submitId ?? m.id;
+  }
+
+  bound(session: EsmeSession): void {
+    const id = session.account!.id;
+    let set = this.byAccount.get(id);
+    if (!set) this.byAccount.set(id, (set = new Set()));
+    set.add(session);
+    if (session.receives) this.pump();
+  }
+
+  ended(session: EsmeSession): void {
+    this.sessions.delete(session);
+    const account = session.account;
+    if (!account) return;
+    const set = this.byAccount.get(account.id);
+    set?.delete(session);
+    if (set && set.size === 0) this.byAccount.delete(account.id);
+    void closeSmppSession(this.deps.store.db, session.id).catch((err: unknown) => this.log.error({ err }, 'SMPP server: forgetting a session failed'));
+  }
+
+  refused(account: SmppAccount, reason: string, expected: boolean): void {
+    this.log[expected ? 'warn' : 'error']({ systemId: account.systemId, reason }, 'SMPP server: submit refused');
+    void noteSmppAccountError(this.deps.store.db, account.id, reason, this.deps.now().toISOString()).catch(() => undefined);
+  }
+
+  private tenant(id: string): Promise<Tenant | undefined> {
+    const hit = this.tenants.get(id);
+    if (hit && Date.now() - hit.at < TENANT_TTL_MS) return hit.tenant;
+    const tenant = findTenant(this.deps.store.db, id);
+    this.tenants.set(id, { at: Date.now(), tenant });
+    tenant.catch(() => this.tenants.delete(id));
+    return tenant;
+  }
+
+  private async renew(leaseMs: number): Promise<void> {
+    const now = Date.now();
+    await renewSmppSessions(this.deps.store.db, this.boundSessions().map((s) => s.id), new Date(now + leaseMs).toISOString());
+    if (now - this.lastPurge > 3600_000) {
+      this.lastPurge = now;
+      await purgeSmppSubmits(this.deps.store.db, new Date(now - this.options.receiptDays * 86_400_000).toISOString());
+    }
+  }
+
+  /** Starts a round of receipt delivery (one at a time; a round asked for meanwhile follows it). */
+  private pump(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.again = false;
+    this.pumping = this.deliverReceipts()
+      .catch((err: unknown) => this.log.error({ err }, 'SMPP server: delivering receipts failed'))
+      .then((full) => {
+        this.pumping = null;
+        if (full === true || this.again) this.pump();
+      });
+  }
+
+  /** Claims the receipts owed to accounts with a receiver bound here and sends them; true when a full batch was taken. */
+  private async deliverReceipts(): Promise<boolean> {
+    const accounts = [...this.byAccount].filter(([, set]) => [...set].some((s) => s.receives)).map(([id]) => id);
+    if (!accounts.length) return false;
+    const db = this.deps.store.db;
+    const now = Date.now();
+    const owed = await claimOwedReceipts(db, accounts, this.node, new Date(now).toISOString(), new Date(now + 60_000).toISOString(), RECEIPT_BATCH);
+    const settled: string[] = [];
+    const released: string[] = [];
+    const cursor = new Map<string, number>();
+    await Promise.all(owed.map(async (r) => {
+      if (!receiptWanted(r.registeredDelivery, r.status)) return void settled.push(r.id);
+      const receivers = [...(this.byAccount.get(r.accountId) ?? [])].filter((s) => s.receives);
+      const turn = cursor.get(r.accountId) ?? 0;
+      cursor.set(r.accountId, turn + 1);
+      const target = receivers[turn % Math.max(1, receivers.length)];
+      if (target && await target.deliver(receiptPdu(r))) settled.push(r.id);
+      else released.push(r.id);
+    }));
+    const at = this.deps.now().toISOString();
+    await settleReceipts(db, settled, at);
+    await releaseReceipts(db, this.node, released);
+    for (const id of accounts) await this.deliverMo(id);
+    return owed.length === RECEIPT_BATCH && released.length === 0;
+  }
+
+  /** Hands the tenant's new inbound messages to a receiver of the account (accounts with MO delivery smpp or both). */
+  private async deliverMo(accountId: string): Promise<void> {
+    const mo = await takeMoForAccount(this.deps.store.db, accountId, 200);
+    for (const m of mo) {
+      const target = [...(this.byAccount.get(accountId) ?? [])].find((s) => s.receives);
+      let ok = !!target;
+      for (const pdu of target ? moPdus(m, ++this.moRef) : []) ok = ok && await target!.deliver(pdu);
+      if (!ok) this.log.warn({ accountId, inbound: m.id }, 'SMPP server: an inbound message could not be handed to the ESME (it stays in the inbox)');
+    }
+  }
+}
+
+/** Whether an address is on an allowlist of addresses and CIDR ranges (an empty list allows any). */
+export function addressAllowed(allowlist: readonly string[], address: string): boolean {
+  if (!allowlist.length) return true;
+  const family = net.isIPv6(address) ? 'ipv6' : 'ipv4';
+  const list = new net.BlockList();
+  for (const entry of allowlist) {
+    const [ip, bits] = entry.split('/');
+    const entryFamily = net.isIPv6(ip) ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(ip, entryFamily);
+    else list.addSubnet(ip, Number(bits), entryFamily);
+  }
+  return list.check(address, family);
+}

@@ -1,0 +1,58 @@
+import type { Db, LinksTable } from '../database.ts';
+import { newId } from '../../domain/ids.ts';
+
+/** A link made for one message, stored with it. */
+export interface NewLink { code: string; url: string; expiresAt: string }
+
+/** Stores the links of stored messages (in the transaction that stores them). */
+export async function insertLinks(db: Db, rows: { tenantId: string; campaignId: string | null; id: string; phone: string; createdAt: string; links?: NewLink[] }[]): Promise<void> {
+  const values: LinksTable[] = rows.flatMap((r) => (r.links ?? []).map((l) => ({
+    code: l.code, tenant_id: r.tenantId, url: l.url, campaign_id: r.campaignId, message_id: r.id, phone: r.phone, created_at: r.createdAt, expires_at: l.expiresAt,
+  })));
+  for (let i = 0; i < values.length; i += 500) await db.insertInto('links').values(values.slice(i, i + 500)).execute();
+}
+
+/** A link found by its code (any tenant: the code is all a click carries, and it is unguessable). */
+export async function findLink(db: Db, code: string): Promise<LinksTable | undefined> {
+  return db.selectFrom('links').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+/** Records one open of a link. */
+export async function recordClick(db: Db, link: LinksTable, click: { at: string; userAgent: string | null; addressHash: string; bot: boolean }): Promise<void> {
+  await db.insertInto('link_clicks').values({
+    id: newId(), code: link.code, tenant_id: link.tenant_id, campaign_id: link.campaign_id, at: click.at,
+    user_agent: click.userAgent?.slice(0, 500) ?? null, address_hash: click.addressHash, bot: click.bot ? 1 : 0,
+  }).execute();
+}
+
+/** Click statistics of a campaign (or of API sends when campaignId is null): links sent, clicks by people, CTR, per day, per region. */
+export interface LinkStats {
+  links: number; recipients: number; clicks: number; uniqueClicks: number; botFetches: number; clickThroughRate: number;
+  byDay: { day: string; clicks: number }[]; byRegion: { region: string; clicks: number }[];
+}
+
+/** The click statistics of one campaign of the tenant. */
+export async function linkStats(db: Db, tenantId: string, campaignId: string): Promise<LinkStats> {
+  const sent = await db.selectFrom('links').select((eb) => [eb.fn.countAll<number>().as('links'), eb.fn.count<number>('phone').distinct().as('recipients')])
+    .where('tenant_id', '=', tenantId).where('campaign_id', '=', campaignId).executeTakeFirstOrThrow();
+  const clicks = await db.selectFrom('link_clicks').innerJoin('links', 'links.code', 'link_clicks.code')
+    .leftJoin('messages', 'messages.id', 'links.message_id')
+    .select(['link_clicks.at', 'link_clicks.bot', 'links.phone', 'messages.region'])
+    .where('link_clicks.tenant_id', '=', tenantId).where('link_clicks.campaign_id', '=', campaignId).execute();
+  const people = clicks.filter((c) => c.bot === 0);
+  const clickers = new Set(people.map((c) => c.phone ?? ''));
+  const byDay = new Map<string, number>();
+  const byRegion = new Map<string, number>();
+  for (const c of people) {
+    byDay.set(c.at.slice(0, 10), (byDay.get(c.at.slice(0, 10)) ?? 0) + 1);
+    const region = c.region ?? 'unknown';
+    byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
+  }
+  const recipients = Number(sent.recipients);
+  return {
+    links: Number(sent.links), recipients, clicks: people.length, uniqueClicks: clickers.size, botFetches: clicks.length - people.length,
+    clickThroughRate: recipients ? clickers.size / recipients : 0,
+    byDay: [...byDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, n]) => ({ day, clicks: n })),
+    byRegion: [...byRegion].sort((a, b) => b[1] - a[1]).map(([region, n]) => ({ region, clicks: n })),
+  };
+}

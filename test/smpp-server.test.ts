@@ -1,0 +1,265 @@
+// Tidings' SMPP server against an independent ESME (the `smpp` npm package) over real sockets, through the whole
+// send path to the virtual carrier and receipts back.
+import net from 'node:net';
+import smpp, { type PeerPdu, type PeerSession } from 'smpp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from './support/databases.ts';
+import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
+import { SmppServer } from '../src/smpp-server/server.ts';
+import { splitText } from '../src/domain/text.ts';
+import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
+
+/** An ESME built on the smpp package: promise calls, and the deliver_sm it receives (acknowledged). */
+interface Esme { session: PeerSession; call(command: string, fields?: Record<string, unknown>): Promise<PeerPdu>; delivered: PeerPdu[]; closed: () => boolean }
+
+describe.each(testDatabases)('the SMPP server on $name', (database) => {
+  let s: TestServer;
+  let carrier: TestCarrier;
+  let server: SmppServer;
+  let port: number;
+  const esmes: Esme[] = [];
+
+  beforeAll(async () => {
+    s = await startTestServer(database);
+    carrier = await startCarrier(s, { price: 5 });
+    server = new SmppServer(s.deps, { receiptPollMs: 50, bindAttempts: 3 });
+    ({ port } = await server.start({ port: 0, host: '127.0.0.1' }));
+  });
+  afterAll(async () => {
+    for (const e of esmes) e.session.destroy();
+    await server?.stop();
+    await carrier?.stop();
+    await s?.close();
+  });
+
+  async function esme(): Promise<Esme> {
+    const session = smpp.connect({ url: `smpp://127.0.0.1:${port}` });
+    let closed = false;
+    session.on('error', () => undefined);
+    session.on('close', () => (closed = true));
+    const delivered: PeerPdu[] = [];
+    session.on('deliver_sm', (pdu) => {
+      delivered.push(pdu);
+      session.send(pdu.response());
+    });
+    await new Promise<void>((resolve) => session.on('connect', () => resolve()));
+    const e: Esme = { session, delivered, closed: () => closed, call: (command, fields = {}) => new Promise<PeerPdu>((resolve) => session[command](fields, resolve)) };
+    esmes.push(e);
+    return e;
+  }
+
+  async function account(t: TestTenant, fields: Record<string, unknown> = {}) {
+    const systemId = `acc${Math.random().toString(36).slice(2, 9)}`;
+    const r = await s.app.inject({ method: 'POST', url: '/api/v1/smpp-accounts', headers: t.headers, payload: { systemId, password: 'pw345678', ...fields } });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json() as { id: string; systemId: string };
+  }
+
+  async function funded(balance = 1000) {
+    const t = await s.tenant();
+    await credit(s, carrier, t, balance);
+    return t;
+  }
+
+  const message = async (t: TestTenant, id: string) => (await s.app.inject({ url: `/api/v1/messages/${id}`, headers: t.headers })).json();
+
+  it('manages accounts over the API: hashed password never shown, unique system_id, validated fields, walled off per tenant', async () => {
+    const t = await s.tenant();
+    const other = await s.tenant();
+    const a = await account(t, { ipAllowlist: ['127.0.0.1', '10.0.0.0/8'], sourceAddresses: ['10690'] });
+    const got = await s.app.inject({ url: `/api/v1/smpp-accounts/${a.id}`, headers: t.headers });
+    expect(got.json()).toMatchObject({ systemId: a.systemId, ipAllowlist: ['127.0.0.1', '10.0.0.0/8'], sessions: [] });
+    expect(got.body).not.toContain('pw345678');
+    expect(got.body).not.toContain('password');
+    expect((await s.app.inject({ url: `/api/v1/smpp-accounts/${a.id}`, headers: other.headers })).statusCode).toBe(404);
+    const dup = await s.app.inject({ method: 'POST', url: '/api/v1/smpp-accounts', headers: other.headers, payload: { systemId: a.systemId, password: 'pw345678' } });
+    expect(dup.statusCode).toBe(409);
+    const bad = await s.app.inject({ method: 'POST', url: '/api/v1/smpp-accounts', headers: t.headers, payload: { systemId: 'x', password: 'short', ipAllowlist: ['999.1.1.1'] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_request');
+    const proto = await s.app.inject({ method: 'POST', url: '/api/v1/smpp-accounts', headers: t.headers, payload: { systemId: '__proto__', password: 'pw345678' } });
+    expect(proto.statusCode).toBe(201);
+  });
+
+  it('answers binds with the right errors and locks a flood of wrong passwords per account and address', async () => {
+    const t = await funded();
+    const a = await account(t, { maxBinds: 1, bindTypes: ['transceiver', 'transmitter'] });
+    const b = await account(t);
+    expect((await (await esme()).call('bind_transceiver', { system_id: 'nobody', password: 'pw345678' })).command_status).toBe(0x0f);
+    expect((await (await esme()).call('bind_receiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0x0d);
+    const first = await esme();
+    expect((await first.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+    expect((await first.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0x05);
+    expect((await (await esme()).call('bind_transmitter', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0x0d);
+    expect((await first.call('enquire_link')).command_status).toBe(0);
+    for (let i = 0; i < 3; i++) expect((await (await esme()).call('bind_transceiver', { system_id: b.systemId, password: 'wrong123' })).command_status).toBe(0x0e);
+    expect((await (await esme()).call('bind_transceiver', { system_id: b.systemId, password: 'pw345678' })).command_status).toBe(0x0d);
+    expect((await first.call('unbind')).command_status).toBe(0);
+    await waitFor(() => first.closed(), 'the unbound session to close');
+  });
+
+  it('turns a submit into an ordinary message with our id and sends its receipt back as deliver_sm', async () => {
+    const t = await funded();
+    const a = await account(t);
+    const e = await esme();
+    expect((await e.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+    const resp = await e.call('submit_sm', { source_addr: '10690', destination_addr: '8613800138001', dest_addr_ton: 1, registered_delivery: 1, short_message: 'Your code is 4711' });
+    expect(resp.command_status).toBe(0);
+    const m = await message(t, resp.message_id);
+    expect(m).toMatchObject({ id: resp.message_id, to: '+8613800138001', text: expect.stringContaining('Your code is 4711') });
+    await waitFor(() => e.delivered.length > 0, 'the receipt');
+    const r = e.delivered[0];
+    expect(r.esm_class & 0x04).toBe(0x04);
+    expect(r.receipted_message_id).toBe(resp.message_id);
+    expect(r.message_state).toBe(2);
+    expect(r.short_message.message).toMatch(new RegExp(`^id:${resp.message_id} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000`));
+    const data = await e.call('data_sm', { source_addr: '10690', destination_addr: '+8613800138002', data_coding: 0, message_payload: 'data_sm text' });
+    expect(data.command_status).toBe(0);
+    expect((await message(t, data.message_id)).text).toContain('data_sm text');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(e.delivered).toHaveLength(1);
+  });
+
+  it('keeps a receipt while no receiver is bound and sends it once when one binds, on another session', async () => {
+    const t = await funded();
+    const a = await account(t);
+    const tx = await esme();
+    expect((await tx.call('bind_transmitter', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+    const resp = await tx.call('submit_sm', { destination_addr: '+8613800138003', registered_delivery: 1, short_message: 'later' });
+    expect(resp.command_status).toBe(0);
+    await waitFor(async () => (await message(t, resp.message_id)).doneAt, 'the message to finish');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tx.delivered).toHaveLength(0);
+    const rx = await esme();
+    expect((await rx.call('bind_receiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+    expect((await rx.call('submit_sm', { destination_addr: '+8613800138004', short_message: 'no' })).command_status).toBe(0x04);
+    await waitFor(() => rx.delivered.length === 1, 'the stored receipt');
+    expect(rx.delivered[0].receipted_message_id).toBe(resp.message_id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.delivered).toHaveLength(1);
+  });
+
+  it('accepts long messages in UDH and SAR form as one message with its parts, GSM-7 and UCS-2', async () => {
+    const t = await funded();
+    const a = await account(t);
+    const e = await esme();
+    await e.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' });
+    const zh = '您好，这是一条来自独立客户端的长消息，用来检查拼接和回执。'.repeat(3);
+    const zhParts = splitText(zh).parts;
+    const ids: string[] = [];
+    for (let i = 0; i < zhParts.length; i++) {
+      const r = await e.call('submit_sm', { destination_addr: '+8613800138005', data_coding: 8, esm_class: 0x40, short_message: { udh: Buffer.from([5, 0, 3, 9, zhParts.length, i + 1]), message: zhParts[i] } });
+      expect(r.command_status).toBe(0);
+      ids.push(r.message_id);
+    }
+    expect(new Set(ids).size).toBe(1);
+    const en = 'A long message in the GSM alphabet that needs more than one part to reach its reader, sent with SAR TLVs instead of a header. '.repeat(2);
+    const enParts = splitText(en).parts;
+    const sar = await Promise.all(enParts.map((part, i) => e.call('submit_sm', {
+      destination_addr: '+8613800138006', data_coding: 0, short_message: part, sar_msg_ref_num: 77, sar_total_segments: enParts.length, sar_segment_seqnum: i + 1,
+    })));
+    expect(sar.map((r) => r.command_status)).toEqual(enParts.map(() => 0));
+    const list = async (phone: string) => (await s.app.inject({ url: `/api/v1/messages?phone=${encodeURIComponent(phone)}`, headers: t.headers })).json().messages as { text: string; segments: number }[];
+    const zhStored = await list('+8613800138005');
+    expect(zhStored).toHaveLength(1);
+    expect(zhStored[0].text).toContain(zh);
+    const enStored = await list('+8613800138006');
+    expect(enStored).toHaveLength(1);
+    expect(enStored[0].text).toContain(en);
+    expect(enStored[0].segments).toBeGreaterThanOrEqual(enParts.length);
+  });
+
+  it('throttles beyond the TPS, enforces the window, refuses other sources and an exhausted balance with a reason', async () => {
+    const t = await funded(12);
+    const slow = await account(t, { tps: 2 });
+    const e = await esme();
+    await e.call('bind_transceiver', { system_id: slow.systemId, password: 'pw345678' });
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => e.call('submit_sm', { destination_addr: `+86138001381${10 + i}`, short_message: 'burst' })));
+    expect(burst.filter((r) => r.command_status === 0x58).length).toBeGreaterThan(0);
+    expect(burst.filter((r) => r.command_status === 0).length).toBeGreaterThan(0);
+
+    const narrow = await account(t, { window: 1, sourceAddresses: ['10690'] });
+    const w = await esme();
+    await w.call('bind_transceiver', { system_id: narrow.systemId, password: 'pw345678' });
+    expect((await w.call('submit_sm', { source_addr: '95555', destination_addr: '+8613800138120', short_message: 'x' })).command_status).toBe(0x0a);
+    const flood = await Promise.all(Array.from({ length: 4 }, (_, i) => w.call('submit_sm', { source_addr: '10690', destination_addr: `+86138001381${30 + i}`, short_message: 'w' })));
+    expect(flood.map((r) => r.command_status)).toContain(0x14);
+    // 12 minor units at 5 each: whatever is left cannot pay for more
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push((await w.call('submit_sm', { source_addr: '10690', destination_addr: `+86138001381${40 + i}`, short_message: 'pay' })).command_status);
+    expect(results).toContain(0x45);
+    const shown = (await s.app.inject({ url: `/api/v1/smpp-accounts/${narrow.id}`, headers: t.headers })).json();
+    expect(shown.lastError).toMatch(/balance exhausted/);
+  });
+
+  it('answers malformed PDUs with generic_nack and never disturbs other sessions', async () => {
+    const t = await funded();
+    const a = await account(t, { maxBinds: 5 });
+    const good = await esme();
+    await good.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' });
+    const raw = async (bytes: Buffer, read = 16) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      socket.write(bytes);
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      await waitFor(() => Buffer.concat(chunks).length >= read, 'an answer', 5000);
+      return { answer: Buffer.concat(chunks), socket, closed };
+    };
+    const header = (length: number, id: number, seq: number) => { const b = Buffer.alloc(16); b.writeUInt32BE(length, 0); b.writeUInt32BE(id, 4); b.writeUInt32BE(seq, 12); return b; };
+    // unknown command: generic_nack ESME_RINVCMDID, session stays
+    const unknown = await raw(header(16, 0x00000077, 5));
+    expect(unknown.answer.readUInt32BE(4)).toBe(0x80000000);
+    expect(unknown.answer.readUInt32BE(8)).toBe(0x03);
+    expect(unknown.answer.readUInt32BE(12)).toBe(5);
+    unknown.socket.destroy();
+    // a submit_sm whose sm_length runs past its body: generic_nack ESME_RINVMSGLEN
+    const body = Buffer.concat([Buffer.from('\0\0\0\0\0\0\x001380000\0\0\0\0\0\0\0\0\0\0', 'latin1'), Buffer.from([200]), Buffer.from('short')]);
+    const lying = await raw(Buffer.concat([header(16 + body.length, 0x00000004, 6), body]));
+    expect(lying.answer.readUInt32BE(4)).toBe(0x80000000);
+    expect(lying.answer.readUInt32BE(8)).toBe(0x01);
+    lying.socket.destroy();
+    // command_length 0 and 100 MB: generic_nack, then the connection closes
+    for (const length of [0, 100 * 1024 * 1024]) {
+      const broken = await raw(header(length, 0x00000004, 7));
+      expect(broken.answer.readUInt32BE(4)).toBe(0x80000000);
+      expect(broken.answer.readUInt32BE(8)).toBe(0x02);
+      await broken.closed;
+    }
+    const after = await good.call('submit_sm', { destination_addr: '+8613800138150', short_message: 'still here' });
+    expect(after.command_status).toBe(0);
+  });
+
+  it('hands MO to the tenant\'s numbers to a bound receiver as deliver_sm, unless the account wants them by webhook only', async () => {
+    const t = await funded();
+    const smppOnly = await account(t);
+    const hookOnly = await account(t, { moDelivery: 'webhook' });
+    const now = new Date().toISOString();
+    await createServiceNumber(s.deps.store.db, { number: '10690999' }, now);
+    await setTenantCode(s.deps.store.db, t.id, '77', now);
+    const [rx, other] = await Promise.all([esme(), esme()]);
+    expect((await rx.call('bind_receiver', { system_id: smppOnly.systemId, password: 'pw345678' })).command_status).toBe(0);
+    expect((await other.call('bind_receiver', { system_id: hookOnly.systemId, password: 'pw345678' })).command_status).toBe(0);
+    carrier.simulator.sendMo({ from: '8613700137555', to: '1069099977', text: '你好，我想了解一下这个活动' });
+    await waitFor(() => rx.delivered.length === 1, 'the MO on the receiver');
+    expect(rx.delivered[0]).toMatchObject({ source_addr: '8613700137555', esm_class: 0 });
+    expect(rx.delivered[0].short_message.message).toBe('你好，我想了解一下这个活动');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(other.delivered).toHaveLength(0);
+  });
+
+  it('takes submits of two sessions of one account at once, each answered with its own message', async () => {
+    const t = await funded();
+    const a = await account(t, { maxBinds: 2, tps: 1000 });
+    const [x, y] = await Promise.all([esme(), esme()]);
+    await Promise.all([x, y].map((e) => e.call('bind_transmitter', { system_id: a.systemId, password: 'pw345678' })));
+    const sent = await Promise.all([x, y].flatMap((e, j) => Array.from({ length: 10 }, (_, i) => e.call('submit_sm', { destination_addr: `+8613800139${j}${String(i).padStart(2, '0')}`, short_message: `n${j}${i}` }))));
+    expect(sent.map((r) => r.command_status)).toEqual(Array(20).fill(0));
+    const ids = sent.map((r) => r.message_id as string);
+    expect(new Set(ids).size).toBe(20);
+    for (const [k, id] of ids.entries()) expect((await message(t, id)).text).toContain(`n${Math.floor(k / 10)}${k % 10}`);
+  });
+});

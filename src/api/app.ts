@@ -36,6 +36,8 @@ import { segmentRoutes } from './routes/segments.ts';
 import { importRoutes } from './routes/imports.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { blocklistRoutes } from './routes/blocklist.ts';
+import { signatureRoutes } from './routes/signatures.ts';
+import { complaintRoutes } from './routes/complaints.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -95,6 +97,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   importRoutes(app, deps);
   consentRoutes(app, deps);
   blocklistRoutes(app, deps);
+  signatureRoutes(app, deps, lookups);
+  complaintRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

@@ -16,6 +16,7 @@ import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts'
 import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { queueMessages } from './outbox.ts';
+import { recordFeedback } from './complaints.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -236,6 +237,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
 
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
   await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
+  await recordFeedback(deps, row);
 
   // 6. The tenant's webhook.
   await enqueueWebhookEvents(db, [{ tenantId, event: 'message.inbound', payload: inboundPayload(row) }], now);

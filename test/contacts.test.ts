@@ -3,19 +3,10 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { multipart } from './support/multipart.ts';
 import { grantConsent, purgeExpiredConsents, withdrawConsent } from '../src/store/repos/consents.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-/** A multipart/form-data body with one file and some text fields. */
-function multipart(file: { name: string; content: Buffer }, fields: Record<string, string> = {}): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----tidings${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
-  parts.push(file.content, Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();

@@ -70,7 +70,7 @@ describe.each(testDatabases)('complaint and opt-out monitoring on $name', (datab
   });
 
   it('records one opt-out and one complaint per MO even when it is handled twice at the same moment', async () => {
-    const { row } = inboundRow(s.deps, carrier.channelId, { from: numbers[2].slice(1), to: '10690000', text: '退订，再发举报你们', receivedAt: new Date() });
+    const { row } = inboundRow(s.deps, carrier.channelId, { channel: 'sim', from: numbers[2].slice(1), to: '10690000', text: '退订，再发举报你们', receivedAt: new Date(), dataCoding: 0, parts: 1 });
     Object.assign(row, { tenant_id: a.id, campaign_id: campaignId, action: 'opt_out', keyword: '退订' });
     await insertInbound(s.deps.store.db, row);
     await Promise.all([recordFeedback(s.deps, row), recordFeedback(s.deps, row)]);

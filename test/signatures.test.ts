@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
-import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
 import { credit, startCarrier, type TestCarrier } from './support/carrier.ts';
 import { applySignature, approvedSignature, pngProof } from './support/signatures.ts';
 import { multipart } from './support/multipart.ts';

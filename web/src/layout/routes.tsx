@@ -3,7 +3,7 @@ import { lazy, Suspense, type ComponentType, type LazyExoticComponent, type Reac
 import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
   ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CheckSquareOutlined, LockOutlined, PhoneOutlined, QuestionCircleOutlined, StopOutlined, DashboardOutlined, FileTextOutlined, FilterOutlined,
-  InboxOutlined, KeyOutlined, MobileOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined,
+  InboxOutlined, KeyOutlined, MobileOutlined, SafetyCertificateOutlined, SendOutlined, SettingOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined, WarningOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
@@ -38,6 +38,10 @@ const Blocklist = lazyPage(() => import('../pages/blocklist/blocklist.tsx').then
 const ServiceNumbers = lazyPage(() => import('../pages/service-numbers/service-numbers.tsx').then((m) => m.ServiceNumbers));
 const Unattributed = lazyPage(() => import('../pages/inbound/unattributed.tsx').then((m) => m.Unattributed));
 const CampaignMonitor = lazyPage(() => import('../pages/campaigns/monitor.tsx').then((m) => m.CampaignMonitor));
+const Signatures = lazyPage(() => import('../pages/signatures/signatures.tsx').then((m) => m.Signatures));
+const SignatureReview = lazyPage(() => import('../pages/signatures/review.tsx').then((m) => m.SignatureReview));
+const Complaints = lazyPage(() => import('../pages/complaints/complaints.tsx').then((m) => m.Complaints));
+const ComplaintWatch = lazyPage(() => import('../pages/complaints/watch.tsx').then((m) => m.ComplaintWatch));
 
 interface Page {
   path: string;
@@ -57,6 +61,8 @@ const pages: Page[] = [
   { path: '/campaigns/new', tenant: true, render: () => <CampaignBuilder /> },
   { path: '/campaigns/:id', tenant: true, render: (p) => <CampaignMonitor id={p.id} /> },
   { path: '/messages', tenant: true, render: () => <Messages /> },
+  { path: '/signatures', tenant: true, render: () => <Signatures /> },
+  { path: '/complaints', tenant: true, render: () => <Complaints /> },
   { path: '/inbox', tenant: true, render: () => <Inbox /> },
   { path: '/keywords', tenant: true, render: () => <Keywords /> },
   { path: '/handsets', render: () => <Handsets /> },
@@ -66,6 +72,8 @@ const pages: Page[] = [
   { path: '/admin/channels', platform: true, render: () => <Channels /> },
   { path: '/admin/routes', platform: true, render: () => <Routes /> },
   { path: '/admin/templates', platform: true, render: () => <TemplateReview /> },
+  { path: '/admin/signatures', platform: true, render: () => <SignatureReview /> },
+  { path: '/admin/complaints', platform: true, render: () => <ComplaintWatch /> },
   { path: '/admin/words', platform: true, render: () => <SensitiveWords scope="platform" /> },
   { path: '/admin/blocklist', platform: true, render: () => <Blocklist scope="platform" /> },
   { path: '/admin/numbers', platform: true, render: () => <ServiceNumbers /> },
@@ -109,6 +117,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/templates', icon: <FileTextOutlined />, label: t('nav.templates') },
       { key: '/campaigns', icon: <SendOutlined />, label: t('nav.campaigns') },
       { key: '/messages', icon: <UnorderedListOutlined />, label: t('nav.messages') },
+      { key: '/signatures', icon: <SafetyCertificateOutlined />, label: t('nav.signatures') },
+      { key: '/complaints', icon: <WarningOutlined />, label: t('nav.complaints') },
     ] },
     { type: 'group', label: t('nav.replies'), children: [
       { key: '/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
@@ -125,6 +135,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/admin/numbers', icon: <PhoneOutlined />, label: t('nav.numbers') },
       { key: '/admin/inbound', icon: <QuestionCircleOutlined />, label: t('nav.unattributed') },
       { key: '/admin/templates', icon: <CheckSquareOutlined />, label: t('nav.review') },
+      { key: '/admin/signatures', icon: <SafetyCertificateOutlined />, label: t('nav.signatureReview') },
+      { key: '/admin/complaints', icon: <WarningOutlined />, label: t('nav.complaintWatch') },
       { key: '/admin/words', icon: <StopOutlined />, label: t('nav.words') },
       { key: '/admin/blocklist', icon: <LockOutlined />, label: t('nav.blocklist') },
       { key: '/admin/apikeys', icon: <KeyOutlined />, label: t('nav.platformKeys') },

@@ -73,7 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     const demo = t.slug === 'demo' && text === '【Tidings】';
     await db.insertInto('signatures').values({
       id: newId(), tenant_id: t.id, text, company_name: demo ? 'Tidings (demo)' : '', licence_number: '', proof_name: null, proof_type: null,
-      proof_size: null, proof: null, status: 'approved', demo: demo ? 1 : 0, review_note: demo ? 'demo signature' : 'in use before signature review',
+      proof_size: null, proof: null, status: 'approved', demo: demo ? 1 : 0, review_note: demo ? '演示签名，仅供试用' : '签名审核上线前已在使用',
       reviewed_by: 'migration', reviewed_at: now, submitted_at: now, created_at: now, updated_at: now,
     }).onConflict((oc) => oc.columns(['tenant_id', 'text']).doNothing()).execute();
   }

@@ -127,7 +127,7 @@ export async function ensureDemoSignature(db: Db, tenantId: string, text: string
   const at = now.toISOString();
   await db.insertInto('signatures').values({
     id: newId(now.getTime()), tenant_id: tenantId, text, company_name: 'Tidings (demo)', licence_number: '', proof_name: null, proof_type: null,
-    proof_size: null, proof: null, status: 'approved', demo: 1, review_note: 'demo signature', reviewed_by: 'system', reviewed_at: at,
+    proof_size: null, proof: null, status: 'approved', demo: 1, review_note: '演示签名，仅供试用', reviewed_by: 'system', reviewed_at: at,
     submitted_at: at, created_at: at, updated_at: at,
   }).onConflict((oc) => oc.columns(['tenant_id', 'text']).doNothing()).execute();
 }

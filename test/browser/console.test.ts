@@ -279,14 +279,19 @@ describe('web console in Chromium', () => {
       await shot(page, 'contact-optout-en');
     });
   }, 60_000);
+  /** Signs in from a Chinese browser and makes sure the console speaks Chinese (a user may have chosen another language before). */
+  async function signInZh(page: Page, email: string): Promise<void> {
+    await signIn(page, email, { email: '邮箱', password: '密码', submit: '登录' });
+    await page.getByTestId('user-menu').waitFor();
+    await chooseLanguage(page, '简体中文');
+  }
+
   it('签名报备: the demo signature does not tick getting started; the owner applies with the licence, the platform approves, the step is ticked', async () => {
     const licence = path.join(dataDir, '营业执照.png');
     writeFileSync(licence, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(256, 7)]));
     const step = (page: Page) => page.locator('.ant-steps-item', { hasText: '申请短信签名并通过审核' });
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, 'demo@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
-      await page.getByTestId('user-menu').waitFor();
-      await chooseLanguage(page, '简体中文');
+      await signInZh(page, 'demo@tidings.local');
       await page.getByRole('heading', { name: '概览' }).waitFor();
       await expect.poll(() => step(page).getAttribute('class')).not.toMatch(/finish/);
       await page.getByRole('menuitem', { name: '签名管理' }).click();
@@ -306,9 +311,7 @@ describe('web console in Chromium', () => {
       await shot(page, 'signature-applied-zh');
     });
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, 'admin@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
-      await page.getByTestId('user-menu').waitFor();
-      await chooseLanguage(page, '简体中文');
+      await signInZh(page, 'admin@tidings.local');
       await page.goto(`${url}/admin/signatures`);
       const card = page.getByTestId('signature-card').filter({ hasText: '【好药房】' });
       await card.getByText('91330100716105852F').waitFor();
@@ -318,9 +321,7 @@ describe('web console in Chromium', () => {
       await page.getByText('签名 【好药房】 已通过。').waitFor();
     });
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, 'demo@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
-      await page.getByTestId('user-menu').waitFor();
-      await chooseLanguage(page, '简体中文');
+      await signInZh(page, 'demo@tidings.local');
       await expect.poll(() => step(page).getAttribute('class')).toMatch(/finish/);
       await page.getByRole('menuitem', { name: '签名管理' }).click();
       await page.getByRole('row', { name: /【好药房】/ }).getByText('默认').waitFor();
@@ -330,9 +331,7 @@ describe('web console in Chromium', () => {
 
   it('投诉监控: the platform suspends the demo tenant\'s marketing over its opt-out, the tenant sees why, the platform lifts it', async () => {
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, 'admin@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
-      await page.getByTestId('user-menu').waitFor();
-      await chooseLanguage(page, '简体中文');
+      await signInZh(page, 'admin@tidings.local');
       await page.goto(`${url}/admin/complaints`);
       const row = page.getByRole('row', { name: /demo/ });
       await row.getByText(/^1 \(\d+(\.\d+)?%\)$/).waitFor(); // the "TD" of the campaign test
@@ -343,18 +342,14 @@ describe('web console in Chromium', () => {
       await shot(page, 'complaints-watch-zh');
     });
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, 'demo@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
-      await page.getByTestId('user-menu').waitFor();
-      await chooseLanguage(page, '简体中文');
+      await signInZh(page, 'demo@tidings.local');
       await page.getByRole('menuitem', { name: '投诉监控' }).click();
       await page.getByTestId('marketing-suspended').getByText('退订率过高，请整改 <b>x</b>').waitFor();
       await page.getByRole('cell', { name: 'TD', exact: true }).first().waitFor();
       await shot(page, 'complaints-tenant-zh');
     });
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, 'admin@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
-      await page.getByTestId('user-menu').waitFor();
-      await chooseLanguage(page, '简体中文');
+      await signInZh(page, 'admin@tidings.local');
       await page.goto(`${url}/admin/complaints`);
       await page.getByRole('row', { name: /demo/ }).getByRole('button', { name: '恢复' }).click();
       await page.locator('.ant-popconfirm').getByRole('button', { name: '恢复' }).click();

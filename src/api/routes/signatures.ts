@@ -47,6 +47,11 @@ export function signatureRoutes(app: App, deps: Deps, lookups: Lookups): void {
   const db = deps.store.db;
   const tags = ['signatures'];
   const settingsOf = async (tenantId: string) => (await findTenant(db, tenantId))?.settings ?? {};
+  async function load(tenantId: string, id: string): Promise<Signature> {
+    const s = await findSignature(db, tenantId, id);
+    if (!s) throw notFound('signature');
+    return s;
+  }
 
   /** Makes the signature the tenant's default one. */
   async function makeDefault(tenantId: string, text: string): Promise<void> {
@@ -69,8 +74,7 @@ export function signatureRoutes(app: App, deps: Deps, lookups: Lookups): void {
     config: { permission: 'read' },
   }, async (request) => {
     const tenantId = tenantOf(request);
-    const s = await findSignature(db, tenantId, request.params.id);
-    if (!s) throw notFound('signature');
+    const s = await load(tenantId, request.params.id);
     return show(s, (await settingsOf(tenantId)).signature);
   });
 
@@ -130,8 +134,7 @@ export function signatureRoutes(app: App, deps: Deps, lookups: Lookups): void {
     config: { permission: 'manage' },
   }, async (request) => {
     const tenantId = tenantOf(request);
-    const s = await findSignature(db, tenantId, request.params.id);
-    if (!s) throw notFound('signature');
+    const s = await load(tenantId, request.params.id);
     if (s.status !== 'approved') throw new DomainError('signature_not_approved', `the signature ${s.text} is ${s.status}: only an approved signature can be the default`, { signature: s.text, status: s.status });
     await makeDefault(tenantId, s.text);
     await audit(db, tenantId, actorOf(request), 'signature.default', s.id, { text: s.text });
@@ -143,8 +146,7 @@ export function signatureRoutes(app: App, deps: Deps, lookups: Lookups): void {
     config: { permission: 'manage' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const s = await findSignature(db, tenantId, request.params.id);
-    if (!s) throw notFound('signature');
+    const s = await load(tenantId, request.params.id);
     if (show(s, (await settingsOf(tenantId)).signature).isDefault) throw new DomainError('conflict', `${s.text} is the default signature: make another one the default first`, { signatureId: s.id });
     await deleteSignature(db, tenantId, s.id);
     await audit(db, tenantId, actorOf(request), 'signature.delete', s.id, { text: s.text });

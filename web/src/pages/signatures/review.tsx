@@ -1,12 +1,13 @@
 // The platform's signature review (签名审核): applications of every tenant with their company, licence and proof, approved or rejected with a reason.
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Empty, Flex, Input, Segmented, Skeleton, Space, Tag } from 'antd';
+import { Button, Card, Descriptions, Empty, Flex, Segmented, Skeleton, Space, Tag } from 'antd';
 import { call, download, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { ReviewBar } from '../../ui/review-bar.tsx';
 import { SignatureStatus } from './signatures.tsx';
 
 type Item = Response<'GET /api/v1/admin/signatures'>['signatures'][number];
@@ -15,18 +16,9 @@ type Status = Item['status'];
 /** Signatures of every tenant by review state; pending ones can be approved or rejected. */
 export function SignatureReview() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const [status, setStatus] = useState<Status>('pending');
   const list = useLoad(() => call('GET /api/v1/admin/signatures', { query: { status } }), [status]);
-  const [notes, setNotes] = useState<Map<string, string>>(new Map());
   const { run } = useAction({ reload: list.reload });
-
-  async function review(x: Item, verdict: 'approve' | 'reject') {
-    const note = notes.get(x.id)?.trim();
-    if (verdict === 'approve') await run(() => call('POST /api/v1/admin/signatures/{id}/approve', { path: { id: x.id }, body: { note: note || undefined } }), t('signatures.approvedMsg', { text: x.text }));
-    else if (!note) message.warning(t('review.noteRequired'));
-    else await run(() => call('POST /api/v1/admin/signatures/{id}/reject', { path: { id: x.id }, body: { note } }), t('signatures.rejectedMsg', { text: x.text }));
-  }
 
   return (
     <Page title={t('nav.signatureReview')}>
@@ -49,11 +41,10 @@ export function SignatureReview() {
                 ...(x.reviewNote ? [{ key: 'note', label: t('review.note'), children: x.reviewNote }] : []),
               ]} />
               {x.status === 'pending' && (
-                <Flex gap={8} wrap style={{ marginTop: 12 }}>
-                  <Input style={{ flex: 1, minWidth: 200 }} placeholder={t('review.notePlaceholder')} value={notes.get(x.id) ?? ''} onChange={(e) => setNotes(new Map(notes).set(x.id, e.target.value))} />
-                  <Button type="primary" onClick={() => review(x, 'approve')}>{t('review.approve')}</Button>
-                  <Button danger onClick={() => review(x, 'reject')}>{t('review.reject')}</Button>
-                </Flex>
+                <ReviewBar
+                  onApprove={(note) => run(() => call('POST /api/v1/admin/signatures/{id}/approve', { path: { id: x.id }, body: { note } }), t('signatures.approvedMsg', { text: x.text }))}
+                  onReject={(note) => run(() => call('POST /api/v1/admin/signatures/{id}/reject', { path: { id: x.id }, body: { note } }), t('signatures.rejectedMsg', { text: x.text }))}
+                />
               )}
             </Card>
           ))}

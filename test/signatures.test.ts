@@ -8,6 +8,8 @@ import { bootstrap, demoSignature } from '../src/store/bootstrap.ts';
 import { findTenantBySlug } from '../src/store/repos/tenants.ts';
 import { listSignatures } from '../src/store/repos/signatures.ts';
 import { maxProofBytes } from '../src/domain/signatures.ts';
+import { up as migration019 } from '../src/store/migrations/019_signatures_complaints.ts';
+import { createTenant } from '../src/store/repos/tenants.ts';
 
 describe.each(testDatabases)('signature review (签名报备) on $name', (database) => {
   let s: TestServer;
@@ -139,5 +141,18 @@ describe.each(testDatabases)('signature review (签名报备) on $name', (databa
     expect(boot).toBeDefined();
     const demo = (await findTenantBySlug(s.deps.store.db, 'demo'))!;
     expect(await listSignatures(s.deps.store.db, demo.id)).toMatchObject([{ text: demoSignature, status: 'approved', demo: true }]);
+  });
+  it('keeps the signatures tenants had set before review existed as approved ones on upgrade (migration 019), the demo one as a demo', async () => {
+    const db = s.deps.store.db;
+    const old = await createTenant(db, { slug: `old-${Date.now()}`, settings: { signature: '老字号' } });
+    const none = await createTenant(db, { slug: `none-${Date.now()}`, settings: { signature: '  ' } });
+    const demo = (await findTenantBySlug(db, 'demo')) ?? await createTenant(db, { slug: 'demo', settings: { signature: demoSignature } });
+    await db.deleteFrom('signatures').where('tenant_id', 'in', [old.id, none.id, demo.id]).execute();
+    await migration019(db);
+    expect(await listSignatures(db, old.id)).toMatchObject([{ text: '【老字号】', status: 'approved', demo: false, reviewNote: '签名审核上线前已在使用' }]);
+    expect(await listSignatures(db, none.id)).toEqual([]);
+    expect(await listSignatures(db, demo.id)).toMatchObject([{ text: demoSignature, status: 'approved', demo: true }]);
+    await migration019(db); // once more changes nothing
+    expect(await listSignatures(db, old.id)).toHaveLength(1);
   });
 });

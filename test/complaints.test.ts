@@ -89,10 +89,14 @@ describe.each(testDatabases)('complaint and opt-out monitoring on $name', (datab
     const promo = (await inject('POST', '/api/v1/campaigns', a.headers, { name: '促销', category: 'marketing', text: '周末全场5折', audience: { numbers: numbers.slice(0, 2) }, scheduleAt: later })).json();
     expect((await inject('POST', `/api/v1/campaigns/${promo.id}/start`, a.headers, {})).json().status).toBe('scheduled');
 
+    const queuedPromo = (await inject('POST', '/api/v1/messages', a.headers, { to: numbers[4], text: '周末全场5折', category: 'marketing', scheduleAt: later })).json().messages[0].id;
+    const leaseOf = async () => (await s.deps.store.db.selectFrom('messages').select('lease_owner').where('id', '=', queuedPromo).executeTakeFirstOrThrow()).lease_owner;
+    expect(await leaseOf()).toBeNull();
     expect((await inject('POST', `/api/v1/admin/complaints/tenants/${a.slug}/suspend`, platform, {})).statusCode).toBe(400);
     const suspended = await inject('POST', `/api/v1/admin/complaints/tenants/${a.slug}/suspend`, platform, { reason: '投诉率超标' });
     expect(suspended.statusCode, suspended.body).toBe(200);
-    expect(suspended.json()).toMatchObject({ suspension: { reason: '投诉率超标' }, pausedCampaigns: [promo.id] });
+    expect(suspended.json()).toMatchObject({ suspension: { reason: '投诉率超标' }, pausedCampaigns: [promo.id], heldMessages: 1 });
+    expect(await leaseOf()).toBe('paused');
     expect((await inject('POST', `/api/v1/admin/complaints/tenants/${a.slug}/suspend`, platform, { reason: 'again' })).statusCode).toBe(409);
 
     const refusedSend = await inject('POST', '/api/v1/messages', a.headers, { to: numbers[3], text: '周末全场5折', category: 'marketing' });
@@ -105,6 +109,7 @@ describe.each(testDatabases)('complaint and opt-out monitoring on $name', (datab
 
     expect((await inject('POST', `/api/v1/admin/complaints/tenants/${a.slug}/lift`, platform, { note: '已整改' })).statusCode).toBe(200);
     expect((await inject('POST', `/api/v1/admin/complaints/tenants/${a.slug}/lift`, platform, {})).statusCode).toBe(409);
+    expect(await leaseOf()).toBeNull();
     expect((await inject('POST', '/api/v1/messages', a.headers, { to: numbers[3], text: '周末全场5折', category: 'marketing' })).statusCode).toBe(202);
     expect((await inject('POST', `/api/v1/admin/complaints/tenants/nobody-${Date.now()}/lift`, platform, {})).statusCode).toBe(404);
 

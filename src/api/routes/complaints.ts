@@ -5,7 +5,7 @@ import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { breaches, complaintPolicySchema, feedbackRates, type ComplaintPolicy, type FeedbackCounts } from '../../domain/complaints.ts';
 import {
-  findSuspension, liftMarketing, listComplaints, listSuspensions, platformPolicy, policyFor, savePolicy, suspendMarketing, tenantFeedback, tenantOverride, tenantsFeedback,
+  findSuspension, holdTenantMarketing, liftMarketing, releaseTenantMarketing, listComplaints, listSuspensions, platformPolicy, policyFor, savePolicy, suspendMarketing, tenantFeedback, tenantOverride, tenantsFeedback,
   type Suspension,
 } from '../../store/repos/complaints.ts';
 import { listCampaigns } from '../../store/repos/campaigns.ts';
@@ -152,9 +152,9 @@ export function complaintRoutes(app: App, deps: Deps): void {
 
   app.post('/api/v1/admin/complaints/tenants/:tenant/suspend', {
     schema: {
-      tags: admin, summary: 'Suspend a tenant\'s marketing: marketing sends and campaigns are refused and its running marketing campaigns pause (notifications still go out)',
+      tags: admin, summary: 'Suspend a tenant\'s marketing: marketing sends and campaigns are refused, its running marketing campaigns pause and its queued marketing messages are held (notifications still go out)',
       params: tenantParams, body: z.object({ reason: z.string().trim().min(1).max(500) }),
-      response: { 200: z.object({ suspension: suspensionSchema, pausedCampaigns: z.array(z.string()) }) },
+      response: { 200: z.object({ suspension: suspensionSchema, pausedCampaigns: z.array(z.string()), heldMessages: z.number().describe('queued marketing messages outside campaigns held until the lift') }) },
     },
     config: { permission: 'platform' },
   }, async (request) => {
@@ -169,15 +169,16 @@ export function complaintRoutes(app: App, deps: Deps): void {
         if (c.category === 'marketing' && await pauseCampaign(deps, c, `marketing suspended by the platform: ${request.body.reason}`)) paused.push(c.id);
       }
     }
-    const details = { reason: request.body.reason, pausedCampaigns: paused };
+    const heldMessages = await holdTenantMarketing(db, t.id);
+    const details = { reason: request.body.reason, pausedCampaigns: paused, heldMessages };
     await audit(db, null, actorOf(request), 'marketing.suspend', t.id, { ...details, tenantId: t.id });
     await audit(db, t.id, actorOf(request), 'marketing.suspend', t.id, details);
-    return { suspension: showSuspension(await findSuspension(db, t.id)), pausedCampaigns: paused };
+    return { suspension: showSuspension(await findSuspension(db, t.id)), pausedCampaigns: paused, heldMessages };
   });
 
   app.post('/api/v1/admin/complaints/tenants/:tenant/lift', {
     schema: {
-      tags: admin, summary: 'Lift the suspension of a tenant\'s marketing (its paused campaigns stay paused until the tenant resumes them)', params: tenantParams,
+      tags: admin, summary: 'Lift the suspension of a tenant\'s marketing (held marketing messages go out again; its paused campaigns stay paused until the tenant resumes them)', params: tenantParams,
       body: z.object({ note: z.string().trim().max(500).optional() }).default({}), response: { 200: z.object({ suspension: suspensionSchema }) },
     },
     config: { permission: 'platform' },
@@ -185,7 +186,9 @@ export function complaintRoutes(app: App, deps: Deps): void {
     const t = await tenantFor(request.params.tenant);
     const before = await findSuspension(db, t.id);
     if (!before || !await liftMarketing(db, t.id)) throw new DomainError('conflict', `the marketing of ${t.slug} is not suspended`, { tenant: t.slug });
-    const details = { reason: before.reason, note: request.body?.note ?? null };
+    const releasedMessages = await releaseTenantMarketing(db, t.id);
+    if (releasedMessages) deps.wakeDispatcher();
+    const details = { reason: before.reason, note: request.body?.note ?? null, releasedMessages };
     await audit(db, null, actorOf(request), 'marketing.lift', t.id, { ...details, tenantId: t.id });
     await audit(db, t.id, actorOf(request), 'marketing.lift', t.id, details);
     return { suspension: null };

@@ -44,7 +44,7 @@ export function complaintsCommand(): Command {
     .requiredOption('--reason <text>', 'why: the tenant sees it')
     .action(async (tenant: string, o: ClientOptions & { reason: string }) => {
       const r = await client(o)('POST', `/api/v1/admin/complaints/tenants/${encodeURIComponent(tenant)}/suspend`, { reason: o.reason });
-      print(o, r, () => [`marketing of ${tenant} suspended; ${r.pausedCampaigns.length} campaign(s) paused`]);
+      print(o, r, () => [`marketing of ${tenant} suspended; ${r.pausedCampaigns.length} campaign(s) paused, ${r.heldMessages} queued message(s) held`]);
     });
 
   withClientOptions(cmd.command('lift <tenant>').description('Platform: lift the suspension of a tenant\'s marketing'))

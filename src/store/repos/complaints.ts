@@ -167,6 +167,24 @@ export async function liftMarketing(db: Db, tenantId: string): Promise<boolean> 
   return Number(r.numDeletedRows) > 0;
 }
 
+const held = '9999-12-31T00:00:00.000Z';
+
+/** Holds the tenant's queued marketing messages sent outside campaigns (scheduled API sends) while its marketing is suspended; answers how many. */
+export async function holdTenantMarketing(db: Db, tenantId: string): Promise<number> {
+  const r = await db.updateTable('messages').set({ lease_owner: 'paused', lease_until: held })
+    .where('tenant_id', '=', tenantId).where('campaign_id', 'is', null).where('status', '=', 'queued').where('category', '=', 'marketing')
+    .where('lease_owner', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Lets the messages holdTenantMarketing held go again (after a lift); answers how many. */
+export async function releaseTenantMarketing(db: Db, tenantId: string): Promise<number> {
+  const r = await db.updateTable('messages').set({ lease_owner: null, lease_until: null })
+    .where('tenant_id', '=', tenantId).where('campaign_id', 'is', null).where('status', '=', 'queued').where('category', '=', 'marketing')
+    .where('lease_owner', '=', 'paused').executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Throws marketing_suspended when the category is marketing and the platform suspended the tenant's marketing; reads nothing otherwise. */
 export async function checkMarketing(db: Db, tenantId: string, category: string): Promise<void> {
   if (category !== 'marketing') return;

@@ -76,6 +76,13 @@ describe.each(testDatabases)('complaint and opt-out monitoring on $name', (datab
     await Promise.all([recordFeedback(s.deps, row), recordFeedback(s.deps, row)]);
     const mine = await s.deps.store.db.selectFrom('complaints').select(['kind', 'keyword']).where('inbound_id', '=', row.id).orderBy('kind').execute();
     expect(mine).toEqual([{ kind: 'complaint', keyword: '举报' }, { kind: 'opt_out', keyword: '退订' }]);
+    // the same person saying it again, in another message, is still one opt-out and one complaint of the campaign
+    const { row: again } = inboundRow(s.deps, carrier.channelId, { channel: 'sim', from: numbers[2].slice(1), to: '10690000', text: 'TD 投诉', receivedAt: new Date(), dataCoding: 0, parts: 1 });
+    Object.assign(again, { tenant_id: a.id, campaign_id: campaignId, action: 'opt_out', keyword: 'TD' });
+    await insertInbound(s.deps.store.db, again);
+    await recordFeedback(s.deps, again);
+    const ofPhone = await s.deps.store.db.selectFrom('complaints').select('kind').where('tenant_id', '=', a.id).where('phone', '=', numbers[2]).execute();
+    expect(ofPhone).toHaveLength(2);
   });
 
   it('shows the platform the tenants above their thresholds; suspending marketing pauses and refuses it until lifted; all audited', async () => {

@@ -45,6 +45,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('complaints_inbound_kind').ifNotExists().unique().on('complaints').columns(['inbound_id', 'kind']).execute();
+  // a recipient counts once per campaign and kind, however often it repeats itself
+  await db.schema.createIndex('complaints_once').ifNotExists().unique().on('complaints').columns(['tenant_id', 'campaign_id', 'phone', 'kind']).execute();
   await db.schema.createIndex('complaints_tenant_at').ifNotExists().on('complaints').columns(['tenant_id', 'at']).execute();
   await db.schema.createIndex('complaints_campaign').ifNotExists().on('complaints').columns(['campaign_id', 'kind']).execute();
   await db.schema.createIndex('complaints_at').ifNotExists().on('complaints').column('at').execute();

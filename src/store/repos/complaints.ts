@@ -54,9 +54,12 @@ export async function savePolicy(db: Db, tenantId: string | null, config: Partia
   await db.insertInto('complaint_policies').values(row).onConflict((oc) => oc.column('scope').doUpdateSet({ config: row.config, updated_by: by, updated_at: now })).execute();
 }
 
-/** Records opt-outs and complaints; one of each kind per inbound message (routing a message again adds nothing). */
+/**
+ * Records opt-outs and complaints: one of each kind per inbound message (routing a message again adds nothing), and
+ * per recipient once per campaign and kind (an opt-out sent twice is one person opting out).
+ */
 export async function recordComplaints(db: Db, rows: ComplaintsTable[]): Promise<void> {
-  if (rows.length) await db.insertInto('complaints').values(rows).onConflict((oc) => oc.columns(['inbound_id', 'kind']).doNothing()).execute();
+  if (rows.length) await db.insertInto('complaints').values(rows).onConflict((oc) => oc.doNothing()).execute();
 }
 
 /** The last message the tenant sent to a number: the campaign and channel a reply answers. */

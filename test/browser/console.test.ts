@@ -296,7 +296,7 @@ describe('web console in Chromium', () => {
       await expect.poll(() => step(page).getAttribute('class')).not.toMatch(/finish/);
       await page.getByRole('menuitem', { name: '签名管理' }).click();
       await page.getByText('您还没有自己的已审核签名', { exact: false }).waitFor();
-      await page.getByRole('row', { name: /【Tidings】/ }).getByText('演示签名').waitFor();
+      await page.getByRole('row', { name: /【Tidings】/ }).getByText('演示签名', { exact: true }).waitFor();
       await page.getByTestId('signature-apply').click();
       await page.getByLabel('签名', { exact: true }).fill('好药房');
       await page.getByLabel('公司名称').fill('好药房连锁有限公司');
@@ -327,7 +327,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('row', { name: /【好药房】/ }).getByText('默认').waitFor();
       await shot(page, 'signature-approved-zh');
     });
-  }, 60_000);
+  }, 90_000);
 
   it('投诉监控: the platform suspends the demo tenant\'s marketing over its opt-out, the tenant sees why, the platform lifts it', async () => {
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
@@ -355,5 +355,5 @@ describe('web console in Chromium', () => {
       await page.locator('.ant-popconfirm').getByRole('button', { name: '恢复' }).click();
       await page.getByTestId('suspend-demo').waitFor();
     });
-  }, 60_000);
+  }, 90_000);
 });

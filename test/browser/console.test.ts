@@ -291,7 +291,8 @@ describe('web console in Chromium', () => {
     writeFileSync(licence, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(256, 7)]));
     const step = (page: Page) => page.locator('.ant-steps-item', { hasText: '申请短信签名并通过审核' });
     await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
-      const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/signatures');
+      const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/signatures', { timeout: 45_000 });
+      listed.catch(() => undefined); // awaited below; a failure before that must not be an unhandled rejection
       await signInZh(page, 'demo@tidings.local');
       await page.getByRole('heading', { name: '概览' }).waitFor();
       await listed;

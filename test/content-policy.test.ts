@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { startCarrier, waitFor } from './support/carrier.ts';
+import { approvedSignature } from './support/signatures.ts';
 
 describe.each(testDatabases)('what a send may carry on $name', (database) => {
   let s: TestServer;
@@ -73,6 +74,7 @@ describe.each(testDatabases)('what a send may carry on $name', (database) => {
     expect((await inject('POST', `/api/v1/campaigns/${free.id}/start`, a.headers)).statusCode).toBe(400);
     expect((await inject('PATCH', `/api/v1/admin/tenants/${a.slug}`, platform, { marketingFreeText: true })).statusCode).toBe(200);
     // an unchanged value in a settings form is not a change
+    await approvedSignature(s, a, '【好店】');
     expect((await inject('PATCH', '/api/v1/tenant/settings', a.headers, { marketingFreeText: true, signature: '【好店】' })).statusCode).toBe(200);
   });
 

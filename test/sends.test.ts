@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
+import { approvedSignature } from './support/signatures.ts';
 import { SendBatcher, type Send } from '../src/api/send-batcher.ts';
 import { findTenant } from '../src/store/repos/tenants.ts';
 
@@ -171,7 +172,8 @@ describe.each(testDatabases)('grouped API sends on $name', (database) => {
     const a = await s.tenant();
     await credit(s, carrier, a, 100);
     expect((await post(a, { to: '13800138501', text: 'before' })).statusCode).toBe(202);
-    await s.app.inject({ method: 'PATCH', url: '/api/v1/tenant/settings', headers: a.headers, payload: { signature: '【新签名】' } });
+    await approvedSignature(s, a, '【新签名】');
+    expect((await s.app.inject({ method: 'PATCH', url: '/api/v1/tenant/settings', headers: a.headers, payload: { signature: '【新签名】' } })).statusCode).toBe(200);
     const id = (await post(a, { to: '13800138502', text: 'after' })).json().messages[0].id;
     expect((await s.app.inject({ url: `/api/v1/messages/${id}`, headers: a.headers })).json().text).toContain('【新签名】');
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { approvedSignature } from './support/signatures.ts';
 import { getTemplateForSending } from '../src/store/repos/templates.ts';
 import { addSensitiveWords, loadSensitiveWordMatcher, platformScope } from '../src/store/repos/sensitive-words.ts';
 import { DomainError } from '../src/domain/errors.ts';
@@ -18,6 +19,7 @@ describe.each(testDatabases)('templates and sensitive words on $name', (database
     a = await s.tenant('shop-a');
     b = await s.tenant('shop-b');
     platform = { authorization: `Bearer ${await s.platformKey()}` };
+    await approvedSignature(s, a, '【好药房】');
     const settings = await inject({ method: 'PATCH', url: '/api/v1/tenant/settings', headers: a.headers, payload: {
       signature: '【好药房】', signaturePosition: 'prefix', timezone: 'Asia/Shanghai', defaultCountry: 'CN', languages: ['zh-CN'],
       optOutTexts: { 'zh-CN': '退订回N' }, linkAllowList: ['hao.cn'], sendWindows: ['10:30-12:00', { days: [1, 2, 3, 4, 5], start: '15:30', end: '18:00' }],

@@ -42,6 +42,8 @@ import { eventRoutes } from './routes/events.ts';
 import { holidayRoutes } from './routes/holidays.ts';
 import { smppAccountRoutes } from './routes/smpp-accounts.ts';
 import { linkRoutes } from './routes/links.ts';
+import { signatureRoutes } from './routes/signatures.ts';
+import { complaintRoutes } from './routes/complaints.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -107,6 +109,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   holidayRoutes(app, deps);
   smppAccountRoutes(app, deps);
   linkRoutes(app, deps);
+  signatureRoutes(app, deps, lookups);
+  complaintRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

@@ -21,7 +21,7 @@ export class ApiError extends DomainError {
 /** What one request may add: extra headers, or the body as bytes instead of JSON. */
 export interface RequestOptions { raw?: boolean; headers?: Record<string, string> }
 
-/** Calls the API: method, path under the server, an optional JSON body; answers the parsed JSON (or bytes with `raw`). */
+/** Calls the API: method, path under the server, an optional JSON body (or a FormData, sent as multipart); answers the parsed JSON (or bytes with `raw`). */
 export type Client = (method: string, path: string, body?: unknown, opts?: RequestOptions) => Promise<any>;
 
 /** A client of the server and key the options (or the environment) name; throws invalid_request when one is missing. */
@@ -35,8 +35,8 @@ export function client(o: ClientOptions): Client {
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        headers: { authorization: `Bearer ${key}`, ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+        body: body instanceof FormData ? body : body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (e) {
       throw new DomainError('unavailable', `cannot reach ${base}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);

@@ -14,6 +14,8 @@ const commands: Record<string, () => Promise<Command>> = {
   campaign: async () => (await import('./commands/campaign.ts')).campaignCommand(),
   simulator: async () => (await import('./commands/simulator.ts')).simulatorCommand(),
   import: async () => (await import('./commands/import.ts')).importCommand(),
+  signature: async () => (await import('./commands/signature.ts')).signatureCommand(),
+  complaints: async () => (await import('./commands/complaints.ts')).complaintsCommand(),
   contacts: async () => (await import('./commands/contacts.ts')).contactsCommand(),
   service: async () => (await import('./commands/services.ts')).servicesCommand(),
   automation: async () => (await import('./commands/automations.ts')).automationCommand(),

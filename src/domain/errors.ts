@@ -10,6 +10,8 @@ export const errorCodes = {
   rate_limited: 'Too many attempts; wait and try again.',
   insufficient_balance: 'The tenant balance does not cover the cost.',
   filter_syntax: 'The segment filter has a syntax error at the given position.',
+  signature_not_approved: 'The signature (签名) the message would carry is not one the platform approved for the tenant.',
+  marketing_suspended: 'The platform suspended this tenant\'s marketing (complaints or opt-outs above its thresholds).',
   unavailable: 'A dependency (database, channel) is not available.',
   internal: 'An unexpected error; the details are in the server log.',
 } as const;

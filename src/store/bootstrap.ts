@@ -8,12 +8,16 @@ import { audit } from './repos/audit.ts';
 import { moveBalance } from './repos/billing.ts';
 import { createChannel, findChannel, updateChannel } from './repos/channels.ts';
 import { createRoute, listRoutes } from './repos/routes.ts';
+import { ensureDemoSignature } from './repos/signatures.ts';
 
 /** What the first start created, so it can be printed once. */
 export interface Bootstrap { adminEmail: string; demoEmail: string; password: string; demoPassword: string; generated: boolean }
 
 /** Credit given to the demo tenant on first start: 1,000.00 in minor units. */
 export const demoCredit = 100_000n;
+
+/** The demo tenant's signature: approved and marked as a demo one, so the demo can send at once. */
+export const demoSignature = '【Tidings】';
 
 /** The email of the demo tenant's owner created on first start. */
 export const demoOwnerEmail = 'demo@tidings.local';
@@ -32,7 +36,8 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
   try {
     return await db.transaction().execute(async (trx) => {
       const admin = await createUser(trx, { tenantId: null, email: config.adminEmail, name: 'Platform admin', role: 'platform', passwordHash });
-      const demo = (await findTenantBySlug(trx, 'demo')) ?? await createTenant(trx, { slug: 'demo', name: 'Demo', settings: { signature: '【Tidings】', defaultCountry: 'CN' } });
+      const demo = (await findTenantBySlug(trx, 'demo')) ?? await createTenant(trx, { slug: 'demo', name: 'Demo', settings: { signature: demoSignature, defaultCountry: 'CN' } });
+      await ensureDemoSignature(trx, demo.id, demoSignature);
       if (!await findUserForSignin(trx, demoOwnerEmail)) {
         await createUser(trx, { tenantId: demo.id, email: demoOwnerEmail, name: 'Demo owner', role: 'owner', passwordHash: demoHash });
       }

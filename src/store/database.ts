@@ -228,6 +228,21 @@ export interface LinksTable {
 export interface LinkClicksTable {
   id: string; code: string; tenant_id: string; campaign_id: string | null; at: string; user_agent: string | null; address_hash: string; bot: number;
 }
+/** A signature (签名) a tenant applied for, with its company, licence number and proof file; only approved ones are used. */
+export interface SignaturesTable {
+  id: string; tenant_id: string; text: string; company_name: string; licence_number: string; proof_name: string | null; proof_type: string | null;
+  proof_size: number | null; proof: Buffer | null; status: string; demo: number; review_note: string | null; reviewed_by: string | null;
+  reviewed_at: string | null; submitted_at: string; created_at: string; updated_at: string;
+}
+/** A recipient's opt-out or complaint (by keyword) in an MO, with the campaign, channel and message it answers. */
+export interface ComplaintsTable {
+  id: string; tenant_id: string; kind: string; inbound_id: string; campaign_id: string | null; channel_id: string | null; message_id: string | null;
+  phone: string; keyword: string | null; text: string; at: string;
+}
+/** Complaint thresholds and keywords as JSON: scope '*' for the platform, a tenant id for that tenant's override. */
+export interface ComplaintPoliciesTable { scope: string; config: string; updated_by: string | null; updated_at: string }
+/** A tenant whose marketing the platform suspended (lifting deletes the row; the audit log keeps the history). */
+export interface MarketingSuspensionsTable { tenant_id: string; reason: string; suspended_by: string | null; suspended_at: string }
 
 /** The Kysely database type: every table. */
 export interface Database {
@@ -287,6 +302,10 @@ export interface Database {
   smpp_submits: SmppSubmitsTable;
   links: LinksTable;
   link_clicks: LinkClicksTable;
+  signatures: SignaturesTable;
+  complaints: ComplaintsTable;
+  complaint_policies: ComplaintPoliciesTable;
+  marketing_suspensions: MarketingSuspensionsTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

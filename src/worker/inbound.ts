@@ -18,6 +18,7 @@ import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { queueMessages } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
+import { recordFeedback } from './complaints.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -253,6 +254,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
 
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
   await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
+  // monitoring never stands in the way of routing: a failure is logged and the webhook still goes out
+  await recordFeedback(deps, row).catch((err: unknown) => deps.log.error({ err, component: 'complaints', inbound: row.id }, 'could not record an opt-out or complaint'));
 
   // 6. The tenant's webhook.
   await enqueueWebhookEvents(db, [{ tenantId, event: 'message.inbound', payload: inboundPayload(row) }], now);

@@ -16,6 +16,8 @@ import { contactPage } from '../store/repos/recipients.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
 import { cronZone } from '../domain/tenants.ts';
+import { checkSignatures } from '../store/repos/signatures.ts';
+import { checkMarketing } from '../store/repos/complaints.ts';
 
 const tickMs = 250;
 const batchSize = 5000;
@@ -33,12 +35,23 @@ export async function campaignSpec(deps: Deps, c: Campaign): Promise<SendSpec> {
   const template = c.templateId ? await getTemplateForSending(db, c.tenantId, c.templateId) : undefined;
   // checked at every run: the template, or what the operator allows, may have changed since the campaign was written
   checkContent(c.category as Category, template, tenant.settings);
+  await checkMarketing(db, c.tenantId, c.category);
+  await checkSignatures(db, c.tenantId, tenant.settings.signature, [template?.text ?? c.text]);
   return {
     tenant, category: c.category as Category, text: template?.text ?? c.text!, campaignId: c.id, channel: c.channel, sender: null,
     notBefore: c.scheduleAt ? new Date(c.scheduleAt) : null,
     windows: parseSendWindows(c.options.sendWindows ?? tenant.settings.sendWindows),
     cap: c.options.frequencyCap ?? (tenant.settings.frequencyCap as FrequencyCap | null | undefined) ?? null,
   };
+}
+
+/** Pauses a running or scheduled campaign with a reason and holds its queued messages; false when it was in another state. */
+export async function pauseCampaign(deps: Deps, c: Pick<Campaign, 'id' | 'tenantId'>, reason: string): Promise<boolean> {
+  const now = deps.now().toISOString();
+  if (!await setCampaignStatus(deps.store.db, c.tenantId, c.id, ['running', 'scheduled'], 'paused', { pauseReason: reason }, now)) return false;
+  await holdCampaignMessages(deps.store.db, c.id);
+  deps.log.warn({ campaign: c.id, reason }, 'campaign paused');
+  return true;
 }
 
 /** The campaign engine: starts due campaigns, materialises audiences in batches with a cursor, completes and auto-pauses. */
@@ -209,11 +222,7 @@ export class Scheduler {
   }
 
   private async pause(c: Campaign, reason: string): Promise<void> {
-    const now = this.deps.now().toISOString();
-    if (await setCampaignStatus(this.deps.store.db, c.tenantId, c.id, ['running', 'scheduled'], 'paused', { pauseReason: reason }, now)) {
-      await holdCampaignMessages(this.deps.store.db, c.id);
-      this.deps.log.warn({ campaign: c.id, reason }, 'campaign paused');
-    }
+    await pauseCampaign(this.deps, c, reason);
   }
 
   /** Watches failure rates over a sliding window of finished messages and pauses a campaign past its threshold. */

@@ -279,4 +279,85 @@ describe('web console in Chromium', () => {
       await shot(page, 'contact-optout-en');
     });
   }, 60_000);
+  /** Signs in from a Chinese browser and makes sure the console speaks Chinese (a user may have chosen another language before). */
+  async function signInZh(page: Page, email: string): Promise<void> {
+    await signIn(page, email, { email: '邮箱', password: '密码', submit: '登录' });
+    await page.getByTestId('user-menu').waitFor();
+    await chooseLanguage(page, '简体中文');
+  }
+
+  it('签名报备: the demo signature does not tick getting started; the owner applies with the licence, the platform approves, the step is ticked', async () => {
+    const licence = path.join(dataDir, '营业执照.png');
+    writeFileSync(licence, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(256, 7)]));
+    const step = (page: Page) => page.locator('.ant-steps-item', { hasText: '申请短信签名并通过审核' });
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/signatures', { timeout: 45_000 });
+      listed.catch(() => undefined); // awaited below; a failure before that must not be an unhandled rejection
+      await signInZh(page, 'demo@tidings.local');
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+      await listed;
+      await page.waitForTimeout(500); // the list is rendered: with only the demo signature the step stays open
+      expect(await step(page).getAttribute('class')).not.toMatch(/finish/);
+      await page.getByRole('menuitem', { name: '签名管理' }).click();
+      await page.getByText('您还没有自己的已审核签名', { exact: false }).waitFor();
+      await page.getByRole('row', { name: /【Tidings】/ }).getByText('演示签名', { exact: true }).waitFor();
+      await page.getByTestId('signature-apply').click();
+      await page.getByLabel('签名', { exact: true }).fill('好药房');
+      await page.getByLabel('公司名称').fill('好药房连锁有限公司');
+      await page.getByLabel('统一社会信用代码').fill('91330100716105852A');
+      await page.locator('input[type=file]').setInputFiles(licence);
+      await page.getByTestId('signature-submit').click();
+      await page.getByText('请检查“统一社会信用代码”', { exact: false }).waitFor();
+      await page.getByLabel('统一社会信用代码').fill('91330100716105852F');
+      await page.getByTestId('signature-submit').click();
+      await page.getByText('已提交，等待平台审核。').waitFor();
+      await page.getByRole('row', { name: /【好药房】/ }).getByText('审核中').waitFor();
+      await shot(page, 'signature-applied-zh');
+    });
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInZh(page, 'admin@tidings.local');
+      await page.goto(`${url}/admin/signatures`);
+      const card = page.getByTestId('signature-card').filter({ hasText: '【好药房】' });
+      await card.getByText('91330100716105852F').waitFor();
+      await card.getByText('营业执照.png', { exact: false }).waitFor();
+      await shot(page, 'signature-review-zh');
+      await card.getByRole('button', { name: '通过' }).click();
+      await page.getByText('签名 【好药房】 已通过。').waitFor();
+    });
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInZh(page, 'demo@tidings.local');
+      await expect.poll(() => step(page).getAttribute('class'), { timeout: 15_000 }).toMatch(/finish/);
+      await page.getByRole('menuitem', { name: '签名管理' }).click();
+      await page.getByRole('row', { name: /【好药房】/ }).getByText('默认').waitFor();
+      await shot(page, 'signature-approved-zh');
+    });
+  }, 90_000);
+
+  it('投诉监控: the platform suspends the demo tenant\'s marketing over its opt-out, the tenant sees why, the platform lifts it', async () => {
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInZh(page, 'admin@tidings.local');
+      await page.goto(`${url}/admin/complaints`);
+      const row = page.getByRole('row', { name: /demo/ });
+      await row.getByText(/^1 \(\d+(\.\d+)?%\)$/).waitFor(); // the "TD" of the campaign test
+      await page.getByTestId('suspend-demo').click();
+      await page.getByTestId('suspend-reason').fill('退订率过高，请整改 <b>x</b>');
+      await page.getByRole('dialog').getByRole('button', { name: '暂停营销' }).click();
+      await row.getByText('已暂停').waitFor();
+      await shot(page, 'complaints-watch-zh');
+    });
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInZh(page, 'demo@tidings.local');
+      await page.getByRole('menuitem', { name: '投诉监控' }).click();
+      await page.getByTestId('marketing-suspended').getByText('退订率过高，请整改 <b>x</b>').waitFor();
+      await page.getByRole('cell', { name: 'TD', exact: true }).first().waitFor();
+      await shot(page, 'complaints-tenant-zh');
+    });
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInZh(page, 'admin@tidings.local');
+      await page.goto(`${url}/admin/complaints`);
+      await page.getByRole('row', { name: /demo/ }).getByRole('button', { name: '恢复' }).click();
+      await page.locator('.ant-popconfirm').getByRole('button', { name: '恢复' }).click();
+      await page.getByTestId('suspend-demo').waitFor();
+    });
+  }, 90_000);
 });

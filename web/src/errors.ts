@@ -14,6 +14,8 @@ const messages: Record<ErrorCode | 'network', PlainKey> = {
   conflict: 'error.conflict',
   payload_too_large: 'error.payload_too_large',
   insufficient_balance: 'error.insufficient_balance',
+  signature_not_approved: 'error.signature_not_approved',
+  marketing_suspended: 'error.marketing_suspended',
   rate_limited: 'error.rate_limited',
   unavailable: 'error.unavailable',
   internal: 'error.internal',

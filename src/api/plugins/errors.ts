@@ -13,6 +13,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   insufficient_balance: 402,
+  signature_not_approved: 409,
+  marketing_suspended: 403,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

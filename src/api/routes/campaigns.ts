@@ -21,6 +21,8 @@ import { findTenant } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { audienceFilter } from '../../worker/audience.ts';
 import { preflight } from '../../worker/preflight.ts';
+import { checkSignatures } from '../../store/repos/signatures.ts';
+import { checkMarketing } from '../../store/repos/complaints.ts';
 import { cronZone } from '../../domain/tenants.ts';
 
 const statsSchema = z.object({
@@ -61,17 +63,20 @@ export function campaignRoutes(app: App, deps: Deps): void {
     if (!c) throw notFound('campaign');
     return c;
   }
-  /** The category a campaign goes out under (its template's unless given, else marketing), checked against the content policy. */
-  async function contentCategory(tenantId: string, category: Category | undefined, templateId: string | null | undefined): Promise<Category> {
+  /** The category a campaign goes out under (its template's unless given, else marketing), checked against the content policy, a marketing suspension and the signatures it carries. */
+  async function contentCategory(tenantId: string, category: Category | undefined, templateId: string | null | undefined, text: string | null | undefined): Promise<Category> {
     const template = templateId ? await getTemplateForSending(db, tenantId, templateId) : undefined;
     const resolved = category ?? template?.category ?? 'marketing';
-    checkContent(resolved, template, (await findTenant(db, tenantId))?.settings);
+    const settings = (await findTenant(db, tenantId))?.settings;
+    checkContent(resolved, template, settings);
+    await checkMarketing(db, tenantId, resolved);
+    await checkSignatures(db, tenantId, settings?.signature, [template?.text ?? text]);
     return resolved;
   }
 
   /** The stored fields of a create or update, after checking its template, content and audience. */
   async function prepare(tenantId: string, b: CampaignInput): Promise<CampaignFields> {
-    const f = fields(b, await contentCategory(tenantId, b.category, b.templateId));
+    const f = fields(b, await contentCategory(tenantId, b.category, b.templateId, b.text));
     await audienceFilter(deps, tenantId, f.audience);
     return f;
   }
@@ -153,6 +158,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
         if (!await setCampaignStatus(db, tenantId, c.id, [c.status], 'paused', { pauseReason: 'paused by a user' }, iso)) throw new DomainError('conflict', 'the campaign changed meanwhile; try again');
         await holdCampaignMessages(db, c.id);
       } else if (action === 'resume') {
+        await checkMarketing(db, tenantId, c.category);
         if (!await setCampaignStatus(db, tenantId, c.id, ['paused'], c.startedAt ? 'running' : 'scheduled', { pauseReason: null, ...(c.startedAt ? {} : { startedAt: iso }) }, iso)) throw new DomainError('conflict', 'the campaign changed meanwhile; try again');
         await releaseCampaignMessages(db, c.id);
         deps.wakeDispatcher();

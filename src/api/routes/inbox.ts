@@ -14,6 +14,8 @@ import { senderFor } from '../../store/repos/service-numbers.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { queueMessages } from '../../worker/outbox.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
+import { checkSignatures } from '../../store/repos/signatures.ts';
+import { checkMarketing } from '../../store/repos/complaints.ts';
 import { checkContent } from '../../domain/templates.ts';
 
 const conversationSchema = z.object({
@@ -124,7 +126,10 @@ export function inboxRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const c = await getConversation(db, tenantId, request.params.id);
     if (!c) throw notFound('conversation');
-    checkContent(request.body.category, undefined, (await findTenant(db, tenantId))?.settings);
+    const settings = (await findTenant(db, tenantId))?.settings;
+    checkContent(request.body.category, undefined, settings);
+    await checkMarketing(db, tenantId, request.body.category);
+    await checkSignatures(db, tenantId, settings?.signature, [request.body.text]);
     const [m] = await queueMessages(deps, {
       tenantId, recipients: [{ phone: c.phone, contactId: c.contactId }], text: request.body.text, category: request.body.category,
       channel: request.body.channel ?? null, sender: await senderFor(db, tenantId), source: 'reply',

@@ -12,6 +12,8 @@ import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
 import { getMessage, listMessages, messageLog } from '../../store/repos/messages.ts';
 import { getTemplateForSending } from '../../store/repos/templates.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
+import { checkSignatures } from '../../store/repos/signatures.ts';
+import { checkMarketing } from '../../store/repos/complaints.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../store/repos/idempotency.ts';
 
 /** A message as the API shows it (DESIGN §5). */
@@ -66,6 +68,8 @@ export function messageRoutes(app: App, deps: Deps, lookups: Lookups, sends: Sen
       const template = b.templateId ? await getTemplateForSending(db, tenantId, b.templateId) : undefined;
       const category = b.category ?? template?.category ?? 'notification';
       checkContent(category, template, tenant.settings);
+      await checkMarketing(db, tenantId, category);
+      await checkSignatures(db, tenantId, tenant.settings.signature, [template?.text ?? b.text]);
       const to = typeof b.to === 'string' ? [b.to] : b.to;
       const messages = await sends.send({
         tenant, recipients: to.map((phone) => ({ phone, vars: b.data })), text: template?.text ?? b.text!,

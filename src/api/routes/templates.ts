@@ -18,6 +18,7 @@ import {
 import { loadSensitiveWordMatcher } from '../../store/repos/sensitive-words.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
+import { checkSignatures } from '../../store/repos/signatures.ts';
 import type { Db } from '../../store/database.ts';
 
 const categoryEnum = z.enum(categories as [Category, ...Category[]]);
@@ -88,6 +89,7 @@ export function templateRoutes(app: App, deps: Deps): void {
     config: { permission: 'send' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
+    await checkSignatures(db, tenantId, undefined, [request.body.text]);
     const t = await createTemplate(db, tenantId, request.body, deps.now());
     await audit(db, tenantId, actorOf(request), 'template.create', t.id, { name: t.name, category: t.category });
     return reply.status(201).send({ ...show(t), warnings: await lintTemplate(db, tenantId, t.text, t.category) });
@@ -102,6 +104,7 @@ export function templateRoutes(app: App, deps: Deps): void {
     config: { permission: 'send' },
   }, async (request) => {
     const tenantId = tenantOf(request);
+    await checkSignatures(db, tenantId, undefined, [request.body.text]);
     const r = await updateTemplate(db, tenantId, request.params.id, request.body, deps.now());
     if (!r) throw notFound('template');
     await audit(db, tenantId, actorOf(request), 'template.update', r.template.id, { changed: Object.keys(request.body), reset: r.reset });

@@ -6,6 +6,8 @@ import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { tenantSettingsSchema, validateSlug } from '../../domain/tenants.ts';
 import { createTenant, findTenant, findTenantByIdOrSlug, findTenantBySlug, listTenants, updateTenant, type Tenant } from '../../store/repos/tenants.ts';
+import { formatSignature } from '../../domain/templates.ts';
+import { checkSignatures } from '../../store/repos/signatures.ts';
 import { audit } from '../../store/repos/audit.ts';
 
 const tenantSchema = z.object({
@@ -77,6 +79,10 @@ export function tenantRoutes(app: App, deps: Deps, lookups: Lookups): void {
       if (b.refundPolicy !== undefined && b.refundPolicy !== (t.settings.refundPolicy ?? 'failed')) throw new DomainError('forbidden', 'only the platform operator may change the refund policy', { field: 'refundPolicy' });
       if (b.marketingFreeText !== undefined && b.marketingFreeText !== (t.settings.marketingFreeText ?? false)) throw new DomainError('forbidden', 'only the platform operator may allow free marketing text', { field: 'marketingFreeText' });
       if (b.quietHours === null && t.settings.quietHours !== null) throw new DomainError('forbidden', 'quiet hours for marketing may be moved but not switched off', { field: 'quietHours' });
+    }
+    if (b.signature) {
+      b.signature = formatSignature(b.signature);
+      await checkSignatures(db, tenantId, b.signature);
     }
     const settings = { ...t.settings, ...b };
     await updateTenant(db, tenantId, { settings });

@@ -4,8 +4,8 @@ import { Button, Result, Spin, type MenuProps } from 'antd';
 import {
   ApartmentOutlined, ApiOutlined, AppstoreOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CheckSquareOutlined,
   CloudServerOutlined, DashboardOutlined, FieldTimeOutlined, FileTextOutlined, FilterOutlined, InboxOutlined, KeyOutlined, LinkOutlined,
-  LockOutlined, MobileOutlined, PhoneOutlined, QuestionCircleOutlined, SendOutlined, SettingOutlined, StopOutlined, TeamOutlined,
-  ThunderboltOutlined, UnorderedListOutlined,
+  LockOutlined, MobileOutlined, PhoneOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, SendOutlined, SettingOutlined,
+  StopOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined, WarningOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
@@ -47,6 +47,10 @@ const CampaignMonitor = lazyPage(() => import('../pages/campaigns/monitor.tsx').
 const Automations = lazyPage(() => import('../pages/automations/automations.tsx').then((m) => m.Automations));
 const AutomationDetail = lazyPage(() => import('../pages/automations/detail.tsx').then((m) => m.AutomationDetail));
 const Holidays = lazyPage(() => import('../pages/automations/holidays.tsx').then((m) => m.Holidays));
+const Signatures = lazyPage(() => import('../pages/signatures/signatures.tsx').then((m) => m.Signatures));
+const SignatureReview = lazyPage(() => import('../pages/signatures/review.tsx').then((m) => m.SignatureReview));
+const Complaints = lazyPage(() => import('../pages/complaints/complaints.tsx').then((m) => m.Complaints));
+const ComplaintWatch = lazyPage(() => import('../pages/complaints/watch.tsx').then((m) => m.ComplaintWatch));
 
 interface Page {
   path: string;
@@ -68,6 +72,8 @@ const pages: Page[] = [
   { path: '/messages', tenant: true, render: () => <Messages /> },
   { path: '/automations', tenant: true, render: () => <Automations /> },
   { path: '/automations/:id', tenant: true, render: (p) => <AutomationDetail id={p.id} /> },
+  { path: '/signatures', tenant: true, render: () => <Signatures /> },
+  { path: '/complaints', tenant: true, render: () => <Complaints /> },
   { path: '/inbox', tenant: true, render: () => <Inbox /> },
   { path: '/keywords', tenant: true, render: () => <Keywords /> },
   { path: '/services', tenant: true, render: () => <Services /> },
@@ -81,6 +87,8 @@ const pages: Page[] = [
   { path: '/admin/channels', platform: true, render: () => <Channels /> },
   { path: '/admin/routes', platform: true, render: () => <Routes /> },
   { path: '/admin/templates', platform: true, render: () => <TemplateReview /> },
+  { path: '/admin/signatures', platform: true, render: () => <SignatureReview /> },
+  { path: '/admin/complaints', platform: true, render: () => <ComplaintWatch /> },
   { path: '/admin/words', platform: true, render: () => <SensitiveWords scope="platform" /> },
   { path: '/admin/blocklist', platform: true, render: () => <Blocklist scope="platform" /> },
   { path: '/admin/numbers', platform: true, render: () => <ServiceNumbers /> },
@@ -128,6 +136,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/automations', icon: <FieldTimeOutlined />, label: t('nav.automations') },
       { key: '/links', icon: <LinkOutlined />, label: t('nav.links') },
       { key: '/smpp-accounts', icon: <CloudServerOutlined />, label: t('nav.smppAccounts') },
+      { key: '/signatures', icon: <SafetyCertificateOutlined />, label: t('nav.signatures') },
+      { key: '/complaints', icon: <WarningOutlined />, label: t('nav.complaints') },
     ] },
     { type: 'group', label: t('nav.replies'), children: [
       { key: '/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
@@ -145,6 +155,8 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/admin/numbers', icon: <PhoneOutlined />, label: t('nav.numbers') },
       { key: '/admin/inbound', icon: <QuestionCircleOutlined />, label: t('nav.unattributed') },
       { key: '/admin/templates', icon: <CheckSquareOutlined />, label: t('nav.review') },
+      { key: '/admin/signatures', icon: <SafetyCertificateOutlined />, label: t('nav.signatureReview') },
+      { key: '/admin/complaints', icon: <WarningOutlined />, label: t('nav.complaintWatch') },
       { key: '/admin/words', icon: <StopOutlined />, label: t('nav.words') },
       { key: '/admin/blocklist', icon: <LockOutlined />, label: t('nav.blocklist') },
       { key: '/admin/apikeys', icon: <KeyOutlined />, label: t('nav.platformKeys') },

@@ -26,6 +26,15 @@ const actions: Record<string, PlainKey> = {
   'tenant.update': 'audit.tenantUpdate',
   'tenant.settings': 'audit.tenantSettings',
   'bootstrap': 'audit.bootstrap',
+  'signature.apply': 'audit.signatureApply',
+  'signature.approve': 'audit.signatureApprove',
+  'signature.reject': 'audit.signatureReject',
+  'signature.default': 'audit.signatureDefault',
+  'signature.delete': 'audit.signatureDelete',
+  'marketing.suspend': 'audit.marketingSuspend',
+  'marketing.lift': 'audit.marketingLift',
+  'complaints.policy': 'audit.complaintsPolicy',
+  'complaints.tenantPolicy': 'audit.complaintsTenantPolicy',
 };
 
 /** Loads the names of users, keys and tenants that audit entries refer to by id. */

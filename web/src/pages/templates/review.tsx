@@ -1,12 +1,13 @@
 // The platform's approval queue: marketing templates waiting for review, approved or rejected with a note.
 import { useState } from 'react';
-import { App, Button, Card, Empty, Flex, Input, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
+import { Card, Empty, Flex, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
 import { call, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { ReviewBar } from '../../ui/review-bar.tsx';
 import { LintList } from './lint.tsx';
 import { StatusTag } from './templates.tsx';
 
@@ -16,18 +17,9 @@ type Status = NonNullable<Item['status']>;
 /** Templates of every tenant by review state; pending ones can be approved or rejected. */
 export function TemplateReview() {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
   const [status, setStatus] = useState<Status>('pending');
   const list = useLoad(() => call('GET /api/v1/admin/templates', { query: { status } }), [status]);
-  const [notes, setNotes] = useState<Record<string, string>>({});
   const { run } = useAction({ reload: list.reload });
-
-  async function review(x: Item, verdict: 'approve' | 'reject') {
-    const note = notes[x.id]?.trim();
-    if (verdict === 'approve') await run(() => call('POST /api/v1/admin/templates/{id}/approve', { path: { id: x.id }, body: { note: note || undefined } }), t('review.approved', { name: x.name }));
-    else if (!note) message.warning(t('review.noteRequired'));
-    else await run(() => call('POST /api/v1/admin/templates/{id}/reject', { path: { id: x.id }, body: { note } }), t('review.rejected', { name: x.name }));
-  }
 
   return (
     <Page title={t('nav.review')}>
@@ -42,11 +34,10 @@ export function TemplateReview() {
               <LintList warnings={x.warnings} />
               {x.reviewNote && <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('review.note')}: {x.reviewNote}</Typography.Paragraph>}
               {x.status === 'pending' && (
-                <Flex gap={8} wrap style={{ marginTop: 12 }}>
-                  <Input style={{ flex: 1, minWidth: 200 }} placeholder={t('review.notePlaceholder')} value={notes[x.id] ?? ''} onChange={(e) => setNotes({ ...notes, [x.id]: e.target.value })} />
-                  <Button type="primary" onClick={() => review(x, 'approve')}>{t('review.approve')}</Button>
-                  <Button danger onClick={() => review(x, 'reject')}>{t('review.reject')}</Button>
-                </Flex>
+                <ReviewBar
+                  onApprove={(note) => run(() => call('POST /api/v1/admin/templates/{id}/approve', { path: { id: x.id }, body: { note } }), t('review.approved', { name: x.name }))}
+                  onReject={(note) => run(() => call('POST /api/v1/admin/templates/{id}/reject', { path: { id: x.id }, body: { note } }), t('review.rejected', { name: x.name }))}
+                />
               )}
             </Card>
           ))}

@@ -2,7 +2,7 @@
 import { Button, Card, Flex, Form, Input, InputNumber, Radio, Select, Skeleton, Switch, Tabs } from 'antd';
 import { call, type Body } from '../../api.ts';
 import { languages, useI18n, type Lang } from '../../i18n/index.tsx';
-import { navigate } from '../../router.tsx';
+import { Link, navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
@@ -21,7 +21,7 @@ type SettingsBody = Body<'PATCH /api/v1/tenant/settings'>;
 type Category = 'verification' | 'notification' | 'marketing';
 /** The form's shape: the settings, with quiet hours and the default cap as switch + fields. */
 interface Values {
-  signature: string; signaturePosition: 'prefix' | 'suffix'; defaultCountry?: string; timezone?: string; languages?: Lang[];
+  signature?: string; signaturePosition: 'prefix' | 'suffix'; defaultCountry?: string; timezone?: string; languages?: Lang[];
   optOutTexts: Partial<Record<Lang, string>>; linkAllowList: string[];
   quiet: boolean; quietStart: string; quietEnd: string;
   cap: boolean; capMax: number; capDays: number; capCategory?: Category;
@@ -34,7 +34,7 @@ function valuesOf(s: Record<string, unknown>): Values {
   const quiet = s.quietHours as { start: string; end: string } | null | undefined;
   const cap = s.frequencyCap as { max: number; days: number; category?: Category } | null | undefined;
   return {
-    signature: str(s.signature) ?? '',
+    signature: str(s.signature) || undefined,
     signaturePosition: s.signaturePosition === 'suffix' ? 'suffix' : 'prefix',
     defaultCountry: str(s.defaultCountry),
     timezone: str(s.timezone),
@@ -96,6 +96,7 @@ function General({ editable }: { editable: boolean }) {
   const platform = useSession().role === 'platform';
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
   const numbers = useLoad(() => call('GET /api/v1/service-numbers'), []);
+  const signatures = useLoad(() => call('GET /api/v1/signatures'), []);
   const labels = { signature: t('settings.signature'), signaturePosition: t('settings.signaturePosition'), defaultCountry: t('settings.defaultCountry'), timezone: t('settings.timezone'), languages: t('settings.languages') };
   const { run, busy } = useAction({ reload: tenant.reload, labels });
 
@@ -116,8 +117,10 @@ function General({ editable }: { editable: boolean }) {
         <Form.Item label={t('settings.sender')} extra={t('settings.senderHint')}>
           <Input value={numbers.data?.sender ?? t('settings.noSender')} disabled />
         </Form.Item>
-        <Form.Item name="signature" label={labels.signature} extra={t('settings.signatureHint')} rules={[{ max: 20 }]}>
-          <Input placeholder="【公司】" maxLength={20} showCount />
+        <Form.Item name="signature" label={labels.signature} extra={<>{t('settings.signatureHint')} <Link to="/signatures">{t('nav.signatures')}</Link></>}>
+          {/* only approved signatures may be placed: the choice is among them (签名管理 applies for new ones) */}
+          <Select allowClear placeholder="【公司】" loading={signatures.loading}
+            options={(signatures.data?.signatures ?? []).filter((s) => s.status === 'approved').map((s) => ({ value: s.text, label: s.demo ? `${s.text} · ${t('signatures.demo')}` : s.text }))} />
         </Form.Item>
         <Form.Item name="signaturePosition" label={labels.signaturePosition}>
           <Radio.Group options={[{ value: 'prefix', label: t('settings.prefix') }, { value: 'suffix', label: t('settings.suffix') }]} />

@@ -1,0 +1,56 @@
+// Complaint and opt-out monitoring on the inbound side: a routed MO that opted out or used a complaint word is
+// recorded against the campaign and channel it answers, and a campaign whose rate passes its threshold pauses itself.
+import type { Deps } from '../deps.ts';
+import type { InboundMessagesTable } from '../store/database.ts';
+import { newId } from '../domain/ids.ts';
+import { breaches, ComplaintMatcher, describeBreach, type ComplaintPolicy } from '../domain/complaints.ts';
+import { campaignFeedback, lastMessageTo, policyFor, recordComplaints } from '../store/repos/complaints.ts';
+import { getCampaign } from '../store/repos/campaigns.ts';
+import { pauseCampaign } from './scheduler.ts';
+
+const cacheTtlMs = 5_000;
+const policies = new WeakMap<Deps, Map<string, { at: number; policy: ComplaintPolicy; matcher: ComplaintMatcher }>>();
+
+/** The tenant's policy and complaint-word matcher, cached for a few seconds (an edit on another node shows after that). */
+async function policyOf(deps: Deps, tenantId: string): Promise<{ policy: ComplaintPolicy; matcher: ComplaintMatcher }> {
+  let cache = policies.get(deps);
+  if (!cache) policies.set(deps, (cache = new Map()));
+  const hit = cache.get(tenantId);
+  if (hit && Date.now() - hit.at < cacheTtlMs) return hit;
+  const policy = await policyFor(deps.store.db, tenantId);
+  const entry = { at: Date.now(), policy, matcher: new ComplaintMatcher(policy.keywords) };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(tenantId, entry);
+  return entry;
+}
+
+/** Forgets cached policies in this process (after the platform changed one). */
+export function invalidateComplaintPolicies(deps: Deps): void {
+  policies.delete(deps);
+}
+
+/** Records the opt-out and the complaint (if any) of a routed MO, then checks the campaign it answers. */
+export async function recordFeedback(deps: Deps, row: InboundMessagesTable): Promise<void> {
+  const tenantId = row.tenant_id;
+  if (!tenantId) return;
+  const { policy, matcher } = await policyOf(deps, tenantId);
+  const keyword = matcher.keywordIn(row.text);
+  const kinds = [...(row.action === 'opt_out' ? ['opt_out'] : []), ...(keyword ? ['complaint'] : [])];
+  if (!kinds.length) return;
+  const last = await lastMessageTo(deps.store.db, tenantId, row.phone);
+  const campaignId = row.campaign_id ?? last?.campaignId ?? null;
+  const at = deps.now().toISOString();
+  await recordComplaints(deps.store.db, kinds.map((kind) => ({
+    id: newId(), tenant_id: tenantId, kind, inbound_id: row.id, campaign_id: campaignId, channel_id: last?.channelId ?? row.channel_id,
+    message_id: last?.id ?? null, phone: row.phone, keyword: kind === 'complaint' ? keyword : row.keyword, text: row.text.slice(0, 1000), at,
+  })));
+  if (campaignId) await checkCampaign(deps, tenantId, campaignId, policy);
+}
+
+/** Pauses a running campaign whose opt-out or complaint rate passed the tenant's threshold; answers whether it did. */
+export async function checkCampaign(deps: Deps, tenantId: string, campaignId: string, policy: ComplaintPolicy): Promise<boolean> {
+  const c = await getCampaign(deps.store.db, tenantId, campaignId);
+  if (!c || c.status !== 'running') return false;
+  const [first] = breaches(await campaignFeedback(deps.store.db, campaignId), policy);
+  return first ? pauseCampaign(deps, c, describeBreach(first)) : false;
+}

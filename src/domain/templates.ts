@@ -3,7 +3,8 @@
 // Variable syntax (documented in the README, "Templates and compliance"):
 //   {{name}}                     the value of `name`; absent → left out and listed in `missing`
 //   {{name|顾客}}                 the value, or the default after the first `|` when absent
-//   {{due:yyyy-MM-dd}}           a date formatted with luxon tokens (text after the first `:`)
+//   {{due:yyyy-MM-dd}}           a date formatted with luxon tokens (text after the first `:`; the linter flags
+//                                moment-style `YYYY-MM-DD` and other letters that are no token)
 //   {{due:M月d日 HH:mm|尽快}}      a format and a default: the format may contain `:`, not `|`
 //   {{fields.city}}              a dotted path into nested objects (an exact key "fields.city" wins)
 // Names are letters (any script), digits, `_`, `-` and `.`; spaces around names, formats and defaults are
@@ -280,7 +281,7 @@ export function composeText(body: string, o: ComposeOptions): string {
 // ---- linter ----
 
 /** Codes of lint warnings. */
-export type LintCode = 'missing_signature' | 'missing_opt_out' | 'sensitive_word' | 'link_not_allowed' | 'unknown_variable' | 'missing_variable' | 'malformed_variable';
+export type LintCode = 'missing_signature' | 'missing_opt_out' | 'sensitive_word' | 'link_not_allowed' | 'unknown_variable' | 'missing_variable' | 'malformed_variable' | 'unknown_date_format';
 
 /** One finding of the linter; `index`/`length` are UTF-16 positions in the linted text when it has one. */
 export interface LintWarning {
@@ -292,6 +293,8 @@ export interface LintWarning {
   length?: number;
   /** The word, link or variable concerned. */
   subject?: string;
+  /** What to write instead, when the linter can tell (a date format in luxon tokens). */
+  suggestion?: string;
 }
 
 /** What lintText checks against. */
@@ -307,6 +310,29 @@ export interface LintOptions {
 }
 
 const linkPattern = /\b(?:(?:https?:\/\/)[^\s<>"'，。！？、；）】]+|(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|cn|net|org|io|co|me|ly|gl|cc|info|biz|top|xyz|app|ru|uk|de|hk|tw|link|site|shop|vip|club|ink|tv|so|to|gg|su|рф)(?::\d+)?(?:\/[^\s<>"'，。！？、；）】]*)?)/giu;
+
+// Luxon's format tokens: a run of one ASCII letter is one of these, or luxon prints it as it is (never what was meant).
+const dateTokens = new Set(('S SSS u uu uuu s ss m mm h hh H HH Z ZZ ZZZ ZZZZ ZZZZZ z a d dd c ccc cccc ccccc E EEE EEEE EEEEE L LL LLL LLLL LLLLL '
+  + 'M MM MMM MMMM MMMMM y yy yyyy yyyyyy G GG GGGGG kk kkkk W WW n nn ii iiii o ooo q qq X x D DD DDD DDDD t tt ttt tttt T TT TTT TTTT '
+  + 'f ff fff ffff F FF FFF FFFF').split(' '));
+// Tokens that stand for a whole localized date or time: combined with other tokens they repeat the date.
+const wholeDateToken = /^(?:D+|t+|T+|f+|F+)$/;
+
+/**
+ * Why a date format (luxon tokens, as after `{{name:`) would not print what it seems to ask for, with a corrected
+ * format: letters that are no token (`YYYY`: moment/Excel style), or a localized whole date (`DD`) mixed with other
+ * parts; null when it is fine. Text in single quotes is literal.
+ */
+export function checkDateFormat(format: string): { problem: string; suggestion: string } | null {
+  const runs = [...format.replace(/'[^']*'?/g, ' ').matchAll(/([A-Za-z])\1*/g)].map((m) => m[0]);
+  const unknown = runs.filter((r) => !dateTokens.has(r));
+  const whole = runs.length > 1 ? runs.filter((r) => wholeDateToken.test(r)) : [];
+  if (!unknown.length && !whole.length) return null;
+  // moment / Excel habits: YYYY → yyyy, DD → dd, A → a (outside quotes)
+  const suggestion = format.replace(/('[^']*'?)|Y+|D{1,2}(?!D)|A/g, (m, quoted: string | undefined) => (quoted ? m : m === 'A' ? 'a' : m.toLowerCase()));
+  const problem = unknown.length ? `"${unknown.join('", "')}" ${unknown.length > 1 ? 'are' : 'is'} not a date token` : `"${whole.join('", "')}" is a whole localized date, not a part of one`;
+  return { problem, suggestion };
+}
 
 /** Links in a text (with a scheme, `www.`, or a bare host with a common top-level domain), with positions. */
 export function findLinks(text: string): { link: string; host: string; index: number }[] {
@@ -361,8 +387,17 @@ export function lintText(text: string, o: LintOptions): LintWarning[] {
     const p = parseBody(m[1]);
     if (!p) {
       out.push({ code: 'malformed_variable', severity: 'warning', message: `"${m[0]}" is not a variable: use {{name}}, {{name|default}} or {{name:format}}`, index: m.index, length: m[0].length, subject: m[0] });
-    } else if (known && p.fallback === null && !known.has(p.name) && !known.has(p.path[0])) {
-      out.push({ code: 'unknown_variable', severity: 'warning', message: `variable "${p.name}" is not a known field and has no default`, index: m.index, length: m[0].length, subject: p.name });
+    } else {
+      if (known && p.fallback === null && !known.has(p.name) && !known.has(p.path[0])) {
+        out.push({ code: 'unknown_variable', severity: 'warning', message: `variable "${p.name}" is not a known field and has no default`, index: m.index, length: m[0].length, subject: p.name });
+      }
+      const bad = p.format === null ? null : checkDateFormat(p.format);
+      if (bad) {
+        out.push({
+          code: 'unknown_date_format', severity: 'error', message: `date format "${p.format}": ${bad.problem}; use luxon tokens such as yyyy-MM-dd (here: ${bad.suggestion})`,
+          index: m.index, length: m[0].length, subject: p.format!, suggestion: bad.suggestion,
+        });
+      }
     }
   }
   const open = text.lastIndexOf('{{');

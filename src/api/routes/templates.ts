@@ -23,7 +23,7 @@ const categoryEnum = z.enum(categories as [Category, ...Category[]]);
 const statusEnum = z.enum(templateStatuses as ['draft', 'pending', 'approved', 'rejected']);
 const warningSchema = z.object({
   code: z.string(), severity: z.enum(['error', 'warning']), message: z.string(),
-  index: z.number().optional(), length: z.number().optional(), subject: z.string().optional(),
+  index: z.number().optional(), length: z.number().optional(), subject: z.string().optional(), suggestion: z.string().optional(),
 });
 const templateSchema = z.object({
   id: z.string(), tenantId: z.string(), name: z.string(), category: categoryEnum, text: z.string(), status: statusEnum,

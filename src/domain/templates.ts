@@ -239,15 +239,24 @@ function languageOfCountry(country: string | null): string | null {
  * languages the built-ins lack.
  */
 export function optOutTextFor(language: string | null, country: string | null, overrides?: Record<string, string>): string {
+  const tables = [overrides ?? {}, defaultOptOutTexts];
+  return textForRecipient(language, country, tables) ?? textForRecipient('en', null, tables)!;
+}
+
+/**
+ * A text for a recipient from tables keyed by language (earlier tables win, a key as written before its normalised
+ * form): by the contact's language when one is known, otherwise by the number's country; undefined when neither
+ * has one. The opt-out footer and the keyword confirmations choose their language this way.
+ */
+export function textForRecipient(language: string | null, country: string | null, tables: readonly Readonly<Record<string, string>>[]): string | undefined {
   const pick = (lang: string | null): string | undefined => {
     if (!lang) return undefined;
-    if (overrides) {
-      const o = overrides[lang] ?? overrides[normalizeLanguage(lang) ?? ''];
-      if (o) return o;
+    for (const table of tables) {
+      for (const key of [lang, normalizeLanguage(lang) ?? '']) if (Object.hasOwn(table, key) && table[key]) return table[key];
     }
-    return defaultOptOutTexts[normalizeLanguage(lang) ?? ''];
+    return undefined;
   };
-  return pick(language) ?? pick(languageOfCountry(country)) ?? pick('en')!;
+  return pick(language) ?? pick(languageOfCountry(country));
 }
 
 function scriptLanguage(text: string): string {

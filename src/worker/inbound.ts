@@ -5,8 +5,9 @@ import type { Deps } from '../deps.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { InboundMessagesTable } from '../store/database.ts';
 import { newId } from '../domain/ids.ts';
+import { attribute } from '../domain/attribution.ts';
 import { defaultReplyLimits, normalizeMoSender, resolveDestination, type ReplyLimits, type MoSender } from '../domain/inbound.ts';
-import { fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
+import { confirmationFor, fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
 import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type AttributionTables } from '../store/repos/service-numbers.ts';
 import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
 import { insertInbound, recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
@@ -173,7 +174,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   row.attribution = attribution;
 
   // 2. Contact, conversation, activity.
-  const contact = await db.selectFrom('contacts').select(['id', 'name', 'opted_out_at', 'fields']).where('tenant_id', '=', tenantId).where('phone', '=', sender.phone).executeTakeFirst();
+  const contact = await db.selectFrom('contacts').select(['id', 'name', 'opted_out_at', 'fields', 'language']).where('tenant_id', '=', tenantId).where('phone', '=', sender.phone).executeTakeFirst();
   row.contact_id = contact?.id ?? null;
   row.conversation_id = await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, direction: 'in', at: row.received_at });
   if (contact) await markActivity(db, tenantId, [sender.phone], 'replied', row.received_at);
@@ -191,7 +192,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   let replyKind: WordKind | 'rule' | null = null;
   if (word) {
     action = word.kind; keyword = word.word;
-    reply = kw.settings.replies[word.kind]; replyKind = word.kind;
+    reply = confirmationFor(kw.settings, word.kind, contact?.language ?? null, attribute(sender.phone).country); replyKind = word.kind;
   } else if (row.text.trim()) {
     const hit = matchRule(kw.rules, row.text, nowIso);
     if (hit) {

@@ -8,6 +8,7 @@ import * as m006 from './006_dispatch.ts';
 import * as m007 from './007_attributions.ts';
 import * as m008 from './008_channel_binds.ts';
 import * as m009 from './009_inbound_parts.ts';
+import * as m018 from './018_localized_replies.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '007_attributions': m007,
   '008_channel_binds': m008,
   '009_inbound_parts': m009,
+  '018_localized_replies': m018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

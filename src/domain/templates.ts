@@ -396,24 +396,30 @@ export function lintText(text: string, o: LintOptions): LintWarning[] {
     const p = parseBody(m[1]);
     if (!p) {
       out.push({ code: 'malformed_variable', severity: 'warning', message: `"${m[0]}" is not a variable: use {{name}}, {{name|default}} or {{name:format}}`, index: m.index, length: m[0].length, subject: m[0] });
-    } else {
-      if (known && p.fallback === null && !known.has(p.name) && !known.has(p.path[0])) {
-        out.push({ code: 'unknown_variable', severity: 'warning', message: `variable "${p.name}" is not a known field and has no default`, index: m.index, length: m[0].length, subject: p.name });
-      }
-      const bad = p.format === null ? null : checkDateFormat(p.format);
-      if (bad) {
-        out.push({
-          code: 'unknown_date_format', severity: 'error', message: `date format "${p.format}": ${bad.problem}; use luxon tokens such as yyyy-MM-dd (here: ${bad.suggestion})`,
-          index: m.index, length: m[0].length, subject: p.format!, suggestion: bad.suggestion,
-        });
-      }
+    } else if (known && p.fallback === null && !known.has(p.name) && !known.has(p.path[0])) {
+      out.push({ code: 'unknown_variable', severity: 'warning', message: `variable "${p.name}" is not a known field and has no default`, index: m.index, length: m[0].length, subject: p.name });
     }
   }
+  out.push(...dateFormatWarnings(text));
   const open = text.lastIndexOf('{{');
   if (open >= 0 && text.indexOf('}}', open) < 0) {
     out.push({ code: 'malformed_variable', severity: 'warning', message: '"{{" is never closed with "}}"', index: open, length: 2, subject: '{{' });
   }
   return out.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+}
+
+/** Lint errors for the date formats of a template's placeholders that would not print a date (see checkDateFormat). */
+export function dateFormatWarnings(text: string): LintWarning[] {
+  const out: LintWarning[] = [];
+  for (const p of placeholdersOf(text)) {
+    const bad = p.format === null ? null : checkDateFormat(p.format);
+    if (!bad) continue;
+    out.push({
+      code: 'unknown_date_format', severity: 'error', message: `date format "${p.format}": ${bad.problem}; use luxon tokens such as yyyy-MM-dd (here: ${bad.suggestion})`,
+      index: p.index, length: p.length, subject: p.format!, suggestion: bad.suggestion,
+    });
+  }
+  return out;
 }
 
 /** Lint warnings for the variables a render could not fill (no position: they are absent from the text). */

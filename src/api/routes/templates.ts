@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import {
-  categories, compileTemplate, composeText, lintText, missingVariableWarnings, optOutTextFor, type Category, type LintWarning,
+  categories, compileTemplate, composeText, dateFormatWarnings, lintText, missingVariableWarnings, optOutTextFor, type Category, type LintWarning,
 } from '../../domain/templates.ts';
 import { tenantSettingsSchema, type TenantSettings } from '../../domain/tenants.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
@@ -182,6 +182,7 @@ export function templateRoutes(app: App, deps: Deps): void {
     const p = preview(final);
     const warnings = [
       ...lintText(final, { category, signature: s.signature, matcher: await loadSensitiveWordMatcher(db, tenantId), linkAllowList: s.linkAllowList }),
+      ...dateFormatWarnings(text),
       ...missingVariableWarnings(rendered.missing),
     ];
     const cost = b.pricePerSegment === undefined ? null : (BigInt(p.segments) * BigInt(b.pricePerSegment)).toString();

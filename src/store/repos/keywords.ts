@@ -103,8 +103,8 @@ export async function updateKeywordSettings(db: Db, tenantId: string, patch: Key
       const texts = patch.repliesByLanguage[k];
       if (!texts) continue;
       for (const [lang, text] of Object.entries(texts)) {
-        const tag = normalizeLanguage(lang);
-        if (!tag) throw new DomainError('invalid_request', `"${lang}" is not a language tag`, { field: `repliesByLanguage.${k}` });
+        const tag = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/i.test(lang) ? normalizeLanguage(lang) : null;
+        if (!tag) throw new DomainError('invalid_request', `"${lang.slice(0, 40)}" is not a language tag such as zh-CN, en or ru`, { field: `repliesByLanguage.${k}` });
         if (text === null || !text.trim()) delete own[k][tag];
         else own[k][tag] = text.trim();
       }

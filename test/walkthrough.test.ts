@@ -13,16 +13,7 @@ import { createChannel } from '../src/store/repos/channels.ts';
 import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { heldText } from '../src/cli/commands/campaign.ts';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { until } from './support/until.ts';
 
 /** "HH:mm" in a zone, `hours` from now (whole hours). */
 const hourIn = (zone: string, hours: number) => DateTime.now().setZone(zone).plus({ hours }).toFormat('HH:00');

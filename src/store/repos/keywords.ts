@@ -32,6 +32,8 @@ export interface KeywordSettingsPatch {
 }
 
 const kinds: readonly WordKind[] = ['opt_out', 'opt_in', 'help'];
+// A BCP 47-like tag (zh-CN, en, ru, pt_BR): never a word such as "constructor".
+const languageTag = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/i;
 
 function parseLocalized(v: string | null): Record<WordKind, Record<string, string>> {
   const out = { opt_out: {}, opt_in: {}, help: {} } as Record<WordKind, Record<string, string>>;
@@ -100,10 +102,10 @@ export async function updateKeywordSettings(db: Db, tenantId: string, patch: Key
   if (patch.repliesByLanguage) {
     const own = parseLocalized(row.localized_replies);
     for (const k of kinds) {
-      const texts = patch.repliesByLanguage[k];
+      const texts: Record<string, string | null> | undefined = patch.repliesByLanguage[k];
       if (!texts) continue;
       for (const [lang, text] of Object.entries(texts)) {
-        const tag = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/i.test(lang) ? normalizeLanguage(lang) : null;
+        const tag: string | null = languageTag.test(lang) ? normalizeLanguage(lang) : null;
         if (!tag) throw new DomainError('invalid_request', `"${lang.slice(0, 40)}" is not a language tag such as zh-CN, en or ru`, { field: `repliesByLanguage.${k}` });
         if (text === null || !text.trim()) delete own[k][tag];
         else own[k][tag] = text.trim();

@@ -364,8 +364,9 @@ describe('web console in Chromium', () => {
       await dialog.getByLabel('主机').fill('127.0.0.1');
       await dialog.getByLabel('端口').fill('1');
       await dialog.getByLabel('账号（system_id）').fill('tidings');
+      await dialog.getByLabel('密码').fill('secret');
       await dialog.getByTestId('channel-test').click();
-      await dialog.getByText('连接失败', { exact: false }).waitFor({ timeout: 15_000 });
+      await dialog.getByTestId('channel-test-result').getByText('连接失败', { exact: false }).waitFor({ timeout: 15_000 });
       await shot(page, 'channel-test-failed-zh');
     });
   }, 150_000);

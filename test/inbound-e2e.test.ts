@@ -9,16 +9,7 @@ import { queueMessages } from '../src/worker/outbox.ts';
 import { createChannel } from '../src/store/repos/channels.ts';
 import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { until } from './support/until.ts';
 
 describe.each(testDatabases)('two-way messaging end to end through SMPP and the virtual carrier on $name', (database) => {
   let s: TestServer;

@@ -114,3 +114,10 @@ export function columns(rows: (string | number | null | undefined)[][]): string[
   for (const r of cells) r.forEach((c, i) => { widths[i] = Math.max(widths[i] ?? 0, c.length); });
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
 }
+
+/** Money kept in minor units (fen, a decimal string) as yuan with its currency: "55" → "0.55 CNY". */
+export function money(minor: string | number | bigint): string {
+  const v = BigInt(minor);
+  const abs = v < 0n ? -v : v;
+  return `${v < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')} CNY`;
+}

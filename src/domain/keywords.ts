@@ -1,6 +1,7 @@
 // Keywords of inbound messages: opt-out / opt-in / help word lists per language (editable per tenant),
-// normalisation, and the tenant's auto-reply rules (exact, prefix, pattern, catch-all) with active dates.
+// confirmations per recipient language, normalisation, and the tenant's auto-reply rules (exact, prefix, pattern, catch-all) with active dates.
 import { ownValue } from './records.ts';
+import { textForRecipient } from './templates.ts';
 
 /** Languages with default word lists. */
 export const keywordLanguages = ['zh', 'en', 'ru'] as const;
@@ -38,6 +39,30 @@ export const defaultReplies: Record<KeywordLanguage, Record<WordKind, string>> =
   en: { opt_out: 'You have been unsubscribed and will receive no more marketing messages. Reply START to resubscribe.', opt_in: 'You are subscribed again. Reply STOP to opt out.', help: 'For help contact customer service. Reply STOP to opt out.' },
   ru: { opt_out: 'Вы отписались и больше не будете получать рекламные сообщения. СТАРТ — подписаться снова.', opt_in: 'Вы снова подписаны. СТОП — отписаться.', help: 'Для помощи обратитесь в службу поддержки. СТОП — отписаться.' },
 };
+
+/** The language tag a keyword language's texts are kept under (the tags the opt-out footer uses). */
+export const replyLanguageTag: Record<KeywordLanguage, string> = { zh: 'zh-CN', en: 'en', ru: 'ru' };
+
+/** Built-in confirmations of one kind by language tag (zh-CN, en, ru). */
+export function defaultRepliesByLanguage(kind: WordKind): Record<string, string> {
+  return Object.fromEntries(keywordLanguages.map((l) => [replyLanguageTag[l], defaultReplies[l][kind]]));
+}
+
+/** What a tenant's keyword settings say about confirmations (see store/repos/keywords.ts). */
+export interface ConfirmationTexts {
+  languages: readonly string[]; replies: Record<WordKind, string>;
+  repliesByLanguage: Record<WordKind, Record<string, string>>; ownRepliesByLanguage: Record<WordKind, Record<string, string>>;
+}
+/**
+ * The confirmation of a kind for a recipient, chosen like the opt-out footer: the text of the contact's language,
+ * else of the number's country's language, else the tenant's reply in its first language.
+ */
+export function confirmationFor(s: ConfirmationTexts, kind: WordKind, language: string | null, country: string | null): string {
+  const primary = replyLanguageTag[(s.languages.find((l) => (keywordLanguages as readonly string[]).includes(l)) ?? 'zh') as KeywordLanguage];
+  // the tenant's first language answers with `replies` (its own text there, when it changed that one)
+  const texts = { ...s.repliesByLanguage[kind], [primary]: s.ownRepliesByLanguage[kind][primary] ?? s.replies[kind] };
+  return textForRecipient(language, country, [texts]) ?? s.replies[kind];
+}
 
 // Punctuation, symbols, separators and control/format characters are not part of a keyword.
 const STRIP = /[\p{P}\p{S}\p{Z}\p{C}\s]+/gu;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  categories, compileTemplate, composeText, formatSignature, hasOptOutText, lintText, optOutTextFor, placeholdersOf, priorityOf,
+  categories, checkDateFormat, compileTemplate, composeText, formatSignature, hasOptOutText, lintText, optOutTextFor, placeholdersOf, priorityOf,
   renderTemplate, signatureIn, variablesOf, findLinks, hostAllowed,
 } from './templates.ts';
 import { SensitiveWordMatcher } from './sensitive-words.ts';
@@ -103,6 +103,16 @@ describe('signature and opt-out', () => {
     expect(optOutTextFor('fr', null, overrides)).toBe('STOP au 36180');
     expect(optOutTextFor(null, 'DE', overrides)).toBe('Text STOP to quit');
     expect(optOutTextFor('ru', null, overrides)).toBe('СТОП — отписаться');
+  });
+});
+
+describe('checkDateFormat', () => {
+  it('passes luxon formats and flags moment/Excel habits with the luxon spelling', () => {
+    for (const ok of ['yyyy-MM-dd', 'M月d日 HH:mm', "yyyy'年'MM'月'", 'DD', "yyyy 'YYYY'", 'dd.MM.yyyy']) expect(checkDateFormat(ok)).toBeNull();
+    expect(checkDateFormat('YYYY-MM-DD')).toEqual({ problem: '"YYYY" is not a date token', suggestion: 'yyyy-MM-dd' });
+    expect(checkDateFormat('MM-DD')?.suggestion).toBe('MM-dd');
+    expect(checkDateFormat('yyyy-MM-dd hh:mm A')?.suggestion).toBe('yyyy-MM-dd hh:mm a');
+    expect(lintText('【甲】生日{{生日:YYYY-MM-DD}}', { category: 'notification' }).map((w) => [w.code, w.suggestion])).toEqual([['unknown_date_format', 'yyyy-MM-dd']]);
   });
 });
 

@@ -3,7 +3,8 @@
 // Variable syntax (documented in the README, "Templates and compliance"):
 //   {{name}}                     the value of `name`; absent → left out and listed in `missing`
 //   {{name|顾客}}                 the value, or the default after the first `|` when absent
-//   {{due:yyyy-MM-dd}}           a date formatted with luxon tokens (text after the first `:`)
+//   {{due:yyyy-MM-dd}}           a date formatted with luxon tokens (text after the first `:`; the linter flags
+//                                moment-style `YYYY-MM-DD` and other letters that are no token)
 //   {{due:M月d日 HH:mm|尽快}}      a format and a default: the format may contain `:`, not `|`
 //   {{fields.city}}              a dotted path into nested objects (an exact key "fields.city" wins)
 // Names are letters (any script), digits, `_`, `-` and `.`; spaces around names, formats and defaults are
@@ -239,15 +240,24 @@ function languageOfCountry(country: string | null): string | null {
  * languages the built-ins lack.
  */
 export function optOutTextFor(language: string | null, country: string | null, overrides?: Record<string, string>): string {
+  const tables = [overrides ?? {}, defaultOptOutTexts];
+  return textForRecipient(language, country, tables) ?? textForRecipient('en', null, tables)!;
+}
+
+/**
+ * A text for a recipient from tables keyed by language (earlier tables win, a key as written before its normalised
+ * form): by the contact's language when one is known, otherwise by the number's country; undefined when neither
+ * has one. The opt-out footer and the keyword confirmations choose their language this way.
+ */
+export function textForRecipient(language: string | null, country: string | null, tables: readonly Readonly<Record<string, string>>[]): string | undefined {
   const pick = (lang: string | null): string | undefined => {
     if (!lang) return undefined;
-    if (overrides) {
-      const o = ownValue(overrides, lang) ?? ownValue(overrides, normalizeLanguage(lang) ?? '');
-      if (o) return o;
+    for (const table of tables) {
+      for (const key of [lang, normalizeLanguage(lang) ?? '']) if (Object.hasOwn(table, key) && table[key]) return table[key];
     }
-    return ownValue(defaultOptOutTexts, normalizeLanguage(lang) ?? '');
+    return undefined;
   };
-  return pick(language) ?? pick(languageOfCountry(country)) ?? pick('en')!;
+  return pick(language) ?? pick(languageOfCountry(country));
 }
 
 function scriptLanguage(text: string): string {
@@ -281,7 +291,7 @@ export function composeText(body: string, o: ComposeOptions): string {
 // ---- linter ----
 
 /** Codes of lint warnings. */
-export type LintCode = 'missing_signature' | 'missing_opt_out' | 'sensitive_word' | 'link_not_allowed' | 'unknown_variable' | 'missing_variable' | 'malformed_variable';
+export type LintCode = 'missing_signature' | 'missing_opt_out' | 'sensitive_word' | 'link_not_allowed' | 'unknown_variable' | 'missing_variable' | 'malformed_variable' | 'unknown_date_format';
 
 /** One finding of the linter; `index`/`length` are UTF-16 positions in the linted text when it has one. */
 export interface LintWarning {
@@ -293,6 +303,8 @@ export interface LintWarning {
   length?: number;
   /** The word, link or variable concerned. */
   subject?: string;
+  /** What to write instead, when the linter can tell (a date format in luxon tokens). */
+  suggestion?: string;
 }
 
 /** What lintText checks against. */
@@ -308,6 +320,29 @@ export interface LintOptions {
 }
 
 const linkPattern = /\b(?:(?:https?:\/\/)[^\s<>"'，。！？、；）】]+|(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|cn|net|org|io|co|me|ly|gl|cc|info|biz|top|xyz|app|ru|uk|de|hk|tw|link|site|shop|vip|club|ink|tv|so|to|gg|su|рф)(?::\d+)?(?:\/[^\s<>"'，。！？、；）】]*)?)/giu;
+
+// Luxon's format tokens: a run of one ASCII letter is one of these, or luxon prints it as it is (never what was meant).
+const dateTokens = new Set(('S SSS u uu uuu s ss m mm h hh H HH Z ZZ ZZZ ZZZZ ZZZZZ z a d dd c ccc cccc ccccc E EEE EEEE EEEEE L LL LLL LLLL LLLLL '
+  + 'M MM MMM MMMM MMMMM y yy yyyy yyyyyy G GG GGGGG kk kkkk W WW n nn ii iiii o ooo q qq X x D DD DDD DDDD t tt ttt tttt T TT TTT TTTT '
+  + 'f ff fff ffff F FF FFF FFFF').split(' '));
+// Tokens that stand for a whole localized date or time: combined with other tokens they repeat the date.
+const wholeDateToken = /^(?:D+|t+|T+|f+|F+)$/;
+
+/**
+ * Why a date format (luxon tokens, as after `{{name:`) would not print what it seems to ask for, with a corrected
+ * format: letters that are no token (`YYYY`: moment/Excel style), or a localized whole date (`DD`) mixed with other
+ * parts; null when it is fine. Text in single quotes is literal.
+ */
+export function checkDateFormat(format: string): { problem: string; suggestion: string } | null {
+  const runs = [...format.replace(/'[^']*'?/g, ' ').matchAll(/([A-Za-z])\1*/g)].map((m) => m[0]);
+  const unknown = runs.filter((r) => !dateTokens.has(r));
+  const whole = runs.length > 1 ? runs.filter((r) => wholeDateToken.test(r)) : [];
+  if (!unknown.length && !whole.length) return null;
+  // moment / Excel habits: YYYY → yyyy, DD → dd, A → a (outside quotes)
+  const suggestion = format.replace(/('[^']*'?)|Y+|D{1,2}(?!D)|A/g, (m, quoted: string | undefined) => (quoted ? m : m === 'A' ? 'a' : m.toLowerCase()));
+  const problem = unknown.length ? `"${unknown.join('", "')}" ${unknown.length > 1 ? 'are' : 'is'} not a date token` : `"${whole.join('", "')}" is a whole localized date, not a part of one`;
+  return { problem, suggestion };
+}
 
 /** Links in a text (with a scheme, `www.`, or a bare host with a common top-level domain), with positions. */
 export function findLinks(text: string): { link: string; host: string; index: number }[] {
@@ -366,11 +401,26 @@ export function lintText(text: string, o: LintOptions): LintWarning[] {
       out.push({ code: 'unknown_variable', severity: 'warning', message: `variable "${p.name}" is not a known field and has no default`, index: m.index, length: m[0].length, subject: p.name });
     }
   }
+  out.push(...dateFormatWarnings(text));
   const open = text.lastIndexOf('{{');
   if (open >= 0 && text.indexOf('}}', open) < 0) {
     out.push({ code: 'malformed_variable', severity: 'warning', message: '"{{" is never closed with "}}"', index: open, length: 2, subject: '{{' });
   }
   return out.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+}
+
+/** Lint errors for the date formats of a template's placeholders that would not print a date (see checkDateFormat). */
+export function dateFormatWarnings(text: string): LintWarning[] {
+  const out: LintWarning[] = [];
+  for (const p of placeholdersOf(text)) {
+    const bad = p.format === null ? null : checkDateFormat(p.format);
+    if (!bad) continue;
+    out.push({
+      code: 'unknown_date_format', severity: 'error', message: `date format "${p.format}": ${bad.problem}; use luxon tokens such as yyyy-MM-dd (here: ${bad.suggestion})`,
+      index: p.index, length: p.length, subject: p.format!, suggestion: bad.suggestion,
+    });
+  }
+  return out;
 }
 
 /** Lint warnings for the variables a render could not fill (no position: they are absent from the text). */

@@ -147,6 +147,8 @@ export interface ConversationsTable {
 export interface KeywordSettingsTable {
   tenant_id: string; languages: string | null; opt_out_words: string | null; opt_in_words: string | null; help_words: string | null;
   opt_out_reply: string | null; opt_in_reply: string | null; help_reply: string | null; updated_at: string;
+  /** JSON {kind: {language: text}}: the tenant's confirmations per recipient language (null: none of its own). */
+  localized_replies: string | null;
 }
 /** A keyword auto-reply rule of a tenant. */
 export interface KeywordRulesTable {

@@ -6,8 +6,9 @@ import { confirmOptIn } from '../automations/optin.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { InboundMessagesTable } from '../store/database.ts';
 import { newId } from '../domain/ids.ts';
+import { attribute } from '../domain/attribution.ts';
 import { defaultReplyLimits, normalizeMoSender, resolveDestination, type ReplyLimits, type MoSender } from '../domain/inbound.ts';
-import { fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
+import { confirmationFor, fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
 import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type AttributionTables } from '../store/repos/service-numbers.ts';
 import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
 import { insertInbound, recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
@@ -176,7 +177,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   row.attribution = attribution;
 
   // 2. Contact, conversation, activity.
-  const contact = await db.selectFrom('contacts').select(['id', 'name', 'opted_out_at', 'fields']).where('tenant_id', '=', tenantId).where('phone', '=', sender.phone).executeTakeFirst();
+  const contact = await db.selectFrom('contacts').select(['id', 'name', 'opted_out_at', 'fields', 'language']).where('tenant_id', '=', tenantId).where('phone', '=', sender.phone).executeTakeFirst();
   row.contact_id = contact?.id ?? null;
   row.conversation_id = await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, direction: 'in', at: row.received_at });
   if (contact) await markActivity(db, tenantId, [sender.phone], 'replied', row.received_at);
@@ -200,10 +201,10 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   let servedReply: { id: string | null; status: string | null } | null = null;
   if (word) {
     action = word.kind; keyword = word.word;
-    reply = kw.settings.replies[word.kind]; replyKind = word.kind;
+    reply = confirmationFor(kw.settings, word.kind, contact?.language ?? null, attribute(sender.phone).country); replyKind = word.kind;
   } else if (confirmed) {
     action = 'opt_in'; keyword = confirmed;
-    reply = kw.settings.replies.opt_in; replyKind = 'opt_in';
+    reply = confirmationFor(kw.settings, 'opt_in', contact?.language ?? null, attribute(sender.phone).country); replyKind = 'opt_in';
   } else if (served) {
     action = served.action; keyword = served.keyword;
     servedReply = { id: served.replyMessageId, status: served.replyStatus };

@@ -22,6 +22,8 @@ import { extractLinks, fillLinks } from '../domain/links.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'preference' | 'frequency_cap' | 'no_route';
+/** Why a queued message waits (its reason while its notBefore is ahead): the tenant's quiet hours, the send's windows, or its schedule. */
+export type HoldReason = 'quiet_hours' | 'send_window' | 'scheduled';
 
 /** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's, the zone it is in now if not its own (a roaming customer's). */
 export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string; zone?: string }
@@ -75,6 +77,8 @@ export class Preparer {
   private readonly templates = new Map<string, LinkedTemplate>();
   private readonly policy: TenantPolicy;
   private readonly schedule: SendSchedule;
+  /** The send's own windows (without quiet hours), to tell which of the two holds a message. */
+  private readonly windows: SendSchedule;
   private pinned: string | null | undefined;
   private sender: string | null | undefined;
   /** Numbers already prepared in this send (duplicates are excluded). */
@@ -84,6 +88,7 @@ export class Preparer {
     this.template = compileLinked(spec.text);
     this.policy = policyOf(spec.tenant);
     const windows = SendSchedule.of(spec.windows);
+    this.windows = windows;
     this.schedule = spec.category === 'marketing' && this.policy.quietHours.length ? windows.and(SendSchedule.of(this.policy.quietHours)) : windows;
   }
 
@@ -188,7 +193,10 @@ export class Preparer {
       m.carrier = a.carrier;
       m.region = a.province ?? a.region;
       const allowed = this.schedule.next(earliest, zone);
-      if (allowed.getTime() > now.getTime()) m.notBefore = allowed.toISOString();
+      if (allowed.getTime() > now.getTime()) {
+        m.notBefore = allowed.toISOString();
+        m.reason = allowed.getTime() === earliest.getTime() ? 'scheduled' : this.windows.allows(earliest, zone) ? 'quiet_hours' : 'send_window' satisfies HoldReason;
+      }
       out.push(m);
     }
     return out;

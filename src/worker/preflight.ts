@@ -6,7 +6,7 @@ import { contactPage, type RecipientFacts } from '../store/repos/recipients.ts';
 import { campaignSpec } from './scheduler.ts';
 
 /** What a campaign would do if started now: counts by outcome and reason, segments, cost and the balance. */
-export interface PreflightReport { total: number; queued: number; deferred: number; excluded: Record<string, number>; segments: number; cost: string; balance: string; sufficient: boolean }
+export interface PreflightReport { total: number; queued: number; deferred: number; deferredBy: Record<string, number>; excluded: Record<string, number>; segments: number; cost: string; balance: string; sufficient: boolean }
 
 /** Runs every pre-flight check over the whole audience without storing anything. */
 export async function preflight(deps: Deps, c: Campaign): Promise<PreflightReport> {
@@ -14,13 +14,13 @@ export async function preflight(deps: Deps, c: Campaign): Promise<PreflightRepor
   const spec = await campaignSpec(deps, c);
   const { tenant } = spec;
   const preparer = new Preparer(deps, spec);
-  const report = { total: 0, queued: 0, deferred: 0, excluded: {} as Record<string, number>, segments: 0, cost: 0n };
+  const report = { total: 0, queued: 0, deferred: 0, deferredBy: {} as Record<string, number>, excluded: {} as Record<string, number>, segments: 0, cost: 0n };
   const tally = async (recipients: { phone: string; contactId?: string; contact?: RecipientFacts; vars?: Record<string, unknown> }[]) => {
     for (const p of await preparer.prepare(recipients)) {
       report.total++;
       if (p.status === 'excluded') { report.excluded[p.reason!] = (report.excluded[p.reason!] ?? 0) + 1; continue; }
       report.queued++;
-      if (p.notBefore) report.deferred++;
+      if (p.notBefore) { report.deferred++; report.deferredBy[p.reason!] = (report.deferredBy[p.reason!] ?? 0) + 1; }
       report.segments += p.segments;
       report.cost += p.price;
     }

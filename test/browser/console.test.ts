@@ -270,7 +270,7 @@ describe('web console in Chromium', () => {
 
       await page.getByRole('menuitem', { name: 'Inbox' }).click();
       await page.getByText('张三').first().click();
-      await page.getByTestId('thread').getByText('Opted out').waitFor();
+      await page.getByTestId('thread').getByText('Opted out', { exact: true }).waitFor();
       await shot(page, 'inbox-optout-en');
 
       await page.getByRole('menuitem', { name: 'Contacts' }).click();
@@ -360,4 +360,95 @@ describe('web console in Chromium', () => {
       await page.getByTestId('suspend-demo').waitFor();
     });
   }, 90_000);
+  it('walkthrough fixes: date-format lint, a draft opened, edited, checked and sent, list progress, tenant-zone times, an opted-out reply, channel form test', async () => {
+    // the browser sits in New York; the console must show the tenant's zone (Asia/Shanghai) all the same
+    await withPage({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, 'demo@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
+      await page.getByTestId('user-menu').waitFor();
+      await chooseLanguage(page, '简体中文');
+      await page.getByRole('menuitem', { name: '群发任务' }).click();
+      await page.getByRole('button', { name: '新建群发' }).first().click();
+      await page.getByLabel('任务名称').fill('会员日草稿');
+      await page.getByLabel('手机号码').fill('13900139000');
+      await page.getByRole('button', { name: '下一步' }).click();
+      const text = page.getByRole('textbox', { name: '正文' });
+      await text.fill('生日{{生日:YYYY-MM-DD}}快乐');
+      await page.getByText('日期格式“YYYY-MM-DD”写法有误', { exact: false }).waitFor();
+      await page.getByText('例如 yyyy-MM-dd', { exact: false }).waitFor();
+      await shot(page, 'lint-date-format-zh');
+      await text.fill('您好，会员日全场8折');
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByRole('button', { name: '检查' }).click();
+      await page.getByTestId('preflight').waitFor();
+
+      // leave the builder; the draft opens from the list with its text and audience, and can be edited
+      await page.getByRole('menuitem', { name: '群发任务' }).click();
+      await page.getByRole('link', { name: '会员日草稿' }).click();
+      await page.getByText('这是草稿，尚未发送', { exact: false }).waitFor();
+      await page.getByText('您好，会员日全场8折').waitFor();
+      await page.getByText('13900139000').or(page.getByText('1 个号码')).first().waitFor();
+      await page.getByTestId('draft-edit').click();
+      await expect.poll(() => page.getByLabel('任务名称').inputValue()).toBe('会员日草稿');
+      await page.getByLabel('任务名称').fill('会员日群发');
+      await page.getByRole('button', { name: '下一步' }).click();
+      await expect.poll(() => page.getByRole('textbox', { name: '正文' }).inputValue()).toBe('您好，会员日全场8折');
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByRole('button', { name: '检查' }).click();
+      await page.getByTestId('preflight').waitFor();
+      await page.getByRole('menuitem', { name: '群发任务' }).click();
+      await page.getByRole('link', { name: '会员日群发' }).click();
+      await page.getByTestId('draft-check').click();
+      await page.getByTestId('preflight').waitFor();
+      await shot(page, 'draft-checked-zh');
+      await page.getByTestId('draft-start').click();
+      await page.getByRole('heading', { name: /会员日群发/ }).getByText('已完成').waitFor({ timeout: 20_000 });
+      const id = page.url().split('/').pop()!;
+      const c = await page.evaluate(async (cid) => (await fetch(`/api/v1/campaigns/${cid}`)).json(), id) as { startedAt: string; stats: { cost: string } };
+      const shanghai = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(new Date(c.startedAt));
+      await page.getByText(shanghai).first().waitFor();
+      await page.getByText(/费用.*¥/).first().waitFor();
+
+      // the list: progress and recipients, one campaign (the edit did not make a second one)
+      await page.getByRole('menuitem', { name: '群发任务' }).click();
+      const row = page.getByRole('row', { name: /会员日群发/ });
+      await expect.poll(() => row.getByTestId('list-progress').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100');
+      expect(await row.getByRole('cell').nth(3).textContent()).toBe('1');
+      expect(await page.getByRole('link', { name: '会员日草稿' }).count()).toBe(0);
+      await shot(page, 'campaigns-progress-zh');
+
+      // 张三 opted out in the test before: the thread says so, and a reply asks first, then says why it was not sent
+      await page.getByRole('menuitem', { name: '收件箱' }).click();
+      await page.getByText('张三').first().click();
+      await page.getByTestId('thread-opted-out').waitFor();
+      await page.getByPlaceholder('此联系人已退订，回复不会发出').fill('好的，已为您退订。');
+      await page.getByTestId('thread').getByRole('button', { name: '回复' }).click();
+      await page.locator('.ant-modal-confirm-title').getByText('此联系人已退订，回复将不会发出', { exact: false }).waitFor();
+      await page.getByRole('button', { name: '仍然发送' }).click();
+      await page.getByText('回复未发送：已退订。').waitFor();
+      await page.getByTestId('excluded-reply').getByText('未发送：已退订').waitFor();
+      await shot(page, 'inbox-optedout-reply-zh');
+
+      // confirmations per language
+      await page.getByRole('menuitem', { name: '关键词规则' }).click();
+      await expect.poll(() => page.getByTestId('reply-opt_out-ru').inputValue()).toMatch(/отписались/);
+    });
+
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, 'admin@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
+      await page.getByTestId('user-menu').waitFor();
+      await chooseLanguage(page, '简体中文');
+      await page.goto(`${url}/admin/channels`);
+      await page.getByText('已提交', { exact: false }).first().waitFor(); // counters in words, not "submitted"
+      await page.getByRole('button', { name: '添加通道' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('名称').fill('probe');
+      await dialog.getByLabel('主机').fill('127.0.0.1');
+      await dialog.getByLabel('端口').fill('1');
+      await dialog.getByLabel('账号（system_id）').fill('tidings');
+      await dialog.getByLabel('密码').fill('secret');
+      await dialog.getByTestId('channel-test').click();
+      await dialog.getByTestId('channel-test-result').getByText('连接失败', { exact: false }).waitFor({ timeout: 15_000 });
+      await shot(page, 'channel-test-failed-zh');
+    });
+  }, 150_000);
 });

@@ -13,7 +13,7 @@ import {
   cancelCampaignMessages, createCampaign, getCampaign, holdCampaignMessages, listCampaigns, releaseCampaignMessages, setCampaignStatus, updateCampaign,
   type Campaign, type CampaignFields,
 } from '../../store/repos/campaigns.ts';
-import { campaignStats } from '../../store/repos/stats.ts';
+import { campaignProgress, campaignStats } from '../../store/repos/stats.ts';
 import { listMessages, type MessageView } from '../../store/repos/messages.ts';
 import { moveBalance } from '../../store/repos/billing.ts';
 import { getTemplateForSending } from '../../store/repos/templates.ts';
@@ -32,14 +32,17 @@ const statsSchema = z.object({
   byCarrier: z.array(z.object({ carrier: z.string(), total: z.number(), delivered: z.number(), failed: z.number() })),
   byRegion: z.array(z.object({ region: z.string(), total: z.number(), delivered: z.number(), failed: z.number() })),
   perMinute: z.array(z.object({ minute: z.string(), submitted: z.number() })),
+  held: z.array(z.object({ reason: z.string(), count: z.number(), until: z.string() })).describe('queued messages that wait: why (quiet_hours, send_window, scheduled, retry) and the earliest time one goes'),
 });
+const progressSchema = z.object({ total: z.number(), excluded: z.number(), queued: z.number(), submitted: z.number(), delivered: z.number(), failed: z.number() });
 const campaignSchema = z.object({
   id: z.string(), name: z.string(), status: z.string(), category: z.string(), text: z.string().nullable(), templateId: z.string().nullable(),
   audience: z.record(z.string(), z.unknown()), channel: z.string().nullable(), options: z.record(z.string(), z.unknown()), scheduleAt: z.string().nullable(),
   cron: z.string().nullable(), pauseReason: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(), startedAt: z.string().nullable(), completedAt: z.string().nullable(),
   stats: statsSchema.optional(),
+  progress: progressSchema.optional().describe('core counts, in the list (the detail has them in stats)'),
 });
-const preflightSchema = z.object({ total: z.number(), queued: z.number(), deferred: z.number(), excluded: z.record(z.string(), z.number()), segments: z.number(), cost: z.string(), balance: z.string(), sufficient: z.boolean() });
+const preflightSchema = z.object({ total: z.number(), queued: z.number(), deferred: z.number(), deferredBy: z.record(z.string(), z.number()).describe('deferred by why: quiet_hours, send_window, scheduled'), excluded: z.record(z.string(), z.number()), segments: z.number(), cost: z.string(), balance: z.string(), sufficient: z.boolean() });
 const idParams = z.object({ id: z.string() });
 
 function show(c: Campaign) {
@@ -93,16 +96,21 @@ export function campaignRoutes(app: App, deps: Deps): void {
   });
 
   app.get('/api/v1/campaigns', {
-    schema: { tags: ['campaigns'], summary: 'List campaigns, newest first', querystring: z.object({ status: z.string().optional(), before: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ campaigns: z.array(campaignSchema) }) } },
+    schema: { tags: ['campaigns'], summary: 'List campaigns, newest first, each with its progress counts', querystring: z.object({ status: z.string().optional(), before: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ campaigns: z.array(campaignSchema) }) } },
     config: { permission: 'read' },
-  }, async (request) => ({ campaigns: (await listCampaigns(db, tenantOf(request), request.query)).map(show) }));
+  }, async (request) => {
+    const campaigns = await listCampaigns(db, tenantOf(request), request.query);
+    const progress = await campaignProgress(db, campaigns.map((c) => c.id));
+    const none = { total: 0, excluded: 0, queued: 0, submitted: 0, delivered: 0, failed: 0 };
+    return { campaigns: campaigns.map((c) => ({ ...show(c), progress: progress.get(c.id) ?? none })) };
+  });
 
   app.get('/api/v1/campaigns/:id', {
     schema: { tags: ['campaigns'], summary: 'A campaign with its statistics', params: idParams, response: { 200: campaignSchema } },
     config: { permission: 'read' },
   }, async (request) => {
     const c = await load(tenantOf(request), request.params.id);
-    return { ...show(c), stats: await campaignStats(db, c.id) };
+    return { ...show(c), stats: await campaignStats(db, c.id, deps.now().toISOString()) };
   });
 
   app.put('/api/v1/campaigns/:id', {

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { createChannel as buildChannel } from '../../channels/registry.ts';
+import { channelForms } from '../../channels/form.ts';
 import { createChannel, deleteChannel, findChannel, listChannels, updateChannel, type ChannelRecord } from '../../store/repos/channels.ts';
 import { audit } from '../../store/repos/audit.ts';
 
@@ -38,9 +39,60 @@ function validate(config: Record<string, unknown>): void {
 
 const channelBody = z.object({ name: z.string().min(1).max(60).regex(/^[\w.-]+$/, 'letters, digits, _ . -'), type: z.string().min(1), enabled: z.boolean().optional() }).catchall(z.unknown());
 
+const formText = z.object({ 'zh-CN': z.string(), en: z.string(), ru: z.string() });
+const formSchema = z.object({
+  type: z.string(), label: formText,
+  fields: z.array(z.object({
+    name: z.string(), kind: z.enum(['text', 'password', 'number', 'select']), label: formText, hint: formText.optional(), required: z.boolean().optional(),
+    default: z.union([z.string(), z.number()]).optional(), min: z.number().optional(), max: z.number().optional(),
+    options: z.array(z.object({ value: z.union([z.string(), z.number()]), label: formText })).optional(),
+  })),
+});
+const testTimeoutMs = 10_000;
+
+/**
+ * Binds once with a configuration (one bind, whatever `binds` says) and unbinds: whether the host answers and takes
+ * the credentials, within ten seconds. Never throws: the answer says what went wrong.
+ */
+async function testConnection(config: { type: string } & Record<string, unknown>): Promise<{ ok: boolean; state: string; reason: string | null }> {
+  const channel = buildChannel({ ...config, binds: 1 });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${testTimeoutMs / 1000} s`)), testTimeoutMs); });
+  try {
+    await Promise.race([channel.start(), timeout]);
+    return { ok: true, state: channel.state().state, reason: null };
+  } catch (e) {
+    return { ok: false, state: channel.state().state, reason: channel.state().reason ?? (e as Error).message };
+  } finally {
+    clearTimeout(timer);
+    await channel.stop().catch(() => undefined);
+  }
+}
+
 /** Platform administration of carrier channels: they are data — create, change, disable, see state and counters. */
 export function channelRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
+  app.get('/api/v1/admin/channel-types', {
+    schema: { tags: ['admin'], summary: 'Channel types and the fields of their settings forms (labels in zh-CN, en, ru)', response: { 200: z.object({ types: z.array(formSchema) }) } },
+    config: { permission: 'platform' },
+  }, async () => ({ types: [...channelForms] }));
+
+  app.post('/api/v1/admin/channels/test', {
+    schema: {
+      tags: ['admin'], summary: 'Test a channel configuration: bind once and unbind (nothing is stored); a masked password of an existing channel of that name is its stored one',
+      body: channelBody, response: { 200: z.object({ ok: z.boolean(), state: z.string(), reason: z.string().nullable() }) },
+    },
+    config: { permission: 'platform' },
+  }, async (request) => {
+    const { enabled: _e, ...given } = request.body;
+    const existing = await findChannel(db, given.name);
+    const config = existing ? { ...existing.config, ...Object.fromEntries(Object.entries(given).filter(([k, v]) => !(secretKeys.has(k) && v === mask))) } : given;
+    validate(config);
+    const result = await testConnection(config as { type: string } & Record<string, unknown>);
+    await audit(db, null, actorOf(request), 'channel.test', existing?.id ?? null, { name: given.name, type: given.type, ok: result.ok });
+    return result;
+  });
+
   app.get('/api/v1/admin/channels', {
     schema: { tags: ['admin'], summary: 'List channels with state and counters', response: { 200: z.object({ channels: z.array(channelSchema) }) } },
     config: { permission: 'platform' },

@@ -21,10 +21,11 @@ import { checkContent } from '../../domain/templates.ts';
 const conversationSchema = z.object({
   id: z.string(), phone: z.string(), contactId: z.string().nullable(), contactName: z.string().nullable(), unread: z.number(),
   assignedTo: z.string().nullable(), status: z.string(), lastText: z.string().nullable(), lastDirection: z.string().nullable(), lastAt: z.string(), createdAt: z.string(),
+  contactOptedOutAt: z.string().nullable().describe('when the contact opted out: replies (except verification) are then excluded'),
 });
 const threadItemSchema = z.object({
   id: z.string(), direction: z.enum(['in', 'out']), text: z.string(), at: z.string(), status: z.string().nullable(), campaignId: z.string().nullable(),
-  action: z.string().nullable().optional(), category: z.string().nullable().optional(),
+  action: z.string().nullable().optional(), category: z.string().nullable().optional(), reason: z.string().nullable().optional().describe('why an outbound message was not sent'),
 });
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional().describe('lastAt of the last conversation of the previous page'),
@@ -117,7 +118,7 @@ export function inboxRoutes(app: App, deps: Deps): void {
 
   app.post('/api/v1/inbox/:id/reply', {
     schema: {
-      tags, summary: 'Reply in a conversation: an ordinary outbound message through the same checks (opt-out, blocklist, balance, routing)', params: idParams,
+      tags, summary: 'Reply in a conversation: an ordinary outbound message through the same checks (opt-out, blocklist, balance, routing); an excluded one answers its reason', params: idParams,
       body: z.object({ text: z.string().min(1).max(2000), category: z.enum(['notification', 'marketing']).default('notification'), channel: z.string().optional() }),
       response: { 202: z.object({ message: z.object({ id: z.string(), to: z.string(), status: z.string(), segments: z.number(), reason: z.string().nullable() }) }) },
     },
@@ -135,7 +136,8 @@ export function inboxRoutes(app: App, deps: Deps): void {
       channel: request.body.channel ?? null, sender: await senderFor(db, tenantId), source: 'reply',
     });
     const at = deps.now().toISOString();
-    await touchConversation(db, tenantId, { phone: c.phone, contactId: c.contactId, text: request.body.text, direction: 'out', at });
+    // an excluded reply (opted out, blocklisted…) did not go out: the conversation's last line stays what really was said
+    if (m.status !== 'excluded') await touchConversation(db, tenantId, { phone: c.phone, contactId: c.contactId, text: request.body.text, direction: 'out', at });
     await markConversationRead(db, tenantId, c.id, at);
     return reply.status(202).send({ message: m });
   });

@@ -12,7 +12,10 @@ const wordList = z.array(z.string().min(1).max(50)).max(500);
 const kinds = <T extends z.ZodType>(t: T) => z.object({ opt_out: t, opt_in: t, help: t });
 const settingsSchema = z.object({
   languages: z.array(z.string()), words: kinds(z.array(z.string())), customized: kinds(z.boolean()), replies: kinds(z.string()),
+  repliesByLanguage: kinds(z.record(z.string(), z.string())).describe('confirmations per recipient language (built-in zh-CN, en, ru, with the tenant\'s own over them): chosen by the contact\'s language, else the number\'s country, else replies'),
+  ownRepliesByLanguage: kinds(z.record(z.string(), z.string())).describe('the tenant\'s own per-language texts only'),
 });
+const localizedTexts = z.record(z.string().min(2).max(20), z.string().max(500).nullable()).optional();
 const iso = z.string().datetime({ offset: true }).transform((v) => new Date(v).toISOString());
 const ruleSchema = z.object({
   id: z.string(), name: z.string(), match: z.enum(ruleMatches), pattern: z.string(), reply: z.string().nullable(), position: z.number(),
@@ -40,12 +43,14 @@ export function keywordRoutes(app: App, deps: Deps): void {
 
   app.put('/api/v1/keywords/settings', {
     schema: {
-      tags, summary: 'Change languages, word lists (null = back to the defaults) or reply texts',
+      tags, summary: 'Change languages, word lists (null = back to the defaults) or reply texts (also per recipient language)',
       description: 'Words are matched case- and width-insensitively with punctuation and spaces ignored ("Ｔ Ｄ" = "TD"). A word ending in `*` also matches as the first word of a longer message.',
       body: z.object({
         languages: z.array(z.enum(['zh', 'en', 'ru'])).min(1).nullable().optional(),
         words: z.object({ opt_out: wordList.nullable().optional(), opt_in: wordList.nullable().optional(), help: wordList.nullable().optional() }).optional(),
         replies: z.object({ opt_out: z.string().max(500).nullable().optional(), opt_in: z.string().max(500).nullable().optional(), help: z.string().max(500).nullable().optional() }).optional(),
+        repliesByLanguage: z.object({ opt_out: localizedTexts, opt_in: localizedTexts, help: localizedTexts }).optional()
+          .describe('per-language confirmations to set, e.g. {"opt_out":{"ru":"Вы отписаны."}}; null removes the tenant\'s own text of that language'),
       }),
       response: { 200: settingsSchema },
     },

@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import {
-  categories, compileTemplate, composeText, lintText, missingVariableWarnings, optOutTextFor, type Category, type LintWarning,
+  categories, compileTemplate, composeText, dateFormatWarnings, lintText, missingVariableWarnings, optOutTextFor, type Category, type LintWarning,
 } from '../../domain/templates.ts';
 import { tenantSettingsSchema, type TenantSettings } from '../../domain/tenants.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
@@ -25,7 +25,7 @@ const categoryEnum = z.enum(categories as [Category, ...Category[]]);
 const statusEnum = z.enum(templateStatuses as ['draft', 'pending', 'approved', 'rejected']);
 const warningSchema = z.object({
   code: z.string(), severity: z.enum(['error', 'warning']), message: z.string(),
-  index: z.number().optional(), length: z.number().optional(), subject: z.string().optional(),
+  index: z.number().optional(), length: z.number().optional(), subject: z.string().optional(), suggestion: z.string().optional(),
 });
 const templateSchema = z.object({
   id: z.string(), tenantId: z.string(), name: z.string(), category: categoryEnum, text: z.string(), status: statusEnum,
@@ -188,6 +188,7 @@ export function templateRoutes(app: App, deps: Deps): void {
     const p = preview(final);
     const warnings = [
       ...lintText(final, { category, signature: s.signature, matcher: await loadSensitiveWordMatcher(db, tenantId), linkAllowList: s.linkAllowList }),
+      ...dateFormatWarnings(text),
       ...missingVariableWarnings(rendered.missing),
     ];
     const cost = b.pricePerSegment === undefined ? null : (BigInt(p.segments) * BigInt(b.pricePerSegment)).toString();

@@ -2,19 +2,21 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
+import { DateTime } from 'luxon';
 import { DomainError } from '../../domain/errors.ts';
 import { categories } from '../../domain/templates.ts';
-import { client, collect, columns, print, readRecipients, sleep, withClientOptions, type Client, type ClientOptions } from '../client.ts';
+import { client, collect, columns, money, print, readRecipients, sleep, withClientOptions, type Client, type ClientOptions } from '../client.ts';
 
 interface Stats {
   total: number; excluded: number; queued: number; submitted: number; delivered: number; failed: number; awaitingReceipt: number;
   deliveryRate: number | null; resubmitted: number; cost: string; segments: number; excludedBy: Record<string, number>; failedBy: Record<string, number>;
+  held?: { reason: string; count: number; until: string }[];
 }
 interface Campaign {
   id: string; name: string; status: string; category: string; pauseReason: string | null; scheduleAt: string | null; cron: string | null;
   createdAt: string; startedAt: string | null; completedAt: string | null; stats?: Stats;
 }
-interface Preflight { total: number; queued: number; deferred: number; excluded: Record<string, number>; segments: number; cost: string; balance: string; sufficient: boolean }
+interface Preflight { total: number; queued: number; deferred: number; deferredBy?: Record<string, number>; excluded: Record<string, number>; segments: number; cost: string; balance: string; sufficient: boolean }
 
 /** States after which a campaign no longer moves by itself. */
 const settled = new Set(['completed', 'cancelled', 'paused', 'draft']);
@@ -61,22 +63,37 @@ function positive(option: string, value: string | undefined): number | undefined
 const percent = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const counts = (r: Record<string, number>) => Object.entries(r).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
 
+const holdWords: Record<string, string> = { quiet_hours: 'quiet hours', send_window: 'the send window', scheduled: 'the scheduled time', retry: 'a retry' };
+
+/** The tenant's time zone (times are shown in it), UTC when the key may not read the tenant. */
+async function tenantZone(call: Client): Promise<string> {
+  const t = await call('GET', '/api/v1/tenant').catch(() => null) as { settings?: { timezone?: unknown } } | null;
+  return typeof t?.settings?.timezone === 'string' ? t.settings.timezone : t ? 'Asia/Shanghai' : 'UTC';
+}
+
+/** "1 waits for quiet hours until 2026-12-06 08:00 Asia/Shanghai; …", or '' when nothing waits. */
+export function heldText(held: Stats['held'], zone: string): string {
+  return (held ?? []).map((h) => `${h.count} wait${h.count === 1 ? 's' : ''} for ${holdWords[h.reason] ?? h.reason} until ${DateTime.fromISO(h.until).setZone(zone).toFormat('yyyy-MM-dd HH:mm')} ${zone}`).join('; ');
+}
+
 function headline(c: Campaign): string {
   const when = c.status === 'scheduled' && c.scheduleAt ? ` at ${c.scheduleAt}` : '';
   return `${c.id}  ${c.status}${when}${c.pauseReason ? ` (${c.pauseReason})` : ''}  ${c.name}`;
 }
 
-function statsLines(c: Campaign): string[] {
+function statsLines(c: Campaign, zone: string): string[] {
   const s = c.stats;
   if (!s) return [headline(c)];
+  const held = heldText(s.held, zone);
   return [
     headline(c),
     ...columns([
       ['total', s.total, 'excluded', s.excluded, 'queued', s.queued],
       ['submitted', s.submitted, 'delivered', s.delivered, 'failed', s.failed],
       ['awaiting receipt', s.awaitingReceipt, 'delivery rate', percent(s.deliveryRate), 'resubmitted', s.resubmitted],
-      ['segments', s.segments, 'cost', s.cost, '', ''],
+      ['segments', s.segments, 'cost', money(s.cost), '', ''],
     ]).map((l) => `  ${l}`),
+    ...(held ? [`  waiting: ${held}`] : []),
     ...(Object.keys(s.excludedBy).length ? [`  excluded by reason: ${counts(s.excludedBy)}`] : []),
     ...(Object.keys(s.failedBy).length ? [`  failed by error: ${counts(s.failedBy)}`] : []),
   ];
@@ -87,23 +104,30 @@ function preflightLines(p: Preflight): string[] {
   return columns([
     ['recipients', p.total],
     ['to send', p.queued],
-    ['  of which wait for a send window', p.deferred],
+    ['  of which wait', p.deferred],
+    ...Object.entries(p.deferredBy ?? {}).map(([reason, n]) => [`    for ${holdWords[reason] ?? reason}`, n]),
     ['excluded', reasons.reduce((n, [, x]) => n + x, 0)],
     ...reasons.map(([reason, n]) => [`  ${reason}`, n]),
     ['segments', p.segments],
-    ['cost', p.cost],
-    ['balance', `${p.balance}${p.sufficient ? '' : '  — not enough'}`],
+    ['cost', money(p.cost)],
+    ['balance', `${money(p.balance)}${p.sufficient ? '' : '  — not enough'}`],
   ]);
 }
 
-/** Shows a progress bar of done/total until the campaign settles; answers the campaign as last seen. */
-async function watch(call: Client, id: string, intervalMs: number): Promise<Campaign> {
+/**
+ * Shows a progress bar of done/total until the campaign settles, with what waits and until when (quiet hours, send
+ * window); answers the campaign as last seen. The bar line is cleared at the end, so only the summary stays.
+ */
+async function watch(call: Client, id: string, intervalMs: number, zone: string): Promise<Campaign> {
   let c = await call('GET', path(id)) as Campaign;
   const bar = new cliProgress.SingleBar({
-    format: '{bar} {percentage}% | {value}/{total} | delivered {delivered} failed {failed} excluded {excluded} | {state}',
-    hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000, etaBuffer: 20,
+    format: '{bar} {percentage}% | {value}/{total} | delivered {delivered} failed {failed} excluded {excluded} | {state}{held}',
+    hideCursor: true, clearOnComplete: true, noTTYOutput: true, notTTYSchedule: 2000, etaBuffer: 20,
   }, cliProgress.Presets.shades_classic);
-  const payload = (x: Campaign) => ({ delivered: x.stats?.delivered ?? 0, failed: x.stats?.failed ?? 0, excluded: x.stats?.excluded ?? 0, state: x.status });
+  const payload = (x: Campaign) => {
+    const held = heldText(x.stats?.held, zone);
+    return { delivered: x.stats?.delivered ?? 0, failed: x.stats?.failed ?? 0, excluded: x.stats?.excluded ?? 0, state: x.status, held: held ? ` | ${held}` : '' };
+  };
   const done = (x: Campaign) => (x.stats ? x.stats.total - x.stats.queued : 0);
   bar.start(Math.max(c.stats?.total ?? 0, 1), done(c), payload(c));
   try {
@@ -225,9 +249,10 @@ export function campaignCommand(): Command {
     .option('--interval <ms>', 'how often --watch asks', '1000')
     .action(async (id: string, o: ClientOptions & { watch?: boolean; interval: string }) => {
       const call = client(o);
-      if (o.watch) await watch(call, id, Math.max(100, Number(o.interval) || 1000));
+      const zone = await tenantZone(call);
+      if (o.watch) await watch(call, id, Math.max(100, Number(o.interval) || 1000), zone);
       const c = await call('GET', path(id)) as Campaign;
-      print(o, c, () => statsLines(c));
+      print(o, c, () => statsLines(c, zone));
     });
 
   withClientOptions(cmd.command('export <id>').description('Every message of the campaign as CSV or XLSX'))

@@ -11,6 +11,7 @@ import * as m009 from './009_inbound_parts.ts';
 import * as m013 from './013_services.ts';
 import * as m014 from './014_automations.ts';
 import * as m015 from './015_integrations.ts';
+import * as m018 from './018_localized_replies.ts';
 import * as m019 from './019_signatures_complaints.ts';
 
 /** Every migration in order; a new one is one more line here. */
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '013_services': m013,
   '014_automations': m014,
   '015_integrations': m015,
+  '018_localized_replies': m018,
   '019_signatures_complaints': m019,
 };
 

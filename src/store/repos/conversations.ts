@@ -6,20 +6,25 @@ import { newId } from '../../domain/ids.ts';
 export interface Conversation {
   id: string; phone: string; contactId: string | null; contactName: string | null; unread: number; assignedTo: string | null; status: string;
   lastText: string | null; lastDirection: string | null; lastAt: string; createdAt: string;
+  /** When the contact opted out (a reply other than a verification code is then excluded), or null. */
+  contactOptedOutAt: string | null;
 }
 
 /** One line of a conversation's history: an inbound MO or an outbound message (replies and campaign messages alike). */
 export interface ThreadItem {
   id: string; direction: 'in' | 'out'; text: string; at: string; status: string | null; campaignId: string | null;
   action?: string | null; category?: string | null;
+  /** Why an outbound message was not sent (its exclusion reason). */
+  reason?: string | null;
 }
 
-type Row = ConversationsTable & { contact_name?: string | null };
+type Row = ConversationsTable & { contact_name?: string | null; contact_opted_out_at?: string | null };
 
 function toConversation(r: Row): Conversation {
   return {
     id: r.id, phone: r.phone, contactId: r.contact_id, contactName: r.contact_name ?? null, unread: r.unread, assignedTo: r.assigned_to,
     status: r.status, lastText: r.last_text, lastDirection: r.last_direction, lastAt: r.last_at, createdAt: r.created_at,
+    contactOptedOutAt: r.contact_opted_out_at ?? null,
   };
 }
 
@@ -59,7 +64,7 @@ export interface ConversationQuery { limit: number; before?: string; unread?: bo
 /** The tenant's conversations, most recent activity first; `q` searches number, contact name and message text. */
 export async function listConversations(db: Db, tenantId: string, opts: ConversationQuery): Promise<Conversation[]> {
   let q = db.selectFrom('conversations').leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
-    .selectAll('conversations').select('contacts.name as contact_name').where('conversations.tenant_id', '=', tenantId);
+    .selectAll('conversations').select(['contacts.name as contact_name', 'contacts.opted_out_at as contact_opted_out_at']).where('conversations.tenant_id', '=', tenantId);
   if (opts.before) q = q.where('conversations.last_at', '<', opts.before);
   if (opts.unread) q = q.where('conversations.unread', '>', 0);
   if (opts.assignedTo !== undefined) q = opts.assignedTo === null ? q.where('conversations.assigned_to', 'is', null) : q.where('conversations.assigned_to', '=', opts.assignedTo);
@@ -79,7 +84,7 @@ export async function listConversations(db: Db, tenantId: string, opts: Conversa
 /** A conversation of the tenant. */
 export async function getConversation(db: Db, tenantId: string, id: string): Promise<Conversation | undefined> {
   const r = await db.selectFrom('conversations').leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
-    .selectAll('conversations').select('contacts.name as contact_name')
+    .selectAll('conversations').select(['contacts.name as contact_name', 'contacts.opted_out_at as contact_opted_out_at'])
     .where('conversations.tenant_id', '=', tenantId).where('conversations.id', '=', id).executeTakeFirst();
   return r && toConversation(r);
 }
@@ -89,12 +94,12 @@ export async function conversationThread(db: Db, tenantId: string, phone: string
   const [ins, outs] = await Promise.all([
     db.selectFrom('inbound_messages').select(['id', 'text', 'received_at', 'campaign_id', 'action'])
       .where('tenant_id', '=', tenantId).where('phone', '=', phone).orderBy('received_at', 'desc').limit(limit).execute(),
-    db.selectFrom('messages').select(['id', 'text', 'created_at', 'status', 'campaign_id', 'category'])
+    db.selectFrom('messages').select(['id', 'text', 'created_at', 'status', 'campaign_id', 'category', 'reason'])
       .where('tenant_id', '=', tenantId).where('phone', '=', phone).orderBy('created_at', 'desc').limit(limit).execute(),
   ]);
   const items: ThreadItem[] = [
     ...ins.map((r) => ({ id: r.id, direction: 'in' as const, text: r.text, at: r.received_at, status: null, campaignId: r.campaign_id, action: r.action })),
-    ...outs.map((r) => ({ id: r.id, direction: 'out' as const, text: r.text, at: r.created_at, status: r.status, campaignId: r.campaign_id, category: r.category })),
+    ...outs.map((r) => ({ id: r.id, direction: 'out' as const, text: r.text, at: r.created_at, status: r.status, campaignId: r.campaign_id, category: r.category, reason: r.status === 'excluded' ? r.reason : null })),
   ];
   items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
   return items.slice(-limit);

@@ -1,8 +1,9 @@
 import type { Db, KeywordRulesTable, KeywordSettingsTable } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { normalizeLanguage } from '../../domain/templates.ts';
 import {
-  checkRule, defaultReplies, defaultWordLists, keywordLanguages, type KeywordLanguage, type KeywordRule, type RuleMatch, type WordKind, type WordLists,
+  checkRule, defaultReplies, defaultRepliesByLanguage, defaultWordLists, keywordLanguages, type KeywordLanguage, type KeywordRule, type RuleMatch, type WordKind, type WordLists,
 } from '../../domain/keywords.ts';
 
 /** A tenant's effective keyword settings: languages, the three word lists, and the automatic reply texts. */
@@ -12,6 +13,13 @@ export interface KeywordSettings {
   /** Which lists are the tenant's own (true) rather than the defaults of its languages. */
   customized: Record<WordKind, boolean>;
   replies: Record<WordKind, string>;
+  /**
+   * The confirmations per recipient language (zh-CN, en, ru and any the tenant added): its own texts over the
+   * built-in ones; a recipient gets the one of its contact's language, else of its number's country, else `replies`.
+   */
+  repliesByLanguage: Record<WordKind, Record<string, string>>;
+  /** The tenant's own per-language texts only. */
+  ownRepliesByLanguage: Record<WordKind, Record<string, string>>;
 }
 
 /** What a tenant may change; null resets a list or reply to the default. */
@@ -19,6 +27,26 @@ export interface KeywordSettingsPatch {
   languages?: string[] | null;
   words?: Partial<Record<WordKind, string[] | null>>;
   replies?: Partial<Record<WordKind, string | null>>;
+  /** Per-language texts to set; null removes the tenant's own text of that language (back to the built-in one). */
+  repliesByLanguage?: Partial<Record<WordKind, Record<string, string | null>>>;
+}
+
+const kinds: readonly WordKind[] = ['opt_out', 'opt_in', 'help'];
+// A BCP 47-like tag (zh-CN, en, ru, pt_BR): never a word such as "constructor".
+const languageTag = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/i;
+
+function parseLocalized(v: string | null): Record<WordKind, Record<string, string>> {
+  const out = { opt_out: {}, opt_in: {}, help: {} } as Record<WordKind, Record<string, string>>;
+  if (!v) return out;
+  try {
+    const o = JSON.parse(v) as Record<string, unknown>;
+    for (const k of kinds) {
+      const texts = Object.hasOwn(o, k) ? o[k] : null;
+      if (!texts || typeof texts !== 'object') continue;
+      for (const [lang, text] of Object.entries(texts)) if (typeof text === 'string' && text) out[k][lang] = text;
+    }
+  } catch { /* an unreadable value counts as none */ }
+  return out;
 }
 
 function parseList(v: string | null): string[] | null {
@@ -35,13 +63,16 @@ function repliesFor(languages: string[]): Record<WordKind, string> {
 function toSettings(r: KeywordSettingsTable | undefined): KeywordSettings {
   const languages = parseList(r?.languages ?? null) ?? [...keywordLanguages];
   const defaults = defaultWordLists(languages);
-  const own = { opt_out: parseList(r?.opt_out_words ?? null), opt_in: parseList(r?.opt_in_words ?? null), help: parseList(r?.help_words ?? null) };
+  const lists = { opt_out: parseList(r?.opt_out_words ?? null), opt_in: parseList(r?.opt_in_words ?? null), help: parseList(r?.help_words ?? null) };
   const replies = repliesFor(languages);
+  const own = parseLocalized(r?.localized_replies ?? null);
   return {
     languages,
-    words: { opt_out: own.opt_out ?? defaults.opt_out, opt_in: own.opt_in ?? defaults.opt_in, help: own.help ?? defaults.help },
-    customized: { opt_out: own.opt_out !== null, opt_in: own.opt_in !== null, help: own.help !== null },
+    words: { opt_out: lists.opt_out ?? defaults.opt_out, opt_in: lists.opt_in ?? defaults.opt_in, help: lists.help ?? defaults.help },
+    customized: { opt_out: lists.opt_out !== null, opt_in: lists.opt_in !== null, help: lists.help !== null },
     replies: { opt_out: r?.opt_out_reply ?? replies.opt_out, opt_in: r?.opt_in_reply ?? replies.opt_in, help: r?.help_reply ?? replies.help },
+    repliesByLanguage: Object.fromEntries(kinds.map((k) => [k, { ...defaultRepliesByLanguage(k), ...own[k] }])) as Record<WordKind, Record<string, string>>,
+    ownRepliesByLanguage: own,
   };
 }
 
@@ -58,7 +89,7 @@ export async function updateKeywordSettings(db: Db, tenantId: string, patch: Key
   const current = await db.selectFrom('keyword_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
   const row: KeywordSettingsTable = current ?? {
     tenant_id: tenantId, languages: null, opt_out_words: null, opt_in_words: null, help_words: null,
-    opt_out_reply: null, opt_in_reply: null, help_reply: null, updated_at: now,
+    opt_out_reply: null, opt_in_reply: null, help_reply: null, updated_at: now, localized_replies: null,
   };
   const list = (v: string[] | null) => (v === null ? null : JSON.stringify([...new Set(v.map((w) => w.trim()).filter(Boolean))]));
   if (patch.languages !== undefined) row.languages = list(patch.languages);
@@ -68,6 +99,20 @@ export async function updateKeywordSettings(db: Db, tenantId: string, patch: Key
   if (patch.replies?.opt_out !== undefined) row.opt_out_reply = patch.replies.opt_out;
   if (patch.replies?.opt_in !== undefined) row.opt_in_reply = patch.replies.opt_in;
   if (patch.replies?.help !== undefined) row.help_reply = patch.replies.help;
+  if (patch.repliesByLanguage) {
+    const own = parseLocalized(row.localized_replies);
+    for (const k of kinds) {
+      const texts: Record<string, string | null> | undefined = patch.repliesByLanguage[k];
+      if (!texts) continue;
+      for (const [lang, text] of Object.entries(texts)) {
+        const tag: string | null = languageTag.test(lang) ? normalizeLanguage(lang) : null;
+        if (!tag) throw new DomainError('invalid_request', `"${lang.slice(0, 40)}" is not a language tag such as zh-CN, en or ru`, { field: `repliesByLanguage.${k}` });
+        if (text === null || !text.trim()) delete own[k][tag];
+        else own[k][tag] = text.trim();
+      }
+    }
+    row.localized_replies = JSON.stringify(own);
+  }
   row.updated_at = now;
   if (current) await db.updateTable('keyword_settings').set(row).where('tenant_id', '=', tenantId).execute();
   else await db.insertInto('keyword_settings').values(row).execute();
@@ -150,3 +195,4 @@ export async function deleteRule(db: Db, tenantId: string, id: string): Promise<
 export async function countRuleHit(db: Db, tenantId: string, id: string): Promise<void> {
   await db.updateTable('keyword_rules').set((eb) => ({ hits: eb('hits', '+', 1) })).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
+

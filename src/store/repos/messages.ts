@@ -163,16 +163,23 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   const pendSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) values (${placeholders(7, d)})
     on conflict (channel_id, carrier_id) do update set status = excluded.status, stat = excluded.stat, err = excluded.err, done_at = excluded.done_at`;
   const apply = applySql(p);
+  // The contacts of the submitted messages were "last messaged" now: one statement per flush, never one per message.
+  const messagedSql = `update contacts set last_messaged_at = ${p(1)} where id in (select contact_id from messages where id in (select value from ${d === 'sqlite' ? `json_each(${p(2)})` : `json_array_elements_text(cast(${p(2)} as json)) as ids(value)`}) and contact_id is not null)
+    and (last_messaged_at is null or last_messaged_at < ${p(3)})`;
+  const latest = (subs: Submitted[]) => subs.reduce((m, s) => (s.at > m ? s.at : m), subs[0].at);
   if (d === 'sqlite') {
     return withSqlite(store, (prepare) => {
       const out: MessageEffect[] = [];
       const sub = prepare(submitSql); const ins = prepare(idSql);
+      const messaged: string[] = [];
       for (const s of o.submitted) {
         const changed = sub.run(s.status, s.carrierIds.length === 1 ? s.carrierIds[0] : s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, s.log, s.log, s.id).changes;
         if (!changed) continue;
+        messaged.push(s.id);
         if (s.effect) out.push(s.effect);
         if (s.doneAt === null) for (let i = 0; i < s.carrierIds.length; i++) ins.run(s.channelId, s.carrierIds[i], s.id, i + 1);
       }
+      if (messaged.length) { const at = latest(o.submitted); prepare(messagedSql).run(at, JSON.stringify(messaged), at); }
       if (o.requeued.length) {
         const req = prepare(requeueSql);
         for (const r of o.requeued) req.run(r.notBefore, r.error, r.log, r.log, r.id);
@@ -217,6 +224,7 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
         if (s.effect) out.push(s.effect);
         if (s.doneAt === null) s.carrierIds.forEach((c, i) => parts.push([s.channelId, c, s.id, i + 1]));
       }
+      if (updated.size) { const at = latest(chunk); await run(messagedSql, [at, JSON.stringify([...updated]), at]); }
       if (parts.length) {
         await run(`insert into carrier_ids (channel_id, carrier_id, message_id, part) values ${parts.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, cast($${i * 4 + 4} as integer))`).join(', ')}
           on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`, parts.flat());
@@ -289,7 +297,8 @@ function messageQuery(db: Db, tenantId: string) {
 
 type ViewRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFirstOrThrow']>>;
 const toView = (r: ViewRow): MessageView => ({
-  id: r.id, to: r.phone, status: r.status, reason: r.reason, segments: r.segments, price: r.price, channel: r.channel, carrierMessageId: r.carrier_ids,
+  // a queued message's reason says why it waits (quiet_hours, send_window, scheduled); once it went, that is history
+  id: r.id, to: r.phone, status: r.status, reason: r.status === 'excluded' || r.status === 'queued' ? r.reason : null, segments: r.segments, price: r.price, channel: r.channel, carrierMessageId: r.carrier_ids,
   carrierStat: r.carrier_stat, carrierErr: r.carrier_err, error: r.error, campaignId: r.campaign_id, category: r.category, text: r.text,
   resubmitted: r.resubmitted, createdAt: r.created_at, notBefore: r.not_before, submittedAt: r.submitted_at,
   // A receipt's done date often has minute precision: never show a message done before it was submitted.

@@ -10,14 +10,16 @@ export interface CampaignStats {
   byCarrier: { carrier: string; total: number; delivered: number; failed: number }[];
   byRegion: { region: string; total: number; delivered: number; failed: number }[];
   perMinute: { minute: string; submitted: number }[];
+  /** Queued messages that wait, by why (quiet_hours, send_window, scheduled; retry: a carrier asked to retry later), with the earliest time one goes. */
+  held: { reason: string; count: number; until: string }[];
 }
 
 const failedSet = new Set(['undelivered', 'expired', 'rejected', 'failed']);
 
-/** Statistics of one campaign (the caller checked the tenant owns it). */
-export async function campaignStats(db: Db, campaignId: string): Promise<CampaignStats> {
+/** Statistics of one campaign at `now` (the caller checked the tenant owns it). */
+export async function campaignStats(db: Db, campaignId: string, now: string): Promise<CampaignStats> {
   const base = db.selectFrom('messages').where('campaign_id', '=', campaignId);
-  const [byStatusRows, reasonRows, errorRows, carrierRows, regionRows, minuteRows, resub] = await Promise.all([
+  const [byStatusRows, reasonRows, errorRows, carrierRows, regionRows, minuteRows, resub, heldRows] = await Promise.all([
     base.select(['status', sql<number>`count(*)`.as('n'), sql<string>`cast(coalesce(sum(price), 0) as text)`.as('cost'), sql<number>`coalesce(sum(segments), 0)`.as('segments')]).groupBy('status').execute(),
     base.select(['reason', sql<number>`count(*)`.as('n')]).where('status', '=', 'excluded').groupBy('reason').execute(),
     base.select([sql<string>`coalesce(carrier_stat, error, status)`.as('err'), sql<number>`count(*)`.as('n')]).where('status', 'in', [...failedSet]).groupBy(sql`coalesce(carrier_stat, error, status)`).execute(),
@@ -25,6 +27,8 @@ export async function campaignStats(db: Db, campaignId: string): Promise<Campaig
     base.select([sql<string>`coalesce(region, 'unknown')`.as('k'), 'status', sql<number>`count(*)`.as('n')]).where('status', '<>', 'excluded').groupBy([sql`coalesce(region, 'unknown')`, 'status']).execute(),
     base.select([sql<string>`substr(submitted_at, 1, 16)`.as('minute'), sql<number>`count(*)`.as('n')]).where('submitted_at', 'is not', null).groupBy(sql`substr(submitted_at, 1, 16)`).orderBy('minute').execute(),
     base.select(sql<number>`coalesce(sum(resubmitted), 0)`.as('n')).executeTakeFirst(),
+    base.select([sql<string>`coalesce(reason, 'retry')`.as('reason'), sql<number>`count(*)`.as('n'), sql<string>`min(not_before)`.as('until')])
+      .where('status', '=', 'queued').where('not_before', '>', now).groupBy(sql`coalesce(reason, 'retry')`).execute(),
   ]);
   const byStatus: Record<string, number> = {};
   let cost = 0n; let segments = 0;
@@ -55,7 +59,33 @@ export async function campaignStats(db: Db, campaignId: string): Promise<Campaig
     failedBy: Object.fromEntries(errorRows.map((r) => [r.err, Number(r.n)])),
     byCarrier: breakdown(carrierRows, 'carrier'), byRegion: breakdown(regionRows, 'region'),
     perMinute: minuteRows.map((r) => ({ minute: r.minute, submitted: Number(r.n) })),
+    held: heldRows.map((r) => ({ reason: r.reason, count: Number(r.n), until: r.until })).sort((a, b) => a.until.localeCompare(b.until)),
   };
+}
+
+/** The core counts of a campaign (the list's progress and recipients): total, excluded, queued, submitted, delivered, failed. */
+export interface CampaignProgress { total: number; excluded: number; queued: number; submitted: number; delivered: number; failed: number }
+
+/** Core counts of several campaigns at once, by campaign id (one grouped query; campaigns without messages are absent). */
+export async function campaignProgress(db: Db, campaignIds: string[]): Promise<Map<string, CampaignProgress>> {
+  const out = new Map<string, CampaignProgress>();
+  if (!campaignIds.length) return out;
+  const rows = await db.selectFrom('messages').select(['campaign_id', 'status', sql<number>`count(*)`.as('n')])
+    .where('campaign_id', 'in', campaignIds).groupBy(['campaign_id', 'status']).execute();
+  for (const r of rows) {
+    const p = out.get(r.campaign_id!) ?? { total: 0, excluded: 0, queued: 0, submitted: 0, delivered: 0, failed: 0 };
+    const n = Number(r.n);
+    p.total += n;
+    if (r.status === 'excluded') p.excluded += n;
+    else if (r.status === 'queued') p.queued += n;
+    else {
+      if (r.status !== 'failed' && r.status !== 'rejected') p.submitted += n;
+      if (r.status === 'delivered') p.delivered += n;
+      if (failedSet.has(r.status)) p.failed += n;
+    }
+    out.set(r.campaign_id!, p);
+  }
+  return out;
 }
 
 /** Message counts by UTC hour and status, and inbound counts by hour, of one tenant since `sinceMs`. */

@@ -1,5 +1,6 @@
-// Language of the console: the typed dictionaries, `t()`, and dates and numbers formatted per locale.
+// Language of the console: the typed dictionaries, `t()`, and dates (in the tenant's time zone), numbers and money formatted per locale.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { DateTime } from 'luxon';
 import { en, type Messages } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 import { ru } from './ru.ts';
@@ -39,17 +40,28 @@ function initialLang(): Lang {
   return nav.startsWith('ru') ? 'ru' : nav.startsWith('en') ? 'en' : 'zh-CN';
 }
 
-/** Formatters for the current locale. */
+/** Formatters for the current locale, with times in the tenant's time zone. */
 export interface Format {
-  /** A timestamp as date and time, or '—' when empty. */
+  /** The zone times are shown in: the tenant's (Asia/Shanghai until it is known). */
+  zone: string;
+  /** A timestamp as date and time in the tenant's zone, or '—' when empty. */
   dateTime(iso: string | null | undefined): string;
+  /** A timestamp as hour and minute in the tenant's zone. */
+  time(iso: string): string;
   /** A count or amount. */
   number(n: number): string;
-  /** Money kept in integer minor units (a decimal string), shown with two decimals. */
+  /** Money kept in integer minor units (fen, a decimal string), shown in yuan with its currency (¥0.80). */
   money(minor: string): string;
+  /** A timestamp as the value of a datetime-local input, in the tenant's zone ('' when empty). */
+  toInput(iso: string | null | undefined): string;
+  /** A datetime-local input's value, read in the tenant's zone, as an ISO timestamp (undefined when empty or invalid). */
+  fromInput(local: string | null | undefined): string | undefined;
 }
 
-interface I18n { lang: Lang; setLang(lang: Lang): void; t: T; fmt: Format }
+/** The zone the console shows times in until the tenant's is known. */
+export const defaultZone = 'Asia/Shanghai';
+
+interface I18n { lang: Lang; setLang(lang: Lang): void; t: T; fmt: Format; setZone(zone: string): void }
 
 const Context = createContext<I18n | null>(null);
 
@@ -61,15 +73,26 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = l;
     setLangState(l);
   }, []);
+  const [zone, setZoneState] = useState(defaultZone);
+  const setZone = useCallback((z: string) => setZoneState(DateTime.local().setZone(z).isValid ? z : defaultZone), []);
   const value = useMemo<I18n>(() => {
     const dict = dictionaries[lang];
     const t = ((key: Key, vars?: Record<string, string | number>) =>
       (dict[key] ?? key).replace(/\{(\w+)\}/g, (m, name: string) => (vars && name in vars ? String(vars[name]) : m))) as T;
-    const dt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    const dt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone: zone });
+    const hm = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
     const num = new Intl.NumberFormat(lang);
-    const cash = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const cash = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', currencyDisplay: lang === 'zh-CN' ? 'symbol' : 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: 2 });
     const fmt: Format = {
+      zone,
       dateTime: (iso) => (iso ? dt.format(new Date(iso)) : '—'),
+      time: (iso) => hm.format(new Date(iso)),
+      toInput: (iso) => (iso ? DateTime.fromISO(iso, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : ''),
+      fromInput(local) {
+        if (!local) return undefined;
+        const d = DateTime.fromISO(local, { zone });
+        return d.isValid ? d.toUTC().toISO()! : undefined;
+      },
       number: (n) => num.format(n),
       money(minor) {
         const v = BigInt(minor);
@@ -78,8 +101,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
     };
     document.documentElement.lang = lang;
-    return { lang, setLang, t, fmt };
-  }, [lang, setLang]);
+    return { lang, setLang, t, fmt, setZone };
+  }, [lang, setLang, zone, setZone]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 

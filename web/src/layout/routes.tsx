@@ -68,6 +68,7 @@ const pages: Page[] = [
   { path: '/templates', tenant: true, render: () => <Templates /> },
   { path: '/campaigns', tenant: true, render: () => <Campaigns /> },
   { path: '/campaigns/new', tenant: true, render: () => <CampaignBuilder /> },
+  { path: '/campaigns/:id/edit', tenant: true, render: (p) => <CampaignBuilder key={p.id} draftId={p.id} /> },
   { path: '/campaigns/:id', tenant: true, render: (p) => <CampaignMonitor id={p.id} /> },
   { path: '/messages', tenant: true, render: () => <Messages /> },
   { path: '/automations', tenant: true, render: () => <Automations /> },

@@ -1,9 +1,9 @@
 // The signed-in console: a collapsible side menu, a header with the tenant and the user menu, and the page.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, Dropdown, Flex, Grid, Layout, Menu, Typography, type MenuProps } from 'antd';
 import { CheckOutlined, GlobalOutlined, LockOutlined, LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
 import { call } from '../api.ts';
-import { languages, useI18n, type Lang } from '../i18n/index.tsx';
+import { defaultZone, languages, useI18n, type Lang } from '../i18n/index.tsx';
 import { navigate, usePath } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PasswordDialog } from '../pages/sessions/password.tsx';
@@ -13,8 +13,16 @@ import { menuItems, resolve, selectedKey } from './routes.tsx';
 
 /** The layout around every signed-in page. */
 export function Shell() {
-  const { t, lang, setLang } = useI18n();
+  const { t, lang, setLang, setZone } = useI18n();
   const session = useSession();
+  const tenantSlug = session.tenant?.slug;
+  // times are shown in the tenant's zone: learn it whenever the tenant changes (the settings page updates it too)
+  useEffect(() => {
+    if (!tenantSlug) { setZone(defaultZone); return; }
+    let current = true;
+    call('GET /api/v1/tenant').then((x) => { if (current) setZone(typeof x.settings.timezone === 'string' ? x.settings.timezone : defaultZone); }, () => undefined);
+    return () => { current = false; };
+  }, [tenantSlug, setZone]);
   const path = usePath();
   const screens = Grid.useBreakpoint();
   const phone = screens.md === undefined ? window.innerWidth < 768 : !screens.md;
@@ -51,7 +59,7 @@ export function Shell() {
         trigger={null}
         collapsed={collapsed}
         collapsedWidth={phone ? 0 : 64}
-        width={220}
+        width={lang === 'ru' ? 260 : 220}
         style={phone ? { position: 'fixed', height: '100vh', zIndex: 20 } : undefined}
       >
         <Typography.Title level={4} style={{ color: '#fff', margin: 0, padding: '16px 20px', whiteSpace: 'nowrap', overflow: 'hidden' }}>

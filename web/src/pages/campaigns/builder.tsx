@@ -1,16 +1,17 @@
 // The campaign builder: audience → message → schedule and send windows → pre-flight with exclusions and cost → start.
 import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Col, Descriptions, Flex, Form, Input, InputNumber, Radio, Row, Select, Statistic, Steps, Switch, Table, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Flex, Form, Input, InputNumber, Radio, Row, Select, Skeleton, Steps, Switch, Typography } from 'antd';
 import { call, type Body, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { useTextCategories } from '../../ui/text-categories.ts';
 import { TextPreview } from '../templates/preview.tsx';
 import { categories, type Category } from '../templates/templates.tsx';
-import { reasonText } from './labels.tsx';
+import { PreflightReport } from './preflight.tsx';
 import { pastedNumbers } from '../../ui/pasted-numbers.ts';
 
 type Draft = Body<'POST /api/v1/campaigns'>;
@@ -39,8 +40,31 @@ interface Values {
 
 const weekdays = [1, 2, 3, 4, 5, 6, 7];
 
-function draftOf(v: Values): Draft {
+type Saved = Response<'GET /api/v1/campaigns/{id}'>;
+type Window = NonNullable<NonNullable<Draft['options']>['sendWindows']>[number];
+
+/** A saved draft as the form's values (the console edits the first send window; the others are kept as they are). */
+function valuesOf(c: Saved, toInput: (iso: string | null) => string): Values {
+  const a = c.audience as Draft['audience'];
+  const o = (c.options ?? {}) as NonNullable<Draft['options']>;
+  const first = o.sendWindows?.[0];
+  const w = typeof first === 'string' ? { days: undefined, start: first.split(/[-–]/)[0].trim(), end: first.split(/[-–]/)[1]?.trim() } : first;
+  return {
+    name: c.name, groups: a.groups ?? [], segment: a.segment ?? undefined, filter: a.filter ?? undefined,
+    numbers: (a.numbers ?? []).map((n) => (typeof n === 'string' ? n : n.phone)).join('\n') || undefined,
+    mode: c.templateId ? 'template' : 'text', text: c.text ?? undefined, templateId: c.templateId ?? undefined, category: c.category as Category,
+    when: c.scheduleAt ? 'at' : 'now', at: toInput(c.scheduleAt) || undefined,
+    windows: !!w, days: w?.days ?? weekdays, start: w?.start ?? '09:00', end: w?.end ?? '20:00',
+    cap: !!o.frequencyCap, capMax: o.frequencyCap?.max ?? 1, capDays: o.frequencyCap?.days ?? 14,
+  };
+}
+
+/** The draft to save: the form's values over what the console does not edit (pacing, auto-pause, further windows, cron). */
+function draftOf(v: Values, fromInput: (local: string | undefined) => string | undefined, saved?: Saved): Draft {
   const numbers = pastedNumbers(v.numbers);
+  const kept = (saved?.options ?? {}) as NonNullable<Draft['options']>;
+  const moreWindows: Window[] = kept.sendWindows?.slice(1) ?? [];
+  const { sendWindows: _w, frequencyCap: _c, ...otherOptions } = kept;
   return {
     name: v.name.trim(),
     audience: {
@@ -51,20 +75,26 @@ function draftOf(v: Values): Draft {
     },
     ...(v.mode === 'template' ? { templateId: v.templateId } : { text: v.text }),
     category: v.category,
-    ...(v.when === 'at' && v.at ? { scheduleAt: new Date(v.at).toISOString() } : {}),
+    ...(v.when === 'at' && fromInput(v.at) ? { scheduleAt: fromInput(v.at) } : {}),
+    ...(saved?.cron ? { cron: saved.cron } : {}),
     options: {
-      ...(v.windows ? { sendWindows: [{ days: v.days, start: v.start, end: v.end }] } : {}),
+      ...otherOptions,
+      ...(v.windows ? { sendWindows: [{ days: v.days, start: v.start, end: v.end }, ...moreWindows] } : {}),
       ...(v.cap ? { frequencyCap: { max: v.capMax, days: v.capDays } } : {}),
     },
   };
 }
 
-/** Builds a campaign step by step and starts it after the pre-flight check. */
-export function CampaignBuilder() {
+/** Builds a campaign step by step and starts it after the pre-flight check; with `draftId`, edits that draft. */
+export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const { t, fmt, lang } = useI18n();
   const [form] = Form.useForm<Values>();
   const [step, setStep] = useState(0);
-  const [id, setId] = useState<string>();
+  const [id, setId] = useState<string | undefined>(draftId);
+  const saved = useLoad(async () => {
+    if (!draftId) return undefined;
+    return call('GET /api/v1/campaigns/{id}', { path: { id: draftId } });
+  }, [draftId]);
   const [preflight, setPreflight] = useState<Preflight>();
   const templates = useLoad(() => call('GET /api/v1/templates'), []);
   const textCategories = useTextCategories();
@@ -80,10 +110,10 @@ export function CampaignBuilder() {
     await form.validateFields(stepFields[step]);
     if (step < 2) { setStep(step + 1); return; }
     await run(async () => {
-      const body = draftOf(form.getFieldsValue(true) as Values);
-      const saved = id ? await call('PUT /api/v1/campaigns/{id}', { path: { id }, body }) : await call('POST /api/v1/campaigns', { body });
-      setId(saved.id);
-      setPreflight(await call('POST /api/v1/campaigns/{id}/preflight', { path: { id: saved.id } }));
+      const body = draftOf(form.getFieldsValue(true) as Values, fmt.fromInput, saved.data);
+      const stored = id ? await call('PUT /api/v1/campaigns/{id}', { path: { id }, body }) : await call('POST /api/v1/campaigns', { body });
+      setId(stored.id);
+      setPreflight(await call('POST /api/v1/campaigns/{id}/preflight', { path: { id: stored.id } }));
       setStep(3);
     });
   }
@@ -96,10 +126,13 @@ export function CampaignBuilder() {
   const usable = (templates.data?.templates ?? []).filter((x) => x.usable);
   const chosen = usable.find((x) => x.id === v?.templateId);
   const fromImport = new URLSearchParams(location.search).get('group');
-  const initial: Values = { name: '', groups: fromImport ? [fromImport] : [], mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
+  const initial: Values = saved.data ? valuesOf(saved.data, fmt.toInput) : { name: '', groups: fromImport ? [fromImport] : [], mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
+
+  if (draftId && !saved.data) return saved.error ? <ErrorAlert error={saved.error} retry={saved.reload} /> : <Skeleton active />;
+  if (saved.data && saved.data.status !== 'draft') return <Alert type="info" showIcon title={t('campaigns.notDraft')} action={<Button onClick={() => navigate(`/campaigns/${saved.data!.id}`)}>{t('campaigns.open')}</Button>} />;
 
   return (
-    <Page title={t('campaigns.create')}>
+    <Page title={draftId ? t('campaigns.edit') : t('campaigns.create')}>
       <Steps current={step} style={{ marginBottom: 24 }} items={[
         { title: t('campaigns.stepAudience') }, { title: t('campaigns.stepMessage') }, { title: t('campaigns.stepSchedule') }, { title: t('campaigns.stepPreflight') },
       ]} />
@@ -152,7 +185,7 @@ export function CampaignBuilder() {
               <Radio.Group options={[{ value: 'now', label: t('campaigns.now') }, { value: 'at', label: t('campaigns.at') }]} />
             </Form.Item>
             {v?.when === 'at' && (
-              <Form.Item name="at" rules={[{ required: step === 2, message: t('campaigns.atRequired') }]}>
+              <Form.Item name="at" rules={[{ required: step === 2, message: t('campaigns.atRequired') }]} extra={t('campaigns.atZone', { zone: fmt.zone })}>
                 <Input type="datetime-local" style={{ maxWidth: 260 }} />
               </Form.Item>
             )}
@@ -186,30 +219,5 @@ export function CampaignBuilder() {
         {step === 3 && id && <Typography.Paragraph type="secondary" style={{ textAlign: 'right', marginTop: 8 }}>{t('campaigns.draftSaved', { total: fmt.number(preflight?.total ?? 0) })}</Typography.Paragraph>}
       </Card>
     </Page>
-  );
-}
-
-function PreflightReport({ p }: { p: Preflight }) {
-  const { t, fmt } = useI18n();
-  const excluded = Object.entries(p.excluded).filter(([, n]) => n > 0);
-  return (
-    <div data-testid="preflight">
-      <Row gutter={[16, 16]}>
-        <Col xs={12} md={6}><Statistic title={t('campaigns.recipients')} value={fmt.number(p.total)} /></Col>
-        <Col xs={12} md={6}><Statistic title={t('campaigns.willSend')} value={fmt.number(p.queued)} /></Col>
-        <Col xs={12} md={6}><Statistic title={t('campaigns.deferred')} value={fmt.number(p.deferred)} /></Col>
-        <Col xs={12} md={6}><Statistic title={t('campaigns.excluded')} value={fmt.number(excluded.reduce((a, [, n]) => a + n, 0))} /></Col>
-      </Row>
-      <Descriptions style={{ marginTop: 16 }} size="small" column={{ xs: 1, md: 3 }} items={[
-        { key: 'segments', label: t('campaigns.segments'), children: fmt.number(p.segments) },
-        { key: 'cost', label: t('preview.cost'), children: fmt.money(p.cost) },
-        { key: 'balance', label: t('dashboard.balance'), children: fmt.money(p.balance) },
-      ]} />
-      {!p.sufficient && <Alert type="error" showIcon title={t('error.insufficient_balance')} style={{ marginTop: 16 }} />}
-      {excluded.length > 0 && (
-        <Table size="small" style={{ marginTop: 16 }} rowKey="0" pagination={false} dataSource={excluded}
-          columns={[{ title: t('campaigns.reason'), render: (_, [r]) => reasonText(t, r) }, { title: t('campaigns.count'), align: 'right', render: (_, [, n]) => fmt.number(n) }]} />
-      )}
-    </div>
   );
 }

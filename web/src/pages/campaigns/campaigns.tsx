@@ -37,13 +37,13 @@ export function Campaigns() {
           {
             title: t('campaigns.progress'), key: 'progress',
             render: (_, c) => {
-              const s = c.stats;
+              const s = c.progress;
               if (!s || !s.total) return '—';
               const done = s.delivered + s.failed + s.excluded;
-              return <Progress size="small" style={{ width: 160 }} percent={Math.floor((done / s.total) * 100)} success={{ percent: Math.floor((s.delivered / s.total) * 100) }} />;
+              return <Progress size="small" style={{ width: 160 }} percent={Math.floor((done / s.total) * 100)} success={{ percent: Math.floor((s.delivered / s.total) * 100) }} data-testid="list-progress" />;
             },
           },
-          { title: t('campaigns.recipients'), key: 'total', align: 'right', render: (_, c) => (c.stats ? fmt.number(c.stats.total) : '—') },
+          { title: t('campaigns.recipients'), key: 'total', align: 'right', render: (_, c) => (c.progress?.total ? fmt.number(c.progress.total) : '—') },
           { title: t('apikeys.created'), dataIndex: 'createdAt', render: (v: string) => fmt.dateTime(v) },
         ]}
       />

@@ -1,4 +1,4 @@
-// Words for campaign states and exclusion reasons.
+// Words for campaign states, exclusion reasons and why a message waits.
 import { Tag } from 'antd';
 import { useI18n, type PlainKey, type T } from '../../i18n/index.tsx';
 
@@ -12,10 +12,17 @@ const reasonKeys: Record<string, PlainKey> = {
   suppressed: 'reason.suppressed', no_consent: 'reason.no_consent', preference: 'reason.preference', frequency_cap: 'reason.frequency_cap', no_route: 'reason.no_route',
 };
 
+const holdKeys: Record<string, PlainKey> = { quiet_hours: 'hold.quiet_hours', send_window: 'hold.send_window', scheduled: 'hold.scheduled', retry: 'hold.retry' };
+
+/** Why a queued message waits, in words. */
+export function holdText(t: T, reason: string): string {
+  return holdKeys[reason] ? t(holdKeys[reason]) : reason;
+}
+
 /** A campaign state as a coloured tag. */
 export function CampaignStatus({ status }: { status: string }) {
   const { t } = useI18n();
-  return <Tag color={statusColors[status] ?? 'default'}>{statusKeys[status] ? t(statusKeys[status]) : status}</Tag>;
+  return <Tag color={statusColors[status] ?? 'default'} style={{ fontSize: 14, lineHeight: '22px', paddingInline: 8 }} data-testid="campaign-status">{statusKeys[status] ? t(statusKeys[status]) : status}</Tag>;
 }
 
 /** Why a recipient was left out, in words (the code itself when it is new to the console). */

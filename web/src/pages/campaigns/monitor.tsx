@@ -1,11 +1,12 @@
-// The campaign monitor: live progress, funnel, charts by carrier, region and minute, failures, and controls.
-import { useMemo } from 'react';
-import { App, Button, Card, Col, Descriptions, Empty, Popconfirm, Progress, Row, Skeleton, Space, Statistic, Table, Typography } from 'antd';
+// The campaign monitor: a draft's content with edit, pre-flight and start; live progress, what waits and why, funnel,
+// charts by carrier, region and minute, failures, and controls.
+import { useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Popconfirm, Progress, Row, Skeleton, Space, Statistic, Table, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { call, download, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { Link } from '../../router.tsx';
+import { Link, navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { Chart, type ChartOption } from '../../ui/chart.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
@@ -13,10 +14,25 @@ import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
-import { CampaignStatus, reasonText } from './labels.tsx';
+import { CampaignStatus, holdText, reasonText } from './labels.tsx';
+import { PreflightReport } from './preflight.tsx';
 
 type Campaign = Response<'GET /api/v1/campaigns/{id}'>;
 type Stats = NonNullable<Campaign['stats']>;
+type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
+
+/** A draft's audience in words: groups, segment, filter, pasted numbers. */
+function AudienceText({ audience }: { audience: Campaign['audience'] }) {
+  const { t, fmt } = useI18n();
+  const a = audience as { groups?: string[]; segment?: string; filter?: string; numbers?: unknown[] };
+  const parts = [
+    ...(a.groups?.length ? [`${t('contacts.groups')}: ${a.groups.join('、')}`] : []),
+    ...(a.segment ? [`${t('nav.segments')}: ${a.segment}`] : []),
+    ...(a.filter ? [`${t('campaigns.filter')}: ${a.filter}`] : []),
+    ...(a.numbers?.length ? [t('campaigns.numbersCount', { count: fmt.number(a.numbers.length) })] : []),
+  ];
+  return <Typography.Text>{parts.join(' · ') || '—'}</Typography.Text>;
+}
 
 /** One campaign, refreshed every two seconds while it is running or scheduled. */
 export function CampaignMonitor({ id }: { id: string }) {
@@ -30,6 +46,17 @@ export function CampaignMonitor({ id }: { id: string }) {
   useInterval(c.reload, 2000, live);
 
   const { run } = useAction({ reload: c.reload });
+  const [report, setReport] = useState<Preflight>();
+  const [checking, setChecking] = useState(false);
+
+  async function check() {
+    setChecking(true);
+    try { await run(async () => setReport(await call('POST /api/v1/campaigns/{id}/preflight', { path: { id } }))); } finally { setChecking(false); }
+  }
+
+  async function start() {
+    if (await run(() => call('POST /api/v1/campaigns/{id}/start', { path: { id } }), t('campaigns.started'))) setReport(undefined);
+  }
 
   function act(action: 'pause' | 'resume' | 'cancel') {
     return run(async () => {
@@ -52,6 +79,8 @@ export function CampaignMonitor({ id }: { id: string }) {
   const mayAct = session.can('send');
   const controls = (
     <Space wrap>
+      {mayAct && x.status === 'draft' && <Button onClick={() => navigate(`/campaigns/${x.id}/edit`)} data-testid="draft-edit">{t('campaigns.edit')}</Button>}
+      {mayAct && x.status === 'draft' && <Button type="primary" loading={checking} onClick={check} data-testid="draft-check">{t('campaigns.check')}</Button>}
       {mayAct && (x.status === 'running' || x.status === 'scheduled') && <Button onClick={() => act('pause')}>{t('campaigns.pause')}</Button>}
       {mayAct && x.status === 'paused' && <Button type="primary" onClick={() => act('resume')}>{t('campaigns.resume')}</Button>}
       {mayAct && ['draft', 'scheduled', 'running', 'paused'].includes(x.status) && (
@@ -73,8 +102,29 @@ export function CampaignMonitor({ id }: { id: string }) {
         { key: 'started', label: t('campaigns.startedAt'), children: fmt.dateTime(x.startedAt ?? x.scheduleAt) },
         { key: 'completed', label: t('campaigns.completedAt'), children: fmt.dateTime(x.completedAt) },
         ...(x.text ? [{ key: 'text', label: t('templates.text'), span: 3, children: <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{x.text}</Typography.Text> }] : []),
+        ...(x.templateId ? [{ key: 'template', label: t('campaigns.template'), span: 3, children: x.templateId }] : []),
+        ...(x.status === 'draft' ? [{ key: 'audience', label: t('campaigns.stepAudience'), span: 3, children: <AudienceText audience={x.audience} /> }] : []),
       ]} />
-      {!s || !s.total ? <Card><Empty description={t('campaigns.noRecipientsYet')} /></Card> : <Live s={s} id={id} />}
+      {x.status === 'draft' && (
+        <Card style={{ marginBottom: 16 }}>
+          <Typography.Paragraph type="secondary">{t('campaigns.draftHint')}</Typography.Paragraph>
+          {report && (
+            <>
+              <PreflightReport p={report} />
+              <Flex justify="end" style={{ marginTop: 16 }}>
+                <Button type="primary" disabled={!report.sufficient || (!report.queued && !report.deferred)} onClick={start} data-testid="draft-start">
+                  {x.scheduleAt || x.cron ? t('campaigns.schedule') : t('campaigns.send')}
+                </Button>
+              </Flex>
+            </>
+          )}
+        </Card>
+      )}
+      {s && s.held.length > 0 && (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="campaign-held"
+          title={s.held.map((h) => t('campaigns.held', { count: fmt.number(h.count), reason: holdText(t, h.reason), until: fmt.dateTime(h.until), zone: fmt.zone })).join('；')} />
+      )}
+      {x.status !== 'draft' && (!s || !s.total ? <Card><Empty description={t('campaigns.noRecipientsYet')} /></Card> : <Live s={s} id={id} />)}
     </Page>
   );
 }
@@ -108,7 +158,7 @@ function Live({ s, id }: { s: Stats; id: string }) {
   const minutes: ChartOption = {
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 8, bottom: 8, top: 16, containLabel: true },
-    xAxis: { type: 'category', data: s.perMinute.map((m) => new Date(m.minute).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })) },
+    xAxis: { type: 'category', data: s.perMinute.map((m) => fmt.time(`${m.minute}:00Z`)) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ name: t('message.status.submitted'), type: 'line', smooth: true, areaStyle: {}, data: s.perMinute.map((m) => m.submitted) }],
   };

@@ -12,6 +12,7 @@ import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { MessageStatus } from '../messages/status.tsx';
+import { reasonText } from '../campaigns/labels.tsx';
 
 type Conversation = Response<'GET /api/v1/inbox'>['conversations'][number];
 type View = 'open' | 'unread' | 'mine' | 'closed';
@@ -77,7 +78,7 @@ export function Inbox() {
 
 function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
   const { t, fmt } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const session = useSession();
   const c = useLoad(async () => {
     const r = await call('GET /api/v1/inbox/{id}', { path: { id }, query: { limit: 200 } });
@@ -95,9 +96,11 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
 
   async function reply() {
     if (!text.trim()) return;
+    // an opted-out contact gets no reply (only verification codes): say so before sending, not after
+    if (c.data?.contactOptedOutAt && !await modal.confirm({ title: t('inbox.optedOutConfirm'), okText: t('inbox.sendAnyway'), cancelText: t('common.cancel') })) return;
     const sent = await run(async () => {
       const r = await call('POST /api/v1/inbox/{id}/reply', { path: { id }, body: { text } });
-      if (r.message.status === 'excluded') message.warning(t('inbox.replyExcluded'));
+      if (r.message.status === 'excluded') message.warning(t('inbox.replyExcludedBecause', { reason: reasonText(t, r.message.reason ?? '') }));
     });
     if (sent) setText('');
   }
@@ -111,7 +114,7 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
     ...(users.data ?? []).filter((u) => u.id !== me).map((u) => ({ value: u.id, label: u.name || u.email })),
   ];
   return (
-    <Card size="small" data-testid="thread" title={<Space wrap>{x.contactName ?? x.phone}{x.contactName && <Typography.Text type="secondary">{x.phone}</Typography.Text>}{x.status === 'closed' && <Tag>{t('inbox.closed')}</Tag>}</Space>}
+    <Card size="small" data-testid="thread" title={<Space wrap>{x.contactName ?? x.phone}{x.contactName && <Typography.Text type="secondary">{x.phone}</Typography.Text>}{x.status === 'closed' && <Tag>{t('inbox.closed')}</Tag>}{x.contactOptedOutAt && <Tag color="red" data-testid="thread-opted-out">{t('inbox.optedOutSince', { at: fmt.dateTime(x.contactOptedOutAt) })}</Tag>}</Space>}
       extra={session.can('send') && (
         <Space wrap>
           <Select size="small" style={{ width: 150 }} value={x.assignedTo ?? ''} options={assignOptions} onChange={(v: string) => change({ assignedTo: v || null })} />
@@ -121,9 +124,11 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
       <Flex vertical gap={8} style={{ maxHeight: 460, overflowY: 'auto', background: '#f5f5f5', padding: 12, borderRadius: 8 }}>
         {x.messages.length === 0 ? <Empty description={t('inbox.noMessages')} /> : [...x.messages].sort((a, b) => a.at.localeCompare(b.at)).map((m) => (
           <div key={m.id} style={{ alignSelf: m.direction === 'in' ? 'flex-start' : 'flex-end', maxWidth: '85%', background: m.direction === 'in' ? '#fff' : '#d9f7be', borderRadius: 8, padding: '6px 10px' }}>
-            <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.text}</Typography.Paragraph>
+            {m.text ? <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.text}</Typography.Paragraph>
+              : m.status === 'excluded' && <Typography.Paragraph type="secondary" italic style={{ margin: 0 }} data-testid="excluded-reply">{t('inbox.notSentBecause', { reason: reasonText(t, m.reason ?? '') })}</Typography.Paragraph>}
             <Space size={4} wrap>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt.dateTime(m.at)}</Typography.Text>
+              {m.text && m.status === 'excluded' && m.reason && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{reasonText(t, m.reason)}</Typography.Text>}
               {m.direction === 'out' && m.status && <MessageStatus status={m.status} />}
               {m.action && actions[m.action] && <Tag color={m.action === 'opt_out' ? 'red' : 'blue'}>{t(actions[m.action])}</Tag>}
             </Space>
@@ -132,7 +137,7 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
       </Flex>
       {session.can('send') && (
         <Flex gap={8} style={{ marginTop: 12 }}>
-          <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} value={text} onChange={(e) => setText(e.target.value)} placeholder={t('inbox.replyPlaceholder')} />
+          <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} value={text} onChange={(e) => setText(e.target.value)} placeholder={x.contactOptedOutAt ? t('inbox.optedOutPlaceholder') : t('inbox.replyPlaceholder')} />
           <Button type="primary" icon={<SendOutlined />} loading={busy} onClick={reply}>{t('handsets.reply')}</Button>
         </Flex>
       )}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Button, Card, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Body, type Response } from '../../api.ts';
-import { useI18n } from '../../i18n/index.tsx';
+import { languages, useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
@@ -41,6 +41,8 @@ function SystemWords() {
   if (!s.data) return s.error ? <ErrorAlert error={s.error} retry={s.reload} /> : <Skeleton active />;
   const d = s.data;
   const editable = session.can('manage');
+  // the tenant's first language answers with its main reply text
+  const primary = d.languages[0] === 'en' ? 'en' : d.languages[0] === 'ru' ? 'ru' : 'zh-CN';
   return (
     <Row gutter={[16, 16]} style={{ marginBottom: 24 }}>
       {kinds.map((k) => (
@@ -50,8 +52,17 @@ function SystemWords() {
             <Select mode="tags" style={{ width: '100%' }} value={d.words[k]} disabled={!editable || busy} tokenSeparators={[',', '，']}
               onChange={(words: string[]) => save({ words: { [k]: words } })} />
             <Typography.Text strong style={{ display: 'block', marginTop: 12 }}>{t('keywords.reply')}</Typography.Text>
-            <Input.TextArea key={d.replies[k]} autoSize defaultValue={d.replies[k]} disabled={!editable || busy}
-              onBlur={(e) => { if (e.target.value !== d.replies[k]) void save({ replies: { [k]: e.target.value || null } }); }} />
+            <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>{t('keywords.replyLanguagesHint')}</Typography.Paragraph>
+            {languages.map(({ lang, name }) => {
+              const value = lang === primary ? d.ownRepliesByLanguage[k][lang] ?? d.replies[k] : d.repliesByLanguage[k][lang] ?? '';
+              return (
+                <div key={lang} style={{ marginBottom: 6 }}>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{name}</Typography.Text>
+                  <Input.TextArea key={value} autoSize defaultValue={value} disabled={!editable || busy} data-testid={`reply-${k}-${lang}`}
+                    onBlur={(e) => { if (e.target.value !== value) void save({ repliesByLanguage: { [k]: { [lang]: e.target.value || null } } }); }} />
+                </div>
+              );
+            })}
             {editable && d.customized[k] && <Button type="link" size="small" style={{ paddingInline: 0 }} onClick={() => save({ words: { [k]: null } })}>{t('keywords.restore')}</Button>}
           </Card>
         </Col>
@@ -104,15 +115,8 @@ function Rules() {
 
 interface RuleForm { name: string; match: Rule['match']; pattern?: string; reply?: string; position?: number; activeFrom?: string; activeUntil?: string; enabled: boolean }
 
-/** An ISO time as the value of a datetime-local input, in the browser's zone. */
-function localInput(iso: string | null): string | undefined {
-  if (!iso) return undefined;
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
 function RuleEditor({ rule, onClose, onSaved }: { rule?: Rule; onClose: () => void; onSaved: () => void }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const [form] = Form.useForm<RuleForm>();
   const match = Form.useWatch('match', form);
   const labels = { name: t('keywords.name'), match: t('keywords.match'), pattern: t('keywords.pattern'), reply: t('keywords.reply'), position: t('routes.position') };
@@ -123,14 +127,14 @@ function RuleEditor({ rule, onClose, onSaved }: { rule?: Rule; onClose: () => vo
     if (!v) return;
     const body = {
       name: v.name, match: v.match, pattern: v.match === 'catch_all' ? '' : v.pattern ?? '', reply: v.reply || null, position: v.position, enabled: v.enabled,
-      activeFrom: v.activeFrom ? new Date(v.activeFrom).toISOString() : null, activeUntil: v.activeUntil ? new Date(v.activeUntil).toISOString() : null,
+      activeFrom: fmt.fromInput(v.activeFrom) ?? null, activeUntil: fmt.fromInput(v.activeUntil) ?? null,
     };
     const saved = await run(() => (rule ? call('PATCH /api/v1/keywords/rules/{id}', { path: { id: rule.id }, body }) : call('POST /api/v1/keywords/rules', { body })), t('common.saved'));
     if (saved) onSaved();
   }
 
   const initial: RuleForm = rule
-    ? { ...rule, reply: rule.reply ?? undefined, activeFrom: localInput(rule.activeFrom), activeUntil: localInput(rule.activeUntil) }
+    ? { ...rule, reply: rule.reply ?? undefined, activeFrom: fmt.toInput(rule.activeFrom) || undefined, activeUntil: fmt.toInput(rule.activeUntil) || undefined }
     : { name: '', match: 'exact', enabled: true };
   return (
     <Modal open title={rule ? rule.name : t('keywords.create')} okText={t('common.save')} cancelText={t('common.cancel')} onOk={submit} onCancel={onClose} confirmLoading={busy}>
@@ -144,8 +148,8 @@ function RuleEditor({ rule, onClose, onSaved }: { rule?: Rule; onClose: () => vo
         )}
         <Form.Item name="reply" label={labels.reply} extra={t('keywords.replyHint')}><Input.TextArea rows={3} maxLength={1000} /></Form.Item>
         <Space wrap>
-          <Form.Item name="activeFrom" label={t('keywords.from')}><Input type="datetime-local" /></Form.Item>
-          <Form.Item name="activeUntil" label={t('keywords.until')}><Input type="datetime-local" /></Form.Item>
+          <Form.Item name="activeFrom" label={t('keywords.from')} extra={fmt.zone}><Input type="datetime-local" /></Form.Item>
+          <Form.Item name="activeUntil" label={t('keywords.until')} extra={fmt.zone}><Input type="datetime-local" /></Form.Item>
         </Space>
         <Space wrap size="large">
           <Form.Item name="position" label={labels.position}><InputNumber min={0} /></Form.Item>

@@ -16,6 +16,7 @@ function text(w: Warning, t: T): string {
     case 'malformed_variable': return t('lint.malformedVariable', { subject });
     case 'unknown_variable': return t('lint.unknownVariable', { subject });
     case 'missing_variable': return t('lint.missingVariable', { subject });
+    case 'unknown_date_format': return t('lint.unknownDateFormat', { subject, suggestion: w.suggestion ?? 'yyyy-MM-dd' });
     default: return w.message;
   }
 }

@@ -92,7 +92,7 @@ export function Settings({ tab }: { tab: string }) {
 }
 
 function General({ editable }: { editable: boolean }) {
-  const { t, lang } = useI18n();
+  const { t, lang, setZone } = useI18n();
   const platform = useSession().role === 'platform';
   const tenant = useLoad(() => call('GET /api/v1/tenant'), []);
   const numbers = useLoad(() => call('GET /api/v1/service-numbers'), []);
@@ -105,7 +105,10 @@ function General({ editable }: { editable: boolean }) {
   const region = new Intl.DisplayNames([lang], { type: 'region' });
 
   function save(v: Values) {
-    return run(() => call('PATCH /api/v1/tenant/settings', { body: bodyOf(v) }), t('common.saved'));
+    return run(async () => {
+      const saved = await call('PATCH /api/v1/tenant/settings', { body: bodyOf(v) });
+      if (typeof saved.settings.timezone === 'string') setZone(saved.settings.timezone);
+    }, t('common.saved'));
   }
 
   return (

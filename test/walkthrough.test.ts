@@ -14,6 +14,7 @@ import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { heldText } from '../src/cli/commands/campaign.ts';
 import { until } from './support/until.ts';
+import { approvedSignature } from './support/signatures.ts';
 
 /** "HH:mm" in a zone, `hours` from now (whole hours). */
 const hourIn = (zone: string, hours: number) => DateTime.now().setZone(zone).plus({ hours }).toFormat('HH:00');
@@ -33,6 +34,7 @@ describe.each(testDatabases)('walkthrough findings on $name', (database) => {
   beforeAll(async () => {
     s = await startTestServer(database);
     a = await s.tenant();
+    await approvedSignature(s, a, '【Shop】');
     sim = new Simulator({ receiptDelayMs: 10, keepInbox: true });
     ({ port } = await sim.start(0));
     const now = new Date().toISOString();

@@ -38,8 +38,12 @@ export class Handsets {
   receive(p: Pdu): void {
     const { payload, concat } = readUserData(p);
     const dataCoding = p.dataCoding ?? 0;
-    const meta = { from: p.sourceAddr ?? '', to: bare(p.destinationAddr ?? ''), dataCoding, at: new Date() };
-    const text = decodeText(payload, dataCoding);
+    this.receiveText(p.sourceAddr ?? '', p.destinationAddr ?? '', decodeText(payload, dataCoding), dataCoding, concat);
+  }
+
+  /** Takes one submitted part already decoded (any protocol): its text and where it sits in a long message. */
+  receiveText(from: string, to: string, text: string, dataCoding: number, concat: { ref: number; total: number; seq: number } | null): void {
+    const meta = { from, to: bare(to), dataCoding, at: new Date() };
     if (!concat || concat.total === 1) this.deliver(meta, text, 1, false);
     else this.reassembler.add(`${meta.to}\u0000${meta.from}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }

@@ -2,6 +2,8 @@
 import type { Channel } from './channel.ts';
 import { SmppChannel } from './smpp/client.ts';
 import { parseSmppConfig } from './smpp/config.ts';
+import { SmgpChannel } from './smgp/client.ts';
+import { parseSmgpConfig } from './smgp/config.ts';
 
 /** Builds a channel from its (unvalidated) configuration; throws a ZodError naming the bad field. */
 export type ChannelFactory = (config: unknown) => Channel;
@@ -9,6 +11,7 @@ export type ChannelFactory = (config: unknown) => Channel;
 /** Channel type → factory. CMPP / SGIP / SMGP are added here, one line each. */
 export const channelTypes: Readonly<Record<string, ChannelFactory>> = {
   smpp: (config) => new SmppChannel(parseSmppConfig(config)),
+  smgp: (config) => new SmgpChannel(parseSmgpConfig(config)),
 };
 
 /** Creates a channel of the type named in its config; throws for an unknown type. */

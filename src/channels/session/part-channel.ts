@@ -53,7 +53,8 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
   private drained: (() => void) | null = null;
   protected readonly count = { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, inbound: 0, inFlight: 0 };
 
-  constructor(private readonly base: PartChannelConfig) {
+  /** `canSubmit`: whether submits may go on a bind slot (a receive-only login may not); asked once per slot. */
+  constructor(private readonly base: PartChannelConfig, canSubmit: (slot: number) => boolean = () => true) {
     super();
     this.name = base.name;
     this.congestion = new CongestionWindow(base.window);
@@ -62,7 +63,7 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
     this.pool = new BindPool<Connection<P>>({
       slots: base.binds,
       open: (slot) => this.openBind(slot),
-      canSubmit: (slot) => this.canSubmit(slot),
+      canSubmit,
       reconnect: base.reconnect,
       configRetryMs: base.configRetryMs,
       onChange: () => this.emitState(),
@@ -72,10 +73,6 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
 
   /** Connects and logs in bind number `slot`; rejects with a SendError (kind 'config' when the gateway refused us). */
   protected abstract openBind(slot: number): Promise<Connection<P>>;
-  /** Whether submits may go on this bind (a receive-only login may not). */
-  protected canSubmit(_slot: number): boolean {
-    return true;
-  }
   /** The submit PDUs of a message, one per part (throws for a message that cannot be encoded). */
   protected abstract partPdus(msg: OutboundMessage): P[];
   /** Stamps a PDU with the bind's next sequence number before each attempt. */

@@ -27,11 +27,7 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
   unreadable = 0;
 
   constructor(private readonly config: SmgpConfig) {
-    super(config);
-  }
-
-  protected override canSubmit(): boolean {
-    return this.config.loginMode !== 'receive';
+    super(config, () => config.loginMode !== 'receive');
   }
 
   protected partPdus(msg: OutboundMessage): SmgpPdu[] {

@@ -2,6 +2,8 @@
 import type { Channel } from './channel.ts';
 import { SmppChannel } from './smpp/client.ts';
 import { parseSmppConfig } from './smpp/config.ts';
+import { SgipChannel } from './sgip/client.ts';
+import { parseSgipConfig } from './sgip/config.ts';
 import { SmgpChannel } from './smgp/client.ts';
 import { parseSmgpConfig } from './smgp/config.ts';
 
@@ -11,6 +13,7 @@ export type ChannelFactory = (config: unknown) => Channel;
 /** Channel type → factory. CMPP / SGIP / SMGP are added here, one line each. */
 export const channelTypes: Readonly<Record<string, ChannelFactory>> = {
   smpp: (config) => new SmppChannel(parseSmppConfig(config)),
+  sgip: (config) => new SgipChannel(parseSgipConfig(config)),
   smgp: (config) => new SmgpChannel(parseSmgpConfig(config)),
 };
 

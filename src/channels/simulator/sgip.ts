@@ -221,6 +221,8 @@ export class SgipSimulator extends GatewaySimulator {
       back.lastTx = Date.now();
       this.callbackBinds++;
       this.flush();
+      // traffic opens every connection back it may hold, one after the other
+      if (this.backs.size < (cb.binds ?? 2)) this.connectBack();
     }).catch(fail);
   }
 

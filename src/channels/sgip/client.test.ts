@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-const LISTEN = { host: '127.0.0.1', port: 0, loginName: 'unicom', password: 'back-secret' };
+const LISTEN = { listenHost: '127.0.0.1', listenPort: 0, listenLoginName: 'unicom', sharedSecret: 'back-secret' };
 
 async function smg(config: Partial<SgipSimulatorConfig> = {}): Promise<{ sim: SgipSimulator; port: number }> {
   const sim = new SgipSimulator({ accounts: [{ systemId: 'sp1', password: 'secret' }], ...config });
@@ -24,7 +24,7 @@ async function smg(config: Partial<SgipSimulatorConfig> = {}): Promise<{ sim: Sg
 function channel(port: number, extra: Partial<SgipConfigInput> = {}): SgipChannel {
   const ch = new SgipChannel(parseSgipConfig({
     name: 'cu', type: 'sgip', host: '127.0.0.1', port, loginName: 'sp1', password: 'secret', nodeId: 3057112345, spNumber: '10655001',
-    corpId: '12345', serviceType: 'TIDINGS', listen: LISTEN, reconnect: { minMs: 20, maxMs: 100 }, responseTimeoutMs: 2000, ...extra,
+    corpId: '12345', serviceType: 'TIDINGS', ...LISTEN, reconnect: { minMs: 20, maxMs: 100 }, responseTimeoutMs: 2000, ...extra,
   }));
   closers.push(() => ch.stop());
   return ch;
@@ -33,7 +33,7 @@ function channel(port: number, extra: Partial<SgipConfigInput> = {}): SgipChanne
 /** Starts a channel and points the SMG at its listener. */
 async function started(sim: SgipSimulator, ch: SgipChannel, callback: Partial<SgipSimulatorConfig['callback']> = {}): Promise<void> {
   await ch.start();
-  sim.configure({ callback: { host: '127.0.0.1', port: ch.listenPort, loginName: LISTEN.loginName, password: LISTEN.password, ...callback } });
+  sim.configure({ callback: { host: '127.0.0.1', port: ch.listenPort, loginName: LISTEN.listenLoginName, password: LISTEN.sharedSecret, ...callback } });
 }
 
 const receiptsOf = (ch: SgipChannel, n: number) => new Promise<Receipt[]>((resolve) => {
@@ -103,7 +103,7 @@ describe('SgipChannel against the virtual SMG', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise((resolve) => blocker.close(() => resolve())));
     const { port } = await smg();
-    const ch = channel(port, { listen: { ...LISTEN, port: (blocker.address() as net.AddressInfo).port } });
+    const ch = channel(port, { listenPort: (blocker.address() as net.AddressInfo).port });
     await expect(ch.start()).rejects.toMatchObject({ kind: 'config', code: 'listen' });
     expect(ch.state().state).toBe('down');
     expect(ch.state().reason).toMatch(/cannot listen on 127\.0\.0\.1:\d+ for the SMG's connections: .*EADDRINUSE/);
@@ -188,7 +188,7 @@ describe('SgipListener against a hand-written SMG', () => {
 
   it('closes a connection that sends a command before binding, and one left idle', async () => {
     const { port } = await smg();
-    const ch = channel(port, { listen: { ...LISTEN, idleSeconds: 1 } });
+    const ch = channel(port, { listenIdleSeconds: 1 });
     await ch.start();
     const early = await talk(ch.listenPort, [reportFrame({ node: 1, time: 2, sequence: 3 }, 9)]);
     expect(early).toEqual({ data: Buffer.alloc(0), closed: true });

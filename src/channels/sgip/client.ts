@@ -1,12 +1,12 @@
 // The SGIP 1.2 SP channel (China Unicom SMG): Bind (login type 1) connections for Submits, and our listener the SMG
 // binds back to (login type 2) to deliver MO and Reports. The id of a part is its Submit's 12-octet sequence number.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OutboundMessage } from '../channel.ts';
+import type { ChannelState, OutboundMessage } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import { PartChannel } from '../session/part-channel.ts';
-import type { SgipConfig } from './config.ts';
+import { listenOptions, type SgipConfig } from './config.ts';
 import { sequenceId } from './ids.ts';
 import { SgipListener } from './listener.ts';
 import { Cmd, LoginType, type SgipPdu } from './pdus.ts';
@@ -24,10 +24,13 @@ export class SgipChannel extends PartChannel<SgipPdu> {
   private ref = Math.floor(Math.random() * 0xff);
   /** Reports we could not attribute (not for a Submit) and unreadable MO. */
   unreadable = 0;
+  /** The port our listener took (the configured one, or the free one when configured 0). */
+  listenPort = 0;
+  private listenError: SendError | null = null;
 
   constructor(private readonly config: SgipConfig) {
     super(config);
-    this.listener = new SgipListener({ ...config.listen, responseTimeoutMs: config.responseTimeoutMs }, {
+    this.listener = new SgipListener(listenOptions(config), {
       deliver: (p) => this.onDeliver(p),
       report: (p) => this.onReport(p),
       log: (summary) => this.emit('log', { messageId: '', at: new Date(), direction: 'in', summary }),
@@ -40,7 +43,7 @@ export class SgipChannel extends PartChannel<SgipPdu> {
       this.listenPort = await this.listener.start();
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      const e = configError(`cannot listen on ${this.config.listen.host}:${this.config.listen.port} for the SMG's connections: ${why}`, 'listen');
+      const e = configError(`cannot listen on ${this.config.listenHost}:${this.config.listenPort} for the SMG's connections: ${why}`, 'listen');
       this.listenError = e;
       this.emitState();
       throw e;
@@ -48,11 +51,7 @@ export class SgipChannel extends PartChannel<SgipPdu> {
     await super.start();
   }
 
-  /** The port our listener took (the configured one, or the free one when configured 0). */
-  listenPort = 0;
-  private listenError: SendError | null = null;
-
-  override state() {
+  override state(): ChannelState {
     const s = super.state();
     return this.listenError && s.state !== 'stopped' ? { ...s, state: 'down' as const, reason: this.listenError.message } : s;
   }

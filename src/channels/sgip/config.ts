@@ -1,21 +1,6 @@
 // SGIP channel configuration: validated with zod, defaults filled in.
 import { z } from 'zod';
 
-/** Where the SMG connects back to us (Bind login type 2) to deliver MO and reports. */
-const listenSchema = z.object({
-  /** Address to listen on ('0.0.0.0' = every interface). */
-  host: z.string().min(1).default('0.0.0.0'),
-  /** TCP port the SMG is told to connect to (8801 by the spec); 0 = any free port (tests). */
-  port: z.number().int().min(0).max(65535).default(8801),
-  /** The login name and password we gave the SMG for its Bind. */
-  loginName: z.string().min(1).max(16),
-  password: z.string().max(16),
-  /** Connections the SMG may hold at once (more are refused with result 3). */
-  maxConnections: z.number().int().min(1).max(256).default(16),
-  /** A connection idle this long is closed (the spec's default is 60 s). */
-  idleSeconds: z.number().min(1).default(60),
-});
-
 /** The zod schema of an sgip channel (China Unicom SMG, SGIP 1.2). */
 export const sgipConfigSchema = z.object({
   name: z.string().min(1),
@@ -27,7 +12,16 @@ export const sgipConfigSchema = z.object({
   password: z.string().max(16),
   /** Our SP node number (3AAAAQQQQQ), the first part of every sequence number. */
   nodeId: z.number().int().min(0).max(0xffffffff),
-  listen: listenSchema,
+  /** Where the SMG connects back to us (Bind login type 2) with MO and reports: address ('0.0.0.0' = every interface) and port (8801 by the spec; 0 = any free port). */
+  listenHost: z.string().min(1).default('0.0.0.0'),
+  listenPort: z.number().int().min(0).max(65535).default(8801),
+  /** The login name we gave the SMG for its Bind, and its password (named like every secret, so it is never shown). */
+  listenLoginName: z.string().min(1).max(16),
+  sharedSecret: z.string().max(16),
+  /** Connections the SMG may hold at once (more are refused with result 3). */
+  listenMaxConnections: z.number().int().min(1).max(256).default(16),
+  /** A connection of the SMG idle this long is closed (the spec's default is 60 s). */
+  listenIdleSeconds: z.number().min(1).default(60),
   binds: z.number().int().min(1).max(64).default(1),
   /** Commands awaiting an answer per connection (the spec allows at most 32). */
   window: z.number().int().min(1).max(32).default(16),
@@ -62,6 +56,25 @@ export const sgipConfigSchema = z.object({
 export type SgipConfig = z.output<typeof sgipConfigSchema>;
 /** What a user may write. */
 export type SgipConfigInput = z.input<typeof sgipConfigSchema>;
+
+/** What the listener needs: where, whom to let in, limits. */
+export interface ListenOptions {
+  host: string;
+  port: number;
+  loginName: string;
+  password: string;
+  maxConnections: number;
+  idleSeconds: number;
+  responseTimeoutMs: number;
+}
+
+/** The listener's options of a config. */
+export function listenOptions(c: SgipConfig): ListenOptions {
+  return {
+    host: c.listenHost, port: c.listenPort, loginName: c.listenLoginName, password: c.sharedSecret,
+    maxConnections: c.listenMaxConnections, idleSeconds: c.listenIdleSeconds, responseTimeoutMs: c.responseTimeoutMs,
+  };
+}
 
 /** Validates and fills defaults; throws a ZodError naming the field. */
 export function parseSgipConfig(input: unknown): SgipConfig {

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { Connection } from '../session/connection.ts';
 import { Cmd, LoginType, type SgipPdu } from './pdus.ts';
 import { answer, describePdu, sgipProtocol } from './protocol.ts';
-import type { SgipConfig } from './config.ts';
+import type { ListenOptions } from './config.ts';
 
 /** What the listener hands on: each returns the promise to answer after (undefined = answer now). */
 export interface ListenerHandlers {
@@ -41,7 +41,7 @@ export class SgipListener {
   binds = 0;
 
   constructor(
-    private readonly options: SgipConfig['listen'] & { responseTimeoutMs: number },
+    private readonly options: ListenOptions,
     private readonly handlers: ListenerHandlers,
   ) {}
 

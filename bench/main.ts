@@ -12,6 +12,8 @@ interface Scenario { load(): Promise<{ run(ctx: BenchContext): Promise<Record<st
 const scenarios: Record<string, Scenario> = {
   bare: { load: () => import('./bare.ts'), compares: false },
   smpp: { load: () => import('./smpp.ts'), compares: true },
+  sgip: { load: () => import('./sgip.ts'), compares: true },
+  smgp: { load: () => import('./smgp.ts'), compares: true },
   dispatch: { load: () => import('./dispatch.ts'), compares: true },
   'api-send': { load: () => import('./api-send.ts'), compares: false },
   import: { load: () => import('./import.ts'), compares: false },

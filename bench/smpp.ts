@@ -1,34 +1,18 @@
 // The full SMPP channel (windows, retries, receipts parsed and normalised) against the same SMSC as
 // 'bare', without a database: how much the channel layer costs.
-import type { Receipt } from '../src/channels/channel.ts';
 import { SmppChannel } from '../src/channels/smpp/client.ts';
 import { parseSmppConfig } from '../src/channels/smpp/config.ts';
+import { blastChannel } from './support/blast.ts';
 import type { BenchContext } from './support/context.ts';
-import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber, benchText, runAgainstSmsc } from './support/smsc.ts';
+import { BENCH_ACCOUNT, BENCH_WINDOW, runAgainstSmsc } from './support/smsc.ts';
 
 /** Submits through SmppChannel with enough concurrent submits to keep its window full; done when every receipt is in. */
-async function blast(port: number, messages: number): Promise<void> {
+function blast(port: number, messages: number): Promise<void> {
   const channel = new SmppChannel(parseSmppConfig({
     name: 'bench', type: 'smpp', host: '127.0.0.1', port, ...BENCH_ACCOUNT,
     binds: 1, window: BENCH_WINDOW, idFormat: { submit: 'hex', receipt: 'decimal' },
   }));
-  let receipts = 0;
-  const allReceipts = new Promise<void>((resolve) => {
-    channel.on('receipt', (_r: Receipt) => {
-      if (++receipts === messages) resolve();
-    });
-  });
-  await channel.start();
-  let next = 0;
-  const worker = async () => {
-    while (next < messages) {
-      const i = next++;
-      await channel.submit({ id: String(i), from: '10690', to: benchNumber(i), text: benchText(i) });
-    }
-  };
-  await Promise.all(Array.from({ length: BENCH_WINDOW * 2 }, worker));
-  await allReceipts;
-  await channel.stop();
+  return blastChannel(channel, messages, '10690');
 }
 
 /** The 'smpp' scenario: our Channel with no storage, compared with 'bare'. */

@@ -1,5 +1,6 @@
 // The SMSC both SMPP scenarios run against: the virtual carrier in a child process, tuned for load.
 import { forkSimulator, type SimulatorChild } from '../../src/channels/simulator/child.ts';
+import type { SimulatorProcessOptions } from '../../src/channels/simulator/process.ts';
 import type { BenchResult } from './context.ts';
 import { trackPeakRss } from './rss.ts';
 
@@ -29,9 +30,12 @@ export async function runAgainstSmsc(
   messages: number,
   referencePerSecond: (own: number) => Promise<number>,
   send: (smsc: SimulatorChild) => Promise<void>,
+  /** The protocol the carrier speaks (default SMPP) and settings of its own (e.g. SGIP's callback). */
+  carrier: Pick<SimulatorProcessOptions, 'protocol' | 'config'> = {},
 ): Promise<BenchResult> {
   const smsc = await forkSimulator({
-    config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 } },
+    protocol: carrier.protocol,
+    config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 }, ...carrier.config },
   });
   try {
     const rss = trackPeakRss();

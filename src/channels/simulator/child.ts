@@ -29,6 +29,7 @@ export function forkSimulator(opts: SimulatorProcessOptions = {}): Promise<Simul
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const args = ['--port', String(opts.port ?? 0), '--host', opts.host ?? '127.0.0.1'];
   if (opts.config) args.push('--config', JSON.stringify(opts.config));
+  if (opts.protocol) args.push('--protocol', opts.protocol);
   // TIDINGS_SIMULATOR_NODE_ARGS adds node flags to the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const extra = process.env.TIDINGS_SIMULATOR_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = fork(MAIN, args, { execArgv: ['--import', loader, ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -1,6 +1,7 @@
 // Entry point of the simulator as a separate process: `node --import tsx src/channels/simulator/main.ts --port 2775`.
 import { parseArgs } from 'node:util';
 import { runSimulatorProcess } from './process.ts';
+import type { CarrierProtocol } from './protocols.ts';
 
 const { values } = parseArgs({
   options: {
@@ -8,14 +9,20 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     'control-port': { type: 'string' },
     config: { type: 'string' },
+    protocol: { type: 'string', default: 'smpp' },
   },
 });
 
+if (!['smpp', 'sgip', 'smgp'].includes(values.protocol)) {
+  console.error(`unknown --protocol "${values.protocol}" (smpp, sgip or smgp)`);
+  process.exit(2);
+}
 const running = await runSimulatorProcess({
   port: Number(values.port),
   host: values.host,
   controlPort: values['control-port'] === undefined ? undefined : Number(values['control-port']),
   config: values.config ? JSON.parse(values.config) : undefined,
+  protocol: values.protocol as CarrierProtocol,
 });
 if (!process.send) {
   const control = running.controlPort === null ? '' : `, control http://${values.host}:${running.controlPort}`;

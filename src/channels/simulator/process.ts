@@ -2,7 +2,9 @@
 // that forked it (see child.ts).
 import http from 'node:http';
 import type { SimulatorConfig } from './config.ts';
-import { Simulator, type MoMessage } from './simulator.ts';
+import { createVirtualCarrier, type CarrierProtocol, type VirtualCarrier } from './protocols.ts';
+import type { SgipSimulatorConfig } from './sgip.ts';
+import type { MoMessage } from './simulator.ts';
 
 /** How to run the simulator process. */
 export interface SimulatorProcessOptions {
@@ -10,12 +12,15 @@ export interface SimulatorProcessOptions {
   host?: string;
   /** HTTP control port (GET /stats, POST /mo, POST /config); undefined = none, 0 = any free port. */
   controlPort?: number;
-  config?: Partial<SimulatorConfig>;
+  /** Settings; an SGIP carrier also reads `callback` (where the SP listens for it). */
+  config?: Partial<SgipSimulatorConfig>;
+  /** The protocol it speaks (default smpp). */
+  protocol?: CarrierProtocol;
 }
 
 /** A running simulator process. */
 export interface RunningSimulator {
-  simulator: Simulator;
+  simulator: VirtualCarrier;
   port: number;
   controlPort: number | null;
   stop(): Promise<void>;
@@ -29,7 +34,7 @@ export type ControlRequest =
   | { id: number; op: 'cpu' }
   | { id: number; op: 'stop' };
 
-function control(sim: Simulator, req: ControlRequest): unknown {
+function control(sim: VirtualCarrier, req: ControlRequest): unknown {
   switch (req.op) {
     case 'stats': return sim.stats();
     case 'mo': return sim.sendMo(req.mo);
@@ -45,7 +50,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
 }
 
-function controlServer(sim: Simulator): http.Server {
+function controlServer(sim: VirtualCarrier): http.Server {
   return http.createServer((req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -67,7 +72,7 @@ function controlServer(sim: Simulator): http.Server {
 /** Starts the simulator (and its control endpoint, and IPC when forked); what `tidings simulator --port N` calls. */
 export async function runSimulatorProcess(opts: SimulatorProcessOptions = {}): Promise<RunningSimulator> {
   const host = opts.host ?? '127.0.0.1';
-  const simulator = new Simulator(opts.config);
+  const simulator = createVirtualCarrier(opts.protocol ?? 'smpp', opts.config);
   const { port } = await simulator.start(opts.port ?? 0, host);
   let server: http.Server | null = null;
   let controlPort: number | null = null;

@@ -29,10 +29,17 @@ function beijing(at: Date): Date {
 
 const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
-/** MMDDHHMMSS in Beijing time, the timestamp of CMPP/SMGP logins and of SGIP sequence numbers. */
-export function beijingStamp(at: Date): string {
+let cachedSecond = -1;
+let cachedStamp = '';
+
+/** MMDDHHMMSS in Beijing time, the timestamp of CMPP/SMGP logins and of SGIP sequence numbers (one string per second). */
+export function beijingStamp(at: Date = new Date()): string {
+  const second = Math.floor(at.getTime() / 1000);
+  if (second === cachedSecond) return cachedStamp;
   const b = beijing(at);
-  return `${two(b.getUTCMonth() + 1)}${two(b.getUTCDate())}${two(b.getUTCHours())}${two(b.getUTCMinutes())}${two(b.getUTCSeconds())}`;
+  cachedSecond = second;
+  cachedStamp = `${two(b.getUTCMonth() + 1)}${two(b.getUTCDate())}${two(b.getUTCHours())}${two(b.getUTCMinutes())}${two(b.getUTCSeconds())}`;
+  return cachedStamp;
 }
 
 /** How non-ASCII text is carried: UCS-2 (8) or the carrier's Chinese code page (15). */

@@ -32,7 +32,7 @@ function fieldSize<K extends string>(p: Fields, f: FixedField<K>): number {
   }
 }
 
-/** Writes the fields of `p` into `b` from `off`; returns the end. Throws PduError for a value that does not fit. */
+/** Writes the fields of `p` into `b` from `start` (every octet of them, so `b` may hold old data); returns the end. Throws PduError for a value that does not fit. */
 export function writeFields<K extends string>(p: object, fields: readonly FixedField<K>[], b: Buffer, start: number): number {
   const values = p as Fields;
   let off = start;
@@ -46,7 +46,7 @@ export function writeFields<K extends string>(p: object, fields: readonly FixedF
       case 'octets': {
         const octets = (v as Buffer | undefined) ?? Buffer.alloc(0);
         if (octets.length > f[2]) throw new PduError(`${key} is longer than ${f[2]} octets`);
-        octets.copy(b, off);
+        b.fill(0, off + octets.copy(b, off), off + f[2]);
         break;
       }
       case 'list': {
@@ -67,7 +67,7 @@ export function writeFields<K extends string>(p: object, fields: readonly FixedF
         content.copy(b, off + f[2]);
         break;
       }
-      default: break;
+      default: b.fill(0, off, off + f[2]); break;
     }
     off += fieldSize(values, f);
   }

@@ -38,19 +38,36 @@ const LAYOUTS = new Map<number, readonly Field[]>([
   [Cmd.userrpt_resp, RESULT],
 ]);
 
-/** Encodes a PDU; throws PduError for an unknown command or a field that does not fit. */
-export function encodePdu(p: SgipPdu): Buffer {
+function fieldsOf(p: SgipPdu): readonly Field[] {
   const fields = LAYOUTS.get(p.commandId);
   if (!fields) throw new PduError(`cannot encode ${commandName(p.commandId)}`);
-  const size = HEADER_LENGTH + fieldsSize(p, fields);
-  const b = Buffer.alloc(size);
-  b.writeUInt32BE(size, 0);
-  b.writeUInt32BE(p.commandId >>> 0, 4);
-  b.writeUInt32BE(p.node >>> 0, 8);
-  b.writeUInt32BE(p.time >>> 0, 12);
-  b.writeUInt32BE(p.sequence >>> 0, 16);
-  writeFields(p, fields, b, HEADER_LENGTH);
+  return fields;
+}
+
+/** Encodes a PDU; throws PduError for an unknown command or a field that does not fit. */
+export function encodePdu(p: SgipPdu): Buffer {
+  const fields = fieldsOf(p);
+  const b = Buffer.allocUnsafe(HEADER_LENGTH + fieldsSize(p, fields));
+  writePdu(p, fields, b, 0, b.length);
   return b;
+}
+
+/** Encodes a PDU into `buf` at `offset`; returns the end, or -1 (nothing written) when it does not fit. */
+export function encodePduInto(p: SgipPdu, buf: Buffer, offset: number): number {
+  const fields = fieldsOf(p);
+  const size = HEADER_LENGTH + fieldsSize(p, fields);
+  if (offset + size > buf.length) return -1;
+  writePdu(p, fields, buf, offset, size);
+  return offset + size;
+}
+
+function writePdu(p: SgipPdu, fields: readonly Field[], b: Buffer, start: number, size: number): void {
+  b.writeUInt32BE(size, start);
+  b.writeUInt32BE(p.commandId >>> 0, start + 4);
+  b.writeUInt32BE(p.node >>> 0, start + 8);
+  b.writeUInt32BE(p.time >>> 0, start + 12);
+  b.writeUInt32BE(p.sequence >>> 0, start + 16);
+  writeFields(p, fields, b, start + HEADER_LENGTH);
 }
 
 /** Decodes one frame; a body shorter than its fields, or an unknown command, is a fatal PduError. */

@@ -1,7 +1,7 @@
 // SGIP as seen by the generic session layer: the counter part of the 12-octet sequence matches responses; there is
 // no keepalive (connections are opened when needed and closed when idle, §3.1).
 import type { WireProtocol } from '../session/protocol.ts';
-import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu } from './codec.ts';
+import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu, encodePduInto } from './codec.ts';
 import { sequenceId } from './ids.ts';
 import { Cmd, commandName, isResponseId, type SgipPdu } from './pdus.ts';
 
@@ -25,6 +25,7 @@ export const sgipProtocol: WireProtocol<SgipPdu> = {
   maxLength: MAX_PDU_LENGTH,
   maxSequence: 0xffffffff,
   encode: encodePdu,
+  encodeInto: encodePduInto,
   decode: decodePdu,
   isResponse: (p) => isResponseId(p.commandId),
   isResponseFrame: (buf, start) => isResponseId(buf.readUInt32BE(start + 4)),

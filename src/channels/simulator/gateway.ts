@@ -135,8 +135,8 @@ export abstract class GatewaySimulator {
     return { kind: 'accept', outcome: pickOutcome(cfg.outcomes, this.random) };
   }
 
-  /** Takes an accepted part: counts it new or duplicate (same destination, octets and part number) and files it in the handset's inbox. */
-  protected accepted(from: string, dest: string, octets: Buffer, text: string, dataCoding: number, concat: { ref: number; total: number; seq: number } | null, partKey = ''): void {
+  /** Takes an accepted part: counts it new or duplicate (same destination, octets and part number) and files its text (decoded only then) in the handset's inbox. */
+  protected accepted(from: string, dest: string, octets: Buffer, text: () => string, dataCoding: number, concat: { ref: number; total: number; seq: number } | null, partKey = ''): void {
     const c = this.counters;
     c.parts++;
     const key = `${dest}\u0000${octets.toString('latin1')}${partKey}`;
@@ -146,7 +146,7 @@ export abstract class GatewaySimulator {
       this.seen.add(key);
       if (!concat || concat.seq === 1) c.uniqueMessages++;
     }
-    if (this.config.keepInbox) this.handsetStore.receiveText(from, dest, text, dataCoding, concat);
+    if (this.config.keepInbox) this.handsetStore.receiveText(from, dest, text(), dataCoding, concat);
   }
 
   /** Runs `fire` after the configured report delay (reports leave in submit order). */

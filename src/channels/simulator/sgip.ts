@@ -151,7 +151,7 @@ export class SgipSimulator extends GatewaySimulator {
     const content = p.content ?? Buffer.alloc(0);
     const { payload, concat } = (p.tpUdhi ?? 0) & 1 ? splitUdh(content) : { payload: content, concat: null };
     const coding = p.messageCoding ?? 0;
-    this.accepted(p.spNumber ?? '', dest, content, decodeGatewayText(payload, coding, 'gbk').text, coding, concat);
+    this.accepted(p.spNumber ?? '', dest, content, () => decodeGatewayText(payload, coding, 'gbk').text, coding, concat);
     const flag = p.reportFlag ?? 0;
     if (flag === 2 || (flag === 0 && decision.outcome === 'delivered')) return;
     const submit = { node: p.node, time: p.time, sequence: p.sequence };

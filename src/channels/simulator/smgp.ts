@@ -138,7 +138,7 @@ export class SmgpSimulator extends GatewaySimulator {
     const udhi = (findTlv(p, Tag.TP_udhi)?.[0] ?? 0) & 1;
     const { payload, concat } = udhi ? splitUdh(content) : { payload: content, concat: null };
     const msgFormat = p.msgFormat ?? 0;
-    this.accepted(p.srcTermId ?? '', dest, content, decodeGatewayText(payload, msgFormat, 'gb18030').text, msgFormat, concat);
+    this.accepted(p.srcTermId ?? '', dest, content, () => decodeGatewayText(payload, msgFormat, 'gb18030').text, msgFormat, concat);
     if (p.needReport !== 1) return;
     const submitAt = new Date();
     const outcome = decision.outcome;

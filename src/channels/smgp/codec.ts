@@ -51,17 +51,41 @@ export function knownRequest(id: number): boolean {
   return LAYOUTS.has(id);
 }
 
-/** Encodes a PDU; throws PduError for an unknown request id or a field that does not fit. */
-export function encodePdu(p: SmgpPdu): Buffer {
+/** The layout of a PDU's request id; throws PduError for an unknown one. */
+function layoutOf(p: SmgpPdu): Layout {
   const layout = LAYOUTS.get(p.requestId);
   if (!layout) throw new PduError(`cannot encode ${requestName(p.requestId)}`);
+  return layout;
+}
+
+function sizeOf(p: SmgpPdu, layout: Layout): number {
   let size = HEADER_LENGTH + fieldsSize(p, layout.fields);
   if (layout.tlvs) for (const t of p.tlvs ?? []) size += 4 + t.value.length;
-  const b = Buffer.alloc(size);
-  b.writeUInt32BE(size, 0);
-  b.writeUInt32BE(p.requestId >>> 0, 4);
-  b.writeUInt32BE(p.sequence >>> 0, 8);
-  let off = writeFields(p, layout.fields, b, HEADER_LENGTH);
+  return size;
+}
+
+/** Encodes a PDU; throws PduError for an unknown request id or a field that does not fit. */
+export function encodePdu(p: SmgpPdu): Buffer {
+  const layout = layoutOf(p);
+  const b = Buffer.allocUnsafe(sizeOf(p, layout));
+  writePdu(p, layout, b, 0, b.length);
+  return b;
+}
+
+/** Encodes a PDU into `buf` at `offset`; returns the end, or -1 (nothing written) when it does not fit. */
+export function encodePduInto(p: SmgpPdu, buf: Buffer, offset: number): number {
+  const layout = layoutOf(p);
+  const size = sizeOf(p, layout);
+  if (offset + size > buf.length) return -1;
+  writePdu(p, layout, buf, offset, size);
+  return offset + size;
+}
+
+function writePdu(p: SmgpPdu, layout: Layout, b: Buffer, start: number, size: number): void {
+  b.writeUInt32BE(size, start);
+  b.writeUInt32BE(p.requestId >>> 0, start + 4);
+  b.writeUInt32BE(p.sequence >>> 0, start + 8);
+  let off = writeFields(p, layout.fields, b, start + HEADER_LENGTH);
   if (layout.tlvs) {
     for (const t of p.tlvs ?? []) {
       b.writeUInt16BE(t.tag, off);
@@ -70,7 +94,6 @@ export function encodePdu(p: SmgpPdu): Buffer {
       off += 4 + t.value.length;
     }
   }
-  return b;
 }
 
 /**

@@ -1,6 +1,6 @@
 // SMGP as seen by the generic session layer.
 import type { WireProtocol } from '../session/protocol.ts';
-import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu } from './codec.ts';
+import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu, encodePduInto } from './codec.ts';
 import { msgIdString } from './ids.ts';
 import { Req, isResponseId, requestName, type SmgpPdu } from './pdus.ts';
 
@@ -25,6 +25,7 @@ export const smgpProtocol: WireProtocol<SmgpPdu> = {
   maxLength: MAX_PDU_LENGTH,
   maxSequence: 0xffffffff,
   encode: encodePdu,
+  encodeInto: encodePduInto,
   decode: decodePdu,
   isResponse: (p) => isResponseId(p.requestId),
   isResponseFrame: (buf, start) => isResponseId(buf.readUInt32BE(start + 4)),

@@ -5,9 +5,9 @@ import type { Receipt } from '../channel.ts';
 import { MSG_ID_LENGTH, msgIdString } from './ids.ts';
 import { receiptStatus } from './status-map.ts';
 
-/** The value after `key` up to the next space (case-insensitive key), or ''. */
-function field(text: string, key: string): string {
-  const at = text.toLowerCase().indexOf(key);
+/** The value after `key` (lower case) up to the next space in `text`, found in its lower-cased copy `lower`; or ''. */
+function field(text: string, lower: string, key: string): string {
+  const at = lower.indexOf(key);
   if (at < 0) return '';
   const start = at + key.length;
   const end = text.indexOf(' ', start);
@@ -39,15 +39,16 @@ export function receiptFromReport(content: Buffer, channel: string): Receipt | n
   if (named === null) return null;
   const carrierId = named.id;
   const text = content.toString('latin1', named.end);
-  const stat = field(text, 'stat:');
-  const err = field(text, 'err:');
+  const lower = text.toLowerCase();
+  const stat = field(text, lower, 'stat:');
+  const err = field(text, lower, 'err:');
   return {
     channel,
     carrierId,
     status: receiptStatus(stat, err),
     stat,
     err: err || null,
-    doneAt: reportDate(field(text, 'done date:')),
+    doneAt: reportDate(field(text, lower, 'done date:')),
     raw: `id:${carrierId}${text}`,
   };
 }

@@ -101,7 +101,7 @@ describe('SmgpChannel against the virtual SMGW', () => {
     await expect(ch.submit({ id: 'x', from: '', to: '8613900000000', text: 'x' })).rejects.toMatchObject({ kind: 'permanent', code: 'smgp:47', message: 'Submit refused: status 47 (bad DestTermID)' });
   });
 
-  it('answers the gateway\'s Active_Test, sends its own when idle, and reconnects after a drop', async () => {
+  it('stays bound with a short Active_Test interval, and reconnects after a drop', async () => {
     const { sim, port } = await gateway();
     const ch = channel(port, { activeTestSeconds: 0.05 });
     await ch.start();
@@ -114,8 +114,15 @@ describe('SmgpChannel against the virtual SMGW', () => {
   });
 });
 
-/** A hand-written SMGW for one login and one submit: the report is written before the Submit_Resp. */
+/** What the hand-written SMGW saw of us. */
+const seen = { activeTests: 0, activeTestAnswers: 0, exits: 0 };
+
+/**
+ * A hand-written SMGW: answers a login (and sends an Active_Test of its own), answers our Active_Tests and Exit, and
+ * writes the report of a submit before its Submit_Resp.
+ */
 function earlyReportGateway(msgId: string): Promise<number> {
+  Object.assign(seen, { activeTests: 0, activeTestAnswers: 0, exits: 0 });
   return new Promise((resolve) => {
     const server = net.createServer((socket) => {
       socket.on('error', () => undefined);
@@ -127,7 +134,19 @@ function earlyReportGateway(msgId: string): Promise<number> {
           const id = buffered.readUInt32BE(4);
           const seq = buffered.subarray(8, 12);
           buffered = buffered.subarray(len);
-          if (id === 1) socket.write(Buffer.concat([Buffer.from('0000002180000001', 'hex'), seq, Buffer.alloc(4), Buffer.alloc(16), Buffer.from([0x30])]));
+          if (id === 1) {
+            socket.write(Buffer.concat([Buffer.from('0000002180000001', 'hex'), seq, Buffer.alloc(4), Buffer.alloc(16), Buffer.from([0x30])]));
+            socket.write(Buffer.from('0000000c0000000400000077', 'hex'));
+          }
+          if (id === 4) {
+            seen.activeTests++;
+            socket.write(Buffer.concat([Buffer.from('0000000c80000004', 'hex'), seq]));
+          }
+          if (id === 0x80000004 && seq.readUInt32BE(0) === 0x77) seen.activeTestAnswers++;
+          if (id === 6) {
+            seen.exits++;
+            socket.write(Buffer.concat([Buffer.from('0000000c80000006', 'hex'), seq]));
+          }
           if (id === 2) {
             const content = Buffer.concat([Buffer.from('id:'), Buffer.from(msgId, 'hex'), Buffer.from(' sub:001 dlvrd:001 Submit date:2612061200 done date:2612061201 stat:DELIVRD err:000 Txt:')]);
             const body = Buffer.concat([Buffer.from(msgId, 'hex'), Buffer.from([1, 0]), Buffer.alloc(14), Buffer.from('8613912345678'.padEnd(21, '\0')), Buffer.alloc(21), Buffer.from([content.length]), content, Buffer.alloc(8)]);
@@ -158,5 +177,61 @@ describe('SmgpChannel against a hand-written gateway', () => {
     expect(early).toEqual([undefined]);
     const waiting = matcher.submitted('ct', result.carrierIds[0], 'ours');
     expect(waiting.map((r) => r.carrierId)).toEqual([msgId]);
+  });
+
+  it('keeps the link alive with Active_Test both ways and says Exit on stop', async () => {
+    const port = await earlyReportGateway('01006112061200999999');
+    const ch = channel(port, { verifyServer: false, activeTestSeconds: 0.05 });
+    await ch.start();
+    await sleep(400);
+    expect(seen.activeTestAnswers).toBe(1);
+    expect(seen.activeTests).toBeGreaterThanOrEqual(2);
+    expect(ch.state().state).toBe('bound');
+    await ch.stop();
+    expect(seen.exits).toBe(1);
+  });
+});
+
+/** A gateway that answers every login with `loginResp` octets (its sequence patched in), then writes `after`. */
+function scriptedGateway(loginResp: (seq: Buffer) => Buffer, after: Buffer[] = []): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', (chunk: Buffer) => {
+        socket.write(loginResp(chunk.subarray(8, 12)));
+        for (const b of after) socket.write(b);
+      });
+    });
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+    closers.push(() => new Promise((done) => server.close(() => done())));
+  });
+}
+
+const okLogin = (version: number) => (seq: Buffer) => Buffer.concat([Buffer.from('0000002180000001', 'hex'), seq, Buffer.alloc(4), Buffer.alloc(16), Buffer.from([version])]);
+
+describe('SmgpChannel against bad gateways', () => {
+  it('a gateway that answers with another protocol version is a config error naming both versions', async () => {
+    const port = await scriptedGateway(okLogin(0x20));
+    const ch = channel(port, { verifyServer: false });
+    await expect(ch.start()).rejects.toMatchObject({ kind: 'config', message: 'the gateway speaks SMGP 2.0; this channel speaks 3.0' });
+  });
+
+  it('a wrong AuthenticatorServer is a config error', async () => {
+    const port = await scriptedGateway(okLogin(0x30));
+    await expect(channel(port).start()).rejects.toMatchObject({ kind: 'config', code: 'authenticator' });
+  });
+
+  it('a PDU with an absurd length drops the connection (and the channel reconnects); an unknown request id is logged', async () => {
+    const unknown = Buffer.from('0000000c0000007700000005', 'hex');
+    const absurd = Buffer.from('7fffffff00000003', 'hex');
+    const port = await scriptedGateway(okLogin(0x30), [unknown, absurd]);
+    const ch = channel(port, { verifyServer: false });
+    const logs: string[] = [];
+    ch.on('log', (e) => logs.push(e.summary));
+    await ch.start();
+    await sleep(150);
+    expect(logs.some((l) => l.startsWith('unhandled unknown request id 0x00000077'))).toBe(true);
+    expect(ch.counters().reconnects).toBeGreaterThanOrEqual(1);
+    expect(ch.unreadable).toBeGreaterThanOrEqual(1);
   });
 });

@@ -8,9 +8,9 @@ import { asSendError, permanent, retryable, type SendError } from '../errors.ts'
 import { Reassembler } from '../smpp/reassembly.ts';
 import { backoffDelay } from './backoff.ts';
 import type { Connection } from './connection.ts';
-import { BindPool, type Waiter } from './pool.ts';
+import { Part, retryPart, Submission, type PartHost } from './part.ts';
+import { BindPool } from './pool.ts';
 import { CongestionWindow, RateLimiter } from './rate.ts';
-import type { ResponseHandler } from './window.ts';
 
 /** The settings every part channel has (each protocol's config schema includes them). */
 export interface PartChannelConfig {
@@ -288,80 +288,4 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
 export function acknowledgeAfter(stored: Promise<void> | undefined, answer: (ok: boolean) => void): void {
   if (!stored) return answer(true);
   stored.then(() => answer(true), () => answer(false));
-}
-
-function retryPart<P>(part: Part<P>): void {
-  part.retry();
-}
-
-interface PartHost<P> {
-  leased(part: Part<P>, conn: Connection<P>): void;
-  answered(part: Part<P>, resp: P): void;
-  failed(part: Part<P>, err: unknown, sent: boolean): void;
-  retry(part: Part<P>): void;
-}
-
-/** One part of a submit, kept for all its attempts; its own pool waiter and response handler. */
-class Part<P> implements Waiter<Connection<P>>, ResponseHandler<P> {
-  attempts = 0;
-
-  constructor(
-    private readonly host: PartHost<P>,
-    readonly messageId: string,
-    readonly pdu: P,
-    readonly deadline: number,
-    readonly submission: Submission,
-    readonly index: number,
-  ) {}
-
-  retry(): void {
-    this.host.retry(this);
-  }
-
-  use(conn: Connection<P>): void {
-    this.host.leased(this, conn);
-  }
-
-  fail(err: SendError): void {
-    this.host.failed(this, err, false);
-  }
-
-  onResponse(resp: P): void {
-    this.host.answered(this, resp);
-  }
-
-  onError(err: SendError): void {
-    this.host.failed(this, err, true);
-  }
-}
-
-/** The caller's side of one submit: resolves once every part has its carrier id, rejects with the first part that gives up. */
-class Submission {
-  private readonly ids: string[];
-  private remaining: number;
-  private settled = false;
-
-  constructor(
-    parts: number,
-    private readonly resolve: (r: SubmitResult) => void,
-    private readonly reject: (err: SendError) => void,
-  ) {
-    this.ids = new Array<string>(parts);
-    this.remaining = parts;
-  }
-
-  partDone(index: number, carrierId: string, count: { submitted: number }): void {
-    this.ids[index] = carrierId;
-    if (--this.remaining > 0 || this.settled) return;
-    this.settled = true;
-    count.submitted++;
-    this.resolve({ carrierIds: this.ids, segments: this.ids.length });
-  }
-
-  fail(err: SendError, count: { submitFailed: number }): void {
-    if (this.settled) return;
-    this.settled = true;
-    count.submitFailed++;
-    this.reject(err);
-  }
 }

@@ -7,9 +7,9 @@ import { asSendError, permanent, retryable, type SendError } from '../errors.ts'
 import { backoffDelay } from '../session/backoff.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { BindPool, type Waiter } from '../session/pool.ts';
+import { Part as GenericPart, retryPart, Submission, type PartHost } from '../session/part.ts';
+import { BindPool } from '../session/pool.ts';
 import { CongestionWindow, RateLimiter } from '../session/rate.ts';
-import type { ResponseHandler } from '../session/window.ts';
 import type { SmppConfig } from './config.ts';
 import { normaliseId, normaliseIdAt } from './ids.ts';
 import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } from './message.ts';
@@ -21,6 +21,9 @@ import { receiptFromFrame, receiptFromPdu } from './receipt.ts';
 import { sendErrorFor } from './status-map.ts';
 
 type SmppBind = Connection<Pdu>;
+/** A part of a submit_sm: its PDU kept for every attempt. */
+const Part = GenericPart<Pdu>;
+type Part = GenericPart<Pdu>;
 type BindKind = 'transceiver' | 'transmitter' | 'receiver';
 
 const BIND_COMMAND: Record<BindKind, number> = {
@@ -181,7 +184,7 @@ export class SmppChannel extends EventEmitter implements Channel {
   }
 
   /** What Part calls back into (arrow functions, so they reach the channel's private state). */
-  private readonly parts: PartHost = {
+  private readonly parts: PartHost<Pdu> = {
     leased: (part, conn) => this.sendPart(part, conn),
     answered: (part, resp) => this.partAnswered(part, resp),
     failed: (part, err, sent) => {
@@ -431,88 +434,4 @@ function acknowledge(conn: SmppBind, respId: number, sequence: number, stored: P
 /** Sends a deliver_sm_resp / data_sm_resp (empty message_id). */
 function answer(conn: SmppBind, commandId: number, sequence: number, status: number): void {
   conn.send({ commandId, status, sequence, messageId: '' });
-}
-
-/** Timer callback: the part's next attempt. */
-function retryPart(part: Part): void {
-  part.retry();
-}
-
-/** Callbacks a Part makes into its channel. */
-interface PartHost {
-  leased(part: Part, conn: SmppBind): void;
-  answered(part: Part, resp: Pdu): void;
-  /** `sent`: the failure is the answer to a request on the wire (so it was counted in flight). */
-  failed(part: Part, err: unknown, sent: boolean): void;
-  retry(part: Part): void;
-}
-
-/**
- * One part of a submit, kept for all its attempts (the same PDU: same reference, same UDH). It is its own pool
- * waiter and response handler, so an attempt costs no closures and no promises.
- */
-class Part implements Waiter<SmppBind>, ResponseHandler<Pdu> {
-  attempts = 0;
-
-  constructor(
-    private readonly host: PartHost,
-    readonly messageId: string,
-    readonly pdu: Pdu,
-    readonly deadline: number,
-    readonly submission: Submission,
-    readonly index: number,
-  ) {}
-
-  /** The next attempt (after a backoff or a TPS wait). */
-  retry(): void {
-    this.host.retry(this);
-  }
-
-  use(conn: SmppBind): void {
-    this.host.leased(this, conn);
-  }
-
-  /** No window slot before the deadline, or the pool stopped. */
-  fail(err: SendError): void {
-    this.host.failed(this, err, false);
-  }
-
-  onResponse(resp: Pdu): void {
-    this.host.answered(this, resp);
-  }
-
-  onError(err: SendError): void {
-    this.host.failed(this, err, true);
-  }
-}
-
-/** The caller's side of one submit: resolves once every part has its carrier id, rejects with the first part that gives up. */
-class Submission {
-  private readonly ids: string[];
-  private remaining: number;
-  private settled = false;
-
-  constructor(
-    parts: number,
-    private readonly resolve: (r: SubmitResult) => void,
-    private readonly reject: (err: SendError) => void,
-  ) {
-    this.ids = new Array<string>(parts);
-    this.remaining = parts;
-  }
-
-  partDone(index: number, carrierId: string, count: { submitted: number }): void {
-    this.ids[index] = carrierId;
-    if (--this.remaining > 0 || this.settled) return;
-    this.settled = true;
-    count.submitted++;
-    this.resolve({ carrierIds: this.ids, segments: this.ids.length });
-  }
-
-  fail(err: SendError, count: { submitFailed: number }): void {
-    if (this.settled) return;
-    this.settled = true;
-    count.submitFailed++;
-    this.reject(err);
-  }
 }

@@ -1,7 +1,7 @@
 // Entry point of the simulator as a separate process: `node --import tsx src/channels/simulator/main.ts --port 2775`.
 import { parseArgs } from 'node:util';
 import { runSimulatorProcess } from './process.ts';
-import type { CarrierProtocol } from './protocols.ts';
+import { isCarrierProtocol } from './protocols.ts';
 
 const { values } = parseArgs({
   options: {
@@ -13,7 +13,7 @@ const { values } = parseArgs({
   },
 });
 
-if (!['smpp', 'sgip', 'smgp'].includes(values.protocol)) {
+if (!isCarrierProtocol(values.protocol)) {
   console.error(`unknown --protocol "${values.protocol}" (smpp, sgip or smgp)`);
   process.exit(2);
 }
@@ -22,7 +22,7 @@ const running = await runSimulatorProcess({
   host: values.host,
   controlPort: values['control-port'] === undefined ? undefined : Number(values['control-port']),
   config: values.config ? JSON.parse(values.config) : undefined,
-  protocol: values.protocol as CarrierProtocol,
+  protocol: values.protocol,
 });
 if (!process.send) {
   const control = running.controlPort === null ? '' : `, control http://${values.host}:${running.controlPort}`;

@@ -7,6 +7,11 @@ import { SmgpSimulator } from './smgp.ts';
 /** The protocols the virtual carrier speaks. */
 export type CarrierProtocol = 'smpp' | 'sgip' | 'smgp';
 
+/** Whether a name is one of the protocols. */
+export function isCarrierProtocol(name: string): name is CarrierProtocol {
+  return name === 'smpp' || name === 'sgip' || name === 'smgp';
+}
+
 /** A virtual carrier of any protocol (the same control surface: stats, MO, configure, handsets). */
 export type VirtualCarrier = Simulator | SgipSimulator | SmgpSimulator;
 

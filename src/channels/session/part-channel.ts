@@ -40,6 +40,8 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
   abstract readonly type: string;
   readonly name: string;
   protected readonly pool: BindPool<Connection<P>>;
+  /** Connections held (binds, or twice as many with separate send and receive logins). */
+  private readonly slots: number;
   protected readonly congestion: CongestionWindow;
   private readonly rate: RateLimiter;
   private readonly reassembler: Reassembler<InboundMeta>;
@@ -53,17 +55,21 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
   private drained: (() => void) | null = null;
   protected readonly count = { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, inbound: 0, inFlight: 0 };
 
-  /** `canSubmit`: whether submits may go on a bind slot (a receive-only login may not); asked once per slot. */
-  constructor(private readonly base: PartChannelConfig, canSubmit: (slot: number) => boolean = () => true) {
+  /**
+   * `slots`: connections to hold (default `binds`); `canSubmit`: whether submits may go on a slot (a receive-only
+   * login may not), asked once per slot.
+   */
+  constructor(private readonly base: PartChannelConfig, slots: { count?: number; canSubmit?: (slot: number) => boolean } = {}) {
     super();
     this.name = base.name;
+    this.slots = slots.count ?? base.binds;
     this.congestion = new CongestionWindow(base.window);
     this.rate = new RateLimiter(base.tps);
     this.reassembler = new Reassembler(base.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
     this.pool = new BindPool<Connection<P>>({
-      slots: base.binds,
+      slots: this.slots,
       open: (slot) => this.openBind(slot),
-      canSubmit,
+      canSubmit: slots.canSubmit ?? (() => true),
       reconnect: base.reconnect,
       configRetryMs: base.configRetryMs,
       onChange: () => this.emitState(),
@@ -96,7 +102,7 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
 
   /** Current connection health. */
   state(): ChannelState {
-    const base = { binds: this.base.binds, boundBinds: this.pool.bound };
+    const base = { binds: this.slots, boundBinds: this.pool.bound };
     if (this.stopped) return { state: 'stopped', ...base };
     if (base.boundBinds > 0) return { state: 'bound', ...base };
     const err = this.pool.lastError;

@@ -200,6 +200,7 @@ describe('SgipListener against a hand-written SMG', () => {
   it('a Report that arrives before its Submit_Resp is matched once the id is known', async () => {
     // an SMG that answers the Submit only after it has delivered the Report through our listener
     let listenPort = 0;
+    let submitFrame = Buffer.alloc(0);
     const gateway = net.createServer((socket) => {
       socket.on('error', () => undefined);
       socket.on('data', async (chunk: Buffer) => {
@@ -209,6 +210,7 @@ describe('SgipListener against a hand-written SMG', () => {
           const resp = (id: number) => Buffer.concat([Buffer.from([0, 0, 0, 29]), Buffer.from(id.toString(16).padStart(8, '0'), 'hex'), header, Buffer.alloc(9)]);
           if (cmd === 1) socket.write(resp(0x80000001));
           if (cmd === 3) {
+            submitFrame = Buffer.from(chunk.subarray(off, off + chunk.readUInt32BE(off)));
             const submit = { node: header.readUInt32BE(0), time: header.readUInt32BE(4), sequence: header.readUInt32BE(8) };
             await talk(listenPort, [bindFrame(2, 'unicom', 'back-secret'), reportFrame(submit, 2)], 100);
             socket.write(resp(0x80000003));
@@ -227,5 +229,17 @@ describe('SgipListener against a hand-written SMG', () => {
     const result = await ch.submit({ id: 'ours', from: '', to: '8613012345678', text: 'race' });
     expect(early).toEqual([undefined]);
     expect(matcher.submitted('cu', result.carrierIds[0], 'ours').map((r) => r.status)).toEqual(['delivered']);
+    // the Submit's fields where §4.2.3.3.1 puts them (offsets counted by hand from the table, after the 20-octet header)
+    const at = (start: number, len: number) => submitFrame.toString('latin1', start, start + len).replace(/\0+$/, '');
+    expect(submitFrame.readUInt32BE(8)).toBe(3057112345);
+    expect(at(20, 21)).toBe('10655001');
+    expect(at(41, 21)).toBe('000000000000000000000');
+    expect(submitFrame[62]).toBe(1);
+    expect(at(63, 21)).toBe('8613012345678');
+    expect([at(84, 5), at(89, 10)]).toEqual(['12345', 'TIDINGS']);
+    expect([submitFrame[99], at(100, 6), at(106, 6), submitFrame[112], submitFrame[113], submitFrame[114]]).toEqual([1, '0', '0', 0, 2, 0]);
+    expect([submitFrame[147], submitFrame[149], submitFrame[150], submitFrame[151], submitFrame.readUInt32BE(152)]).toEqual([1, 0, 0, 0, 4]);
+    expect(at(156, 4)).toBe('race');
+    expect(submitFrame.length).toBe(156 + 4 + 8);
   });
 });

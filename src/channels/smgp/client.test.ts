@@ -55,6 +55,18 @@ describe('SmgpChannel against the virtual SMGW', () => {
     expect(sim.inbox('8613912345679')[0]).toMatchObject({ from: '1181234', text: long, parts: 2, dataCoding: 15 });
   });
 
+  it('with send+receive logins, submits go on the send login and reports come on the receive login', async () => {
+    const { sim, port } = await gateway();
+    const ch = channel(port, { loginMode: 'send+receive', binds: 1 });
+    const receipts = receiptsOf(ch, 1);
+    await ch.start();
+    for (let i = 0; i < 50 && ch.state().boundBinds < 2; i++) await sleep(10);
+    expect(ch.state()).toMatchObject({ binds: 2, boundBinds: 2 });
+    const r = await ch.submit({ id: 's', from: '', to: '8613912345670', text: 'split' });
+    expect((await receipts)[0].carrierId).toBe(r.carrierIds[0]);
+    expect(sim.stats().bindCount).toBe(2);
+  });
+
   it('a wrong shared secret marks the channel down with the gateway\'s status, without a reconnect storm', async () => {
     const { sim, port } = await gateway();
     const ch = channel(port, { secret: 'wrong', configRetryMs: 60_000 });
@@ -115,14 +127,14 @@ describe('SmgpChannel against the virtual SMGW', () => {
 });
 
 /** What the hand-written SMGW saw of us. */
-const seen = { activeTests: 0, activeTestAnswers: 0, exits: 0 };
+const seen = { activeTests: 0, activeTestAnswers: 0, exits: 0, submit: Buffer.alloc(0) };
 
 /**
  * A hand-written SMGW: answers a login (and sends an Active_Test of its own), answers our Active_Tests and Exit, and
  * writes the report of a submit before its Submit_Resp.
  */
 function earlyReportGateway(msgId: string): Promise<number> {
-  Object.assign(seen, { activeTests: 0, activeTestAnswers: 0, exits: 0 });
+  Object.assign(seen, { activeTests: 0, activeTestAnswers: 0, exits: 0, submit: Buffer.alloc(0) });
   return new Promise((resolve) => {
     const server = net.createServer((socket) => {
       socket.on('error', () => undefined);
@@ -133,6 +145,7 @@ function earlyReportGateway(msgId: string): Promise<number> {
           const len = buffered.readUInt32BE(0);
           const id = buffered.readUInt32BE(4);
           const seq = buffered.subarray(8, 12);
+          if (id === 2) seen.submit = Buffer.from(buffered.subarray(0, len));
           buffered = buffered.subarray(len);
           if (id === 1) {
             socket.write(Buffer.concat([Buffer.from('0000002180000001', 'hex'), seq, Buffer.alloc(4), Buffer.alloc(16), Buffer.from([0x30])]));
@@ -177,6 +190,12 @@ describe('SmgpChannel against a hand-written gateway', () => {
     expect(early).toEqual([undefined]);
     const waiting = matcher.submitted('ct', result.carrierIds[0], 'ours');
     expect(waiting.map((r) => r.carrierId)).toEqual([msgId]);
+    // the Submit's fields where §5.2.2.2.1 puts them (offsets counted by hand from the table, after the 12-octet header)
+    const f = seen.submit;
+    const at = (start: number, len: number) => f.toString('latin1', start, start + len).replace(/\0+$/, '');
+    expect([f[12], f[13], f[14], at(15, 10), at(25, 2), at(27, 6), at(33, 6), f[39]]).toEqual([6, 1, 1, 'TIDINGS', '00', '0', '0', 0]);
+    expect([at(74, 21), at(95, 21), f[116], at(117, 21), f[138], at(139, 4)]).toEqual(['1181234', '', 1, '8613912345678', 4, 'race']);
+    expect(f.length).toBe(139 + 4 + 8);
   });
 
   it('keeps the link alive with Active_Test both ways and says Exit on stop', async () => {

@@ -9,10 +9,10 @@ import type { PduError } from '../session/pdu-error.ts';
 import { acknowledgeAfter, PartChannel } from '../session/part-channel.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { knownRequest } from './codec.ts';
-import { loginModeOf, type SmgpConfig } from './config.ts';
+import { slotModes, type SmgpConfig } from './config.ts';
 import { msgIdString } from './ids.ts';
 import { clientAuthenticator, serverAuthenticator, SMGP_VERSION } from './login.ts';
-import { byteTlv, findTlv, Req, Tag, type SmgpPdu, type SmgpTlv } from './pdus.ts';
+import { byteTlv, findTlv, LoginMode, Req, Tag, type SmgpPdu, type SmgpTlv } from './pdus.ts';
 import { describePdu, smgpProtocol } from './protocol.ts';
 import { receiptFromReport } from './receipt.ts';
 import { sendErrorFor } from './status-map.ts';
@@ -26,8 +26,13 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
   /** Reports naming a MsgID we could not read, and PDUs we do not handle (logged, counted). */
   unreadable = 0;
 
+  /** The LoginMode of each bind slot. */
+  private readonly modes: number[];
+
   constructor(private readonly config: SmgpConfig) {
-    super(config, () => config.loginMode !== 'receive');
+    const modes = slotModes(config);
+    super(config, { count: modes.length, canSubmit: (slot) => modes[slot] !== LoginMode.receive });
+    this.modes = modes;
   }
 
   protected partPdus(msg: OutboundMessage): SmgpPdu[] {
@@ -81,7 +86,7 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
     conn.end('exit');
   }
 
-  protected async openBind(): Promise<Bind> {
+  protected async openBind(slot: number): Promise<Bind> {
     const cfg = this.config;
     const conn = await Connection.open(cfg.host, cfg.port, smgpProtocol, {
       window: this.congestion.limit,
@@ -95,7 +100,7 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
     try {
       resp = await conn.request((sequence) => ({
         requestId: Req.login, sequence, clientId: cfg.clientId, authenticator,
-        loginMode: loginModeOf(cfg.loginMode), timestamp: Number(stamp), version: SMGP_VERSION,
+        loginMode: this.modes[slot], timestamp: Number(stamp), version: SMGP_VERSION,
       }), false);
     } catch (err) {
       conn.close('login failed');

@@ -12,8 +12,8 @@ export const smgpConfigSchema = z.object({
   clientId: z.string().min(1).max(8),
   /** Shared secret of the MD5 authenticator, at most 15 octets. */
   secret: z.string().max(15),
-  /** send (submits only), receive (reports and MO only) or transmit (both, the usual). */
-  loginMode: z.enum(['send', 'receive', 'transmit']).default('transmit'),
+  /** transmit (each bind sends and receives, the usual), send+receive (`binds` send logins and as many receive logins), send or receive only. */
+  loginMode: z.enum(['transmit', 'send+receive', 'send', 'receive']).default('transmit'),
   /** Check the SMGW's AuthenticatorServer (off only for a gateway known to fill it wrongly). */
   verifyServer: z.boolean().default(true),
   binds: z.number().int().min(1).max(64).default(1),
@@ -53,9 +53,10 @@ export type SmgpConfig = z.output<typeof smgpConfigSchema>;
 /** What a user may write. */
 export type SmgpConfigInput = z.input<typeof smgpConfigSchema>;
 
-/** LoginMode octet of a config's mode. */
-export function loginModeOf(mode: SmgpConfig['loginMode']): number {
-  return LoginMode[mode];
+/** The LoginMode octet of each bind slot of a config: `binds` of its mode, or with send+receive `binds` sends then `binds` receives. */
+export function slotModes(c: SmgpConfig): number[] {
+  if (c.loginMode !== 'send+receive') return Array<number>(c.binds).fill(LoginMode[c.loginMode]);
+  return [...Array<number>(c.binds).fill(LoginMode.send), ...Array<number>(c.binds).fill(LoginMode.receive)];
 }
 
 /** Validates and fills defaults; throws a ZodError naming the field. */

@@ -36,6 +36,11 @@ async function started(sim: SgipSimulator, ch: SgipChannel, callback: Partial<Sg
   sim.configure({ callback: { host: '127.0.0.1', port: ch.listenPort, loginName: LISTEN.listenLoginName, password: LISTEN.sharedSecret, ...callback } });
 }
 
+/** Polls until `ok` holds, for at most `ms`. */
+async function waitUntil(ok: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !ok() && Date.now() < end;) await sleep(20);
+}
+
 const receiptsOf = (ch: SgipChannel, n: number) => new Promise<Receipt[]>((resolve) => {
   const got: Receipt[] = [];
   ch.on('receipt', (r) => {
@@ -101,12 +106,16 @@ describe('SgipChannel against the virtual SMG', () => {
   it('a listener port already taken marks the channel down with a readable reason', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise((resolve) => blocker.close(() => resolve())));
+    closers.push(() => new Promise((resolve) => (blocker.listening ? blocker.close(() => resolve()) : resolve())));
     const { port } = await smg();
-    const ch = channel(port, { listenPort: (blocker.address() as net.AddressInfo).port });
+    const ch = channel(port, { listenPort: (blocker.address() as net.AddressInfo).port, configRetryMs: 50 });
     await expect(ch.start()).rejects.toMatchObject({ kind: 'config', code: 'listen' });
     expect(ch.state().state).toBe('down');
     expect(ch.state().reason).toMatch(/cannot listen on 127\.0\.0\.1:\d+ for the SMG's connections: .*EADDRINUSE/);
+    // once the port is free, the channel listens and binds by itself
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    await waitUntil(() => ch.state().state === 'bound', 2000);
+    expect(ch.listener.bound).toBe(0);
   });
 
   it('the SMG closing our idle connection is not a failure: the next submit goes on a new bind', async () => {

@@ -27,6 +27,8 @@ export class SgipChannel extends PartChannel<SgipPdu> {
   /** The port our listener took (the configured one, or the free one when configured 0). */
   listenPort = 0;
   private listenError: SendError | null = null;
+  private listenRetry: NodeJS.Timeout | null = null;
+  private listening = false;
 
   constructor(private readonly config: SgipConfig) {
     super(config);
@@ -37,18 +39,43 @@ export class SgipChannel extends PartChannel<SgipPdu> {
     });
   }
 
-  /** Listens for the SMG first (a port that cannot be taken marks the channel down), then binds for submits. */
+  /**
+   * Listens for the SMG first, then binds for submits. A port that cannot be taken marks the channel down and rejects
+   * (no submits go out while reports could not come back); listening is tried again every configRetryMs.
+   */
   override async start(): Promise<void> {
-    try {
-      this.listenPort = await this.listener.start();
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      const e = configError(`cannot listen on ${this.config.listenHost}:${this.config.listenPort} for the SMG's connections: ${why}`, 'listen');
-      this.listenError = e;
-      this.emitState();
-      throw e;
+    const err = await this.listen();
+    if (err) {
+      this.listenRetry = setInterval(() => void this.retryListen(), this.config.configRetryMs);
+      this.listenRetry.unref();
+      throw err;
     }
     await super.start();
+  }
+
+  /** Takes the listening port; the error (also kept for state()) when it cannot. */
+  private async listen(): Promise<SendError | null> {
+    try {
+      this.listenPort = await this.listener.start();
+      this.listenError = null;
+      return null;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      this.listenError = configError(`cannot listen on ${this.config.listenHost}:${this.config.listenPort} for the SMG's connections: ${why}`, 'listen');
+      this.emitState();
+      return this.listenError;
+    }
+  }
+
+  private async retryListen(): Promise<void> {
+    if (this.stopping || this.listenError === null || this.listening) return;
+    this.listening = true;
+    const err = await this.listen();
+    this.listening = false;
+    if (err || this.stopping) return;
+    if (this.listenRetry) clearInterval(this.listenRetry);
+    this.listenRetry = null;
+    await super.start().catch(() => undefined);
   }
 
   override state(): ChannelState {
@@ -58,6 +85,7 @@ export class SgipChannel extends PartChannel<SgipPdu> {
 
   /** Drains submits and stores, unbinds, then closes the listener. */
   override async stop(): Promise<void> {
+    if (this.listenRetry) clearInterval(this.listenRetry);
     await super.stop();
     await this.listener.stop();
   }

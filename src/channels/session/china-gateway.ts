@@ -3,6 +3,7 @@
 // split into parts of at most 140 octets with a concatenation UDH (never splitting a character).
 import iconv from 'iconv-lite';
 import { PduError } from './pdu-error.ts';
+import type { WireProtocol } from './protocol.ts';
 
 /** Msg_Fmt / MessageCoding values for text. */
 export const MsgFmt = { ascii: 0, binary: 4, ucs2: 8, gbk: 15 } as const;
@@ -150,4 +151,21 @@ export function splitUdh(data: Buffer): { payload: Buffer; concat: PartInfo | nu
   }
   if (concat && (concat.total < 1 || concat.seq < 1 || concat.seq > concat.total)) concat = null;
   return { payload: data.subarray(end), concat };
+}
+
+/** What a gateway protocol tells the session layer beyond what the three share. */
+export type GatewayWire<P> = Pick<WireProtocol<P>, 'minLength' | 'maxLength' | 'encode' | 'encodeInto' | 'decode' | 'keepalive' | 'describe'>;
+
+/**
+ * A gateway protocol for the session layer: the command id follows the 4-octet length, a response is its request's id
+ * with the high bit set, and the (32-bit) `sequence` of a PDU matches a response to its request.
+ */
+export function gatewayProtocol<P extends { sequence: number }>(commandOf: (p: P) => number, wire: GatewayWire<P>): WireProtocol<P> {
+  return {
+    ...wire,
+    maxSequence: 0xffffffff,
+    isResponse: (p) => (commandOf(p) & 0x80000000) !== 0,
+    isResponseFrame: (buf, start) => (buf[start + 4] & 0x80) !== 0,
+    sequenceOf: (p) => p.sequence,
+  };
 }

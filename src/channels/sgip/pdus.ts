@@ -71,7 +71,3 @@ export function commandName(id: number): string {
   return NAMES.get(id) ?? `0x${id.toString(16).padStart(8, '0')}`;
 }
 
-/** Whether a command id is a response. */
-export function isResponseId(id: number): boolean {
-  return (id & 0x80000000) !== 0;
-}

@@ -1,9 +1,10 @@
 // SGIP as seen by the generic session layer: the counter part of the 12-octet sequence matches responses; there is
 // no keepalive (connections are opened when needed and closed when idle, §3.1).
+import { gatewayProtocol } from '../session/china-gateway.ts';
 import type { WireProtocol } from '../session/protocol.ts';
 import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu, encodePduInto } from './codec.ts';
 import { sequenceId } from './ids.ts';
-import { Cmd, commandName, isResponseId, type SgipPdu } from './pdus.ts';
+import { Cmd, commandName, type SgipPdu } from './pdus.ts';
 
 /** One-line PDU summary for logs; the password never appears. */
 export function describePdu(p: SgipPdu): string {
@@ -20,20 +21,16 @@ export function describePdu(p: SgipPdu): string {
 }
 
 /** SGIP 1.2 framing for the session layer. */
-export const sgipProtocol: WireProtocol<SgipPdu> = {
+export const sgipProtocol: WireProtocol<SgipPdu> = gatewayProtocol<SgipPdu>((p) => p.commandId, {
   minLength: HEADER_LENGTH,
   maxLength: MAX_PDU_LENGTH,
-  maxSequence: 0xffffffff,
   encode: encodePdu,
   encodeInto: encodePduInto,
   decode: decodePdu,
-  isResponse: (p) => isResponseId(p.commandId),
-  isResponseFrame: (buf, start) => isResponseId(buf.readUInt32BE(start + 4)),
-  sequenceOf: (p) => p.sequence,
   // never sent (SGIP has none; connections run with keepaliveMs 0): an Unbind is the closest thing
   keepalive: (sequence) => ({ commandId: Cmd.unbind, node: 0, time: 0, sequence }),
   describe: describePdu,
-};
+});
 
 /** The answer to a request: the same sequence number, and a Result where the response has one. */
 export function answer(req: SgipPdu, commandId: number, result?: number): SgipPdu {

@@ -79,10 +79,6 @@ export function requestName(id: number): string {
   return NAMES.get(id) ?? `0x${id.toString(16).padStart(8, '0')}`;
 }
 
-/** Whether a request id is a response (high bit set). */
-export function isResponseId(id: number): boolean {
-  return (id & 0x80000000) !== 0;
-}
 
 /** A one-octet TLV. */
 export function byteTlv(tag: number, value: number): SmgpTlv {

@@ -1,8 +1,9 @@
 // SMGP as seen by the generic session layer.
+import { gatewayProtocol } from '../session/china-gateway.ts';
 import type { WireProtocol } from '../session/protocol.ts';
 import { HEADER_LENGTH, MAX_PDU_LENGTH, decodePdu, encodePdu, encodePduInto } from './codec.ts';
 import { msgIdString } from './ids.ts';
-import { Req, isResponseId, requestName, type SmgpPdu } from './pdus.ts';
+import { Req, requestName, type SmgpPdu } from './pdus.ts';
 
 /** One-line PDU summary for logs; the authenticator never appears. */
 export function describePdu(p: SmgpPdu): string {
@@ -20,16 +21,12 @@ export function describePdu(p: SmgpPdu): string {
 }
 
 /** SMGP 3.0.3 framing, sequence range and Active_Test keepalive for the session layer. */
-export const smgpProtocol: WireProtocol<SmgpPdu> = {
+export const smgpProtocol: WireProtocol<SmgpPdu> = gatewayProtocol<SmgpPdu>((p) => p.requestId, {
   minLength: HEADER_LENGTH,
   maxLength: MAX_PDU_LENGTH,
-  maxSequence: 0xffffffff,
   encode: encodePdu,
   encodeInto: encodePduInto,
   decode: decodePdu,
-  isResponse: (p) => isResponseId(p.requestId),
-  isResponseFrame: (buf, start) => isResponseId(buf.readUInt32BE(start + 4)),
-  sequenceOf: (p) => p.sequence,
   keepalive: (sequence) => ({ requestId: Req.active_test, sequence }),
   describe: describePdu,
-};
+});

@@ -13,10 +13,3 @@ export function sequenceId(s: SgipSequence): string {
   return `${s.node >>> 0}-${s.time >>> 0}-${s.sequence >>> 0}`;
 }
 
-/** The parts of a canonical id string; throws for anything else. */
-export function parseSequenceId(id: string): SgipSequence {
-  const m = /^(\d{1,10})-(\d{1,10})-(\d{1,10})$/.exec(id);
-  const parts = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
-  if (!m || parts.some((n) => n > 0xffffffff)) throw new Error(`"${id}" is not an SGIP sequence id (node-time-counter)`);
-  return { node: parts[0], time: parts[1], sequence: parts[2] };
-}

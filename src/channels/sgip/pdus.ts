@@ -70,4 +70,3 @@ const NAMES = new Map<number, string>(Object.entries(Cmd).map(([name, id]) => [i
 export function commandName(id: number): string {
   return NAMES.get(id) ?? `0x${id.toString(16).padStart(8, '0')}`;
 }
-

@@ -9,12 +9,6 @@ export function msgIdString(octets: Buffer): string {
   return octets.toString('hex');
 }
 
-/** The octets of a canonical MsgID string (20 hex digits); throws for anything else. */
-export function msgIdOctets(id: string): Buffer {
-  if (!/^[0-9a-fA-F]{20}$/.test(id)) throw new Error(`"${id}" is not a 20-digit SMGP MsgID`);
-  return Buffer.from(id, 'hex');
-}
-
 /** The MsgID of serial `serial` at `stamp` (MMDDHHMM) from SMGW `gateway` (6 digits): what a gateway issues. */
 export function makeMsgId(gateway: string, stamp: string, serial: number): Buffer {
   return Buffer.from(`${gateway}${stamp}${String(serial % 1_000_000).padStart(6, '0')}`, 'hex');

@@ -15,5 +15,5 @@ function channelTo(port: number) {
 
 /** The 'cmpp' scenario: our CMPP channel with no storage, compared with 'bare'. */
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
-  return runAgainstSmsc('cmpp', ctx.messages, () => ctx.reference(), (smsc) => blastChannel(channelTo(smsc.cmppPort!), ctx.messages), 'cmpp');
+  return runAgainstSmsc('cmpp', ctx.messages, () => ctx.reference(), (smsc) => blastChannel(channelTo(smsc.cmppPort!), ctx.messages), { protocol: 'cmpp' });
 }

@@ -1,6 +1,8 @@
-// The SMSC both SMPP scenarios run against: the virtual carrier in a child process, tuned for load.
+// The SMSC the channel scenarios run against: the virtual carrier in a child process, tuned for load.
 import type { Channel, Receipt } from '../../src/channels/channel.ts';
 import { forkSimulator, type SimulatorChild } from '../../src/channels/simulator/child.ts';
+import type { SimulatorProcessOptions } from '../../src/channels/simulator/process.ts';
+import type { CarrierProtocol } from '../../src/channels/simulator/protocols.ts';
 import type { BenchResult } from './context.ts';
 import { trackPeakRss } from './rss.ts';
 
@@ -19,8 +21,8 @@ export function benchText(i: number): string {
   return `Tidings benchmark message ${i}`;
 }
 
-/** Submits through a channel with enough concurrent submits to keep its window full; done when every receipt is in. */
-export async function blastChannel(channel: Channel, messages: number): Promise<void> {
+/** Submits (from `from`) through a channel with enough concurrent submits to keep its window full; done when every receipt is in. */
+export async function blastChannel(channel: Channel, messages: number, from = '10690'): Promise<void> {
   let receipts = 0;
   const allReceipts = new Promise<void>((resolve) => {
     channel.on('receipt', (_r: Receipt) => {
@@ -32,7 +34,7 @@ export async function blastChannel(channel: Channel, messages: number): Promise<
   const worker = async () => {
     while (next < messages) {
       const i = next++;
-      await channel.submit({ id: String(i), from: '10690', to: benchNumber(i), text: benchText(i) });
+      await channel.submit({ id: String(i), from, to: benchNumber(i), text: benchText(i) });
     }
   };
   await Promise.all(Array.from({ length: BENCH_WINDOW * 2 }, worker));
@@ -46,19 +48,24 @@ function perMessage(cpu: NodeJS.CpuUsage, messages: number): number {
 }
 
 /**
- * Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. With
- * `protocol` the simulator also runs that protocol's side (its port in `smsc.cmppPort`), whose counters are reported.
+ * Forks the SMSC, runs `send` (which resolves once every receipt is in), and builds the result line. The
+ * counters reported are those of the `carrier` side driven.
  */
 export async function runAgainstSmsc(
   scenario: string,
   messages: number,
   referencePerSecond: (own: number) => Promise<number>,
   send: (smsc: SimulatorChild) => Promise<void>,
-  protocol?: 'cmpp',
+  /**
+   * The carrier side the scenario drives: SMPP by default, 'cmpp' (the simulator's CMPP side, its port in
+   * `smsc.cmppPort`), or SGIP / SMGP on the main port; and settings of its own (e.g. SGIP's callback).
+   */
+  carrier: { protocol?: CarrierProtocol | 'cmpp'; config?: SimulatorProcessOptions['config'] } = {},
 ): Promise<BenchResult> {
+  const { protocol } = carrier;
   const smsc = await forkSimulator({
-    config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 } },
-    ...(protocol === 'cmpp' && { cmppPort: 0 }),
+    ...(protocol === 'cmpp' ? { cmppPort: 0 } : { protocol }),
+    config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 }, ...carrier.config },
   });
   try {
     const rss = trackPeakRss();
@@ -70,7 +77,7 @@ export async function runAgainstSmsc(
     const used = process.cpuUsage(cpu);
     const smscCpuAfter = await smsc.cpuUsage();
     const peakRssMb = rss.stop();
-    const stats = await smsc.stats(protocol);
+    const stats = await smsc.stats(protocol === 'cmpp' ? 'cmpp' : undefined);
     const perSecond = Math.round(messages / seconds);
     const reference = await referencePerSecond(perSecond);
     return {

@@ -4,6 +4,10 @@ import { CmppChannel } from './cmpp/client.ts';
 import { parseCmppConfig } from './cmpp/config.ts';
 import { SmppChannel } from './smpp/client.ts';
 import { parseSmppConfig } from './smpp/config.ts';
+import { SgipChannel } from './sgip/client.ts';
+import { parseSgipConfig } from './sgip/config.ts';
+import { SmgpChannel } from './smgp/client.ts';
+import { parseSmgpConfig } from './smgp/config.ts';
 
 /** Builds a channel from its (unvalidated) configuration; throws a ZodError naming the bad field. */
 export type ChannelFactory = (config: unknown) => Channel;
@@ -12,6 +16,8 @@ export type ChannelFactory = (config: unknown) => Channel;
 export const channelTypes: Readonly<Record<string, ChannelFactory>> = {
   smpp: (config) => new SmppChannel(parseSmppConfig(config)),
   cmpp: (config) => new CmppChannel(parseCmppConfig(config)),
+  sgip: (config) => new SgipChannel(parseSgipConfig(config)),
+  smgp: (config) => new SmgpChannel(parseSmgpConfig(config)),
 };
 
 /** Creates a channel of the type named in its config; throws for an unknown type. */

@@ -12,7 +12,7 @@ export interface SimulatorChild {
   /** The CMPP side's port, when it was started with one. */
   cmppPort: number | null;
   pid: number;
-  /** Counters of the SMPP side, or of the CMPP side. */
+  /** Counters of the main side (SMPP, SGIP or SMGP, per `protocol`), or of the CMPP side. */
   stats(protocol?: 'cmpp'): Promise<SimulatorStats>;
   sendMo(mo: MoMessage, protocol?: 'cmpp'): Promise<number>;
   configure(patch: Partial<SimulatorConfig>): Promise<void>;
@@ -33,6 +33,7 @@ export function forkSimulator(opts: SimulatorProcessOptions = {}): Promise<Simul
   const args = ['--port', String(opts.port ?? 0), '--host', opts.host ?? '127.0.0.1'];
   if (opts.config) args.push('--config', JSON.stringify(opts.config));
   if (opts.cmppPort !== undefined) args.push('--cmpp-port', String(opts.cmppPort));
+  if (opts.protocol) args.push('--protocol', opts.protocol);
   // TIDINGS_SIMULATOR_NODE_ARGS adds node flags to the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const extra = process.env.TIDINGS_SIMULATOR_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = fork(MAIN, args, { execArgv: ['--import', loader, ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

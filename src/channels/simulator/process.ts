@@ -3,7 +3,9 @@
 import http from 'node:http';
 import { CmppSimulator, type CmppSimulatorOptions } from './cmpp.ts';
 import type { SimulatorConfig } from './config.ts';
-import { Simulator, type MoMessage } from './simulator.ts';
+import { createVirtualCarrier, type CarrierProtocol, type VirtualCarrier } from './protocols.ts';
+import type { SgipSimulatorConfig } from './sgip.ts';
+import type { MoMessage } from './simulator.ts';
 
 /** How to run the simulator process. */
 export interface SimulatorProcessOptions {
@@ -11,7 +13,10 @@ export interface SimulatorProcessOptions {
   host?: string;
   /** HTTP control port (GET /stats, POST /mo, POST /config); undefined = none, 0 = any free port. */
   controlPort?: number;
-  config?: Partial<SimulatorConfig>;
+  /** Settings; an SGIP carrier also reads `callback` (where the SP listens for it). */
+  config?: Partial<SgipSimulatorConfig>;
+  /** The protocol it speaks on `port` (default smpp). */
+  protocol?: CarrierProtocol;
   /** Also run the CMPP side (an ISMG with the same accounts, as SP_Id / shared secret) on this port; undefined = none, 0 = any free port. */
   cmppPort?: number;
   cmpp?: Partial<CmppSimulatorOptions>;
@@ -19,7 +24,7 @@ export interface SimulatorProcessOptions {
 
 /** A running simulator process. */
 export interface RunningSimulator {
-  simulator: Simulator;
+  simulator: VirtualCarrier;
   port: number;
   controlPort: number | null;
   cmpp: CmppSimulator | null;
@@ -35,7 +40,7 @@ export type ControlRequest =
   | { id: number; op: 'cpu' }
   | { id: number; op: 'stop' };
 
-function control(sim: Simulator, cmpp: CmppSimulator | null, req: ControlRequest): unknown {
+function control(sim: VirtualCarrier, cmpp: CmppSimulator | null, req: ControlRequest): unknown {
   const side = (protocol?: 'cmpp') => {
     if (protocol !== 'cmpp') return sim;
     if (!cmpp) throw new Error('the simulator runs no CMPP side (start it with a CMPP port)');
@@ -58,7 +63,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
 }
 
-function controlServer(sim: Simulator): http.Server {
+function controlServer(sim: VirtualCarrier): http.Server {
   return http.createServer((req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -80,7 +85,7 @@ function controlServer(sim: Simulator): http.Server {
 /** Starts the simulator (and its control endpoint, and IPC when forked); what `tidings simulator --port N` calls. */
 export async function runSimulatorProcess(opts: SimulatorProcessOptions = {}): Promise<RunningSimulator> {
   const host = opts.host ?? '127.0.0.1';
-  const simulator = new Simulator(opts.config);
+  const simulator = createVirtualCarrier(opts.protocol ?? 'smpp', opts.config);
   const { port } = await simulator.start(opts.port ?? 0, host);
   const cmpp = opts.cmppPort === undefined ? null : new CmppSimulator(opts.config, opts.cmpp);
   const cmppPort = cmpp ? (await cmpp.start(opts.cmppPort, host)).port : null;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DomainError } from '../../domain/errors.ts';
 import { runSimulatorProcess } from '../../channels/simulator/process.ts';
+import { isCarrierProtocol } from '../../channels/simulator/protocols.ts';
 import { DEFAULT_SIMULATOR_CONFIG, type SimulatorConfig } from '../../channels/simulator/config.ts';
 import { jsonOption } from '../client.ts';
 
@@ -34,10 +35,13 @@ export function simulatorCommand(): Command {
     .option('--port <port>', 'SMPP port (0 = any free port)', '2775')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--control-port <port>', 'also serve the HTTP control API here: GET /stats, POST /mo, POST /config (0 = any free port)')
+    .option('--protocol <protocol>', 'smpp (an SMSC), sgip (a China Unicom SMG; set "callback" in --config) or smgp (a China Telecom SMGW)', 'smpp')
     .option('--config <json>', 'settings as JSON (or @file.json), e.g. \'{"outcomes":{"delivered":0.97,"undelivered":0.03},"receiptDelayMs":500}\'')
-    .action(async (o: { port: string; host: string; controlPort?: string; config?: string }) => {
+    .action(async (o: { port: string; host: string; controlPort?: string; config?: string; protocol: string }) => {
       const config = configOf(o.config);
-      const opts = { port: port('--port', o.port), host: o.host, controlPort: o.controlPort === undefined ? undefined : port('--control-port', o.controlPort), config };
+      if (!isCarrierProtocol(o.protocol)) throw new DomainError('invalid_request', `--protocol must be smpp, sgip or smgp (not "${o.protocol}")`);
+      const protocol = o.protocol;
+      const opts = { port: port('--port', o.port), host: o.host, controlPort: o.controlPort === undefined ? undefined : port('--control-port', o.controlPort), config, protocol };
       let running: Awaited<ReturnType<typeof runSimulatorProcess>>;
       try {
         running = await runSimulatorProcess(opts);
@@ -48,7 +52,7 @@ export function simulatorCommand(): Command {
       }
       const accounts = config?.accounts ?? DEFAULT_SIMULATOR_CONFIG.accounts;
       const who = accounts.length ? accounts.map((a) => `system_id ${a.systemId}, password ${a.password}`).join('; ') : 'any system_id and password';
-      const lines = [`virtual carrier: SMPP port ${running.port} on ${o.host} (${who})`];
+      const lines = [`virtual carrier: ${protocol.toUpperCase()} port ${running.port} on ${o.host} (${who})`];
       if (running.controlPort !== null) lines.push(`control port ${running.controlPort}: http://${o.host}:${running.controlPort} (GET /stats, POST /mo, POST /config)`);
       lines.push('stop with Ctrl-C');
       process.stdout.write(`${lines.join('\n')}\n`);

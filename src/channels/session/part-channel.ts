@@ -8,7 +8,7 @@ import { asSendError, permanent, retryable, type SendError } from '../errors.ts'
 import { Reassembler } from '../smpp/reassembly.ts';
 import { backoffDelay } from './backoff.ts';
 import type { Connection } from './connection.ts';
-import { Part, retryPart, Submission, type PartHost } from './part.ts';
+import { Part, retryPart, Submission, type PartHost } from './submission.ts';
 import { BindPool } from './pool.ts';
 import { CongestionWindow, RateLimiter } from './rate.ts';
 
@@ -158,7 +158,7 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
     this.sink = sink;
   }
 
-  private readonly parts: PartHost<P> = {
+  private readonly parts: PartHost<Connection<P>, P> = {
     leased: (part, conn) => this.sendPart(part, conn),
     answered: (part, resp) => this.partAnswered(part, resp),
     failed: (part, err, sent) => {
@@ -168,7 +168,7 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
     retry: (part) => this.attempt(part),
   };
 
-  private attempt(part: Part<P>): void {
+  private attempt(part: Part<Connection<P>, P>): void {
     part.attempts++;
     if (this.base.tps > 0) {
       const wait = this.rate.take(1, Date.now());
@@ -181,7 +181,7 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
     this.pool.acquire(part);
   }
 
-  private sendPart(part: Part<P>, conn: Connection<P>): void {
+  private sendPart(part: Part<Connection<P>, P>, conn: Connection<P>): void {
     this.stamp(part.pdu, conn);
     this.count.inFlight++;
     try {
@@ -195,7 +195,7 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
     if (this.listenerCount('log') > 0) this.log(part.messageId, 'out', part.pdu);
   }
 
-  private partAnswered(part: Part<P>, resp: P): void {
+  private partAnswered(part: Part<Connection<P>, P>, resp: P): void {
     if (this.listenerCount('log') > 0) this.log(part.messageId, 'in', resp);
     this.partDone();
     const result = this.outcome(resp);
@@ -207,7 +207,7 @@ export abstract class PartChannel<P> extends EventEmitter implements Channel {
     this.partFailed(part, result);
   }
 
-  private partFailed(part: Part<P>, err: SendError): void {
+  private partFailed(part: Part<Connection<P>, P>, err: SendError): void {
     if (err.kind === 'throttled') {
       this.count.throttled++;
       this.congestion.throttle();

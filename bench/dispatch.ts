@@ -18,6 +18,7 @@ import { forkSimulator } from '../src/channels/simulator/child.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
 import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber } from './support/smsc.ts';
+import { applySignature, reviewSignature } from '../src/store/repos/signatures.ts';
 import pg from 'pg';
 
 async function seed(deps: Deps, n: number): Promise<{ tenantId: string; groupId: string }> {
@@ -25,6 +26,10 @@ async function seed(deps: Deps, n: number): Promise<{ tenantId: string; groupId:
   const now = new Date().toISOString();
   const tenant = await createTenant(db, { slug: 'bench', settings: { signature: '【Bench】', quietHours: null } });
   await moveBalance(db, tenant.id, BigInt(n) * 100n, { kind: 'topup', note: 'bench' }, now);
+  // the signature goes through review like a real tenant's: applied for, then approved by the platform
+  const proof = { name: 'licence.png', type: 'image/png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) };
+  const signature = await applySignature(db, tenant.id, { text: '【Bench】', companyName: 'Bench Ltd', licenceNumber: '91330100716105852F', proof });
+  await reviewSignature(db, signature.id, { approve: true, note: null, reviewer: null });
   const groupId = newId();
   await db.insertInto('groups').values({ id: groupId, tenant_id: tenant.id, name: 'everyone', description: null, created_at: now, updated_at: now }).execute();
   for (let at = 0; at < n; at += 1000) {

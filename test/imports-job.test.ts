@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import pino from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { buildDeps, closeDeps } from '../src/deps.ts';
+import { importFileStored, storeImportFile } from '../src/store/repos/import-files.ts';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { testDatabases } from './support/databases.ts';
@@ -79,6 +85,44 @@ describe.each(cases)('the import job on $name, reading on a thread: $threaded', 
     expect(await countContacts(db, crashed.id)).toBe(await countContacts(db, clean.id));
     expect((await listRejects(db, crashed.id, job.id)).map((r) => r.line)).toEqual((await listRejects(db, clean.id, reference.id)).map((r) => r.line));
     expect(await listRejects(db, clean.id, job.id)).toEqual([]);
+  });
+
+  it.runIf(database.name === 'postgres')('lets another node resume an import whose node died, from the file the database keeps', async () => {
+    const db = s.deps.store.db;
+    const t = await s.tenant();
+    const reference = await s.tenant();
+    const upload = path.join(s.config.dataDir, 'upload.csv');
+    writeFileSync(upload, csv());
+    const clean = await createImport(db, reference.id, { filePath: upload, fileName: 'clean.csv', options: { defaultCountry: 'CN' } }, new Date().toISOString());
+    expect(await runImport(s.deps, clean.id)).toBe('done');
+    // What the upload route does on PostgreSQL, then the node dies: its disk (and the file) is gone with it.
+    writeFileSync(upload, csv());
+    const job = await createImport(db, t.id, { filePath: upload, fileName: 'x.csv', options: { defaultCountry: 'CN' } }, new Date().toISOString());
+    await storeImportFile(db, job.id, upload);
+    await rm(upload);
+    await db.updateTable('imports').set({ status: 'running', lease_until: new Date(Date.now() - 1000).toISOString() }).where('id', '=', job.id).execute();
+    // Another node: the same database, a data directory of its own.
+    const other = await buildDeps(loadConfig({}, { databaseUrl: s.config.databaseUrl, dataDir: await mkdtemp(path.join(tmpdir(), 'tidings-other-')), logLevel: 'silent', simulator: false }), { log: pino({ level: 'silent' }) });
+    try {
+      await resumeImports(other); // this node's own resumer may have taken it first: then wait for that one
+      let resumed = await getImport(db, t.id, job.id);
+      while (resumed!.status === 'running') { await new Promise((ok) => setTimeout(ok, 50)); resumed = await getImport(db, t.id, job.id); }
+      const expected = await getImport(db, reference.id, clean.id);
+      expect(resumed).toMatchObject({ status: 'done', total: expected!.total, imported: expected!.imported, invalid: expected!.invalid });
+      expect(await countContacts(db, t.id)).toBe(expected!.imported);
+      // ended: the database's copy is dropped
+      expect(await db.selectFrom('import_file_chunks').select('seq').where('import_id', '=', job.id).execute()).toEqual([]);
+      expect(await importFileStored(db, job.id)).toBe(false);
+    } finally {
+      await closeDeps(other);
+    }
+  });
+
+  it('fails an import whose file neither this node nor the database holds, saying so', async () => {
+    const t = await s.tenant();
+    const job = await createImport(s.deps.store.db, t.id, { filePath: '/nonexistent/upload.csv', fileName: 'x.csv', options: {} }, new Date().toISOString());
+    expect(await runImport(s.deps, job.id)).toBe('failed');
+    expect((await getImport(s.deps.store.db, t.id, job.id))!.error).toMatch(/no longer available.*upload the file again/);
   });
 
   it('leaves an import held by a live worker alone', async () => {

@@ -51,7 +51,11 @@ export interface ImportsTable {
   id: string; tenant_id: string; status: string; file_path: string; file_name: string; options: string;
   total: number; imported: number; updated: number; duplicates: number; invalid: number; cursor_line: number;
   error: string | null; lease_until: string | null; created_at: string; started_at: string | null; finished_at: string | null; updated_at: string;
+  /** 1 once the uploaded file is complete in import_file_chunks (PostgreSQL). */
+  file_stored: number;
 }
+/** A piece of an import's uploaded file, in order (seq), so any node can resume the import. */
+export interface ImportFileChunksTable { import_id: string; seq: number; data: Buffer }
 /** A row an import rejected, with its line and reason, for the downloadable report. */
 export interface ImportRejectsTable { import_id: string; line: number; reason: string; detail: string; raw: string }
 /** Consent evidence of a contact for a purpose (marketing, notification). */
@@ -261,6 +265,7 @@ export interface Database {
   segments: SegmentsTable;
   imports: ImportsTable;
   import_rejects: ImportRejectsTable;
+  import_file_chunks: ImportFileChunksTable;
   consents: ConsentsTable;
   blocklist: BlocklistTable;
   suppressions: SuppressionsTable;

@@ -12,6 +12,7 @@ import { DomainError, notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { createImport, getImport, listImports, listRejects, type ImportOptions, type ImportReject } from '../../store/repos/imports.ts';
 import { audit } from '../../store/repos/audit.ts';
+import { storeImportFile } from '../../store/repos/import-files.ts';
 import { runImport, startImportResumer } from '../../worker/imports/job.ts';
 import { checkColumns, formatBytes, inspectSource } from '../../worker/imports/reader.ts';
 import { defaultCountryOf } from './contacts.ts';
@@ -39,7 +40,8 @@ export function importRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
   const tags = ['imports'];
   const dir = join(deps.config.dataDir, 'imports');
-  // Imports run on the node that received the file; after a restart this node picks up the ones it was running.
+  // Imports run on the node that received the file; when a node dies, another picks up its imports (the file from the
+  // database on PostgreSQL) and after a restart this node picks up the ones it was running.
   let resumer: ReturnType<typeof startImportResumer> | undefined;
   app.addHook('onReady', async () => { resumer = startImportResumer(deps); });
   app.addHook('onClose', async () => { await resumer?.stop(); });
@@ -93,6 +95,8 @@ export function importRoutes(app: App, deps: Deps): void {
         ...rest, defaultCountry: defaultCountry ?? await defaultCountryOf(deps, tenantId), phoneColumn: column(phoneColumn), nameColumn: column(nameColumn),
       };
       const job = await createImport(db, tenantId, { filePath: stored.path, fileName: stored.name, options }, deps.now().toISOString());
+      // Nodes on PostgreSQL have disks of their own: the database keeps a copy, so any node can resume the import.
+      if (deps.store.dialect === 'postgres') await storeImportFile(db, job.id, stored.path);
       await audit(db, tenantId, actorOf(request), 'import.create', job.id, { file: stored.name });
       void runImport(deps, job.id).catch((err: unknown) => deps.log.error({ err, importId: job.id }, 'import crashed'));
       return reply.status(202).send({ id: job.id });

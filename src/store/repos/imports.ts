@@ -33,7 +33,7 @@ export async function createImport(db: Db, tenantId: string, input: { filePath: 
   const row: ImportsTable = {
     id: newId(), tenant_id: tenantId, status: 'queued', file_path: input.filePath, file_name: input.fileName,
     options: JSON.stringify(input.options), total: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, cursor_line: 0,
-    error: null, lease_until: null, created_at: now, started_at: null, finished_at: null, updated_at: now,
+    error: null, lease_until: null, created_at: now, started_at: null, finished_at: null, updated_at: now, file_stored: 0,
   };
   await db.insertInto('imports').values(row).execute();
   return toImport(row);
@@ -68,15 +68,18 @@ export async function claimImport(db: Db, id: string, now: string, leaseUntil: s
   return { ...toImport(row), tenantId: row.tenant_id, filePath: row.file_path };
 }
 
-/** Imports a worker should pick up: queued before `queuedBefore` (their node died before starting) or running with an expired lease. */
-export async function claimableImports(db: Db, now: string, queuedBefore: string): Promise<{ id: string; filePath: string }[]> {
-  const rows = await db.selectFrom('imports').select(['id', 'file_path'])
+/**
+ * Imports a worker should pick up: queued before `queuedBefore` (their node died before starting) or running with an
+ * expired lease; `fileStored` when the database holds the uploaded file (any node can run them).
+ */
+export async function claimableImports(db: Db, now: string, queuedBefore: string): Promise<{ id: string; filePath: string; fileStored: boolean }[]> {
+  const rows = await db.selectFrom('imports').select(['id', 'file_path', 'file_stored'])
     .where((eb) => eb.or([
       eb.and([eb('status', '=', 'queued'), eb('created_at', '<', queuedBefore)]),
       eb.and([eb('status', '=', 'running'), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)])]),
     ]))
     .orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, filePath: r.file_path }));
+  return rows.map((r) => ({ id: r.id, filePath: r.file_path, fileStored: r.file_stored === 1 }));
 }
 
 /** Stores rejected rows (again after a restart changes nothing). */

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ControlledTransaction } from 'kysely';
 import type { Database, Db } from '../../store/database.ts';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
 import type { Deps } from '../../deps.ts';
 import type { CountryCode } from '../../domain/phone.ts';
 import { fieldKey, inferFieldType } from '../../domain/contacts.ts';
@@ -13,6 +14,7 @@ import {
   addRejects, checkpointImport, claimableImports, claimImport, finishImport,
   type ClaimedImport, type ImportCounters,
 } from '../../store/repos/imports.ts';
+import { dropImportFile, restoreImportFile } from '../../store/repos/import-files.ts';
 import { guessMapping } from './columns.ts';
 import { checkColumnCount, inspectSource, type SourceRow } from './reader.ts';
 import { preparedBatches, type PreparedBatch, type ReadStart, type RowPlan } from './preparer.ts';
@@ -199,15 +201,41 @@ export function runImport(deps: Deps, importId: string): Promise<ImportOutcome> 
   return turn;
 }
 
+/** Where this node restores an import's stored file when it does not have the uploaded one. */
+function restoredPath(deps: Deps, job: ClaimedImport): string {
+  return join(deps.config.dataDir, 'imports', `${job.id}-restored${extname(job.filePath)}`);
+}
+
+/**
+ * The import's file on this node: the uploaded one where this node received it, else the copy the database holds
+ * (PostgreSQL), restored to this node's data directory — so any node can resume an import whose node died.
+ */
+async function localFile(deps: Deps, job: ClaimedImport): Promise<string> {
+  if (existsSync(job.filePath)) return job.filePath;
+  const path = restoredPath(deps, job);
+  if (existsSync(path)) await rm(path);
+  await mkdir(dirname(path), { recursive: true });
+  if (await restoreImportFile(deps.store.db, job.id, path)) return path;
+  throw new DomainError('unavailable', 'the uploaded file is no longer available (neither on this node nor in the database): upload the file again');
+}
+
+/** Removes an ended import's file: the upload, a restored copy and the database's copy. */
+async function removeFile(deps: Deps, job: ClaimedImport): Promise<void> {
+  await rm(job.filePath, { force: true });
+  await rm(restoredPath(deps, job), { force: true });
+  await dropImportFile(deps.store.db, job.id);
+}
+
 /** Runs one import job now (see runImport). */
 async function runImportNow(deps: Deps, importId: string): Promise<ImportOutcome> {
   const { db } = deps.store;
   const job = await claimImport(db, importId, deps.now().toISOString(), new Date(deps.now().getTime() + LEASE_MS).toISOString());
   if (!job) return 'busy';
   try {
-    const info = await inspectSource(job.filePath, deps.config.importMaxBytes);
+    const path = await localFile(deps, job);
+    const info = await inspectSource(path, deps.config.importMaxBytes);
     const start: ReadStart = {
-      path: job.filePath, info, cursorLine: job.cursorLine, batchRows: importTuning.batchRows, runRows: importTuning.runRows,
+      path, info, cursorLine: job.cursorLine, batchRows: importTuning.batchRows, runRows: importTuning.runRows,
       counts: { total: job.total, duplicates: job.duplicates, invalid: job.invalid },
     };
     let planned: Plan | undefined;
@@ -234,27 +262,27 @@ async function runImportNow(deps: Deps, importId: string): Promise<ImportOutcome
       }
     });
     await finishImport(db, job.id, { status: 'done', counters }, deps.now().toISOString());
-    await rm(job.filePath, { force: true });
+    await removeFile(deps, job);
     deps.log.info({ importId: job.id, ...counters }, 'import done');
     return 'done';
   } catch (e) {
     const message = e instanceof DomainError ? e.message : `internal error: ${(e as Error).message}`;
     if (!(e instanceof DomainError)) deps.log.error({ err: e, importId: job.id }, 'import failed');
     await finishImport(db, job.id, { status: 'failed', error: message }, deps.now().toISOString());
-    await rm(job.filePath, { force: true });
+    await removeFile(deps, job);
     return 'failed';
   }
 }
 
 /**
  * Runs, one after another, the imports whose node died (lease expired, or queued for over a minute) and whose file
- * is on this node's disk; returns how many ran. The route starts new imports itself.
+ * is on this node's disk or in the database; returns how many ran. The route starts new imports itself.
  */
 export async function resumeImports(deps: Deps): Promise<number> {
   const now = deps.now();
   let ran = 0;
   for (const job of await claimableImports(deps.store.db, now.toISOString(), new Date(now.getTime() - 60_000).toISOString())) {
-    if (!existsSync(job.filePath)) continue;
+    if (!job.fileStored && !existsSync(job.filePath)) continue;
     if ((await runImport(deps, job.id)) !== 'busy') ran++;
   }
   return ran;

@@ -64,7 +64,7 @@ describe.each(testDatabases)('contacts, imports, segments and compliance on $nam
     expect((await call({ method: 'POST', url: '/api/v1/contacts', t: a, payload: { phone: '+8613800138000' } })).statusCode).toBe(409);
     const bad = await call({ method: 'POST', url: '/api/v1/contacts', t: a, payload: { phone: '1.38E+10' } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error).toMatchObject({ code: 'invalid_request', details: { field: 'phone', reason: 'scientific_notation' } });
+    expect(bad.json().error).toMatchObject({ code: 'invalid_request', details: { field: 'phone', reason: 'scientific_notation', fields: [{ field: 'phone', message: expect.any(String) }] } });
   });
 
   it('imports a GBK CSV with every number format, dedupes, and reports rejected rows with line numbers', async () => {

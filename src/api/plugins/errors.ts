@@ -27,6 +27,16 @@ function envelope(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/**
+ * A domain error's details, with the one field a rule refused (`field`) also given as `fields` — the shape schema
+ * validation errors have — so a client reads the refused fields from one place.
+ */
+function domainDetails(e: DomainError): unknown {
+  const d = e.details as { field?: unknown; fields?: unknown } | undefined;
+  if (!d || typeof d !== 'object' || typeof d.field !== 'string' || d.fields !== undefined) return e.details;
+  return { ...d, fields: [{ field: d.field, message: e.message }] };
+}
+
 /** Fastify's own error codes that are the client's fault, mapped to ours. */
 const fastifyCodes: Record<string, [ErrorCode, number]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 413],
@@ -42,7 +52,7 @@ export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((e: unknown, request, reply) => {
     if (e instanceof DomainError) {
       const status = httpStatusOf[e.code as ErrorCode] ?? 400;
-      return reply.status(status).send(envelope(e.code, e.message, e.details));
+      return reply.status(status).send(envelope(e.code, e.message, domainDetails(e)));
     }
     const err = e as FastifyError;
     if (hasZodFastifySchemaValidationErrors(err)) {

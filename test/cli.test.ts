@@ -58,7 +58,13 @@ describe('tidings CLI against a started server (SQLite)', () => {
     const { stdout } = await run(process.execPath, [bin, 'user', 'create', '--tenant', 'acme', '--email', 'ops@acme.test', '--role', 'operator'], { env });
     expect(stdout).toMatch(/password: \S{8,}/);
     await expect(run(process.execPath, [bin, 'tenant', 'create', 'acme'], { env })).rejects.toMatchObject({ stderr: expect.stringContaining('already exists') });
-    await expect(run(process.execPath, [bin, 'apikey', 'create', '--tenant', 'nope'], { env })).rejects.toMatchObject({ stderr: expect.stringContaining('tenant "nope" not found') });
+    await expect(run(process.execPath, [bin, 'apikey', 'create', '--tenant', 'nope'], { env })).rejects.toMatchObject({ stderr: expect.stringContaining(`tenant "nope" not found in the database at ${path.join(env.TIDINGS_DATA_DIR!, 'tidings.db')}`) });
+    // a command pointed at a directory without a database says so, naming the setting
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'tidings-nodb-'));
+    await expect(run(process.execPath, [bin, 'apikey', 'list', '--tenant', 'demo'], { env: { ...env, TIDINGS_DATA_DIR: elsewhere } }))
+      .rejects.toMatchObject({ stderr: expect.stringMatching(/no database at .*a new, empty one was created.*TIDINGS_DATA_DIR[\s\S]*tenant "demo" not found/) });
+    const listed = await run(process.execPath, [bin, 'apikey', 'list', '--platform'], { env });
+    expect(listed.stdout.split('\n')[0]).toBe('prefix\trole\tcreated\tlast used\tstate\tname');
     await expect(run(process.execPath, [bin, 'migrate'], { env: { ...env, TIDINGS_ROLE: 'boss' } })).rejects.toMatchObject({ stderr: expect.stringContaining('TIDINGS_ROLE') });
     const help = await run(process.execPath, [bin, 'apikey', 'create', '--help'], { env });
     expect(help.stdout).toContain('--platform');

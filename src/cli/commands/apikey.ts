@@ -34,6 +34,7 @@ export function apikeyCommand(): Command {
     .option('--tenant <slug>', 'keys of this tenant')
     .option('--platform', 'platform keys')
     .action(async (opts: ScopeOpts) => withDeps(async (deps) => {
+      process.stdout.write('prefix\trole\tcreated\tlast used\tstate\tname\n');
       for (const k of await listApiKeys(deps.store.db, await scope(deps, opts))) {
         process.stdout.write(`${k.prefix}\t${k.role}\t${k.createdAt}\t${k.lastUsedAt ?? '-'}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${k.name}\n`);
       }

@@ -71,6 +71,21 @@ describe.each(testDatabases)('walkthrough findings on $name', (database) => {
     expect(Date.parse(found.lastMessagedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('pre-flight and the running campaign agree about the audience: a number given twice is one duplicate in both', async () => {
+    const c = (await json('POST', '/api/v1/campaigns', { name: '重复', audience: { numbers: ['+8613800138111', '13800138111', 'abc', '+8613800138112'] }, text: '【Shop】您好', category: 'notification' })).body;
+    const pre = (await json('POST', `/api/v1/campaigns/${c.id}/preflight`)).body;
+    expect(pre).toMatchObject({ total: 4, queued: 2, excluded: { invalid_number: 1, duplicate: 1 } });
+    expect((await json('POST', `/api/v1/campaigns/${c.id}/start`)).status).toBe(200);
+    const stats = await until('delivered', async () => {
+      const st = (await json('GET', `/api/v1/campaigns/${c.id}`)).body.stats;
+      return st.delivered === 2 && st;
+    });
+    expect(stats).toMatchObject({ total: 4, excluded: 2, excludedBy: { invalid_number: 1, duplicate: 1 } });
+    expect(stats.byStatus.excluded).toBe(2);
+    const list = (await json('GET', '/api/v1/campaigns')).body.campaigns;
+    expect(list.find((x: { id: string }) => x.id === c.id).progress).toEqual({ total: 4, excluded: 2, queued: 0, submitted: 2, delivered: 2, failed: 0 });
+  });
+
   it('the linter flags moment-style date formats (YYYY-MM-DD) with the luxon spelling, and passes yyyy-MM-dd', async () => {
     const bad = (await json('POST', '/api/v1/templates/preview', { text: '生日{{生日:YYYY-MM-DD}}', category: 'notification' })).body;
     expect(bad.warnings).toContainEqual(expect.objectContaining({ code: 'unknown_date_format', severity: 'error', subject: 'YYYY-MM-DD', suggestion: 'yyyy-MM-dd' }));

@@ -63,7 +63,11 @@ export type Audience = z.output<typeof audienceSchema>;
 export type CampaignOptions = z.output<typeof campaignOptionsSchema>;
 
 /** Where materialisation stands: the index into the inline numbers, then the last contact id done; and the pacing. */
-export interface Cursor { numbers: number; after: string | null; done: boolean; queued: number; intervalMs: number }
+export interface Cursor {
+  numbers: number; after: string | null; done: boolean; queued: number; intervalMs: number;
+  /** Second messages to a number, left out as duplicates: they have no message row, so they are counted here. */
+  duplicates?: number;
+}
 
 /** Default auto-pause: more than half of at least 200 finished messages failed. */
 export const defaultAutoPause = { failureRate: 0.5, minSample: 200 };

@@ -205,15 +205,15 @@ export class Preparer {
 
 /**
  * Reserves the cost of the queued messages and stores them all, with `also` in the same transaction (a campaign's
- * cursor); null (nothing stored) when the balance is short, else the ids skipped as a second message to a number.
+ * cursor, given the ids skipped); null (nothing stored) when the balance is short, else the ids skipped as a second message to a number.
  */
-export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db) => Promise<void>): Promise<Set<string> | null> {
+export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db, skipped: Set<string>) => Promise<void>): Promise<Set<string> | null> {
   const rows = prepared.filter((p) => p.id);
   const cost = costOf(rows);
   return deps.store.db.transaction().execute(async (trx) => {
     if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) return null;
     const skipped = await insertMessages(trx, deps.store, rows);
-    if (also) await also(trx);
+    if (also) await also(trx, skipped);
     return skipped;
   });
 }

@@ -185,7 +185,11 @@ export class Scheduler {
           }
         } else next.queued += prepared.filter((p) => p.status === 'queued').length;
         const leased = leaseTo(this.dispatcher, prepared, deps.now());
-        const skipped = await storePrepared(deps, c.tenantId, prepared, { campaignId: c.id, note: `campaign ${c.name}` }, (trx) => saveCursor(trx, c.id, next, deps.now().toISOString()));
+        const skipped = await storePrepared(deps, c.tenantId, prepared, { campaignId: c.id, note: `campaign ${c.name}` }, (trx, skippedIds) => {
+          // duplicates found while preparing (no id) and those the insert skipped: a second message to a number
+          next.duplicates = (next.duplicates ?? 0) + prepared.filter((p) => !p.id).length + skippedIds.size;
+          return saveCursor(trx, c.id, next, deps.now().toISOString());
+        });
         if (!skipped) {
           await this.pause(c, 'insufficient_balance');
           return;

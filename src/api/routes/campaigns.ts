@@ -100,7 +100,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
     config: { permission: 'read' },
   }, async (request) => {
     const campaigns = await listCampaigns(db, tenantOf(request), request.query);
-    const progress = await campaignProgress(db, campaigns.map((c) => c.id));
+    const progress = await campaignProgress(db, campaigns.map((c) => c.id), new Map(campaigns.map((c) => [c.id, c.cursor.duplicates ?? 0])));
     const none = { total: 0, excluded: 0, queued: 0, submitted: 0, delivered: 0, failed: 0 };
     return { campaigns: campaigns.map((c) => ({ ...show(c), progress: progress.get(c.id) ?? none })) };
   });
@@ -110,7 +110,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
     config: { permission: 'read' },
   }, async (request) => {
     const c = await load(tenantOf(request), request.params.id);
-    return { ...show(c), stats: await campaignStats(db, c.id, deps.now().toISOString()) };
+    return { ...show(c), stats: await campaignStats(db, c.id, deps.now().toISOString(), c.cursor.duplicates ?? 0) };
   });
 
   app.put('/api/v1/campaigns/:id', {

@@ -16,8 +16,11 @@ export interface CampaignStats {
 
 const failedSet = new Set(['undelivered', 'expired', 'rejected', 'failed']);
 
-/** Statistics of one campaign at `now` (the caller checked the tenant owns it). */
-export async function campaignStats(db: Db, campaignId: string, now: string): Promise<CampaignStats> {
+/**
+ * Statistics of one campaign at `now` (the caller checked the tenant owns it). `duplicates`: the second messages to a
+ * number the campaign left out (its cursor counts them; they have no row), counted as excluded like pre-flight does.
+ */
+export async function campaignStats(db: Db, campaignId: string, now: string, duplicates = 0): Promise<CampaignStats> {
   const base = db.selectFrom('messages').where('campaign_id', '=', campaignId);
   const [byStatusRows, reasonRows, errorRows, carrierRows, regionRows, minuteRows, resub, heldRows] = await Promise.all([
     base.select(['status', sql<number>`count(*)`.as('n'), sql<string>`cast(coalesce(sum(price), 0) as text)`.as('cost'), sql<number>`coalesce(sum(segments), 0)`.as('segments')]).groupBy('status').execute(),
@@ -31,9 +34,10 @@ export async function campaignStats(db: Db, campaignId: string, now: string): Pr
       .where('status', '=', 'queued').where('not_before', '>', now).groupBy(sql`coalesce(reason, 'retry')`).execute(),
   ]);
   const byStatus: Record<string, number> = {};
+  if (duplicates > 0) byStatus.excluded = duplicates;
   let cost = 0n; let segments = 0;
   for (const r of byStatusRows) {
-    byStatus[r.status] = Number(r.n);
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + Number(r.n);
     if (r.status !== 'excluded') { cost += BigInt(r.cost); segments += Number(r.segments); }
   }
   const n = (s: string) => byStatus[s] ?? 0;
@@ -55,7 +59,7 @@ export async function campaignStats(db: Db, campaignId: string, now: string): Pr
     total, excluded: n('excluded'), queued: n('queued'), submitted: n('submitted') + n('delivered') + n('undelivered') + n('expired'),
     delivered: n('delivered'), failed, awaitingReceipt: n('submitted'), deliveryRate: sent > 0 ? n('delivered') / sent : null,
     resubmitted: Number(resub?.n ?? 0), cost: cost.toString(), segments, byStatus,
-    excludedBy: Object.fromEntries(reasonRows.map((r) => [r.reason ?? 'unknown', Number(r.n)])),
+    excludedBy: Object.fromEntries([...reasonRows.map((r) => [r.reason ?? 'unknown', Number(r.n)] as const), ...(duplicates > 0 ? [['duplicate', duplicates] as const] : [])]),
     failedBy: Object.fromEntries(errorRows.map((r) => [r.err, Number(r.n)])),
     byCarrier: breakdown(carrierRows, 'carrier'), byRegion: breakdown(regionRows, 'region'),
     perMinute: minuteRows.map((r) => ({ minute: r.minute, submitted: Number(r.n) })),
@@ -66,14 +70,18 @@ export async function campaignStats(db: Db, campaignId: string, now: string): Pr
 /** The core counts of a campaign (the list's progress and recipients): total, excluded, queued, submitted, delivered, failed. */
 export interface CampaignProgress { total: number; excluded: number; queued: number; submitted: number; delivered: number; failed: number }
 
-/** Core counts of several campaigns at once, by campaign id (one grouped query; campaigns without messages are absent). */
-export async function campaignProgress(db: Db, campaignIds: string[]): Promise<Map<string, CampaignProgress>> {
+/**
+ * Core counts of several campaigns at once, by campaign id (one grouped query; campaigns without messages are absent),
+ * with each campaign's left-out duplicates (see campaignStats) among its total and excluded.
+ */
+export async function campaignProgress(db: Db, campaignIds: string[], duplicates: ReadonlyMap<string, number> = new Map()): Promise<Map<string, CampaignProgress>> {
   const out = new Map<string, CampaignProgress>();
   if (!campaignIds.length) return out;
   const rows = await db.selectFrom('messages').select(['campaign_id', 'status', sql<number>`count(*)`.as('n')])
     .where('campaign_id', 'in', campaignIds).groupBy(['campaign_id', 'status']).execute();
   for (const r of rows) {
-    const p = out.get(r.campaign_id!) ?? { total: 0, excluded: 0, queued: 0, submitted: 0, delivered: 0, failed: 0 };
+    const dup = duplicates.get(r.campaign_id!) ?? 0;
+    const p = out.get(r.campaign_id!) ?? { total: dup, excluded: dup, queued: 0, submitted: 0, delivered: 0, failed: 0 };
     const n = Number(r.n);
     p.total += n;
     if (r.status === 'excluded') p.excluded += n;

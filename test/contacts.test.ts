@@ -67,6 +67,29 @@ describe.each(testDatabases)('contacts, imports, segments and compliance on $nam
     expect(bad.json().error).toMatchObject({ code: 'invalid_request', details: { field: 'phone', reason: 'scientific_notation', fields: [{ field: 'phone', message: expect.any(String) }] } });
   });
 
+  it('renames a custom field (its key stays) and deletes one with its values on every contact, tenant by tenant', async () => {
+    const t = await s.tenant();
+    const other = await s.tenant();
+    for (const x of [t, other]) expect((await call({ method: 'POST', url: '/api/v1/contact-fields', t: x, payload: { key: '会员等级', type: 'text' } })).statusCode).toBe(201);
+    expect((await call({ method: 'POST', url: '/api/v1/contact-fields', t, payload: { key: 'city', type: 'text' } })).statusCode).toBe(201);
+    const mk = async (x: TestTenant, phone: string) => (await call({ method: 'POST', url: '/api/v1/contacts', t: x, payload: { phone, fields: { 会员等级: '金卡', city: '北京' } } })).json().id as string;
+    const [c1, c2, c3] = [await mk(t, '13900007001'), await mk(t, '13900007002'), await mk(other, '13900007003')];
+    const renamed = await call({ method: 'PATCH', url: `/api/v1/contact-fields/${encodeURIComponent('会员等级')}`, t, payload: { label: '会员级别' } });
+    expect(renamed.json()).toEqual({ key: '会员等级', label: '会员级别' });
+    expect((await call({ url: '/api/v1/contact-fields', t })).json().fields).toContainEqual({ key: '会员等级', label: '会员级别', type: 'text' });
+    expect((await call({ url: '/api/v1/contacts/' + c1, t })).json().fields).toEqual({ 会员等级: '金卡', city: '北京' });
+    // a null removes a field's value, other fields stay
+    expect((await call({ method: 'PATCH', url: '/api/v1/contacts/' + c2, t, payload: { fields: { city: null } } })).json().fields).toEqual({ 会员等级: '金卡' });
+    await call({ method: 'PATCH', url: '/api/v1/contacts/' + c2, t, payload: { fields: { city: '北京' } } });
+    expect((await call({ method: 'DELETE', url: `/api/v1/contact-fields/${encodeURIComponent('会员等级')}`, t })).statusCode).toBe(204);
+    for (const id of [c1, c2]) expect((await call({ url: '/api/v1/contacts/' + id, t })).json().fields).toEqual({ city: '北京' });
+    // the other tenant's field and values are untouched
+    expect((await call({ url: '/api/v1/contacts/' + c3, t: other })).json().fields).toEqual({ 会员等级: '金卡', city: '北京' });
+    expect((await call({ url: '/api/v1/contact-fields', t: other })).json().fields.map((f: { key: string }) => f.key)).toEqual(['会员等级']);
+    expect((await call({ method: 'DELETE', url: '/api/v1/contact-fields/nope', t })).json().error).toMatchObject({ code: 'not_found', message: 'field "nope" not found' });
+    expect((await call({ method: 'PATCH', url: '/api/v1/contact-fields/city', t, payload: { label: ' ' } })).statusCode).toBe(400);
+  });
+
   it('imports a GBK CSV with every number format, dedupes, and reports rejected rows with line numbers', async () => {
     const csv = [
       '姓名,手机号码,城市,年龄',

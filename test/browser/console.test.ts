@@ -455,4 +455,49 @@ describe('web console in Chromium', () => {
       await shot(page, 'channel-test-failed-zh');
     });
   }, 150_000);
+  it('contacts by hand: a new contact with its custom fields, fields edited in the drawer, a field renamed and deleted', async () => {
+    await withPage({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, 'demo@tidings.local', { email: '邮箱', password: '密码', submit: '登录' });
+      await page.getByTestId('user-menu').waitFor();
+      await chooseLanguage(page, '简体中文');
+      await page.getByRole('menuitem', { name: '通讯录' }).click();
+      await page.getByRole('tab', { name: '自定义字段' }).click();
+      await page.getByPlaceholder('字段名').fill('会员等级');
+      await page.getByRole('button', { name: '添加字段' }).click();
+      await page.getByRole('cell', { name: '会员等级' }).first().waitFor();
+      await page.getByPlaceholder('字段名').fill('积分');
+      await page.locator('.ant-select').filter({ hasText: '文本' }).click();
+      await page.getByTitle('数字').click();
+      await page.getByRole('button', { name: '添加字段' }).click();
+      await page.getByRole('cell', { name: '积分' }).first().waitFor();
+
+      await page.getByRole('button', { name: '新建联系人' }).click();
+      const form = page.getByTestId('new-contact');
+      await form.getByLabel('号码').fill('139 0000 7788');
+      await form.getByLabel('姓名').fill('赵六');
+      await form.getByLabel('会员等级').fill('金卡');
+      await form.getByLabel('积分').fill('120');
+      await page.getByRole('dialog').getByRole('button', { name: '创建' }).click();
+      await page.getByText('联系人已创建').waitFor();
+      const drawer = page.getByTestId('contact-form');
+      expect(await drawer.getByLabel('会员等级').inputValue()).toBe('金卡');
+      await drawer.getByLabel('会员等级').fill('白金卡');
+      await drawer.getByRole('button', { name: '保存' }).click();
+      await page.getByText('已保存').first().waitFor();
+      await expect.poll(async () => (await (await fetch(`${url}/api/v1/contacts?phone=13900007788`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json() as { contacts: { fields: Record<string, unknown> }[] }).contacts[0]?.fields)
+        .toEqual({ 会员等级: '白金卡', 积分: 120 });
+      await shot(page, 'contact-fields-zh');
+      await page.keyboard.press('Escape');
+
+      await page.getByRole('tab', { name: '自定义字段' }).click();
+      const row = page.getByRole('row', { name: /积分/ });
+      await row.getByRole('button', { name: '改名' }).click();
+      await page.getByLabel('显示名称').fill('会员积分');
+      await page.getByRole('button', { name: '保存' }).click();
+      await page.getByRole('cell', { name: '会员积分' }).waitFor();
+      await page.getByRole('row', { name: /会员等级/ }).getByRole('button', { name: '删除' }).click();
+      await page.locator('.ant-popconfirm').getByRole('button', { name: '删除' }).click();
+      await expect.poll(() => page.getByRole('row', { name: /会员等级/ }).count()).toBe(0);
+    });
+  }, 90_000);
 });

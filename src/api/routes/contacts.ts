@@ -8,7 +8,7 @@ import { DomainError, notFound } from '../../domain/errors.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
 import { fieldTypes } from '../../domain/contacts.ts';
 import {
-  addTags, createContact, defineFields, deleteContact, eachContact, findContactByPhone, getContact, listContacts, listFields,
+  addTags, createContact, defineFields, deleteContact, deleteField, relabelField, eachContact, findContactByPhone, getContact, listContacts, listFields,
   removeTags, setOptOut, updateContact, type Contact, type ContactFilter,
 } from '../../store/repos/contacts.ts';
 import { addMembers, findGroupByName, ensureGroup } from '../../store/repos/groups.ts';
@@ -178,13 +178,36 @@ export function contactRoutes(app: App, deps: Deps): void {
     return reply.status(201).send(def);
   });
 
+  const fieldParams = z.object({ key: z.string().min(1).max(64) });
+  app.patch('/api/v1/contact-fields/:key', {
+    schema: { tags, summary: 'Rename a custom field (its label; the key that templates and filters use stays)', params: fieldParams, body: z.object({ label: z.string().trim().min(1).max(100) }), response: { 200: z.object({ key: z.string(), label: z.string() }) } },
+    config: { permission: 'manage' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    const { key } = request.params;
+    if (!await relabelField(db, tenantId, key, request.body.label)) throw notFound(`field "${key}"`);
+    await audit(db, tenantId, actorOf(request), 'contact_field.update', null, { key, label: request.body.label });
+    return { key, label: request.body.label };
+  });
+
+  app.delete('/api/v1/contact-fields/:key', {
+    schema: { tags, summary: 'Delete a custom field and its values on every contact (templates and filters that use it then report it missing)', params: fieldParams, response: { 204: z.null() } },
+    config: { permission: 'manage' },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const { key } = request.params;
+    if (!await deleteField(db, deps.store.dialect, tenantId, key)) throw notFound(`field "${key}"`);
+    await audit(db, tenantId, actorOf(request), 'contact_field.delete', null, { key });
+    return reply.status(204).send(null);
+  });
+
   app.get('/api/v1/contacts/:id', {
     schema: { tags, summary: 'One contact', params: idParams, response: { 200: contactSchema } },
     config: { permission: 'read' },
   }, async (request) => owned(request, request.params.id));
 
   app.patch('/api/v1/contacts/:id', {
-    schema: { tags, summary: 'Change name, language, time zone or custom fields (given fields replace, others stay)', params: idParams, body: contactBody, response: { 200: contactSchema } },
+    schema: { tags, summary: 'Change name, language, time zone or custom fields (given fields replace, a null removes one, others stay)', params: idParams, body: contactBody, response: { 200: contactSchema } },
     config: { permission: 'import' },
   }, async (request) => {
     const tenantId = tenantOf(request);

@@ -1,10 +1,11 @@
-import { type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { ContactsTable, Database, Db } from '../database.ts';
 import type { DialectName } from '../dialect.ts';
 import { insertRows, placeholderList, runStatement, runWrite, statementText, type BulkTarget, type RowValues } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
 import { attribute, attributionKey } from '../../domain/attribution.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { emptyRecord } from '../../domain/records.ts';
 import type { FieldType, FieldValue } from '../../domain/contacts.ts';
 
 /** A contact as the API and the rest of the code see it. */
@@ -121,7 +122,13 @@ export async function updateContact(db: Db, tenantId: string, id: string,
   patch: Partial<Omit<ContactInput, 'phone'>>, now: string): Promise<Contact | undefined> {
   const current = await db.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   if (!current) return undefined;
-  const fields = patch.fields ? JSON.stringify({ ...JSON.parse(current.fields), ...patch.fields }) : current.fields;
+  let fields = current.fields;
+  if (patch.fields) {
+    // given fields replace, a null removes one, others stay
+    const merged = Object.assign(emptyRecord<FieldValue>(), JSON.parse(current.fields) as Record<string, FieldValue>);
+    for (const [k, v] of Object.entries(patch.fields)) if (v === null) delete merged[k]; else merged[k] = v;
+    fields = JSON.stringify(merged);
+  }
   await db.updateTable('contacts').set({
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.language !== undefined ? { language: patch.language } : {}),
@@ -190,6 +197,26 @@ export async function removeTags(db: Db, tenantId: string, contactIds: string[],
 export async function listFields(db: Db, tenantId: string): Promise<FieldDefinition[]> {
   const rows = await db.selectFrom('contact_fields').select(['key', 'label', 'type']).where('tenant_id', '=', tenantId).orderBy('key').execute();
   return rows.map((r) => ({ key: r.key, label: r.label, type: r.type as FieldType }));
+}
+
+/** Changes the label of a custom field (its key, which templates and filters use, stays); false when there is no such field. */
+export async function relabelField(db: Db, tenantId: string, key: string, label: string): Promise<boolean> {
+  const r = await db.updateTable('contact_fields').set({ label }).where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Deletes a custom field's definition and its values from every contact of the tenant, in one transaction; false when
+ * there is no such field. Keys hold only letters, digits and _ (fieldKey), so the JSON path needs no escaping.
+ */
+export async function deleteField(db: Db, dialect: DialectName, tenantId: string, key: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx.deleteFrom('contact_fields').where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) return false;
+    const without = dialect === 'sqlite' ? sql<string>`json_remove(fields, ${`$."${key}"`})` : sql<string>`cast(cast(fields as jsonb) - ${key} as text)`;
+    await trx.updateTable('contacts').set({ fields: without }).where('tenant_id', '=', tenantId).where('fields', 'like', `%"${key}"%`).execute();
+    return true;
+  });
 }
 
 /** Defines custom fields that do not exist yet (existing definitions are kept as they are). */

@@ -8,6 +8,7 @@ import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
+import { carrierName } from '../../ui/carrier.ts';
 import { Chart, type ChartOption } from '../../ui/chart.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
@@ -130,7 +131,7 @@ export function CampaignMonitor({ id }: { id: string }) {
 }
 
 function Live({ s, id }: { s: Stats; id: string }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, lang } = useI18n();
   const done = s.delivered + s.failed + s.excluded;
   const funnel = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'item' },
@@ -189,8 +190,8 @@ function Live({ s, id }: { s: Stats; id: string }) {
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={8}><Card title={t('campaigns.funnel')}><Chart option={funnel} /></Card></Col>
         <Col xs={24} lg={16}><Card title={t('campaigns.perMinute')}><Chart option={minutes} /></Card></Col>
-        <Col xs={24} lg={12}><Card title={t('campaigns.byCarrier')}><Chart option={bars(s.byCarrier.map((r) => ({ ...r, name: r.carrier || t('campaigns.unknown') })))} /></Card></Col>
-        <Col xs={24} lg={12}><Card title={t('campaigns.byRegion')}><Chart option={bars(s.byRegion.map((r) => ({ ...r, name: r.region || t('campaigns.unknown') })))} /></Card></Col>
+        <Col xs={24} lg={12}><Card title={t('campaigns.byCarrier')}><Chart option={bars(s.byCarrier.map((r) => ({ ...r, name: carrierName(r.carrier, lang, t('campaigns.unknown')) })))} /></Card></Col>
+        <Col xs={24} lg={12}><Card title={t('campaigns.byRegion')}><Chart option={bars(s.byRegion.map((r) => ({ ...r, name: !r.region || r.region === 'unknown' ? t('campaigns.unknown') : r.region })))} /></Card></Col>
         <Col xs={24} lg={12}><Card title={t('campaigns.excludedBy')}>{table(Object.entries(s.excludedBy), (k) => reasonText(t, k))}</Card></Col>
         <Col xs={24} lg={12}><Card title={t('campaigns.failedBy')}>{table(Object.entries(s.failedBy), (k) => k)}</Card></Col>
       </Row>

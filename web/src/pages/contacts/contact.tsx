@@ -1,4 +1,4 @@
-// One contact: what the number is, the name and fields, tags, groups, and the opt-out state.
+// One contact: what the number is, the name and custom fields (editable), tags, groups, and the opt-out state.
 import { useState } from 'react';
 import { Alert, App, Button, Descriptions, Drawer, Flex, Form, Input, Popconfirm, Select, Skeleton, Space, Tag, Typography } from 'antd';
 import { call, type Response } from '../../api.ts';
@@ -8,7 +8,10 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { formatPhone } from '../../ui/phone.ts';
+import { carrierName } from '../../ui/carrier.ts';
 import { Consents } from '../consents/consents.tsx';
+import { FieldInputs, fieldValuesOf, formValueOf } from './field-inputs.tsx';
 
 type Contact = Response<'GET /api/v1/contacts/{id}'>;
 
@@ -20,7 +23,8 @@ export function ContactDrawer({ id, onClose, onChanged }: { id: string; onClose:
   const c = useLoad(() => call('GET /api/v1/contacts/{id}', { path: { id } }), [id]);
   const groups = useLoad(() => call('GET /api/v1/groups'), []);
   const [tag, setTag] = useState('');
-  const [form] = Form.useForm<{ name: string }>();
+  const [form] = Form.useForm<{ name: string; fields?: Record<string, unknown> }>();
+  const defs = useLoad(() => call('GET /api/v1/contact-fields'), []);
   const mayEdit = session.can('import');
   const region = new Intl.DisplayNames([lang], { type: 'region' });
 
@@ -29,7 +33,7 @@ export function ContactDrawer({ id, onClose, onChanged }: { id: string; onClose:
   const x: Contact | undefined = c.data;
   const place = x ? [x.province, x.city].filter(Boolean).join(' ') || x.region : '';
   return (
-    <Drawer open size={Math.min(640, window.innerWidth)} title={x ? x.name || x.phone : ''} onClose={onClose}
+    <Drawer open size={Math.min(640, window.innerWidth)} title={x ? x.name || formatPhone(x.phone) : ''} onClose={onClose}
       extra={x && session.can('manage') && (
         <Popconfirm title={t('contacts.deleteConfirm')} okText={t('common.delete')} cancelText={t('common.cancel')}
           onConfirm={() => call('DELETE /api/v1/contacts/{id}', { path: { id } }).then(() => { onChanged(); onClose(); }, (e: unknown) => message.error(describeError(e, t)))}>
@@ -45,17 +49,21 @@ export function ContactDrawer({ id, onClose, onChanged }: { id: string; onClose:
                 action={mayEdit && <Button size="small" onClick={() => run(() => call('DELETE /api/v1/contacts/{id}/opt-out', { path: { id } }), t('common.saved'))}>{t('contacts.optIn')}</Button>} />
             : mayEdit && <Button size="small" style={{ marginBottom: 16 }} onClick={() => run(() => call('POST /api/v1/contacts/{id}/opt-out', { path: { id }, body: {} }), t('common.saved'))}>{t('contacts.optOut')}</Button>}
           <Descriptions size="small" column={1} items={[
-            { key: 'phone', label: t('contacts.phone'), children: x.phone },
-            { key: 'carrier', label: t('routes.carrier'), children: x.carrier ?? '—' },
+            { key: 'phone', label: t('contacts.phone'), children: <span title={x.phone}>{formatPhone(x.phone)}</span> },
+            { key: 'carrier', label: t('routes.carrier'), children: carrierName(x.carrier, lang, '—') },
             { key: 'place', label: t('contacts.place'), children: [x.country ? region.of(x.country) : null, place].filter(Boolean).join(' · ') || '—' },
             { key: 'tz', label: t('settings.timezone'), children: x.timezone ?? '—' },
             { key: 'messaged', label: t('contacts.lastMessaged'), children: fmt.dateTime(x.lastMessagedAt) },
             { key: 'replied', label: t('contacts.lastReplied'), children: fmt.dateTime(x.lastRepliedAt) },
-            ...Object.entries(x.fields).map(([k, v]) => ({ key: `f-${k}`, label: k, children: v === null ? '—' : String(v) })),
+            // values of fields that are no longer defined stay readable here; the defined ones are edited below
+            ...Object.entries(x.fields).filter(([k]) => !defs.data?.fields.some((d) => d.key === k)).map(([k, v]) => ({ key: `f-${k}`, label: k, children: v === null ? '—' : String(v) })),
           ]} />
-          <Form form={form} layout="inline" initialValues={{ name: x.name ?? '' }} style={{ marginTop: 16 }} disabled={!mayEdit}
-            onFinish={(v) => run(() => call('PATCH /api/v1/contacts/{id}', { path: { id }, body: { name: v.name || null } }), t('common.saved'))}>
+          <Form form={form} layout="vertical" key={`${x.updatedAt}-${defs.data ? 1 : 0}`} style={{ marginTop: 16 }} disabled={!mayEdit} data-testid="contact-form"
+            initialValues={{ name: x.name ?? '', fields: Object.fromEntries((defs.data?.fields ?? []).map((d) => [d.key, formValueOf(Object.hasOwn(x.fields, d.key) ? x.fields[d.key] : undefined)])) }}
+            onFinish={(v) => run(() => call('PATCH /api/v1/contacts/{id}', { path: { id }, body: { name: v.name || null, fields: fieldValuesOf(defs.data?.fields ?? [], v.fields ?? {}) } }), t('common.saved'))}>
             <Form.Item name="name" label={t('contacts.name')}><Input maxLength={200} /></Form.Item>
+            {(defs.data?.fields.length ?? 0) > 0 && <Typography.Text strong>{t('contacts.fields')}</Typography.Text>}
+            <FieldInputs defs={defs.data?.fields ?? []} />
             {mayEdit && <Button htmlType="submit">{t('common.save')}</Button>}
           </Form>
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('contacts.tags')}</Typography.Title>

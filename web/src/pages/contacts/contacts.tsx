@@ -1,7 +1,7 @@
-// Contacts: search by number, narrow by group, tag or a filter, open one, export; groups and imports in tabs.
+// Contacts: search by number, narrow by group, tag or a filter, open one, add one by hand, export; groups and imports in tabs.
 import { useState } from 'react';
-import { App, Button, Dropdown, Empty, Form, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
-import { DownloadOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Button, Dropdown, Empty, Flex, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { DownloadOutlined, PlusOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
 import { call, download, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -9,12 +9,15 @@ import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
+import { formatPhone } from '../../ui/phone.ts';
+import { carrierName } from '../../ui/carrier.ts';
 import { Pager, usePages } from '../../ui/pager.tsx';
 import { useLoad } from '../../ui/use-load.ts';
 import { Groups } from '../groups/groups.tsx';
 import { Imports } from '../imports/imports.tsx';
 import { ContactDrawer } from './contact.tsx';
 import { Fields } from './fields.tsx';
+import { NewContact } from './new-contact.tsx';
 import { Subject } from './subject.tsx';
 
 type Contact = Response<'GET /api/v1/contacts'>['contacts'][number];
@@ -36,29 +39,37 @@ export function Contacts() {
   const session = useSession();
   const [tab, setTab] = useState('contacts');
   const [search, setSearch] = useState<Search>({});
-  const extra = session.can('import') && <Button type="primary" icon={<UploadOutlined />} onClick={() => navigate('/contacts/import')}>{t('contacts.import')}</Button>;
+  const [adding, setAdding] = useState(false);
+  const [created, setCreated] = useState<string>();
+  const extra = session.can('import') && (
+    <Space wrap>
+      <Button icon={<PlusOutlined />} onClick={() => setAdding(true)}>{t('contacts.new')}</Button>
+      <Button type="primary" icon={<UploadOutlined />} onClick={() => navigate('/contacts/import')}>{t('contacts.import')}</Button>
+    </Space>
+  );
   return (
     <Page title={t('nav.contacts')} extra={extra}>
       <Tabs activeKey={tab} onChange={setTab} destroyOnHidden items={[
-        { key: 'contacts', label: t('nav.contacts'), children: <ContactList search={search} setSearch={setSearch} /> },
+        { key: 'contacts', label: t('nav.contacts'), children: <ContactList key={created} search={search} setSearch={setSearch} opened={created} /> },
         { key: 'groups', label: t('contacts.groups'), children: <Groups onOpen={(group) => { setSearch({ group }); setTab('contacts'); }} /> },
         { key: 'imports', label: t('contacts.imports'), children: <Imports /> },
         { key: 'fields', label: t('fields.title'), children: <Fields /> },
         ...(session.can('manage') ? [{ key: 'subject', label: t('subject.title'), children: <Subject /> }] : []),
       ]} />
+      {adding && <NewContact onClose={() => setAdding(false)} onCreated={(id) => { setAdding(false); setTab('contacts'); setCreated(id); }} />}
     </Page>
   );
 }
 
-function ContactList({ search, setSearch }: { search: Search; setSearch: (s: Search) => void }) {
-  const { t } = useI18n();
+function ContactList({ search, setSearch, opened }: { search: Search; setSearch: (s: Search) => void; opened?: string }) {
+  const { t, lang } = useI18n();
   const { message } = App.useApp();
   const session = useSession();
   const pages = usePages();
   const filter = filterOf(search);
   const list = useLoad(() => call('GET /api/v1/contacts', { query: { phone: search.phone || undefined, filter, after: pages.cursor, limit: 50 } }), [search.phone, filter, pages.cursor]);
   const groups = useLoad(() => call('GET /api/v1/groups'), []);
-  const [open, setOpen] = useState<string>();
+  const [open, setOpen] = useState<string | undefined>(opened);
   const [form] = Form.useForm<Search>();
   const empty = !search.phone && !filter;
 
@@ -100,12 +111,12 @@ function ContactList({ search, setSearch }: { search: Search; setSearch: (s: Sea
           ),
         }}
         columns={[
-          { title: t('contacts.phone'), dataIndex: 'phone' },
+          { title: t('contacts.phone'), dataIndex: 'phone', render: (p: string) => <span title={p}>{formatPhone(p)}</span> },
           { title: t('contacts.name'), dataIndex: 'name' },
-          { title: t('routes.carrier'), dataIndex: 'carrier' },
+          { title: t('routes.carrier'), dataIndex: 'carrier', render: (c: string | null) => carrierName(c, lang, '—') },
           { title: t('contacts.place'), key: 'place', render: (_, c) => [c.province, c.city].filter(Boolean).join(' ') || c.region },
-          { title: t('contacts.groups'), dataIndex: 'groups', render: (g: string[]) => g.map((x) => <Tag key={x}>{x}</Tag>) },
-          { title: t('contacts.tags'), dataIndex: 'tags', render: (g: string[]) => g.map((x) => <Tag color="blue" key={x}>{x}</Tag>) },
+          { title: t('contacts.groups'), dataIndex: 'groups', render: (g: string[]) => <Flex gap={4} wrap>{g.map((x) => <Tag key={x}>{x}</Tag>)}</Flex> },
+          { title: t('contacts.tags'), dataIndex: 'tags', render: (g: string[]) => <Flex gap={4} wrap>{g.map((x) => <Tag color="blue" key={x}>{x}</Tag>)}</Flex> },
           { title: t('contacts.state'), dataIndex: 'optedOutAt', render: (v: string | null) => (v ? <Tag color="red">{t('reason.opted_out')}</Tag> : <Typography.Text type="secondary">{t('contacts.subscribed')}</Typography.Text>) },
         ]}
       />

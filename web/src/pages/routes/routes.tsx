@@ -4,6 +4,7 @@ import { Button, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Swi
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { carrierName } from '../../ui/carrier.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
@@ -58,7 +59,7 @@ export function Routes() {
         columns={[
           { title: '#', dataIndex: 'position' },
           { title: labels.tenant, dataIndex: 'tenantId', render: (id: string | null) => (id ? tenantName.get(id) ?? id : any) },
-          { title: labels.carrier, dataIndex: 'carrier', render: (v: string | null) => v ?? any },
+          { title: labels.carrier, dataIndex: 'carrier', render: (v: string | null) => carrierName(v, lang, any) },
           { title: labels.country, dataIndex: 'country', render: (v: string | null) => (v ? region.of(v) ?? v : any) },
           { title: labels.prefix, dataIndex: 'prefix', render: (v: string | null) => v ?? any },
           { title: labels.category, dataIndex: 'category', render: (v: Category | null) => (v ? t(`category.${v}`) : any) },

@@ -59,7 +59,7 @@ export function Routes() {
         columns={[
           { title: '#', dataIndex: 'position' },
           { title: labels.tenant, dataIndex: 'tenantId', render: (id: string | null) => (id ? tenantName.get(id) ?? id : any) },
-          { title: labels.carrier, dataIndex: 'carrier', render: (v: string | null) => carrierName(v, lang, any) },
+          { title: labels.carrier, dataIndex: 'carrier', render: (v: string | null) => (v ? carrierName(v, lang, v) : any) },
           { title: labels.country, dataIndex: 'country', render: (v: string | null) => (v ? region.of(v) ?? v : any) },
           { title: labels.prefix, dataIndex: 'prefix', render: (v: string | null) => v ?? any },
           { title: labels.category, dataIndex: 'category', render: (v: Category | null) => (v ? t(`category.${v}`) : any) },

@@ -23,6 +23,14 @@ describe.each(testDatabases)('foundation on $name', (database) => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toContain('/api/v1/apikeys');
     expect((await s.app.inject('/api/docs/')).statusCode).toBe(200);
+    // the docs name their sections in Chinese and English, tenant sections first and platform administration last
+    const tags = (doc.tags as { name: string; description: string }[]).map((x) => x.name);
+    expect(tags[0]).toBe('messages');
+    expect(tags.at(-1)).toBe('admin');
+    expect(doc.tags[0].description).toMatch(/发送短信/);
+    const used = new Set(Object.values(doc.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap((p) => Object.values(p).flatMap((op) => op.tags ?? [])));
+    expect([...used].filter((x) => !tags.includes(x)), 'route tags missing from src/api/doc-tags.ts').toEqual([]);
+    expect((await s.app.inject('/api/docs/')).body).toContain('<title>Tidings API 文档</title>');
     const m = await s.app.inject('/metrics');
     expect(m.body).toContain('tidings_http_requests_total');
   });

@@ -115,6 +115,7 @@ export const en = {
   'users.active': 'Active',
 
   'apikeys.create': 'Create API key',
+  'apikeys.docs': 'API documentation (try requests live)',
   'apikeys.empty': 'No API keys yet. Create one to connect your systems through the HTTP API.',
   'apikeys.name': 'Name',
   'apikeys.nameHint': 'Say where the key is used, e.g. "CRM".',

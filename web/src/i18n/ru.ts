@@ -118,6 +118,7 @@ export const ru: Messages = {
   'users.active': 'Активен',
 
   'apikeys.create': 'Создать API-ключ',
+  'apikeys.docs': 'Документация API (с пробными запросами)',
   'apikeys.empty': 'API-ключей пока нет. Создайте ключ, чтобы подключить свои системы через HTTP API.',
   'apikeys.name': 'Название',
   'apikeys.nameHint': 'Укажите, где используется ключ, например «CRM».',

@@ -118,6 +118,7 @@ export const zhCN: Messages = {
   'users.active': '启用',
 
   'apikeys.create': '创建 API 密钥',
+  'apikeys.docs': 'API 接口文档（含在线调试）',
   'apikeys.empty': '还没有 API 密钥。创建一个，通过 HTTP API 连接您的系统。',
   'apikeys.name': '名称',
   'apikeys.nameHint': '注明密钥的用途，例如“CRM”。',

@@ -1,7 +1,7 @@
 // API keys of the tenant or of the platform: create (the secret is shown once), list, revoke.
 import { useState } from 'react';
-import { Alert, Button, Empty, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
-import { KeyOutlined } from '@ant-design/icons';
+import { Alert, Button, Empty, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { KeyOutlined, ReadOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
@@ -30,7 +30,10 @@ export function ApiKeys({ scope }: { scope: Scope }) {
   const body = (
     <>
       <ErrorAlert error={keys.error} retry={keys.reload} />
-      <Button type="primary" icon={<KeyOutlined />} onClick={() => setCreating(true)} style={{ marginBottom: 16 }} data-testid="create-key">{t('apikeys.create')}</Button>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Button type="primary" icon={<KeyOutlined />} onClick={() => setCreating(true)} data-testid="create-key">{t('apikeys.create')}</Button>
+        <Typography.Link href="/api/docs" target="_blank" rel="noopener" data-testid="api-docs"><ReadOutlined /> {t('apikeys.docs')}</Typography.Link>
+      </Space>
       <Table<Key>
         rowKey="id"
         loading={keys.loading}

@@ -115,12 +115,19 @@ describe.each(testDatabases)('contacts, imports, segments and compliance on $nam
     expect(c).toMatchObject({ name: '李四', fields: { 城市: '上海', 年龄: 45 }, groups: ['vip'], tags: ['2024', 'imported'], carrier: 'China Mobile' });
     expect(await find(a, '13900139009')).toMatchObject({ name: '何五, Jr.' });
     expect(await find(a, '13800138000')).toMatchObject({ name: '冯六', fields: { age: 32, 年龄: 70 }, tags: ['2024', 'imported', 'vip'] });
-    const report = await call({ url: `/api/v1/imports/${job.id}/report`, t: a });
+    const report = await call({ url: `/api/v1/imports/${job.id}/report?lang=en`, t: a });
     expect(report.statusCode).toBe(200);
     const lines = report.body.replace(/^\ufeff/, '').trim().split(/\r?\n/);
-    expect(lines[0]).toBe('line,reason,detail,row');
-    expect(lines[1]).toMatch(/^10,scientific_notation,"scientific notation loses digits: ""1.39001E\+10""; format the column as text","钱一,1.39001E\+10,北京,35"$/);
-    expect(lines[2]).toMatch(/^12,too_short,/);
+    expect(lines[0]).toBe('Line,Reason code,Reason,Detail,Row as read');
+    expect(lines[1]).toMatch(/^10,scientific_notation,Number in scientific notation \(format the column as text\),"scientific notation loses digits: ""1.39001E\+10""; format the column as text","钱一,1.39001E\+10,北京,35"$/);
+    expect(lines[2]).toMatch(/^12,too_short,Number too short,/);
+    // in the console's language by default, the code kept beside the words; the rows as JSON too
+    const zh = (await call({ url: `/api/v1/imports/${job.id}/report`, t: a })).body.replace(/^\ufeff/, '').split(/\r?\n/);
+    expect(zh[0]).toBe('行号,原因代码,原因,详情,原始行');
+    expect(zh[2]).toMatch(/^12,too_short,号码太短,/);
+    const page = (await call({ url: `/api/v1/imports/${job.id}/rejects?limit=1`, t: a })).json().rejects;
+    expect(page).toEqual([expect.objectContaining({ line: 10, reason: 'scientific_notation' })]);
+    expect((await call({ url: `/api/v1/imports/${job.id}/rejects?after=10`, t: a })).json().rejects[0]).toMatchObject({ line: 12, reason: 'too_short' });
     const fields = (await call({ url: '/api/v1/contact-fields', t: a })).json().fields;
     expect(fields).toEqual(expect.arrayContaining([{ key: '城市', label: '城市', type: 'text' }, { key: '年龄', label: '年龄', type: 'number' }]));
   });

@@ -235,10 +235,15 @@ describe('web console in Chromium', () => {
       await shot(page, 'import-columns-en');
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByTestId('import-group').locator('input').fill('春季客户');
+      await page.getByText('China (CN)').waitFor(); // the tenant's default country is filled in
       await page.getByRole('button', { name: 'Import', exact: true }).click();
       await page.getByText('Import finished').waitFor({ timeout: 20_000 });
       const result = page.getByTestId('import-result');
       expect(await result.getByTestId('import-imported').textContent()).toBe('New2');
+      // the rejected row is on the result page with its line and reason, not only in the downloadable report
+      const rejected = result.getByTestId('import-rejects').getByRole('row', { name: /abc,坏行,无/ });
+      await rejected.getByRole('cell', { name: '4', exact: true }).waitFor();
+      expect(await rejected.textContent()).toMatch(/Invalid characters|Not a valid number|too short/i);
       await shot(page, 'import-result-en');
 
       await page.getByRole('button', { name: 'Send a campaign to “春季客户”' }).click();

@@ -17,6 +17,7 @@ import { runImport, startImportResumer } from '../../worker/imports/job.ts';
 import { checkColumns, formatBytes, inspectSource } from '../../worker/imports/reader.ts';
 import { defaultCountryOf } from './contacts.ts';
 import { emptyRecord } from '../../domain/records.ts';
+import { exportLabels, exportLanguageQuery } from '../export-labels.ts';
 
 const importSchema = z.object({
   id: z.string(), status: z.enum(['queued', 'running', 'done', 'failed']), fileName: z.string(),
@@ -117,8 +118,22 @@ export function importRoutes(app: App, deps: Deps): void {
     return job;
   });
 
+  app.get('/api/v1/imports/:id/rejects', {
+    schema: {
+      tags, summary: 'The rejected rows of an import in line order, a page at a time (after: the last line of the page before)', params: z.object({ id: z.string().min(1) }),
+      querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: { 200: z.object({ rejects: z.array(z.object({ line: z.number(), reason: z.string(), detail: z.string(), raw: z.string() })) }) },
+    },
+    config: { permission: 'read' },
+  }, async (request) => {
+    const tenantId = tenantOf(request);
+    const job = await getImport(db, tenantId, request.params.id);
+    if (!job) throw notFound('import');
+    return { rejects: await listRejects(db, tenantId, job.id, request.query.after, request.query.limit) };
+  });
+
   app.get('/api/v1/imports/:id/report', {
-    schema: { tags, summary: 'CSV of the rejected rows: line, reason, detail, row', params: z.object({ id: z.string().min(1) }) },
+    schema: { tags, summary: 'CSV of the rejected rows: line, reason code, reason (in `lang`), detail, row', params: z.object({ id: z.string().min(1) }), querystring: z.object({ lang: exportLanguageQuery }) },
     config: { permission: 'read' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
@@ -133,9 +148,11 @@ export function importRoutes(app: App, deps: Deps): void {
         after = page[page.length - 1].line;
       }
     }
+    const labels = await exportLabels(db, tenantId, request.query.lang);
     return sendTable(reply, 'csv', `import-${job.id}-rejected`, [
-      { header: 'line', value: (r) => r.line }, { header: 'reason', value: (r) => r.reason },
-      { header: 'detail', value: (r) => r.detail }, { header: 'row', value: (r) => r.raw },
-    ], pages());
+      { header: labels.header('imports.line'), value: (r) => r.line }, { header: labels.header('imports.reasonCode'), value: (r) => r.reason },
+      { header: labels.header('imports.reason'), value: (r) => labels.code('importReason', r.reason) },
+      { header: labels.header('imports.detail'), value: (r) => r.detail }, { header: labels.header('imports.row'), value: (r) => r.raw },
+    ], pages(), labels.options);
   });
 }

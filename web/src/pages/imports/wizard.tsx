@@ -1,5 +1,5 @@
 // The import wizard: choose a file → check the columns on its first rows → options → live progress → result.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, AutoComplete, Button, Card, Col, Flex, Form, Input, Progress, Radio, Result, Row, Select, Statistic, Steps, Table, Typography, Upload } from 'antd';
 import { InboxOutlined } from '@ant-design/icons';
 import { call, upload, type Response } from '../../api.ts';
@@ -15,6 +15,12 @@ import { downloadReport, importStates } from './imports.tsx';
 import { guessColumn, readHead, type Head } from './preview.ts';
 
 type Job = Response<'GET /api/v1/imports/{id}'>;
+/** How many rejected rows the result shows (the report has them all). */
+const shownRejects = 20;
+/** The reasons an import rejects a row for, each with its words in the dictionaries. */
+const importReasons = ['empty', 'scientific_notation', 'invalid_characters', 'unknown_country', 'too_short', 'too_long', 'invalid_number', 'erased', 'unreadable'] as const;
+type ImportReason = (typeof importReasons)[number];
+
 interface Options { phoneColumn?: string; nameColumn?: string; group?: string; tags?: string; defaultCountry?: string; existing: 'update' | 'skip' }
 
 /** Imports a CSV or XLSX file into the contacts, optionally into a group. */
@@ -54,7 +60,11 @@ export function ImportWizard() {
     });
   }
 
-  const defaultCountry = typeof tenant.data?.settings.defaultCountry === 'string' ? tenant.data.settings.defaultCountry : undefined;
+  // the tenant's default country (the server's own default, CN, where the tenant has none), once the tenant is loaded
+  const defaultCountry = tenant.data ? (typeof tenant.data.settings.defaultCountry === 'string' ? tenant.data.settings.defaultCountry : 'CN') : undefined;
+  useEffect(() => { if (defaultCountry && !form.getFieldValue('defaultCountry')) form.setFieldsValue({ defaultCountry }); }, [defaultCountry]);
+  const finished = !!job && !running && job.invalid > 0;
+  const rejects = useLoad(() => (finished ? call('GET /api/v1/imports/{id}/rejects', { path: { id: job.id }, query: { limit: shownRejects } }) : Promise.resolve(undefined)), [finished, job?.id]);
   const columns = head?.header.map((h) => ({ value: h, label: h })) ?? [];
   const group = Form.useWatch('group', form) as string | undefined;
 
@@ -114,6 +124,17 @@ export function ImportWizard() {
               <Col xs={12} md={5}><Statistic title={t('imports.duplicates')} value={fmt.number(job.duplicates)} /></Col>
               <Col xs={12} md={4}><Statistic title={t('imports.invalid')} value={fmt.number(job.invalid)} /></Col>
             </Row>
+            {rejects.data && rejects.data.rejects.length > 0 && (
+              <div style={{ marginTop: 24 }} data-testid="import-rejects">
+                <Typography.Title level={5}>{t('imports.rejected')}</Typography.Title>
+                <Table size="small" rowKey="line" pagination={false} scroll={{ x: 'max-content' }} dataSource={rejects.data.rejects} columns={[
+                  { title: t('imports.line'), dataIndex: 'line' },
+                  { title: t('imports.reason'), dataIndex: 'reason', render: (r: string) => (importReasons.includes(r as ImportReason) ? t(`importReason.${r as ImportReason}`) : r) },
+                  { title: t('imports.row'), dataIndex: 'raw', render: (raw: string) => <Typography.Text code>{raw}</Typography.Text> },
+                ]} />
+                {job.invalid > rejects.data.rejects.length && <Typography.Text type="secondary">{t('imports.rejectedMore', { count: rejects.data.rejects.length })}</Typography.Text>}
+              </div>
+            )}
             {!running && (
               <Flex gap={8} wrap style={{ marginTop: 24 }}>
                 {job.invalid > 0 && <Button onClick={() => downloadReport(job.id, job.fileName).catch((e: unknown) => message.error(describeError(e, t)))}>{t('imports.report')}</Button>}

@@ -62,6 +62,8 @@ describe('parseSegment', () => {
     const e = syntaxError(filter);
     expect(e.position).toBe(position);
     expect(e.expected).toContain(expected);
+    // a stable code of what was expected, for the console to say in the user's language
+    expect((e as unknown as { expect: string }).expect).toMatch(/^[a-z_]+$/);
     expect(e.message).toContain(`position ${position}`);
   });
 

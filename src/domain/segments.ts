@@ -52,9 +52,16 @@ type Token =
 const UNIT_SECONDS: Record<string, number> = { h: 3600, d: 86400, w: 7 * 86400 };
 const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”' };
 
-function syntax(pos: number, expected: string, found: string): DomainError {
+/**
+ * What a filter's syntax error expected, as a stable code (details.expect) beside its English words (details.expected),
+ * so the console can say it in the user's language; `found` is 'end' when the filter ended there.
+ */
+export type FilterExpectation = 'closing_quote' | 'token' | 'symbol' | 'and_or_end' | 'shallower' | 'name' | 'value' | 'condition'
+  | 'duration' | 'shorter_duration' | 'string_after_contains' | 'operator';
+
+function syntax(pos: number, expect: FilterExpectation, expected: string, found: string, vars: Record<string, string> = {}): DomainError {
   return new DomainError('filter_syntax', `filter syntax error at position ${pos}: expected ${expected}, found ${found}`,
-    { position: pos, expected, found });
+    { position: pos, expect, expected, found, ...vars });
 }
 
 function describe(tok: Token): string {
@@ -81,7 +88,7 @@ function tokenize(src: string): Token[] {
         if (src[i] === '\\' && i + 1 < src.length) i++;
         v += src[i++];
       }
-      if (i >= src.length) throw syntax(src.length + 1, `a closing ${close} for the string opened at position ${pos}`, 'end of filter');
+      if (i >= src.length) throw syntax(src.length + 1, 'closing_quote', `a closing ${close} for the string opened at position ${pos}`, 'end of filter', { close, opened: String(pos) });
       i++;
       out.push({ t: 'str', v, pos });
       continue;
@@ -103,7 +110,7 @@ function tokenize(src: string): Token[] {
     if (word) { out.push({ t: 'word', v: word[0], pos }); i += word[0].length; continue; }
     const op = /^(?:!=|<=|>=|[=<>(),:])/.exec(src.slice(i));
     if (op) { out.push({ t: 'op', v: op[0], pos }); i += op[0].length; continue; }
-    throw syntax(pos, 'a field, a value or an operator', `"${c}"`);
+    throw syntax(pos, 'token', 'a field, a value or an operator', `"${c}"`);
   }
   out.push({ t: 'end', pos: src.length + 1 });
   return out;
@@ -120,13 +127,13 @@ class Parser {
   private isOp(o: string, tok = this.peek()): boolean { return tok.t === 'op' && tok.v === o; }
   private expectOp(o: string, what = `"${o}"`): void {
     const tok = this.next();
-    if (!this.isOp(o, tok)) throw syntax(tok.pos, what, describe(tok));
+    if (!this.isOp(o, tok)) throw syntax(tok.pos, 'symbol', what, describe(tok), { symbol: what });
   }
 
   parseAll(): SegmentNode {
     const node = this.expr();
     const tok = this.peek();
-    if (tok.t !== 'end') throw syntax(tok.pos, '"and", "or" or end of filter', describe(tok));
+    if (tok.t !== 'end') throw syntax(tok.pos, 'and_or_end', '"and", "or" or end of filter', describe(tok));
     return node;
   }
 
@@ -143,7 +150,7 @@ class Parser {
   }
 
   private unary(): SegmentNode {
-    if (++this.depth > 50) throw syntax(this.peek().pos, 'a shallower filter (at most 50 levels)', 'deeper nesting');
+    if (++this.depth > 50) throw syntax(this.peek().pos, 'shallower', 'a shallower filter (at most 50 levels)', 'deeper nesting');
     try {
       if (this.isWord('not')) { this.next(); return { kind: 'not', item: this.unary() }; }
       if (this.isOp('(')) {
@@ -162,7 +169,7 @@ class Parser {
     const tok = this.next();
     if (tok.t === 'str' || tok.t === 'word') return tok.v;
     if (tok.t === 'num') return String(tok.v);
-    throw syntax(tok.pos, 'a name (a word or a quoted string)', describe(tok));
+    throw syntax(tok.pos, 'name', 'a name (a word or a quoted string)', describe(tok));
   }
 
   private value(): SegmentValue {
@@ -170,12 +177,12 @@ class Parser {
     if (tok.t === 'str' || tok.t === 'num') return tok.v;
     if (this.isWord('true', tok)) return true;
     if (this.isWord('false', tok)) return false;
-    throw syntax(tok.pos, 'a value (a quoted string, a number, true or false)', describe(tok));
+    throw syntax(tok.pos, 'value', 'a value (a quoted string, a number, true or false)', describe(tok));
   }
 
   private predicate(): SegmentNode {
     const tok = this.next();
-    if (tok.t !== 'word') throw syntax(tok.pos, 'a condition (a field, tag:…, group:…, opted_out, not or "(")', describe(tok));
+    if (tok.t !== 'word') throw syntax(tok.pos, 'condition', 'a condition (a field, tag:…, group:…, opted_out, not or "(")', describe(tok));
     const word = tok.v.toLowerCase();
     if ((word === 'tag' || word === 'group') && this.isOp(':')) {
       this.next();
@@ -185,12 +192,12 @@ class Parser {
     if ((word === 'created' || word === 'messaged' || word === 'replied') && this.isWord('within')) {
       this.next();
       const d = this.next();
-      if (d.t !== 'dur') throw syntax(d.pos, 'a duration such as 30d, 12h or 2w', describe(d));
-      if (d.v > maxWithinSeconds) throw syntax(d.pos, `a duration of at most ${maxWithinSeconds / 86400}d (100 years)`, describe(d));
+      if (d.t !== 'dur') throw syntax(d.pos, 'duration', 'a duration such as 30d, 12h or 2w', describe(d));
+      if (d.v > maxWithinSeconds) throw syntax(d.pos, 'shorter_duration', `a duration of at most ${maxWithinSeconds / 86400}d (100 years)`, describe(d));
       return { kind: 'within', activity: word, seconds: d.v };
     }
     if (['and', 'or', 'not', 'in', 'contains', 'within'].includes(word)) {
-      throw syntax(tok.pos, 'a condition (a field, tag:…, group:…, opted_out, not or "(")', describe(tok));
+      throw syntax(tok.pos, 'condition', 'a condition (a field, tag:…, group:…, opted_out, not or "(")', describe(tok));
     }
     const field = tok.v;
     const op = this.next();
@@ -199,7 +206,7 @@ class Parser {
     }
     if (this.isWord('contains', op)) {
       const v = this.next();
-      if (v.t !== 'str') throw syntax(v.pos, 'a quoted string after contains', describe(v));
+      if (v.t !== 'str') throw syntax(v.pos, 'string_after_contains', 'a quoted string after contains', describe(v));
       return { kind: 'contains', field, value: v.v };
     }
     if (this.isWord('in', op)) {
@@ -209,7 +216,7 @@ class Parser {
       this.expectOp(')', '"," or ")"');
       return { kind: 'in', field, values };
     }
-    throw syntax(op.pos, `an operator after "${field}" (=, !=, <, <=, >, >=, contains, in)`, describe(op));
+    throw syntax(op.pos, 'operator', `an operator after "${field}" (=, !=, <, <=, >, >=, contains, in)`, describe(op), { field });
   }
 }
 

@@ -503,6 +503,19 @@ describe('web console in Chromium', () => {
       await page.getByRole('row', { name: /会员等级/ }).getByRole('button', { name: '删除' }).click();
       await page.locator('.ant-popconfirm').getByRole('button', { name: '删除' }).click();
       await expect.poll(() => page.getByRole('row', { name: /会员等级/ }).count()).toBe(0);
+
+      // segments: a syntax error in Chinese words, and each saved segment with its number of contacts
+      await page.getByRole('menuitem', { name: '分群' }).click();
+      await page.getByRole('button', { name: '新建分群' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('名称').fill('高积分');
+      await dialog.getByLabel('筛选条件').fill('积分 >= 100 and');
+      await dialog.getByTestId('filter-error').getByText('应为条件（字段、tag:…', { exact: false }).waitFor();
+      expect(await dialog.getByTestId('filter-error').textContent()).toContain('实际为 结尾');
+      await dialog.getByLabel('筛选条件').fill('积分 >= 100');
+      await dialog.getByText('匹配的联系人').waitFor();
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await expect.poll(() => page.getByRole('row', { name: /高积分/ }).getByTestId('segment-members').textContent()).toBe('1');
     });
   }, 90_000);
 });

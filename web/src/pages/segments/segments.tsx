@@ -4,7 +4,7 @@ import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Stati
 import { PlusOutlined } from '@ant-design/icons';
 import { ApiError, call, download, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
-import { useI18n } from '../../i18n/index.tsx';
+import { useI18n, type PlainKey, type T } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
@@ -13,6 +13,32 @@ import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
 type Segment = Response<'GET /api/v1/segments'>['segments'][number];
+
+/** What a filter's syntax error says (its details). */
+interface SyntaxDetails { position?: number; expect?: string; expected?: string; found?: string; close?: string; opened?: string; symbol?: string; field?: string }
+
+/** The parts of a syntax error whose words need no values from the error. */
+const plainExpectations: Record<string, PlainKey> = {
+  token: 'segments.expect.token', and_or_end: 'segments.expect.and_or_end', shallower: 'segments.expect.shallower',
+  name: 'segments.expect.name', value: 'segments.expect.value', condition: 'segments.expect.condition', duration: 'segments.expect.duration',
+  shorter_duration: 'segments.expect.shorter_duration', string_after_contains: 'segments.expect.string_after_contains',
+};
+
+/** "expected …, found …" in the user's language; the server's English words where the code is not known here. */
+function syntaxText(d: SyntaxDetails, t: T): string {
+  const expected = d.expect === 'closing_quote' ? t('segments.expect.closing_quote', { close: d.close ?? '"', opened: d.opened ?? '' })
+    : d.expect === 'symbol' ? t('segments.expect.symbol', { symbol: d.symbol ?? '' })
+      : d.expect === 'operator' ? t('segments.expect.operator', { field: d.field ?? '' })
+        : d.expect && Object.hasOwn(plainExpectations, d.expect) ? t(plainExpectations[d.expect]) : d.expected ?? '';
+  return t('segments.expected', { expected, found: d.found === 'end of filter' ? t('segments.end') : d.found ?? '' });
+}
+
+/** How many contacts a saved segment has now (asked per row; '—' when it cannot be counted). */
+function MemberCount({ filter }: { filter: string }) {
+  const { fmt } = useI18n();
+  const count = useLoad(() => call('POST /api/v1/segments/count', { body: { filter } }), [filter]);
+  return <span data-testid="segment-members">{count.data ? fmt.number(count.data.count) : '—'}</span>;
+}
 
 /** The number of contacts a filter matches, asked again while the user types; syntax errors name the position. */
 export function LiveCount({ filter }: { filter: string }) {
@@ -31,8 +57,8 @@ export function LiveCount({ filter }: { filter: string }) {
     return () => { live = false; clearTimeout(timer); };
   }, [filter]);
   if (error instanceof ApiError && error.code === 'filter_syntax') {
-    const at = (error.details as { position?: number } | undefined)?.position;
-    return <Alert type="error" showIcon title={t('error.filter_syntax')} description={<>{at !== undefined && `${t('segments.at', { position: at })} `}<Typography.Text code>{error.message}</Typography.Text></>} />;
+    const d = (error.details ?? {}) as SyntaxDetails;
+    return <Alert type="error" showIcon title={t('error.filter_syntax')} data-testid="filter-error" description={<>{d.position !== undefined && `${t('segments.at', { position: d.position })} `}{syntaxText(d, t)}</>} />;
   }
   if (error) return <ErrorAlert error={error} />;
   return <Statistic title={t('segments.matching')} value={count === undefined ? '—' : fmt.number(count)} />;
@@ -70,6 +96,7 @@ export function Segments() {
         columns={[
           { title: t('segments.name'), dataIndex: 'name', render: (n: string, s) => (mayEdit ? <a onClick={() => { form.setFieldsValue(s); setEditing(s); }}>{n}</a> : n) },
           { title: t('segments.filter'), dataIndex: 'filter', render: (f: string) => <Typography.Text code>{f}</Typography.Text> },
+          { title: t('segments.members'), key: 'members', render: (_, s) => <MemberCount filter={s.filter} /> },
           { title: t('templates.updated'), dataIndex: 'updatedAt', render: (v: string) => fmt.dateTime(v) },
           {
             title: '', key: 'actions',

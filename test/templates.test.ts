@@ -3,6 +3,8 @@ import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { approvedSignature } from './support/signatures.ts';
 import { getTemplateForSending } from '../src/store/repos/templates.ts';
+import { createChannel } from '../src/store/repos/channels.ts';
+import { createRoute } from '../src/store/repos/routes.ts';
 import { addSensitiveWords, loadSensitiveWordMatcher, platformScope } from '../src/store/repos/sensitive-words.ts';
 import { DomainError } from '../src/domain/errors.ts';
 
@@ -53,6 +55,8 @@ describe.each(testDatabases)('templates and sensitive words on $name', (database
     const queue = await inject({ url: '/api/v1/admin/templates?status=pending', headers: platform });
     expect(queue.statusCode).toBe(200);
     expect(queue.json().templates.map((x: { id: string; tenantSlug: string }) => [x.id, x.tenantSlug])).toContainEqual([t.id, 'shop-a']);
+    // the reviewer sees the text as recipients get it: the tenant's signature and opt-out text around the template
+    expect(queue.json().templates.find((x: { id: string }) => x.id === t.id).asSent).toBe('【好药房】{{name|顾客}}您好，会员日全场8折 退订回N');
     expect((await inject({ url: '/api/v1/admin/templates', headers: a.headers })).statusCode).toBe(403);
     expect((await inject({ method: 'POST', url: `/api/v1/admin/templates/${t.id}/approve`, headers: a.headers, payload: {} })).statusCode).toBe(403);
 
@@ -184,6 +188,16 @@ describe.each(testDatabases)('templates and sensitive words on $name', (database
     expect(ru.text).toBe('Скидка 10% СТОП — отписаться');
     expect((await inject({ method: 'POST', url: '/api/v1/templates/preview', headers: b.headers, payload: { category: 'marketing' } })).statusCode).toBe(400);
     expect((await inject({ method: 'POST', url: '/api/v1/templates/preview', headers: b.headers, payload: { text: 'x', phone: 'abc' } })).json().error.details.field).toBe('phone');
+
+    // without a price, the cost is what the recipient's route charges (a route for the tenant's country without a number)
+    const now2 = new Date().toISOString();
+    const channel = await createChannel(s.deps.store.db, { name: 'preview-cost', type: 'smpp', config: { name: 'preview-cost', type: 'smpp', host: '127.0.0.1', port: 1, systemId: 'x', password: 'y' } }, now2);
+    await createRoute(s.deps.store.db, { channelId: channel.id, price: 6n, tenantId: b.id }, now2);
+    s.deps.router.invalidate();
+    const priced = (await inject({ method: 'POST', url: '/api/v1/templates/preview', headers: b.headers, payload: { text: 'x'.repeat(200) } })).json();
+    expect([priced.segments, priced.cost]).toEqual([2, '12']);
+    const forPhone = await inject({ method: 'POST', url: '/api/v1/templates/preview', headers: b.headers, payload: { text: 'hello', phone: '+8613900001111' } });
+    expect(forPhone.json().cost, forPhone.body).toBe('6');
   });
 
   it('lints stored templates with the tenant settings', async () => {

@@ -2,6 +2,7 @@ import { checkLinks } from '../../domain/links.ts';
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
+import { attribute } from '../../domain/attribution.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import {
@@ -52,11 +53,15 @@ async function settingsOf(db: Db, tenantId: string): Promise<TenantSettings> {
   return parsed.success ? parsed.data : (t?.settings ?? {}) as TenantSettings;
 }
 
+/** A template's text as the tenant's recipients get it: with its signature and (marketing) opt-out text in its first language. */
+function asSent(s: TenantSettings, text: string, category: Category): string {
+  return composeText(text, { category, signature: s.signature, signaturePosition: s.signaturePosition, optOutText: optOutTextFor(s.languages?.[0] ?? null, s.defaultCountry ?? null, s.optOutTexts) });
+}
+
 /** Composes and lints a template's text with the tenant's signature, opt-out text, word lists and link allow-list. */
 async function lintTemplate(db: Db, tenantId: string, text: string, category: Category, settings?: TenantSettings): Promise<LintWarning[]> {
   const s = settings ?? await settingsOf(db, tenantId);
-  const language = s.languages?.[0] ?? null;
-  const composed = composeText(text, { category, signature: s.signature, signaturePosition: s.signaturePosition, optOutText: optOutTextFor(language, s.defaultCountry ?? null, s.optOutTexts) });
+  const composed = asSent(s, text, category);
   return lintText(composed, { category, signature: s.signature, matcher: await loadSensitiveWordMatcher(db, tenantId), linkAllowList: s.linkAllowList });
 }
 
@@ -142,7 +147,7 @@ export function templateRoutes(app: App, deps: Deps): void {
         phone: z.string().max(40).optional().describe('A recipient: its contact\'s name and fields fill variables, and its language picks the opt-out text'),
         language: z.string().max(20).optional().describe('Language for the opt-out text when the contact has none'),
         timezone: z.string().max(64).optional().describe('Zone for date variables (default: the contact\'s, else the tenant\'s, else UTC)'),
-        pricePerSegment: z.union([z.string().regex(/^\d{1,15}$/), z.number().int().min(0)]).optional().describe('Price per segment in minor units'),
+        pricePerSegment: z.union([z.string().regex(/^\d{1,15}$/), z.number().int().min(0)]).optional().describe('Price per segment in minor units (default: the route\'s price for the recipient, or for a mobile number of the tenant\'s country)'),
         compose: z.boolean().default(true).describe('Add signature and (marketing) opt-out text'),
       }),
       response: {
@@ -170,11 +175,15 @@ export function templateRoutes(app: App, deps: Deps): void {
     let vars: Record<string, unknown> = {};
     let language = b.language ?? null;
     let country: string | null = null;
+    let carrier: string | null = null;
+    let e164 = '';
     let zone = b.timezone ? parseTimezone(b.timezone) : null;
     if (b.phone) {
       const p = normalizePhone(b.phone, s.defaultCountry as CountryCode | undefined);
       if (!p.ok) throw new DomainError('invalid_request', `phone: ${p.detail}`, { field: 'phone', reason: p.reason });
       country = p.country;
+      e164 = p.e164;
+      carrier = attribute(p.e164).carrier;
       const contact = await recipientForPreview(db, tenantId, p.e164);
       vars = { ...contact?.fields, phone: p.e164, ...(contact?.name ? { name: contact.name } : {}) };
       language = contact?.language ?? language;
@@ -191,7 +200,11 @@ export function templateRoutes(app: App, deps: Deps): void {
       ...dateFormatWarnings(text),
       ...missingVariableWarnings(rendered.missing),
     ];
-    const cost = b.pricePerSegment === undefined ? null : (BigInt(p.segments) * BigInt(b.pricePerSegment)).toString();
+    // the price the recipient's route would charge (a route for any number of the tenant's country without one)
+    await deps.router.refresh();
+    const route = deps.router.route({ tenantId, phone: e164, country: country ?? s.defaultCountry ?? 'CN', carrier, category });
+    const price = b.pricePerSegment !== undefined ? BigInt(b.pricePerSegment) : route?.price;
+    const cost = price === undefined ? null : (BigInt(p.segments) * price).toString();
     return { text: final, encoding: p.encoding, characters: p.characters, units: p.units, segments: p.segments, perSegment: p.perSegment, parts: p.parts, cost, missing: rendered.missing, optOutText, warnings };
   });
 
@@ -201,13 +214,16 @@ export function templateRoutes(app: App, deps: Deps): void {
     schema: {
       tags: admin, summary: 'Templates of every tenant in a review state (default: pending, oldest first)',
       querystring: z.object({ status: statusEnum.default('pending') }),
-      response: { 200: z.object({ templates: z.array(templateSchema.extend({ tenantSlug: z.string(), warnings: z.array(warningSchema) })) }) },
+      response: { 200: z.object({ templates: z.array(templateSchema.extend({ tenantSlug: z.string(), warnings: z.array(warningSchema), asSent: z.string().describe('The text as recipients get it: with the tenant\'s signature and, for marketing, its opt-out text') })) }) },
     },
     config: { permission: 'platform' },
   }, async (request) => {
     const items = await listTemplatesForReview(db, request.query.status);
     const templates = [];
-    for (const t of items) templates.push({ ...show(t), warnings: await lintTemplate(db, t.tenantId, t.text, t.category) });
+    for (const t of items) {
+      const s = await settingsOf(db, t.tenantId);
+      templates.push({ ...show(t), warnings: await lintTemplate(db, t.tenantId, t.text, t.category, s), asSent: asSent(s, t.text, t.category) });
+    }
     return { templates };
   });
 

@@ -1,6 +1,7 @@
-// A live preview of a message text: what the recipient gets, its encoding, length, segments and lint findings.
+// A live preview of a message text: what the recipient gets (as a given contact, if one is named), its encoding,
+// length, segments, cost on the recipient's route and lint findings.
 import { useEffect, useState } from 'react';
-import { Card, Descriptions, Skeleton, Typography } from 'antd';
+import { Card, Descriptions, Input, Skeleton, Typography } from 'antd';
 import { call, type Body, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
@@ -8,12 +9,13 @@ import { LintList } from './lint.tsx';
 
 type Input = Body<'POST /api/v1/templates/preview'>;
 
-/** Asks the server to render `input` (debounced while the user types) and shows the result. */
+/** Asks the server to render `input` (debounced while the user types) and shows the result; a number fills it as that contact. */
 export function TextPreview({ input }: { input: Input }) {
   const { t, fmt } = useI18n();
   const [result, setResult] = useState<Response<'POST /api/v1/templates/preview'>>();
   const [error, setError] = useState<unknown>();
-  const key = JSON.stringify(input);
+  const [phone, setPhone] = useState('');
+  const key = JSON.stringify({ ...input, ...(phone.trim() && { phone: phone.trim() }) });
 
   useEffect(() => {
     let live = true;
@@ -31,11 +33,13 @@ export function TextPreview({ input }: { input: Input }) {
     return () => { live = false; clearTimeout(timer); };
   }, [key]);
 
-  if (error) return <ErrorAlert error={error} />;
+  const asContact = <Input size="small" allowClear value={phone} onChange={(e) => setPhone(e.target.value)} placeholder={t('preview.asContact')} style={{ marginBottom: 8 }} data-testid="preview-phone" />;
   if (!input.text && !input.templateId) return <Typography.Text type="secondary">{t('preview.empty')}</Typography.Text>;
+  if (error) return <>{asContact}<ErrorAlert error={error} /></>;
   if (!result) return <Skeleton active />;
   return (
     <div data-testid="text-preview">
+      {asContact}
       <Card size="small" style={{ background: '#f6ffed', marginBottom: 12 }}>
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{result.text}</Typography.Paragraph>
       </Card>

@@ -30,7 +30,16 @@ export function TemplateReview() {
         <Flex vertical gap={16}>
           {list.data.templates.map((x) => (
             <Card key={x.id} size="small" title={<Space wrap>{x.name}<Tag>{x.tenantSlug}</Tag><StatusTag status={x.status} t={t} /></Space>} extra={fmt.dateTime(x.submittedAt ?? x.updatedAt)}>
-              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{x.text}</Typography.Paragraph>
+              <Typography.Text type="secondary">{t('review.asSent')}</Typography.Text>
+              <Card size="small" style={{ background: '#f6ffed', margin: '4px 0 12px' }} data-testid="review-as-sent">
+                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{x.asSent}</Typography.Paragraph>
+              </Card>
+              {x.asSent !== x.text && (
+                <>
+                  <Typography.Text type="secondary">{t('review.template')}</Typography.Text>
+                  <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 4 }}>{x.text}</Typography.Paragraph>
+                </>
+              )}
               <LintList warnings={x.warnings} />
               {x.reviewNote && <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('review.note')}: {x.reviewNote}</Typography.Paragraph>}
               {x.status === 'pending' && (

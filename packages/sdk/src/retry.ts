@@ -38,7 +38,7 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | n
   if (value === null || value.trim() === '') return null;
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
+  const at = /^[A-Za-z]{3}, /.test(v) ? Date.parse(v) : NaN;
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 

@@ -9,7 +9,7 @@ export { Campaigns, type CampaignProgress, type WatchOptions } from './campaigns
 export { Imports, type ImportFields, type ImportFile, type ImportRunOptions } from './imports.ts';
 export { Inbox } from './inbox.ts';
 export {
-  verifyWebhook, WebhookVerificationError, signatureHeaderName, eventHeaderName, deliveryHeaderName,
+  verifyWebhook, signatureProblem, WebhookVerificationError, signatureHeaderName, eventHeaderName, deliveryHeaderName,
   type WebhookEvent, type VerifyOptions,
 } from './webhooks.ts';
 export {

@@ -37,10 +37,16 @@ export class WebhookVerificationError extends Error {
   }
 }
 
-function parseHeader(header: string): { t: number; signatures: string[] } {
+/**
+ * Why a signature header does not sign `body` under `secret` at `nowSec` (constant-time comparison of every `v1`,
+ * timestamps further than `toleranceSec` refused as replays), or null when it does.
+ */
+export function signatureProblem(header: string | string[] | undefined | null, secret: string, body: string | Uint8Array, nowSec: number, toleranceSec = 300): string | null {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return `the ${signatureHeaderName} header is missing`;
   let t = NaN;
   const signatures: string[] = [];
-  for (const part of header.split(',')) {
+  for (const part of value.split(',')) {
     const i = part.indexOf('=');
     if (i < 0) continue;
     const k = part.slice(0, i).trim();
@@ -48,7 +54,14 @@ function parseHeader(header: string): { t: number; signatures: string[] } {
     if (k === 't') t = Number(v);
     else if (k === 'v1' && /^[0-9a-f]+$/i.test(v)) signatures.push(v);
   }
-  return { t, signatures };
+  if (!Number.isInteger(t) || !signatures.length) return `the ${signatureHeaderName} header is malformed (expected t=<unix seconds>,v1=<hex>)`;
+  if (Math.abs(nowSec - t) > toleranceSec) return `the signature's timestamp is ${Math.abs(nowSec - t)} s from now (more than ${toleranceSec} s): a replay or a wrong clock`;
+  const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest();
+  const ok = signatures.some((s) => {
+    const got = Buffer.from(s, 'hex');
+    return got.length === expected.length && timingSafeEqual(got, expected);
+  });
+  return ok ? null : 'the signature does not match the body: a wrong secret, or the body was changed (verify the raw bytes)';
 }
 
 /**
@@ -57,20 +70,9 @@ function parseHeader(header: string): { t: number; signatures: string[] } {
  */
 export function verifyWebhook<D = Record<string, unknown>>(rawBody: string | Uint8Array, header: string | string[] | undefined | null, secret: string, options: VerifyOptions = {}): WebhookEvent<D> {
   if (!secret) throw new TypeError('verifyWebhook: the webhook secret is required');
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (!value) throw new WebhookVerificationError(`the ${signatureHeaderName} header is missing`);
-  const { t, signatures } = parseHeader(value);
-  if (!Number.isInteger(t) || !signatures.length) throw new WebhookVerificationError(`the ${signatureHeaderName} header is malformed (expected t=<unix seconds>,v1=<hex>)`);
-  const now = options.nowSec ?? Math.floor(Date.now() / 1000);
-  const tolerance = options.toleranceSec ?? 300;
-  if (Math.abs(now - t) > tolerance) throw new WebhookVerificationError(`the signature's timestamp is ${Math.abs(now - t)} s from now (more than ${tolerance} s): a replay or a wrong clock`);
   const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
-  const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest();
-  const ok = signatures.some((s) => {
-    const got = Buffer.from(s, 'hex');
-    return got.length === expected.length && timingSafeEqual(got, expected);
-  });
-  if (!ok) throw new WebhookVerificationError('the signature does not match the body: a wrong secret, or the body was changed (verify the raw bytes)');
+  const problem = signatureProblem(header, secret, body, options.nowSec ?? Math.floor(Date.now() / 1000), options.toleranceSec ?? 300);
+  if (problem) throw new WebhookVerificationError(problem);
   let event: unknown;
   try {
     event = JSON.parse(body.toString('utf8'));

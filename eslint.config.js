@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'web/.dist-*', 'web/src/api-types.gen.ts', 'data/', 'test-results/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'web/.dist-*', 'packages/sdk/src/openapi.gen.ts', 'packages/*/dist/', 'data/', 'test-results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['web/src/**'], languageOptions: { globals: { ...globals.browser } } },

@@ -1,9 +1,11 @@
 // The HTTP client shared by the CLI's client commands (inbox, send, campaign …): a server given by
-// --url / TIDINGS_URL, an API key by --key / TIDINGS_API_KEY, API errors turned into DomainErrors.
+// --url / TIDINGS_URL, an API key by --key / TIDINGS_API_KEY, requests made by @tidings/sdk (auth, safe retries),
+// its errors turned into DomainErrors.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DomainError } from '../domain/errors.ts';
+import { Tidings, TidingsError } from '../../packages/sdk/src/index.ts';
 
 /** Options every client command accepts. */
 export interface ClientOptions { url?: string; key?: string; json?: boolean }
@@ -24,30 +26,43 @@ export interface RequestOptions { raw?: boolean; headers?: Record<string, string
 /** Calls the API: method, path under the server, an optional JSON body (or a FormData, sent as multipart); answers the parsed JSON (or bytes with `raw`). */
 export type Client = (method: string, path: string, body?: unknown, opts?: RequestOptions) => Promise<any>;
 
-/** A client of the server and key the options (or the environment) name; throws invalid_request when one is missing. */
-export function client(o: ClientOptions): Client {
+/** The SDK error turned into the CLI's: `unavailable` naming the server when it was not reached, else an ApiError. */
+export function cliError(e: unknown, base: string): unknown {
+  if (!(e instanceof TidingsError)) return e;
+  if (e.code === 'network') return new DomainError('unavailable', `cannot reach ${base}: ${e.networkCode ?? (e.cause as Error | undefined)?.message ?? e.message}`);
+  const fields = (e.details as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? [];
+  const more = fields.slice(1).map((f) => `; ${f.field}: ${f.message}`).join('');
+  return new ApiError(e.code, e.status, `${e.message}${more}`, e.details);
+}
+
+/** The SDK client of the server and key the options (or the environment) name; throws invalid_request when one is missing. */
+export function sdk(o: ClientOptions): Tidings {
   const base = (o.url ?? process.env.TIDINGS_URL ?? '').replace(/\/+$/, '');
   const key = o.key ?? process.env.TIDINGS_API_KEY ?? '';
   if (!base) throw new DomainError('invalid_request', 'give the server with --url or TIDINGS_URL');
   if (!key) throw new DomainError('invalid_request', 'give an API key with --key or TIDINGS_API_KEY');
+  try {
+    return new Tidings({ baseUrl: base, apiKey: key, headers: { 'user-agent': 'tidings-cli' } });
+  } catch (e) {
+    throw new DomainError('invalid_request', `--url / TIDINGS_URL: ${(e as Error).message.replace(/^Tidings: /, '')}`);
+  }
+}
+
+/** Runs an SDK call, turning its errors into the CLI's (see cliError). */
+export async function viaSdk<T>(t: Tidings, fn: (t: Tidings) => Promise<T>): Promise<T> {
+  try {
+    return await fn(t);
+  } catch (e) {
+    throw cliError(e, t.baseUrl);
+  }
+}
+
+/** A client of the server and key the options (or the environment) name, over the SDK (auth, safe retries). */
+export function client(o: ClientOptions): Client {
+  const t = sdk(o);
   return async (method, path, body, opts = {}) => {
-    let res: Response;
-    try {
-      res = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-        body: body instanceof FormData ? body : body !== undefined ? JSON.stringify(body) : undefined,
-      });
-    } catch (e) {
-      throw new DomainError('unavailable', `cannot reach ${base}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
-    }
-    if (!res.ok) {
-      const err = await res.json().catch(() => null) as { error?: { code: string; message: string; details?: { fields?: { field: string; message: string }[] } } } | null;
-      const more = (err?.error?.details?.fields ?? []).slice(1).map((f) => `; ${f.field}: ${f.message}`).join('');
-      throw new ApiError(err?.error?.code ?? 'internal', res.status, `${err?.error?.message ?? res.statusText}${more}`, err?.error?.details);
-    }
-    if (opts.raw) return Buffer.from(await res.arrayBuffer());
-    return res.status === 204 ? null : res.json();
+    const answer = await viaSdk(t, (x) => x.request(method, path, { body, headers: opts.headers, raw: opts.raw }));
+    return opts.raw ? Buffer.from(answer as Uint8Array) : answer;
   };
 }
 

@@ -1,5 +1,6 @@
 // Webhook signing and retry schedule: pure functions shared by the delivery worker, the API and tests.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { signatureProblem } from '../../packages/sdk/src/webhooks.ts';
 import { randomToken } from './ids.ts';
 
 /** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
@@ -28,27 +29,11 @@ export function signPayload(secret: string, body: string, t: number): string {
 }
 
 /**
- * Checks a signature header the way a receiver should: parses `t` and every `v1`, compares in constant time,
- * and refuses timestamps further than `toleranceSec` from `nowSec` (replay protection).
+ * Checks a signature header the way a receiver should — the SDK's check (@tidings/sdk verifyWebhook), one copy:
+ * every `v1` compared in constant time, timestamps further than `toleranceSec` from `nowSec` refused (replays).
  */
 export function verifySignature(header: string | undefined, secret: string, body: string, nowSec: number, toleranceSec = 300): boolean {
-  if (!header) return false;
-  let t = NaN;
-  const sigs: string[] = [];
-  for (const part of header.split(',')) {
-    const i = part.indexOf('=');
-    if (i < 0) continue;
-    const k = part.slice(0, i).trim();
-    const v = part.slice(i + 1).trim();
-    if (k === 't') t = Number(v);
-    else if (k === 'v1') sigs.push(v);
-  }
-  if (!Number.isInteger(t) || Math.abs(nowSec - t) > toleranceSec) return false;
-  const expected = Buffer.from(signatureOf(secret, t, body), 'hex');
-  return sigs.some((s) => {
-    const got = Buffer.from(s, 'hex');
-    return got.length === expected.length && timingSafeEqual(got, expected);
-  });
+  return signatureProblem(header, secret, body, nowSec, toleranceSec) === null;
 }
 
 /** Delay before retry number n (1 = after the first failure): 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, then 6 h. */

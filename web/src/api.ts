@@ -1,19 +1,26 @@
-// The one typed client of the Tidings HTTP API. Route shapes come from api-types.gen.ts, which is made
-// from the server's own OpenAPI document (`npm run typecheck` regenerates it).
-import type { Endpoints } from './api-types.gen.ts';
+// The one typed client of the Tidings HTTP API. Route shapes come from the SDK's openapi.gen.ts (openapi-typescript's
+// `paths`), made from the server's own OpenAPI document (`npm run typecheck` regenerates it): the console and
+// @tidings/sdk share that one source of types.
+import type { paths } from '../../packages/sdk/src/openapi.gen.ts';
 
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 /** A route as "METHOD /path", e.g. "GET /api/v1/tenant". */
-export type Route = keyof Endpoints;
+export type Route = { [P in keyof paths]: { [M in Method]: [paths[P][M]] extends [undefined] ? never : `${Uppercase<M>} ${P & string}` }[Method] }[keyof paths];
+type Operation<R extends Route> = R extends `${infer M} ${infer P}` ? NonNullable<paths[P & keyof paths][Lowercase<M> & Method]> : never;
+type Params<R extends Route, Where extends 'path' | 'query'> = Operation<R> extends { parameters: { [K in Where]?: infer X } } ? ([X] extends [undefined] ? Record<string, never> : NonNullable<X>) : Record<string, never>;
+type Content<C> = C extends { content: infer X } ? (X extends { 'application/json': infer J } ? J : X extends { 'multipart/form-data': unknown } ? FormData : string) : null;
+type Success<S> = S extends { 200: infer X } ? Content<X> : S extends { 201: infer X } ? Content<X> : S extends { 202: infer X } ? Content<X> : S extends { 204: unknown } ? null : null;
 /** The success response body of a route. */
-export type Response<R extends Route> = Endpoints[R]['response'];
+export type Response<R extends Route> = Success<Operation<R>['responses']>;
 /** The JSON body a route takes. */
-export type Body<R extends Route> = Endpoints[R]['body'];
+export type Body<R extends Route> = Operation<R> extends { requestBody?: infer B } ? ([B] extends [undefined] ? undefined : Content<NonNullable<B>>) : undefined;
+type Endpoint<R extends Route> = { path: Params<R, 'path'>; query: Params<R, 'query'>; body: Body<R> };
 
 type Input<E extends { path: unknown; query: unknown; body: unknown }> =
   (Record<string, never> extends E['path'] ? { path?: E['path'] } : { path: E['path'] }) &
   { query?: E['query'] } &
   ([E['body']] extends [undefined] ? { body?: undefined } : { body: E['body'] });
-type Args<R extends Route> = Record<string, never> extends Input<Endpoints[R]> ? [input?: Input<Endpoints[R]>] : [input: Input<Endpoints[R]>];
+type Args<R extends Route> = Record<string, never> extends Input<Endpoint<R>> ? [input?: Input<Endpoint<R>>] : [input: Input<Endpoint<R>>];
 
 /** An error answered by the API (its stable `code`), or `network` when the server could not be reached. */
 export class ApiError extends Error {

@@ -1,9 +1,9 @@
-import { createReadStream, openAsBlob, writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { DomainError } from '../../domain/errors.ts';
-import { ApiError, client, print, sleep, withClientOptions, type ClientOptions } from '../client.ts';
+import { ApiError, client, print, sdk, sleep, viaSdk, withClientOptions, type ClientOptions } from '../client.ts';
 
 interface ImportCliOptions extends ClientOptions {
   group?: string; tags?: string; country?: string; existing: 'update' | 'skip'; phoneColumn?: string; nameColumn?: string;
@@ -24,24 +24,13 @@ async function countLines(file: string): Promise<number> {
   return last === 10 ? n : n + 1;
 }
 
-/** Uploads the file as multipart (streamed from disk) and answers the import id. */
+/** Uploads the file as multipart (streamed from disk, through the SDK) and answers the import id. */
 async function upload(o: ImportCliOptions, file: string): Promise<string> {
-  const base = (o.url ?? process.env.TIDINGS_URL ?? '').replace(/\/+$/, '');
-  const key = o.key ?? process.env.TIDINGS_API_KEY ?? '';
-  const form = new FormData();
-  for (const [k, v] of Object.entries({ group: o.group, tags: o.tags, defaultCountry: o.country, existing: o.existing, phoneColumn: o.phoneColumn, nameColumn: o.nameColumn })) {
-    if (v !== undefined) form.append(k, v);
-  }
-  form.append('file', await openAsBlob(file), basename(file));
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/v1/contacts/import`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
-  } catch (e) {
-    throw new DomainError('unavailable', `cannot reach ${base}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
-  }
-  const body = await res.json().catch(() => null) as { id?: string; error?: { code: string; message: string; details?: unknown } } | null;
-  if (!res.ok || !body?.id) throw new ApiError(body?.error?.code ?? 'internal', res.status, body?.error?.message ?? res.statusText, body?.error?.details);
-  return body.id;
+  const t = sdk(o);
+  const fields = { group: o.group, tags: o.tags, defaultCountry: o.country, existing: o.existing, phoneColumn: o.phoneColumn, nameColumn: o.nameColumn };
+  const r = await viaSdk(t, (x) => x.imports.start(file, fields));
+  if (!r?.id) throw new ApiError('internal', 202, 'the server answered no import id');
+  return r.id;
 }
 
 /** `tidings import <file>`: uploads a CSV/XLSX of contacts, follows the job with a progress bar, and saves the rejected rows. */

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { DomainError } from '../../domain/errors.ts';
 import { categories } from '../../domain/templates.ts';
-import { client, collect, columns, jsonOption, print, readRecipients, sleep, withClientOptions, type Client, type ClientOptions } from '../client.ts';
+import type { SendRequest } from '../../../packages/sdk/src/index.ts';
+import { client, collect, columns, jsonOption, print, readRecipients, sdk, sleep, viaSdk, withClientOptions, type Client, type ClientOptions } from '../client.ts';
 
 /** Message statuses after which nothing changes any more (DESIGN §5). */
 export const finalStatuses: ReadonlySet<string> = new Set(['excluded', 'delivered', 'undelivered', 'expired', 'rejected', 'failed']);
@@ -61,6 +62,7 @@ export function sendCommand(): Command {
       if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) throw new DomainError('invalid_request', '--data must be a JSON object');
       const timeout = Number(o.timeout);
       if (!(timeout > 0)) throw new DomainError('invalid_request', '--timeout must be a positive number of seconds');
+      const t = sdk(o);
       const call = client(o);
       const sent: Sent[] = [];
       const calls = Math.ceil(to.length / perCall);
@@ -70,7 +72,8 @@ export function sendCommand(): Command {
           ...(o.category ? { category: o.category } : {}), ...(o.channel ? { channel: o.channel } : {}), ...(o.scheduleAt ? { scheduleAt: o.scheduleAt } : {}),
         };
         const key = o.idempotencyKey && (calls > 1 ? `${o.idempotencyKey}-${i + 1}` : o.idempotencyKey);
-        const r = await call('POST', '/api/v1/messages', body, key ? { headers: { 'idempotency-key': key } } : {}) as { messages: Sent[] };
+        // the SDK sends every call under an Idempotency-Key (a fresh one when none is given), so its retries never send twice
+        const r = await viaSdk(t, (x) => x.messages.send(body as SendRequest, key ? { idempotencyKey: key } : {})) as { messages: Sent[] };
         sent.push(...r.messages);
       }
       if (!o.wait) {

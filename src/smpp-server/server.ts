@@ -167,7 +167,7 @@ export class SmppServer implements SessionHost {
       also: async (trx, queued) => {
         const q = queued[0];
         if (q.status !== 'queued') return;
-        await insertSmppSubmits(trx, [{
+        await insertSmppSubmits({ db: trx, dialect: this.deps.store.dialect, sqlite: this.deps.store.sqlite }, [{
           id: submitId ?? q.id, tenant_id: tenant.id, account_id: account.id, message_id: q.id, source: part.source, destination: part.destination,
           registered_delivery: part.registeredDelivery, submitted_at: submittedAt, receipt_owed: part.registeredDelivery & 0x03 ? 1 : 0,
         }]);

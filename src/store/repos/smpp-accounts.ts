@@ -3,6 +3,7 @@ import type { Database, Db, SmppAccountsTable, SmppMoTable, SmppSubmitsTable } f
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { hashPassword } from '../../domain/secrets.ts';
+import { insertRows, type BulkTarget } from '../bulk.ts';
 
 /** Bind types an account may use. */
 export const bindTypes = ['transmitter', 'receiver', 'transceiver'] as const;
@@ -151,9 +152,11 @@ export async function listSmppSessions(db: Db, tenantId: string, accountId: stri
 /** A submit to record with the message it became. */
 export type NewSmppSubmit = Omit<SmppSubmitsTable, 'receipt_sent_at' | 'lease_owner' | 'lease_until'>;
 
-/** Records accepted submits (in the transaction that stores their messages). */
-export async function insertSmppSubmits(db: Db, rows: NewSmppSubmit[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('smpp_submits').values(rows.slice(i, i + 500)).execute();
+const SUBMIT_COLUMNS = ['id', 'tenant_id', 'account_id', 'message_id', 'source', 'destination', 'registered_delivery', 'submitted_at', 'receipt_owed'] as const;
+
+/** Records accepted submits (in the transaction that stores their messages; on SQLite a statement prepared once: one runs per submit). */
+export async function insertSmppSubmits(t: BulkTarget, rows: NewSmppSubmit[]): Promise<void> {
+  await insertRows(t, 'smpp_submits', SUBMIT_COLUMNS, rows.map((r) => SUBMIT_COLUMNS.map((c) => r[c])));
 }
 
 /** A receipt owed to an ESME: the submit and the final state of its message. */

@@ -349,6 +349,7 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
   it('binds and submits over SMPP over TLS with a certificate made for the test', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tidings-tls-'));
     const secure = new SmppServer(s.deps, { receiptPollMs: 50 });
+    const clients: Esme[] = [];
     try {
       const [certFile, keyFile] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
       execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
@@ -356,22 +357,30 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
       const t = await funded();
       const a = await account(t);
       const e = await esme({ tls: { port: tlsPort!, ca: readFileSync(certFile) } });
+      clients.push(e);
       expect((e.session.socket as unknown as { encrypted?: boolean }).encrypted).toBe(true);
       expect((await e.call('bind_transceiver', { system_id: a.systemId, password: 'wrong123' })).command_status).toBe(0x0e);
       const ok = await esme({ tls: { port: tlsPort!, ca: readFileSync(certFile) } });
+      clients.push(ok);
       expect((await ok.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
       const r = await ok.call('submit_sm', { destination_addr: '+8613800138240', registered_delivery: 1, short_message: 'over TLS' });
       expect(r.command_status).toBe(0);
       expect((await message(t, r.message_id)).text).toContain('over TLS');
       await waitFor(() => ok.delivered.length === 1, 'the receipt over TLS');
       expect(ok.delivered[0].receipted_message_id).toBe(r.message_id);
-      // a plain SMPP client on the TLS port gets nowhere, and the server lives on
+      // a plain SMPP client on the TLS port gets no SMPP answer (at most a TLS alert), and the server lives on
       const plainOnTls = net.connect(tlsPort!, '127.0.0.1');
+      const answer: Buffer[] = [];
       plainOnTls.on('error', () => undefined);
+      plainOnTls.on('data', (d: Buffer) => answer.push(d));
       plainOnTls.write(Buffer.from('0000001000000015000000000000000a', 'hex'));
-      await new Promise<void>((r) => plainOnTls.once('close', () => r()));
+      await new Promise((r) => setTimeout(r, 500));
+      const got = Buffer.concat(answer);
+      expect(got.length === 0 || got[0] === 0x15).toBe(true);
+      plainOnTls.destroy();
       expect((await ok.call('enquire_link')).command_status).toBe(0);
     } finally {
+      for (const c of clients) c.session.destroy();
       await secure.stop();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { credit, waitFor, withCarrier } from './support/carrier.ts';
 import { countSegments } from '../src/domain/text.ts';
+import { newLinkCode } from '../src/domain/links.ts';
+import { insertLinks } from '../src/store/repos/links.ts';
+import { ClickBuffer } from '../src/api/click-buffer.ts';
+import type { LinksTable } from '../src/store/database.ts';
 
 const BROWSER = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
 
@@ -67,8 +71,9 @@ describe.each(testDatabases)('tracked short links on $name', (database) => {
     expect(numbers).toContain(JSON.parse(hooks[0].payload).to);
 
     // expired: a page saying so; unknown or malformed codes: 404; a target is never taken from the request
-    await s.deps.store.db.updateTable('links').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('code', '=', codes[1]).execute();
-    const expired = await open(codes[1], BROWSER);
+    const old = newLinkCode();
+    await insertLinks(s.deps.store.db, [{ tenantId: t.id, campaignId: c.id, id: 'old-message', phone: numbers[0], createdAt: '1999-12-01T00:00:00.000Z', links: [{ code: old, url: target, expiresAt: '2000-01-01T00:00:00.000Z' }] }]);
+    const expired = await open(old, BROWSER);
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('过期');
     for (const path of ['/l/AAAAAAAAAAAA', '/l/..%2F..%2Fetc', `/l/${codes[0]}x`, '/l/constructor', '/l/__proto__']) {
@@ -92,5 +97,50 @@ describe.each(testDatabases)('tracked short links on $name', (database) => {
     const r = await s.app.inject({ url: `/l/${code}`, headers: { 'user-agent': BROWSER } });
     expect(r.statusCode).toBe(301);
     expect(r.headers.location).toBe('https://shop.example/a');
+  });
+
+  it('counts every click of concurrent requests over real sockets, in stats and link.clicked webhooks, though they are written in batches', async () => {
+    const { s } = rig;
+    const t = await s.tenant();
+    await s.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: t.headers, payload: { url: 'https://hooks.example.com/clicks', events: ['link.clicked'] } });
+    const c = (await s.app.inject({ method: 'POST', url: '/api/v1/campaigns', headers: t.headers, payload: { name: 'busy', audience: { numbers: ['+8613800138701'] }, text: 'x', category: 'notification' } })).json();
+    const codes = Array.from({ length: 8 }, () => newLinkCode());
+    const now = new Date();
+    await insertLinks(s.deps.store.db, codes.map((code, i) => ({
+      tenantId: t.id, campaignId: c.id, id: `busy-${i}`, phone: `+86138001387${String(i).padStart(2, '0')}`, createdAt: now.toISOString(),
+      links: [{ code, url: `https://shop.example/p/${i}`, expiresAt: new Date(now.getTime() + 86_400_000).toISOString() }],
+    })));
+    const address = await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const opens = await Promise.all(Array.from({ length: 120 }, (_, i) => fetch(`${address}/l/${codes[i % codes.length]}`, {
+      redirect: 'manual', headers: { 'user-agent': i % 10 === 9 ? 'Slackbot-LinkExpanding 1.0' : BROWSER },
+    })));
+    expect(opens.map((r) => r.status)).toEqual(Array(120).fill(302));
+    expect(opens.map((r) => r.headers.get('location'))).toEqual(opens.map((_, i) => `https://shop.example/p/${i % codes.length}`));
+    const stats = (await s.app.inject({ url: `/api/v1/campaigns/${c.id}/links`, headers: t.headers })).json();
+    expect(stats).toMatchObject({ links: 8, recipients: 8, clicks: 108, uniqueClicks: 8, botFetches: 12, clickThroughRate: 1 });
+    const hooks = await s.deps.store.db.selectFrom('webhook_deliveries').select(['payload']).where('tenant_id', '=', t.id).where('event', '=', 'link.clicked').execute();
+    expect(hooks).toHaveLength(108);
+  });
+
+  it('writes clicks in batches: none before the window ends, all at shutdown; a full buffer makes a click wait, never drops it', async () => {
+    const { s } = rig;
+    const t = await s.tenant();
+    const code = newLinkCode();
+    const link: LinksTable = { code, tenant_id: t.id, url: 'https://shop.example/b', campaign_id: null, message_id: null, phone: null, created_at: '', expires_at: '' };
+    const count = async () => Number((await s.deps.store.db.selectFrom('link_clicks').select((eb) => eb.fn.countAll<number>().as('n')).where('code', '=', code).executeTakeFirstOrThrow()).n);
+    const click = { at: new Date().toISOString(), userAgent: BROWSER, addressHash: 'h', bot: false };
+    const buffer = new ClickBuffer(s.deps.store.db, s.deps.log, { flushMs: 60_000, maxBatch: 1000, maxPending: 50 });
+    for (let i = 0; i < 30; i++) expect(buffer.add(link, click)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await count()).toBe(0);
+    await buffer.close();
+    expect(await count()).toBe(30);
+    expect(buffer.size).toBe(0);
+    // from maxPending on, each click (its redirect) waits for a write; everything lands
+    const waits = Array.from({ length: 120 }, () => buffer.add(link, click)).filter((w) => w !== undefined);
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    await Promise.all(waits);
+    await buffer.close();
+    expect(await count()).toBe(150);
   });
 });

@@ -1,14 +1,29 @@
 // Tidings' SMPP server against an independent ESME (the `smpp` npm package) over real sockets, through the whole
 // send path to the virtual carrier and receipts back.
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
 import smpp, { type PeerPdu, type PeerSession } from 'smpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
 import { SmppServer } from '../src/smpp-server/server.ts';
-import { splitText } from '../src/domain/text.ts';
+import { packSeptets, splitText } from '../src/domain/text.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
+import { invalidateInboundCache } from '../src/worker/inbound.ts';
+
+/** The smpp package's text codecs: its default for data_coding 0 is swapped for Latin-1 to see the octets of packed text. */
+const smppEncodings = (createRequire(import.meta.url)('smpp/lib/defs') as { encodings: { default: string } }).encodings;
+
+/** Packed GSM-7 written by hand from 3GPP TS 23.038 §6.1.2.1 (the spec's own "hellohello" example, and 7 septets + CR fill). */
+const PACKED = [
+  { text: 'hellohello', octets: Buffer.from('E8329BFD4697D9EC37', 'hex') },
+  { text: 'ABCDEFG', octets: Buffer.from('41E19058341E1B', 'hex') },
+];
 
 /** An ESME built on the smpp package: promise calls, and the deliver_sm it receives (acknowledged). */
 interface Esme { session: PeerSession; call(command: string, fields?: Record<string, unknown>): Promise<PeerPdu>; delivered: PeerPdu[]; closed: () => boolean }
@@ -25,6 +40,8 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     carrier = await startCarrier(s, { price: 5 });
     server = new SmppServer(s.deps, { receiptPollMs: 50, bindAttempts: 3 });
     ({ port } = await server.start({ port: 0, host: '127.0.0.1' }));
+    // one service number for the MO tests, each tenant with its extension (the router reads numbers once)
+    await createServiceNumber(s.deps.store.db, { number: '10690999' }, new Date().toISOString());
   });
   afterAll(async () => {
     for (const e of esmes) e.session.destroy();
@@ -33,17 +50,19 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     await s?.close();
   });
 
-  async function esme(): Promise<Esme> {
-    const session = smpp.connect({ url: `smpp://127.0.0.1:${port}` });
+  async function esme(opts: { answer?: boolean; tls?: { port: number; ca: Buffer } } = {}): Promise<Esme> {
+    const session = opts.tls
+      ? smpp.connect({ url: `ssmpp://127.0.0.1:${opts.tls.port}`, ca: opts.tls.ca, servername: 'localhost' } as Parameters<typeof smpp.connect>[0])
+      : smpp.connect({ url: `smpp://127.0.0.1:${port}` });
     let closed = false;
     session.on('error', () => undefined);
     session.on('close', () => (closed = true));
     const delivered: PeerPdu[] = [];
     session.on('deliver_sm', (pdu) => {
       delivered.push(pdu);
-      session.send(pdu.response());
+      if (opts.answer !== false) session.send(pdu.response());
     });
-    await new Promise<void>((resolve) => session.on('connect', () => resolve()));
+    await new Promise<void>((resolve) => session.on(opts.tls ? 'secureConnect' : 'connect', () => resolve()));
     const e: Esme = { session, delivered, closed: () => closed, call: (command, fields = {}) => new Promise<PeerPdu>((resolve) => session[command](fields, resolve)) };
     esmes.push(e);
     return e;
@@ -238,7 +257,6 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     const smppOnly = await account(t);
     const hookOnly = await account(t, { moDelivery: 'webhook' });
     const now = new Date().toISOString();
-    await createServiceNumber(s.deps.store.db, { number: '10690999' }, now);
     await setTenantCode(s.deps.store.db, t.id, '77', now);
     const [rx, other] = await Promise.all([esme(), esme()]);
     expect((await rx.call('bind_receiver', { system_id: smppOnly.systemId, password: 'pw345678' })).command_status).toBe(0);
@@ -261,5 +279,110 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     const ids = sent.map((r) => r.message_id as string);
     expect(new Set(ids).size).toBe(20);
     for (const [k, id] of ids.entries()) expect((await message(t, id)).text).toContain(`n${Math.floor(k / 10)}${k % 10}`);
+  });
+
+  it('keeps an MO the ESME did not acknowledge and sends it again on its next bind, never lost', async () => {
+    const t = await funded();
+    const a = await account(t);
+    const now = new Date().toISOString();
+    await setTenantCode(s.deps.store.db, t.id, '66', now);
+    invalidateInboundCache(s.deps);
+    const silent = await esme({ answer: false });
+    expect((await silent.call('bind_receiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+    carrier.simulator.sendMo({ from: '8613700137666', to: '1069099966', text: '请回电话 call me back' });
+    await waitFor(() => silent.delivered.length === 1, 'the MO on the silent receiver');
+    silent.session.destroy();
+    await waitFor(() => server.boundSessions().every((b) => b.account?.id !== a.id), 'the silent session to end');
+    const owed = await s.deps.store.db.selectFrom('smpp_mo').select(['text', 'lease_owner']).where('account_id', '=', a.id).execute();
+    expect(owed).toEqual([{ text: '请回电话 call me back', lease_owner: null }]);
+    const again = await esme();
+    expect((await again.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+    await waitFor(() => again.delivered.length === 1, 'the MO again on the next bind');
+    expect(again.delivered[0]).toMatchObject({ source_addr: '8613700137666', esm_class: 0 });
+    expect(again.delivered[0].short_message.message).toBe('请回电话 call me back');
+    await waitFor(async () => (await s.deps.store.db.selectFrom('smpp_mo').select('id').where('account_id', '=', a.id).execute()).length === 0, 'the acknowledged MO to be forgotten');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(again.delivered).toHaveLength(1);
+  });
+
+  it('reads and writes GSM-7 packed data_coding 0 for an account that says so (hand-written 23.038 fixtures); unpacked stays the default', async () => {
+    const t = await funded();
+    const packed = await account(t, { gsm7Packed: true });
+    const plain = await account(t);
+    const now = new Date().toISOString();
+    await setTenantCode(s.deps.store.db, t.id, '55', now);
+    invalidateInboundCache(s.deps);
+    const e = await esme();
+    expect((await e.call('bind_transceiver', { system_id: packed.systemId, password: 'pw345678' })).command_status).toBe(0);
+    for (const [i, f] of PACKED.entries()) {
+      const r = await e.call('submit_sm', { destination_addr: `+86138001382${10 + i}`, data_coding: 0, short_message: f.octets });
+      expect(r.command_status).toBe(0);
+      expect((await message(t, r.message_id)).text).toContain(f.text);
+    }
+    // a long message: UDH of 6 octets, then packed septets after one fill bit (23.040 §9.2.3.24)
+    const long = 'Packed parts of a long message travel with a header and one fill bit before their first septet, in this test. '.repeat(2);
+    const parts = splitText(long).parts;
+    for (const [i, part] of parts.entries()) {
+      const septets = Buffer.from(part.split('').map((ch) => ch.charCodeAt(0)));
+      const r = await e.call('submit_sm', { destination_addr: '+8613800138230', data_coding: 0, esm_class: 0x40, short_message: Buffer.concat([Buffer.from([5, 0, 3, 42, parts.length, i + 1]), packSeptets(septets, 1)]) });
+      expect(r.command_status).toBe(0);
+    }
+    const stored = (await s.app.inject({ url: `/api/v1/messages?phone=${encodeURIComponent('+8613800138230')}`, headers: t.headers })).json().messages as { text: string }[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0].text).toContain(long);
+    // deliver_sm to the packed account: the spec's octets; to the default account: one septet an octet
+    const rx = await esme();
+    expect((await rx.call('bind_receiver', { system_id: plain.systemId, password: 'pw345678' })).command_status).toBe(0);
+    smppEncodings.default = 'LATIN1';
+    try {
+      carrier.simulator.sendMo({ from: '8613700137777', to: '1069099955', text: 'hellohello' });
+      await waitFor(() => e.delivered.some((p) => !(p.esm_class & 0x04)) && rx.delivered.length > 0, 'the MO on both accounts');
+      const mo = e.delivered.find((p) => !(p.esm_class & 0x04))!;
+      expect(mo.data_coding).toBe(0);
+      expect(Buffer.from(mo.short_message.message, 'latin1')).toEqual(PACKED[0].octets);
+      expect(Buffer.from(rx.delivered[0].short_message.message, 'latin1').toString('latin1')).toBe('hellohello');
+    } finally {
+      smppEncodings.default = 'ASCII';
+    }
+  });
+
+  it('binds and submits over SMPP over TLS with a certificate made for the test', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tidings-tls-'));
+    const secure = new SmppServer(s.deps, { receiptPollMs: 50 });
+    const clients: Esme[] = [];
+    try {
+      const [certFile, keyFile] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+      const { tlsPort } = await secure.start({ port: 0, host: '127.0.0.1', tls: { port: 0, certFile, keyFile } });
+      const t = await funded();
+      const a = await account(t);
+      const e = await esme({ tls: { port: tlsPort!, ca: readFileSync(certFile) } });
+      clients.push(e);
+      expect((e.session.socket as unknown as { encrypted?: boolean }).encrypted).toBe(true);
+      expect((await e.call('bind_transceiver', { system_id: a.systemId, password: 'wrong123' })).command_status).toBe(0x0e);
+      const ok = await esme({ tls: { port: tlsPort!, ca: readFileSync(certFile) } });
+      clients.push(ok);
+      expect((await ok.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+      const r = await ok.call('submit_sm', { destination_addr: '+8613800138240', registered_delivery: 1, short_message: 'over TLS' });
+      expect(r.command_status).toBe(0);
+      expect((await message(t, r.message_id)).text).toContain('over TLS');
+      await waitFor(() => ok.delivered.length === 1, 'the receipt over TLS');
+      expect(ok.delivered[0].receipted_message_id).toBe(r.message_id);
+      // a plain SMPP client on the TLS port gets no SMPP answer (at most a TLS alert), and the server lives on
+      const plainOnTls = net.connect(tlsPort!, '127.0.0.1');
+      const answer: Buffer[] = [];
+      plainOnTls.on('error', () => undefined);
+      plainOnTls.on('data', (d: Buffer) => answer.push(d));
+      plainOnTls.write(Buffer.from('0000001000000015000000000000000a', 'hex'));
+      await new Promise((r) => setTimeout(r, 500));
+      const got = Buffer.concat(answer);
+      expect(got.length === 0 || got[0] === 0x15).toBe(true);
+      plainOnTls.destroy();
+      expect((await ok.call('enquire_link')).command_status).toBe(0);
+    } finally {
+      for (const c of clients) c.session.destroy();
+      await secure.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,10 +10,11 @@ export interface SendLoad { url: string; key: string; connections: number; secon
 /** The figures the load process reports back. */
 export interface LoadResult { requests: number; perSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number }
 
-/** Runs the load in a forked process and resolves with its figures. */
+/** Runs the load in a forked process and resolves with its figures (the load goes over IPC: a list of paths is too long for a command line). */
 export function runSendLoad(load: SendLoad): Promise<LoadResult> {
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(load)], { execArgv: ['--import', loader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', loader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.send(load);
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m as LoadResult));
     child.once('error', reject);
@@ -39,4 +40,4 @@ async function main(load: SendLoad): Promise<void> {
   process.send!(out, () => process.exit(0));
 }
 
-if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) await main(JSON.parse(process.argv[2]) as SendLoad);
+if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) process.once('message', (load) => void main(load as SendLoad));

@@ -172,7 +172,7 @@ export class EsmeSession {
     if (!account || this.bindType === 'receiver') return this.reply(respId, p.sequence, Status.ESME_RINVBNDSTS);
     if (this.inflight >= account.window) return this.reply(respId, p.sequence, Status.ESME_RMSGQFUL);
     if (!this.host.takeRate(account)) return this.reply(respId, p.sequence, Status.ESME_RTHROTTLED);
-    const part = readSubmit(p, account.sourceAddresses);
+    const part = readSubmit(p, account);
     if ('status' in part) {
       this.host.refused(account, part.reason, true);
       return this.reply(respId, p.sequence, part.status);

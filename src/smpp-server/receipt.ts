@@ -4,6 +4,8 @@ import { statState } from '../channels/smpp/status-map.ts';
 import { cstringTlv, uintTlv } from '../channels/smpp/tlv.ts';
 import { buildMessage } from '../channels/smpp/message.ts';
 import type { MoForEsme, OwedReceipt } from '../store/repos/smpp-accounts.ts';
+import { encodeGsm7 } from '../domain/text.ts';
+import { packShortMessage } from './packed.ts';
 
 /** Our final message status → the receipt's stat word (when the carrier gave none). */
 const STAT_OF_STATUS = new Map<string, string>([
@@ -27,8 +29,8 @@ export function receiptWanted(registeredDelivery: number, status: string): boole
   return kind === 1 || (kind === 2 && status !== 'delivered');
 }
 
-/** The deliver_sm (sequence set by the sender) carrying the receipt of one submit. */
-export function receiptPdu(r: OwedReceipt): Pdu {
+/** The deliver_sm (sequence set by the sender) carrying the receipt of one submit; its text GSM-7 packed for an account that wants it. */
+export function receiptPdu(r: OwedReceipt, packed = false): Pdu {
   const stat = statOf(r);
   const delivered = stat === 'DELIVRD' ? '001' : '000';
   const err = (r.err ?? (stat === 'DELIVRD' ? '000' : '001')).replace(/[^0-9A-Za-z]/g, '').slice(0, 3).padStart(3, '0');
@@ -37,18 +39,19 @@ export function receiptPdu(r: OwedReceipt): Pdu {
     commandId: Cmd.deliver_sm, status: 0, sequence: 0,
     sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: r.destination.slice(0, 20),
     destAddrTon: 0, destAddrNpi: 0, destinationAddr: r.source.slice(0, 20),
-    esmClass: EsmClass.deliveryReceipt, dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'),
+    esmClass: EsmClass.deliveryReceipt, dataCoding: 0, shortMessage: packed ? packShortMessage(encodeGsm7(text), false) : Buffer.from(text, 'latin1'),
     tlvs: [cstringTlv(Tag.receipted_message_id, r.id), uintTlv(Tag.message_state, statState(stat), 1)],
   };
 }
 
-/** The deliver_sm parts (sequences set by the sender) of an inbound message for an ESME: UDH-concatenated when long. */
-export function moPdus(m: MoForEsme, ref: number): Pdu[] {
+/** The deliver_sm parts (sequences set by the sender) of an inbound message for an ESME: UDH-concatenated when long, GSM-7 packed when asked. */
+export function moPdus(m: MoForEsme, ref: number, packed = false): Pdu[] {
   const { dataCoding, parts } = buildMessage(m.text, { concat: 'udh8', dataCoding: 0, ref: ref & 0xff });
   return parts.map((part) => ({
     commandId: Cmd.deliver_sm, status: 0, sequence: 0,
     sourceAddrTon: m.from.startsWith('+') ? 1 : 0, sourceAddrNpi: 1, sourceAddr: m.from.replace(/^\+/, '').slice(0, 20),
     destAddrTon: 0, destAddrNpi: 0, destinationAddr: m.to.slice(0, 20),
-    esmClass: part.esmClass, dataCoding, shortMessage: part.shortMessage, tlvs: part.tlvs,
+    esmClass: part.esmClass, dataCoding,
+    shortMessage: packed && dataCoding === 0 ? packShortMessage(part.shortMessage, (part.esmClass & EsmClass.udhi) !== 0) : part.shortMessage, tlvs: part.tlvs,
   }));
 }

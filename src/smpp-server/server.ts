@@ -15,7 +15,7 @@ import { checkContent, type Category } from '../domain/templates.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 import {
   claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
-  releaseReceipts, renewSmppSessions, settleReceipts, takeMoForAccount, type BindType, type SmppAccount,
+  releaseReceipts, renewSmppSessions, settleReceipts, queueMoForAccount, claimOwedMo, settleMo, releaseMo, purgeSmppMo, type BindType, type SmppAccount,
 } from '../store/repos/smpp-accounts.ts';
 import { newNodeName } from '../worker/node-name.ts';
 import { EsmeSession, type SessionHost } from './esme-session.ts';
@@ -43,6 +43,8 @@ export interface SmppServerOptions {
 const BIND_WINDOW_MS = 15 * 60_000;
 /** Receipts claimed per round. */
 const RECEIPT_BATCH = 2000;
+/** Inbound messages handed to an account per round. */
+const MO_BATCH = 200;
 /** How long a tenant looked up for submits is reused. */
 const TENANT_TTL_MS = 5000;
 
@@ -165,7 +167,7 @@ export class SmppServer implements SessionHost {
       also: async (trx, queued) => {
         const q = queued[0];
         if (q.status !== 'queued') return;
-        await insertSmppSubmits(trx, [{
+        await insertSmppSubmits({ db: trx, dialect: this.deps.store.dialect, sqlite: this.deps.store.sqlite }, [{
           id: submitId ?? q.id, tenant_id: tenant.id, account_id: account.id, message_id: q.id, source: part.source, destination: part.destination,
           registered_delivery: part.registeredDelivery, submitted_at: submittedAt, receipt_owed: part.registeredDelivery & 0x03 ? 1 : 0,
         }]);
@@ -214,7 +216,9 @@ export class SmppServer implements SessionHost {
     await renewSmppSessions(this.deps.store.db, this.boundSessions().map((s) => s.id), new Date(now + leaseMs).toISOString());
     if (now - this.lastPurge > 3600_000) {
       this.lastPurge = now;
-      await purgeSmppSubmits(this.deps.store.db, new Date(now - this.options.receiptDays * 86_400_000).toISOString());
+      const before = new Date(now - this.options.receiptDays * 86_400_000).toISOString();
+      await purgeSmppSubmits(this.deps.store.db, before);
+      await purgeSmppMo(this.deps.store.db, before);
     }
   }
 
@@ -249,7 +253,7 @@ export class SmppServer implements SessionHost {
       const turn = cursor.get(r.accountId) ?? 0;
       cursor.set(r.accountId, turn + 1);
       const target = receivers[turn % Math.max(1, receivers.length)];
-      if (target && await target.deliver(receiptPdu(r))) settled.push(r.id);
+      if (target && await target.deliver(receiptPdu(r, target.account!.gsm7Packed))) settled.push(r.id);
       else released.push(r.id);
     }));
     const at = this.deps.now().toISOString();
@@ -259,15 +263,27 @@ export class SmppServer implements SessionHost {
     return owed.length === RECEIPT_BATCH && released.length === 0;
   }
 
-  /** Hands the tenant's new inbound messages to a receiver of the account (accounts with MO delivery smpp or both). */
+  /**
+   * Hands the tenant's inbound messages to a receiver of the account (accounts with MO delivery smpp or both): new ones
+   * become owed to the account first, and an owed one is forgotten only once the ESME acknowledged every part; one not
+   * acknowledged (no answer, an error, the session ended) stays owed and goes again on the next bind, on any node.
+   */
   private async deliverMo(accountId: string): Promise<void> {
-    const mo = await takeMoForAccount(this.deps.store.db, accountId, 200);
+    const db = this.deps.store.db;
+    const now = Date.now();
+    await queueMoForAccount(db, accountId, MO_BATCH, new Date(now).toISOString());
+    const mo = await claimOwedMo(db, accountId, this.node, new Date(now).toISOString(), new Date(now + 60_000).toISOString(), MO_BATCH);
+    const settled: string[] = [];
+    const released: string[] = [];
     for (const m of mo) {
-      const target = [...(this.byAccount.get(accountId) ?? [])].find((s) => s.receives);
+      const target = released.length ? undefined : [...(this.byAccount.get(accountId) ?? [])].find((s) => s.receives);
       let ok = !!target;
-      for (const pdu of target ? moPdus(m, ++this.moRef) : []) ok = ok && await target!.deliver(pdu);
-      if (!ok) this.log.warn({ accountId, inbound: m.id }, 'SMPP server: an inbound message could not be handed to the ESME (it stays in the inbox)');
+      for (const pdu of target ? moPdus(m, ++this.moRef, target.account!.gsm7Packed) : []) ok = ok && await target!.deliver(pdu);
+      (ok ? settled : released).push(m.id);
     }
+    await settleMo(db, settled);
+    await releaseMo(db, this.node, released);
+    if (released.length) this.log.warn({ accountId, kept: released.length }, 'SMPP server: inbound messages not acknowledged by the ESME; kept for its next bind');
   }
 }
 

@@ -1,6 +1,8 @@
 // What an ESME's submit_sm or data_sm asks for: addresses, the text of this part, its place in a long message.
 import { decodeText, readUserData, type ConcatInfo } from '../channels/smpp/message.ts';
-import { Status, type Pdu } from '../channels/smpp/pdus.ts';
+import { Status, Tag, type Pdu } from '../channels/smpp/pdus.ts';
+import { findTlv } from '../channels/smpp/tlv.ts';
+import { decodePacked } from './packed.ts';
 
 /** One submitted part, decoded. */
 export interface SubmitPart {
@@ -24,9 +26,11 @@ function internationalOf(addr: string, ton: number): string {
 
 /**
  * Decodes a submit_sm / data_sm part (short_message or message_payload; UDH or SAR concatenation; data_coding 0
- * GSM-7, 1 IA5, 3 Latin-1, 8 UCS-2 and the data-coding-scheme groups) and checks what the account allows.
+ * GSM-7 — packed septets when the account says so, else one septet an octet —, 1 IA5, 3 Latin-1, 8 UCS-2 and the
+ * data-coding-scheme groups) and checks what the account allows.
  */
-export function readSubmit(p: Pdu, allowedSources: readonly string[]): SubmitPart | SubmitRefusal {
+export function readSubmit(p: Pdu, account: { sourceAddresses: readonly string[]; gsm7Packed: boolean }): SubmitPart | SubmitRefusal {
+  const allowedSources = account.sourceAddresses;
   const source = p.sourceAddr ?? '';
   const destination = internationalOf(p.destinationAddr ?? '', p.destAddrTon ?? 0);
   if (allowedSources.length > 0 && !allowedSources.includes(source)) {
@@ -38,7 +42,13 @@ export function readSubmit(p: Pdu, allowedSources: readonly string[]): SubmitPar
   if ((dataCoding === 8 || (dataCoding & 0xcc) === 0x08) && payload.length % 2 === 1) {
     return { status: Status.ESME_RINVMSGLEN, reason: 'UCS-2 text with an odd number of octets' };
   }
-  const text = decodeText(payload, dataCoding);
+  let text: string;
+  if (dataCoding === 0 && account.gsm7Packed) {
+    const raw = p.shortMessage?.length ? p.shortMessage : (findTlv(p, Tag.message_payload) ?? payload);
+    text = decodePacked(payload, raw.length - payload.length);
+  } else {
+    text = decodeText(payload, dataCoding);
+  }
   if (!concat && text.length === 0) return { status: Status.ESME_RINVMSGLEN, reason: 'empty message' };
   return { source, destination, text, concat, registeredDelivery: p.registeredDelivery ?? 0 };
 }

@@ -216,7 +216,7 @@ export interface HolidayYearsTable { year: number; source: string; updated_at: s
 /** An SMPP account of a tenant (Tidings as SMSC): lists are JSON arrays, the password only as its argon2id hash. */
 export interface SmppAccountsTable {
   id: string; tenant_id: string; system_id: string; password_hash: string; bind_types: string; max_binds: number; tps: number; window: number;
-  source_addresses: string; ip_allowlist: string; default_category: string; mo_delivery: string; mo_cursor: string; enabled: number;
+  source_addresses: string; ip_allowlist: string; default_category: string; mo_delivery: string; mo_cursor: string; enabled: number; gsm7_packed: number;
   last_error: string | null; last_error_at: string | null; created_at: string; updated_at: string;
 }
 /** An SMPP session bound now on some node (renewed while it lives). */
@@ -225,6 +225,10 @@ export interface SmppSessionsTable { id: string; account_id: string; node_id: st
 export interface SmppSubmitsTable {
   id: string; tenant_id: string; account_id: string; message_id: string; source: string; destination: string; registered_delivery: number;
   submitted_at: string; receipt_owed: number; receipt_sent_at: string | null; lease_owner: string | null; lease_until: string | null;
+}
+/** An inbound message owed to an account's receivers until one acknowledged its deliver_sm (leased while being sent). */
+export interface SmppMoTable {
+  id: string; account_id: string; inbound_id: string; from_number: string; to_number: string; text: string; created_at: string; lease_owner: string | null; lease_until: string | null;
 }
 /** A tracked short link of one recipient: `code` is the unguessable path on the tenant's link domain. */
 export interface LinksTable {
@@ -307,6 +311,7 @@ export interface Database {
   smpp_accounts: SmppAccountsTable;
   smpp_sessions: SmppSessionsTable;
   smpp_submits: SmppSubmitsTable;
+  smpp_mo: SmppMoTable;
   links: LinksTable;
   link_clicks: LinkClicksTable;
   signatures: SignaturesTable;

@@ -5,10 +5,11 @@ import type { Deps } from '../../deps.ts';
 import { tenantOf } from '../plugins/auth.ts';
 import { notFound } from '../../domain/errors.ts';
 import { CODE_PATTERN, isBot } from '../../domain/links.ts';
-import { findLink, linkStats, recordClick } from '../../store/repos/links.ts';
+import { findLink, linkStats } from '../../store/repos/links.ts';
 import { getCampaign } from '../../store/repos/campaigns.ts';
-import { enqueueWebhookEvents } from '../../store/repos/webhooks.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
+import { LinkCache } from '../link-cache.ts';
+import { ClickBuffer } from '../click-buffer.ts';
 
 /** A small page for a link that is unknown or expired (Chinese first, as the console). */
 function page(title: string, text: string): string {
@@ -23,9 +24,16 @@ const statsSchema = z.object({
   byDay: z.array(z.object({ day: z.string(), clicks: z.number() })), byRegion: z.array(z.object({ region: z.string(), clicks: z.number() })),
 });
 
-/** Tracked short links: the redirect every API node serves (`GET /l/:code`) and click statistics per campaign. */
+/**
+ * Tracked short links: the redirect every API node serves (`GET /l/:code`) and click statistics per campaign. A
+ * redirect reads its link from a bounded in-memory cache and leaves its click to the click buffer (written in batches,
+ * flushed when the server closes), so it does no database work of its own.
+ */
 export function linkRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
+  const links = new LinkCache((code) => findLink(db, code));
+  const clicks = new ClickBuffer(db, deps.log);
+  app.addHook('onClose', () => clicks.close());
   const redirectStatus = new Map<string, { at: number; status: 301 | 302 }>();
 
   /** The tenant's redirect status (301 or 302 by setting), cached for a few seconds. */
@@ -42,18 +50,14 @@ export function linkRoutes(app: App, deps: Deps): void {
     config: { permission: 'public' },
   }, async (request, reply) => {
     const code = request.params.code;
-    const link = CODE_PATTERN.test(code) ? await findLink(db, code) : undefined;
+    const link = CODE_PATTERN.test(code) ? await links.get(code) : undefined;
     if (!link) return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND);
-    const now = deps.now();
-    if (link.expires_at <= now.toISOString()) return reply.status(410).type('text/html; charset=utf-8').send(EXPIRED);
+    const at = deps.now().toISOString();
+    if (link.expires_at <= at) return reply.status(410).type('text/html; charset=utf-8').send(EXPIRED);
     const userAgent = request.headers['user-agent'] ?? null;
-    const bot = isBot(userAgent ?? undefined);
-    const at = now.toISOString();
     // the address is kept only as a hash, salted with the link's code (no cross-link tracking of an address)
-    await recordClick(db, link, { at, userAgent, addressHash: createHash('sha256').update(`${link.code}|${request.ip}`).digest('hex'), bot });
-    if (!bot) {
-      await enqueueWebhookEvents(db, [{ tenantId: link.tenant_id, event: 'link.clicked', payload: { code: link.code, url: link.url, campaignId: link.campaign_id, messageId: link.message_id, to: link.phone, at } }], now);
-    }
+    const full = clicks.add(link, { at, userAgent, addressHash: createHash('sha256').update(`${link.code}|${request.ip}`).digest('hex'), bot: isBot(userAgent ?? undefined) });
+    if (full) await full;
     // only ever the target stored with this code: never a URL taken from the request (no open redirect)
     return reply.status(await statusOf(link.tenant_id)).header('cache-control', 'no-store').header('location', link.url).send();
   });
@@ -65,6 +69,8 @@ export function linkRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const campaign = await getCampaign(db, tenantId, request.params.id);
     if (!campaign) throw notFound('campaign');
+    // this node's clicks still in memory count too (another node's after its next write, a fraction of a second)
+    await clicks.flush();
     return linkStats(db, tenantId, campaign.id);
   });
 }

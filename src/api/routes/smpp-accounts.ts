@@ -22,7 +22,7 @@ const ipEntry = z.string().max(64).refine((v) => {
 const accountSchema = z.object({
   id: z.string(), systemId: z.string(), bindTypes: z.array(z.enum(bindTypes)), maxBinds: z.number(), tps: z.number(), window: z.number(),
   sourceAddresses: z.array(z.string()), ipAllowlist: z.array(z.string()), defaultCategory: z.string(), moDelivery: z.enum(moDeliveries),
-  enabled: z.boolean(), lastError: z.string().nullable(), lastErrorAt: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+  enabled: z.boolean(), gsm7Packed: z.boolean(), lastError: z.string().nullable(), lastErrorAt: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
   sessions: z.array(z.object({ id: z.string(), node: z.string(), bindType: z.string(), address: z.string(), boundAt: z.string() })).optional(),
 });
 const accountBody = z.object({
@@ -37,6 +37,7 @@ const accountBody = z.object({
   defaultCategory: z.enum(categories as [Category, ...Category[]]).optional().describe('Category of submitted messages (default notification)'),
   moDelivery: z.enum(moDeliveries).optional().describe('Where replies to the tenant\'s numbers go: smpp (deliver_sm to bound receivers), webhook, or both'),
   enabled: z.boolean().optional(),
+  gsm7Packed: z.boolean().optional().describe('data_coding 0 as GSM-7 packed septets (8 characters in 7 octets) both ways, in submits and in deliver_sm; default false: one septet an octet'),
 }).strict();
 const idParams = z.object({ id: z.string().min(1) });
 

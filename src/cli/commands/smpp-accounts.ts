@@ -3,7 +3,7 @@ import { client, collect, columns, print, withClientOptions, type ClientOptions 
 
 interface AccountFlags extends ClientOptions {
   systemId?: string; password?: string; bind?: string[]; maxBinds?: string; tps?: string; window?: string; source?: string[]; ip?: string[];
-  category?: string; mo?: string; enabled?: boolean; disabled?: boolean;
+  category?: string; mo?: string; enabled?: boolean; disabled?: boolean; gsm7Packed?: boolean; gsm7Unpacked?: boolean;
 }
 
 /** The API body from the flags given (only those given). */
@@ -21,6 +21,8 @@ function bodyOf(o: AccountFlags): Record<string, unknown> {
   if (o.mo !== undefined) body.moDelivery = o.mo;
   if (o.enabled) body.enabled = true;
   if (o.disabled) body.enabled = false;
+  if (o.gsm7Packed) body.gsm7Packed = true;
+  if (o.gsm7Unpacked) body.gsm7Packed = false;
   return body;
 }
 
@@ -33,7 +35,8 @@ function accountFlags(c: Command): Command {
     .option('--source <addr>', 'a source_addr the ESME may use (repeat)', collect).option('--ip <addr>', 'an address or CIDR range allowed to bind (repeat)', collect)
     .addOption(new Option('--category <category>').choices(['verification', 'notification', 'marketing']))
     .addOption(new Option('--mo <delivery>', 'where replies go').choices(['smpp', 'webhook', 'both']))
-    .option('--enabled', 'enable the account').option('--disabled', 'disable the account');
+    .option('--enabled', 'enable the account').option('--disabled', 'disable the account')
+    .option('--gsm7-packed', 'data_coding 0 as GSM-7 packed septets, in submits and deliver_sm').option('--gsm7-unpacked', 'data_coding 0 one septet an octet (the default)');
 }
 
 /** `tidings smpp-accounts …`: the SMPP accounts applications and resellers bind with, over the HTTP API. */

@@ -17,12 +17,16 @@ export async function findLink(db: Db, code: string): Promise<LinksTable | undef
   return db.selectFrom('links').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-/** Records one open of a link. */
-export async function recordClick(db: Db, link: LinksTable, click: { at: string; userAgent: string | null; addressHash: string; bot: boolean }): Promise<void> {
-  await db.insertInto('link_clicks').values({
-    id: newId(), code: link.code, tenant_id: link.tenant_id, campaign_id: link.campaign_id, at: click.at,
-    user_agent: click.userAgent?.slice(0, 500) ?? null, address_hash: click.addressHash, bot: click.bot ? 1 : 0,
-  }).execute();
+/** One open of a link to record. */
+export interface NewClick { link: LinksTable; at: string; userAgent: string | null; addressHash: string; bot: boolean }
+
+/** Records opens of links, many rows a statement. */
+export async function recordClicks(db: Db, clicks: NewClick[]): Promise<void> {
+  const rows = clicks.map((c) => ({
+    id: newId(), code: c.link.code, tenant_id: c.link.tenant_id, campaign_id: c.link.campaign_id, at: c.at,
+    user_agent: c.userAgent?.slice(0, 500) ?? null, address_hash: c.addressHash, bot: c.bot ? 1 : 0,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('link_clicks').values(rows.slice(i, i + 500)).execute();
 }
 
 /** Click statistics of a campaign (or of API sends when campaignId is null): links sent, clicks by people, CTR, per day, per region. */

@@ -1,7 +1,9 @@
-import type { Db, SmppAccountsTable, SmppSubmitsTable } from '../database.ts';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Database, Db, SmppAccountsTable, SmppMoTable, SmppSubmitsTable } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { hashPassword } from '../../domain/secrets.ts';
+import { insertRows, type BulkTarget } from '../bulk.ts';
 
 /** Bind types an account may use. */
 export const bindTypes = ['transmitter', 'receiver', 'transceiver'] as const;
@@ -16,13 +18,15 @@ export type MoDelivery = (typeof moDeliveries)[number];
 export interface SmppAccount {
   id: string; tenantId: string; systemId: string; bindTypes: BindType[]; maxBinds: number; tps: number; window: number;
   sourceAddresses: string[]; ipAllowlist: string[]; defaultCategory: string; moDelivery: MoDelivery; enabled: boolean;
+  /** data_coding 0 read and written as packed septets (GSM 03.38 §6.1.2.1) instead of one septet an octet. */
+  gsm7Packed: boolean;
   lastError: string | null; lastErrorAt: string | null; createdAt: string; updatedAt: string;
 }
 
 /** What a caller gives to create an account (password in clear, hashed here) or change one. */
 export interface SmppAccountInput {
   systemId: string; password: string; bindTypes?: BindType[]; maxBinds?: number; tps?: number; window?: number;
-  sourceAddresses?: string[]; ipAllowlist?: string[]; defaultCategory?: string; moDelivery?: MoDelivery; enabled?: boolean;
+  sourceAddresses?: string[]; ipAllowlist?: string[]; defaultCategory?: string; moDelivery?: MoDelivery; enabled?: boolean; gsm7Packed?: boolean;
 }
 
 const list = (v: string): string[] => {
@@ -33,7 +37,7 @@ function toAccount(r: SmppAccountsTable): SmppAccount {
   return {
     id: r.id, tenantId: r.tenant_id, systemId: r.system_id, bindTypes: list(r.bind_types) as BindType[], maxBinds: r.max_binds, tps: r.tps,
     window: r.window, sourceAddresses: list(r.source_addresses), ipAllowlist: list(r.ip_allowlist), defaultCategory: r.default_category,
-    moDelivery: r.mo_delivery as MoDelivery, enabled: r.enabled === 1, lastError: r.last_error, lastErrorAt: r.last_error_at,
+    moDelivery: r.mo_delivery as MoDelivery, enabled: r.enabled === 1, gsm7Packed: r.gsm7_packed === 1, lastError: r.last_error, lastErrorAt: r.last_error_at,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
@@ -50,7 +54,7 @@ export async function createSmppAccount(db: Db, tenantId: string, input: SmppAcc
     id: newId(), tenant_id: tenantId, system_id: input.systemId, password_hash: await hashPassword(input.password),
     bind_types: JSON.stringify(input.bindTypes ?? [...bindTypes]), max_binds: input.maxBinds ?? 2, tps: input.tps ?? 100, window: input.window ?? 50,
     source_addresses: JSON.stringify(input.sourceAddresses ?? []), ip_allowlist: JSON.stringify(input.ipAllowlist ?? []),
-    default_category: input.defaultCategory ?? 'notification', mo_delivery: input.moDelivery ?? 'smpp', mo_cursor: newId(), enabled: input.enabled === false ? 0 : 1,
+    default_category: input.defaultCategory ?? 'notification', mo_delivery: input.moDelivery ?? 'smpp', mo_cursor: newId(), enabled: input.enabled === false ? 0 : 1, gsm7_packed: input.gsm7Packed ? 1 : 0,
     last_error: null, last_error_at: null, created_at: now, updated_at: now,
   };
   await db.insertInto('smpp_accounts').values(row).execute();
@@ -85,6 +89,7 @@ export async function updateSmppAccount(db: Db, tenantId: string, id: string, pa
   if (patch.defaultCategory !== undefined) set.default_category = patch.defaultCategory;
   if (patch.moDelivery !== undefined) set.mo_delivery = patch.moDelivery;
   if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
+  if (patch.gsm7Packed !== undefined) set.gsm7_packed = patch.gsm7Packed ? 1 : 0;
   await db.updateTable('smpp_accounts').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
   return getSmppAccount(db, tenantId, id);
 }
@@ -147,9 +152,11 @@ export async function listSmppSessions(db: Db, tenantId: string, accountId: stri
 /** A submit to record with the message it became. */
 export type NewSmppSubmit = Omit<SmppSubmitsTable, 'receipt_sent_at' | 'lease_owner' | 'lease_until'>;
 
-/** Records accepted submits (in the transaction that stores their messages). */
-export async function insertSmppSubmits(db: Db, rows: NewSmppSubmit[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('smpp_submits').values(rows.slice(i, i + 500)).execute();
+const SUBMIT_COLUMNS = ['id', 'tenant_id', 'account_id', 'message_id', 'source', 'destination', 'registered_delivery', 'submitted_at', 'receipt_owed'] as const;
+
+/** Records accepted submits (in the transaction that stores their messages; on SQLite a statement prepared once: one runs per submit). */
+export async function insertSmppSubmits(t: BulkTarget, rows: NewSmppSubmit[]): Promise<void> {
+  await insertRows(t, 'smpp_submits', SUBMIT_COLUMNS, rows.map((r) => SUBMIT_COLUMNS.map((c) => r[c])));
 }
 
 /** A receipt owed to an ESME: the submit and the final state of its message. */
@@ -208,17 +215,53 @@ export async function purgeSmppSubmits(db: Db, before: string): Promise<void> {
 export interface MoForEsme { id: string; from: string; to: string; text: string }
 
 /**
- * Takes the tenant's inbound messages after the account's cursor (up to `limit`) and moves the cursor past them, in
- * one compare-and-set: of two nodes with receivers of the account, only one takes a given message.
+ * Moves the tenant's inbound messages after the account's cursor (up to `limit`) into the account's owed MO and the
+ * cursor past them, in one transaction with a compare-and-set on the cursor: of two nodes with receivers of the
+ * account, only one takes a given message. Returns how many were taken.
  */
-export async function takeMoForAccount(db: Db, accountId: string, limit: number): Promise<MoForEsme[]> {
-  const account = await db.selectFrom('smpp_accounts').select(['tenant_id', 'mo_cursor', 'mo_delivery']).where('id', '=', accountId).executeTakeFirst();
-  if (!account || account.mo_delivery === 'webhook') return [];
-  const rows = await db.selectFrom('inbound_messages').select(['id', 'phone', 'to_number', 'text'])
-    .where('tenant_id', '=', account.tenant_id).where('id', '>', account.mo_cursor).orderBy('id').limit(limit).execute();
+export async function queueMoForAccount(db: Kysely<Database>, accountId: string, limit: number, now: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const account = await trx.selectFrom('smpp_accounts').select(['tenant_id', 'mo_cursor', 'mo_delivery']).where('id', '=', accountId).executeTakeFirst();
+    if (!account || account.mo_delivery === 'webhook') return 0;
+    const rows = await trx.selectFrom('inbound_messages').select(['id', 'phone', 'to_number', 'text'])
+      .where('tenant_id', '=', account.tenant_id).where('id', '>', account.mo_cursor).orderBy('id').limit(limit).execute();
+    if (!rows.length) return 0;
+    const moved = await trx.updateTable('smpp_accounts').set({ mo_cursor: rows[rows.length - 1].id })
+      .where('id', '=', accountId).where('mo_cursor', '=', account.mo_cursor).executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 0) return 0;
+    const owed: SmppMoTable[] = rows.map((r) => ({
+      id: newId(), account_id: accountId, inbound_id: r.id, from_number: r.phone, to_number: r.to_number, text: r.text, created_at: now, lease_owner: null, lease_until: null,
+    }));
+    for (let i = 0; i < owed.length; i += 500) await trx.insertInto('smpp_mo').values(owed.slice(i, i + 500)).execute();
+    return owed.length;
+  });
+}
+
+/** Claims up to `limit` MO owed to an account, oldest first, under a lease for `owner` (another node leaves them alone meanwhile). */
+export async function claimOwedMo(db: Db, accountId: string, owner: string, now: string, until: string, limit: number): Promise<MoForEsme[]> {
+  const free = (eb: ExpressionBuilder<Database, 'smpp_mo'>) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]);
+  const rows = await db.selectFrom('smpp_mo').select(['id', 'from_number', 'to_number', 'text']).where('account_id', '=', accountId).where(free)
+    .orderBy('id').limit(limit).execute();
   if (!rows.length) return [];
-  const moved = await db.updateTable('smpp_accounts').set({ mo_cursor: rows[rows.length - 1].id })
-    .where('id', '=', accountId).where('mo_cursor', '=', account.mo_cursor).executeTakeFirst();
-  if (Number(moved.numUpdatedRows) === 0) return [];
-  return rows.map((r) => ({ id: r.id, from: r.phone, to: r.to_number, text: r.text }));
+  const claimed = await db.updateTable('smpp_mo').set({ lease_owner: owner, lease_until: until })
+    .where('id', 'in', rows.map((r) => r.id)).where(free).returning('id').execute();
+  const mine = new Set(claimed.map((c) => c.id));
+  return rows.filter((r) => mine.has(r.id)).map((r) => ({ id: r.id, from: r.from_number, to: r.to_number, text: r.text }));
+}
+
+/** Forgets MO an ESME acknowledged. */
+export async function settleMo(db: Db, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) await db.deleteFrom('smpp_mo').where('id', 'in', ids.slice(i, i + 500)).execute();
+}
+
+/** Gives claimed MO back (no acknowledgement came): the next bind of the account gets them. */
+export async function releaseMo(db: Db, owner: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db.updateTable('smpp_mo').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner).where('id', 'in', ids.slice(i, i + 500)).execute();
+  }
+}
+
+/** Deletes MO no ESME took since before `before` (kept as long as receipts). */
+export async function purgeSmppMo(db: Db, before: string): Promise<void> {
+  await db.deleteFrom('smpp_mo').where('created_at', '<', before).execute();
 }

@@ -1004,6 +1004,8 @@ export const en = {
   'smpp.mo.webhook': 'Webhook only',
   'smpp.mo.both': 'SMPP and webhook',
   'smpp.enabled': 'Enabled',
+  'smpp.gsm7Packed': 'GSM-7 packed',
+  'smpp.gsm7PackedHint': 'data_coding 0 text is read and written as packed GSM-7 septets (8 characters in 7 octets), in submits and in deliver_sm; off by default (one character an octet). Turn it on when the client sends packed text.',
   'smpp.on': 'on',
   'smpp.off': 'off',
   'smpp.lastError': 'Last refusal',

@@ -1007,6 +1007,8 @@ export const ru: Messages = {
   'smpp.mo.webhook': 'Только webhook',
   'smpp.mo.both': 'SMPP и webhook',
   'smpp.enabled': 'Включена',
+  'smpp.gsm7Packed': 'GSM-7 упакованный',
+  'smpp.gsm7PackedHint': 'Текст с data_coding 0 принимается и отправляется упакованными септетами GSM-7 (8 символов в 7 байтах), и в submit_sm, и в deliver_sm; по умолчанию выключено (один символ — один байт). Включите, если клиент шлёт упакованный текст.',
   'smpp.on': 'вкл.',
   'smpp.off': 'выкл.',
   'smpp.lastError': 'Последний отказ',

@@ -1007,6 +1007,8 @@ export const zhCN: Messages = {
   'smpp.mo.webhook': '仅 Webhook',
   'smpp.mo.both': 'SMPP 和 Webhook',
   'smpp.enabled': '启用',
+  'smpp.gsm7Packed': 'GSM-7 压缩编码（7 位打包）',
+  'smpp.gsm7PackedHint': 'data_coding 0 的文本按 GSM-7 打包（8 个字符占 7 个字节）收发，提交和下发（deliver_sm）都一样；默认关闭：每个字符一个字节。客户端（如 Kannel、opensmppbox）按打包发送时再开启。',
   'smpp.on': '启用',
   'smpp.off': '停用',
   'smpp.lastError': '最近一次拒绝',

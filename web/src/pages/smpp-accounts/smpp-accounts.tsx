@@ -13,7 +13,7 @@ import { useLoad } from '../../ui/use-load.ts';
 type Account = Response<'GET /api/v1/smpp-accounts'>['accounts'][number];
 interface AccountForm {
   systemId: string; password?: string; bindTypes: Account['bindTypes']; maxBinds: number; tps: number; window: number;
-  sourceAddresses: string; ipAllowlist: string; defaultCategory: 'verification' | 'notification' | 'marketing'; moDelivery: Account['moDelivery']; enabled: boolean;
+  sourceAddresses: string; ipAllowlist: string; defaultCategory: 'verification' | 'notification' | 'marketing'; moDelivery: Account['moDelivery']; enabled: boolean; gsm7Packed: boolean;
 }
 
 const lines = (v: string) => v.split(/[\s,，]+/).map((x) => x.trim()).filter(Boolean);
@@ -27,13 +27,14 @@ export function SmppAccounts() {
   const labels = {
     systemId: t('smpp.systemId'), password: t('smpp.password'), bindTypes: t('smpp.bindTypes'), maxBinds: t('smpp.maxBinds'), tps: t('smpp.tps'),
     window: t('smpp.window'), sourceAddresses: t('smpp.sources'), ipAllowlist: t('smpp.ips'), defaultCategory: t('smpp.category'), moDelivery: t('smpp.mo'), enabled: t('smpp.enabled'),
+    gsm7Packed: t('smpp.gsm7Packed'),
   };
   const { run } = useAction({ reload: data.reload, labels });
 
   function open(a: Account | 'new') {
     setEditing(a);
     form.setFieldsValue(a === 'new'
-      ? { systemId: '', password: '', bindTypes: ['transmitter', 'receiver', 'transceiver'], maxBinds: 2, tps: 100, window: 50, sourceAddresses: '', ipAllowlist: '', defaultCategory: 'notification', moDelivery: 'smpp', enabled: true }
+      ? { systemId: '', password: '', bindTypes: ['transmitter', 'receiver', 'transceiver'], maxBinds: 2, tps: 100, window: 50, sourceAddresses: '', ipAllowlist: '', defaultCategory: 'notification', moDelivery: 'smpp', enabled: true, gsm7Packed: false }
       : { ...a, password: '', sourceAddresses: a.sourceAddresses.join('\n'), ipAllowlist: a.ipAllowlist.join('\n'), defaultCategory: a.defaultCategory as AccountForm['defaultCategory'] });
   }
 
@@ -94,6 +95,7 @@ export function SmppAccounts() {
           <Form.Item name="ipAllowlist" label={labels.ipAllowlist} extra={t('smpp.ipsHint')}><Input.TextArea rows={2} /></Form.Item>
           <Form.Item name="defaultCategory" label={labels.defaultCategory}><Select options={(['verification', 'notification', 'marketing'] as const).map((c) => ({ value: c, label: t(`category.${c}` as 'category.notification') }))} /></Form.Item>
           <Form.Item name="moDelivery" label={labels.moDelivery}><Select options={(['smpp', 'webhook', 'both'] as const).map((m) => ({ value: m, label: t(`smpp.mo.${m}`) }))} /></Form.Item>
+          <Form.Item name="gsm7Packed" label={labels.gsm7Packed} extra={t('smpp.gsm7PackedHint')} valuePropName="checked"><Switch /></Form.Item>
           <Form.Item name="enabled" label={labels.enabled} valuePropName="checked"><Switch /></Form.Item>
         </Form>
       </Modal>

@@ -45,6 +45,8 @@ import { linkRoutes } from './routes/links.ts';
 import { signatureRoutes } from './routes/signatures.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { pointsRoutes } from './routes/points.ts';
+import { giftRoutes } from './routes/gifts.ts';
+import { redemptionRoutes } from './routes/redemptions.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -113,6 +115,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   signatureRoutes(app, deps, lookups);
   complaintRoutes(app, deps);
   pointsRoutes(app, deps);
+  giftRoutes(app, deps);
+  redemptionRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

@@ -6,6 +6,7 @@ import { poll } from './poll/service.ts';
 import { survey } from './survey/service.ts';
 import { quiz } from './quiz/service.ts';
 import { teamchat } from './teamchat/service.ts';
+import { points } from './points/service.ts';
 
 /** Every service type, by name. */
 export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, ServiceType>([
@@ -15,6 +16,7 @@ export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, Se
   [survey.type, survey],
   [quiz.type, quiz],
   [teamchat.type, teamchat],
+  [points.type, points],
 ]);
 
 /** The type of a name, or undefined. */

@@ -47,6 +47,7 @@ import { complaintRoutes } from './routes/complaints.ts';
 import { pointsRoutes } from './routes/points.ts';
 import { giftRoutes } from './routes/gifts.ts';
 import { redemptionRoutes } from './routes/redemptions.ts';
+import { referralRoutes } from './routes/referrals.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -117,6 +118,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   pointsRoutes(app, deps);
   giftRoutes(app, deps);
   redemptionRoutes(app, deps);
+  referralRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

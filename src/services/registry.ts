@@ -7,6 +7,7 @@ import { survey } from './survey/service.ts';
 import { quiz } from './quiz/service.ts';
 import { teamchat } from './teamchat/service.ts';
 import { points } from './points/service.ts';
+import { referral } from './referral/service.ts';
 
 /** Every service type, by name. */
 export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, ServiceType>([
@@ -17,6 +18,7 @@ export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, Se
   [quiz.type, quiz],
   [teamchat.type, teamchat],
   [points.type, points],
+  [referral.type, referral],
 ]);
 
 /** The type of a name, or undefined. */

@@ -5,6 +5,8 @@ import { startTestServer, type TestServer, type TestTenant } from './support/ser
 import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
 import { creditPoints, debitPoints, expirePoints, pointsBalance, refundDebit } from '../src/store/repos/points.ts';
 import { createContact } from '../src/store/repos/contacts.ts';
+import { createGift } from '../src/store/repos/gifts.ts';
+import { redeemGift } from '../src/store/repos/redemptions.ts';
 
 describe.each(testDatabases)('points ledger on $name', (database) => {
   let s: TestServer;
@@ -117,5 +119,22 @@ describe.each(testDatabases)('points ledger on $name', (database) => {
     const back = await refundDebit(db, a.id, { contactId: c, debit: { type: 'redemption', id: 'r2' } }, at(93));
     expect(back).toMatchObject({ balance: 50, entry: { expiresAt: null } });
     expect(await sums(c)).toEqual({ cached: 50, sum: 50 });
+  });
+
+  it('two redemptions at once on two nodes that the balance covers once: one reserved, the other refused, stock and points exact', async () => {
+    const db = s.deps.store.db;
+    const c = await contact();
+    const now = new Date().toISOString();
+    await createGift(db, a.id, { code: 'N1', name: '茶具', points: 70, stock: 3 }, now);
+    await createGift(db, a.id, { code: 'N2', name: '茶叶', points: 70, stock: 1 }, now);
+    await creditPoints(db, a.id, { contactId: c, points: 100, source: { type: 'manual', id: 'seed' } });
+    const results = await Promise.all([[s.deps, 'N1'], [other, 'N2'], [s.deps, 'N2'], [other, 'N1']].map(([d, code]) => redeemGift((d as Deps).store.db, a.id, { contactId: c, code: code as string, channel: 'api' })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason).every((x) => x === 'insufficient_points' || x === 'out_of_stock')).toBe(true);
+    const stock = await db.selectFrom('gifts').select(['code', 'stock']).where('tenant_id', '=', a.id).where('code', 'in', ['N1', 'N2']).execute();
+    expect(stock.reduce((x, g) => x + Number(g.stock), 0)).toBe(3);
+    expect(await pointsBalance(db, a.id, c)).toBe(30);
+    expect(await sums(c)).toEqual({ cached: 30, sum: 30 });
+    expect(await db.selectFrom('redemptions').select('id').where('contact_id', '=', c).execute()).toHaveLength(1);
   });
 });

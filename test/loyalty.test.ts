@@ -201,7 +201,7 @@ describe.each(testDatabases)('points, gifts and refer-a-friend through SMPP and 
     const f2 = nextPhone();
     const f3 = nextPhone();
     expect(await say(m.phone, `推荐 ${f2.slice(3)}`, 2 + n++)).toContain('已向');
-    expect(await say(m.phone, `推荐 ${f3.slice(3)}`, 2 + n++)).toBe('您今天已推荐2位好友，请明天再来。');
+    expect(await say(m.phone, `推荐 ${f3.slice(3)}`, 2 + n)).toBe('您今天已推荐2位好友，请明天再来。');
     // a friend someone referred first: a polite refusal
     expect(await say(other.phone, `推荐 ${f2.slice(3)}`, 2)).toBe(`${f2.slice(3)}已被其他会员推荐过，感谢您的支持。`);
     await quiet();

@@ -18,6 +18,7 @@ const entryBody = z.object({
   expiresAt: z.string().datetime({ offset: true }).nullable().optional().describe('A credit expires at this time (ISO 8601); none = never'),
   source: z.enum(['api', 'manual']).default('api').describe('The source type; the source id is the Idempotency-Key'),
   note: z.string().max(500).nullable().optional(),
+  idempotencyKey: z.string().min(1).max(200).optional().describe('The Idempotency-Key, when the header cannot be set (the console)'),
 });
 
 /** Points accounts and their ledger: `GET /api/v1/points[/:contactId]`, `POST /api/v1/points/:contactId/entries` (Idempotency-Key required). */
@@ -53,14 +54,14 @@ export function pointsRoutes(app: App, deps: Deps): void {
 
   app.post('/api/v1/points/:contactId/entries', {
     schema: {
-      tags, summary: 'Credit or debit points; the Idempotency-Key header is required and is the entry\'s source id (the same key again returns the first entry, 200)',
+      tags, summary: 'Credit or debit points; the Idempotency-Key header (or body field idempotencyKey) is required and is the entry\'s source id (the same key again returns the first entry, 200)',
       params: contactParams, headers: z.object({ 'idempotency-key': z.string().max(200).optional() }).passthrough(), body: entryBody,
       response: { 200: z.object({ entry: entrySchema, balance: z.number(), created: z.boolean() }), 201: z.object({ entry: entrySchema, balance: z.number(), created: z.boolean() }) },
     },
     config: { permission: 'manage' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const key = (request.headers['idempotency-key'] as string | undefined)?.trim();
+    const key = ((request.headers['idempotency-key'] as string | undefined) ?? request.body.idempotencyKey)?.trim();
     if (!key) throw new DomainError('invalid_request', 'the Idempotency-Key header is required: it makes a retried request one entry', { field: 'Idempotency-Key' });
     const b = request.body;
     const source = { type: b.source, id: key };

@@ -1144,6 +1144,7 @@ export const en = {
   'gifts.edit': 'Edit',
   'gifts.delete': 'Delete',
   'gifts.outOfStock': 'Out of stock',
+  'redemptions.all': 'All',
   'redemptions.title': 'Redemptions',
   'redemptions.gift': 'Gift',
   'redemptions.points': 'Points',

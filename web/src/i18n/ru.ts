@@ -1147,6 +1147,7 @@ export const ru: Messages = {
   'gifts.edit': 'Изменить',
   'gifts.delete': 'Удалить',
   'gifts.outOfStock': 'Нет в наличии',
+  'redemptions.all': 'Все',
   'redemptions.title': 'Обмены',
   'redemptions.gift': 'Подарок',
   'redemptions.points': 'Баллы',

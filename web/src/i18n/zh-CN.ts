@@ -1147,6 +1147,7 @@ export const zhCN: Messages = {
   'gifts.edit': '编辑',
   'gifts.delete': '删除',
   'gifts.outOfStock': '已兑完',
+  'redemptions.all': '全部',
   'redemptions.title': '兑换记录',
   'redemptions.gift': '礼品',
   'redemptions.points': '扣除积分',

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { Simulator } from '../src/channels/simulator/simulator.ts';
-import { startWorker, type Worker } from '../src/worker/worker.ts';
-import { createChannel } from '../src/store/repos/channels.ts';
-import { createRoute } from '../src/store/repos/routes.ts';
+import { startCarrier, type TestCarrier } from './support/carrier.ts';
+import type { Simulator } from '../src/channels/simulator/simulator.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { createWebhook } from '../src/store/repos/webhooks.ts';
 
@@ -15,7 +13,7 @@ describe.each(testDatabases)('points, gifts and refer-a-friend through SMPP and 
   let s: TestServer;
   let a: TestTenant;
   let sim: Simulator;
-  let worker: Worker;
+  let carrier: TestCarrier;
   let offsetMs = 0;
   let phoneSeq = 0;
   const nextPhone = () => `+86137${String(30_000_000 + (++phoneSeq) + (database.name === 'postgres' ? 500_000 : 0)).slice(0, 8)}`;
@@ -23,20 +21,15 @@ describe.each(testDatabases)('points, gifts and refer-a-friend through SMPP and 
   beforeAll(async () => {
     s = await startTestServer(database, { webhookAllowPrivate: true }, { now: () => new Date(Date.now() + offsetMs) });
     a = await s.tenant();
-    sim = new Simulator({ receiptDelayMs: 10, keepInbox: true });
-    const { port } = await sim.start(0);
+    carrier = await startCarrier(s, { config: { keepInbox: true }, price: 0 });
+    sim = carrier.simulator;
     const now = new Date().toISOString();
-    const ch = await createChannel(s.deps.store.db, { name: 'vc', type: 'smpp', config: { name: 'vc', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret' } }, now);
-    await createRoute(s.deps.store.db, { channelId: ch.id, price: 0n }, now);
     await createServiceNumber(s.deps.store.db, { number: SHARED }, now);
     await setTenantCode(s.deps.store.db, a.id, '66', now);
     await createWebhook(s.deps.store.db, a.id, { url: 'http://127.0.0.1:9/hook', events: ['points.redemption'] }, now);
-    worker = await startWorker(s.deps);
-    await vi.waitFor(() => { if (!worker.channels.upIds().length) throw new Error('no bound channel'); }, { timeout: 20_000, interval: 25 });
   }, 60_000);
   afterAll(async () => {
-    await worker?.stop();
-    await sim?.stop?.();
+    await carrier?.stop();
     await s?.close();
   });
 

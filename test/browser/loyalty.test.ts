@@ -1,63 +1,23 @@
 // The loyalty pages in a real browser (Debian's Chromium driven by playwright-core) against the real server in
 // embedded mode: add a gift with the form, see a member's points and ledger, fulfil a redemption made by SMS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { screenshotDir as shots, startEmbeddedConsole, tidingsBin as bin, type EmbeddedConsole } from '../support/embedded.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const password = 'browser-test-pw';
-const shots = path.resolve('test-results');
-const bin = path.resolve('bin/tidings.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)); });
-  });
-}
 
 describe('Loyalty pages in the console (Chromium)', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tidings-browser-loyalty-'));
-  const env = { ...process.env, TIDINGS_DATA_DIR: dataDir, TIDINGS_DATABASE_URL: '', TIDINGS_ADMIN_PASSWORD: password, TIDINGS_SIMULATOR_PORT: '0' };
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  let node: EmbeddedConsole;
   let url = '';
-  let output = '';
+  let env: NodeJS.ProcessEnv = {};
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath} (apt-get install chromium); never download a browser.`);
-    mkdirSync(shots, { recursive: true });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [bin, 'start'], { env: { ...env, PORT: String(port), TIDINGS_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-    server.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`server exited ${server.exitCode}:\n${output}`);
-      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    node = await startEmbeddedConsole('loyalty', password);
+    ({ url, env } = node);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  }, 15_000);
+  afterAll(async () => node?.stop(), 15_000);
 
   it('adds a gift with the form, shows the points and ledger, fulfils a redemption made by SMS', async () => {
     const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
@@ -66,7 +26,7 @@ describe('Loyalty pages in the console (Chromium)', () => {
     const contact = await (await post('/contacts', { phone: '13900139055', name: '赵<i>六</i>' })).json() as { id: string };
     expect((await post(`/points/${contact.id}/entries`, { points: 1500, note: '开卡礼' }, { 'idempotency-key': 'welcome' })).status).toBe(201);
 
-    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const context = await node.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     try {

@@ -223,4 +223,17 @@ describe.each(testDatabases)('points, gifts and refer-a-friend through SMPP and 
     expect(replies.filter((t) => t.includes('已被其他会员推荐过'))).toHaveLength(1);
     expect(sim.inbox(friend)).toHaveLength(1);
   }, 60_000);
+
+  it('three referrals of one member at once with a daily limit of 2: exactly two invitations', async () => {
+    const z = await member();
+    const friends = [nextPhone(), nextPhone(), nextPhone()];
+    for (const f of friends) sim.sendMo({ from: z.phone.slice(1), to: ADDR, text: `推荐 ${f.slice(3)}` });
+    await vi.waitFor(() => { if (sim.inbox(z.phone).length < 3) throw new Error('replies'); }, { timeout: 20_000, interval: 25 });
+    await quiet();
+    const replies = sim.inbox(z.phone).map((m) => m.text);
+    expect(replies.filter((t) => t.startsWith('已向'))).toHaveLength(2);
+    expect(replies.filter((t) => t.startsWith('您今天已推荐2位好友'))).toHaveLength(1);
+    expect(friends.map((f) => sim.inbox(f).length).sort()).toEqual([0, 1, 1]);
+    expect(await s.deps.store.db.selectFrom('referrals').select('id').where('referrer_phone', '=', z.phone).execute()).toHaveLength(2);
+  }, 60_000);
 });

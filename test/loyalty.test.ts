@@ -209,6 +209,8 @@ describe.each(testDatabases)('points, gifts and refer-a-friend through SMPP and 
     offsetMs = 0;
     const listed = (await api('GET', `/api/v1/referrals?referrer=${encodeURIComponent(m.phone)}`)).json.referrals as Array<{ friendPhone: string; status: string }>;
     expect(Object.fromEntries(listed.map((r) => [r.friendPhone, r.status]))).toEqual({ [friend]: 'joined', [f2]: 'expired' });
+    const expired = (await api('GET', `/api/v1/referrals?status=expired&referrer=${encodeURIComponent(m.phone)}`)).json.referrals as Array<{ friendPhone: string }>;
+    expect(expired.map((r) => r.friendPhone)).toEqual([f2]);
   }, 120_000);
 
   it('two members refer the same friend at once: exactly one invitation', async () => {

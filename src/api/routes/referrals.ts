@@ -23,10 +23,6 @@ export function referralRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     const q = request.query;
     const referrerPhone = q.referrer ? await phoneFrom(deps, tenantId, q.referrer, 'referrer') : undefined;
-    const now = deps.now().toISOString();
-    const rows = await listReferrals(deps.store.db, tenantId, { limit: q.limit, status: q.status === 'expired' ? undefined : q.status, referrerPhone, before: q.before });
-    // an invitation nobody answered in time is expired, whether or not its friend texted since
-    const shown = rows.map((r) => (r.status === 'invited' && r.expiresAt <= now ? { ...r, status: 'expired' as const } : r));
-    return { referrals: q.status ? shown.filter((r) => r.status === q.status) : shown };
+    return { referrals: await listReferrals(deps.store.db, tenantId, { limit: q.limit, now: deps.now().toISOString(), status: q.status, referrerPhone, before: q.before }) };
   });
 }

@@ -38,12 +38,17 @@ export async function settleReferral(db: Db, id: string, change: { status: 'join
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** The tenant's invitations, newest first, optionally by state or referrer number. */
-export async function listReferrals(db: Db, tenantId: string, opts: { limit: number; status?: string; referrerPhone?: string; before?: string }): Promise<Referral[]> {
+/** The tenant's invitations, newest first, optionally by state (an unanswered one past its time counts as expired) or referrer. */
+export async function listReferrals(db: Db, tenantId: string, opts: { limit: number; now: string; status?: Referral['status']; referrerPhone?: string; before?: string }): Promise<Referral[]> {
   const rows = await db.selectFrom('referrals').selectAll().where('tenant_id', '=', tenantId)
-    .$if(!!opts.status, (q) => q.where('status', '=', opts.status!))
+    .$if(opts.status === 'joined', (q) => q.where('status', '=', 'joined'))
+    .$if(opts.status === 'invited', (q) => q.where('status', '=', 'invited').where('expires_at', '>', opts.now))
+    .$if(opts.status === 'expired', (q) => q.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'invited'), eb('expires_at', '<=', opts.now)])])))
     .$if(!!opts.referrerPhone, (q) => q.where('referrer_phone', '=', opts.referrerPhone!))
     .$if(!!opts.before, (q) => q.where('invited_at', '<', opts.before!))
     .orderBy('invited_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
-  return rows.map(toReferral);
+  return rows.map((r) => {
+    const v = toReferral(r);
+    return v.status === 'invited' && v.expiresAt <= opts.now ? { ...v, status: 'expired' } : v;
+  });
 }

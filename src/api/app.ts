@@ -45,6 +45,10 @@ import { smppAccountRoutes } from './routes/smpp-accounts.ts';
 import { linkRoutes } from './routes/links.ts';
 import { signatureRoutes } from './routes/signatures.ts';
 import { complaintRoutes } from './routes/complaints.ts';
+import { pointsRoutes } from './routes/points.ts';
+import { giftRoutes } from './routes/gifts.ts';
+import { redemptionRoutes } from './routes/redemptions.ts';
+import { referralRoutes } from './routes/referrals.ts';
 
 /** The product's name for the top bar of the API docs (white text: the bar is dark). */
 const docsLogo = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="0" y="28" font-family="sans-serif" font-size="24" font-weight="bold" fill="#fff">Tidings API</text></svg>';
@@ -125,6 +129,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   linkRoutes(app, deps);
   signatureRoutes(app, deps, lookups);
   complaintRoutes(app, deps);
+  pointsRoutes(app, deps);
+  giftRoutes(app, deps);
+  redemptionRoutes(app, deps);
+  referralRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

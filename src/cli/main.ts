@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   service: async () => (await import('./commands/services.ts')).servicesCommand(),
   automation: async () => (await import('./commands/automations.ts')).automationCommand(),
   event: async () => (await import('./commands/automations.ts')).eventCommand(),
+  points: async () => (await import('./commands/points.ts')).pointsCommand(),
   'smpp-accounts': async () => (await import('./commands/smpp-accounts.ts')).smppAccountsCommand(),
 };
 

@@ -11,7 +11,7 @@ export const eventHeader = 'X-Tidings-Event';
 export const deliveryHeader = 'X-Tidings-Delivery';
 
 /** Events a webhook may subscribe to; `*` = all. */
-export const webhookEvents = ['message.status', 'message.inbound', 'service.response', 'service.completed', 'link.clicked', 'webhook.test'] as const;
+export const webhookEvents = ['message.status', 'message.inbound', 'service.response', 'service.completed', 'link.clicked', 'points.redemption', 'webhook.test'] as const;
 
 /** A new webhook signing secret (`whsec_…`). */
 export function newWebhookSecret(): string {

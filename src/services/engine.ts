@@ -92,6 +92,7 @@ export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: str
       return new Set(rows.map((r) => r.phone));
     },
     responses,
+    db,
   };
 }
 

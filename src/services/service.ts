@@ -2,6 +2,7 @@
 // what a keyword starts, how an answer in a waiting conversation is taken, and the results view.
 import type { z } from 'zod';
 import type { EndpointAnswer } from './endpoint.ts';
+import type { Db } from '../store/database.ts';
 
 /** A mobile-originated message as a service sees it. */
 export interface ServiceMo {
@@ -75,6 +76,8 @@ export interface ServiceContext {
   optedOut(phones: string[]): Promise<Set<string>>;
   /** Responses already given in this conversation (or by this number, without one), oldest first. */
   responses(): Promise<StoredResponse[]>;
+  /** The transaction the MO is handled in, for types that keep a ledger of their own (points, referral): their writes commit with the MO's claim. */
+  db: Db;
 }
 
 /** One answer to keep (append-only). */

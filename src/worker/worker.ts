@@ -10,6 +10,7 @@ import { startWebhookDelivery } from './webhooks.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { startServiceRounds } from '../services/engine.ts';
+import { startPointsExpiry } from '../services/points/expiry.ts';
 import { startAutomations } from '../automations/engine.ts';
 
 /** The background side of a node: channels, dispatch, receipts, campaigns, webhooks, inbound. */
@@ -50,6 +51,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   const housekeeping = startHousekeeping(deps);
   const parts = startPartSweeper(deps);
   const services = startServiceRounds(deps);
+  const pointsExpiry = startPointsExpiry(deps);
   const automations = startAutomations(deps);
   deps.wakeDispatcher = () => dispatcher.poke();
   deps.dispatcher = dispatcher;
@@ -61,6 +63,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
       housekeeping.stop();
       await parts.stop();
       await services.stop();
+      await pointsExpiry.stop();
       await automations.stop();
       await scheduler.stop();
       await dispatcher.stop();

@@ -5,7 +5,7 @@ import {
   ApartmentOutlined, ApiOutlined, AppstoreOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CheckSquareOutlined,
   CloudServerOutlined, DashboardOutlined, FieldTimeOutlined, FileTextOutlined, FilterOutlined, InboxOutlined, KeyOutlined, LinkOutlined,
   LockOutlined, MobileOutlined, PhoneOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, SendOutlined, SettingOutlined,
-  StopOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined, WarningOutlined,
+  StopOutlined, TeamOutlined, ThunderboltOutlined, UnorderedListOutlined, WarningOutlined, StarOutlined, GiftOutlined, ShoppingOutlined, UserAddOutlined,
 } from '@ant-design/icons';
 import type { T } from '../i18n/index.tsx';
 import { match, navigate } from '../router.tsx';
@@ -51,6 +51,10 @@ const Signatures = lazyPage(() => import('../pages/signatures/signatures.tsx').t
 const SignatureReview = lazyPage(() => import('../pages/signatures/review.tsx').then((m) => m.SignatureReview));
 const Complaints = lazyPage(() => import('../pages/complaints/complaints.tsx').then((m) => m.Complaints));
 const ComplaintWatch = lazyPage(() => import('../pages/complaints/watch.tsx').then((m) => m.ComplaintWatch));
+const PointsAccounts = lazyPage(() => import('../pages/points/accounts.tsx').then((m) => m.PointsAccounts));
+const Gifts = lazyPage(() => import('../pages/points/gifts.tsx').then((m) => m.Gifts));
+const Redemptions = lazyPage(() => import('../pages/points/redemptions.tsx').then((m) => m.Redemptions));
+const Referrals = lazyPage(() => import('../pages/referrals/referrals.tsx').then((m) => m.Referrals));
 
 interface Page {
   path: string;
@@ -81,6 +85,10 @@ const pages: Page[] = [
   { path: '/services/:id', tenant: true, render: (p) => <ServiceDetail id={p.id} /> },
   { path: '/smpp-accounts', tenant: true, render: () => <SmppAccounts /> },
   { path: '/links', tenant: true, render: () => <Links /> },
+  { path: '/points', tenant: true, render: () => <PointsAccounts /> },
+  { path: '/points/gifts', tenant: true, render: () => <Gifts /> },
+  { path: '/points/redemptions', tenant: true, render: () => <Redemptions /> },
+  { path: '/referrals', tenant: true, render: () => <Referrals /> },
   { path: '/handsets', render: () => <Handsets /> },
   { path: '/settings', tenant: true, render: () => <Settings tab="general" /> },
   { path: '/settings/:tab', tenant: true, render: (p) => <Settings tab={p.tab} /> },
@@ -145,6 +153,12 @@ export function menuItems(t: T, session: Session): MenuProps['items'] {
       { key: '/keywords', icon: <ThunderboltOutlined />, label: t('nav.keywords') },
       { key: '/services', icon: <AppstoreOutlined />, label: t('nav.services') },
       { key: '/handsets', icon: <MobileOutlined />, label: t('nav.handsets') },
+    ] },
+    { type: 'group', label: t('nav.loyalty'), children: [
+      { key: '/points', icon: <StarOutlined />, label: t('nav.points') },
+      { key: '/points/gifts', icon: <GiftOutlined />, label: t('nav.gifts') },
+      { key: '/points/redemptions', icon: <ShoppingOutlined />, label: t('nav.redemptions') },
+      { key: '/referrals', icon: <UserAddOutlined />, label: t('nav.referrals') },
     ] },
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },
   ];

@@ -70,7 +70,8 @@ async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[
 
 /**
  * Leases up to `limit` queued messages of the given channels to `owner` until `leaseUntil`: first those whose lease ran
- * out without a result (their worker died mid-submit; counted in `resubmitted`), then free due ones, most urgent first.
+ * out without a result (their worker died; counted in `resubmitted` when it had marked them submitting), then free due
+ * ones, most urgent first.
  */
 export async function claimMessages(store: Store, owner: string, channelIds: string[], limit: number, now: string, leaseUntil: string): Promise<ClaimedMessage[]> {
   if (!channelIds.length) return [];
@@ -78,7 +79,7 @@ export async function claimMessages(store: Store, owner: string, channelIds: str
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
   const n = channelIds.length;
   // the conditions on status and lease_owner are the predicates of the partial indexes messages_leased and messages_queue
-  const claim = (expired: boolean) => `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + 1' : ''}
+  const claim = (expired: boolean) => `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + submitting, submitting = 0' : ''}
     where id in (select id from messages where status = 'queued' and channel_id in (${placeholders(n, d, 3)})
       and ${expired ? `lease_owner is not null and lease_until < ${p(n + 3)}` : `lease_owner is null and (not_before is null or not_before <= ${p(n + 3)})`}
       and tenant_id not in (select id from tenants where status <> 'active')
@@ -95,6 +96,24 @@ export async function claimMessages(store: Store, owner: string, channelIds: str
       return taken.length < limit ? taken.concat(await raw<ClaimedRow>(store, claim(false), params(limit - taken.length))) : taken;
     })();
   return rows.map(toClaimed);
+}
+
+/**
+ * Marks messages leased to `owner` as submitting, in one write, before they are handed to their carrier; returns the ids
+ * it marked. A message whose lease another worker took over meanwhile is not marked, and must not be sent.
+ */
+export async function markSubmitting(store: Store, owner: string, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  if (store.dialect === 'sqlite') {
+    return withSqlite(store, (prepare) => {
+      const mark = prepare("update messages set submitting = 1 where id = ? and lease_owner = ? and status = 'queued'");
+      const marked = new Set<string>();
+      for (const id of ids) if (mark.run(id, owner).changes) marked.add(id);
+      return marked;
+    });
+  }
+  const rows = await raw<{ id: string }>(store, "update messages set submitting = 1 where id = any(cast($1 as text[])) and lease_owner = $2 and status = 'queued' returning id", [ids, owner]);
+  return new Set(rows.map((r) => r.id));
 }
 
 /** What a finished message's tenant needs to know (refunds, webhooks, statistics). */
@@ -151,13 +170,13 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
   const newline = d === 'sqlite' ? 'char(10)' : 'chr(10)';
   const submitSql = `update messages set status = case when status in ('queued', 'submitted') then ${p(1)} else status end, carrier_ids = ${p(2)},
-    submitted_at = ${p(3)}, channel_id = ${p(4)}, lease_owner = null, lease_until = null, error = null, parts_done = parts_done + ${p(5)},
+    submitted_at = ${p(3)}, channel_id = ${p(4)}, lease_owner = null, lease_until = null, submitting = 0, error = null, parts_done = parts_done + ${p(5)},
     carrier_stat = coalesce(${p(6)}, carrier_stat), carrier_err = coalesce(${p(7)}, carrier_err), done_at = ${p(8)}, ${appendLog(p, newline, 9)}
     where id = ${p(11)} and done_at is null`;
   const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
-  const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)}, ${appendLog(p, newline, 3)} where id = ${p(5)} and status = 'queued'`;
+  const requeueSql = `update messages set lease_owner = null, lease_until = null, submitting = 0, not_before = ${p(1)}, error = ${p(2)}, ${appendLog(p, newline, 3)} where id = ${p(5)} and status = 'queued'`;
   const finishSql = `update messages set status = ${p(1)}, error = ${p(2)}, reason = case when ${p(3)} = 'excluded' then 'opted_out' else reason end, done_at = ${p(4)},
-    lease_owner = null, lease_until = null, ${appendLog(p, newline, 5)} where id = ${p(7)} and status = 'queued' returning ${effectColumns}`;
+    lease_owner = null, lease_until = null, submitting = 0, ${appendLog(p, newline, 5)} where id = ${p(7)} and status = 'queued' returning ${effectColumns}`;
   const findSql = `select message_id from carrier_ids where channel_id = ${p(1)} and carrier_id = ${p(2)}`;
   const statSql = `update messages set carrier_stat = ${p(1)} where id = ${p(2)}`;
   const pendSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) values (${placeholders(7, d)})
@@ -213,7 +232,7 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
       const chunk = o.submitted.slice(at, at + 2000);
       const vals = statementText(`outcomes|${chunk.length}`, () => chunk.map((_, i) => `(${Array.from({ length: 10 }, (_x, k) => `$${i * 10 + k + 1}`).join(', ')})`).join(', '));
       const updated = new Set((await run<{ id: string }>(`update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
-        carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, error = null,
+        carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, submitting = 0, error = null,
         parts_done = m.parts_done + cast(v.pd as integer), carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
         channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
         from (values ${vals}) as v(id, status, ids, at, ch, pd, stat, err, done, log) where m.id = v.id and m.done_at is null returning m.id`,

@@ -38,9 +38,9 @@ interface Accepted extends Submitted { m: ClaimedMessage; reported: boolean; flu
 
 /**
  * The admission gate of one channel: claimed messages waiting for it, and how many are open, i.e. marked submitting
- * and not yet written back (on the wire, answered, or being written); `settled` of those have their answer.
+ * and not yet written back (on the wire, answered, or being written); `fresh` of those were answered since the last write.
  */
-interface Gate { waiting: ClaimedMessage[]; open: number; settled: number }
+interface Gate { waiting: ClaimedMessage[]; open: number; fresh: number }
 
 /**
  * Claims queued messages with a lease (or takes messages materialised already leased to it), submits them through
@@ -169,7 +169,7 @@ export class Dispatcher {
   private admit(messages: ClaimedMessage[]): void {
     for (const m of messages) {
       let gate = this.gates.get(m.channelId);
-      if (!gate) this.gates.set(m.channelId, gate = { waiting: [], open: 0, settled: 0 });
+      if (!gate) this.gates.set(m.channelId, gate = { waiting: [], open: 0, fresh: 0 });
       gate.waiting.push(m);
     }
     this.held += messages.length;
@@ -243,9 +243,9 @@ export class Dispatcher {
       this.failed(m, e);
       this.failedGated.push(m.channelId);
     }
-    // half the gate answered: write it back now, so the gate opens while the other half is on the wire
+    // half the gate answered since the last write: write now, so the gate opens while the other half is on the wire
     const gate = this.gates.get(m.channelId)!;
-    if (++gate.settled * 2 >= this.limit(m.channelId)) this.flushSoon();
+    if (++gate.fresh * 2 >= this.limit(m.channelId)) { gate.fresh = 0; this.flushSoon(); }
   }
 
   /** Indexes an accepted submit by the carrier ids of its parts, for folding reports in. */
@@ -280,8 +280,8 @@ export class Dispatcher {
 
   /**
    * Writes buffered outcomes, the reports waiting in the receipt writer and carrier log lines in one transaction,
-   * then hands finished messages to the effects. A submit with no report yet waits one flush (unless `all`, or its
-   * gate is full), so that a report arriving right behind it is written in the same update.
+   * then hands finished messages to the effects. A submit with no report yet waits one flush (unless `all`), so that
+   * a report arriving right behind it is written in the same update.
    */
   flush(all = false): Promise<void> {
     this.flushing = this.flushing.then(() => this.write(all));
@@ -301,10 +301,8 @@ export class Dispatcher {
     const unmatched = this.fold(batch.receipts);
     const submitted: Accepted[] = [];
     const later: Accepted[] = [];
-    const full = new Set<string>();
-    for (const [id, gate] of this.gates) if (gate.waiting.length && gate.open >= this.limit(id)) full.add(id);
     for (const a of this.accepted) {
-      if (!all && !a.reported && a.flushes++ === 0 && !full.has(a.channelId)) later.push(a);
+      if (!all && !a.reported && a.flushes++ === 0) later.push(a);
       else {
         submitted.push(a);
         const ids = this.byCarrierId.get(a.channelId)!;
@@ -342,7 +340,6 @@ export class Dispatcher {
     for (const id of channelIds) {
       const gate = this.gates.get(id)!;
       gate.open--;
-      gate.settled--;
     }
     this.held -= channelIds.length;
     this.pump();

@@ -228,47 +228,80 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   return againOnConflict(() => store.db.transaction().execute(async (trx) => {
     const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
     const out: MessageEffect[] = [];
-    for (let at = 0; at < o.submitted.length; at += 2000) {
-      const chunk = o.submitted.slice(at, at + 2000);
-      const vals = statementText(`outcomes|${chunk.length}`, () => chunk.map((_, i) => `(${Array.from({ length: 10 }, (_x, k) => `$${i * 10 + k + 1}`).join(', ')})`).join(', '));
-      const updated = new Set((await run<{ id: string }>(`update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
-        carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, submitting = 0, error = null,
-        parts_done = m.parts_done + cast(v.pd as integer), carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
-        channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
-        from (values ${vals}) as v(id, status, ids, at, ch, pd, stat, err, done, log) where m.id = v.id and m.done_at is null returning m.id`,
-      chunk.flatMap((s) => [s.id, s.status, s.carrierIds.join(','), s.at, s.channelId, String(s.partsDone), s.stat, s.err, s.doneAt, s.log]))).map((r) => r.id));
+    if (o.submitted.length) {
+      const updated = new Set((await run<{ id: string }>(pgSubmitSql, columnsOf(o.submitted,
+        (s) => [s.id, s.status, s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, s.log]))).map((r) => r.id));
       const parts: unknown[][] = [];
-      for (const s of chunk) {
+      for (const s of o.submitted) {
         if (!updated.has(s.id)) continue;
         if (s.effect) out.push(s.effect);
         if (s.doneAt === null) s.carrierIds.forEach((c, i) => parts.push([s.channelId, c, s.id, i + 1]));
       }
-      if (updated.size) { const at = latest(chunk); await run(messagedSql, [at, JSON.stringify([...updated]), at]); }
-      if (parts.length) {
-        await run(`insert into carrier_ids (channel_id, carrier_id, message_id, part) values ${parts.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, cast($${i * 4 + 4} as integer))`).join(', ')}
-          on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`, parts.flat());
-      }
+      if (updated.size) { const at = latest(o.submitted); await run(messagedSql, [at, JSON.stringify([...updated]), at]); }
+      if (parts.length) await run(pgCarrierIdsSql, columnsOf(parts, (x) => x));
     }
     for (const r of o.requeued) await run(requeueSql, [r.notBefore, r.error, r.log, r.log, r.id]);
     for (const f of o.finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, f.log, f.log, f.id])).map(toEffect));
     if (!o.receipts.length) return out;
-    const keys = o.receipts.map((r) => [r.channelId, r.carrierId]);
     const hits = new Map<string, string>();
-    for (let at = 0; at < keys.length; at += 2000) {
-      const chunk = keys.slice(at, at + 2000);
-      const rows = await run<{ channel_id: string; carrier_id: string; message_id: string }>(
-        `select channel_id, carrier_id, message_id from carrier_ids where (channel_id, carrier_id) in (${chunk.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ')})`, chunk.flat());
-      for (const r of rows) hits.set(`${r.channel_id}\u0000${r.carrier_id}`, r.message_id);
+    for (const r of await run<{ channel_id: string; carrier_id: string; message_id: string }>(pgFindSql, columnsOf(o.receipts, (x) => [x.channelId, x.carrierId]))) {
+      hits.set(`${r.channel_id}\u0000${r.carrier_id}`, r.message_id);
     }
+    // one statement per kind: unmatched reports wait (the last one per carrier id), interim ones set the stat, and
+    // final ones apply in rounds (the k-th report of a message in the k-th round: a row is updated once per statement)
+    const pending = new Map<string, ReceiptUpdate>();
+    const stats = new Map<string, string>();
+    const rounds: { id: string; r: ReceiptUpdate }[][] = [];
+    const seen = new Map<string, number>();
     for (const r of o.receipts) {
-      const id = hits.get(`${r.channelId}\u0000${r.carrierId}`);
-      if (!id) { await run(pendSql, [r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt]); continue; }
-      if (r.status === 'submitted') { await run(statSql, [r.stat, id]); continue; }
-      out.push(...(await run<EffectRow>(apply, [r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, id])).map(toEffect));
+      const key = `${r.channelId}\u0000${r.carrierId}`;
+      const id = hits.get(key);
+      if (!id) { pending.set(key, r); continue; }
+      if (r.status === 'submitted') { stats.set(id, r.stat); continue; }
+      const k = seen.get(id) ?? 0;
+      seen.set(id, k + 1);
+      (rounds[k] ??= []).push({ id, r });
+    }
+    if (pending.size) await run(pgPendingSql, columnsOf([...pending.values()], (r) => [r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt]));
+    if (stats.size) await run(pgStatSql, [[...stats.keys()], [...stats.values()]]);
+    for (const round of rounds) {
+      out.push(...(await run<EffectRow>(pgApplySql, columnsOf(round, ({ id, r }) => [id, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt]))).map(toEffect));
     }
     return out;
   }));
 }
+
+/** The columns of rows as one array each: what `unnest` takes, so a statement's text never depends on its batch size. */
+function columnsOf<T>(rows: T[], values: (row: T) => unknown[]): unknown[][] {
+  const columns: unknown[][] = [];
+  for (const row of rows) {
+    const v = values(row);
+    for (let i = 0; i < v.length; i++) (columns[i] ??= []).push(v[i]);
+  }
+  return columns;
+}
+
+const unnest = (types: string[]) => `unnest(${types.map((t, i) => `cast($${i + 1} as ${t}[])`).join(', ')})`;
+const pgSubmitSql = `update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
+  carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, submitting = 0, error = null,
+  parts_done = m.parts_done + v.pd, carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
+  channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
+  from ${unnest(['text', 'text', 'text', 'text', 'text', 'integer', 'text', 'text', 'text', 'text'])} as v(id, status, ids, at, ch, pd, stat, err, done, log)
+  where m.id = v.id and m.done_at is null returning m.id`;
+const pgCarrierIdsSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) select * from ${unnest(['text', 'text', 'text', 'integer'])}
+  on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
+const pgFindSql = `select c.channel_id, c.carrier_id, c.message_id from carrier_ids c join ${unnest(['text', 'text'])} as k(ch, cid) on c.channel_id = k.ch and c.carrier_id = k.cid`;
+const pgPendingSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) select * from ${unnest(['text', 'text', 'text', 'text', 'text', 'text', 'text'])}
+  on conflict (channel_id, carrier_id) do update set status = excluded.status, stat = excluded.stat, err = excluded.err, done_at = excluded.done_at`;
+const pgStatSql = `update messages m set carrier_stat = v.stat from ${unnest(['text', 'text'])} as v(id, stat) where m.id = v.id`;
+// applySql for many messages at once (one report each)
+const pgApplySql = `update messages m set parts_done = m.parts_done + 1,
+    status = case when m.status in ('submitted', 'queued') or (m.status = 'delivered' and v.status <> 'delivered') then v.status else m.status end,
+    carrier_stat = v.stat, carrier_err = v.err,
+    done_at = case when m.parts_done + 1 >= m.segments then v.done else m.done_at end
+  from ${unnest(['text', 'text', 'text', 'text', 'text'])} as v(id, status, stat, err, done)
+  where m.id = v.id and m.done_at is null
+  returning m.id, m.tenant_id, m.campaign_id, m.phone, m.status, cast(m.price as text) as price, m.segments, m.error, m.carrier_stat, m.done_at`;
 
 /**
  * Runs a PostgreSQL transaction again (up to 5 times in all) when the server aborted it as a deadlock or a

@@ -99,9 +99,14 @@ export class Dispatcher {
   start(): void {
     this.running = true;
     this.flushTimer = setInterval(() => this.flushSoon(), this.opts.flushMs);
+    // one renewal at a time: on a slow database renewals that overlap wait on each other's row locks, and the writes of outcomes behind them
+    let renewing = false;
     this.renewTimer = setInterval(() => {
-      if (this.held === 0) return;
-      renewLeases(this.deps.store.db, this.owner, this.later(this.opts.leaseMs)).catch((err) => this.deps.log.error({ err }, 'renewing leases failed'));
+      if (this.held === 0 || renewing) return;
+      renewing = true;
+      renewLeases(this.deps.store.db, this.owner, this.later(this.opts.leaseMs))
+        .catch((err) => this.deps.log.error({ err }, 'renewing leases failed'))
+        .finally(() => { renewing = false; });
     }, this.opts.leaseMs / 3);
     this.loop = this.run();
   }

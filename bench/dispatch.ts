@@ -74,9 +74,12 @@ async function once(scenario: string, ctx: BenchContext, databaseUrl: string, da
     const stats = await smsc.stats();
     const perSecond = Math.round(n / seconds);
     const reference = await ctx.reference();
+    // the floor of the same run (bench/floor.ts), when it ran before this scenario
+    const floor = Number(process.env.TIDINGS_BENCH_FLOOR ?? NaN);
     return {
       scenario, messages: n, seconds: Math.round(seconds * 1000) / 1000, perSecond, referencePerSecond: reference,
-      ratio: Math.round((perSecond / reference) * 100) / 100, peakRssMb, lost: Math.max(0, n - stats.uniqueMessages), duplicates: stats.duplicates,
+      ratio: Math.round((perSecond / reference) * 100) / 100, ...(floor > 0 && { floorPerSecond: floor, ratioToFloor: Math.round((perSecond / floor) * 100) / 100 }),
+      peakRssMb, lost: Math.max(0, n - stats.uniqueMessages), duplicates: stats.duplicates,
       cpuMicrosPerMessage: Math.round((used.user + used.system) / n),
     };
   } finally {

@@ -15,6 +15,7 @@ const scenarios: Record<string, Scenario> = {
   cmpp: { load: () => import('./cmpp.ts'), compares: true },
   sgip: { load: () => import('./sgip.ts'), compares: true },
   smgp: { load: () => import('./smgp.ts'), compares: true },
+  floor: { load: () => import('./floor.ts'), compares: true },
   dispatch: { load: () => import('./dispatch.ts'), compares: true },
   'api-send': { load: () => import('./api-send.ts'), compares: false },
   import: { load: () => import('./import.ts'), compares: false },
@@ -58,11 +59,14 @@ if (unknown.length) {
 }
 const names = wanted.length ? wanted : Object.keys(scenarios);
 const reference = names.some((n) => n === 'bare' || scenarios[n].compares) ? Number((await inChild('bare', null)).perSecond) : null;
-// smpp-server reports its ratio to the dispatch scenario of the same run (when that ran before it)
+// smpp-server reports its ratio to the dispatch scenario of the same run, dispatch its ratio to the floor (when they ran before)
 const results = new Map<string, Record<string, unknown>>();
 for (const name of names) {
   if (name === 'bare') continue;
   const dispatch = results.get('dispatch')?.perSecond;
-  results.set(name, await inChild(name, scenarios[name].compares ? reference : null, dispatch !== undefined ? { TIDINGS_BENCH_DISPATCH: String(dispatch) } : {}));
+  const floor = results.get('floor')?.perSecond;
+  results.set(name, await inChild(name, scenarios[name].compares ? reference : null, {
+    ...(dispatch !== undefined && { TIDINGS_BENCH_DISPATCH: String(dispatch) }), ...(floor !== undefined && { TIDINGS_BENCH_FLOOR: String(floor) }),
+  }));
 }
 process.exit(0);

@@ -289,7 +289,7 @@ export class Dispatcher {
    * a report arriving right behind it is written in the same update.
    */
   flush(all = false): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write(all));
+    this.flushing = this.flushing.then(() => this.write(all)).catch((err) => this.deps.log.error({ err }, 'flushing outcomes failed'));
     return this.flushing;
   }
 
@@ -297,7 +297,7 @@ export class Dispatcher {
   private flushSoon(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    this.flushing = this.flushing.then(() => { this.flushQueued = false; return this.write(false); });
+    this.flushing = this.flushing.then(() => { this.flushQueued = false; return this.write(false); }).catch((err) => this.deps.log.error({ err }, 'flushing outcomes failed'));
   }
 
   private async write(all: boolean): Promise<void> {

@@ -61,6 +61,8 @@ export class Dispatcher {
   /** Messages handed to a channel and not yet answered. */
   private onWire = 0;
   private readonly gates = new Map<string, Gate>();
+  /** Ids of the messages held: a lease of its own that lapsed and was claimed again is not taken (and sent) twice. */
+  private readonly holding = new Set<string>();
   /** The mark write under way, and whether another pass of the gates is due after it. */
   private marking: Promise<void> | null = null;
   private pumpAgain = false;
@@ -76,7 +78,7 @@ export class Dispatcher {
   private requeued: Requeued[] = [];
   private finished: Finished[] = [];
   /** The channels of the failed messages (requeued or finished) that passed a gate, until their outcome is written. */
-  private failedGated: string[] = [];
+  private failedGated: ClaimedMessage[] = [];
   /** Carrier log lines per message id, until its outcome is written. */
   private logs = new Map<string, string>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -173,11 +175,13 @@ export class Dispatcher {
   /** Queues claimed messages at their channel's gate and lets through what fits. */
   private admit(messages: ClaimedMessage[]): void {
     for (const m of messages) {
+      if (this.holding.has(m.id)) continue;
+      this.holding.add(m.id);
       let gate = this.gates.get(m.channelId);
       if (!gate) this.gates.set(m.channelId, gate = { waiting: [], open: 0, fresh: 0 });
       gate.waiting.push(m);
+      this.held++;
     }
-    this.held += messages.length;
     this.pump();
   }
 
@@ -197,7 +201,10 @@ export class Dispatcher {
     for (const [channelId, gate] of this.gates) {
       if (!gate.waiting.length) continue;
       if (!this.channels.get(channelId)) {
-        for (const m of gate.waiting) this.requeued.push({ id: m.id, notBefore: this.later(5000), error: 'channel not running on this worker', log: null });
+        for (const m of gate.waiting) {
+          this.requeued.push({ id: m.id, notBefore: this.later(5000), error: 'channel not running on this worker', log: null });
+          this.holding.delete(m.id);
+        }
         this.held -= gate.waiting.length;
         gate.waiting = [];
         continue;
@@ -208,11 +215,12 @@ export class Dispatcher {
       for (const m of gate.waiting.splice(0, n)) taken.push(m);
     }
     if (!taken.length) return;
-    this.marking = markSubmitting(this.deps.store, this.owner, taken.map((m) => m.id)).then((marked) => {
+    this.marking = markSubmitting(this.deps.store, this.owner, taken.map((m) => m.id), this.later(this.opts.leaseMs)).then((marked) => {
       for (const m of taken) {
         if (marked.has(m.id)) { this.submit(m); continue; }
         this.gates.get(m.channelId)!.open--;
         this.held--;
+        this.holding.delete(m.id);
       }
     }, (err: unknown) => {
       this.deps.log.error({ err, messages: taken.length }, 'marking messages submitting failed; trying again');
@@ -246,7 +254,7 @@ export class Dispatcher {
       this.track(a);
     } else {
       this.failed(m, e);
-      this.failedGated.push(m.channelId);
+      this.failedGated.push(m);
     }
     // half the gate answered since the last write: write now, so the gate opens while the other half is on the wire
     const gate = this.gates.get(m.channelId)!;
@@ -334,19 +342,19 @@ export class Dispatcher {
       return;
     }
     for (const done of batch.stored) done();
-    this.release(submitted.map((a) => a.channelId).concat(failedGated));
+    this.release(submitted.map((a) => a.m).concat(failedGated));
     this.effects.submitted(submitted.length);
     if (effects.length) await this.effects.finished(effects).catch((e) => this.deps.log.error({ err: e }, 'after-effects of outcomes failed'));
   }
 
   /** Closes the written messages' places at their gates and lets more through; wakes the claim loop when room opened. */
-  private release(channelIds: string[]): void {
-    if (!channelIds.length) return;
-    for (const id of channelIds) {
-      const gate = this.gates.get(id)!;
-      gate.open--;
+  private release(written: ClaimedMessage[]): void {
+    if (!written.length) return;
+    for (const m of written) {
+      this.gates.get(m.channelId)!.open--;
+      this.holding.delete(m.id);
     }
-    this.held -= channelIds.length;
+    this.held -= written.length;
     this.pump();
     if (this.held < this.opts.maxInFlight / 2 && !this.drained) this.wake?.();
   }
@@ -399,7 +407,7 @@ export class Dispatcher {
     await this.marking;
     const unsent: string[] = [];
     for (const gate of this.gates.values()) {
-      for (const m of gate.waiting) unsent.push(m.id);
+      for (const m of gate.waiting) { unsent.push(m.id); this.holding.delete(m.id); }
       this.held -= gate.waiting.length;
       gate.waiting = [];
     }

@@ -99,20 +99,21 @@ export async function claimMessages(store: Store, owner: string, channelIds: str
 }
 
 /**
- * Marks messages leased to `owner` as submitting, in one write, before they are handed to their carrier; returns the ids
- * it marked. A message whose lease another worker took over meanwhile is not marked, and must not be sent.
+ * Marks messages leased to `owner` as submitting, in one write, before they are handed to their carrier, and extends
+ * their lease to `leaseUntil` (a message on its way out never lapses to another worker); returns the ids it marked.
+ * A message whose lease another worker took over meanwhile is not marked, and must not be sent.
  */
-export async function markSubmitting(store: Store, owner: string, ids: string[]): Promise<Set<string>> {
+export async function markSubmitting(store: Store, owner: string, ids: string[], leaseUntil: string): Promise<Set<string>> {
   if (!ids.length) return new Set();
   if (store.dialect === 'sqlite') {
     return withSqlite(store, (prepare) => {
-      const mark = prepare("update messages set submitting = 1 where id = ? and lease_owner = ? and status = 'queued'");
+      const mark = prepare("update messages set submitting = 1, lease_until = ? where id = ? and lease_owner = ? and status = 'queued'");
       const marked = new Set<string>();
-      for (const id of ids) if (mark.run(id, owner).changes) marked.add(id);
+      for (const id of ids) if (mark.run(leaseUntil, id, owner).changes) marked.add(id);
       return marked;
     });
   }
-  const rows = await raw<{ id: string }>(store, "update messages set submitting = 1 where id = any(cast($1 as text[])) and lease_owner = $2 and status = 'queued' returning id", [ids, owner]);
+  const rows = await raw<{ id: string }>(store, "update messages set submitting = 1, lease_until = $3 where id = any(cast($1 as text[])) and lease_owner = $2 and status = 'queued' returning id", [ids, owner, leaseUntil]);
   return new Set(rows.map((r) => r.id));
 }
 

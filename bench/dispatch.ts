@@ -21,7 +21,8 @@ import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber } from './support/smsc.ts';
 import { applySignature, reviewSignature } from '../src/store/repos/signatures.ts';
 import pg from 'pg';
 
-async function seed(deps: Deps, n: number): Promise<{ tenantId: string; groupId: string }> {
+/** A tenant with an approved signature, its balance and a group of `n` contacts (numbers benchNumber(0…n-1)). */
+export async function seed(deps: Deps, n: number): Promise<{ tenantId: string; groupId: string }> {
   const db = deps.store.db;
   const now = new Date().toISOString();
   const tenant = await createTenant(db, { slug: 'bench', settings: { signature: '【Bench】', quietHours: null } });

@@ -99,7 +99,7 @@ async function suite(database: TestDatabase, layout: 'one-node' | 'api-and-two-w
       await created.drop();
     }
   }
-  if (process.env.DEBUG_TESTS) process.stderr.write(`${layout} on ${database.name}: ${JSON.stringify(results)}\n`);
+  console.info(`${layout} on ${database.name}: ${JSON.stringify(results)}`);
   for (const r of results) {
     // nothing lost, one row each, every one delivered and received once at least
     expect(r).toMatchObject({ total: recipients, delivered: recipients, received: recipients });

@@ -2,10 +2,8 @@
 // two binds, one each, to the virtual carrier in another process: the two-node rate, each node's share of the
 // submits, and that no message reached the carrier twice. Needs TIDINGS_TEST_PG_URL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { buildDeps, closeDeps } from '../src/deps.ts';
@@ -16,6 +14,7 @@ import { createCampaign, getCampaign, setCampaignStatus } from '../src/store/rep
 import type { BenchContext } from './support/context.ts';
 import { BENCH_ACCOUNT, BENCH_WINDOW } from './support/smsc.ts';
 import { seed } from './dispatch.ts';
+import { withBenchDatabase } from './support/pg.ts';
 
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'tidings.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,18 +71,5 @@ async function once(ctx: BenchContext, url: string, dataDir: string): Promise<Re
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const pgUrl = process.env.TIDINGS_TEST_PG_URL;
   if (!pgUrl) throw new Error('dispatch-pg2 runs on PostgreSQL: set TIDINGS_TEST_PG_URL');
-  const name = `tidings_bench2_${process.pid}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
-  const dir = mkdtempSync(path.join(tmpdir(), 'tidings-bench-'));
-  try {
-    return await once(ctx, url.toString(), dir);
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withBenchDatabase(pgUrl, 'tidings_bench2', (url, dir) => once(ctx, url, dir));
 }

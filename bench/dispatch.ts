@@ -19,7 +19,7 @@ import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
 import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber } from './support/smsc.ts';
 import { applySignature, reviewSignature } from '../src/store/repos/signatures.ts';
-import pg from 'pg';
+import { withBenchDatabase } from './support/pg.ts';
 
 /** A tenant with an approved signature, its balance and a group of `n` contacts (numbers benchNumber(0…n-1)). */
 export async function seed(deps: Deps, n: number): Promise<{ tenantId: string; groupId: string }> {
@@ -93,20 +93,8 @@ async function once(scenario: string, ctx: BenchContext, databaseUrl: string, da
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const pgUrl = process.env.TIDINGS_TEST_PG_URL;
   if (pgUrl) {
-    const name = `tidings_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(pgUrl);
-    url.pathname = `/${name}`;
-    const dir = mkdtempSync(path.join(tmpdir(), 'tidings-bench-'));
-    try {
-      process.stdout.write(`${JSON.stringify(await once('dispatch-pg', ctx, url.toString(), dir))}\n`);
-    } finally {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const line = await withBenchDatabase(pgUrl, 'tidings_bench', (url, dir) => once('dispatch-pg', ctx, url, dir));
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'tidings-bench-'));
   try {

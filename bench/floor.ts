@@ -8,17 +8,15 @@
 // openSqlite: WAL, synchronous = NORMAL, page and cache size) and the indexes the engine's hot path needs. No
 // scheduling, routing, pre-flight, pricing, carrier log, contacts or effects.
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodePdu, encodePdu, HEADER_LENGTH, MAX_PDU_LENGTH } from '../src/channels/smpp/codec.ts';
 import { Cmd, type Pdu } from '../src/channels/smpp/pdus.ts';
 import { normaliseId } from '../src/channels/smpp/ids.ts';
 import { receiptFromPdu } from '../src/channels/smpp/receipt.ts';
-import { Framer } from '../src/channels/session/framer.ts';
+import { benchSubmit, openBind } from './support/bind.ts';
 import { openSqlite } from '../src/store/dialect.ts';
 import type { BenchContext } from './support/context.ts';
-import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber, benchText, runAgainstSmsc } from './support/smsc.ts';
+import { BENCH_WINDOW, benchNumber, benchText, runAgainstSmsc } from './support/smsc.ts';
 
 const schema = [
   `create table messages (id text primary key, campaign_id text not null, phone text not null, text text not null, priority integer not null,
@@ -56,19 +54,6 @@ function floor(port: number, messages: number, file: string): Promise<number> {
   };
 
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setNoDelay(true);
-    const framer = new Framer(HEADER_LENGTH, MAX_PDU_LENGTH);
-    let out: Buffer[] = [];
-    let scheduled = false;
-    const write = (p: Pdu) => {
-      out.push(encodePdu(p));
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(() => { scheduled = false; const b = out; out = []; socket.write(b.length === 1 ? b[0] : Buffer.concat(b)); });
-      }
-    };
-    let seq = 0;
     let materialised = 0;
     let queue: number[] = []; // inserted, not yet through the gate
     let open = 0; // marked submitting, not yet written back
@@ -103,8 +88,9 @@ function floor(port: number, messages: number, file: string): Promise<number> {
     const fill = () => {
       while (onWire < BENCH_WINDOW && ready.length) {
         const i = ready.shift()!;
-        bySeq.set(++seq, { id: id(i), carrierId: null, stat: null, doneAt: null, ackSeq: null });
-        write({ commandId: Cmd.submit_sm, status: 0, sequence: seq, sourceAddrTon: 5, sourceAddr: '10690', destAddrTon: 1, destAddrNpi: 1, destinationAddr: benchNumber(i), registeredDelivery: 1, shortMessage: Buffer.from(benchText(i), 'latin1') });
+        const seq = bind.nextSequence();
+        bySeq.set(seq, { id: id(i), carrierId: null, stat: null, doneAt: null, ackSeq: null });
+        bind.write(benchSubmit(i, seq));
         onWire++;
       }
     };
@@ -135,19 +121,20 @@ function floor(port: number, messages: number, file: string): Promise<number> {
       })());
       for (const s of writing) {
         byCarrierId.delete(s.carrierId!);
-        if (s.ackSeq !== null) { write({ commandId: Cmd.deliver_sm_resp, status: 0, sequence: s.ackSeq, messageId: '' }); stored++; }
+        if (s.ackSeq !== null) { bind.write({ commandId: Cmd.deliver_sm_resp, status: 0, sequence: s.ackSeq, messageId: '' }); stored++; }
       }
-      for (const r of matched) { write({ commandId: Cmd.deliver_sm_resp, status: 0, sequence: r.seq, messageId: '' }); stored++; }
+      for (const r of matched) { bind.write({ commandId: Cmd.deliver_sm_resp, status: 0, sequence: r.seq, messageId: '' }); stored++; }
       open -= writing.length;
       if (stored === messages) {
         clearInterval(timer);
-        setImmediate(() => { socket.end(); store.sqlite!.close(); resolve(storageMicros); });
+        bind.end();
+        setImmediate(() => { store.sqlite!.close(); resolve(storageMicros); });
         return;
       }
       pump();
     };
     const timer = setInterval(flush, flushMs);
-    const onPdu = (p: Pdu) => {
+    const bind = openBind(port, (p: Pdu) => {
       if (p.commandId === Cmd.submit_sm_resp) {
         if (p.status !== 0) return reject(new Error(`submit refused: ${p.status}`));
         const s = bySeq.get(p.sequence)!;
@@ -166,10 +153,7 @@ function floor(port: number, messages: number, file: string): Promise<number> {
         if (p.status !== 0) return reject(new Error(`bind refused: ${p.status}`));
         pump();
       }
-    };
-    socket.on('data', (chunk: Buffer) => framer.push(chunk, (buf, start, end) => onPdu(decodePdu(buf.subarray(start, end)))));
-    socket.on('error', reject);
-    socket.on('connect', () => write({ commandId: Cmd.bind_transceiver, status: 0, sequence: ++seq, ...BENCH_ACCOUNT, interfaceVersion: 0x34 }));
+    }, reject);
   });
 }
 

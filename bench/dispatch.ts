@@ -19,9 +19,10 @@ import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
 import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber } from './support/smsc.ts';
 import { applySignature, reviewSignature } from '../src/store/repos/signatures.ts';
-import pg from 'pg';
+import { withBenchDatabase } from './support/pg.ts';
 
-async function seed(deps: Deps, n: number): Promise<{ tenantId: string; groupId: string }> {
+/** A tenant with an approved signature, its balance and a group of `n` contacts (numbers benchNumber(0…n-1)). */
+export async function seed(deps: Deps, n: number): Promise<{ tenantId: string; groupId: string }> {
   const db = deps.store.db;
   const now = new Date().toISOString();
   const tenant = await createTenant(db, { slug: 'bench', settings: { signature: '【Bench】', quietHours: null } });
@@ -74,9 +75,12 @@ async function once(scenario: string, ctx: BenchContext, databaseUrl: string, da
     const stats = await smsc.stats();
     const perSecond = Math.round(n / seconds);
     const reference = await ctx.reference();
+    // the floor of the same run (bench/floor.ts), when it ran before this scenario
+    const floor = Number(process.env.TIDINGS_BENCH_FLOOR ?? NaN);
     return {
       scenario, messages: n, seconds: Math.round(seconds * 1000) / 1000, perSecond, referencePerSecond: reference,
-      ratio: Math.round((perSecond / reference) * 100) / 100, peakRssMb, lost: Math.max(0, n - stats.uniqueMessages), duplicates: stats.duplicates,
+      ratio: Math.round((perSecond / reference) * 100) / 100, ...(floor > 0 && { floorPerSecond: floor, ratioToFloor: Math.round((perSecond / floor) * 100) / 100 }),
+      peakRssMb, lost: Math.max(0, n - stats.uniqueMessages), duplicates: stats.duplicates,
       cpuMicrosPerMessage: Math.round((used.user + used.system) / n),
     };
   } finally {
@@ -89,20 +93,8 @@ async function once(scenario: string, ctx: BenchContext, databaseUrl: string, da
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const pgUrl = process.env.TIDINGS_TEST_PG_URL;
   if (pgUrl) {
-    const name = `tidings_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(pgUrl);
-    url.pathname = `/${name}`;
-    const dir = mkdtempSync(path.join(tmpdir(), 'tidings-bench-'));
-    try {
-      process.stdout.write(`${JSON.stringify(await once('dispatch-pg', ctx, url.toString(), dir))}\n`);
-    } finally {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const line = await withBenchDatabase(pgUrl, 'tidings_bench', (url, dir) => once('dispatch-pg', ctx, url, dir));
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'tidings-bench-'));
   try {

@@ -15,7 +15,9 @@ const scenarios: Record<string, Scenario> = {
   cmpp: { load: () => import('./cmpp.ts'), compares: true },
   sgip: { load: () => import('./sgip.ts'), compares: true },
   smgp: { load: () => import('./smgp.ts'), compares: true },
+  floor: { load: () => import('./floor.ts'), compares: true },
   dispatch: { load: () => import('./dispatch.ts'), compares: true },
+  'dispatch-pg2': { load: () => import('./dispatch-pg2.ts'), compares: false },
   'api-send': { load: () => import('./api-send.ts'), compares: false },
   import: { load: () => import('./import.ts'), compares: false },
   services: { load: () => import('./services.ts'), compares: true },
@@ -25,6 +27,8 @@ const scenarios: Record<string, Scenario> = {
 };
 
 const messages = Number(process.env.TIDINGS_BENCH_MESSAGES ?? 200_000);
+/** Every result line printed so far in this run, by scenario (dispatch prints dispatch-pg before its own). */
+const results = new Map<string, Record<string, unknown>>();
 const only = process.env.TIDINGS_BENCH_SCENARIO;
 
 /** Runs one scenario in a child process, echoing its lines; resolves with the last one (its result). */
@@ -36,7 +40,10 @@ async function inChild(name: string, reference: number | null, extra: Record<str
   let last: Record<string, unknown> | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
     process.stdout.write(`${line}\n`);
-    if (line.startsWith('{')) last = JSON.parse(line) as Record<string, unknown>;
+    if (line.startsWith('{')) {
+      last = JSON.parse(line) as Record<string, unknown>;
+      if (typeof last.scenario === 'string') results.set(last.scenario, last);
+    }
   }
   const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
   if (code !== 0 || !last) throw new Error(`scenario ${name} failed (exit code ${code})`);
@@ -58,11 +65,16 @@ if (unknown.length) {
 }
 const names = wanted.length ? wanted : Object.keys(scenarios);
 const reference = names.some((n) => n === 'bare' || scenarios[n].compares) ? Number((await inChild('bare', null)).perSecond) : null;
-// smpp-server reports its ratio to the dispatch scenario of the same run (when that ran before it)
-const results = new Map<string, Record<string, unknown>>();
+// smpp-server reports its ratio to the dispatch scenario of the same run, dispatch its ratio to the floor, dispatch-pg2
+// its ratio to one node (dispatch-pg) (when they ran before)
 for (const name of names) {
   if (name === 'bare') continue;
   const dispatch = results.get('dispatch')?.perSecond;
-  results.set(name, await inChild(name, scenarios[name].compares ? reference : null, dispatch !== undefined ? { TIDINGS_BENCH_DISPATCH: String(dispatch) } : {}));
+  const floor = results.get('floor')?.perSecond;
+  const dispatchPg = results.get('dispatch-pg')?.perSecond;
+  results.set(name, await inChild(name, scenarios[name].compares ? reference : null, {
+    ...(dispatch !== undefined && { TIDINGS_BENCH_DISPATCH: String(dispatch) }), ...(floor !== undefined && { TIDINGS_BENCH_FLOOR: String(floor) }),
+    ...(dispatchPg !== undefined && { TIDINGS_BENCH_DISPATCH_PG: String(dispatchPg) }),
+  }));
 }
 process.exit(0);

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 // Conventions: ids are text made by domain/ids.ts; timestamps are ISO-8601 UTC text; money is integer
 // minor units, always read through `cast(… as text)` so it never passes through a lossy JS number.
@@ -99,6 +99,8 @@ export interface MessagesTable {
   parts_done: number; carrier_stat: string | null; carrier_err: string | null; error: string | null; attempts: number; resubmitted: number;
   not_before: string | null; lease_owner: string | null; lease_until: string | null; created_at: string;
   submitted_at: string | null; done_at: string | null;
+  /** 1 while the lease holder may have handed the message to its carrier and no outcome is written yet (a re-claim counts it resubmitted). */
+  submitting: Generated<number>;
   /** The carrier log: one `<ISO time> →|← <PDU summary>` line per PDU (secrets redacted), kept for TIDINGS_CHANNEL_LOG_DAYS. */
   channel_log: string | null;
 }

@@ -52,6 +52,17 @@ export class ChannelManager {
     return [...this.running.values()].filter((r) => r.channel.state().state === 'bound').map((r) => r.record.id);
   }
 
+  /**
+   * How many parts this node's binds of a channel keep on the wire at most: the configured window per bind (10 when
+   * the config gives none, the smallest protocol default) times the binds it holds; 0 when it does not run the channel.
+   */
+  windowOf(id: string): number {
+    const run = this.running.get(id);
+    if (!run) return 0;
+    const window = Number(run.record.config.window);
+    return (Number.isInteger(window) && window >= 1 ? window : 10) * run.binds;
+  }
+
   /** The running channel with this id. */
   get(id: string): Channel | undefined {
     return this.running.get(id)?.channel;

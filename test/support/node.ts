@@ -20,10 +20,13 @@ export async function tidings(env: NodeJS.ProcessEnv, ...args: string[]): Promis
   return (await run(process.execPath, [bin, ...args], { env })).stdout;
 }
 
-/** Starts `tidings start --role all` (HTTP on a free port) and waits until it prints its first-start lines or its URL. */
-export async function spawnNode(env: NodeJS.ProcessEnv, timeoutMs = 40_000): Promise<SpawnedNode> {
+/**
+ * Starts `tidings start --role <role>` (default all; HTTP on a free port) and waits until it says it started (with its
+ * URL, unless it is a worker node, whose `url` is then '').
+ */
+export async function spawnNode(env: NodeJS.ProcessEnv, timeoutMs = 40_000, role: 'all' | 'api' | 'worker' = 'all'): Promise<SpawnedNode> {
   const fullEnv = { PORT: '0', TIDINGS_SIMULATOR_PORT: '0', ...env, TIDINGS_LOG_LEVEL: 'info' };
-  const child = spawn(process.execPath, [bin, 'start', '--role', 'all'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--role', role], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let exited = false;
   child.on('exit', () => { exited = true; });
@@ -31,8 +34,9 @@ export async function spawnNode(env: NodeJS.ProcessEnv, timeoutMs = 40_000): Pro
     const timer = setTimeout(() => reject(new Error(`the node did not start:\n${output}`)), timeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       output += d.toString();
-      const m = /"msg":"Tidings started"/.test(output) && /"url":"(http:\/\/localhost:\d+)"/.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      const started = /"msg":"Tidings started"/.test(output);
+      const m = started && /"url":"(http:\/\/localhost:\d+)"/.exec(output);
+      if (m || (started && role === 'worker')) { clearTimeout(timer); resolve(m ? m[1] : ''); }
     });
     child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the node exited with ${code}:\n${output}`)); });

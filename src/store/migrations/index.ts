@@ -15,6 +15,7 @@ import * as m018 from './018_localized_replies.ts';
 import * as m019 from './019_signatures_complaints.ts';
 import * as m020 from './020_points.ts';
 import * as m025 from './025_smpp_server_mo.ts';
+import * as m026 from './026_submitting.ts';
 import * as m027 from './027_import_files.ts';
 
 /** Every migration in order; a new one is one more line here. */
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '019_signatures_complaints': m019,
   '020_points': m020,
   '025_smpp_server_mo': m025,
+  '026_submitting': m026,
   '027_import_files': m027,
 };
 

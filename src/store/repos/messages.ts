@@ -70,7 +70,8 @@ async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[
 
 /**
  * Leases up to `limit` queued messages of the given channels to `owner` until `leaseUntil`: first those whose lease ran
- * out without a result (their worker died mid-submit; counted in `resubmitted`), then free due ones, most urgent first.
+ * out without a result (their worker died; counted in `resubmitted` when it had marked them submitting), then free due
+ * ones, most urgent first.
  */
 export async function claimMessages(store: Store, owner: string, channelIds: string[], limit: number, now: string, leaseUntil: string): Promise<ClaimedMessage[]> {
   if (!channelIds.length) return [];
@@ -78,7 +79,7 @@ export async function claimMessages(store: Store, owner: string, channelIds: str
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
   const n = channelIds.length;
   // the conditions on status and lease_owner are the predicates of the partial indexes messages_leased and messages_queue
-  const claim = (expired: boolean) => `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + 1' : ''}
+  const claim = (expired: boolean) => `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + submitting, submitting = 0' : ''}
     where id in (select id from messages where status = 'queued' and channel_id in (${placeholders(n, d, 3)})
       and ${expired ? `lease_owner is not null and lease_until < ${p(n + 3)}` : `lease_owner is null and (not_before is null or not_before <= ${p(n + 3)})`}
       and tenant_id not in (select id from tenants where status <> 'active')
@@ -95,6 +96,25 @@ export async function claimMessages(store: Store, owner: string, channelIds: str
       return taken.length < limit ? taken.concat(await raw<ClaimedRow>(store, claim(false), params(limit - taken.length))) : taken;
     })();
   return rows.map(toClaimed);
+}
+
+/**
+ * Marks messages leased to `owner` as submitting, in one write, before they are handed to their carrier, and extends
+ * their lease to `leaseUntil` (a message on its way out never lapses to another worker); returns the ids it marked.
+ * A message whose lease another worker took over meanwhile is not marked, and must not be sent.
+ */
+export async function markSubmitting(store: Store, owner: string, ids: string[], leaseUntil: string): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  if (store.dialect === 'sqlite') {
+    return withSqlite(store, (prepare) => {
+      const mark = prepare("update messages set submitting = 1, lease_until = ? where id = ? and lease_owner = ? and status = 'queued'");
+      const marked = new Set<string>();
+      for (const id of ids) if (mark.run(leaseUntil, id, owner).changes) marked.add(id);
+      return marked;
+    });
+  }
+  const rows = await raw<{ id: string }>(store, "update messages set submitting = 1, lease_until = $3 where id = any(cast($1 as text[])) and lease_owner = $2 and status = 'queued' returning id", [ids, owner, leaseUntil]);
+  return new Set(rows.map((r) => r.id));
 }
 
 /** What a finished message's tenant needs to know (refunds, webhooks, statistics). */
@@ -151,13 +171,13 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
   const newline = d === 'sqlite' ? 'char(10)' : 'chr(10)';
   const submitSql = `update messages set status = case when status in ('queued', 'submitted') then ${p(1)} else status end, carrier_ids = ${p(2)},
-    submitted_at = ${p(3)}, channel_id = ${p(4)}, lease_owner = null, lease_until = null, error = null, parts_done = parts_done + ${p(5)},
+    submitted_at = ${p(3)}, channel_id = ${p(4)}, lease_owner = null, lease_until = null, submitting = 0, error = null, parts_done = parts_done + ${p(5)},
     carrier_stat = coalesce(${p(6)}, carrier_stat), carrier_err = coalesce(${p(7)}, carrier_err), done_at = ${p(8)}, ${appendLog(p, newline, 9)}
     where id = ${p(11)} and done_at is null`;
   const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
-  const requeueSql = `update messages set lease_owner = null, lease_until = null, not_before = ${p(1)}, error = ${p(2)}, ${appendLog(p, newline, 3)} where id = ${p(5)} and status = 'queued'`;
+  const requeueSql = `update messages set lease_owner = null, lease_until = null, submitting = 0, not_before = ${p(1)}, error = ${p(2)}, ${appendLog(p, newline, 3)} where id = ${p(5)} and status = 'queued'`;
   const finishSql = `update messages set status = ${p(1)}, error = ${p(2)}, reason = case when ${p(3)} = 'excluded' then 'opted_out' else reason end, done_at = ${p(4)},
-    lease_owner = null, lease_until = null, ${appendLog(p, newline, 5)} where id = ${p(7)} and status = 'queued' returning ${effectColumns}`;
+    lease_owner = null, lease_until = null, submitting = 0, ${appendLog(p, newline, 5)} where id = ${p(7)} and status = 'queued' returning ${effectColumns}`;
   const findSql = `select message_id from carrier_ids where channel_id = ${p(1)} and carrier_id = ${p(2)}`;
   const statSql = `update messages set carrier_stat = ${p(1)} where id = ${p(2)}`;
   const pendSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) values (${placeholders(7, d)})
@@ -209,47 +229,80 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   return againOnConflict(() => store.db.transaction().execute(async (trx) => {
     const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
     const out: MessageEffect[] = [];
-    for (let at = 0; at < o.submitted.length; at += 2000) {
-      const chunk = o.submitted.slice(at, at + 2000);
-      const vals = statementText(`outcomes|${chunk.length}`, () => chunk.map((_, i) => `(${Array.from({ length: 10 }, (_x, k) => `$${i * 10 + k + 1}`).join(', ')})`).join(', '));
-      const updated = new Set((await run<{ id: string }>(`update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
-        carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, error = null,
-        parts_done = m.parts_done + cast(v.pd as integer), carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
-        channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
-        from (values ${vals}) as v(id, status, ids, at, ch, pd, stat, err, done, log) where m.id = v.id and m.done_at is null returning m.id`,
-      chunk.flatMap((s) => [s.id, s.status, s.carrierIds.join(','), s.at, s.channelId, String(s.partsDone), s.stat, s.err, s.doneAt, s.log]))).map((r) => r.id));
+    if (o.submitted.length) {
+      const updated = new Set((await run<{ id: string }>(pgSubmitSql, columnsOf(o.submitted,
+        (s) => [s.id, s.status, s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, s.log]))).map((r) => r.id));
       const parts: unknown[][] = [];
-      for (const s of chunk) {
+      for (const s of o.submitted) {
         if (!updated.has(s.id)) continue;
         if (s.effect) out.push(s.effect);
         if (s.doneAt === null) s.carrierIds.forEach((c, i) => parts.push([s.channelId, c, s.id, i + 1]));
       }
-      if (updated.size) { const at = latest(chunk); await run(messagedSql, [at, JSON.stringify([...updated]), at]); }
-      if (parts.length) {
-        await run(`insert into carrier_ids (channel_id, carrier_id, message_id, part) values ${parts.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, cast($${i * 4 + 4} as integer))`).join(', ')}
-          on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`, parts.flat());
-      }
+      if (updated.size) { const at = latest(o.submitted); await run(messagedSql, [at, JSON.stringify([...updated]), at]); }
+      if (parts.length) await run(pgCarrierIdsSql, columnsOf(parts, (x) => x));
     }
     for (const r of o.requeued) await run(requeueSql, [r.notBefore, r.error, r.log, r.log, r.id]);
     for (const f of o.finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, f.log, f.log, f.id])).map(toEffect));
     if (!o.receipts.length) return out;
-    const keys = o.receipts.map((r) => [r.channelId, r.carrierId]);
     const hits = new Map<string, string>();
-    for (let at = 0; at < keys.length; at += 2000) {
-      const chunk = keys.slice(at, at + 2000);
-      const rows = await run<{ channel_id: string; carrier_id: string; message_id: string }>(
-        `select channel_id, carrier_id, message_id from carrier_ids where (channel_id, carrier_id) in (${chunk.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ')})`, chunk.flat());
-      for (const r of rows) hits.set(`${r.channel_id}\u0000${r.carrier_id}`, r.message_id);
+    for (const r of await run<{ channel_id: string; carrier_id: string; message_id: string }>(pgFindSql, columnsOf(o.receipts, (x) => [x.channelId, x.carrierId]))) {
+      hits.set(`${r.channel_id}\u0000${r.carrier_id}`, r.message_id);
     }
+    // one statement per kind: unmatched reports wait (the last one per carrier id), interim ones set the stat, and
+    // final ones apply in rounds (the k-th report of a message in the k-th round: a row is updated once per statement)
+    const pending = new Map<string, ReceiptUpdate>();
+    const stats = new Map<string, string>();
+    const rounds: { id: string; r: ReceiptUpdate }[][] = [];
+    const seen = new Map<string, number>();
     for (const r of o.receipts) {
-      const id = hits.get(`${r.channelId}\u0000${r.carrierId}`);
-      if (!id) { await run(pendSql, [r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt]); continue; }
-      if (r.status === 'submitted') { await run(statSql, [r.stat, id]); continue; }
-      out.push(...(await run<EffectRow>(apply, [r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, id])).map(toEffect));
+      const key = `${r.channelId}\u0000${r.carrierId}`;
+      const id = hits.get(key);
+      if (!id) { pending.set(key, r); continue; }
+      if (r.status === 'submitted') { stats.set(id, r.stat); continue; }
+      const k = seen.get(id) ?? 0;
+      seen.set(id, k + 1);
+      (rounds[k] ??= []).push({ id, r });
+    }
+    if (pending.size) await run(pgPendingSql, columnsOf([...pending.values()], (r) => [r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt]));
+    if (stats.size) await run(pgStatSql, [[...stats.keys()], [...stats.values()]]);
+    for (const round of rounds) {
+      out.push(...(await run<EffectRow>(pgApplySql, columnsOf(round, ({ id, r }) => [id, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt]))).map(toEffect));
     }
     return out;
   }));
 }
+
+/** The columns of rows as one array each: what `unnest` takes, so a statement's text never depends on its batch size. */
+function columnsOf<T>(rows: T[], values: (row: T) => unknown[]): unknown[][] {
+  const columns: unknown[][] = [];
+  for (const row of rows) {
+    const v = values(row);
+    for (let i = 0; i < v.length; i++) (columns[i] ??= []).push(v[i]);
+  }
+  return columns;
+}
+
+const unnest = (types: string[]) => `unnest(${types.map((t, i) => `cast($${i + 1} as ${t}[])`).join(', ')})`;
+const pgSubmitSql = `update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
+  carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, submitting = 0, error = null,
+  parts_done = m.parts_done + v.pd, carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
+  channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
+  from ${unnest(['text', 'text', 'text', 'text', 'text', 'integer', 'text', 'text', 'text', 'text'])} as v(id, status, ids, at, ch, pd, stat, err, done, log)
+  where m.id = v.id and m.done_at is null returning m.id`;
+const pgCarrierIdsSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) select * from ${unnest(['text', 'text', 'text', 'integer'])}
+  on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
+const pgFindSql = `select c.channel_id, c.carrier_id, c.message_id from carrier_ids c join ${unnest(['text', 'text'])} as k(ch, cid) on c.channel_id = k.ch and c.carrier_id = k.cid`;
+const pgPendingSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) select * from ${unnest(['text', 'text', 'text', 'text', 'text', 'text', 'text'])}
+  on conflict (channel_id, carrier_id) do update set status = excluded.status, stat = excluded.stat, err = excluded.err, done_at = excluded.done_at`;
+const pgStatSql = `update messages m set carrier_stat = v.stat from ${unnest(['text', 'text'])} as v(id, stat) where m.id = v.id`;
+// applySql for many messages at once (one report each)
+const pgApplySql = `update messages m set parts_done = m.parts_done + 1,
+    status = case when m.status in ('submitted', 'queued') or (m.status = 'delivered' and v.status <> 'delivered') then v.status else m.status end,
+    carrier_stat = v.stat, carrier_err = v.err,
+    done_at = case when m.parts_done + 1 >= m.segments then v.done else m.done_at end
+  from ${unnest(['text', 'text', 'text', 'text', 'text'])} as v(id, status, stat, err, done)
+  where m.id = v.id and m.done_at is null
+  returning m.id, m.tenant_id, m.campaign_id, m.phone, m.status, cast(m.price as text) as price, m.segments, m.error, m.carrier_stat, m.done_at`;
 
 /**
  * Runs a PostgreSQL transaction again (up to 5 times in all) when the server aborted it as a deadlock or a

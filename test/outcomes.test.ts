@@ -57,4 +57,30 @@ describe.each(testDatabases)('writing dispatch outcomes on $name', (database) =>
       await created.drop();
     }
   });
+  it('keeps the carrier status of the part report that set a long message\'s status (a milder later report does not overwrite it)', async () => {
+    const created = await database.create();
+    const store = openStore(target(created.url));
+    try {
+      await migrate(store.db);
+      const t = await createTenant(store.db, { slug: 'parts' });
+      const now = new Date().toISOString();
+      const message = (phone: string): NewMessage => ({
+        id: newId(), tenantId: t.id, campaignId: 'c2', contactId: null, phone, sender: null, text: 'long', category: 'notification', priority: 1, status: 'queued',
+        reason: null, segments: 2, price: 10n, channelId: 'ch', routeId: null, carrier: null, region: null, notBefore: null, createdAt: now, lease: { owner: 'me', until: now },
+      });
+      const [a, b] = [message('+8613800000011'), message('+8613800000012')];
+      await store.db.transaction().execute((trx) => insertMessages(trx, store, [a, b]));
+      const submit = (id: string, ids: string[]): Submitted => ({ id, channelId: 'ch', carrierIds: ids, at: now, status: 'submitted', partsDone: 0, stat: null, err: null, doneAt: null, log: null, effect: null });
+      await recordOutcomes(store, { submitted: [submit(a.id, ['a1', 'a2']), submit(b.id, ['b1', 'b2'])], requeued: [], finished: [], receipts: [] });
+      const report = (carrierId: string, status: string, stat: string, err: string) => ({ channelId: 'ch', carrierId, status, stat, err, doneAt: now, receivedAt: now });
+      // a: undelivered, then its second part expired; b: delivered, then expired
+      await recordOutcomes(store, { submitted: [], requeued: [], finished: [], receipts: [report('a1', 'undelivered', 'UNDELIV', '011'), report('b1', 'delivered', 'DELIVRD', '000')] });
+      await recordOutcomes(store, { submitted: [], requeued: [], finished: [], receipts: [report('a2', 'expired', 'EXPIRED', '099'), report('b2', 'expired', 'EXPIRED', '099')] });
+      const rows = await store.db.selectFrom('messages').select(['phone', 'status', 'carrier_stat', 'carrier_err']).where('campaign_id', '=', 'c2').orderBy('phone').execute();
+      expect(rows.map((r) => [r.status, r.carrier_stat, r.carrier_err])).toEqual([['undelivered', 'UNDELIV', '011'], ['expired', 'EXPIRED', '099']]);
+    } finally {
+      await store.close();
+      await created.drop();
+    }
+  });
 });

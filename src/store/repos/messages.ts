@@ -155,12 +155,16 @@ const toEffect = (r: EffectRow): MessageEffect => ({ id: r.id, tenantId: r.tenan
 const appendLog = (p: (i: number) => string, newline: string, i: number) =>
   `channel_log = case when cast(${p(i)} as text) is null then channel_log else coalesce(channel_log || ${newline}, '') || ${p(i + 1)} end`;
 
-// A message's status is the worst of its parts' final reports; it is done when every part has reported.
+// A message's status is the worst of its parts' final reports, and its carrier status and error are those of the report
+// that set it (a later, milder part's report does not overwrite them); it is done when every part has reported.
+// `takes(x)`: whether a report of status x sets the message's status.
+const takes = (m: string, x: string) => `(${m}status in ('submitted', 'queued') or (${m}status = 'delivered' and ${x} <> 'delivered'))`;
 const applySql = (p: (i: number) => string) => `update messages set parts_done = parts_done + 1,
-    status = case when status in ('submitted', 'queued') or (status = 'delivered' and ${p(1)} <> 'delivered') then ${p(2)} else status end,
-    carrier_stat = ${p(3)}, carrier_err = ${p(4)},
-    done_at = case when parts_done + 1 >= segments then ${p(5)} else done_at end
-  where id = ${p(6)} and done_at is null returning ${effectColumns}`;
+    status = case when ${takes('', p(1))} then ${p(2)} else status end,
+    carrier_stat = case when ${takes('', p(3))} then ${p(4)} else carrier_stat end,
+    carrier_err = case when ${takes('', p(5))} then ${p(6)} else carrier_err end,
+    done_at = case when parts_done + 1 >= segments then ${p(7)} else done_at end
+  where id = ${p(8)} and done_at is null returning ${effectColumns}`;
 
 /**
  * Writes one flush of outcomes in one transaction: submits (with the reports folded in), requeues, failures,
@@ -217,7 +221,7 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
           const hit = find.get(r.channelId, r.carrierId) as { message_id: string } | undefined;
           if (!hit) { pend.run(r.channelId, r.carrierId, r.status, r.stat, r.err, r.doneAt, r.receivedAt); continue; }
           if (r.status === 'submitted') { stat.run(r.stat, hit.message_id); continue; }
-          const row = upd.get(r.status, r.status, r.stat, r.err, r.doneAt ?? r.receivedAt, hit.message_id) as EffectRow | undefined;
+          const row = upd.get(r.status, r.status, r.status, r.stat, r.status, r.err, r.doneAt ?? r.receivedAt, hit.message_id) as EffectRow | undefined;
           if (row) out.push(toEffect(row));
         }
       }
@@ -297,8 +301,9 @@ const pgPendingSql = `insert into pending_receipts (channel_id, carrier_id, stat
 const pgStatSql = `update messages m set carrier_stat = v.stat from ${unnest(['text', 'text'])} as v(id, stat) where m.id = v.id`;
 // applySql for many messages at once (one report each)
 const pgApplySql = `update messages m set parts_done = m.parts_done + 1,
-    status = case when m.status in ('submitted', 'queued') or (m.status = 'delivered' and v.status <> 'delivered') then v.status else m.status end,
-    carrier_stat = v.stat, carrier_err = v.err,
+    status = case when ${takes('m.', 'v.status')} then v.status else m.status end,
+    carrier_stat = case when ${takes('m.', 'v.status')} then v.stat else m.carrier_stat end,
+    carrier_err = case when ${takes('m.', 'v.status')} then v.err else m.carrier_err end,
     done_at = case when m.parts_done + 1 >= m.segments then v.done else m.done_at end
   from ${unnest(['text', 'text', 'text', 'text', 'text'])} as v(id, status, stat, err, done)
   where m.id = v.id and m.done_at is null

@@ -102,7 +102,7 @@ async function ingest(deps: Deps, db: Db, tenantId: string, events: EventInput[]
     let contactId = r.contact_id;
     let zone: string | null = null;
     if (!contactId && matching.some((a) => a.trigger.type === 'event' && a.trigger.createContact) && phones[i]?.ok) {
-      const created = await createContact(db, tenantId, { phone: (phones[i] as { e164: string }).e164, fields: e.contact.externalId ? { externalId: e.contact.externalId } : {} }, nowIso);
+      const created = await createContact(db, tenantId, { phone: (phones[i] as { e164: string }).e164, fields: e.contact.externalId ? { externalId: e.contact.externalId } : {}, source: 'event' }, nowIso);
       contactId = created.id;
       zone = created.timezone;
       r.contact_id = contactId;

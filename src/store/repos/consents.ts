@@ -55,6 +55,18 @@ export async function consentedAmong(db: Db, tenantId: string, phones: string[],
   return out;
 }
 
+/** Which of these numbers have a consent for a purpose that still waits for its confirmation reply (double opt-in). */
+export async function pendingAmong(db: Db, tenantId: string, phones: string[], purpose: ConsentPurpose): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let at = 0; at < phones.length; at += 900) {
+    const rows = await db.selectFrom('consents').innerJoin('contacts', 'contacts.id', 'consents.contact_id').select('contacts.phone')
+      .where('consents.tenant_id', '=', tenantId).where('consents.purpose', '=', purpose).where('consents.status', '=', 'pending')
+      .where('contacts.phone', 'in', phones.slice(at, at + 900)).execute();
+    for (const r of rows) out.add(r.phone);
+  }
+  return out;
+}
+
 /** Deletes withdrawn consent evidence whose retention ended; returns how many records went. */
 export async function purgeExpiredConsents(db: Db, now: string): Promise<number> {
   const r = await db.deleteFrom('consents').where('status', '=', 'withdrawn').where('retain_until', '<', now).executeTakeFirst();

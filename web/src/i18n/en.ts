@@ -333,6 +333,7 @@ export const en = {
   'reason.blocklisted': 'On the blocklist',
   'reason.suppressed': 'Erased contact',
   'reason.no_consent': 'No marketing consent',
+  'reason.consent_pending': 'Consent awaiting confirmation (double opt-in)',
   'reason.preference': "The contact declined this kind of message",
   'reason.frequency_cap': 'Frequency cap reached',
   'reason.no_route': 'No route for this number',
@@ -650,6 +651,8 @@ export const en = {
   'subject.suppressedOnly': 'No contact had this number; it is now suppressed.',
 
   'settings.requireConsent': 'Marketing only with consent',
+  'settings.doubleOptIn': 'Double opt-in',
+  'settings.doubleOptInHint': 'Marketing goes only to consents the contact confirmed by replying Y / 是 / 确认; pending and missing ones are left out with their reason. A marketing consent recorded from a web form or an import starts pending and the contact gets the confirmation SMS.',
   'settings.requireConsentHint': 'Marketing goes only to contacts with marketing consent on record; the others are left out with that reason.',
   'settings.refundPolicy': 'Refunds',
   'settings.marketingFreeText': 'Free marketing text',

@@ -336,6 +336,7 @@ export const ru: Messages = {
   'reason.blocklisted': 'В чёрном списке',
   'reason.suppressed': 'Удалённый контакт',
   'reason.no_consent': 'Нет согласия на рекламу',
+  'reason.consent_pending': 'Согласие ждёт подтверждения (double opt-in)',
   'reason.preference': "Контакт отказался от таких сообщений",
   'reason.frequency_cap': 'Превышена частота',
   'reason.no_route': 'Нет маршрута для номера',
@@ -653,6 +654,8 @@ export const ru: Messages = {
   'subject.suppressedOnly': 'Контакта с этим номером не было; номер теперь подавлен.',
 
   'settings.requireConsent': 'Реклама только с согласием',
+  'settings.doubleOptIn': 'Двойное подтверждение',
+  'settings.doubleOptInHint': 'Реклама уходит только по согласиям, подтверждённым ответом Y / 是 / 确认; ожидающие и отсутствующие исключаются с причиной. Согласие с веб-формы или из импорта сначала ожидает подтверждения, и контакту уходит SMS с просьбой подтвердить.',
   'settings.requireConsentHint': 'Реклама уходит только контактам с записанным согласием; остальные исключаются с этой причиной.',
   'settings.refundPolicy': 'Возвраты',
   'settings.marketingFreeText': 'Реклама без шаблона',

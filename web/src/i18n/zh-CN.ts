@@ -336,6 +336,7 @@ export const zhCN: Messages = {
   'reason.blocklisted': '在黑名单中',
   'reason.suppressed': '已删除的联系人',
   'reason.no_consent': '无营销许可',
+  'reason.consent_pending': '许可待确认（双重确认）',
   'reason.preference': "联系人选择不接收此类短信",
   'reason.frequency_cap': '超出频次限制',
   'reason.no_route': '该号码无可用路由',
@@ -653,6 +654,8 @@ export const zhCN: Messages = {
   'subject.suppressedOnly': '没有联系人使用此号码；已将其加入屏蔽。',
 
   'settings.requireConsent': '仅向已授权的联系人发送营销短信',
+  'settings.doubleOptIn': '双重确认（Double opt-in）',
+  'settings.doubleOptInHint': '营销短信只发给已回复 Y／是／确认 确认过的许可；待确认和无许可的联系人会以相应原因排除。网页表单或导入登记的营销许可先为待确认，并向联系人发送确认短信。',
   'settings.requireConsentHint': '营销短信只发给有营销许可记录的联系人，其余的会以此原因排除。',
   'settings.refundPolicy': '退款规则',
   'settings.marketingFreeText': '营销短信免模板',

@@ -6,10 +6,9 @@ import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import type { ContactFilter } from '../store/repos/contacts.ts';
-import { contactPage } from '../store/repos/recipients.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { workCalendar } from '../store/repos/holidays.ts';
-import { insertOccurrences, moveOccurrence, occurrencesOf, cancelOccurrence, type Automation, type NewOccurrence } from '../store/repos/automations.ts';
+import { datedContactPage, insertOccurrences, moveOccurrence, occurrencesBetween, cancelOccurrence, type Automation, type NewOccurrence } from '../store/repos/automations.ts';
 import { audienceFilter } from '../worker/audience.ts';
 import { Planner, type Candidate, type PlanProblem } from './planner.ts';
 
@@ -83,21 +82,23 @@ export async function materializeYearly(deps: Deps, a: Automation, now: Date, op
   const report: RunReport = { at: nowIso, contacts: 0, added: 0, moved: 0, cancelled: 0, skipped: {}, samples: [] };
   const preview: Candidate[] = [];
   const keys = years.map(String);
+  const t = a.trigger;
+  const fields = t.type === 'date' ? { value: t.field, calendar: t.calendarField } : {};
   for (let after: string | null = null; ;) {
-    const page = await contactPage(db, a.tenantId, filter, after, pageSize);
+    const page = await datedContactPage(db, deps.store.dialect, a.tenantId, filter, fields, after, pageSize);
     if (!page.length) break;
     after = page[page.length - 1].id;
     report.contacts += page.length;
-    const existing = opts.dryRun ? [] : await occurrencesOf(db, a.id, page.map((c) => c.id), keys);
+    const existing = opts.dryRun ? [] : await occurrencesBetween(db, a.id, page[0].id, after, keys);
     const pending = new Set(existing.filter((e) => e.status === 'pending').map((e) => e.contact_id));
     const candidates: Candidate[] = [];
     // for a contact with a pending occurrence, where each of its yearly steps falls now (in or out of the window)
     const wide = new Map<string, Candidate>();
     for (const contact of page) {
-      const { candidates: found, problem } = planner.plan(contact, years, from, to);
+      const { candidates: found, problem } = planner.planDated(contact, years, from, to);
       if (problem) tally(report, contact.id, problem);
-      candidates.push(...found);
-      if (pending.has(contact.id)) for (const c of planner.plan(contact, years, new Date(0), new Date(8.64e15)).candidates) wide.set(`${c.contactId}|${c.key}|${c.step}`, c);
+      for (const c of found) candidates.push(c);
+      if (pending.has(contact.id)) for (const c of planner.planDated(contact, years, new Date(0), new Date(8.64e15)).candidates) wide.set(`${c.contactId}|${c.key}|${c.step}`, c);
     }
     if (opts.dryRun) {
       preview.push(...candidates);

@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
 import type { AutomationOccurrencesTable, AutomationsTable, Db } from '../database.ts';
+import type { DialectName } from '../dialect.ts';
+import type { ContactFilter } from './contacts.ts';
+import { customFieldText } from './segments.ts';
+import type { DatedContact } from '../../automations/planner.ts';
 import { newId } from '../../domain/ids.ts';
 import type { AutomationInput, AutomationStatus } from '../../automations/rules.ts';
 
@@ -105,11 +109,21 @@ export async function insertOccurrences(db: Db, rows: NewOccurrence[]): Promise<
   return added;
 }
 
-/** The existing occurrences of an automation for these contacts and keys (to see what a run must not add again or must move). */
-export async function occurrencesOf(db: Db, automationId: string, contactIds: string[], keys: string[]): Promise<Pick<AutomationOccurrencesTable, 'id' | 'contact_id' | 'key' | 'step' | 'status' | 'source' | 'due_at'>[]> {
-  if (!contactIds.length || !keys.length) return [];
+/**
+ * A page of the tenant's contacts in id order after `after` with only what a yearly run reads: the zone and, when
+ * given, the values of the date field and the calendar field (taken out of the fields in SQL, not parsed here).
+ */
+export async function datedContactPage(db: Db, dialect: DialectName, tenantId: string, filter: ContactFilter, fields: { value?: string; calendar?: string }, after: string | null, limit: number): Promise<DatedContact[]> {
+  const none = sql<null>`null`;
+  return db.selectFrom('contacts')
+    .select(['id', 'timezone', (fields.value ? customFieldText(dialect, fields.value) : none).as('value'), (fields.calendar ? customFieldText(dialect, fields.calendar) : none).as('calendar')])
+    .where('tenant_id', '=', tenantId).$if(after !== null, (q) => q.where('id', '>', after!)).where(filter).orderBy('id').limit(limit).execute();
+}
+
+/** The existing occurrences of an automation for the contacts with ids in [first, last] and these keys (one range read of its unique index). */
+export async function occurrencesBetween(db: Db, automationId: string, first: string, last: string, keys: string[]): Promise<Pick<AutomationOccurrencesTable, 'id' | 'contact_id' | 'key' | 'step' | 'status' | 'source' | 'due_at'>[]> {
   return db.selectFrom('automation_occurrences').select(['id', 'contact_id', 'key', 'step', 'status', 'source', 'due_at'])
-    .where('automation_id', '=', automationId).where('contact_id', 'in', contactIds).where('key', 'in', keys).execute();
+    .where('automation_id', '=', automationId).where('contact_id', '>=', first).where('contact_id', '<=', last).where('key', 'in', keys).execute();
 }
 
 /** Moves a pending occurrence to another date (the contact's date field changed before it was sent). */

@@ -28,6 +28,9 @@ const memoLimit = 100_000;
 export class Planner {
   private readonly plans = new Map<string, Plan>();
   private readonly localDates = new Map<string, string>();
+  /** The years of the last plan and their key (a run asks with the same array every time). */
+  private years: number[] = [];
+  private yearsKey = '';
 
   constructor(
     private readonly trigger: Extract<Trigger, { type: 'date' | 'holiday' }>,
@@ -55,7 +58,8 @@ export class Planner {
   /** The due times of a value in a zone over these years, computed once per planner. */
   private planOf(raw: unknown, calendarRaw: unknown, zone: string, years: number[]): Plan {
     if (this.trigger.type === 'date' && (raw === undefined || raw === null || raw === '')) return noDate;
-    const key = this.trigger.type === 'holiday' ? `${zone}\u0000${years.join()}` : `${String(raw)}\u0000${calendarRaw === undefined || calendarRaw === null ? '' : String(calendarRaw)}\u0000${zone}\u0000${years.join()}`;
+    if (years !== this.years) { this.years = years; this.yearsKey = years.join(); }
+    const key = this.trigger.type === 'holiday' ? `${zone}\u0000${this.yearsKey}` : `${String(raw)}\u0000${calendarRaw === undefined || calendarRaw === null ? '' : String(calendarRaw)}\u0000${zone}\u0000${this.yearsKey}`;
     let plan = this.plans.get(key);
     if (plan) return plan;
     plan = { dues: [], source: '', problem: null };

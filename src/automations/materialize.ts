@@ -114,7 +114,7 @@ export async function materializeYearly(deps: Deps, a: Automation, now: Date, op
         if (await moveOccurrence(db, e.id, { dueAt: now2.dueAt.toISOString(), localDate: now2.localDate, source: now2.source, zone: now2.zone }, nowIso)) report.moved++;
       } else if (await cancelOccurrence(db, a.tenantId, e.id, now2 ? 'the date changed to one already past' : 'the date field no longer gives this date', nowIso)) report.cancelled++;
     }
-    report.added += await insertOccurrences(db, candidates.filter((c) => !have.has(`${c.contactId}|${c.key}|${c.step}`)).map((c) => occurrenceRow(a, c, nowIso)));
+    report.added += await insertOccurrences(deps.store, candidates.filter((c) => !have.has(`${c.contactId}|${c.key}|${c.step}`)).map((c) => occurrenceRow(a, c, nowIso)));
     if (page.length < pageSize) break;
   }
   return { report, candidates: preview };

@@ -72,7 +72,7 @@ export async function materializeWelcome(deps: Deps, a: Automation, now: Date): 
         rows.push(occurrenceRow(a, { contactId: c.id, key: 'once', step: i, dueAt: due, localDate: ymdText(localDate(due, z)), source: c.at, zone: z }, nowIso));
       });
     }
-    report.added += await insertOccurrences(deps.store.db, rows);
+    report.added += await insertOccurrences(deps.store, rows);
   }
   return report;
 }

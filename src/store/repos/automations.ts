@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AutomationOccurrencesTable, AutomationsTable, Db } from '../database.ts';
-import type { DialectName } from '../dialect.ts';
+import type { DialectName, Store } from '../dialect.ts';
+import { insertRows } from '../bulk.ts';
 import type { ContactFilter } from './contacts.ts';
 import { customFieldText } from './segments.ts';
 import type { DatedContact } from '../../automations/planner.ts';
@@ -98,15 +99,20 @@ export interface Occurrence {
 /** A new occurrence (status pending unless given). */
 export type NewOccurrence = Omit<AutomationOccurrencesTable, 'lease_owner' | 'lease_until' | 'message_id'>;
 
-/** Inserts occurrences, skipping any whose (automation, contact, key, step) exists: the at-most-once rule. Returns how many were new. */
-export async function insertOccurrences(db: Db, rows: NewOccurrence[]): Promise<number> {
-  let added = 0;
-  for (let at = 0; at < rows.length; at += 500) {
-    const chunk = rows.slice(at, at + 500).map((r) => ({ ...r, message_id: null, lease_owner: null, lease_until: null }));
-    const r = await db.insertInto('automation_occurrences').values(chunk).onConflict((oc) => oc.columns(['automation_id', 'contact_id', 'key', 'step']).doNothing()).executeTakeFirst();
-    added += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  return added;
+const occurrenceColumns = [
+  'id', 'tenant_id', 'automation_id', 'contact_id', 'key', 'step', 'due_at', 'local_date', 'zone', 'source', 'vars', 'event_id', 'suppress_value',
+  'status', 'reason', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof NewOccurrence)[];
+
+/**
+ * Inserts occurrences, skipping any whose (automation, contact, key, step) exists: the at-most-once rule. Returns how
+ * many were new. Multi-row statements prepared once (no query tree per row), in `trx` or a transaction of their own.
+ */
+export async function insertOccurrences(store: Pick<Store, 'db' | 'dialect' | 'sqlite'>, rows: NewOccurrence[], trx?: Db): Promise<number> {
+  if (!rows.length) return 0;
+  const values = rows.map((r) => occurrenceColumns.map((c) => r[c]));
+  const write = async (db: Db) => (await insertRows<{ id: string }>({ db, dialect: store.dialect, sqlite: store.sqlite }, 'automation_occurrences', occurrenceColumns, values, ['automation_id', 'contact_id', 'key', 'step'], ['id'])).length;
+  return trx ? write(trx) : store.db.transaction().execute(write);
 }
 
 /**

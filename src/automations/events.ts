@@ -86,7 +86,7 @@ async function ingest(deps: Deps, db: Db, tenantId: string, events: EventInput[]
       external_id: e.contact.externalId ?? null, occurred_at: e.occurredAt ? new Date(e.occurredAt).toISOString() : nowIso, data: JSON.stringify(e.data), status: 'received', detail: null, received_at: nowIso,
     });
   });
-  const stored = await insertEvents(db, rows);
+  const stored = await insertEvents(deps.store, db, rows);
   const occurrences: NewOccurrence[] = [];
   const statusOf = new Map<string, string[]>();
   const suppressedNow = new Set<string>();
@@ -102,7 +102,7 @@ async function ingest(deps: Deps, db: Db, tenantId: string, events: EventInput[]
     let contactId = r.contact_id;
     let zone: string | null = null;
     if (!contactId && matching.some((a) => a.trigger.type === 'event' && a.trigger.createContact) && phones[i]?.ok) {
-      const created = await createContact(db, tenantId, { phone: (phones[i] as { e164: string }).e164, fields: e.contact.externalId ? { externalId: e.contact.externalId } : {} }, nowIso);
+      const created = await createContact(db, tenantId, { phone: (phones[i] as { e164: string }).e164, fields: e.contact.externalId ? { externalId: e.contact.externalId } : {}, source: 'event' }, nowIso);
       contactId = created.id;
       zone = created.timezone;
       r.contact_id = contactId;
@@ -147,7 +147,7 @@ async function ingest(deps: Deps, db: Db, tenantId: string, events: EventInput[]
     }
     set(outcomes.includes('accepted') ? 'accepted' : outcomes[0], outcomes.includes('invalid_anchor') && !outcomes.includes('accepted') ? `the anchor field is not a date YYYY-MM-DD` : null);
   }
-  const added = await insertOccurrences(db, occurrences);
+  const added = await insertOccurrences(deps.store, occurrences, db);
   for (const [k, ids] of statusOf) {
     const [status, detail] = k.split('\u0000');
     await setEventStatus(db, tenantId, ids, status, detail || null);

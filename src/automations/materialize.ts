@@ -1,4 +1,4 @@
-// Yearly and welcome triggers → occurrences, materialised ahead over the automation's horizon. Several workers may run
+// Yearly triggers → occurrences, materialised ahead over the automation's horizon. Several workers may run
 // the same automation at once: the unique (automation, contact, key, step) lets each occurrence exist once.
 import { sql, type SqlBool } from 'kysely';
 import type { Deps } from '../deps.ts';
@@ -6,15 +6,11 @@ import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import type { ContactFilter } from '../store/repos/contacts.ts';
-import { contactPage } from '../store/repos/recipients.ts';
 import { findTenant } from '../store/repos/tenants.ts';
-import { findGroupByName, getGroup } from '../store/repos/groups.ts';
 import { workCalendar } from '../store/repos/holidays.ts';
-import { insertOccurrences, moveOccurrence, occurrencesOf, cancelOccurrence, type Automation, type NewOccurrence } from '../store/repos/automations.ts';
+import { datedContactPage, insertOccurrences, moveOccurrence, occurrencesBetween, cancelOccurrence, type Automation, type NewOccurrence } from '../store/repos/automations.ts';
 import { audienceFilter } from '../worker/audience.ts';
-import { ymdText } from './calendar/lunar.ts';
 import { Planner, type Candidate, type PlanProblem } from './planner.ts';
-import { dueAt, localDate } from './rules.ts';
 
 /** How long after its time an occurrence is still sent (a worker that was down a while catches up; later ones are missed). */
 export const graceMs = 6 * 3600_000;
@@ -62,7 +58,8 @@ function tally(report: RunReport, contactId: string, p: PlanProblem): void {
   }
 }
 
-function row(a: Automation, c: Candidate, now: string): NewOccurrence {
+/** The pending occurrence row of a candidate. */
+export function occurrenceRow(a: Automation, c: Candidate, now: string): NewOccurrence {
   return {
     id: newId(), tenant_id: a.tenantId, automation_id: a.id, contact_id: c.contactId, key: c.key, step: c.step, due_at: c.dueAt.toISOString(),
     local_date: c.localDate, zone: c.zone, source: c.source, vars: null, event_id: null, suppress_value: null, status: 'pending', reason: null, created_at: now, updated_at: now,
@@ -85,21 +82,23 @@ export async function materializeYearly(deps: Deps, a: Automation, now: Date, op
   const report: RunReport = { at: nowIso, contacts: 0, added: 0, moved: 0, cancelled: 0, skipped: {}, samples: [] };
   const preview: Candidate[] = [];
   const keys = years.map(String);
+  const t = a.trigger;
+  const fields = t.type === 'date' ? { value: t.field, calendar: t.calendarField } : {};
   for (let after: string | null = null; ;) {
-    const page = await contactPage(db, a.tenantId, filter, after, pageSize);
+    const page = await datedContactPage(db, deps.store.dialect, a.tenantId, filter, fields, after, pageSize);
     if (!page.length) break;
     after = page[page.length - 1].id;
     report.contacts += page.length;
-    const existing = opts.dryRun ? [] : await occurrencesOf(db, a.id, page.map((c) => c.id), keys);
+    const existing = opts.dryRun ? [] : await occurrencesBetween(db, a.id, page[0].id, after, keys);
     const pending = new Set(existing.filter((e) => e.status === 'pending').map((e) => e.contact_id));
     const candidates: Candidate[] = [];
     // for a contact with a pending occurrence, where each of its yearly steps falls now (in or out of the window)
     const wide = new Map<string, Candidate>();
     for (const contact of page) {
-      const { candidates: found, problem } = planner.plan(contact, years, from, to);
+      const { candidates: found, problem } = planner.planDated(contact, years, from, to);
       if (problem) tally(report, contact.id, problem);
-      candidates.push(...found);
-      if (pending.has(contact.id)) for (const c of planner.plan(contact, years, new Date(0), new Date(8.64e15)).candidates) wide.set(`${c.contactId}|${c.key}|${c.step}`, c);
+      for (const c of found) candidates.push(c);
+      if (pending.has(contact.id)) for (const c of planner.planDated(contact, years, new Date(0), new Date(8.64e15)).candidates) wide.set(`${c.contactId}|${c.key}|${c.step}`, c);
     }
     if (opts.dryRun) {
       preview.push(...candidates);
@@ -115,53 +114,8 @@ export async function materializeYearly(deps: Deps, a: Automation, now: Date, op
         if (await moveOccurrence(db, e.id, { dueAt: now2.dueAt.toISOString(), localDate: now2.localDate, source: now2.source, zone: now2.zone }, nowIso)) report.moved++;
       } else if (await cancelOccurrence(db, a.tenantId, e.id, now2 ? 'the date changed to one already past' : 'the date field no longer gives this date', nowIso)) report.cancelled++;
     }
-    report.added += await insertOccurrences(db, candidates.filter((c) => !have.has(`${c.contactId}|${c.key}|${c.step}`)).map((c) => row(a, c, nowIso)));
+    report.added += await insertOccurrences(deps.store, candidates.filter((c) => !have.has(`${c.contactId}|${c.key}|${c.step}`)).map((c) => occurrenceRow(a, c, nowIso)));
     if (page.length < pageSize) break;
   }
   return { report, candidates: preview };
-}
-
-/**
- * Materialises a welcome automation: one occurrence per contact (key "once", per step) for contacts that joined its
- * group, or were created, since it was first turned on (and no longer ago than the grace plus its longest delay).
- */
-export async function materializeWelcome(deps: Deps, a: Automation, now: Date): Promise<RunReport> {
-  const db = deps.store.db;
-  const t = a.trigger;
-  const nowIso = now.toISOString();
-  const report: RunReport = { at: nowIso, contacts: 0, added: 0, moved: 0, cancelled: 0, skipped: {}, samples: [] };
-  if ((t.type !== 'join' && t.type !== 'created') || !a.activatedAt) return report;
-  const longest = Math.max(...a.steps.map((s) => s.offsetDays * 86_400_000 + s.delayMinutes * 60_000));
-  const since = [a.activatedAt, new Date(now.getTime() - graceMs - Math.max(0, longest)).toISOString()].sort()[1];
-  const zone = await defaultZoneOf(deps, a);
-  const filter = await conditionFilter(deps, a);
-  let groupId: string | null = null;
-  if (t.type === 'join') {
-    const g = (await getGroup(db, a.tenantId, t.group)) ?? (await findGroupByName(db, a.tenantId, t.group));
-    if (!g) { report.skipped.group_missing = 1; return report; }
-    groupId = g.id;
-  }
-  for (let after: string | null = null; ;) {
-    const q = groupId
-      ? db.selectFrom('contact_groups').innerJoin('contacts', 'contacts.id', 'contact_groups.contact_id')
-        .select(['contacts.id', 'contacts.timezone', 'contact_groups.added_at as at'])
-        .where('contact_groups.tenant_id', '=', a.tenantId).where('contact_groups.group_id', '=', groupId).where('contact_groups.added_at', '>=', since)
-      : db.selectFrom('contacts').select(['contacts.id', 'contacts.timezone', 'contacts.created_at as at']).where('contacts.created_at', '>=', since);
-    const page = await q.where('contacts.tenant_id', '=', a.tenantId).where((eb) => filter(eb as never))
-      .$if(after !== null, (x) => x.where('contacts.id', '>', after!)).orderBy('contacts.id').limit(pageSize).execute();
-    if (!page.length) break;
-    after = page[page.length - 1].id;
-    report.contacts += page.length;
-    const rows: NewOccurrence[] = [];
-    for (const c of page) {
-      const z = c.timezone ?? zone;
-      a.steps.forEach((step, i) => {
-        const due = dueAt(step, null, new Date(c.at), z);
-        rows.push(row(a, { contactId: c.id, key: 'once', step: i, dueAt: due, localDate: ymdText(localDate(due, z)), source: c.at, zone: z }, nowIso));
-      });
-    }
-    report.added += await insertOccurrences(db, rows);
-    if (page.length < pageSize) break;
-  }
-  return report;
 }

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { categories, type Category } from '../domain/templates.ts';
 import { frequencyCapSchema, sendWindowsSchema } from '../domain/compliance.ts';
 import { zoneSchema } from '../domain/tenants.ts';
+import { contactSources } from '../domain/contacts.ts';
 import {
   addDays, defaultDateRules, findFestival, festivalDate, lunarDateProblem, lunarToSolar, solarInYear, type DateRules, type LunarDate, type Ymd,
 } from './calendar/lunar.ts';
@@ -44,10 +45,20 @@ const eventTrigger = z.object({
   cancelOn: z.array(z.string().min(1).max(64)).max(20).default([]).describe('event types that cancel this automation\'s pending steps for the contact, e.g. renewed'),
   createContact: z.boolean().default(false).describe('an event for an unknown phone creates the contact'),
 }).strict();
-/** Joining a group (once per contact). */
-const joinTrigger = z.object({ type: z.literal('join'), group: z.string().min(1) }).strict();
-/** A contact created after the automation was turned on (once per contact). */
-const createdTrigger = z.object({ type: z.literal('created') }).strict();
+/** Joining a group or a subscription list (once per contact). */
+const joinTrigger = z.object({
+  type: z.literal('join'),
+  group: z.string().min(1).max(200).optional().describe('a group, by id or name'),
+  subscription: z.string().min(1).max(200).optional().describe('a subscription service (list mode), by id or name: a member joining by its keyword'),
+}).strict().refine((t) => !!t.group !== !!t.subscription, 'give exactly one of group or subscription');
+/** A contact created after the automation was turned on (once per contact), optionally only from one source or import. */
+const createdTrigger = z.object({
+  type: z.literal('created'),
+  source: z.enum(contactSources).optional().describe('only contacts created through the API (a key), the console, an import, an event or an inbound SMS'),
+  importId: z.string().min(1).max(64).optional().describe('only contacts created by this import (implies source import)'),
+  importName: z.string().min(1).max(200).optional().describe('only contacts created by imports whose file name matches this pattern (* = any text, case-insensitive; implies source import)'),
+}).strict().refine((t) => !(t.importId || t.importName) || !t.source || t.source === 'import', 'importId and importName select imported contacts: leave source out or set it to import')
+  .refine((t) => !(t.importId && t.importName), 'give importId or importName, not both');
 
 /** The trigger of an automation. */
 export const triggerSchema = z.discriminatedUnion('type', [dateTrigger, holidayTrigger, eventTrigger, joinTrigger, createdTrigger]);

@@ -6,6 +6,10 @@ export const fieldTypes = ['text', 'number', 'date', 'boolean'] as const;
 export type FieldType = (typeof fieldTypes)[number];
 /** A stored custom field value: numbers and booleans as JSON numbers and booleans, dates as YYYY-MM-DD text. */
 export type FieldValue = string | number | boolean | null;
+/** Where a contact was created: the HTTP API (a key), the console (a session), an import, an event, an inbound SMS. */
+export const contactSources = ['api', 'console', 'import', 'event', 'sms'] as const;
+/** One of the contact sources. */
+export type ContactSource = (typeof contactSources)[number];
 
 const TRUE = new Set(['true', 'yes', 'y', '1', '是', '对', 'да']);
 const FALSE = new Set(['false', 'no', 'n', '0', '否', '不是', 'нет']);

@@ -37,6 +37,7 @@ export const tenantSettingsSchema = z.object({
   refundPolicy: z.enum(['failed', 'undelivered', 'never']).optional().describe('Refund messages that never reached the carrier (failed, the default), also carrier-undelivered ones (undelivered), or none (never)'),
   marketingFreeText: z.boolean().optional().describe('Set by the platform operator: marketing may be sent as free text, not only from approved templates'),
   requireMarketingConsent: z.boolean().optional().describe('Send marketing only to contacts with marketing consent on record'),
+  doubleOptIn: z.boolean().optional().describe('Double opt-in: marketing only to confirmed consents (pending and missing ones excluded); a marketing consent recorded through the API starts pending and the contact gets the confirmation SMS'),
 }).strict();
 
 /** The time zone of a tenant: its setting, else China Standard Time (the product's home market). */

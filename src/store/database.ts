@@ -35,6 +35,8 @@ export interface ContactsTable {
   fields: string; country: string | null; number_type: string | null; carrier: string | null; region: string | null;
   province: string | null; city: string | null; opted_out_at: string | null; opted_out_channel: string | null;
   created_at: string; updated_at: string; last_messaged_at: string | null; last_replied_at: string | null;
+  /** Where it was created (see domain/contacts.ts contactSources); null for contacts from before sources were kept. */
+  source?: string | null; import_id?: string | null;
 }
 /** A typed custom field definition of a tenant (text, number, date, boolean). */
 export interface ContactFieldsTable { id: string; tenant_id: string; key: string; label: string; type: string; created_at: string }

@@ -296,7 +296,7 @@ async function applyOptOut(deps: Deps, tenantId: string, phone: string, row: Inb
   const channel = `sms:${word}`.slice(0, 64);
   let contactId = row.contact_id;
   if (!contactId && /^\+\d{6,15}$/.test(phone)) {
-    const fresh = contactRow(tenantId, { phone }, at);
+    const fresh = contactRow(tenantId, { phone, source: 'sms' }, at);
     await db.insertInto('contacts').values(fresh).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).execute();
     contactId = (await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst())?.id ?? null;
     row.contact_id = contactId;

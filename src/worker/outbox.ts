@@ -14,14 +14,14 @@ import { insertMessages, type ClaimedMessage, type NewMessage } from '../store/r
 import { contactsByPhone, hasExclusionLists, recentSends, type RecipientFacts } from '../store/repos/recipients.ts';
 import { blockedAmong } from '../store/repos/blocklist.ts';
 import { suppressedAmong } from '../store/repos/subjects.ts';
-import { consentedAmong } from '../store/repos/consents.ts';
+import { consentedAmong, pendingAmong } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { senderFor } from '../store/repos/service-numbers.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import { extractLinks, fillLinks } from '../domain/links.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
-export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'preference' | 'frequency_cap' | 'no_route';
+export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'consent_pending' | 'preference' | 'frequency_cap' | 'no_route';
 /** Why a queued message waits (its reason while its notBefore is ahead): the tenant's quiet hours, the send's windows, or its schedule. */
 export type HoldReason = 'quiet_hours' | 'send_window' | 'scheduled';
 
@@ -56,7 +56,7 @@ function compileLinked(text: string): LinkedTemplate {
 /** A prepared message and, for exclusions, the reason's detail. */
 export interface Prepared extends NewMessage { detail: string | null }
 
-interface TenantPolicy { defaultCountry: CountryCode | undefined; timezone: string; requireConsent: boolean; optOutTexts?: Record<string, string>; quietHours: SendWindow[] }
+interface TenantPolicy { defaultCountry: CountryCode | undefined; timezone: string; requireConsent: boolean; doubleOptIn: boolean; optOutTexts?: Record<string, string>; quietHours: SendWindow[] }
 
 function policyOf(tenant: Tenant): TenantPolicy {
   const s = tenant.settings as Record<string, any>;
@@ -64,7 +64,8 @@ function policyOf(tenant: Tenant): TenantPolicy {
   return {
     defaultCountry: (s.defaultCountry as CountryCode | undefined) ?? 'CN',
     timezone: tenantZone(s),
-    requireConsent: s.requireMarketingConsent === true,
+    requireConsent: s.requireMarketingConsent === true || s.doubleOptIn === true,
+    doubleOptIn: s.doubleOptIn === true,
     optOutTexts: s.optOutTexts as Record<string, string> | undefined,
     quietHours: quiet ? quietHoursWindows(quiet.start, quiet.end) : [],
   };
@@ -152,6 +153,8 @@ export class Preparer {
       spec.category === 'marketing' && policy.requireConsent ? consentedAmong(db, tenantId, phones, 'marketing') : Promise.resolve(null),
       spec.cap ? recentSends(db, tenantId, phones, capWindowStart(spec.cap, now).toISOString(), spec.cap.category) : Promise.resolve(null),
     ]);
+    // double opt-in: of those without a confirmed consent, which still wait for their confirmation reply
+    const pending = consented && policy.doubleOptIn ? await pendingAmong(db, tenantId, phones.filter((p) => !consented.has(p)), 'marketing') : null;
     const out: Prepared[] = [];
     for (const { r, n } of normalized) if (n.ok && r.contact) contacts.set(n.e164, r.contact);
     const priority = priorityOf[spec.category];
@@ -174,7 +177,11 @@ export class Preparer {
       if (contact?.optedOutAt && spec.category !== 'verification') { out.push(message(phone, contactId, 'opted_out', contact.optedOutAt)); continue; }
       if (blocked.has(phone)) { out.push(message(phone, contactId, 'blocklisted', null)); continue; }
       if (suppressed.has(phone)) { out.push(message(phone, contactId, 'suppressed', null)); continue; }
-      if (consented && !consented.has(phone)) { out.push(message(phone, contactId, 'no_consent', 'no marketing consent on record')); continue; }
+      if (consented && !consented.has(phone)) {
+        out.push(pending?.has(phone) ? message(phone, contactId, 'consent_pending', 'the marketing consent awaits its confirmation reply (double opt-in)')
+          : message(phone, contactId, 'no_consent', policy.doubleOptIn ? 'no confirmed marketing consent (double opt-in is on)' : 'no marketing consent on record'));
+        continue;
+      }
       if (contact && declinesCategory(contact.fields, spec.category)) { out.push(message(phone, contactId, 'preference', `the contact does not want ${spec.category} messages`)); continue; }
       if (spec.cap && recent && !capAllows(spec.cap, recent.get(phone) ?? [], now)) { out.push(message(phone, contactId, 'frequency_cap', `at most ${spec.cap.max} per ${spec.cap.days} days`)); continue; }
       const a = attribute(phone);

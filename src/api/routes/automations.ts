@@ -19,6 +19,9 @@ import { requestOptIn } from '../../automations/optin.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
 import { contactsByPhone } from '../../store/repos/recipients.ts';
+import { findGroupByName, getGroup } from '../../store/repos/groups.ts';
+import { getImport } from '../../store/repos/imports.ts';
+import { findSubscriptionList } from '../../automations/welcome.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
 const statsSchema = z.object({
@@ -58,9 +61,19 @@ export function automationRoutes(app: App, deps: Deps): void {
     return a;
   }
 
-  /** Checks what the schema cannot: its groups or segment and its templates exist. */
+  /** Checks what the schema cannot: its groups or segment, its trigger's group, list or import, and its templates exist. */
   async function check(tenantId: string, a: Automation): Promise<void> {
     await conditionFilter(deps, a);
+    const t = a.trigger;
+    if (t.type === 'join' && t.group && !(await getGroup(db, tenantId, t.group) ?? await findGroupByName(db, tenantId, t.group))) {
+      throw new DomainError('invalid_request', `trigger.group: no group "${t.group}"`, { field: 'trigger.group' });
+    }
+    if (t.type === 'join' && t.subscription && !await findSubscriptionList(deps, tenantId, t.subscription)) {
+      throw new DomainError('invalid_request', `trigger.subscription: no subscription service in list mode "${t.subscription}"`, { field: 'trigger.subscription' });
+    }
+    if (t.type === 'created' && t.importId && !await getImport(db, tenantId, t.importId)) {
+      throw new DomainError('invalid_request', `trigger.importId: no import ${t.importId}`, { field: 'trigger.importId' });
+    }
     for (const s of a.steps) if (s.templateId) await getTemplateForSending(db, tenantId, s.templateId);
   }
 

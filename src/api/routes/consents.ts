@@ -6,6 +6,8 @@ import { notFound } from '../../domain/errors.ts';
 import { getContact } from '../../store/repos/contacts.ts';
 import { grantConsent, listConsents, purgeExpiredConsents, withdrawConsent } from '../../store/repos/consents.ts';
 import { audit } from '../../store/repos/audit.ts';
+import { findTenant } from '../../store/repos/tenants.ts';
+import { requestOptIn } from '../../automations/optin.ts';
 
 const purpose = z.enum(['marketing', 'notification']);
 const consentSchema = z.object({
@@ -42,6 +44,7 @@ export function consentRoutes(app: App, deps: Deps): void {
   app.post('/api/v1/contacts/:id/consents', {
     schema: {
       tags, summary: 'Record consent with its evidence: source (web form, keyword, paper…), the text shown, IP or keyword',
+      description: 'When the tenant has double opt-in on, a marketing consent without a keyword is stored pending and the contact receives the confirmation SMS; it counts once the contact replies Y / 是 / 确认 within 72 hours.',
       params: idParams,
       body: z.object({
         purpose, source: z.string().min(1).max(100), textShown: z.string().max(2000).nullable().optional(),
@@ -54,6 +57,12 @@ export function consentRoutes(app: App, deps: Deps): void {
     const tenantId = tenantOf(request);
     await contactOf(tenantId, request.params.id);
     const { at, ip, ...rest } = request.body;
+    // with double opt-in on, a marketing consent collected elsewhere (not a keyword by SMS) starts pending and is confirmed by SMS
+    if (rest.purpose === 'marketing' && !rest.keyword && (await findTenant(db, tenantId))?.settings.doubleOptIn === true) {
+      const { consent } = await requestOptIn(deps, tenantId, { contactId: request.params.id, source: rest.source, textShown: rest.textShown, ip: ip ?? request.ip });
+      await audit(db, tenantId, actorOf(request), 'consent.double_opt_in', request.params.id, { purpose: consent.purpose, source: consent.source });
+      return reply.status(201).send(consent);
+    }
     const c = await grantConsent(db, tenantId, { contactId: request.params.id, ...rest, ip: ip ?? request.ip, at: at ?? deps.now().toISOString() });
     await audit(db, tenantId, actorOf(request), 'consent.grant', request.params.id, { purpose: c.purpose, source: c.source });
     return reply.status(201).send(c);

@@ -110,7 +110,7 @@ export function contactRoutes(app: App, deps: Deps): void {
     const { phone, tags: tagList, groups, ...rest } = request.body;
     const e164 = await phoneFrom(deps, tenantId, phone);
     if (await isSuppressed(db, tenantId, e164)) throw new DomainError('conflict', `${e164} was erased at the subject's request and may not be added again`);
-    const created = await createContact(db, tenantId, { phone: e164, ...rest, tags: tagList }, now());
+    const created = await createContact(db, tenantId, { phone: e164, ...rest, tags: tagList, source: request.auth?.via === 'session' ? 'console' : 'api' }, now());
     for (const g of groups ?? []) await addMembers(db, tenantId, (await ensureGroup(db, tenantId, g, now())).id, [created.id], now());
     await audit(db, tenantId, actorOf(request), 'contact.create', created.id, {});
     return reply.status(201).send((await getContact(db, tenantId, created.id))!);

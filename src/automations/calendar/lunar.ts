@@ -1,6 +1,6 @@
 // The Chinese lunisolar calendar: lunar dates to this year's solar dates, with the rules for days and months a year
 // lacks, and the yearly festivals (lunar, solar-term and solar ones) resolved to a date each year. Pure, no I/O.
-import { Lunar, LunarMonth, LunarYear, Solar } from 'lunar-typescript';
+import { Lunar, LunarYear, Solar } from 'lunar-typescript';
 
 /** A solar (Gregorian) calendar date. */
 export interface Ymd { year: number; month: number; day: number }
@@ -40,14 +40,32 @@ function memo<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
   };
 }
 
+/** A lunar year's months: its leap month (0 when none) and, per month (negative = the leap month), its length and first solar day. */
+interface YearTable { leap: number; months: Map<number, { days: number; first: Ymd }> }
+
+const yearTables = new Map<number, YearTable>();
+
+/** The month table of a lunar year, built once per year from the library (which recomputes a whole year per call and keeps only the last). */
+function yearTable(year: number): YearTable {
+  let table = yearTables.get(year);
+  if (!table) {
+    const y = LunarYear.fromYear(year);
+    const months = new Map<number, { days: number; first: Ymd }>();
+    for (const m of y.getMonthsInYear()) months.set(m.getMonth(), { days: m.getDayCount(), first: ofSolar(Solar.fromJulianDay(m.getFirstJulianDay())) });
+    yearTables.set(year, table = { leap: y.getLeapMonth(), months });
+  }
+  return table;
+}
+
 /** The leap month of a lunar year (0 when it has none). */
-export const leapMonthOf = memo((year: number): number => LunarYear.fromYear(year).getLeapMonth());
+export function leapMonthOf(year: number): number {
+  return yearTable(year).leap;
+}
 
 /** How many days a month of a lunar year has (29 or 30), or null when the year has no such month. */
-export const lunarMonthDays = memo((year: number, month: number, leap: boolean): number | null => {
-  if (leap && leapMonthOf(year) !== month) return null;
-  return LunarMonth.fromYm(year, leap ? -month : month)?.getDayCount() ?? null;
-});
+export function lunarMonthDays(year: number, month: number, leap: boolean): number | null {
+  return yearTable(year).months.get(leap ? -month : month)?.days ?? null;
+}
 
 /** Why a lunar date cannot exist (in `year` when given), or null when it can. */
 export function lunarDateProblem(d: LunarDate, year?: number): string | null {
@@ -63,18 +81,16 @@ export function lunarDateProblem(d: LunarDate, year?: number): string | null {
 
 /** The solar date of a lunar date in lunar year `year`, applying the rules for a leap month or day 30 the year lacks. */
 export function lunarToSolar(year: number, d: LunarDate, rules: DateRules = defaultDateRules): Ymd {
-  return { ...solarOfLunar(year, d.month, d.day, d.leap, rules.leapMonth, rules.day30) };
+  return solarOfLunar(year, d.month, d.day, d.leap, rules.leapMonth, rules.day30);
 }
 
-const solarOfLunar = memo((year: number, month: number, day: number, isLeap: boolean, leapRule: LeapRule, day30: Day30Rule): Ymd => {
-  const d = { month, day, leap: isLeap };
-  const rules = { leapMonth: leapRule, day30 };
-  const leap = d.leap && rules.leapMonth === 'leap_if_present' && leapMonthOf(year) === d.month;
-  const days = lunarMonthDays(year, d.month, leap)!;
-  if (d.day <= days) return ofSolar(Lunar.fromYmd(year, leap ? -d.month : d.month, d.day).getSolar());
-  const last = Lunar.fromYmd(year, leap ? -d.month : d.month, days).getSolar();
-  return ofSolar(rules.day30 === 'next_day' ? last.next(1) : last);
-});
+function solarOfLunar(year: number, month: number, day: number, isLeap: boolean, leapRule: LeapRule, day30: Day30Rule): Ymd {
+  const table = yearTable(year);
+  const leap = isLeap && leapRule === 'leap_if_present' && table.leap === month;
+  const m = table.months.get(leap ? -month : month)!;
+  if (day <= m.days) return addDays(m.first, day - 1);
+  return addDays(m.first, day30 === 'next_day' ? m.days : m.days - 1);
+}
 
 /** The lunar date of a solar date. */
 export function solarToLunar(d: Ymd): LunarDate & { year: number } {

@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
 import type { AutomationOccurrencesTable, AutomationsTable, Db } from '../database.ts';
+import type { DialectName, Store } from '../dialect.ts';
+import { insertRows } from '../bulk.ts';
+import type { ContactFilter } from './contacts.ts';
+import { customFieldText } from './segments.ts';
+import type { DatedContact } from '../../automations/planner.ts';
 import { newId } from '../../domain/ids.ts';
 import type { AutomationInput, AutomationStatus } from '../../automations/rules.ts';
 
@@ -94,22 +99,37 @@ export interface Occurrence {
 /** A new occurrence (status pending unless given). */
 export type NewOccurrence = Omit<AutomationOccurrencesTable, 'lease_owner' | 'lease_until' | 'message_id'>;
 
-/** Inserts occurrences, skipping any whose (automation, contact, key, step) exists: the at-most-once rule. Returns how many were new. */
-export async function insertOccurrences(db: Db, rows: NewOccurrence[]): Promise<number> {
-  let added = 0;
-  for (let at = 0; at < rows.length; at += 500) {
-    const chunk = rows.slice(at, at + 500).map((r) => ({ ...r, message_id: null, lease_owner: null, lease_until: null }));
-    const r = await db.insertInto('automation_occurrences').values(chunk).onConflict((oc) => oc.columns(['automation_id', 'contact_id', 'key', 'step']).doNothing()).executeTakeFirst();
-    added += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  return added;
+const occurrenceColumns = [
+  'id', 'tenant_id', 'automation_id', 'contact_id', 'key', 'step', 'due_at', 'local_date', 'zone', 'source', 'vars', 'event_id', 'suppress_value',
+  'status', 'reason', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof NewOccurrence)[];
+
+/**
+ * Inserts occurrences, skipping any whose (automation, contact, key, step) exists: the at-most-once rule. Returns how
+ * many were new. Multi-row statements prepared once (no query tree per row), in `trx` or a transaction of their own.
+ */
+export async function insertOccurrences(store: Pick<Store, 'db' | 'dialect' | 'sqlite'>, rows: NewOccurrence[], trx?: Db): Promise<number> {
+  if (!rows.length) return 0;
+  const values = rows.map((r) => occurrenceColumns.map((c) => r[c]));
+  const write = async (db: Db) => (await insertRows<{ id: string }>({ db, dialect: store.dialect, sqlite: store.sqlite }, 'automation_occurrences', occurrenceColumns, values, ['automation_id', 'contact_id', 'key', 'step'], ['id'])).length;
+  return trx ? write(trx) : store.db.transaction().execute(write);
 }
 
-/** The existing occurrences of an automation for these contacts and keys (to see what a run must not add again or must move). */
-export async function occurrencesOf(db: Db, automationId: string, contactIds: string[], keys: string[]): Promise<Pick<AutomationOccurrencesTable, 'id' | 'contact_id' | 'key' | 'step' | 'status' | 'source' | 'due_at'>[]> {
-  if (!contactIds.length || !keys.length) return [];
+/**
+ * A page of the tenant's contacts in id order after `after` with only what a yearly run reads: the zone and, when
+ * given, the values of the date field and the calendar field (taken out of the fields in SQL, not parsed here).
+ */
+export async function datedContactPage(db: Db, dialect: DialectName, tenantId: string, filter: ContactFilter, fields: { value?: string; calendar?: string }, after: string | null, limit: number): Promise<DatedContact[]> {
+  const none = sql<null>`null`;
+  return db.selectFrom('contacts')
+    .select(['id', 'timezone', (fields.value ? customFieldText(dialect, fields.value) : none).as('value'), (fields.calendar ? customFieldText(dialect, fields.calendar) : none).as('calendar')])
+    .where('tenant_id', '=', tenantId).$if(after !== null, (q) => q.where('id', '>', after!)).where(filter).orderBy('id').limit(limit).execute();
+}
+
+/** The existing occurrences of an automation for the contacts with ids in [first, last] and these keys (one range read of its unique index). */
+export async function occurrencesBetween(db: Db, automationId: string, first: string, last: string, keys: string[]): Promise<Pick<AutomationOccurrencesTable, 'id' | 'contact_id' | 'key' | 'step' | 'status' | 'source' | 'due_at'>[]> {
   return db.selectFrom('automation_occurrences').select(['id', 'contact_id', 'key', 'step', 'status', 'source', 'due_at'])
-    .where('automation_id', '=', automationId).where('contact_id', 'in', contactIds).where('key', 'in', keys).execute();
+    .where('automation_id', '=', automationId).where('contact_id', '>=', first).where('contact_id', '<=', last).where('key', 'in', keys).execute();
 }
 
 /** Moves a pending occurrence to another date (the contact's date field changed before it was sent). */

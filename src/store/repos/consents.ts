@@ -43,16 +43,26 @@ export async function listConsents(db: Db, tenantId: string, contactId: string):
   return rows.map(toConsent);
 }
 
-/** Which of these numbers have standing consent for a purpose. */
-export async function consentedAmong(db: Db, tenantId: string, phones: string[], purpose: ConsentPurpose): Promise<Set<string>> {
+/** Which of these numbers have a consent for a purpose in this state. */
+async function phonesWithConsent(db: Db, tenantId: string, phones: string[], purpose: ConsentPurpose, status: Consent['status']): Promise<Set<string>> {
   const out = new Set<string>();
   for (let at = 0; at < phones.length; at += 900) {
     const rows = await db.selectFrom('consents').innerJoin('contacts', 'contacts.id', 'consents.contact_id').select('contacts.phone')
-      .where('consents.tenant_id', '=', tenantId).where('consents.purpose', '=', purpose).where('consents.status', '=', 'granted')
+      .where('consents.tenant_id', '=', tenantId).where('consents.purpose', '=', purpose).where('consents.status', '=', status)
       .where('contacts.phone', 'in', phones.slice(at, at + 900)).execute();
     for (const r of rows) out.add(r.phone);
   }
   return out;
+}
+
+/** Which of these numbers have standing consent for a purpose. */
+export function consentedAmong(db: Db, tenantId: string, phones: string[], purpose: ConsentPurpose): Promise<Set<string>> {
+  return phonesWithConsent(db, tenantId, phones, purpose, 'granted');
+}
+
+/** Which of these numbers have a consent for a purpose that still waits for its confirmation reply (double opt-in). */
+export function pendingAmong(db: Db, tenantId: string, phones: string[], purpose: ConsentPurpose): Promise<Set<string>> {
+  return phonesWithConsent(db, tenantId, phones, purpose, 'pending');
 }
 
 /** Deletes withdrawn consent evidence whose retention ended; returns how many records went. */

@@ -6,7 +6,7 @@ import { newId } from '../../domain/ids.ts';
 import { attribute, attributionKey } from '../../domain/attribution.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { emptyRecord } from '../../domain/records.ts';
-import type { FieldType, FieldValue } from '../../domain/contacts.ts';
+import type { ContactSource, FieldType, FieldValue } from '../../domain/contacts.ts';
 
 /** A contact as the API and the rest of the code see it. */
 export interface Contact {
@@ -21,6 +21,8 @@ export interface Contact {
 export interface ContactInput {
   phone: string; name?: string | null; language?: string | null; timezone?: string | null;
   fields?: Record<string, FieldValue>;
+  /** Where it is created (kept only when the contact is new). */
+  source?: ContactSource;
 }
 
 /** A custom field definition. */
@@ -47,6 +49,7 @@ export function contactRow(tenantId: string, input: ContactInput, now: string): 
     timezone: input.timezone ?? a.timezone, fields: JSON.stringify(input.fields ?? {}), country: a.country,
     number_type: a.numberType, carrier: a.carrier, region: a.region, province: a.province, city: a.city,
     opted_out_at: null, opted_out_channel: null, created_at: now, updated_at: now, last_messaged_at: null, last_replied_at: null,
+    source: input.source ?? null, import_id: null,
   };
 }
 
@@ -249,12 +252,12 @@ export interface ContactBatch {
 
 /**
  * The insert of `n` imported contacts: per row id, number, name, fields and attribution key (values columns 1–5);
- * tenant and times once per statement, the attribution columns from the attributions table. Numbers the tenant
+ * tenant, times and the import once per statement, the attribution columns from the attributions table. Numbers the tenant
  * already has are skipped. Text built once per dialect and size.
  */
 function importStatement(dialect: DialectName, n: number): string {
-  return statementText(`contacts-import|${dialect}|${n}`, () => 'insert into contacts (id, tenant_id, phone, name, fields, country, number_type, carrier, region, province, city, timezone, created_at, updated_at)'
-    + ' select v.column1, ?, v.column2, v.column3, v.column4, a.country, a.number_type, a.carrier, a.region, a.province, a.city, a.timezone, ?, ?'
+  return statementText(`contacts-import|${dialect}|${n}`, () => 'insert into contacts (id, tenant_id, phone, name, fields, country, number_type, carrier, region, province, city, timezone, created_at, updated_at, source, import_id)'
+    + ' select v.column1, ?, v.column2, v.column3, v.column4, a.country, a.number_type, a.carrier, a.region, a.province, a.city, a.timezone, ?, ?, \'import\', ?'
     + ` from (values ${new Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}) as v join attributions a on a.key = v.column5`
     + ' where true on conflict (tenant_id, phone) do nothing');
 }
@@ -304,7 +307,7 @@ const IMPORT_CHUNK = 1024;
  * ids looked up, to update them (name and given fields merged) or count them as skipped. Answers the contacts' ids
  * (the stored id for known numbers). Call inside a transaction.
  */
-export async function writeContactBatch(t: BulkTarget, tenantId: string, batch: ContactBatch, mode: ExistingMode, now: string): Promise<ContactBatchResult> {
+export async function writeContactBatch(t: BulkTarget, tenantId: string, batch: ContactBatch, mode: ExistingMode, now: string, importId: string | null = null): Promise<ContactBatchResult> {
   const { phones, names, fields, keys } = batch;
   const ids = phones.map(() => newId());
   await insertRows(t, 'attributions', ['key', 'country', 'number_type', 'carrier', 'region', 'province', 'city', 'timezone'], batch.attributions, ['key']);
@@ -313,7 +316,7 @@ export async function writeContactBatch(t: BulkTarget, tenantId: string, batch: 
     // Chunks of IMPORT_CHUNK rows, then powers of two: a handful of statement shapes, each prepared once.
     let size = IMPORT_CHUNK;
     while (size > ids.length - at) size >>= 1;
-    const params: (string | null)[] = [tenantId, now, now];
+    const params: (string | null)[] = [tenantId, now, now, importId];
     for (let i = at; i < at + size; i++) params.push(ids[i], phones[i], names[i], fields[i], keys[i]);
     inserted += await runWrite(t, importStatement(t.dialect, size), params);
     at += size;

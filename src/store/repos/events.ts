@@ -1,4 +1,6 @@
 import type { AutomationEventsTable, Db } from '../database.ts';
+import type { Store } from '../dialect.ts';
+import { insertRows } from '../bulk.ts';
 
 /** An event as the API shows it. */
 export interface StoredEvent {
@@ -11,15 +13,12 @@ const toEvent = (r: AutomationEventsTable): StoredEvent => ({
   occurredAt: r.occurred_at, data: JSON.parse(r.data) as Record<string, unknown>, status: r.status, detail: r.detail, receivedAt: r.received_at,
 });
 
-/** Stores events, skipping those whose idempotency key the tenant already sent; returns the ids stored now. */
-export async function insertEvents(db: Db, rows: AutomationEventsTable[]): Promise<Set<string>> {
-  const stored = new Set<string>();
-  for (let at = 0; at < rows.length; at += 500) {
-    const r = await db.insertInto('automation_events').values(rows.slice(at, at + 500))
-      .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing()).returning('id').execute();
-    for (const x of r) stored.add(x.id);
-  }
-  return stored;
+const eventColumns = ['id', 'tenant_id', 'type', 'idempotency_key', 'contact_id', 'phone', 'external_id', 'occurred_at', 'data', 'status', 'detail', 'received_at'] as const satisfies readonly (keyof AutomationEventsTable)[];
+
+/** Stores events in `trx`, skipping those whose idempotency key the tenant already sent; returns the ids stored now (multi-row statements prepared once). */
+export async function insertEvents(store: Pick<Store, 'dialect' | 'sqlite'>, trx: Db, rows: AutomationEventsTable[]): Promise<Set<string>> {
+  const stored = await insertRows<{ id: string }>({ db: trx, dialect: store.dialect, sqlite: store.sqlite }, 'automation_events', eventColumns, rows.map((r) => eventColumns.map((c) => r[c])), ['tenant_id', 'idempotency_key'], ['id']);
+  return new Set(stored.map((r) => r.id));
 }
 
 /** Records what became of a stored event (matched, expired, suppressed, unknown_contact…). */

@@ -155,7 +155,7 @@ class ImportWriter {
     }
     const trx = this.trx;
     const t = { db: trx as Db, dialect: store.dialect, sqlite: store.sqlite };
-    const r = await writeContactBatch(t, this.job.tenantId, batch.contacts, this.job.options.existing ?? 'update', at);
+    const r = await writeContactBatch(t, this.job.tenantId, batch.contacts, this.job.options.existing ?? 'update', at, this.job.id);
     this.skipped += r.skipped;
     this.counters.imported += r.inserted;
     this.counters.updated += r.updated;

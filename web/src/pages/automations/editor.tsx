@@ -12,6 +12,8 @@ type Automation = Response<'GET /api/v1/automations'>['automations'][number];
 type Input = Body<'POST /api/v1/automations'>;
 type TriggerType = Input['trigger']['type'];
 const triggerTypes: TriggerType[] = ['date', 'holiday', 'event', 'join', 'created'];
+const contactSources = ['any', 'api', 'console', 'import', 'event', 'sms'] as const;
+type ContactSource = Exclude<(typeof contactSources)[number], 'any'>;
 
 interface StepForm { offsetDays?: number; at?: string; delayMinutes?: number; text: string }
 interface EditorForm {
@@ -19,7 +21,7 @@ interface EditorForm {
   field?: string; calendar?: 'solar' | 'lunar'; calendarField?: string; leapMonth?: 'leap_if_present' | 'regular'; day30?: 'day29' | 'next_day'; feb29?: 'feb28' | 'mar1';
   festival?: string; shift?: 'none' | 'next_workday';
   eventType?: string; ttlHours?: number; suppressKey?: string; suppressDays?: number; anchor?: string; cancelOn?: string[]; createContact?: boolean;
-  group?: string; groups?: string[]; filter?: string; horizonDays?: number; steps: StepForm[];
+  joinOf?: 'group' | 'subscription'; group?: string; subscription?: string; source?: ContactSource | 'any'; importName?: string; groups?: string[]; filter?: string; horizonDays?: number; steps: StepForm[];
 }
 
 const opt = <V extends string>(v: V | undefined | null | '') => (v ? v : undefined);
@@ -33,7 +35,8 @@ function bodyOf(v: EditorForm): Input {
         type: 'event' as const, eventType: v.eventType!, ttlHours: v.ttlHours ?? undefined, anchor: opt(v.anchor), cancelOn: v.cancelOn ?? [], createContact: !!v.createContact,
         suppress: v.suppressKey && v.suppressDays ? { key: v.suppressKey, days: v.suppressDays } : undefined,
       }
-        : v.type === 'join' ? { type: 'join' as const, group: v.group! } : { type: 'created' as const };
+        : v.type === 'join' ? (v.joinOf === 'subscription' ? { type: 'join' as const, subscription: v.subscription! } : { type: 'join' as const, group: v.group! })
+          : { type: 'created' as const, ...(opt(v.importName) ? { importName: v.importName } : v.source && v.source !== 'any' ? { source: v.source } : {}) };
   return {
     name: v.name, category: v.category, trigger, horizonDays: v.horizonDays ?? 30,
     conditions: { ...(v.groups?.length ? { groups: v.groups } : {}), ...(v.filter ? { filter: v.filter } : {}) },
@@ -49,7 +52,7 @@ function formOf(a: Automation | undefined): EditorForm {
   return {
     name: a.name, category: a.category as EditorForm['category'], type: tr.type, field: tr.field, calendar: tr.calendar, calendarField: tr.calendarField, leapMonth: tr.leapMonth, day30: tr.day30, feb29: tr.feb29,
     festival: tr.festival, shift: tr.shift, eventType: tr.eventType, ttlHours: tr.ttlHours, suppressKey: tr.suppress?.key, suppressDays: tr.suppress?.days, anchor: tr.anchor, cancelOn: tr.cancelOn, createContact: tr.createContact,
-    group: tr.group, groups: c.groups, filter: c.filter, horizonDays: a.horizonDays,
+    joinOf: tr.subscription ? 'subscription' : 'group', group: tr.group, subscription: tr.subscription, source: tr.importName || tr.importId ? 'import' : tr.source ?? 'any', importName: tr.importName, groups: c.groups, filter: c.filter, horizonDays: a.horizonDays,
     steps: a.steps.map((s: Record<string, any>) => ({ offsetDays: s.offsetDays, at: s.at, delayMinutes: s.delayMinutes, text: s.text ?? '' })),
   };
 }
@@ -62,6 +65,8 @@ export function AutomationEditor({ automation, onClose, onSaved }: { automation?
   const type = Form.useWatch('type', form) ?? formOf(automation).type;
   const festivals = useLoad(() => call('GET /api/v1/automations/festivals'), []);
   const groups = useLoad(() => call('GET /api/v1/groups'), []);
+  const lists = useLoad(() => call('GET /api/v1/services', { query: { type: 'subscription' } }), []);
+  const joinOf = Form.useWatch('joinOf', form) ?? formOf(automation).joinOf;
   const labels = { name: t('automations.name'), trigger: t('automations.trigger'), steps: t('automations.steps'), field: t('automations.field'), festival: t('automations.festival') };
   const { run, busy } = useAction({ labels });
   const yearly = type === 'date' || type === 'holiday';
@@ -74,6 +79,7 @@ export function AutomationEditor({ automation, onClose, onSaved }: { automation?
     if (saved) onSaved();
   }
   const groupOptions = (groups.data?.groups ?? []).map((g: { name: string }) => ({ value: g.name, label: g.name }));
+  const listOptions = (lists.data?.services ?? []).filter((x) => (x.config as { mode?: string } | null)?.mode !== 'ondemand').map((x) => ({ value: x.name, label: x.name }));
   const select = <K extends string>(prefix: string, values: K[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}` as 'automations.feb29.feb28') }));
 
   return (
@@ -123,7 +129,16 @@ export function AutomationEditor({ automation, onClose, onSaved }: { automation?
             </Space>
             <Form.Item name="createContact" valuePropName="checked"><Checkbox>{t('automations.createContact')}</Checkbox></Form.Item>
           </>}
-          {type === 'join' && <Form.Item name="group" label={t('automations.group')} rules={[{ required: page === 0 }]}><Select style={{ width: 260 }} options={groupOptions} /></Form.Item>}
+          {type === 'join' && <Space wrap size="large">
+            <Form.Item name="joinOf" label={t('automations.joinOf')}><Select style={{ width: 200 }} options={select('automations.joinOf', ['group', 'subscription'])} /></Form.Item>
+            {joinOf !== 'subscription'
+              ? <Form.Item name="group" label={t('automations.group')} rules={[{ required: page === 0 }]}><Select style={{ width: 260 }} options={groupOptions} /></Form.Item>
+              : <Form.Item name="subscription" label={t('automations.subscription')} rules={[{ required: page === 0 }]}><Select style={{ width: 260 }} options={listOptions} /></Form.Item>}
+          </Space>}
+          {type === 'created' && <Space wrap size="large">
+            <Form.Item name="source" label={t('automations.source')}><Select style={{ width: 220 }} options={select('automations.source', [...contactSources])} /></Form.Item>
+            <Form.Item name="importName" label={t('automations.importName')} extra={t('automations.importNameHint')}><Input style={{ width: 240 }} placeholder="会员*.csv" /></Form.Item>
+          </Space>}
         </div>
         <div hidden={page !== 1}>
           <Form.Item name="groups" label={t('automations.groups')}><Select mode="multiple" options={groupOptions} /></Form.Item>

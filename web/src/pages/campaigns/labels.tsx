@@ -9,7 +9,7 @@ const statusKeys: Record<string, PlainKey> = {
 };
 const reasonKeys: Record<string, PlainKey> = {
   invalid_number: 'reason.invalid_number', duplicate: 'reason.duplicate', opted_out: 'reason.opted_out', blocklisted: 'reason.blocklisted',
-  suppressed: 'reason.suppressed', no_consent: 'reason.no_consent', preference: 'reason.preference', frequency_cap: 'reason.frequency_cap', no_route: 'reason.no_route',
+  suppressed: 'reason.suppressed', no_consent: 'reason.no_consent', consent_pending: 'reason.consent_pending', preference: 'reason.preference', frequency_cap: 'reason.frequency_cap', no_route: 'reason.no_route',
 };
 
 const holdKeys: Record<string, PlainKey> = { quiet_hours: 'hold.quiet_hours', send_window: 'hold.send_window', scheduled: 'hold.scheduled', retry: 'hold.retry' };

@@ -25,7 +25,7 @@ interface Values {
   optOutTexts: Partial<Record<Lang, string>>; linkAllowList: string[];
   quiet: boolean; quietStart: string; quietEnd: string;
   cap: boolean; capMax: number; capDays: number; capCategory?: Category;
-  requireMarketingConsent: boolean; refundPolicy: 'failed' | 'undelivered' | 'never'; marketingFreeText: boolean;
+  requireMarketingConsent: boolean; doubleOptIn: boolean; refundPolicy: 'failed' | 'undelivered' | 'never'; marketingFreeText: boolean;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -44,6 +44,7 @@ function valuesOf(s: Record<string, unknown>): Values {
     quiet: quiet !== null, quietStart: quiet?.start ?? '21:00', quietEnd: quiet?.end ?? '08:00',
     cap: !!cap, capMax: cap?.max ?? 1, capDays: cap?.days ?? 14, capCategory: cap ? cap.category : 'marketing',
     requireMarketingConsent: s.requireMarketingConsent === true,
+    doubleOptIn: s.doubleOptIn === true,
     refundPolicy: s.refundPolicy === 'undelivered' || s.refundPolicy === 'never' ? s.refundPolicy : 'failed',
     marketingFreeText: s.marketingFreeText === true,
   };
@@ -62,6 +63,7 @@ function bodyOf(v: Values): SettingsBody {
     quietHours: v.quiet ? { start: v.quietStart, end: v.quietEnd } : null,
     frequencyCap: v.cap ? { max: v.capMax, days: v.capDays, ...(v.capCategory ? { category: v.capCategory } : {}) } : null,
     requireMarketingConsent: v.requireMarketingConsent,
+    doubleOptIn: v.doubleOptIn,
     refundPolicy: v.refundPolicy,
     marketingFreeText: v.marketingFreeText,
   };
@@ -166,6 +168,7 @@ function General({ editable }: { editable: boolean }) {
           </Flex>
         </Form.Item>
         <Form.Item name="requireMarketingConsent" label={t('settings.requireConsent')} extra={t('settings.requireConsentHint')} valuePropName="checked"><Switch /></Form.Item>
+        <Form.Item name="doubleOptIn" label={t('settings.doubleOptIn')} extra={t('settings.doubleOptInHint')} valuePropName="checked"><Switch /></Form.Item>
         <Form.Item name="refundPolicy" label={t('settings.refundPolicy')}>
           <Radio.Group options={(['failed', 'undelivered', 'never'] as const).map((r) => ({ value: r, label: t(`settings.refund.${r}`) }))} />
         </Form.Item>

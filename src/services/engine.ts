@@ -20,7 +20,8 @@ import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
 import { serviceType } from './registry.ts';
 import { endpointDefaults, postEndpoint } from './endpoint.ts';
-import type { ConversationView, Outcome, PrepareContext, ServiceAt, ServiceContext, ServiceMo, ServiceType, StoredResponse } from './service.ts';
+import { serviceSecret } from './secret.ts';
+import type { ConversationView, Outcome, PrepareContext, ReplyDraft, ServiceAt, ServiceContext, ServiceMo, ServiceType, StoredResponse } from './service.ts';
 
 const cacheTtlMs = 5_000;
 /** The same sender, text and address within this window is a carrier's re-delivery: one response, one reply. */
@@ -92,6 +93,8 @@ export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: str
       return new Set(rows.map((r) => r.phone));
     },
     responses,
+    db,
+    secret: () => serviceSecret(deps.config),
   };
 }
 
@@ -183,8 +186,36 @@ async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable
   const svcRow = hit ? live.services.get(hit.serviceId) : undefined;
   const svc = svcRow ? await serviceAt(db, svcRow) : null;
   if (svc && hit) return handle(deps, svc, { ...base, keyword: hit.keyword, arg: hit.arg }, null);
+  const bare = await bareService(db, live, address, row.text);
+  if (bare) return handle(deps, bare.svc, { ...base, keyword: '', arg: bare.arg }, null);
   // a late answer to an expired conversation is kept in the inbox, never scored nor answered by a rule
   return late ? { action: 'late', serviceId: null, keyword: null, replyMessageId: null, replyStatus: null } : null;
+}
+
+/** A live service of the address that takes a text without a keyword (a bare code), with the argument it reads. */
+async function bareService(db: Db, live: TenantServices, address: string, text: string): Promise<{ svc: { at: ServiceAt; type: ServiceType }; arg: string } | null> {
+  for (const row of live.services.values()) {
+    const type = serviceType(row.type);
+    if (!type?.bare || (row.number !== null && row.number !== address)) continue;
+    const svc = await serviceAt(db, row);
+    const arg = svc && type.bare(svc.at.config, text);
+    if (svc && arg) return { svc, arg };
+  }
+  return null;
+}
+
+/** Hands a qualifying outcome to the live services it feeds (a lottery entry); their replies follow the service's own. */
+async function feedServices(deps: Deps, trx: Db, from: ServiceAt, mo: ServiceMo, zone: string): Promise<ReplyDraft[]> {
+  const replies: ReplyDraft[] = [];
+  for (const row of (await tenantServices(deps, from.tenantId)).services.values()) {
+    const type = serviceType(row.type);
+    if (!type?.feed || !type.fedBy || row.id === from.id) continue;
+    const svc = await serviceAt(trx, row);
+    if (!svc || !type.fedBy(svc.at.config).includes(from.id)) continue;
+    const ctx = serviceContext(deps, trx, svc.at, zone, async () => []);
+    replies.push(...await type.feed(ctx, svc.at, mo, { serviceId: from.id, type: from.type, inboundId: mo.inboundId }));
+  }
+  return replies;
 }
 
 async function endOne(db: Db, c: ServiceConversationsTable, state: 'interrupted' | 'expired', reason: string, now: string): Promise<boolean> {
@@ -233,6 +264,7 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
     const events: WebhookEvent[] = stored.map((r) => ({ tenantId: mo.tenantId, event: 'service.response', payload: { serviceId: svc.at.id, type: svc.at.type, ...r } }));
     if (outcome.completed) events.push({ tenantId: mo.tenantId, event: 'service.completed', payload: { serviceId: svc.at.id, type: svc.at.type, conversationId, phone: mo.phone, state: 'completed', ...outcome.completed } });
     if (events.length) await enqueueWebhookEvents(trx, events, deps.now());
+    if (outcome.qualified || outcome.completed) return { ...outcome, replies: [...outcome.replies, ...await feedServices(deps, trx, svc.at, mo, zone)] };
     return outcome;
   });
   if (!done) return { action: 'duplicate', serviceId: svc.at.id, keyword: mo.keyword, replyMessageId: null, replyStatus: 'suppressed:redelivery' };

@@ -44,6 +44,7 @@ import { smppAccountRoutes } from './routes/smpp-accounts.ts';
 import { linkRoutes } from './routes/links.ts';
 import { signatureRoutes } from './routes/signatures.ts';
 import { complaintRoutes } from './routes/complaints.ts';
+import { pointsRoutes } from './routes/points.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   linkRoutes(app, deps);
   signatureRoutes(app, deps, lookups);
   complaintRoutes(app, deps);
+  pointsRoutes(app, deps);
   await registerConsole(app);
   return app;
 }

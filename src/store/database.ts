@@ -272,6 +272,23 @@ export interface ComplaintPoliciesTable { scope: string; config: string; updated
 /** A tenant whose marketing the platform suspended (lifting deletes the row; the audit log keeps the history). */
 export interface MarketingSuspensionsTable { tenant_id: string; reason: string; suspended_by: string | null; suspended_at: string }
 
+/** A contact's points account; `balance` is the sum of its entries (kept with each entry). */
+export interface PointsAccountsTable { id: string; tenant_id: string; contact_id: string; balance: number; created_at: string; updated_at: string }
+/** One ledger entry of a points account (append-only but for `remaining`, what is left of a credit to spend). */
+export interface PointsEntriesTable {
+  id: string; tenant_id: string; account_id: string; kind: string; points: number; remaining: number; expires_at: string | null;
+  source_type: string; source_id: string; note: string | null; allocations: string | null; created_at: string;
+}
+/** A gift of the tenant's catalogue. */
+export interface GiftsTable { id: string; tenant_id: string; code: string; name: string; points: number; stock: number; starts_at: string | null; ends_at: string | null; created_at: string; updated_at: string }
+/** A redemption of a gift with its fulfilment state. */
+export interface RedemptionsTable { id: string; tenant_id: string; gift_id: string; contact_id: string; points: number; status: string; channel: string; note: string | null; created_at: string; updated_at: string }
+/** A refer-a-friend invitation. */
+export interface ReferralsTable {
+  id: string; tenant_id: string; service_id: string; referrer_contact_id: string; referrer_phone: string; friend_phone: string; friend_contact_id: string | null;
+  status: string; invited_at: string; expires_at: string; joined_at: string | null;
+}
+
 /** The Kysely database type: every table. */
 export interface Database {
   tenants: TenantsTable;
@@ -341,6 +358,11 @@ export interface Database {
   complaints: ComplaintsTable;
   complaint_policies: ComplaintPoliciesTable;
   marketing_suspensions: MarketingSuspensionsTable;
+  points_accounts: PointsAccountsTable;
+  points_entries: PointsEntriesTable;
+  gifts: GiftsTable;
+  redemptions: RedemptionsTable;
+  referrals: ReferralsTable;
 }
 
 /** The database handle or a transaction; repository functions take either. */

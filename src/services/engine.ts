@@ -18,7 +18,7 @@ import {
 import { queueMessages } from '../worker/outbox.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
-import { serviceType } from './registry.ts';
+import { serviceType, serviceTypes } from './registry.ts';
 import { endpointDefaults, postEndpoint } from './endpoint.ts';
 import { serviceSecret } from './secret.ts';
 import type { ConversationView, Outcome, PrepareContext, ReplyDraft, ServiceAt, ServiceContext, ServiceMo, ServiceType, StoredResponse } from './service.ts';
@@ -327,6 +327,7 @@ export async function serviceTimerRound(deps: Deps, limit = 500): Promise<{ expi
     await sendReplies(deps, c.tenant_id, c.address, c.phone, null, { replies: [{ text: c.prompt }] });
   }
   await purgeMoClaims(db, new Date(now.getTime() - 2 * redeliveryWindowMs).toISOString());
+  for (const type of serviceTypes.values()) await type.round?.(deps);
   return { expired, reminded };
 }
 

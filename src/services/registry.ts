@@ -6,6 +6,8 @@ import { poll } from './poll/service.ts';
 import { survey } from './survey/service.ts';
 import { quiz } from './quiz/service.ts';
 import { teamchat } from './teamchat/service.ts';
+import { lottery } from './lottery/service.ts';
+import { codes } from './codes/service.ts';
 
 /** Every service type, by name. */
 export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, ServiceType>([
@@ -15,6 +17,8 @@ export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, Se
   [survey.type, survey],
   [quiz.type, quiz],
   [teamchat.type, teamchat],
+  [lottery.type, lottery],
+  [codes.type, codes],
 ]);
 
 /** The type of a name, or undefined. */

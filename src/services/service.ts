@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { EndpointAnswer } from './endpoint.ts';
 import type { Db } from '../store/database.ts';
+import type { Deps } from '../deps.ts';
 
 /** A mobile-originated message as a service sees it. */
 export interface ServiceMo {
@@ -160,6 +161,8 @@ export interface ServiceType<C = any> {
   frozen?: boolean;
   /** Work when the service opens, inside the opening transaction (a lottery publishes its seed hash). */
   opened?(ctx: { db: Db; now: Date; secret(): Buffer }, service: ServiceAt<C>): Promise<void>;
+  /** Work of the type on the timer rounds of a worker node (a lottery's draw at its time); safe to run on every node. */
+  round?(deps: Deps): Promise<unknown>;
   /** Slow work (a network call) before a keyword is handled, outside any transaction; its result is `mo.prepared`. */
   prepare?(ctx: PrepareContext, service: ServiceAt<C>, mo: ServiceMo): Promise<unknown>;
   /** A keyword (or, for an address owner, any text) arrived with no conversation of this service waiting. */

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { attribute } from '../../domain/attribution.ts';
 import { fillReply } from '../../domain/keywords.ts';
 import { newId } from '../../domain/ids.ts';
+import { creditPoints } from '../../store/repos/points.ts';
+import { ensureContactId } from '../../store/repos/contacts.ts';
 import { codeCheckStats, countCheck, insertCodeCheck, takeFirstCheck, batchProduct } from '../../store/repos/codes.ts';
 import { defineService, noTiming, type Outcome, type ServiceAt, type ServiceContext, type ServiceMo } from '../service.ts';
 import { codeHash, codeLength, codeShape, readCode, type CheckResult } from './rules.ts';
@@ -17,6 +19,7 @@ const schema = z.object({
   slowAfter: z.number().int().min(1).max(1000).default(5).describe('Checks per number per hour before it is slowed'),
   slowSeconds: z.number().int().min(1).max(3600).default(60).describe('Once slowed, one check per this many seconds'),
   stopAfter: z.number().int().min(1).max(10_000).default(20).describe('Checks per number per hour before it is told to stop'),
+  points: z.number().int().min(0).max(1_000_000).default(0).describe('Points credited for a genuine first check (ledger source code_check, once per code)'),
   replies: z.object({
     prompt: z.string().max(500).default('请回复产品标签上的{{length}}位防伪码。'),
     genuine: z.string().max(500).default('您查询的是{{product}}正品防伪码，首次查询，感谢您的支持！'),
@@ -57,7 +60,11 @@ async function check(ctx: ServiceContext, svc: ServiceAt<CodesConfig>, mo: Servi
   const first = await takeFirstCheck(ctx.db, svc.tenantId, hash, mo.phone, at);
   if (first) {
     const product = await batchProduct(ctx.db, first);
-    return { result: 'genuine', batchId: first, product, reply: fillReply(c.replies.genuine, { product }) };
+    if (c.points) {
+      const contactId = mo.contactId ?? await ensureContactId(ctx.db, svc.tenantId, mo.phone, at);
+      await creditPoints(ctx.db, svc.tenantId, { contactId, points: c.points, source: { type: 'code_check', id: hash }, note: product }, ctx.now);
+    }
+    return { result: 'genuine', batchId: first, product, reply: fillReply(c.replies.genuine, { product, points: c.points }) };
   }
   const hit = await countCheck(ctx.db, svc.tenantId, hash, at);
   if (!hit) return { result: 'not_found', batchId: null, product: null, reply: c.replies.notFound };

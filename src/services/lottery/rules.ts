@@ -81,10 +81,18 @@ export function drawWinners(seed: string, lines: readonly string[], prizes: read
   return { winners, allWin: winners.length < slots };
 }
 
-/** An audit of a draw as the API returns it and `tidings lottery verify` reads it. */
+/** An audit of a draw as the API returns it and `tidings lottery verify` reads it (an instant-win one adds its window and moments). */
 export interface DrawAudit {
-  algorithm: string; seed: string | null; seedHash: string; entries: string[]; entriesHash: string | null; prizes: PrizeSlot[];
+  kind?: 'draw' | 'instant'; algorithm: string; seed: string | null; seedHash: string; entries: string[]; entriesHash: string | null; prizes: PrizeSlot[];
   winAgain: boolean; winners: DrawWinner[]; allWin: boolean;
+  window?: { opensAt: string; closesAt: string }; moments?: Array<{ prize: string; at: string }>;
+}
+
+function verifyMoments(audit: DrawAudit & { seed: string }): string[] {
+  if (!audit.window || !audit.moments) return ['mismatch: an instant-win audit needs its window and moments'];
+  const again = winningMoments(audit.seed, audit.window.opensAt, audit.window.closesAt, audit.prizes);
+  const same = again.length === audit.moments.length && again.every((m, i) => m.prize === audit.moments![i].prize && m.at === audit.moments![i].at);
+  return same ? [] : ['mismatch: the winning moments recomputed from the seed differ from the published moments'];
 }
 
 /** Recomputes an audit: the seed against its published hash, the list against its hash, and the winners. */
@@ -93,6 +101,10 @@ export function verifyAudit(audit: DrawAudit): { ok: boolean; problems: string[]
   if (audit.algorithm !== drawAlgorithm) return { ok: false, problems: [`unknown algorithm ${audit.algorithm} (this version knows ${drawAlgorithm})`], winners: [] };
   if (!audit.seed) return { ok: false, problems: ['the seed is not revealed yet (the draw has not run)'], winners: [] };
   if (sha256Hex(audit.seed) !== audit.seedHash) problems.push('mismatch: SHA-256 of the revealed seed differs from the published seed hash');
+  if (audit.kind === 'instant') {
+    problems.push(...verifyMoments({ ...audit, seed: audit.seed }));
+    return { ok: problems.length === 0, problems, winners: audit.winners };
+  }
   const lines = [...audit.entries].sort();
   if (entriesHash(lines) !== audit.entriesHash) problems.push('mismatch: the entry list does not hash to the frozen entries hash (the list was changed)');
   const again = drawWinners(audit.seed, lines, audit.prizes, audit.winAgain);
@@ -128,4 +140,9 @@ export function claimCode(bytes: Buffer): string {
   let s = '';
   for (let i = 0; i < 8; i++) s += claimAlphabet[bytes[i] & 31];
   return s;
+}
+
+/** The secret seed of a draw: HMAC-SHA256(node secret, "lottery-seed|" draw id), hex; nowhere stored before it is revealed. */
+export function drawSeed(key: Buffer, drawId: string): string {
+  return createHmac('sha256', key).update(`lottery-seed|${drawId}`).digest('hex');
 }

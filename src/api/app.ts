@@ -45,6 +45,8 @@ import { linkRoutes } from './routes/links.ts';
 import { signatureRoutes } from './routes/signatures.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { pointsRoutes } from './routes/points.ts';
+import { lotteryRoutes } from './routes/lottery.ts';
+import { codeRoutes } from './routes/codes.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -105,6 +107,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   consentRoutes(app, deps);
   blocklistRoutes(app, deps);
   serviceRoutes(app, deps);
+  lotteryRoutes(app, deps);
+  codeRoutes(app, deps);
   automationRoutes(app, deps);
   eventRoutes(app, deps);
   holidayRoutes(app, deps);

@@ -205,9 +205,9 @@ async function bareService(db: Db, live: TenantServices, address: string, text: 
 }
 
 /** Hands a qualifying outcome to the live services it feeds (a lottery entry); their replies follow the service's own. */
-async function feedServices(deps: Deps, trx: Db, from: ServiceAt, mo: ServiceMo, zone: string): Promise<ReplyDraft[]> {
+async function feedServices(deps: Deps, trx: Db, live: TenantServices, from: ServiceAt, mo: ServiceMo, zone: string): Promise<ReplyDraft[]> {
   const replies: ReplyDraft[] = [];
-  for (const row of (await tenantServices(deps, from.tenantId)).services.values()) {
+  for (const row of live.services.values()) {
     const type = serviceType(row.type);
     if (!type?.feed || !type.fedBy || row.id === from.id) continue;
     const svc = await serviceAt(trx, row);
@@ -239,6 +239,8 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
   const zone = await zoneOf(deps, mo.tenantId);
   if (!conv && svc.type.prepare) mo.prepared = await svc.type.prepare(prepareContext(deps, svc.at), svc.at, mo);
   const nowIso = deps.now().toISOString();
+  // read before the transaction: on SQLite a query outside it would wait for the one connection the transaction holds
+  const live = await tenantServices(deps, mo.tenantId);
   const done = await db.transaction().execute(async (trx) => {
     if (!await claimMo(trx, moKey(mo.tenantId, mo.address, mo.phone, mo.text), mo.inboundId, mo.receivedAt, redeliveryWindowMs)) return null;
     if (conv && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
@@ -264,7 +266,7 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
     const events: WebhookEvent[] = stored.map((r) => ({ tenantId: mo.tenantId, event: 'service.response', payload: { serviceId: svc.at.id, type: svc.at.type, ...r } }));
     if (outcome.completed) events.push({ tenantId: mo.tenantId, event: 'service.completed', payload: { serviceId: svc.at.id, type: svc.at.type, conversationId, phone: mo.phone, state: 'completed', ...outcome.completed } });
     if (events.length) await enqueueWebhookEvents(trx, events, deps.now());
-    if (outcome.qualified || outcome.completed) return { ...outcome, replies: [...outcome.replies, ...await feedServices(deps, trx, svc.at, mo, zone)] };
+    if (outcome.qualified || outcome.completed) return { ...outcome, replies: [...outcome.replies, ...await feedServices(deps, trx, live, svc.at, mo, zone)] };
     return outcome;
   });
   if (!done) return { action: 'duplicate', serviceId: svc.at.id, keyword: mo.keyword, replyMessageId: null, replyStatus: 'suppressed:redelivery' };

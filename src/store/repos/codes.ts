@@ -55,8 +55,9 @@ export interface CodeHit { batchId: string; product: string; checks: number; fir
 export async function takeFirstCheck(db: Db, tenantId: string, hash: string, phone: string, at: string): Promise<string | null> {
   const r = await db.updateTable('codes').set({ checks: 1, first_checked_at: at, first_phone: phone })
     .where('tenant_id', '=', tenantId).where('hash', '=', hash).where('first_checked_at', 'is', null)
-    .where('batch_id', 'in', (eb) => eb.selectFrom('code_batches').select('id').where('tenant_id', '=', tenantId)
-      .where((w) => w.or([w('expires_at', 'is', null), w('expires_at', '>', at)])))
+    // correlated EXISTS, not IN: the planner then finds the code by its primary key instead of scanning the batch
+    .where(({ exists, selectFrom }) => exists(selectFrom('code_batches').select('code_batches.id').whereRef('code_batches.id', '=', 'codes.batch_id')
+      .where((w) => w.or([w('code_batches.expires_at', 'is', null), w('code_batches.expires_at', '>', at)]))))
     .returning('batch_id').executeTakeFirst();
   return r?.batch_id ?? null;
 }

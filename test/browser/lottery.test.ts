@@ -1,0 +1,121 @@
+// The lottery and anti-counterfeit pages in a real browser (Debian's Chromium driven by playwright-core) against the
+// real server in embedded mode: a genuine code check from a virtual handset enters a lottery, the operator draws in
+// the console, the audit view shows seed hash, seed and the winner's claim code; the code statistics by province.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+
+const chromiumPath = '/usr/bin/chromium';
+const password = 'browser-test-pw';
+const shots = path.resolve('test-results');
+const bin = path.resolve('bin/tidings.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)); });
+  });
+}
+
+describe('Lottery audit and code statistics in the console (Chromium)', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tidings-browser-lottery-'));
+  const env = { ...process.env, TIDINGS_DATA_DIR: dataDir, TIDINGS_DATABASE_URL: '', TIDINGS_ADMIN_PASSWORD: password, TIDINGS_SIMULATOR_PORT: '0' };
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let url = '';
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath} (apt-get install chromium); never download a browser.`);
+    mkdirSync(shots, { recursive: true });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [bin, 'start'], { env: { ...env, PORT: String(port), TIDINGS_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    server.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`server exited ${server.exitCode}:\n${output}`);
+      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 15_000);
+
+  it('draws a lottery entered by a genuine code check and shows its audit and the check statistics', async () => {
+    const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const api = async (method: string, p: string, body?: unknown) => {
+      const r = await fetch(`${url}/api/v1${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return r.json() as Promise<any>;
+    };
+    const batch = await api('POST', '/code-batches', { product: '飞天 500ml', count: 3, length: 16 });
+    const csv = await (await fetch(`${url}/api/v1/code-batches/${batch.id}/export?format=csv`, { headers })).text();
+    const code = csv.trim().split('\n')[1].split(',')[1];
+    const codes = await api('POST', '/services', { type: 'codes', name: '防伪查询', keywords: ['FW'], config: { length: 16 } });
+    await api('POST', `/services/${codes.id}/open`);
+    const closesAt = new Date(Date.now() + 15_000).toISOString();
+    const lottery = await api('POST', '/services', { type: 'lottery', name: '扫码抽奖', keywords: ['SMCJ'], config: { opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt, drawAt: new Date(Date.now() + 86_400_000).toISOString(), keywordEntry: false, fedBy: [codes.id], prizes: [{ name: '一等奖', count: 1 }] } });
+    await api('POST', `/services/${lottery.id}/open`);
+    await api('POST', '/messages', { to: ['+8613900139001'], text: '欢迎' });
+    let from = '';
+    await expect.poll(async () => {
+      const h = await api('GET', '/simulator/handsets/8613900139001');
+      from = h.messages?.[0]?.from ?? '';
+      return from;
+    }, { timeout: 20_000 }).not.toBe('');
+    await api('POST', '/simulator/mo', { from: '8613900139001', to: from, text: code });
+    await expect.poll(async () => (await api('GET', '/simulator/handsets/8613900139001')).messages?.length ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(closesAt) - Date.now() + 500)));
+
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      await page.goto(url);
+      await page.getByLabel('邮箱').fill('demo@tidings.local');
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+      await page.goto(`${url}/services/${lottery.id}`);
+      await page.getByText('开奖与公证').waitFor();
+      const draws = await api('GET', `/services/${lottery.id}/draws`);
+      await page.getByText(draws.draws[0].seedHash).waitFor();
+      await page.getByRole('button', { name: '立即开奖' }).click();
+      await page.getByRole('button', { name: '立即开奖' }).last().click();
+      const winners = await expect.poll(async () => (await api('GET', `/services/${lottery.id}/winners`)).winners.length, { timeout: 20_000 });
+      void winners;
+      const list = (await api('GET', `/services/${lottery.id}/winners`)).winners;
+      await page.getByText(list[0].claimCode).waitFor();
+      const audit = await api('GET', `/services/${lottery.id}/draws/${draws.draws[0].id}/audit`);
+      await page.getByText(audit.seed).waitFor();
+      await page.getByText('hmac-sha256-ctr-rejection/v1').waitFor();
+      await page.screenshot({ path: path.join(shots, 'lottery-01-audit-zh.png') });
+      await page.goto(`${url}/services/${codes.id}`);
+      await page.getByText('按省份（假货高发地）').waitFor();
+      await page.getByText('正品首次查询').first().waitFor();
+      await page.getByText('飞天 500ml').first().waitFor();
+      await page.screenshot({ path: path.join(shots, 'lottery-02-code-stats-zh.png') });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});

@@ -11,6 +11,7 @@ import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { luhnDigit } from '../src/services/codes/rules.ts';
 import { verifyAudit, type DrawAudit } from '../src/services/lottery/rules.ts';
+import { serviceTimerRound } from '../src/services/engine.ts';
 
 const SHARED = '10690003';
 const ADDR = `${SHARED}66`;
@@ -253,14 +254,18 @@ describe.each(testDatabases)('SMS lottery and anti-counterfeit codes through SMP
     expect(mismatch).toMatch(/^1 mismatch: the entry list does not hash/);
   }, 90_000);
 
-  it('a draw with fewer entries than prizes: every entry wins, and the audit says so', async () => {
-    offsetMs += 10 * hour;
+  it('draws by itself at its time on the timer round; fewer entries than prizes: every entry wins, and the audit says so', async () => {
     const expected = await s.deps.store.db.selectFrom('lottery_entries').select('id').where('service_id', '=', drawLotteryId).execute();
     const draws = (await api('GET', `/api/v1/services/${drawLotteryId}/draws`)).json.draws;
-    const run = await api('POST', `/api/v1/services/${drawLotteryId}/draws/${draws[0].id}/run`);
-    expect(run.status, run.body).toBe(200);
-    expect(run.json.allWin).toBe(true);
-    expect(run.json.winners).toHaveLength(expected.length);
+    await serviceTimerRound(s.deps);
+    expect((await api('GET', `/api/v1/services/${drawLotteryId}/draws/${draws[0].id}/audit`)).json.status).toBe('committed');
+    offsetMs += 100 * hour;
+    await serviceTimerRound(s.deps);
+    const audit = (await api('GET', `/api/v1/services/${drawLotteryId}/draws/${draws[0].id}/audit`)).json;
+    expect(audit.status).toBe('drawn');
+    expect(audit.allWin).toBe(true);
+    expect(audit.winners).toHaveLength(expected.length);
+    expect(verifyAudit(audit)).toMatchObject({ ok: true });
   }, 60_000);
 
   it('instant win: 12 numbers entering at once never get more prizes than the stock', async () => {

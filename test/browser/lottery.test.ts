@@ -64,17 +64,17 @@ describe('Lottery audit and code statistics in the console (Chromium)', () => {
     const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const api = async (method: string, p: string, body?: unknown) => {
-      const r = await fetch(`${url}/api/v1${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const r = await fetch(`${url}/api/v1${p}`, { method, headers: body !== undefined ? headers : { authorization: headers.authorization }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
       return r.json() as Promise<any>;
     };
     const batch = await api('POST', '/code-batches', { product: '飞天 500ml', count: 3, length: 16 });
     const csv = await (await fetch(`${url}/api/v1/code-batches/${batch.id}/export?format=csv`, { headers })).text();
     const code = csv.trim().split('\n')[1].split(',')[1];
     const codes = await api('POST', '/services', { type: 'codes', name: '防伪查询', keywords: ['FW'], config: { length: 16 } });
-    await api('POST', `/services/${codes.id}/open`);
+    expect((await api('POST', `/services/${codes.id}/open`)).status).toBe('live');
     const closesAt = new Date(Date.now() + 45_000).toISOString();
     const lottery = await api('POST', '/services', { type: 'lottery', name: '扫码抽奖', keywords: ['SMCJ'], config: { opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt, drawAt: new Date(Date.now() + 86_400_000).toISOString(), keywordEntry: false, fedBy: [codes.id], prizes: [{ name: '一等奖', count: 1 }] } });
-    await api('POST', `/services/${lottery.id}/open`);
+    expect((await api('POST', `/services/${lottery.id}/open`)).status).toBe('live');
     await api('POST', '/messages', { to: ['+8613900139001'], text: '欢迎' });
     let from = '';
     await expect.poll(async () => {

@@ -24,6 +24,7 @@ const scenarios: Record<string, Scenario> = {
   automation: { load: () => import('./automation.ts'), compares: false },
   links: { load: () => import('./links.ts'), compares: false },
   'smpp-server': { load: () => import('./smpp-server.ts'), compares: false },
+  'code-check': { load: () => import('./code-check.ts'), compares: true },
 };
 
 const messages = Number(process.env.TIDINGS_BENCH_MESSAGES ?? 200_000);

@@ -33,6 +33,7 @@ export const settings = {
   smppServerTlsCert: { env: 'TIDINGS_SMPP_SERVER_TLS_CERT', schema: z.string(), default: '', doc: 'PEM certificate file for SMPP over TLS (with TIDINGS_SMPP_SERVER_TLS_KEY)' },
   smppServerTlsKey: { env: 'TIDINGS_SMPP_SERVER_TLS_KEY', schema: z.string(), default: '', doc: 'PEM private key file for SMPP over TLS' },
   smppReceiptDays: { env: 'TIDINGS_SMPP_RECEIPT_DAYS', schema: int(1, 365), default: 7, doc: 'Days a delivery receipt waits for its ESME to bind again (then it is dropped)' },
+  codeSecret: { env: 'TIDINGS_CODE_SECRET', schema: z.string().refine((v) => v === '' || v.length >= 32, 'at least 32 characters (or empty for the key file)'), default: '', doc: 'Secret key of anti-counterfeit code hashes and lottery seeds, kept outside the database (the same on every node); empty: DATA_DIR/code-secret.key, made on first use' },
   consentRetentionDays: { env: 'TIDINGS_CONSENT_RETENTION_DAYS', schema: int(1, 36500), default: 1825, doc: 'Days consent evidence is kept after it ends' },
 } as const;
 

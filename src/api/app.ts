@@ -52,6 +52,8 @@ import { referralRoutes } from './routes/referrals.ts';
 
 /** The product's name for the top bar of the API docs (white text: the bar is dark). */
 const docsLogo = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="0" y="28" font-family="sans-serif" font-size="24" font-weight="bold" fill="#fff">Tidings API</text></svg>';
+import { lotteryRoutes } from './routes/lottery.ts';
+import { codeRoutes } from './routes/codes.ts';
 
 /** The Fastify instance with zod schemas as its type provider; every route module takes one. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -122,6 +124,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   consentRoutes(app, deps);
   blocklistRoutes(app, deps);
   serviceRoutes(app, deps);
+  lotteryRoutes(app, deps);
+  codeRoutes(app, deps);
   automationRoutes(app, deps);
   eventRoutes(app, deps);
   holidayRoutes(app, deps);

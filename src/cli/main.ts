@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   complaints: async () => (await import('./commands/complaints.ts')).complaintsCommand(),
   contacts: async () => (await import('./commands/contacts.ts')).contactsCommand(),
   service: async () => (await import('./commands/services.ts')).servicesCommand(),
+  lottery: async () => (await import('./commands/lottery.ts')).lotteryCommand(),
   automation: async () => (await import('./commands/automations.ts')).automationCommand(),
   event: async () => (await import('./commands/automations.ts')).eventCommand(),
   points: async () => (await import('./commands/points.ts')).pointsCommand(),

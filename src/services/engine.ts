@@ -18,9 +18,10 @@ import {
 import { queueMessages } from '../worker/outbox.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
-import { serviceType } from './registry.ts';
+import { serviceType, serviceTypes } from './registry.ts';
 import { endpointDefaults, postEndpoint } from './endpoint.ts';
-import type { ConversationView, Outcome, PrepareContext, ServiceAt, ServiceContext, ServiceMo, ServiceType, StoredResponse } from './service.ts';
+import { serviceSecret } from './secret.ts';
+import type { ConversationView, Outcome, PrepareContext, ReplyDraft, ServiceAt, ServiceContext, ServiceMo, ServiceType, StoredResponse } from './service.ts';
 
 const cacheTtlMs = 5_000;
 /** The same sender, text and address within this window is a carrier's re-delivery: one response, one reply. */
@@ -93,6 +94,7 @@ export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: str
     },
     responses,
     db,
+    secret: () => serviceSecret(deps.config),
   };
 }
 
@@ -184,8 +186,36 @@ async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable
   const svcRow = hit ? live.services.get(hit.serviceId) : undefined;
   const svc = svcRow ? await serviceAt(db, svcRow) : null;
   if (svc && hit) return handle(deps, svc, { ...base, keyword: hit.keyword, arg: hit.arg }, null);
+  const bare = await bareService(db, live, address, row.text);
+  if (bare) return handle(deps, bare.svc, { ...base, keyword: '', arg: bare.arg }, null);
   // a late answer to an expired conversation is kept in the inbox, never scored nor answered by a rule
   return late ? { action: 'late', serviceId: null, keyword: null, replyMessageId: null, replyStatus: null } : null;
+}
+
+/** A live service of the address that takes a text without a keyword (a bare code), with the argument it reads. */
+async function bareService(db: Db, live: TenantServices, address: string, text: string): Promise<{ svc: { at: ServiceAt; type: ServiceType }; arg: string } | null> {
+  for (const row of live.services.values()) {
+    const type = serviceType(row.type);
+    if (!type?.bare || (row.number !== null && row.number !== address)) continue;
+    const svc = await serviceAt(db, row);
+    const arg = svc && type.bare(svc.at.config, text);
+    if (svc && arg) return { svc, arg };
+  }
+  return null;
+}
+
+/** Hands a qualifying outcome to the live services it feeds (a lottery entry); their replies follow the service's own. */
+async function feedServices(deps: Deps, trx: Db, live: TenantServices, from: ServiceAt, mo: ServiceMo, zone: string): Promise<ReplyDraft[]> {
+  const replies: ReplyDraft[] = [];
+  for (const row of live.services.values()) {
+    const type = serviceType(row.type);
+    if (!type?.feed || !type.fedBy || row.id === from.id) continue;
+    const svc = await serviceAt(trx, row);
+    if (!svc || !type.fedBy(svc.at.config).includes(from.id)) continue;
+    const ctx = serviceContext(deps, trx, svc.at, zone, async () => []);
+    replies.push(...await type.feed(ctx, svc.at, mo, { serviceId: from.id, type: from.type, inboundId: mo.inboundId }));
+  }
+  return replies;
 }
 
 async function endOne(db: Db, c: ServiceConversationsTable, state: 'interrupted' | 'expired', reason: string, now: string): Promise<boolean> {
@@ -209,6 +239,8 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
   const zone = await zoneOf(deps, mo.tenantId);
   if (!conv && svc.type.prepare) mo.prepared = await svc.type.prepare(prepareContext(deps, svc.at), svc.at, mo);
   const nowIso = deps.now().toISOString();
+  // read before the transaction: on SQLite a query outside it would wait for the one connection the transaction holds
+  const live = await tenantServices(deps, mo.tenantId);
   const done = await db.transaction().execute(async (trx) => {
     if (!await claimMo(trx, moKey(mo.tenantId, mo.address, mo.phone, mo.text), mo.inboundId, mo.receivedAt, redeliveryWindowMs)) return null;
     if (conv && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
@@ -234,6 +266,7 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
     const events: WebhookEvent[] = stored.map((r) => ({ tenantId: mo.tenantId, event: 'service.response', payload: { serviceId: svc.at.id, type: svc.at.type, ...r } }));
     if (outcome.completed) events.push({ tenantId: mo.tenantId, event: 'service.completed', payload: { serviceId: svc.at.id, type: svc.at.type, conversationId, phone: mo.phone, state: 'completed', ...outcome.completed } });
     if (events.length) await enqueueWebhookEvents(trx, events, deps.now());
+    if (outcome.qualified || outcome.completed) return { ...outcome, replies: [...outcome.replies, ...await feedServices(deps, trx, live, svc.at, mo, zone)] };
     return outcome;
   });
   if (!done) return { action: 'duplicate', serviceId: svc.at.id, keyword: mo.keyword, replyMessageId: null, replyStatus: 'suppressed:redelivery' };
@@ -296,6 +329,7 @@ export async function serviceTimerRound(deps: Deps, limit = 500): Promise<{ expi
     await sendReplies(deps, c.tenant_id, c.address, c.phone, null, { replies: [{ text: c.prompt }] });
   }
   await purgeMoClaims(db, new Date(now.getTime() - 2 * redeliveryWindowMs).toISOString());
+  for (const type of serviceTypes.values()) await type.round?.(deps);
   return { expired, reminded };
 }
 

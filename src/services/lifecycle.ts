@@ -12,6 +12,7 @@ import { endConversationsOf, holdKeywords, insertService, releaseKeywords, saveS
 import { invalidateServiceCache } from './engine.ts';
 import { keywordKey, tenantScope } from './matching.ts';
 import { serviceType, serviceTypes } from './registry.ts';
+import { serviceSecret } from './secret.ts';
 import type { ServiceType } from './service.ts';
 
 /** What a tenant gives to create or change a service. */
@@ -97,6 +98,7 @@ export async function updateService(deps: Deps, tenantId: string, id: string, pa
   const claims = rulesChanged && row.status !== 'closed' ? await keywordClaims(deps, tenantId, type, keywords, number, config) : null;
   const now = deps.now().toISOString();
   const newVersion = rulesChanged && row.status !== 'draft';
+  if (newVersion && type.frozen) throw new DomainError('conflict', `the rules of a ${type.type} service are frozen since it opened at ${row.opened_at ?? row.updated_at}; create a new one instead`, { field: 'config' });
   const next: ServicesTable = {
     ...row, name: patch.name ?? row.name, number, keywords: JSON.stringify(keywords), config: JSON.stringify(config),
     version: newVersion ? row.version + 1 : row.version, updated_at: now,
@@ -122,6 +124,7 @@ export async function openService(deps: Deps, tenantId: string, id: string): Pro
   await deps.store.db.transaction().execute(async (trx) => {
     await holdKeywords(trx, tenantId, id, claims, now);
     await saveService(trx, next, false);
+    await type.opened?.({ db: trx, now: deps.now(), secret: () => serviceSecret(deps.config) }, { id, tenantId, type: row.type, name: row.name, version: row.version, number: row.number, keywords: JSON.parse(row.keywords) as string[], config });
   });
   invalidateServiceCache(deps, tenantId);
   return toService(next);

@@ -8,6 +8,8 @@ import { quiz } from './quiz/service.ts';
 import { teamchat } from './teamchat/service.ts';
 import { points } from './points/service.ts';
 import { referral } from './referral/service.ts';
+import { lottery } from './lottery/service.ts';
+import { codes } from './codes/service.ts';
 
 /** Every service type, by name. */
 export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, ServiceType>([
@@ -19,6 +21,8 @@ export const serviceTypes: ReadonlyMap<string, ServiceType> = new Map<string, Se
   [teamchat.type, teamchat],
   [points.type, points],
   [referral.type, referral],
+  [lottery.type, lottery],
+  [codes.type, codes],
 ]);
 
 /** The type of a name, or undefined. */

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { EndpointAnswer } from './endpoint.ts';
 import type { Db } from '../store/database.ts';
+import type { Deps } from '../deps.ts';
 
 /** A mobile-originated message as a service sees it. */
 export interface ServiceMo {
@@ -76,9 +77,14 @@ export interface ServiceContext {
   optedOut(phones: string[]): Promise<Set<string>>;
   /** Responses already given in this conversation (or by this number, without one), oldest first. */
   responses(): Promise<StoredResponse[]>;
-  /** The transaction the MO is handled in, for types that keep a ledger of their own (points, referral): their writes commit with the MO's claim. */
+  /** The transaction the MO is handled in, for types with tables of their own (points ledger, referrals, lottery entries, code hashes): their writes commit with the MO's claim. */
   db: Db;
+  /** The node's secret key kept outside the database (code hashes, lottery seeds). */
+  secret(): Buffer;
 }
+
+/** The service whose outcome fed another (a genuine first code check, a completed survey). */
+export interface FeedSource { serviceId: string; type: string; inboundId: string }
 
 /** One answer to keep (append-only). */
 export interface ResponseDraft {
@@ -115,6 +121,8 @@ export interface Outcome {
   completed?: Record<string, unknown>;
   /** Replies are relays (team chat): no reply limits, not answers to the sender. */
   relay?: boolean;
+  /** This MO earns what services fed by this one give (a lottery entry): a genuine first code check. A completion does too. */
+  qualified?: boolean;
 }
 
 /** Time rules of a conversation, from a service's config. */
@@ -143,6 +151,18 @@ export interface ServiceType<C = any> {
   /** Whether another service's keyword during this service's conversation starts that service (else it is an answer). */
   interruptible(config: C): boolean;
   timing(config: C): ConversationTiming;
+  /** A text no keyword took that this service takes anyway (a bare anti-counterfeit code): the argument, or null. */
+  bare?(config: C, text: string): string | null;
+  /** The services whose qualifying outcomes feed this one (a lottery entered by a code check or a survey completion). */
+  fedBy?(config: C): string[];
+  /** Another service's qualifying outcome for this MO (inside its transaction): e.g. a lottery entry; the replies to add. */
+  feed?(ctx: ServiceContext, service: ServiceAt<C>, mo: ServiceMo, source: FeedSource): Promise<ReplyDraft[]>;
+  /** Rules may not change once the service has opened (a lottery's published rules): a change is refused, not versioned. */
+  frozen?: boolean;
+  /** Work when the service opens, inside the opening transaction (a lottery publishes its seed hash). */
+  opened?(ctx: { db: Db; now: Date; secret(): Buffer }, service: ServiceAt<C>): Promise<void>;
+  /** Work of the type on the timer rounds of a worker node (a lottery's draw at its time); safe to run on every node. */
+  round?(deps: Deps): Promise<unknown>;
   /** Slow work (a network call) before a keyword is handled, outside any transaction; its result is `mo.prepared`. */
   prepare?(ctx: PrepareContext, service: ServiceAt<C>, mo: ServiceMo): Promise<unknown>;
   /** A keyword (or, for an address owner, any text) arrived with no conversation of this service waiting. */

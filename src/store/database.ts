@@ -197,6 +197,32 @@ export interface ServiceResponsesTable {
 export interface ServiceEntriesTable { service_id: string; kind: string; key: string; tenant_id: string; value: string; created_at: string; updated_at: string }
 /** The first MO of a (tenant, address, sender, text) within the re-delivery window. */
 export interface ServiceMoClaimsTable { key: string; inbound_id: string; at: string }
+/** A lottery entry: one per (service, period, number); source = the keyword MO or the service that gave it. */
+export interface LotteryEntriesTable {
+  id: string; tenant_id: string; service_id: string; period: string; phone: string; contact_id: string | null; source_type: string; source_id: string; created_at: string;
+}
+/** A draw (or the instant-win schedule) of a lottery: the published seed hash, then the revealed seed, frozen list and winners (JSON). */
+export interface LotteryDrawsTable {
+  id: string; tenant_id: string; service_id: string; kind: string; status: string; algorithm: string; seed_hash: string; seed: string | null;
+  prizes: string; win_again: number; entries: string | null; entries_hash: string | null; winners: string | null; all_win: number | null;
+  draw_at: string | null; created_at: string; drawn_at: string | null;
+}
+/** A winning moment of an instant-win lottery: taken once by the first entry at or after it. */
+export interface LotteryMomentsTable { id: string; tenant_id: string; service_id: string; prize: string; at: string; entry_id: string | null }
+/** A winner with the claim code sent by SMS and the points credited. */
+export interface LotteryWinnersTable {
+  id: string; tenant_id: string; service_id: string; draw_id: string | null; entry_id: string; phone: string; prize: string; claim_code: string; points: number; created_at: string;
+}
+/** A batch of anti-counterfeit codes of a product (generated: codes derived from the secret, `skipped` indices JSON). */
+export interface CodeBatchesTable {
+  id: string; tenant_id: string; product: string; name: string; source: string; length: number; count: number; skipped: string; expires_at: string | null; created_at: string;
+}
+/** A code as its keyed hash, with its check count and first check. */
+export interface CodesTable { tenant_id: string; hash: string; batch_id: string; checks: number; first_checked_at: string | null; first_phone: string | null }
+/** One check of a code by SMS (statistics). */
+export interface CodeChecksTable {
+  id: string; tenant_id: string; service_id: string; batch_id: string | null; product: string | null; result: string; phone: string; province: string | null; at: string;
+}
 /** An automation of a tenant: its trigger, conditions and steps as JSON (`definition`), the report of its last run. */
 export interface AutomationsTable {
   id: string; tenant_id: string; name: string; status: string; category: string; trigger_type: string; definition: string; last_run: string | null;
@@ -324,6 +350,13 @@ export interface Database {
   service_responses: ServiceResponsesTable;
   service_entries: ServiceEntriesTable;
   service_mo_claims: ServiceMoClaimsTable;
+  lottery_entries: LotteryEntriesTable;
+  lottery_draws: LotteryDrawsTable;
+  lottery_moments: LotteryMomentsTable;
+  lottery_winners: LotteryWinnersTable;
+  code_batches: CodeBatchesTable;
+  codes: CodesTable;
+  code_checks: CodeChecksTable;
   automations: AutomationsTable;
   automation_occurrences: AutomationOccurrencesTable;
   automation_events: AutomationEventsTable;

@@ -1,5 +1,6 @@
 // The Services section in a real browser (Debian's Chromium driven by playwright-core) against the real server in
-// embedded mode: create a poll with the guided form, open it, vote from a virtual handset, see the live result.
+// embedded mode: create a poll with the guided form, open it, vote from a virtual handset, see the live result; a
+// genuine code check entering a lottery, the draw from the console, its audit view and the code statistics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -106,4 +107,64 @@ describe('Services in the console (Chromium)', () => {
       await context.close();
     }
   }, 90_000);
+
+  it('draws a lottery entered by a genuine code check and shows its audit and the check statistics', async () => {
+    const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const api = async (method: string, p: string, body?: unknown) => {
+      const r = await fetch(`${url}/api/v1${p}`, { method, headers: body !== undefined ? headers : { authorization: headers.authorization }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return r.json() as Promise<any>;
+    };
+    const batch = await api('POST', '/code-batches', { product: '飞天 500ml', count: 3, length: 16 });
+    const csv = await (await fetch(`${url}/api/v1/code-batches/${batch.id}/export?format=csv`, { headers })).text();
+    const code = csv.trim().split('\n')[1].split(',')[1];
+    const codes = await api('POST', '/services', { type: 'codes', name: '防伪查询', keywords: ['FW'], config: { length: 16 } });
+    expect((await api('POST', `/services/${codes.id}/open`)).status).toBe('live');
+    const closesAt = new Date(Date.now() + 45_000).toISOString();
+    const lottery = await api('POST', '/services', { type: 'lottery', name: '扫码抽奖', keywords: ['SMCJ'], config: { opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt, drawAt: new Date(Date.now() + 86_400_000).toISOString(), keywordEntry: false, fedBy: [codes.id], prizes: [{ name: '一等奖', count: 1 }] } });
+    expect((await api('POST', `/services/${lottery.id}/open`)).status).toBe('live');
+    await api('POST', '/messages', { to: ['+8613900139001'], text: '欢迎' });
+    let from = '';
+    await expect.poll(async () => {
+      const h = await api('GET', '/simulator/handsets/8613900139001');
+      from = h.messages?.[0]?.from ?? '';
+      return from;
+    }, { timeout: 20_000 }).not.toBe('');
+    await api('POST', '/simulator/mo', { from: '8613900139001', to: from, text: code });
+    await expect.poll(async () => (await api('GET', `/code-checks/stats?serviceId=${codes.id}`)).byResult.map((r: { key: string }) => r.key), { timeout: 20_000 }).toEqual(['genuine']);
+    // the replies may wait for the demo tenant's quiet hours; the entry itself is made at once
+    await expect.poll(async () => (await api('GET', `/services/${lottery.id}/results`)).view.entries.reduce((a: number, e: { n: number }) => a + e.n, 0), { timeout: 20_000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(closesAt) - Date.now() + 500)));
+
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      await page.goto(url);
+      await page.getByLabel('邮箱').fill('demo@tidings.local');
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+      await page.goto(`${url}/services/${lottery.id}`);
+      await page.getByText('开奖与公证').waitFor();
+      const draws = await api('GET', `/services/${lottery.id}/draws`);
+      await page.getByText(draws.draws[0].seedHash).waitFor();
+      await page.getByRole('button', { name: '立即开奖' }).click();
+      await page.getByRole('button', { name: '立即开奖' }).last().click();
+      await expect.poll(async () => (await api('GET', `/services/${lottery.id}/winners`)).winners.length, { timeout: 20_000 }).toBe(1);
+      const list = (await api('GET', `/services/${lottery.id}/winners`)).winners;
+      await page.getByText(list[0].claimCode).waitFor();
+      const audit = await api('GET', `/services/${lottery.id}/draws/${draws.draws[0].id}/audit`);
+      await page.getByText(audit.seed).waitFor();
+      await page.getByText('hmac-sha256-ctr-rejection/v1').waitFor();
+      await page.screenshot({ path: path.join(shots, 'lottery-01-audit-zh.png') });
+      await page.goto(`${url}/services/${codes.id}`);
+      await page.getByText('按省份（假货高发地）').waitFor();
+      await page.getByText('正品首次查询').first().waitFor();
+      await page.getByText('飞天 500ml').first().waitFor();
+      await page.screenshot({ path: path.join(shots, 'lottery-02-code-stats-zh.png') });
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });

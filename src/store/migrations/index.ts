@@ -14,6 +14,7 @@ import * as m015 from './015_integrations.ts';
 import * as m018 from './018_localized_replies.ts';
 import * as m019 from './019_signatures_complaints.ts';
 import * as m020 from './020_points.ts';
+import * as m021 from './021_lottery_codes.ts';
 import * as m022 from './022_contact_sources.ts';
 import * as m025 from './025_smpp_server_mo.ts';
 import * as m026 from './026_submitting.ts';
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '018_localized_replies': m018,
   '019_signatures_complaints': m019,
   '020_points': m020,
+  '021_lottery_codes': m021,
   '022_contact_sources': m022,
   '025_smpp_server_mo': m025,
   '026_submitting': m026,

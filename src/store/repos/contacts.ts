@@ -348,3 +348,11 @@ export async function writeContactBatch(t: BulkTarget, tenantId: string, batch: 
   }
   return { inserted, updated, skipped: known - updated, ids };
 }
+
+/** The contact id of a number of the tenant, creating a bare contact when the number is unknown (a winner, a code checker). */
+export async function ensureContactId(db: Db, tenantId: string, phone: string, now: string): Promise<string> {
+  const found = await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst();
+  if (found) return found.id;
+  await db.insertInto('contacts').values(contactRow(tenantId, { phone }, now)).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).execute();
+  return (await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+}

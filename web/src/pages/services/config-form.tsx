@@ -4,13 +4,14 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/index.tsx';
 
 /** The service types the console creates. */
-export const serviceTypeNames = ['inquiry', 'subscription', 'poll', 'survey', 'quiz', 'teamchat'] as const;
+export const serviceTypeNames = ['inquiry', 'subscription', 'poll', 'survey', 'quiz', 'teamchat', 'lottery', 'codes'] as const;
 /** One of the service types. */
 export type ServiceTypeName = (typeof serviceTypeNames)[number];
 
 /** Form values of a service's rules, as the form holds them. */
 export type ConfigValues = Record<string, unknown> & {
   options?: { name: string; key?: string }[];
+  prizes?: { name: string; count?: number; points?: number }[];
   questions?: { text: string; kind?: string; options?: string[]; min?: number; max?: number; answer?: string; aliases?: string[]; points?: number; attempts?: number; next?: string }[];
 };
 
@@ -18,7 +19,8 @@ const clean = (v: Record<string, unknown>) => Object.fromEntries(Object.entries(
 
 /** The config the API takes for a type, from the form's values (question ids q1, q2… in order). */
 export function configOf(type: ServiceTypeName, v: ConfigValues): Record<string, unknown> {
-  const base = clean({ ...v, options: undefined, questions: undefined });
+  const base = clean({ ...v, options: undefined, questions: undefined, prizes: undefined });
+  if (type === 'lottery') return { ...base, prizes: (v.prizes ?? []).map((p) => clean(p)) };
   if (type === 'poll') return { ...base, options: (v.options ?? []).map((o) => clean(o)) };
   if (type === 'survey') {
     return {
@@ -93,6 +95,50 @@ export function ConfigFields({ type }: { type: ServiceTypeName }) {
           <Form.Item name={['config', 'showStanding']} label={t('services.poll.showStanding')} valuePropName="checked"><Switch /></Form.Item>
         </Space>
       </>
+    );
+  }
+  if (type === 'lottery') {
+    return (
+      <>
+        <Space wrap>
+          {item('mode', t('services.lottery.mode'), <Select style={{ width: 160 }} options={['draw', 'instant'].map((m) => ({ value: m, label: t(`services.lottery.mode.${m}` as 'services.lottery.mode.draw') }))} placeholder={t('services.lottery.mode.draw')} />)}
+          {item('opensAt', t('services.lottery.opensAt'), <Input style={{ width: 240 }} placeholder="2026-12-01T00:00:00+08:00" />, t('services.lottery.timeHint'), true)}
+          {item('closesAt', t('services.lottery.closesAt'), <Input style={{ width: 240 }} placeholder="2027-01-01T00:00:00+08:00" />, undefined, true)}
+          {item('drawAt', t('services.lottery.drawAt'), <Input style={{ width: 240 }} placeholder="2027-01-01T20:00:00+08:00" />)}
+        </Space>
+        <Form.List name={['config', 'prizes']}>
+          {(fields, { add, remove }) => (
+            <Form.Item label={t('services.lottery.prizes')}>
+              {fields.map((f) => (
+                <Space key={f.key} align="baseline">
+                  <Form.Item name={[f.name, 'name']} rules={[{ required: true, message: t('services.required') }]}><Input placeholder={t('services.lottery.prizeName')} /></Form.Item>
+                  <Form.Item name={[f.name, 'count']} rules={[{ required: true, message: t('services.required') }]}><InputNumber min={1} placeholder={t('services.lottery.prizeCount')} /></Form.Item>
+                  <Form.Item name={[f.name, 'points']}><InputNumber min={0} placeholder={t('services.lottery.prizePoints')} /></Form.Item>
+                  <MinusCircleOutlined aria-label={t('common.delete')} onClick={() => remove(f.name)} />
+                </Space>
+              ))}
+              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', count: 1 })}>{t('services.lottery.addPrize')}</Button>
+            </Form.Item>
+          )}
+        </Form.List>
+        <Space wrap size="large">
+          {item('period', t('services.lottery.period'), <Select style={{ width: 160 }} options={['once', 'day', 'week', 'month'].map((p) => ({ value: p, label: t(`services.poll.period.${p}` as 'services.poll.period.once') }))} />)}
+          <Form.Item name={['config', 'winAgain']} label={t('services.lottery.winAgain')} valuePropName="checked"><Switch /></Form.Item>
+          <Form.Item name={['config', 'keywordEntry']} label={t('services.lottery.keywordEntry')} valuePropName="checked" initialValue><Switch /></Form.Item>
+        </Space>
+        {item('fedBy', t('services.lottery.fedBy'), <Select mode="tags" tokenSeparators={[',', '，', ' ']} />, t('services.lottery.fedByHint'))}
+      </>
+    );
+  }
+  if (type === 'codes') {
+    return (
+      <Space wrap size="large">
+        {item('length', t('services.codes.length'), <InputNumber min={8} max={24} placeholder="16" />)}
+        {item('points', t('services.codes.points'), <InputNumber min={0} placeholder="0" />)}
+        <Form.Item name={['config', 'bare']} label={t('services.codes.bare')} valuePropName="checked" initialValue><Switch /></Form.Item>
+        {item('slowAfter', t('services.codes.slowAfter'), <InputNumber min={1} placeholder="5" />)}
+        {item('stopAfter', t('services.codes.stopAfter'), <InputNumber min={1} placeholder="20" />)}
+      </Space>
     );
   }
   if (type === 'survey' || type === 'quiz') {

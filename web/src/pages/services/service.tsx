@@ -14,6 +14,8 @@ import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { statusColor } from './services.tsx';
+import { LotteryDraws } from './lottery.tsx';
+import { CodeBatches, CodeStats } from './codes.tsx';
 
 type Conversation = Response<'GET /api/v1/services/{id}/conversations'>['conversations'][number];
 interface Results {
@@ -61,6 +63,9 @@ export function ServiceDetail({ id }: { id: string }) {
       <ErrorAlert error={results.error} retry={results.reload} />
       {results.data && <ResultsView type={s.type} r={results.data} />}
       {s.type === 'inquiry' && editable && <InquiryTable id={id} onDone={results.reload} />}
+      {s.type === 'lottery' && <LotteryDraws id={id} editable={editable} />}
+      {s.type === 'codes' && <CodeStats id={id} />}
+      {s.type === 'codes' && <CodeBatches editable={editable} />}
       {(s.type === 'teamchat' || s.type === 'subscription') && <Members id={id} team={s.type === 'teamchat'} editable={editable} />}
       {s.type === 'subscription' && (s.config as { mode?: string }).mode === 'ondemand' && <Items id={id} editable={editable} />}
       <Card size="small" title={t('services.conversations')} style={{ marginTop: 16 }}>
@@ -114,6 +119,13 @@ function ResultsView({ type, r }: { type: string; r: Results }) {
       )}
       {type === 'teamchat' && (
         <Typography.Paragraph>{t('services.teamchat.stats', { messages: fmt.number(v.messages), copies: fmt.number(v.copies), members: fmt.number(v.members.length), cost: fmt.number(Math.max(0, v.members.length - 1)) })}</Typography.Paragraph>
+      )}
+      {type === 'lottery' && (
+        <Descriptions size="small" column={{ xs: 1, md: 4 }} items={[
+          { key: 'entries', label: t('services.lottery.entries'), children: fmt.number(v.entries.reduce((a: number, e: { n: number }) => a + e.n, 0)) },
+          { key: 'winners', label: t('services.lottery.winners'), children: fmt.number(v.winners) },
+          ...v.prizes.map((p: { key: string; name: string; count: number }) => ({ key: p.key, label: p.name, children: `${fmt.number(v.byPrize[p.key] ?? 0)} / ${fmt.number(p.count)}` })),
+        ]} />
       )}
       {(type === 'inquiry' || type === 'subscription') && (
         <Descriptions size="small" column={{ xs: 1, md: 4 }} items={Object.entries(v).map(([k, n]) => ({ key: k, label: t(`services.stat.${k}` as 'services.stat.rows'), children: fmt.number(Number(n)) }))} />

@@ -202,8 +202,12 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     expect(r2.options.map((o: { votes: number }) => o.votes)).toEqual([0, 1]);
     const csv = await api('GET', `/api/v1/services/${svc.id}/results/export?format=csv`);
     expect(csv.status).toBe(200);
-    expect(csv.body.split('\n')[0]).toContain('receivedAt,phone,version,step,raw,value,category,valid');
+    expect(csv.body.split('\n')[0]).toContain('接收时间,手机号,服务版本,题目 / 步骤,原始内容,答案,分类,是否有效');
     expect(csv.body).toContain('草莓');
+    const en = await api('GET', `/api/v1/services/${svc.id}/results/export?format=csv&lang=en`);
+    expect(en.body.split('\n')[0]).toContain('Received at,Number,Service version,Question / step,Text as sent,Answer,Category,Valid');
+    expect(en.body.split('\n')[1]).toMatch(/,Yes,|,No,/);
+    expect((await api('GET', `/api/v1/services/${svc.id}/results/export?format=csv&lang=fr`)).status).toBe(400);
     const xlsx = await s.app.inject({ url: `/api/v1/services/${svc.id}/results/export?format=xlsx`, headers: a.headers });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');

@@ -305,6 +305,36 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     expect(await say(p, 'cj', 5)).toBe('白菜 1.5 元');
   }, 60_000);
 
+  it('a subscription list is a campaign audience: its active members get an ordinary campaign (left, expired and opted-out ones do not)', async () => {
+    const list = await live({ type: 'subscription', name: '早报', keywords: ['DYZB'], config: { leaveKeywords: ['QXZB'] } });
+    const [stay, leave, expired, optedOut, stranger] = [nextPhone(), nextPhone(), nextPhone(), nextPhone(), nextPhone()];
+    for (const p of [stay, leave, optedOut]) expect(await say(p, 'DYZB', 1)).toMatch(/^订阅成功/);
+    expect(await say(leave, 'QXZB', 2)).toBe('您已取消订阅。');
+    expect(await say(optedOut, 'TD', 2)).toBeTruthy();
+    await s.deps.store.db.insertInto('service_entries').values({
+      service_id: list.id, kind: 'member', key: expired, tenant_id: a.id, value: JSON.stringify({ joinedAt: '2020-01-01T00:00:00.000Z', expiresAt: '2020-02-01T00:00:00.000Z' }),
+      created_at: '2020-01-01T00:00:00.000Z', updated_at: '2020-01-01T00:00:00.000Z',
+    }).execute();
+    expect((await api('POST', '/api/v1/contacts', { phone: stranger })).status).toBe(201);
+    const c = await api('POST', '/api/v1/campaigns', { name: '早报推送', audience: { lists: ['早报'] }, text: '今日早报：晴', category: 'notification' });
+    expect(c.status, JSON.stringify(c.json)).toBe(201);
+    const pre = (await api('POST', `/api/v1/campaigns/${c.json.id}/preflight`)).json;
+    expect(pre).toMatchObject({ total: 2, queued: 1, excluded: { opted_out: 1 } });
+    expect((await api('POST', `/api/v1/campaigns/${c.json.id}/start`, {})).status).toBe(200);
+    await vi.waitFor(() => { if (!sim.inbox(stay).some((m) => m.text.includes('今日早报'))) throw new Error('no broadcast yet'); }, { timeout: 20_000, interval: 25 });
+    await quiet();
+    for (const p of [leave, expired, optedOut, stranger]) expect(sim.inbox(p).some((m) => m.text.includes('今日早报'))).toBe(false);
+    // the list by id works too; an unknown list and an on-demand service are clear errors
+    expect((await api('POST', '/api/v1/campaigns', { name: 'x', audience: { lists: [list.id] }, text: 'x', category: 'notification' })).status).toBe(201);
+    const unknown = await api('POST', '/api/v1/campaigns', { name: 'x', audience: { lists: ['没有这个'] }, text: 'x', category: 'notification' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toContain('subscription list "没有这个" does not exist');
+    await live({ type: 'subscription', name: '点播', keywords: ['DBX'], config: { mode: 'ondemand' } });
+    const od = await api('POST', '/api/v1/campaigns', { name: 'x', audience: { lists: ['点播'] }, text: 'x', category: 'notification' });
+    expect(od.status).toBe(400);
+    expect(od.json.error.message).toContain('on-demand');
+  }, 60_000);
+
   it('a carrier re-delivery of the same MO (same sender, text and number within 10 minutes) is one response and one reply', async () => {
     const svc = await live({ type: 'poll', name: 'redeliver', keywords: ['RDV'], config: { question: 'q', options: [{ name: 'a' }, { name: 'b' }] } });
     const p = nextPhone();

@@ -275,6 +275,8 @@ export const en = {
   'campaigns.stepPreflight': 'Check and send',
   'campaigns.numbers': 'Phone numbers',
   'campaigns.numbersHint': 'One number per line (or separated by commas); {count} entered. National numbers use the default country.',
+  'campaigns.lists': 'Subscription lists',
+  'campaigns.listsHint': 'Active subscribers of these lists (joined by keyword, not left, not expired)',
   'campaigns.filter': 'Contacts matching a filter',
   'campaigns.filterHint': 'Optional, e.g. tag:vip and city = "北京".',
   'campaigns.audienceRequired': 'Enter at least one number or a filter',

@@ -278,6 +278,8 @@ export const ru: Messages = {
   'campaigns.stepPreflight': 'Проверка и отправка',
   'campaigns.numbers': 'Номера телефонов',
   'campaigns.numbersHint': 'По одному номеру в строке (или через запятую); введено: {count}. Номера без кода страны считаются номерами страны по умолчанию.',
+  'campaigns.lists': 'Списки подписки',
+  'campaigns.listsHint': 'Активные подписчики этих списков (подписались по ключевому слову, не отписались, срок не истёк)',
   'campaigns.filter': 'Контакты по фильтру',
   'campaigns.filterHint': 'Необязательно, например: tag:vip and city = "北京".',
   'campaigns.audienceRequired': 'Введите хотя бы один номер или фильтр',

@@ -278,6 +278,8 @@ export const zhCN: Messages = {
   'campaigns.stepPreflight': '检查并发送',
   'campaigns.numbers': '手机号码',
   'campaigns.numbersHint': '每行一个号码（或用逗号分隔）；已输入 {count} 个。不带国家代码的号码按默认国家解析。',
+  'campaigns.lists': '订阅列表',
+  'campaigns.listsHint': '这些列表的有效订阅者（通过关键词订阅、未退订、未过期）',
   'campaigns.filter': '按条件筛选联系人',
   'campaigns.filterHint': '可选，例如：tag:vip and city = "北京"。',
   'campaigns.audienceRequired': '请至少输入一个号码或一个筛选条件',

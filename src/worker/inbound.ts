@@ -13,6 +13,7 @@ import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type Att
 import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
 import { recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
 import { touchConversation } from '../store/repos/conversations.ts';
+import { handsetOwner } from '../store/repos/handsets.ts';
 import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
 import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts';
 import { grantConsent } from '../store/repos/consents.ts';
@@ -113,7 +114,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   const now = deps.now();
   const nowIso = now.toISOString();
 
-  // 1. Attribution: the number it was sent to, else the tenant that last messaged this number, else the admin inbox.
+  // 1. Attribution: the number it was sent to, else the tenant whose virtual handset it is or that last messaged
+  // this number, else the admin inbox.
   const tables = await attributionTables(deps);
   let dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => []);
   if ((dest.kind === 'dedicated' || dest.kind === 'extension') && dest.extension) {
@@ -126,7 +128,9 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   if (dest.kind === 'dedicated' || dest.kind === 'extension') {
     tenantId = dest.tenantId; campaignId = dest.campaignId; attribution = dest.kind;
   } else if (sender.mobile) {
-    const last = await lastSenderTo(db, sender.phone);
+    // a tenant's own virtual handset belongs to that tenant alone; else the tenant that last messaged the number
+    const owner = await handsetOwner(db, sender.phone);
+    const last = owner ? { tenantId: owner, campaignId: null } : await lastSenderTo(db, sender.phone);
     if (last) { tenantId = last.tenantId; campaignId = last.campaignId; attribution = 'last_sender'; }
   }
   if (tenantId) {

@@ -335,6 +335,35 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     expect(od.json.error.message).toContain('on-demand');
   }, 60_000);
 
+  it('a fresh virtual handset: a number no tenant knows, the tenant\'s alone, never texting another tenant\'s number', async () => {
+    s.deps.simulator = sim;
+    const b = await s.tenant();
+    await setTenantCode(s.deps.store.db, b.id, '56', new Date().toISOString());
+    const made = await s.app.inject({ method: 'POST', url: '/api/v1/simulator/handsets', headers: a.headers });
+    expect(made.statusCode, made.body).toBe(201);
+    const { number, to } = made.json() as { number: string; to: string };
+    expect(number).toMatch(/^861390\d{7}$/);
+    expect(to).toBe(ADDR);
+    const listOf = async (t: TestTenant) => (await s.app.inject({ url: '/api/v1/simulator/handsets', headers: t.headers })).json().handsets as string[];
+    expect(await listOf(a)).toContain(number);
+    expect(await listOf(b)).not.toContain(number);
+    const mo = (t: TestTenant, body: Record<string, string>) => s.app.inject({ method: 'POST', url: '/api/v1/simulator/mo', headers: t.headers, payload: body });
+    const asB = await mo(b, { from: number, to: `${SHARED}56`, text: 'hi' });
+    expect(asB.statusCode).toBe(403);
+    expect(asB.json().error.details.field).toBe('from');
+    const toB = await mo(a, { from: number, to: `${SHARED}56`, text: 'hi' });
+    expect(toB.statusCode).toBe(403);
+    expect(toB.json().error.details.field).toBe('to');
+    // its MO are the tenant's: by its extension, and on the bare shared number too
+    const vote = await live({ type: 'poll', name: '新手机', keywords: ['XSJ'], config: { question: 'q', options: [{ name: '甲' }, { name: '乙' }] } });
+    expect((await mo(a, { from: number, to: ADDR, text: 'XSJ 2' })).statusCode).toBe(202);
+    expect((await routed('XSJ 2', `+${number}`)).action).toBe('service');
+    expect((await mo(a, { from: number, to: SHARED, text: 'hello there' })).statusCode).toBe(202);
+    expect((await routed('hello there', `+${number}`)).tenant_id).toBe(a.id);
+    await vi.waitFor(() => { if (!sim.inbox(number).some((m) => m.text.includes('乙'))) throw new Error('no answer yet'); }, { timeout: 20_000, interval: 25 });
+    expect((await api('GET', `/api/v1/services/${vote.id}/results`)).json.view.options.map((o: { votes: number }) => o.votes)).toEqual([0, 1]);
+  }, 60_000);
+
   it('a carrier re-delivery of the same MO (same sender, text and number within 10 minutes) is one response and one reply', async () => {
     const svc = await live({ type: 'poll', name: 'redeliver', keywords: ['RDV'], config: { question: 'q', options: [{ name: 'a' }, { name: 'b' }] } });
     const p = nextPhone();

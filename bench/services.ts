@@ -17,6 +17,7 @@ import { createService, openService } from '../src/services/lifecycle.ts';
 import { forkSimulator } from '../src/channels/simulator/child.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
+import { countStatements } from './support/statements.ts';
 import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber } from './support/smsc.ts';
 
 const ADDRESS = '1069000255';
@@ -53,7 +54,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await openService(deps, tenant.id, survey.id);
     const worker = await startWorker(deps);
     while (!worker.channels.upIds().length) await new Promise((r) => setTimeout(r, 20));
+    const queries = countStatements(deps.store.sqlite!);
     const rss = trackPeakRss();
+    const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     const answers = ['DY', '2', '4', '很好'];
     for (const [round, text] of answers.entries()) {
@@ -67,6 +70,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       }
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    const statements = queries.stop();
     const peakRssMb = rss.stop();
     const responses = await db.selectFrom('service_responses').select(['conversation_id', 'step']).where('service_id', '=', survey.id).execute();
     const completed = await db.selectFrom('service_conversations').select((eb) => eb.fn.countAll<number>().as('n')).where('service_id', '=', survey.id).where('state', '=', 'completed').executeTakeFirstOrThrow();
@@ -76,6 +81,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     return {
       scenario: 'services', messages: total, numbers, seconds: Math.round(seconds * 1000) / 1000, perSecond, referencePerSecond: smpp.perSecond,
       ratio: Math.round((perSecond / Number(smpp.perSecond)) * 100) / 100, completed: Number(completed.n), peakRssMb,
+      cpuMicrosPerMessage: Math.round((used.user + used.system) / total), queriesPerMessage: Math.round((statements / total) * 10) / 10,
       lost: Math.max(0, numbers * (perNumber - 1) - unique), duplicates: responses.length - unique,
     };
   } finally {

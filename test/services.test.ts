@@ -202,8 +202,12 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     expect(r2.options.map((o: { votes: number }) => o.votes)).toEqual([0, 1]);
     const csv = await api('GET', `/api/v1/services/${svc.id}/results/export?format=csv`);
     expect(csv.status).toBe(200);
-    expect(csv.body.split('\n')[0]).toContain('receivedAt,phone,version,step,raw,value,category,valid');
+    expect(csv.body.split('\n')[0]).toContain('接收时间,手机号,服务版本,题目 / 步骤,原始内容,答案,分类,是否有效');
     expect(csv.body).toContain('草莓');
+    const en = await api('GET', `/api/v1/services/${svc.id}/results/export?format=csv&lang=en`);
+    expect(en.body.split('\n')[0]).toContain('Received at,Number,Service version,Question / step,Text as sent,Answer,Category,Valid');
+    expect(en.body.split('\n')[1]).toMatch(/,Yes,|,No,/);
+    expect((await api('GET', `/api/v1/services/${svc.id}/results/export?format=csv&lang=fr`)).status).toBe(400);
     const xlsx = await s.app.inject({ url: `/api/v1/services/${svc.id}/results/export?format=xlsx`, headers: a.headers });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
@@ -299,6 +303,65 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     await api('POST', `/api/v1/services/${od.id}/items`, { text: '白菜 1.2 元' });
     await api('POST', `/api/v1/services/${od.id}/items`, { text: '白菜 1.5 元' });
     expect(await say(p, 'cj', 5)).toBe('白菜 1.5 元');
+  }, 60_000);
+
+  it('a subscription list is a campaign audience: its active members get an ordinary campaign (left, expired and opted-out ones do not)', async () => {
+    const list = await live({ type: 'subscription', name: '早报', keywords: ['DYZB'], config: { leaveKeywords: ['QXZB'] } });
+    const [stay, leave, expired, optedOut, stranger] = [nextPhone(), nextPhone(), nextPhone(), nextPhone(), nextPhone()];
+    for (const p of [stay, leave, optedOut]) expect(await say(p, 'DYZB', 1)).toMatch(/^订阅成功/);
+    expect(await say(leave, 'QXZB', 2)).toBe('您已取消订阅。');
+    expect(await say(optedOut, 'TD', 2)).toBeTruthy();
+    await s.deps.store.db.insertInto('service_entries').values({
+      service_id: list.id, kind: 'member', key: expired, tenant_id: a.id, value: JSON.stringify({ joinedAt: '2020-01-01T00:00:00.000Z', expiresAt: '2020-02-01T00:00:00.000Z' }),
+      created_at: '2020-01-01T00:00:00.000Z', updated_at: '2020-01-01T00:00:00.000Z',
+    }).execute();
+    expect((await api('POST', '/api/v1/contacts', { phone: stranger })).status).toBe(201);
+    const c = await api('POST', '/api/v1/campaigns', { name: '早报推送', audience: { lists: ['早报'] }, text: '今日早报：晴', category: 'notification' });
+    expect(c.status, JSON.stringify(c.json)).toBe(201);
+    const pre = (await api('POST', `/api/v1/campaigns/${c.json.id}/preflight`)).json;
+    expect(pre).toMatchObject({ total: 2, queued: 1, excluded: { opted_out: 1 } });
+    expect((await api('POST', `/api/v1/campaigns/${c.json.id}/start`, {})).status).toBe(200);
+    await vi.waitFor(() => { if (!sim.inbox(stay).some((m) => m.text.includes('今日早报'))) throw new Error('no broadcast yet'); }, { timeout: 20_000, interval: 25 });
+    await quiet();
+    for (const p of [leave, expired, optedOut, stranger]) expect(sim.inbox(p).some((m) => m.text.includes('今日早报'))).toBe(false);
+    // the list by id works too; an unknown list and an on-demand service are clear errors
+    expect((await api('POST', '/api/v1/campaigns', { name: 'x', audience: { lists: [list.id] }, text: 'x', category: 'notification' })).status).toBe(201);
+    const unknown = await api('POST', '/api/v1/campaigns', { name: 'x', audience: { lists: ['没有这个'] }, text: 'x', category: 'notification' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toContain('subscription list "没有这个" does not exist');
+    await live({ type: 'subscription', name: '点播', keywords: ['DBX'], config: { mode: 'ondemand' } });
+    const od = await api('POST', '/api/v1/campaigns', { name: 'x', audience: { lists: ['点播'] }, text: 'x', category: 'notification' });
+    expect(od.status).toBe(400);
+    expect(od.json.error.message).toContain('on-demand');
+  }, 60_000);
+
+  it('a fresh virtual handset: a number no tenant knows, the tenant\'s alone, never texting another tenant\'s number', async () => {
+    s.deps.simulator = sim;
+    const b = await s.tenant();
+    await setTenantCode(s.deps.store.db, b.id, '56', new Date().toISOString());
+    const made = await s.app.inject({ method: 'POST', url: '/api/v1/simulator/handsets', headers: a.headers });
+    expect(made.statusCode, made.body).toBe(201);
+    const { number, to } = made.json() as { number: string; to: string };
+    expect(number).toMatch(/^861390\d{7}$/);
+    expect(to).toBe(ADDR);
+    const listOf = async (t: TestTenant) => (await s.app.inject({ url: '/api/v1/simulator/handsets', headers: t.headers })).json().handsets as string[];
+    expect(await listOf(a)).toContain(number);
+    expect(await listOf(b)).not.toContain(number);
+    const mo = (t: TestTenant, body: Record<string, string>) => s.app.inject({ method: 'POST', url: '/api/v1/simulator/mo', headers: t.headers, payload: body });
+    const asB = await mo(b, { from: number, to: `${SHARED}56`, text: 'hi' });
+    expect(asB.statusCode).toBe(403);
+    expect(asB.json().error.details.field).toBe('from');
+    const toB = await mo(a, { from: number, to: `${SHARED}56`, text: 'hi' });
+    expect(toB.statusCode).toBe(403);
+    expect(toB.json().error.details.field).toBe('to');
+    // its MO are the tenant's: by its extension, and on the bare shared number too
+    const vote = await live({ type: 'poll', name: '新手机', keywords: ['XSJ'], config: { question: 'q', options: [{ name: '甲' }, { name: '乙' }] } });
+    expect((await mo(a, { from: number, to: ADDR, text: 'XSJ 2' })).statusCode).toBe(202);
+    expect((await routed('XSJ 2', `+${number}`)).action).toBe('service');
+    expect((await mo(a, { from: number, to: SHARED, text: 'hello there' })).statusCode).toBe(202);
+    expect((await routed('hello there', `+${number}`)).tenant_id).toBe(a.id);
+    await vi.waitFor(() => { if (!sim.inbox(number).some((m) => m.text.includes('乙'))) throw new Error('no answer yet'); }, { timeout: 20_000, interval: 25 });
+    expect((await api('GET', `/api/v1/services/${vote.id}/results`)).json.view.options.map((o: { votes: number }) => o.votes)).toEqual([0, 1]);
   }, 60_000);
 
   it('a carrier re-delivery of the same MO (same sender, text and number within 10 minutes) is one response and one reply', async () => {

@@ -30,7 +30,8 @@ export const audienceSchema = z.object({
   segment: z.string().min(1).optional().describe('id of a saved segment'),
   filter: z.string().min(1).max(4000).optional().describe('a segment filter, e.g. city = "北京" and tag:vip'),
   numbers: z.array(audienceNumberSchema).max(1_000_000).optional(),
-}).strict().refine((a) => !!(a.groups?.length || a.segment || a.filter || a.numbers?.length), 'give at least one of groups, segment, filter, numbers');
+  lists: z.array(z.string().min(1)).max(100).optional().describe('subscription lists (service id or name): their active members (joined, not left, not expired)'),
+}).strict().refine((a) => !!(a.groups?.length || a.segment || a.filter || a.numbers?.length || a.lists?.length), 'give at least one of groups, segment, filter, numbers, lists');
 
 /** How a campaign is paced and protected. */
 export const campaignOptionsSchema = z.object({

@@ -16,6 +16,7 @@ import {
   serviceVersion, takeConversation, updateConversation, waitingConversation, waitingKey,
 } from '../store/repos/services.ts';
 import { queueMessages } from '../worker/outbox.ts';
+import { inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
 import { serviceType, serviceTypes } from './registry.ts';
@@ -27,12 +28,19 @@ const cacheTtlMs = 5_000;
 /** The same sender, text and address within this window is a carrier's re-delivery: one response, one reply. */
 export const redeliveryWindowMs = 10 * 60_000;
 
-interface TenantServices { at: number; index: KeywordIndex; services: Map<string, ServicesTable> }
+interface TenantServices {
+  at: number; index: KeywordIndex; services: Map<string, ServicesTable>;
+  /** The tenant's time zone (periods such as "one vote per day" are days there). */
+  zone: string;
+  /** Services at a version with their config parsed, by `id|version` (a version's rules never change). */
+  parsed: Map<string, Promise<{ at: ServiceAt; type: ServiceType } | null>>;
+}
 const cachesOf = new WeakMap<Deps, Map<string, TenantServices>>();
 
 function cache(deps: Deps): Map<string, TenantServices> {
-  let c = cachesOf.get(deps);
-  if (!c) cachesOf.set(deps, (c = new Map()));
+  const root = rootDeps(deps);
+  let c = cachesOf.get(root);
+  if (!c) cachesOf.set(root, (c = new Map()));
   return c;
 }
 
@@ -48,7 +56,7 @@ async function tenantServices(deps: Deps, tenantId: string): Promise<TenantServi
   if (hit && Date.now() - hit.at < cacheTtlMs) return hit;
   const { services, keywords } = await liveServices(deps.store.db, tenantId);
   const value: TenantServices = {
-    at: Date.now(),
+    at: Date.now(), zone: tenantZone((await findTenant(deps.store.db, tenantId))?.settings ?? {}), parsed: new Map(),
     index: new KeywordIndex(keywords.map((k) => ({ scope: k.scope, keyword: k.keyword, serviceId: k.service_id }))),
     services: new Map(services.map((s) => [s.id, s])),
   };
@@ -69,6 +77,14 @@ export async function serviceAt(db: Db, row: ServicesTable, version = row.versio
     type,
     at: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, version, number: row.number, keywords: JSON.parse(v.keywords) as string[], config: config.data },
   };
+}
+
+/** serviceAt through the tenant's cache. */
+function liveAt(db: Db, live: TenantServices, row: ServicesTable, version = row.version): Promise<{ at: ServiceAt; type: ServiceType } | null> {
+  const key = `${row.id}|${version}`;
+  let hit = live.parsed.get(key);
+  if (!hit) live.parsed.set(key, hit = serviceAt(db, row, version));
+  return hit;
 }
 
 /** What the engine did with an MO, for the inbound row. */
@@ -166,28 +182,28 @@ async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable
   if (conv) {
     const convRow = conv;
     const svcRow = live.services.get(convRow.service_id) ?? await db.selectFrom('services').selectAll().where('id', '=', convRow.service_id).executeTakeFirst();
-    const svc = svcRow && svcRow.status === 'live' ? await serviceAt(db, svcRow, convRow.service_version) : null;
+    const svc = svcRow && svcRow.status === 'live' ? await liveAt(db, live, svcRow, convRow.service_version) : null;
     if (!svc) {
       await endOne(db, convRow, 'interrupted', 'service_closed', now.toISOString());
     } else {
       const hit = live.index.match(row.text, address, tenantId, (id) => id === convRow.service_id);
       const other = hit && hit.keyword !== '' ? live.services.get(hit.serviceId) : undefined;
       if (other && svc.type.interruptible(svc.at.config)) {
-        const next = await serviceAt(db, other);
+        const next = await liveAt(db, live, other);
         if (next) {
           await endOne(db, convRow, 'interrupted', `keyword:${hit!.keyword}`, now.toISOString());
-          return handle(deps, next, { ...base, keyword: hit!.keyword, arg: hit!.arg }, null);
+          return handle(deps, next, { ...base, keyword: hit!.keyword, arg: hit!.arg }, null, live.zone);
         }
       }
-      return handle(deps, svc, { ...base, keyword: null, arg: row.text.normalize('NFKC').trim() }, convRow);
+      return handle(deps, svc, { ...base, keyword: null, arg: row.text.normalize('NFKC').trim() }, convRow, live.zone);
     }
   }
   const hit = live.index.match(row.text, address, tenantId);
   const svcRow = hit ? live.services.get(hit.serviceId) : undefined;
-  const svc = svcRow ? await serviceAt(db, svcRow) : null;
-  if (svc && hit) return handle(deps, svc, { ...base, keyword: hit.keyword, arg: hit.arg }, null);
+  const svc = svcRow ? await liveAt(db, live, svcRow) : null;
+  if (svc && hit) return handle(deps, svc, { ...base, keyword: hit.keyword, arg: hit.arg }, null, live.zone);
   const bare = await bareService(db, live, address, row.text);
-  if (bare) return handle(deps, bare.svc, { ...base, keyword: '', arg: bare.arg }, null);
+  if (bare) return handle(deps, bare.svc, { ...base, keyword: '', arg: bare.arg }, null, live.zone);
   // a late answer to an expired conversation is kept in the inbox, never scored nor answered by a rule
   return late ? { action: 'late', serviceId: null, keyword: null, replyMessageId: null, replyStatus: null } : null;
 }
@@ -230,13 +246,10 @@ async function expire(deps: Deps, c: ServiceConversationsTable): Promise<void> {
   }
 }
 
-async function zoneOf(deps: Deps, tenantId: string): Promise<string> {
-  return tenantZone((await findTenant(deps.store.db, tenantId))?.settings ?? {});
-}
-
-async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo: ServiceMo, conv: ServiceConversationsTable | null | undefined): Promise<ServiceRouting> {
+async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo: ServiceMo, conv: ServiceConversationsTable | null | undefined, zone: string): Promise<ServiceRouting> {
   const db = deps.store.db;
-  const zone = await zoneOf(deps, mo.tenantId);
+  // a network call never holds a batch's transaction open: the MO is routed on its own
+  if (!conv && svc.type.prepare && inBatch(deps)) throw new OutsideBatch('service needs outside work');
   if (!conv && svc.type.prepare) mo.prepared = await svc.type.prepare(prepareContext(deps, svc.at), svc.at, mo);
   const nowIso = deps.now().toISOString();
   // read before the transaction: on SQLite a query outside it would wait for the one connection the transaction holds

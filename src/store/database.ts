@@ -269,6 +269,9 @@ export interface LinkClicksTable {
   id: string; code: string; tenant_id: string; campaign_id: string | null; at: string; user_agent: string | null; address_hash: string; bot: number;
 }
 /** A signature (签名) a tenant applied for, with its company, licence number and proof file; only approved ones are used. */
+/** A virtual handset a tenant created (its number is the tenant's alone). */
+export interface VirtualHandsetsTable { number: string; tenant_id: string; created_at: string }
+
 export interface SignaturesTable {
   id: string; tenant_id: string; text: string; company_name: string; licence_number: string; proof_name: string | null; proof_type: string | null;
   proof_size: number | null; proof: Buffer | null; status: string; demo: number; review_note: string | null; reviewed_by: string | null;
@@ -369,6 +372,7 @@ export interface Database {
   links: LinksTable;
   link_clicks: LinkClicksTable;
   signatures: SignaturesTable;
+  virtual_handsets: VirtualHandsetsTable;
   complaints: ComplaintsTable;
   complaint_policies: ComplaintPoliciesTable;
   marketing_suspensions: MarketingSuspensionsTable;

@@ -4,10 +4,12 @@ import { DomainError } from '../domain/errors.ts';
 import { countContacts, type ContactFilter } from '../store/repos/contacts.ts';
 import { findGroupByName, getGroup } from '../store/repos/groups.ts';
 import { getSegment, segmentFilter } from '../store/repos/segments.ts';
+import { subscribersFilter } from '../services/subscription/audience.ts';
 
 /**
- * The contact filter of an audience: members of any of its groups (by id or name) OR matching its segment or
- * filter; null when the audience is only inline numbers. Unknown groups or segments are a clear error.
+ * The contact filter of an audience: members of any of its groups (by id or name) OR active subscribers of any of
+ * its lists OR matching its segment or filter; null when the audience is only inline numbers. Unknown groups,
+ * lists or segments are a clear error.
  */
 export async function audienceFilter(deps: Deps, tenantId: string, audience: Audience): Promise<ContactFilter | null> {
   const db = deps.store.db;
@@ -24,6 +26,7 @@ export async function audienceFilter(deps: Deps, tenantId: string, audience: Aud
     parts.push((eb) => eb.exists(eb.selectFrom('contact_groups').select('contact_groups.contact_id').whereRef('contact_groups.contact_id', '=', 'contacts.id')
       .where('contact_groups.tenant_id', '=', tenantId).where('contact_groups.group_id', 'in', ids)));
   }
+  if (audience.lists?.length) parts.push(await subscribersFilter(deps, tenantId, audience.lists));
   for (const text of [audience.segment ? (await getSegment(db, tenantId, audience.segment))?.filter ?? null : undefined, audience.filter]) {
     if (text === undefined) continue;
     if (text === null) throw new DomainError('invalid_request', `segment "${audience.segment}" does not exist`, { field: 'audience.segment' });

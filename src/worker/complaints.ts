@@ -7,14 +7,15 @@ import { breaches, ComplaintMatcher, describeBreach, type ComplaintPolicy } from
 import { campaignFeedback, lastMessageTo, policyFor, recordComplaints } from '../store/repos/complaints.ts';
 import { getCampaign } from '../store/repos/campaigns.ts';
 import { pauseCampaign } from './scheduler.ts';
+import { rootDeps } from './batch-deps.ts';
 
 const cacheTtlMs = 5_000;
 const policies = new WeakMap<Deps, Map<string, { at: number; policy: ComplaintPolicy; matcher: ComplaintMatcher }>>();
 
 /** The tenant's policy and complaint-word matcher, cached for a few seconds (an edit on another node shows after that). */
 async function policyOf(deps: Deps, tenantId: string): Promise<{ policy: ComplaintPolicy; matcher: ComplaintMatcher }> {
-  let cache = policies.get(deps);
-  if (!cache) policies.set(deps, (cache = new Map()));
+  let cache = policies.get(rootDeps(deps));
+  if (!cache) policies.set(rootDeps(deps), (cache = new Map()));
   const hit = cache.get(tenantId);
   if (hit && Date.now() - hit.at < cacheTtlMs) return hit;
   const policy = await policyFor(deps.store.db, tenantId);
@@ -26,7 +27,7 @@ async function policyOf(deps: Deps, tenantId: string): Promise<{ policy: Complai
 
 /** Forgets cached policies in this process (after the platform changed one). */
 export function invalidateComplaintPolicies(deps: Deps): void {
-  policies.delete(deps);
+  policies.delete(rootDeps(deps));
 }
 
 /** Records the opt-out and the complaint (if any) of a routed MO, then checks the campaign it answers. */

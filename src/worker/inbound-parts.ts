@@ -38,7 +38,7 @@ async function joinParts(deps: Deps, group: PartGroup): Promise<void> {
     await insertInbound(trx, built.row);
     return built;
   });
-  if (joined) await routeStored(deps, group.source, joined.row, joined.sender);
+  if (joined) await routeStored(deps, joined.row, joined.sender);
 }
 
 /** Joins every group that is complete or past its timeout; returns how many. */

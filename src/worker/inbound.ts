@@ -11,8 +11,9 @@ import { defaultReplyLimits, normalizeMoSender, resolveDestination, type ReplyLi
 import { confirmationFor, fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
 import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type AttributionTables } from '../store/repos/service-numbers.ts';
 import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
-import { insertInbound, recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
+import { recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
 import { touchConversation } from '../store/repos/conversations.ts';
+import { handsetOwner } from '../store/repos/handsets.ts';
 import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
 import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts';
 import { grantConsent } from '../store/repos/consents.ts';
@@ -20,6 +21,8 @@ import { moveBalance } from '../store/repos/billing.ts';
 import { queueMessages } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 import { recordFeedback } from './complaints.ts';
+import { InboundBatches } from './inbound-batch.ts';
+import { rootDeps } from './batch-deps.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -27,16 +30,17 @@ interface TenantKeywords { at: number; settings: KeywordSettings; matcher: WordM
 interface Caches {
   tables?: { at: number; value: AttributionTables };
   keywords: Map<string, TenantKeywords>;
-  /** Per-number chains: MO from one number are routed one after another, so reply limits hold under a flood. */
-  chains: Map<string, Promise<void>>;
+  /** MO are stored and routed in batches, in arrival order (so reply limits hold under a flood). */
+  batches: InboundBatches;
   limits: ReplyLimits;
 }
 
 const cachesOf = new WeakMap<Deps, Caches>();
 
 function caches(deps: Deps): Caches {
-  let c = cachesOf.get(deps);
-  if (!c) cachesOf.set(deps, (c = { keywords: new Map(), chains: new Map(), limits: defaultReplyLimits }));
+  const root = rootDeps(deps);
+  let c = cachesOf.get(root);
+  if (!c) cachesOf.set(root, (c = { keywords: new Map(), batches: new InboundBatches(root, route), limits: defaultReplyLimits }));
   return c;
 }
 
@@ -73,33 +77,14 @@ async function tenantKeywords(deps: Deps, tenantId: string): Promise<TenantKeywo
   return value;
 }
 
-async function withRetry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try { return await fn(); } catch (e) {
-      if (i >= tries) throw e;
-      await new Promise((r) => setTimeout(r, 50 * 2 ** i));
-    }
-  }
-}
-
 /**
- * Takes one MO message from a channel (parts already joined): stores it at once, then attributes and routes it.
- * MO from one number are handled in order; a failure after storing leaves the message in the inbox with
- * action 'pending' (logged), never lost.
+ * Takes one MO message from a channel (parts already joined): stores it (in a batch with what arrives meanwhile),
+ * then attributes and routes it, after every MO taken before it; resolves once routed, rejects when it could not be
+ * stored. A failure after storing leaves the message in the inbox with action 'pending' (logged), never lost.
  */
-export async function handleInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
-  return inOrder(deps, msg.from, () => processInbound(deps, channelId, msg));
-}
-
-/** Runs `fn` once the work queued before it for the same number is done. */
-function inOrder(deps: Deps, key: string, fn: () => Promise<void>): Promise<void> {
-  const c = caches(deps);
-  const prev = c.chains.get(key) ?? Promise.resolve();
-  const run = prev.then(fn);
-  const tail = run.catch(() => undefined);
-  c.chains.set(key, tail);
-  void tail.then(() => { if (c.chains.get(key) === tail) c.chains.delete(key); });
-  return run;
+export function handleInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
+  const { row, sender } = inboundRow(deps, channelId, msg);
+  return caches(deps).batches.take(row, sender, false);
 }
 
 /** The row an MO is stored as (not yet attributed nor routed), and its sender. */
@@ -118,28 +103,9 @@ export function inboundRow(deps: Deps, channelId: string, msg: InboundMessage): 
   return { row, sender };
 }
 
-async function processInbound(deps: Deps, channelId: string, msg: InboundMessage): Promise<void> {
-  const { row, sender } = inboundRow(deps, channelId, msg);
-  try {
-    await withRetry(() => insertInbound(deps.store.db, row));
-  } catch (e) {
-    deps.log.error({ err: e, component: 'inbound', mo: { channelId, from: row.raw_from, to: row.to_number, text: row.text, receivedAt: row.received_at } }, 'could not store an inbound message');
-    throw e;
-  }
-  await routeLogged(deps, row, sender);
-}
-
-/** Attributes and routes an MO stored by someone else (a long message joined from its parts), in order with the other MO of its number. */
-export function routeStored(deps: Deps, from: string, row: InboundMessagesTable, sender: MoSender): Promise<void> {
-  return inOrder(deps, from, () => routeLogged(deps, row, sender));
-}
-
-async function routeLogged(deps: Deps, row: InboundMessagesTable, sender: MoSender): Promise<void> {
-  try {
-    await route(deps, row, sender);
-  } catch (e) {
-    deps.log.error({ err: e, component: 'inbound', inbound: row.id }, 'routing an inbound message failed; it stays in the inbox as pending');
-  }
+/** Attributes and routes an MO stored by someone else (a long message joined from its parts), in order with the other MO. */
+export function routeStored(deps: Deps, row: InboundMessagesTable, sender: MoSender): Promise<void> {
+  return caches(deps).batches.take(row, sender, true);
 }
 
 /** Routes a stored MO (also used to retry ones left pending). */
@@ -148,7 +114,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   const now = deps.now();
   const nowIso = now.toISOString();
 
-  // 1. Attribution: the number it was sent to, else the tenant that last messaged this number, else the admin inbox.
+  // 1. Attribution: the number it was sent to, else the tenant whose virtual handset it is or that last messaged
+  // this number, else the admin inbox.
   const tables = await attributionTables(deps);
   let dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => []);
   if ((dest.kind === 'dedicated' || dest.kind === 'extension') && dest.extension) {
@@ -161,7 +128,9 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   if (dest.kind === 'dedicated' || dest.kind === 'extension') {
     tenantId = dest.tenantId; campaignId = dest.campaignId; attribution = dest.kind;
   } else if (sender.mobile) {
-    const last = await lastSenderTo(db, sender.phone);
+    // a tenant's own virtual handset belongs to that tenant alone; else the tenant that last messaged the number
+    const owner = await handsetOwner(db, sender.phone);
+    const last = owner ? { tenantId: owner, campaignId: null } : await lastSenderTo(db, sender.phone);
     if (last) { tenantId = last.tenantId; campaignId = last.campaignId; attribution = 'last_sender'; }
   }
   if (tenantId) {

@@ -167,4 +167,33 @@ describe('Services in the console (Chromium)', () => {
       await context.close();
     }
   }, 180_000);
+
+  it('a fresh virtual handset of the tenant texts the poll keyword and shows the reply', async () => {
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      await page.goto(url);
+      await page.getByLabel('邮箱').fill('demo@tidings.local');
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+      await page.getByRole('menuitem', { name: '虚拟手机' }).click();
+      await page.getByTestId('handset-create').click();
+      const phone = page.getByTestId('handset');
+      await phone.waitFor();
+      const number = (await phone.locator('.ant-card-head-title').textContent())!.trim();
+      expect(number).toMatch(/^861390\d{7}$/);
+      const to = phone.getByPlaceholder('1069…');
+      if (!(await to.inputValue())) await to.fill('10690001');
+      await phone.getByTestId('handset-reply').fill('投票1');
+      await phone.getByTestId('handset-reply').press('Enter');
+      await expect.poll(async () => phone.locator('.ant-typography').allTextContents().then((t) => t.join(' ')), { timeout: 20_000 }).toContain('感谢投票：香草');
+      await page.screenshot({ path: path.join(shots, 'services-03-fresh-handset-zh.png') });
+      // the handset is the tenant's: it is listed, and its vote counts in the poll
+      await page.getByText(number).first().waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });

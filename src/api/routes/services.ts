@@ -9,6 +9,8 @@ import type { App } from '../app.ts';
 import type { Deps } from '../../deps.ts';
 import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { sendTable, type ExportColumn } from '../plugins/table-export.ts';
+import { exportLabels, exportLanguageQuery } from '../export-labels.ts';
+import type { Messages } from '../../../web/src/i18n/en.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { audit } from '../../store/repos/audit.ts';
@@ -135,18 +137,19 @@ export function serviceRoutes(app: App, deps: Deps): void {
   }, async (request) => serviceResults(deps, await loadRow(deps, tenantOf(request), request.params.id)));
 
   app.get('/api/v1/services/:id/results/export', {
-    schema: { tags, summary: 'Every response as CSV or XLSX (cells starting with = + - @ are escaped)', params: idParams, querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }) },
+    schema: { tags, summary: 'Every response as CSV or XLSX (cells starting with = + - @ are escaped)', params: idParams, querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('csv'), lang: exportLanguageQuery }) },
     config: { permission: 'read' },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const row = await loadRow(deps, tenantId, request.params.id);
+    const [row, l] = await Promise.all([loadRow(deps, tenantId, request.params.id), exportLabels(db, tenantId, request.query.lang)]);
+    const h = (k: string) => l.header(`services.export.${k}` as keyof Messages);
     const columns: ExportColumn<StoredResponse>[] = [
-      { header: 'receivedAt', value: (r) => r.receivedAt }, { header: 'phone', value: (r) => r.phone }, { header: 'version', value: (r) => r.serviceVersion },
-      { header: 'step', value: (r) => r.step }, { header: 'raw', value: (r) => r.raw }, { header: 'value', value: (r) => r.value },
-      { header: 'category', value: (r) => r.category }, { header: 'valid', value: (r) => (r.valid ? 1 : 0) }, { header: 'score', value: (r) => r.score ?? null },
-      { header: 'conversationId', value: (r) => r.conversationId }, { header: 'inboundId', value: (r) => r.inboundId },
+      { header: h('receivedAt'), value: (r) => r.receivedAt, kind: 'time' }, { header: h('phone'), value: (r) => r.phone }, { header: h('version'), value: (r) => r.serviceVersion },
+      { header: h('step'), value: (r) => r.step }, { header: h('raw'), value: (r) => r.raw }, { header: h('value'), value: (r) => r.value },
+      { header: h('category'), value: (r) => r.category }, { header: h('valid'), value: (r) => l.code('services.export.valid', r.valid ? '1' : '0') },
+      { header: h('score'), value: (r) => r.score ?? null }, { header: h('conversation'), value: (r) => r.conversationId }, { header: h('inbound'), value: (r) => r.inboundId },
     ];
-    return sendTable(reply, request.query.format, `service-${row.name}`, columns, eachResponse(db, tenantId, row.id));
+    return sendTable(reply, request.query.format, `service-${row.name}`, columns, eachResponse(db, tenantId, row.id), l.options);
   });
 
   app.get('/api/v1/services/:id/conversations', {

@@ -4,12 +4,22 @@ import type { Deps } from '../../deps.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { tenantOf } from '../plugins/auth.ts';
 import type { FastifyRequest } from 'fastify';
+import { randomInt } from 'node:crypto';
+import { resolveDestination } from '../../domain/inbound.ts';
+import { loadAttributionTables, senderFor } from '../../store/repos/service-numbers.ts';
+import { createHandset, numberUnused, ownsHandset, tenantHandsets } from '../../store/repos/handsets.ts';
+
+/** How many virtual handsets one tenant may create. */
+const maxHandsets = 20;
 
 const messageSchema = z.object({ from: z.string(), text: z.string(), receivedAt: z.string(), parts: z.number() });
 
 /**
  * The virtual carrier's handsets (embedded mode): what each phone received, and sending a reply as a phone.
- * The handsets are shared by every tenant, so a tenant sees only numbers it messaged and only its own texts.
+ * The handsets are shared by every tenant, so a tenant sees only numbers it messaged (or created) and only its own
+ * texts. A tenant's user may create a handset of its own: the server picks a number no tenant knows (no contact,
+ * message or MO anywhere; never one the user names, so nobody can pose as another tenant's customer or probe which
+ * numbers others use), its MO belong to this tenant (attributed to it on a shared number) and it may never text another tenant's address.
  */
 export function simulatorRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
@@ -30,12 +40,40 @@ export function simulatorRoutes(app: App, deps: Deps): void {
     if (!deps.simulator) throw new DomainError('unavailable', 'the virtual carrier runs only in embedded mode (role all with TIDINGS_SIMULATOR=true)');
     return deps.simulator;
   };
+  /** Whether an address is another tenant's (its dedicated number or its extension of a shared one). */
+  async function othersAddress(tenantId: string, to: string): Promise<boolean> {
+    const tables = await loadAttributionTables(db);
+    const dest = resolveDestination(to, null, tables.numbers.map((n) => ({ ...n, channelId: null })), tables.tenantCodes, () => []);
+    return (dest.kind === 'dedicated' || dest.kind === 'extension') && dest.tenantId !== tenantId;
+  }
   app.get('/api/v1/simulator/handsets', {
-    schema: { tags: ['simulator'], summary: 'Numbers of virtual handsets that received messages', response: { 200: z.object({ handsets: z.array(z.string()) }) } },
+    schema: { tags: ['simulator'], summary: 'Numbers of virtual handsets that received messages (and the tenant\'s own handsets)', response: { 200: z.object({ handsets: z.array(z.string()) }) } },
     config: { permission: 'read' },
   }, async (request) => {
     const own = await ownTexts(request);
-    return { handsets: sim().handsets().filter((n) => !own || own.has(n.replace(/^\+/, ''))) };
+    const created = own ? (await tenantHandsets(db, tenantOf(request))).map((n) => n.replace(/^\+/, '')) : [];
+    const received = sim().handsets().filter((n) => !own || own.has(n.replace(/^\+/, '')));
+    return { handsets: [...new Set([...created, ...received])] };
+  });
+
+  app.post('/api/v1/simulator/handsets', {
+    schema: {
+      tags: ['simulator'], summary: 'Create a virtual handset of this tenant (a number no tenant knows) to text the tenant\'s keywords from',
+      response: { 201: z.object({ number: z.string(), to: z.string().nullable() }) },
+    },
+    config: { permission: 'send' },
+  }, async (request, reply) => {
+    sim();
+    if (!request.auth!.tenantId) throw new DomainError('invalid_request', 'a virtual handset belongs to a tenant: use a tenant\'s key or log in as its user');
+    const tenantId = tenantOf(request);
+    if ((await tenantHandsets(db, tenantId)).length >= maxHandsets) throw new DomainError('invalid_request', `a tenant may create at most ${maxHandsets} virtual handsets`);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const phone = `+861390${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+      if (await numberUnused(db, phone) && await createHandset(db, tenantId, phone, deps.now().toISOString())) {
+        return reply.status(201).send({ number: phone.slice(1), to: await senderFor(db, tenantId) });
+      }
+    }
+    throw new DomainError('unavailable', 'no free number for a virtual handset was found; try again');
   });
 
   app.get('/api/v1/simulator/handsets/:number', {
@@ -57,11 +95,16 @@ export function simulatorRoutes(app: App, deps: Deps): void {
   }, async (request, reply) => {
     const b = request.body;
     if (request.auth!.role !== 'platform') {
-      // A tenant may only reply as a handset it messaged, to the address its message came from.
       const phone = `+${b.from.replace(/\D/g, '')}`;
-      const sent = await db.selectFrom('messages').select('sender').distinct().where('tenant_id', '=', tenantOf(request)).where('phone', '=', phone).where('status', '<>', 'excluded').execute();
-      if (!sent.length) throw new DomainError('forbidden', `you have not messaged ${b.from}; a tenant can reply only as its own recipients`, { field: 'from' });
-      if (!sent.some((r) => r.sender === null || r.sender === b.to)) throw new DomainError('forbidden', `${b.to} is not an address you messaged ${b.from} from`, { field: 'to' });
+      // A tenant's own handset never texts another tenant's address; else a tenant may only reply as a handset it
+      // messaged, to the address its message came from.
+      if (await ownsHandset(db, tenantOf(request), phone)) {
+        if (await othersAddress(tenantOf(request), b.to)) throw new DomainError('forbidden', `${b.to} is another tenant's number: your virtual handset can text only your own addresses`, { field: 'to' });
+      } else {
+        const sent = await db.selectFrom('messages').select('sender').distinct().where('tenant_id', '=', tenantOf(request)).where('phone', '=', phone).where('status', '<>', 'excluded').execute();
+        if (!sent.length) throw new DomainError('forbidden', `you have not messaged ${b.from}; a tenant can reply only as its own recipients (or create a virtual handset of its own)`, { field: 'from' });
+        if (!sent.some((r) => r.sender === null || r.sender === b.to)) throw new DomainError('forbidden', `${b.to} is not an address you messaged ${b.from} from`, { field: 'to' });
+      }
     }
     try {
       return reply.status(202).send({ parts: sim().sendMo(b) });

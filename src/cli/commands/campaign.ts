@@ -153,7 +153,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 interface CreateOptions extends ClientOptions {
-  name: string; group?: string[]; segment?: string; filter?: string; numbersFile?: string[]; text?: string; template?: string; category?: string;
+  name: string; group?: string[]; list?: string[]; segment?: string; filter?: string; numbersFile?: string[]; text?: string; template?: string; category?: string;
   channel?: string; scheduleAt?: string; cron?: string; timezone?: string; window?: string[]; cap?: string; perMinute?: string; spreadHours?: string; autoPause?: string;
 }
 
@@ -164,6 +164,7 @@ export function campaignCommand(): Command {
   withClientOptions(cmd.command('create').description('Create a draft campaign and print its id'))
     .requiredOption('--name <name>', 'the campaign name')
     .option('--group <group>', 'a group id or name (repeatable)', collect)
+    .option('--list <list>', 'a subscription list (service id or name): its active subscribers (repeatable)', collect)
     .option('--segment <id>', 'a saved segment id')
     .option('--filter <filter>', 'a segment filter, e.g. \'city = "北京" and tag:vip\'')
     .option('--numbers-file <file>', 'numbers, one a line, or a CSV with a phone column whose other columns feed the template (repeatable)', collect)
@@ -183,8 +184,8 @@ export function campaignCommand(): Command {
       if (!!o.text === !!o.template) throw new DomainError('invalid_request', 'give exactly one of --text or --template');
       if (o.scheduleAt && o.cron) throw new DomainError('invalid_request', 'give --schedule-at or --cron, not both');
       const numbers = (o.numbersFile ?? []).flatMap((f) => readRecipients(f)).map((r) => (r.vars ? { phone: r.phone, ...r.vars } : r.phone));
-      const audience = { ...(o.group?.length ? { groups: o.group } : {}), ...(o.segment ? { segment: o.segment } : {}), ...(o.filter ? { filter: o.filter } : {}), ...(numbers.length ? { numbers } : {}) };
-      if (!Object.keys(audience).length) throw new DomainError('invalid_request', 'give an audience: --group, --segment, --filter or --numbers-file');
+      const audience = { ...(o.group?.length ? { groups: o.group } : {}), ...(o.list?.length ? { lists: o.list } : {}), ...(o.segment ? { segment: o.segment } : {}), ...(o.filter ? { filter: o.filter } : {}), ...(numbers.length ? { numbers } : {}) };
+      if (!Object.keys(audience).length) throw new DomainError('invalid_request', 'give an audience: --group, --list, --segment, --filter or --numbers-file');
       const call = client(o);
       const category = o.category ?? (o.template ? (await call('GET', `/api/v1/templates/${encodeURIComponent(o.template)}`) as { category: string }).category : 'marketing');
       const perMinute = positive('--per-minute', o.perMinute);

@@ -41,8 +41,9 @@ export function servicesCommand(): Command {
 
   withClientOptions(cmd.command('export <id>').description('Export every response'))
     .addOption(new Option('--format <format>').choices(['csv', 'xlsx']).default('csv')).requiredOption('--out <file>', 'file to write')
-    .action(async (id: string, o: ClientOptions & { format: string; out: string }) => {
-      const buf: Buffer = await client(o)('GET', `/api/v1/services/${encodeURIComponent(id)}/results/export?format=${o.format}`, undefined, { raw: true });
+    .addOption(new Option('--lang <lang>', 'language of the headers').choices(['zh-CN', 'en', 'ru']).default('zh-CN'))
+    .action(async (id: string, o: ClientOptions & { format: string; out: string; lang: string }) => {
+      const buf: Buffer = await client(o)('GET', `/api/v1/services/${encodeURIComponent(id)}/results/export?format=${o.format}&lang=${o.lang}`, undefined, { raw: true });
       writeFileSync(o.out, buf);
       process.stdout.write(`${o.out} (${buf.length} bytes)\n`);
     });

@@ -25,9 +25,9 @@ export function toInbound(r: InboundMessagesTable): Inbound {
   };
 }
 
-/** Stores an MO exactly as received, before anything acts on it. */
-export async function insertInbound(db: Db, row: InboundMessagesTable): Promise<void> {
-  await db.insertInto('inbound_messages').values(row).execute();
+/** Stores MO exactly as received, before anything acts on them (many in one statement). */
+export async function insertInbound(db: Db, rows: InboundMessagesTable | InboundMessagesTable[]): Promise<void> {
+  if (!Array.isArray(rows) || rows.length) await db.insertInto('inbound_messages').values(rows).execute();
 }
 
 /** Records the attribution and routing outcome of a stored MO. */

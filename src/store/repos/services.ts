@@ -3,6 +3,7 @@ import type { Db, ServiceConversationsTable, ServiceResponsesTable, ServicesTabl
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EntryStore, ResponseDraft, StoredResponse } from '../../services/service.ts';
+import type { ContactFilter } from './contacts.ts';
 
 /** Lifecycle of a service. */
 export type ServiceStatus = 'draft' | 'live' | 'closed';
@@ -264,4 +265,29 @@ export async function replaceEntries(trx: Db, tenantId: string, serviceId: strin
       service_id: serviceId, kind, key: r.key, tenant_id: tenantId, value: JSON.stringify(r.value), created_at: now, updated_at: now,
     }))).execute();
   }
+}
+
+// ---- lists as audiences ------------------------------------------------------------------------------
+
+/** The expiry of a member entry (`expiresAt` of its JSON value; null = until left). */
+function memberExpiry(dialect: 'sqlite' | 'postgres') {
+  return dialect === 'sqlite' ? sql<string | null>`json_extract(service_entries.value, '$.expiresAt')` : sql<string | null>`(service_entries.value::json ->> 'expiresAt')`;
+}
+
+/** Contacts that are active members (joined, not left, not expired at `now`) of any of the lists. */
+export function subscriberFilter(dialect: 'sqlite' | 'postgres', tenantId: string, serviceIds: string[], now: string): ContactFilter {
+  return (eb) => eb.exists(eb.selectFrom('service_entries').select('service_entries.key')
+    .where('service_entries.tenant_id', '=', tenantId).where('service_entries.service_id', 'in', serviceIds).where('service_entries.kind', '=', 'member')
+    .whereRef('service_entries.key', '=', 'contacts.phone')
+    .where((w) => w.or([w(memberExpiry(dialect), 'is', null), w(memberExpiry(dialect), '>', now)])));
+}
+
+/** Numbers of active members of the lists that are not yet contacts of the tenant. */
+export async function membersWithoutContact(db: Db, dialect: 'sqlite' | 'postgres', tenantId: string, serviceIds: string[], now: string): Promise<string[]> {
+  const rows = await db.selectFrom('service_entries').select('key').distinct()
+    .where('tenant_id', '=', tenantId).where('service_id', 'in', serviceIds).where('kind', '=', 'member')
+    .where((w) => w.or([w(memberExpiry(dialect), 'is', null), w(memberExpiry(dialect), '>', now)]))
+    .where((w) => w.not(w.exists(w.selectFrom('contacts').select('contacts.id').where('contacts.tenant_id', '=', tenantId).whereRef('contacts.phone', '=', 'service_entries.key'))))
+    .execute();
+  return rows.map((r) => r.key);
 }

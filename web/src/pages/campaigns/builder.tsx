@@ -20,6 +20,7 @@ type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
 interface Values {
   name: string;
   groups: string[];
+  lists: string[];
   segment?: string;
   numbers?: string;
   filter?: string;
@@ -50,7 +51,7 @@ function valuesOf(c: Saved, toInput: (iso: string | null) => string): Values {
   const first = o.sendWindows?.[0];
   const w = typeof first === 'string' ? { days: undefined, start: first.split(/[-–]/)[0].trim(), end: first.split(/[-–]/)[1]?.trim() } : first;
   return {
-    name: c.name, groups: a.groups ?? [], segment: a.segment ?? undefined, filter: a.filter ?? undefined,
+    name: c.name, groups: a.groups ?? [], lists: a.lists ?? [], segment: a.segment ?? undefined, filter: a.filter ?? undefined,
     numbers: (a.numbers ?? []).map((n) => (typeof n === 'string' ? n : n.phone)).join('\n') || undefined,
     mode: c.templateId ? 'template' : 'text', text: c.text ?? undefined, templateId: c.templateId ?? undefined, category: c.category as Category,
     when: c.scheduleAt ? 'at' : 'now', at: toInput(c.scheduleAt) || undefined,
@@ -69,6 +70,7 @@ function draftOf(v: Values, fromInput: (local: string | undefined) => string | u
     name: v.name.trim(),
     audience: {
       ...(v.groups.length ? { groups: v.groups } : {}),
+      ...(v.lists.length ? { lists: v.lists } : {}),
       ...(v.segment ? { segment: v.segment } : {}),
       ...(numbers.length ? { numbers } : {}),
       ...(v.filter?.trim() ? { filter: v.filter.trim() } : {}),
@@ -98,12 +100,13 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const [preflight, setPreflight] = useState<Preflight>();
   const templates = useLoad(() => call('GET /api/v1/templates'), []);
   const textCategories = useTextCategories();
-  const audiences = useLoad(() => Promise.all([call('GET /api/v1/groups'), call('GET /api/v1/segments')]), []);
-  const [groupList, segmentList] = audiences.data ?? [];
+  const audiences = useLoad(() => Promise.all([call('GET /api/v1/groups'), call('GET /api/v1/segments'), call('GET /api/v1/services', { query: { type: 'subscription' } })]), []);
+  const [groupList, segmentList, serviceList] = audiences.data ?? [];
+  const lists = (serviceList?.services ?? []).filter((x) => (x.config as { mode?: string } | null)?.mode !== 'ondemand');
   const v = Form.useWatch([], form) as Values | undefined;
   const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short' });
   const labels = { name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at') };
-  const stepFields: (keyof Values)[][] = [['name', 'groups', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'windows', 'days', 'start', 'end', 'cap', 'capMax', 'capDays']];
+  const stepFields: (keyof Values)[][] = [['name', 'groups', 'lists', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'windows', 'days', 'start', 'end', 'cap', 'capMax', 'capDays']];
   const { run, busy } = useAction({ labels });
 
   async function next() {
@@ -126,7 +129,7 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const usable = (templates.data?.templates ?? []).filter((x) => x.usable);
   const chosen = usable.find((x) => x.id === v?.templateId);
   const fromImport = new URLSearchParams(location.search).get('group');
-  const initial: Values = saved.data ? valuesOf(saved.data, fmt.toInput) : { name: '', groups: fromImport ? [fromImport] : [], mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
+  const initial: Values = saved.data ? valuesOf(saved.data, fmt.toInput) : { name: '', groups: fromImport ? [fromImport] : [], lists: [], mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
 
   if (draftId && !saved.data) return saved.error ? <ErrorAlert error={saved.error} retry={saved.reload} /> : <Skeleton active />;
   if (saved.data && saved.data.status !== 'draft') return <Alert type="info" showIcon title={t('campaigns.notDraft')} action={<Button onClick={() => navigate(`/campaigns/${saved.data!.id}`)}>{t('campaigns.open')}</Button>} />;
@@ -143,11 +146,14 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
             <Form.Item name="groups" label={t('contacts.groups')}>
               <Select mode="multiple" allowClear options={(groupList?.groups ?? []).map((g) => ({ value: g.name, label: `${g.name} (${fmt.number(g.size)})` }))} data-testid="audience-groups" />
             </Form.Item>
+            <Form.Item name="lists" label={t('campaigns.lists')} extra={t('campaigns.listsHint')}>
+              <Select mode="multiple" allowClear options={lists.map((x) => ({ value: x.id, label: x.name }))} data-testid="audience-lists" />
+            </Form.Item>
             <Form.Item name="segment" label={t('nav.segments')}>
               <Select allowClear options={(segmentList?.segments ?? []).map((x) => ({ value: x.id, label: x.name }))} />
             </Form.Item>
             <Form.Item name="numbers" label={labels['audience.numbers']} extra={t('campaigns.numbersHint', { count: pastedNumbers(v?.numbers).length })}
-              rules={[{ validator: (_, s) => (pastedNumbers(s as string).length || form.getFieldValue('filter') || form.getFieldValue('groups')?.length || form.getFieldValue('segment') ? Promise.resolve() : Promise.reject(new Error(t('campaigns.audienceRequired')))) }]}>
+              rules={[{ validator: (_, s) => (pastedNumbers(s as string).length || form.getFieldValue('filter') || form.getFieldValue('groups')?.length || form.getFieldValue('lists')?.length || form.getFieldValue('segment') ? Promise.resolve() : Promise.reject(new Error(t('campaigns.audienceRequired')))) }]}>
               <Input.TextArea rows={6} placeholder={'+8613800138000\n13900139000'} />
             </Form.Item>
             <Form.Item name="filter" label={labels['audience.filter']} extra={t('campaigns.filterHint')}>

@@ -22,12 +22,15 @@ type Campaign = Response<'GET /api/v1/campaigns/{id}'>;
 type Stats = NonNullable<Campaign['stats']>;
 type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
 
-/** A draft's audience in words: groups, segment, filter, pasted numbers. */
+/** A draft's audience in words: groups, subscription lists, segment, filter, pasted numbers. */
 function AudienceText({ audience }: { audience: Campaign['audience'] }) {
   const { t, fmt } = useI18n();
-  const a = audience as { groups?: string[]; segment?: string; filter?: string; numbers?: unknown[] };
+  const a = audience as { groups?: string[]; lists?: string[]; segment?: string; filter?: string; numbers?: unknown[] };
+  const services = useLoad(async () => (a.lists?.length ? call('GET /api/v1/services', { query: { type: 'subscription' } }) : null), [a.lists?.join(',')]);
+  const listName = (id: string) => services.data?.services.find((x) => x.id === id)?.name ?? id;
   const parts = [
     ...(a.groups?.length ? [`${t('contacts.groups')}: ${a.groups.join('、')}`] : []),
+    ...(a.lists?.length ? [`${t('campaigns.lists')}: ${a.lists.map(listName).join('、')}`] : []),
     ...(a.segment ? [`${t('nav.segments')}: ${a.segment}`] : []),
     ...(a.filter ? [`${t('campaigns.filter')}: ${a.filter}`] : []),
     ...(a.numbers?.length ? [t('campaigns.numbersCount', { count: fmt.number(a.numbers.length) })] : []),

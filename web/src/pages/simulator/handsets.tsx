@@ -1,7 +1,7 @@
 // Virtual handsets of the built-in virtual carrier: what each phone received, and replying as that phone.
 import { useState } from 'react';
 import { Button, Card, Col, Empty, Flex, Input, List, Result, Row, Skeleton, Typography } from 'antd';
-import { MobileOutlined, SendOutlined } from '@ant-design/icons';
+import { MobileOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { ApiError, call } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
@@ -16,7 +16,20 @@ export function Handsets() {
   const { t } = useI18n();
   const list = useLoad(() => call('GET /api/v1/simulator/handsets'), []);
   const [number, setNumber] = useState<string>();
+  /** The address a handset created here texts first (the tenant's own service number). */
+  const [firstTo, setFirstTo] = useState<Record<string, string>>({});
+  const session = useSession();
+  const { run, busy } = useAction();
   useInterval(list.reload, 3000, !(list.error instanceof ApiError && list.error.code === 'unavailable'));
+
+  async function create() {
+    await run(async () => {
+      const made = await call('POST /api/v1/simulator/handsets');
+      if (made.to) setFirstTo((m) => ({ ...m, [made.number]: made.to! }));
+      setNumber(made.number);
+      list.reload();
+    }, t('handsets.created'));
+  }
 
   if (list.error instanceof ApiError && list.error.code === 'unavailable') {
     return <Page title={t('nav.handsets')}><Result status="info" title={t('handsets.unavailable')} subTitle={t('handsets.unavailableHint')} /></Page>;
@@ -26,9 +39,12 @@ export function Handsets() {
     <Page title={t('nav.handsets')}>
       <ErrorAlert error={list.error} retry={list.reload} />
       <Typography.Paragraph type="secondary">{t('handsets.intro')}</Typography.Paragraph>
+      {session.tenant && <Typography.Paragraph type="secondary">{t('handsets.createHint')}</Typography.Paragraph>}
       <Row gutter={[16, 16]}>
         <Col xs={24} md={8}>
-          <Card size="small" title={t('handsets.phones')}>
+          <Card size="small" title={t('handsets.phones')} extra={session.can('send') && session.tenant ? (
+            <Button size="small" icon={<PlusOutlined />} loading={busy} onClick={create} data-testid="handset-create">{t('handsets.create')}</Button>
+          ) : null}>
             {!list.data ? <Skeleton active /> : (
               <List size="small" dataSource={numbers} locale={{ emptyText: <Empty description={t('handsets.empty')} /> }}
                 renderItem={(n) => (
@@ -40,20 +56,20 @@ export function Handsets() {
           </Card>
         </Col>
         <Col xs={24} md={16}>
-          {number ? <Phone key={number} number={number} /> : <Card><Empty description={t('handsets.choose')} /></Card>}
+          {number ? <Phone key={number} number={number} firstTo={firstTo[number]} /> : <Card><Empty description={t('handsets.choose')} /></Card>}
         </Col>
       </Row>
     </Page>
   );
 }
 
-function Phone({ number }: { number: string }) {
+function Phone({ number, firstTo }: { number: string; firstTo?: string }) {
   const { t, fmt } = useI18n();
   const session = useSession();
   const inbox = useLoad(() => call('GET /api/v1/simulator/handsets/{number}', { path: { number } }), [number]);
   useInterval(inbox.reload, 2000);
   const messages = inbox.data?.messages ?? [];
-  const last = messages.at(-1)?.from ?? '';
+  const last = messages.at(-1)?.from ?? firstTo ?? '';
   const [to, setTo] = useState<string>();
   const [text, setText] = useState('');
   const { run, busy } = useAction();

@@ -18,6 +18,7 @@ export const docTags: DocTag[] = [
   { name: 'inbound', description: '上行短信 · Inbound messages' },
   { name: 'keywords', description: '关键词与自动回复 · Keywords and auto-replies' },
   { name: 'services', description: '互动服务 · Interactive services' },
+  { name: 'codes', description: '抽奖与防伪码 · Lottery draws and anti-counterfeit codes' },
   { name: 'points', description: '会员积分、礼品兑换与推荐有礼 · Points, gifts, redemptions and referrals' },
   { name: 'automations', description: '自动化营销 · Automations and events' },
   { name: 'links', description: '短链点击 · Tracked links' },

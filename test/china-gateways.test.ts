@@ -107,6 +107,23 @@ describe.each(testDatabases)('China gateway channels end to end on $name', (data
       expect(gateway.inbox('8613700137000').at(-1)).toMatchObject({ text });
     }, 60_000);
 
+    it('an MO whose GBK does not decode is stored as received (hex) and flagged, the text keeping what did decode', async () => {
+      // "好" in GBK (ba c3), then a lead octet with no valid trail (0x81 0x20), then "ok"
+      const bytes = Buffer.from([0xba, 0xc3, 0x81, 0x20, 0x6f, 0x6b]);
+      gateway.sendMo({ from: '8613600136000', to: `${SHARED}77`, text: '', octets: { coding: 15, bytes } });
+      const row = await waitFor(async () => {
+        const r = await s.deps.store.db.selectFrom('inbound_messages').selectAll().where('phone', '=', '+8613600136000').executeTakeFirst();
+        return r && r.action !== 'pending' ? r : null;
+      }, 'the garbled MO stored');
+      expect(row).toMatchObject({ raw_content: 'bac381206f6b', data_coding: 15, tenant_id: a.id });
+      expect(row!.text.startsWith('好')).toBe(true);
+      expect(row!.text).toContain('\ufffd');
+      // an MO that decodes has no raw copy
+      gateway.sendMo({ from: '8613600136001', to: `${SHARED}77`, text: '好的ok' });
+      const fine = await waitFor(() => s.deps.store.db.selectFrom('inbound_messages').selectAll().where('phone', '=', '+8613600136001').executeTakeFirst(), 'the clean MO stored');
+      expect(fine).toMatchObject({ text: '好的ok', raw_content: null });
+    }, 60_000);
+
     it('an MO to the service number + extension is stored and attributed to the tenant, two at once', async () => {
       gateway.sendMo({ from: '8613800138000', to: `${SHARED}77`, text: '收到，谢谢' });
       gateway.sendMo({ from: '8613900139000', to: `${SHARED}77`, text: '好的' });

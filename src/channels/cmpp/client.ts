@@ -234,7 +234,10 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
     if (p.tpUdhi === 1) ({ payload: content, concat } = readConcatUdh(content));
     const meta: InboundMeta = { from: p.srcTerminalId ?? '', to: p.destId ?? '', dataCoding: p.msgFmt ?? 0, receivedAt: new Date() };
     const { text, undecodable } = decodeContent(content, meta.dataCoding);
-    if (undecodable) this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK, kept with U+FFFD where it did not decode`);
+    if (undecodable) {
+      meta.raw = content.toString('hex');
+      this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK; stored as received (hex) beside a text with U+FFFD where it did not decode`);
+    }
     return this.onInbound(meta, text, concat);
   }
 }

@@ -36,6 +36,8 @@ export interface InboundMeta {
   /** The protocol's coding number (SMPP data_coding, CMPP Msg_Fmt, SGIP MessageCoding, SMGP MsgFormat). */
   dataCoding: number;
   receivedAt: Date;
+  /** The octets as received (hex) when they did not decode in their coding. */
+  raw?: string;
 }
 
 /** A carrier connection over a binary protocol with PDUs of type P; the protocol's class fills in the abstract parts. */

@@ -5,7 +5,7 @@ import type { Channel, ChannelState, OutboundMessage } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
-import { BinaryChannel } from '../session/binary-channel.ts';
+import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { listenOptions, type SgipConfig } from './config.ts';
 import { sequenceId } from './ids.ts';
 import { SgipListener } from './listener.ts';
@@ -196,8 +196,11 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
     const { payload, concat } = (p.tpUdhi ?? 0) & 1 ? splitUdh(content) : { payload: content, concat: null };
     const coding = p.messageCoding ?? 0;
     const decoded = decodeGatewayText(payload, coding, 'gbk');
-    const meta = { from: p.userNumber ?? '', to: p.spNumber ?? '', dataCoding: coding, receivedAt: new Date() };
-    if (decoded.lossy) this.emit('log', { messageId: '', at: new Date(), direction: 'in', summary: `MO from ${meta.from} is not valid in MessageCoding ${coding}; stored with replacement characters` });
+    const meta: InboundMeta = { from: p.userNumber ?? '', to: p.spNumber ?? '', dataCoding: coding, receivedAt: new Date() };
+    if (decoded.lossy) {
+      meta.raw = payload.toString('hex');
+      this.note('', 'in', `MO from ${meta.from} is not valid in MessageCoding ${coding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
+    }
     return this.onInbound(meta, decoded.text, concat);
   }
 }

@@ -58,7 +58,9 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   sendMo(mo: MoMessage): number {
     const target = this.receiver(mo.systemId ?? null, null);
     if (!target) throw new Error(`no SP logged in${mo.systemId ? ` as ${mo.systemId}` : ''}`);
-    const message = buildCmppMessage(mo.text, { chinese: 'ucs2', ref: ++this.moRef & 0xff });
+    const message = mo.octets
+      ? { msgFmt: mo.octets.coding, parts: [{ tpUdhi: 0, content: mo.octets.bytes }] }
+      : buildCmppMessage(mo.text, { chinese: 'ucs2', ref: ++this.moRef & 0xff });
     for (const part of message.parts) {
       this.deliver(target, {
         commandId: Cmd.deliver, sequence: 0, msgId: this.nextMsgId(), destId: mo.to, serviceId: '', tpPid: 0, tpUdhi: part.tpUdhi,

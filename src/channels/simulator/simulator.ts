@@ -39,6 +39,8 @@ export interface MoMessage {
   text: string;
   /** Deliver to this account's binds (default: any bound receiver). */
   systemId?: string;
+  /** CMPP / SGIP / SMGP: send these octets in this coding as one part instead of `text` encoded (e.g. GBK that does not decode). */
+  octets?: { coding: number; bytes: Buffer };
 }
 
 type BindMode = 'transmitter' | 'receiver' | 'transceiver';

@@ -6,7 +6,7 @@ import { configError, retryable, type SendError } from '../errors.ts';
 import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { acknowledgeAfter, BinaryChannel } from '../session/binary-channel.ts';
+import { acknowledgeAfter, BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { knownRequest } from './codec.ts';
 import { slotModes, type SmgpConfig } from './config.ts';
@@ -181,8 +181,11 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
     const udhi = (findTlv(p, Tag.TP_udhi)?.[0] ?? 0) & 1;
     const { payload, concat } = udhi ? splitUdh(content) : { payload: content, concat: null };
     const decoded = decodeGatewayText(payload, p.msgFormat ?? 0, 'gb18030');
-    const meta = { from: p.srcTermId ?? '', to: p.destTermId ?? '', dataCoding: p.msgFormat ?? 0, receivedAt: new Date() };
-    if (decoded.lossy) this.emit('log', { messageId: '', at: new Date(), direction: 'in', summary: `MO from ${meta.from} is not valid in MsgFormat ${meta.dataCoding}; stored with replacement characters` });
+    const meta: InboundMeta = { from: p.srcTermId ?? '', to: p.destTermId ?? '', dataCoding: p.msgFormat ?? 0, receivedAt: new Date() };
+    if (decoded.lossy) {
+      meta.raw = payload.toString('hex');
+      this.note('', 'in', `MO from ${meta.from} is not valid in MsgFormat ${meta.dataCoding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
+    }
     return this.onInbound(meta, decoded.text, concat);
   }
 }

@@ -13,6 +13,7 @@ import * as m014 from './014_automations.ts';
 import * as m015 from './015_integrations.ts';
 import * as m018 from './018_localized_replies.ts';
 import * as m019 from './019_signatures_complaints.ts';
+import * as m024 from './024_inbound_raw.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '015_integrations': m015,
   '018_localized_replies': m018,
   '019_signatures_complaints': m019,
+  '024_inbound_raw': m024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

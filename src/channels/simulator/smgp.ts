@@ -33,9 +33,17 @@ const SESSION_OPTIONS = { window: 1_000_000, responseTimeoutMs: 60_000, keepaliv
 /** The SMGW code in the MsgIDs this gateway issues (Beijing 010, device 06, number 1). */
 const GATEWAY_CODE = '010061';
 
-/** YYYYMMDDHHMMSS in Beijing time. */
+let stampSecond = -1;
+let stamp = '';
+
+/** YYYYMMDDHHMMSS in Beijing time (made once a second: every report of that second shares it). */
 function recvTime(at: Date): string {
-  return `${new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear()}${beijingStamp(at)}`;
+  const second = Math.floor(at.getTime() / 1000);
+  if (second !== stampSecond) {
+    stampSecond = second;
+    stamp = `${new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear()}${beijingStamp(at)}`;
+  }
+  return stamp;
 }
 
 /** An SMGW with virtual handsets on a TCP port. */

@@ -4,7 +4,7 @@ import { openStore, type Store } from './store/dialect.ts';
 import { migrate } from './store/migrations/index.ts';
 import { Metrics } from './metrics.ts';
 import { Router } from './worker/router.ts';
-import type { Simulator } from './channels/simulator/simulator.ts';
+import type { CarrierSide } from './channels/simulator/carriers.ts';
 import type { Dispatcher } from './worker/dispatcher.ts';
 
 /** Everything the API, the worker and the CLI need, built once and handed down. */
@@ -22,7 +22,7 @@ export interface Deps {
   /** This process's dispatcher while its worker runs: messages stored here can be leased and handed to it in memory. */
   dispatcher?: Dispatcher;
   /** The built-in virtual carrier when this node runs it (embedded mode), for the handsets API. */
-  simulator?: Simulator;
+  simulator?: CarrierSide;
 }
 
 /** Opens the store, runs migrations and builds the shared dependencies. */

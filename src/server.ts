@@ -2,9 +2,9 @@ import { ConfigError, type Config } from './config.ts';
 import { buildDeps, closeDeps, type Deps } from './deps.ts';
 import { buildApp, type App } from './api/app.ts';
 import { buildConsole } from './console-build.ts';
-import { bootstrap, ensureVirtualChannel, type Bootstrap } from './store/bootstrap.ts';
+import { bootstrap, ensureProtocolChannels, ensureVirtualChannel, type Bootstrap } from './store/bootstrap.ts';
 import { startWorker, type Worker } from './worker/worker.ts';
-import { Simulator } from './channels/simulator/simulator.ts';
+import { startEmbeddedCarrier, type EmbeddedCarrier, type EmbeddedPorts } from './channels/simulator/embedded.ts';
 import { SmppServer } from './smpp-server/server.ts';
 
 /** A running node: its dependencies, the HTTP app when it serves the API, the worker, and how to stop it. */
@@ -29,7 +29,7 @@ async function listenOn<T>(setting: string, port: number, listen: () => Promise<
  */
 export async function startNode(config: Config): Promise<Node> {
   const deps = await buildDeps(config);
-  let simulator: Simulator | undefined;
+  let simulator: EmbeddedCarrier | undefined;
   let app: App | undefined;
   let worker: Worker | undefined;
   let smppServer: SmppServer | undefined;
@@ -41,13 +41,12 @@ export async function startNode(config: Config): Promise<Node> {
     await closeDeps(deps);
   };
   try {
-    let simulatorPort: number | undefined;
+    let simulatorPorts: EmbeddedPorts | undefined;
     if (config.role === 'all' && config.simulator) {
-      const sim = new Simulator({ outcomes: { delivered: 0.97, undelivered: 0.02, expired: 0.01 }, receiptDelayMs: 500 });
-      simulator = sim;
-      simulatorPort = (await listenOn('TIDINGS_SIMULATOR_PORT', config.simulatorPort, () => sim.start(config.simulatorPort))).port;
-      deps.simulator = sim;
-      deps.log.info({ port: simulatorPort }, 'virtual carrier listening (SMPP)');
+      simulator = await startEmbeddedCarrier((sim) => listenOn('TIDINGS_SIMULATOR_PORT', config.simulatorPort, () => sim.start(config.simulatorPort)));
+      simulatorPorts = simulator.ports;
+      deps.simulator = simulator.carriers;
+      deps.log.info(simulatorPorts, 'virtual carrier listening (SMPP, CMPP, SGIP, SMGP)');
     }
     let url: string | undefined;
     if (config.role !== 'worker') {
@@ -66,7 +65,10 @@ export async function startNode(config: Config): Promise<Node> {
       deps.log.info(ports, 'SMPP server listening');
     }
     const first = await bootstrap(deps.store.db, config);
-    if (simulatorPort !== undefined) await ensureVirtualChannel(deps.store.db, simulatorPort, deps.now().toISOString());
+    if (simulatorPorts !== undefined) {
+      await ensureVirtualChannel(deps.store.db, simulatorPorts.smpp, deps.now().toISOString());
+      await ensureProtocolChannels(deps.store.db, simulatorPorts, deps.now().toISOString());
+    }
     if (config.role !== 'api') worker = await startWorker(deps);
     deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
     if (first) printFirstStart(first, url);

@@ -88,6 +88,42 @@ describe.each(testDatabases)('China gateway channels end to end on $name', (data
       expect(inbox.at(-1)).toMatchObject({ from: `${SHARED}77`, text: long });
     }, 60_000);
 
+    it('an ASCII text of 150 characters is billed as the parts the protocol sends it in (8-bit ASCII: 140 octets a part)', async () => {
+      const text = `Order 4711 shipped. ${'x'.repeat(130)}`;
+      expect(text).toHaveLength(150);
+      const before = gateway.stats().parts;
+      const res = await s.app.inject({ method: 'POST', url: '/api/v1/messages', headers: a.headers, payload: { to: ['13700137000'], text } });
+      expect(res.statusCode).toBe(202);
+      const [m] = res.json().messages;
+      // SMPP's GSM-7 count would say 1; SGIP and SMGP send ASCII as 8-bit, so two parts go out and two are billed
+      expect(m.segments).toBe(2);
+      const done = await waitFor(async () => {
+        const x = (await s.app.inject({ url: `/api/v1/messages/${m.id}`, headers: a.headers })).json();
+        return x.status === 'delivered' && x;
+      }, 'delivery');
+      expect(done.segments).toBe(2);
+      expect(done.carrierMessageId.split(',')).toHaveLength(2);
+      expect(gateway.stats().parts - before).toBe(2);
+      expect(gateway.inbox('8613700137000').at(-1)).toMatchObject({ text });
+    }, 60_000);
+
+    it('an MO whose GBK does not decode is stored as received (hex) and flagged, the text keeping what did decode', async () => {
+      // "好" in GBK (ba c3), then a lead octet with no valid trail (0x81 0x20), then "ok"
+      const bytes = Buffer.from([0xba, 0xc3, 0x81, 0x20, 0x6f, 0x6b]);
+      gateway.sendMo({ from: '8613600136000', to: `${SHARED}77`, text: '', octets: { coding: 15, bytes } });
+      const row = await waitFor(async () => {
+        const r = await s.deps.store.db.selectFrom('inbound_messages').selectAll().where('phone', '=', '+8613600136000').executeTakeFirst();
+        return r && r.action !== 'pending' ? r : null;
+      }, 'the garbled MO stored');
+      expect(row).toMatchObject({ raw_content: 'bac381206f6b', data_coding: 15, tenant_id: a.id });
+      expect(row!.text.startsWith('好')).toBe(true);
+      expect(row!.text).toContain('\ufffd');
+      // an MO that decodes has no raw copy
+      gateway.sendMo({ from: '8613600136001', to: `${SHARED}77`, text: '好的ok' });
+      const fine = await waitFor(() => s.deps.store.db.selectFrom('inbound_messages').selectAll().where('phone', '=', '+8613600136001').executeTakeFirst(), 'the clean MO stored');
+      expect(fine).toMatchObject({ text: '好的ok', raw_content: null });
+    }, 60_000);
+
     it('an MO to the service number + extension is stored and attributed to the tenant, two at once', async () => {
       gateway.sendMo({ from: '8613800138000', to: `${SHARED}77`, text: '收到，谢谢' });
       gateway.sendMo({ from: '8613900139000', to: `${SHARED}77`, text: '好的' });

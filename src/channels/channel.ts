@@ -48,6 +48,8 @@ export interface InboundMessage {
   parts: number;
   /** Set when reassembly timed out before every part arrived. */
   incomplete?: boolean;
+  /** The octets as received (hex), set only when they did not decode in their coding (`text` has U+FFFD where they failed). */
+  raw?: string;
 }
 
 /** One part of a long (concatenated) inbound message, for a sink that joins the parts itself. */

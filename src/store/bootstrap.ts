@@ -9,6 +9,7 @@ import { moveBalance } from './repos/billing.ts';
 import { createChannel, findChannel, updateChannel } from './repos/channels.ts';
 import { createRoute, listRoutes } from './repos/routes.ts';
 import { ensureDemoSignature } from './repos/signatures.ts';
+import { EMBEDDED_ACCOUNTS, type EmbeddedPorts } from '../channels/simulator/embedded.ts';
 
 /** What the first start created, so it can be printed once. */
 export interface Bootstrap { adminEmail: string; demoEmail: string; password: string; demoPassword: string; generated: boolean }
@@ -69,4 +70,39 @@ export async function ensureVirtualChannel(db: Kysely<Database>, port: number, n
   const channel = await createChannel(db, { name: virtualChannelName, type: 'smpp', config }, now);
   if (!(await listRoutes(db)).length) await createRoute(db, { channelId: channel.id, price: 5n, position: 1000 }, now);
   return channel.id;
+}
+
+/**
+ * Makes sure the embedded virtual carrier's CMPP, SGIP and SMGP sides each have a channel pointing at them
+ * (`virtual-cmpp`, `virtual-sgip`, `virtual-smgp`; no route: send with `channel` or add one), following their ports,
+ * which are taken afresh at each start.
+ */
+export async function ensureProtocolChannels(db: Kysely<Database>, ports: EmbeddedPorts, now: string): Promise<void> {
+  const a = EMBEDDED_ACCOUNTS;
+  const configs: Array<{ name: string; type: string; config: Record<string, unknown> }> = [
+    { name: 'virtual-cmpp', type: 'cmpp', config: { host: '127.0.0.1', port: ports.cmpp, version: '3.0', spId: a.cmpp.systemId, sharedSecret: a.cmpp.password, serviceId: 'TIDINGS', serviceNumber: '1065700000', binds: 1, window: 16 } },
+    { name: 'virtual-sgip', type: 'sgip', config: { host: '127.0.0.1', port: ports.sgip, loginName: a.sgip.systemId, password: a.sgip.password, nodeId: 3010000001, spNumber: '10655000', corpId: '00000', serviceType: 'TIDINGS', binds: 1, window: 16, listenHost: '127.0.0.1', listenPort: ports.sgipListen, listenLoginName: a.sgipBack.loginName, sharedSecret: a.sgipBack.password } },
+    { name: 'virtual-smgp', type: 'smgp', config: { host: '127.0.0.1', port: ports.smgp, clientId: a.smgp.systemId, secret: a.smgp.password, spNumber: '1180000', serviceId: 'TIDINGS', binds: 1, window: 16 } },
+  ];
+  for (const [i, c] of configs.entries()) {
+    const existing = await findChannel(db, c.name);
+    if (!existing) {
+      const channel = await createChannel(db, { name: c.name, type: c.type, config: { name: c.name, type: c.type, ...c.config } }, now);
+      // a catch-all route behind the SMPP one (so `channel: "virtual-cmpp"` can pin it), unless the operator has routes of their own
+      if (await onlyVirtualRoutes(db)) await createRoute(db, { channelId: channel.id, price: 5n, position: 1001 + i }, now);
+      continue;
+    }
+    const moved = ['port', 'listenPort'].filter((k) => k in c.config && existing.config[k] !== c.config[k]);
+    if (moved.length) await updateChannel(db, existing.id, { config: { ...existing.config, ...Object.fromEntries(moved.map((k) => [k, c.config[k]])) } }, now);
+  }
+}
+
+/** Whether every route there is points at a channel of the embedded virtual carrier. */
+async function onlyVirtualRoutes(db: Kysely<Database>): Promise<boolean> {
+  const routes = await listRoutes(db);
+  for (const r of routes) {
+    const name = (await findChannel(db, r.channelId))?.name ?? '';
+    if (name !== virtualChannelName && !name.startsWith(`${virtualChannelName}-`)) return false;
+  }
+  return true;
 }

@@ -140,6 +140,8 @@ export interface InboundMessagesTable {
   channel_id: string | null; channel: string; phone: string; raw_from: string; to_number: string; text: string; data_coding: number;
   parts: number; incomplete: number; attribution: string; action: string; keyword: string | null; rule_id: string | null;
   reply_message_id: string | null; reply_status: string | null; read_at: string | null; received_at: string; created_at: string;
+  /** The octets as received (hex) when they did not decode in their coding; null when the text is exact. */
+  raw_content: string | null;
 }
 /** A stored part of a long inbound message, waiting for the others (see worker/inbound-parts.ts). */
 export interface InboundPartsTable {

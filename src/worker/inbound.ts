@@ -99,6 +99,7 @@ export function inboundRow(deps: Deps, channelId: string, msg: InboundMessage): 
     keyword: null, rule_id: null, reply_message_id: null, reply_status: null, read_at: null,
     received_at: (msg.receivedAt instanceof Date && !Number.isNaN(msg.receivedAt.getTime()) ? msg.receivedAt : now).toISOString(),
     created_at: now.toISOString(),
+    raw_content: typeof msg.raw === 'string' && /^(?:[0-9a-f]{2})+$/.test(msg.raw) ? msg.raw.slice(0, 4096) : null,
   };
   return { row, sender };
 }

@@ -5,7 +5,6 @@ import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { normalizePhone, type CountryCode, type PhoneResult } from '../domain/phone.ts';
 import { attribute } from '../domain/attribution.ts';
-import { countSegments } from '../domain/text.ts';
 import { compileTemplate, composeText, optOutTextFor, priorityOf, type Category, type CompiledTemplate } from '../domain/templates.ts';
 import { SendSchedule, capAllows, capWindowStart, declinesCategory, defaultMarketingQuietHours, quietHoursWindows, type FrequencyCap, type SendWindow } from '../domain/compliance.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
@@ -193,7 +192,7 @@ export class Preparer {
       const t = this.templateOf(r);
       const rendered = t.render(vars, { zone }).text;
       m.text = composeText(t.urls.length ? this.withLinks(rendered, t.urls, m, now) : rendered, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
-      m.segments = countSegments(m.text);
+      m.segments = deps.router.segments(route.channelId, m.text);
       m.price = route.price * BigInt(m.segments);
       m.channelId = route.channelId;
       m.routeId = route.id;

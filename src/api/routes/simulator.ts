@@ -11,8 +11,10 @@ import { createHandset, numberUnused, ownsHandset, tenantHandsets } from '../../
 
 /** How many virtual handsets one tenant may create. */
 const maxHandsets = 20;
+import type { CarriedMessage } from '../../channels/simulator/carriers.ts';
 
-const messageSchema = z.object({ from: z.string(), text: z.string(), receivedAt: z.string(), parts: z.number() });
+const protocols = ['smpp', 'cmpp', 'sgip', 'smgp'] as const;
+const messageSchema = z.object({ from: z.string(), text: z.string(), receivedAt: z.string(), parts: z.number(), protocol: z.enum(protocols) });
 
 /**
  * The virtual carrier's handsets (embedded mode): what each phone received, and sending a reply as a phone.
@@ -85,12 +87,12 @@ export function simulatorRoutes(app: App, deps: Deps): void {
     const texts = own?.get(number);
     return {
       number: request.params.number,
-      messages: sim().inbox(number).filter((m) => !own || texts?.has(m.text)).map((m) => ({ from: m.from, text: m.text, receivedAt: m.at.toISOString(), parts: m.parts })),
+      messages: sim().inbox(number).filter((m) => !own || texts?.has(m.text)).map((m) => ({ from: m.from, text: m.text, receivedAt: m.at.toISOString(), parts: m.parts, protocol: (m as Partial<CarriedMessage>).protocol ?? 'smpp' })),
     };
   });
 
   app.post('/api/v1/simulator/mo', {
-    schema: { tags: ['simulator'], summary: 'Send a text from a virtual handset to a service number (an MO message)', body: z.object({ from: z.string().min(3).max(32), to: z.string().min(1).max(32), text: z.string().max(2000) }).strict(), response: { 202: z.object({ parts: z.number() }) } },
+    schema: { tags: ['simulator'], summary: 'Send a text from a virtual handset to a service number (an MO message)', body: z.object({ from: z.string().min(3).max(32), to: z.string().min(1).max(32), text: z.string().max(2000), protocol: z.enum(protocols).optional() }).strict(), response: { 202: z.object({ parts: z.number() }) } },
     config: { permission: 'send' },
   }, async (request, reply) => {
     const b = request.body;

@@ -2,16 +2,16 @@
 // messages part by part (TP_udhi + UDH) with retries that keep each part's identity, turns CMPP_DELIVER into
 // status reports and inbound messages, answers ACTIVE_TEST and TERMINATE.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
-import { asSendError, configError, retryable, type SendError } from '../errors.ts';
+import type { Channel, OutboundMessage, Receipt } from '../channel.ts';
+import { configError, retryable, type SendError } from '../errors.ts';
 import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { Part as SessionPart, Submission } from '../session/submission.ts';
+import { Part as SessionPart } from '../session/submission.ts';
 import { readConcatUdh, type ConcatInfo } from '../session/udh.ts';
 import { authenticatorIsmg, authenticatorSource, connectTimestamp } from './authenticator.ts';
 import type { CmppConfig } from './config.ts';
-import { buildCmppMessage, decodeContent, type CmppMessage } from './message.ts';
+import { buildCmppMessage, decodeContent } from './message.ts';
 import { readU32, reportAt } from './codec.ts';
 import { readMsgId } from './ids.ts';
 import { Cmd, HEADER_LENGTH, Result, Version, type Pdu, type StatusReport } from './pdus.ts';
@@ -67,18 +67,11 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
     super({ ...config, slots: config.binds, canSubmit: () => true });
   }
 
-  /** Splits, submits every part (retrying temporary failures with the same UDH), returns one Msg_Id per part. */
-  submit(msg: OutboundMessage): Promise<SubmitResult> {
-    if (this.sender.isStopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
+  /** The CMPP_SUBMIT of each part (the same UDH for every attempt). */
+  protected partPdus(msg: OutboundMessage): Pdu[] {
     const cfg = this.config;
     this.ref = (this.ref + 1) & 0xffff;
-    let wire: CmppMessage;
-    try {
-      wire = buildCmppMessage(msg.text, { chinese: cfg.chineseFormat, ref: cfg.concat === 'udh16' ? this.ref : this.ref & 0xff, ref16: cfg.concat === 'udh16' });
-    } catch (err) {
-      return Promise.reject(asSendError(err));
-    }
-    const deadline = Date.now() + cfg.submitDeadlineMs;
+    const wire = buildCmppMessage(msg.text, { chinese: cfg.chineseFormat, ref: cfg.concat === 'udh16' ? this.ref : this.ref & 0xff, ref16: cfg.concat === 'udh16' });
     const base = {
       registeredDelivery: msg.registeredDelivery === false ? 0 : 1,
       srcId: msg.from || cfg.serviceNumber,
@@ -86,14 +79,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
       validTime: relativeValidity(cfg.validHours),
     };
     const total = wire.parts.length;
-    return new Promise<SubmitResult>((resolve, reject) => {
-      const submission = new Submission(total, resolve, reject);
-      for (let i = 0; i < total; i++) {
-        const part = wire.parts[i];
-        const pdu = this.partPdu(base, wire.msgFmt, total, i + 1, part.tpUdhi, part.content);
-        this.sender.attempt(new Part(this.sender.host, msg.id, pdu, deadline, submission, i));
-      }
-    });
+    return wire.parts.map((part, i) => this.partPdu(base, wire.msgFmt, total, i + 1, part.tpUdhi, part.content));
   }
 
   /** Dest_terminal_Id of a number: without '+', and without 86 when the channel sends national numbers. */
@@ -248,7 +234,10 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
     if (p.tpUdhi === 1) ({ payload: content, concat } = readConcatUdh(content));
     const meta: InboundMeta = { from: p.srcTerminalId ?? '', to: p.destId ?? '', dataCoding: p.msgFmt ?? 0, receivedAt: new Date() };
     const { text, undecodable } = decodeContent(content, meta.dataCoding);
-    if (undecodable) this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK, kept with U+FFFD where it did not decode`);
+    if (undecodable) {
+      meta.raw = content.toString('hex');
+      this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK; stored as received (hex) beside a text with U+FFFD where it did not decode`);
+    }
     return this.onInbound(meta, text, concat);
   }
 }

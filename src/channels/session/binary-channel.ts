@@ -2,13 +2,14 @@
 // reconnecting binds, the part sender, health and counters, stop (drain, acknowledge stores, close the binds), and
 // the hand-over of receipts and inbound messages (long ones joined here or stored part by part by the sink).
 import { EventEmitter } from 'node:events';
-import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, Receipt } from '../channel.ts';
-import type { SendError } from '../errors.ts';
+import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
+import { asSendError, retryable, type SendError } from '../errors.ts';
 import type { Connection } from './connection.ts';
 import { BindPool } from './pool.ts';
 import { Reassembler } from './reassembly.ts';
 import { PartSender } from './sender.ts';
 import { PendingStores, poolState, StateChanges } from './state.ts';
+import { Part, Submission } from './submission.ts';
 import type { ConcatInfo } from './udh.ts';
 
 /** Settings every binary-protocol channel has, from its config. */
@@ -20,6 +21,8 @@ export interface BinaryChannelSettings {
   window: number;
   tps: number;
   maxAttempts: number;
+  /** How long a submit may take across all its attempts. */
+  submitDeadlineMs: number;
   responseTimeoutMs: number;
   reconnect: { minMs: number; maxMs: number };
   configRetryMs: number;
@@ -30,9 +33,11 @@ export interface BinaryChannelSettings {
 export interface InboundMeta {
   from: string;
   to: string;
-  /** The protocol's coding number (SMPP data_coding, CMPP Msg_Fmt). */
+  /** The protocol's coding number (SMPP data_coding, CMPP Msg_Fmt, SGIP MessageCoding, SMGP MsgFormat). */
   dataCoding: number;
   receivedAt: Date;
+  /** The octets as received (hex) when they did not decode in their coding. */
+  raw?: string;
 }
 
 /** A carrier connection over a binary protocol with PDUs of type P; the protocol's class fills in the abstract parts. */
@@ -70,6 +75,8 @@ export abstract class BinaryChannel<P> extends EventEmitter {
     });
   }
 
+  /** The submit PDUs of a message, one per part, kept for every attempt (throws for a message that cannot be encoded). */
+  protected abstract partPdus(msg: OutboundMessage): P[];
   /** Connects and logs in bind `slot`; rejects with a SendError (kind 'config' when the carrier refused us). */
   protected abstract openBind(slot: number): Promise<Connection<P>>;
   /** Ends a bind the protocol's way (unbind, terminate), then closes it. */
@@ -89,6 +96,23 @@ export abstract class BinaryChannel<P> extends EventEmitter {
     this.reassemblyTimer.unref();
     this.emitState();
     await this.pool.start();
+  }
+
+  /** Submits every part of a message (retrying temporary failures with the same PDU); one carrier id per part. */
+  submit(msg: OutboundMessage): Promise<SubmitResult> {
+    if (this.sender.isStopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
+    let pdus: P[];
+    try {
+      pdus = this.partPdus(msg);
+    } catch (err) {
+      return Promise.reject(asSendError(err));
+    }
+    const deadline = Date.now() + this.settings.submitDeadlineMs;
+    const host = this.sender.host;
+    return new Promise<SubmitResult>((resolve, reject) => {
+      const submission = new Submission(pdus.length, resolve, reject);
+      for (let i = 0; i < pdus.length; i++) this.sender.attempt(new Part(host, msg.id, pdus[i], deadline, submission, i));
+    });
   }
 
   /** Current connection health. */
@@ -175,8 +199,15 @@ export abstract class BinaryChannel<P> extends EventEmitter {
     return undefined;
   }
 
-  private emitState(): void {
+  /** Emits 'state' when the state, bound count or reason changed. */
+  protected emitState(): void {
     const s = this.state();
     if (this.states.changed(s)) this.emit('state', s);
   }
+}
+
+/** Calls `answer(true)` now (nothing to store) or once `stored` resolves, `answer(false)` when storing failed. */
+export function acknowledgeAfter(stored: Promise<void> | undefined, answer: (ok: boolean) => void): void {
+  if (!stored) return answer(true);
+  stored.then(() => answer(true), () => answer(false));
 }

@@ -76,41 +76,40 @@ export function writeFields<K extends string>(p: object, fields: readonly FixedF
 
 /**
  * Reads the fields from `frame` at `start` into `target`; returns the end. A field running past the end of the frame
- * throws the error `short(field)` makes (text and octets are views into the frame).
+ * throws the error `short(field, target)` makes (text and octets are views into the frame).
  */
-export function readFields<K extends string>(frame: Buffer, start: number, fields: readonly FixedField<K>[], target: object, short: (field: string) => Error): number {
+export function readFields<K extends string, T extends object>(frame: Buffer, start: number, fields: readonly FixedField<K>[], target: T, short: (field: string, target: T) => Error): number {
   const out = target as Fields;
+  const length = frame.length;
   let off = start;
-  const need = (n: number, what: string) => {
-    if (off + n > frame.length) throw short(what);
-  };
   for (const f of fields) {
     const key = f[0];
     switch (f[1]) {
-      case 'u8': need(1, key); out[key] = frame[off]; off += 1; break;
-      case 'u32': need(4, key); out[key] = frame.readUInt32BE(off); off += 4; break;
-      case 'text': need(f[2], key); out[key] = readFixed(frame, off, f[2]); off += f[2]; break;
-      case 'octets': need(f[2], key); out[key] = frame.subarray(off, off + f[2]); off += f[2]; break;
+      case 'u8': if (off + 1 > length) throw short(key, target); out[key] = frame[off]; off += 1; break;
+      case 'u32': if (off + 4 > length) throw short(key, target); out[key] = frame.readUInt32BE(off); off += 4; break;
+      case 'text': if (off + f[2] > length) throw short(key, target); out[key] = readFixed(frame, off, f[2]); off += f[2]; break;
+      case 'octets': if (off + f[2] > length) throw short(key, target); out[key] = frame.subarray(off, off + f[2]); off += f[2]; break;
       case 'list': {
-        need(1, key);
+        if (off + 1 > length) throw short(key, target);
         const n = frame[off++];
         const width = f[2];
-        need(width * n, key);
-        const at = off;
-        out[key] = Array.from({ length: n }, (_, i) => readFixed(frame, at + width * i, width));
+        if (off + width * n > length) throw short(key, target);
+        const list = new Array<string>(n);
+        for (let i = 0; i < n; i++) list[i] = readFixed(frame, off + width * i, width);
+        out[key] = list;
         off += width * n;
         break;
       }
       case 'content': {
-        need(f[2], key);
+        if (off + f[2] > length) throw short(key, target);
         const n = f[2] === 1 ? frame[off] : frame.readUInt32BE(off);
         off += f[2];
-        need(n, key);
+        if (off + n > length) throw short(key, target);
         out[key] = frame.subarray(off, off + n);
         off += n;
         break;
       }
-      default: need(f[2], 'Reserve'); off += f[2]; break;
+      default: if (off + f[2] > length) throw short('Reserve', target); off += f[2]; break;
     }
   }
   return off;

@@ -1,11 +1,11 @@
 // The SGIP 1.2 SP channel (China Unicom SMG): Bind (login type 1) connections for Submits, and our listener the SMG
 // binds back to (login type 2) to deliver MO and Reports. The id of a part is its Submit's 12-octet sequence number.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelState, OutboundMessage } from '../channel.ts';
+import type { Channel, ChannelState, OutboundMessage } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
-import { PartChannel } from '../session/part-channel.ts';
+import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { listenOptions, type SgipConfig } from './config.ts';
 import { sequenceId } from './ids.ts';
 import { SgipListener } from './listener.ts';
@@ -16,7 +16,7 @@ import { reportStatus, resultName, sendErrorFor } from './status-map.ts';
 type Bind = Connection<SgipPdu>;
 
 /** An SGIP carrier connection implementing Channel. */
-export class SgipChannel extends PartChannel<SgipPdu> {
+export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
   readonly type = 'sgip';
   readonly listener: SgipListener;
   /** The counter part of sequence numbers, shared by every bind of the channel (ids must not repeat across binds). */
@@ -31,7 +31,7 @@ export class SgipChannel extends PartChannel<SgipPdu> {
   private listening = false;
 
   constructor(private readonly config: SgipConfig) {
-    super(config);
+    super({ ...config, slots: config.binds, canSubmit: () => true });
     this.listener = new SgipListener(listenOptions(config), {
       deliver: (p) => this.onDeliver(p),
       report: (p) => this.onReport(p),
@@ -68,11 +68,11 @@ export class SgipChannel extends PartChannel<SgipPdu> {
   }
 
   private async retryListen(): Promise<void> {
-    if (this.stopping || this.listenError === null || this.listening) return;
+    if (this.sender.isStopping || this.listenError === null || this.listening) return;
     this.listening = true;
     const err = await this.listen();
     this.listening = false;
-    if (err || this.stopping) return;
+    if (err || this.sender.isStopping) return;
     if (this.listenRetry) clearInterval(this.listenRetry);
     this.listenRetry = null;
     await super.start().catch(() => undefined);
@@ -124,7 +124,7 @@ export class SgipChannel extends PartChannel<SgipPdu> {
     return describePdu(pdu);
   }
 
-  protected async unbind(conn: Bind): Promise<void> {
+  protected async closeBind(conn: Bind): Promise<void> {
     try {
       await Promise.race([conn.request((sequence) => ({ commandId: Cmd.unbind, node: this.config.nodeId, time: Number(beijingStamp(new Date())), sequence }), false), sleep(1000)]);
     } catch {
@@ -136,7 +136,7 @@ export class SgipChannel extends PartChannel<SgipPdu> {
   protected async openBind(): Promise<Bind> {
     const cfg = this.config;
     const conn = await Connection.open(cfg.host, cfg.port, sgipProtocol, {
-      window: this.congestion.limit,
+      window: this.sender.congestion.limit,
       responseTimeoutMs: cfg.responseTimeoutMs,
       keepaliveMs: 0,
       eagerWrites: true,
@@ -196,8 +196,11 @@ export class SgipChannel extends PartChannel<SgipPdu> {
     const { payload, concat } = (p.tpUdhi ?? 0) & 1 ? splitUdh(content) : { payload: content, concat: null };
     const coding = p.messageCoding ?? 0;
     const decoded = decodeGatewayText(payload, coding, 'gbk');
-    const meta = { from: p.userNumber ?? '', to: p.spNumber ?? '', dataCoding: coding, receivedAt: new Date() };
-    if (decoded.lossy) this.emit('log', { messageId: '', at: new Date(), direction: 'in', summary: `MO from ${meta.from} is not valid in MessageCoding ${coding}; stored with replacement characters` });
+    const meta: InboundMeta = { from: p.userNumber ?? '', to: p.spNumber ?? '', dataCoding: coding, receivedAt: new Date() };
+    if (decoded.lossy) {
+      meta.raw = payload.toString('hex');
+      this.note('', 'in', `MO from ${meta.from} is not valid in MessageCoding ${coding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
+    }
     return this.onInbound(meta, decoded.text, concat);
   }
 }

@@ -77,6 +77,11 @@ export function decodePdu(frame: Buffer): SgipPdu {
   const p: SgipPdu = { commandId, node: frame.readUInt32BE(8), time: frame.readUInt32BE(12), sequence: frame.readUInt32BE(16) };
   const fields = LAYOUTS.get(commandId);
   if (!fields) throw new PduError(`unknown command ${commandName(commandId)}`, true, p.sequence);
-  readFields(frame, HEADER_LENGTH, fields, p, (what) => new PduError(`${commandName(commandId)}: ${what} runs past the end of the PDU`, true, p.sequence));
+  readFields(frame, HEADER_LENGTH, fields, p, cutShort);
   return p;
+}
+
+/** The error of a body cut short (fatal: the connection's framing cannot be trusted). */
+function cutShort(what: string, p: SgipPdu): PduError {
+  return new PduError(`${commandName(p.commandId)}: ${what} runs past the end of the PDU`, true, p.sequence);
 }

@@ -12,7 +12,7 @@ import { cmppProtocols } from '../cmpp/protocol.ts';
 import { Connection } from '../session/connection.ts';
 import type { WireProtocol } from '../session/protocol.ts';
 import { readConcatUdh } from '../session/udh.ts';
-import { OUTCOME_STAT, pickOutcome, type Outcome, type SimulatorConfig } from './config.ts';
+import { OUTCOME_STAT, type Outcome, type SimulatorConfig } from './config.ts';
 import { VirtualGateway, type GatewaySession } from './gateway.ts';
 import type { MoMessage } from './simulator.ts';
 
@@ -58,7 +58,9 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   sendMo(mo: MoMessage): number {
     const target = this.receiver(mo.systemId ?? null, null);
     if (!target) throw new Error(`no SP logged in${mo.systemId ? ` as ${mo.systemId}` : ''}`);
-    const message = buildCmppMessage(mo.text, { chinese: 'ucs2', ref: ++this.moRef & 0xff });
+    const message = mo.octets
+      ? { msgFmt: mo.octets.coding, parts: [{ tpUdhi: 0, content: mo.octets.bytes }] }
+      : buildCmppMessage(mo.text, { chinese: 'ucs2', ref: ++this.moRef & 0xff });
     for (const part of message.parts) {
       this.deliver(target, {
         commandId: Cmd.deliver, sequence: 0, msgId: this.nextMsgId(), destId: mo.to, serviceId: '', tpPid: 0, tpUdhi: part.tpUdhi,
@@ -111,7 +113,8 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
       onFree: () => undefined,
       onClose: () => this.onClose(session),
       onUnmatchedResponse: (p) => {
-        if (p.commandId === Cmd.deliver_resp) this.acknowledged(session, p.sequence);
+        // a refusal (Result 9: not stored) is kept and offered again once the SP logs in anew
+        if (p.commandId === Cmd.deliver_resp) this.acknowledged(session, p.sequence, (p.result ?? 0) === Result.ok);
       },
     }));
     return session;
@@ -159,23 +162,16 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   private onSubmit(s: Session, p: Pdu): void {
     const c = this.counters;
     c.submits++;
-    const cfg = this.config;
     const answer = (result: number, msgId = '0') => s.conn.send({ commandId: Cmd.submit_resp, sequence: p.sequence, msgId, result });
     if (!s.spId) return answer(Result.badCommand);
     const fault = this.submitFault(s);
     if (fault === 'silent' || fault === 'dropped') return;
     if (fault === 'throttled') return answer(Result.flowControl);
     const dest = p.destTerminalIds?.[0] ?? '';
-    let outcome: Outcome | undefined;
-    for (const rule of cfg.rules) {
-      if ((rule.suffix !== undefined && dest.endsWith(rule.suffix)) || (rule.prefix !== undefined && dest.startsWith(rule.prefix))) {
-        if (rule.submitStatus) return answer(rule.submitStatus);
-        outcome = rule.outcome;
-        break;
-      }
-    }
+    const verdict = this.verdict(dest);
+    if (typeof verdict === 'number') return answer(verdict);
     const msgId = this.nextMsgId();
-    const report = p.registeredDelivery === 1 ? this.reportPdu(msgId, dest, p.srcId ?? '', outcome ?? pickOutcome(cfg.outcomes, this.random)) : null;
+    const report = p.registeredDelivery === 1 ? this.reportPdu(msgId, dest, p.srcId ?? '', verdict) : null;
     if (report && this.options.reportBeforeResponse) {
       this.deliver(s, report);
       this.counters.receiptsSent++;
@@ -199,8 +195,8 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   private account(p: Pdu, dest: string): void {
     const content = p.msgContent ?? Buffer.alloc(0);
     const { payload, concat } = p.tpUdhi === 1 ? readConcatUdh(content) : { payload: content, concat: null };
-    if (!this.countPart(`${dest}\u0000${content.toString('latin1')}`, !concat || concat.seq === 1)) return;
-    if (this.config.keepInbox) this.handsetStore.receiveText(p.srcId ?? '', dest, p.msgFmt ?? 0, decodeContent(payload, p.msgFmt ?? 0).text, concat);
+    const msgFmt = p.msgFmt ?? 0;
+    this.take(p.srcId ?? '', dest, content, msgFmt, concat, () => decodeContent(payload, msgFmt).text);
   }
 }
 

@@ -4,8 +4,9 @@
 import net from 'node:net';
 import type { Connection } from '../session/connection.ts';
 import { Queue } from '../session/queue.ts';
-import { DEFAULT_SIMULATOR_CONFIG, seededRandom, type SimulatorConfig } from './config.ts';
+import { DEFAULT_SIMULATOR_CONFIG, pickOutcome, seededRandom, type Outcome, type SimulatorConfig } from './config.ts';
 import { Handsets, type HandsetMessage } from './handsets.ts';
+import type { ConcatInfo } from '../session/udh.ts';
 import type { SimulatorStats } from './simulator.ts';
 
 /** One connection of a carrier's client. */
@@ -63,6 +64,7 @@ export abstract class VirtualGateway<P extends { sequence: number }, S extends G
   /** Listens on 127.0.0.1 (port 0 = any free port). */
   async start(port = 0, host = '127.0.0.1'): Promise<{ port: number }> {
     const server = net.createServer((socket) => this.sessions.add(this.accept(socket)));
+    server.on('error', () => undefined);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -128,11 +130,45 @@ export abstract class VirtualGateway<P extends { sequence: number }, S extends G
     for (const pdu of pending) this.route(account, null, pdu);
   }
 
-  /** A delivery was acknowledged. */
-  protected acknowledged(session: S, sequence: number): void {
-    if (!session.unacked[sequence]) return;
+  /**
+   * A delivery was answered: acknowledged, or refused (`ok` false: the client could not store it), when it is kept
+   * and offered again once a session of the account logs in.
+   */
+  protected acknowledged(session: S, sequence: number, ok = true): void {
+    const pdu = session.unacked[sequence];
+    if (!pdu) return;
     delete session.unacked[sequence];
-    this.counters.receiptsAcked++;
+    if (ok) this.counters.receiptsAcked++;
+    else this.keep(this.accountOf(session) ?? '', pdu);
+  }
+
+  /** Whether a login may go on: any when no accounts are configured, else the named one with `password` true of its password. */
+  protected accountOk(name: string, password: (expected: string) => boolean): boolean {
+    const accounts = this.config.accounts;
+    if (accounts.length === 0) return true;
+    const account = accounts.find((a) => a.systemId === name);
+    return account !== undefined && password(account.password);
+  }
+
+  /** What the rules make of a submit to `dest`: the status to refuse it with, or the outcome to report (the first matching rule's, else the configured mix). */
+  protected verdict(dest: string): number | Outcome {
+    for (const rule of this.config.rules) {
+      if ((rule.suffix !== undefined && dest.endsWith(rule.suffix)) || (rule.prefix !== undefined && dest.startsWith(rule.prefix))) {
+        if (rule.submitStatus) return rule.submitStatus;
+        if (rule.outcome) return rule.outcome;
+        break;
+      }
+    }
+    return pickOutcome(this.config.outcomes, this.random);
+  }
+
+  /**
+   * Takes an accepted part: counted new or duplicate (same destination and octets), and a new one filed in the
+   * handset's inbox (its text decoded only then).
+   */
+  protected take(from: string, dest: string, octets: Buffer, dataCoding: number, concat: ConcatInfo | null, text: () => string): void {
+    if (!this.countPart(`${dest}\u0000${octets.toString('latin1')}`, !concat || concat.seq === 1)) return;
+    if (this.config.keepInbox) this.handsetStore.receiveText(from, dest, dataCoding, text(), concat);
   }
 
   /** Counts an accepted part; false when the same part was seen before (a duplicate). `first`: the first or only part of its message. */
@@ -211,6 +247,11 @@ export abstract class VirtualGateway<P extends { sequence: number }, S extends G
   protected route(account: string, origin: S | null, pdu: P): void {
     const target = this.receiver(account, origin);
     if (target) return this.deliver(target, pdu);
+    this.keep(account, pdu);
+  }
+
+  /** Keeps a PDU until a session of the account logs in. */
+  private keep(account: string, pdu: P): void {
     let queue = this.backlog.get(account);
     if (!queue) this.backlog.set(account, (queue = new Queue<P>()));
     queue.push(pdu);

@@ -59,9 +59,12 @@ export class Handsets {
     return [...this.inboxes.keys()];
   }
 
-  /** A handset's messages, oldest first. */
+  /** A handset's messages, oldest first; a +86 number also finds what was sent to its national form (CMPP's usual). */
   inbox(number: string): HandsetMessage[] {
-    return this.inboxes.get(bare(number)) ?? [];
+    const n = bare(number);
+    const own = this.inboxes.get(n) ?? [];
+    const national = n.length === 13 && n.startsWith('86') ? this.inboxes.get(n.slice(2)) : undefined;
+    return national ? [...own, ...national].sort((a, b) => a.at.getTime() - b.at.getTime()) : own;
   }
 
   private deliver(meta: Meta, text: string, parts: number, incomplete: boolean): void {

@@ -6,7 +6,7 @@ import { Connection } from '../session/connection.ts';
 import { Cmd, LoginType, type SgipPdu } from '../sgip/pdus.ts';
 import { answer, sgipProtocol } from '../sgip/protocol.ts';
 import type { Outcome, SimulatorConfig } from './config.ts';
-import { GatewaySimulator } from './gateway-simulator.ts';
+import { VirtualGateway, type GatewaySession } from './gateway.ts';
 import type { MoMessage } from './simulator.ts';
 
 /** Where the SP listens for the SMG, and the login it gave the SMG. */
@@ -24,10 +24,20 @@ export interface SgipCallback {
 /** The SMG's settings: the shared ones plus where to connect back to. */
 export type SgipSimulatorConfig = SimulatorConfig & { callback?: SgipCallback };
 
-interface Session {
-  conn: Connection<SgipPdu>;
-  bound: boolean;
+interface Session extends GatewaySession<SgipPdu> {
+  /** The login name once bound. */
+  loginName: string | null;
 }
+
+/** A Report waiting to be sent: which Submit it is about, to whom, how it went. */
+interface ReportFacts {
+  submit: { node: number; time: number; sequence: number };
+  user: string;
+  outcome: Outcome;
+}
+
+/** The Report's ErrorCode of an outcome. */
+const FAILED: Record<Outcome, number> = { delivered: 0, undelivered: 29, expired: 25, rejected: 31, deleted: 28, unknown: 32 };
 
 interface Back {
   conn: Connection<SgipPdu>;
@@ -42,13 +52,13 @@ const SESSION_OPTIONS = { window: 1_000_000, responseTimeoutMs: 60_000, keepaliv
 const SMG_NODE = 101001;
 
 /** An SMG with virtual handsets on a TCP port. */
-export class SgipSimulator extends GatewaySimulator {
-  private readonly sessions = new Set<Session>();
+export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts> {
   private readonly backs = new Set<Back>();
   private readonly outbox: SgipPdu[] = [];
   private callback: SgipCallback | undefined;
   private counter = 0;
   private rr = 0;
+  private moRef = 0;
   private connecting = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -78,26 +88,44 @@ export class SgipSimulator extends GatewaySimulator {
   override async stop(): Promise<void> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.idleTimer) clearInterval(this.idleTimer);
+    for (const b of [...this.backs]) b.conn.close('simulator stopped');
     await super.stop();
   }
 
-  protected boundSessions(): number {
-    let n = 0;
-    for (const s of this.sessions) if (s.bound) n++;
-    return n;
+  /** Drops every connection abruptly, those back to the SP too. */
+  override dropAll(): void {
+    super.dropAll();
+    for (const b of [...this.backs]) b.conn.close('simulated drop');
   }
 
-  protected closeAll(reason: string): void {
-    for (const s of [...this.sessions]) s.conn.close(reason);
-    for (const b of [...this.backs]) b.conn.close(reason);
+  protected accountOf(s: Session): string | null {
+    return s.loginName;
+  }
+
+  /** The SP's own connections carry only its Submits: Reports and MO go on the connections back. */
+  protected canReceive(): boolean {
+    return false;
+  }
+
+  /** Every Report and MO goes through the connections back to the SP's listener (opened when needed). */
+  protected override route(_account: string, _origin: Session | null, pdu: SgipPdu): void {
+    this.outbox.push(pdu);
+    this.flush();
+  }
+
+  protected receiptPdu(r: ReportFacts): SgipPdu {
+    return {
+      commandId: Cmd.report, node: 0, time: 0, sequence: 0, submitNode: r.submit.node, submitTime: r.submit.time, submitSequence: r.submit.sequence,
+      reportType: 0, userNumber: r.user, state: r.outcome === 'delivered' ? 0 : 2, errorCode: FAILED[r.outcome],
+    };
   }
 
   /** Sends an MO (Deliver) through a connection back to the SP; returns the part count. */
   sendMo(mo: MoMessage): number {
-    const encoded = encodeGatewayText(mo.text, 15, 'gbk');
+    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes] } : encodeGatewayText(mo.text, 15, 'gbk');
     const total = encoded.parts.length;
     const ref = ++this.moRef & 0xff;
-    encoded.parts.forEach((body, i) => this.toSp({
+    encoded.parts.forEach((body, i) => this.route('', null, {
       commandId: Cmd.deliver, node: 0, time: 0, sequence: 0, userNumber: mo.from, spNumber: mo.to, tpPid: 0,
       tpUdhi: total > 1 ? 1 : 0, messageCoding: encoded.msgFmt, content: total > 1 ? Buffer.concat([concatHeader(ref, total, i + 1), body]) : body,
     }));
@@ -105,25 +133,26 @@ export class SgipSimulator extends GatewaySimulator {
     return total;
   }
 
-  protected accept(socket: net.Socket): void {
-    const s: Session = { conn: null as unknown as Connection<SgipPdu>, bound: false };
+  protected accept(socket: net.Socket): Session {
+    const s: Session = { conn: null as unknown as Connection<SgipPdu>, loginName: null, unacked: {} };
     s.conn = new Connection<SgipPdu>(socket, sgipProtocol, SESSION_OPTIONS, () => ({
       onRequest: (p) => this.onRequest(s, p),
       onBadPdu: (err) => s.conn.close(`bad PDU: ${err.message}`),
       onFree: () => undefined,
-      onClose: () => this.sessions.delete(s),
+      onClose: () => this.onClose(s),
     }));
-    this.sessions.add(s);
+    return s;
   }
 
   private onRequest(s: Session, p: SgipPdu): void {
     switch (p.commandId) {
       case Cmd.bind: {
         this.counters.bindAttempts++;
-        const ok = !s.bound && p.loginType === LoginType.spToSmg && this.accountOk(p.loginName ?? '', (pw) => pw === p.loginPassword);
-        s.conn.send(answer(p, Cmd.bind_resp, ok ? 0 : s.bound ? 2 : p.loginType === LoginType.spToSmg ? 1 : 4));
+        const bound = s.loginName !== null;
+        const ok = !bound && p.loginType === LoginType.spToSmg && this.accountOk(p.loginName ?? '', (pw) => pw === p.loginPassword);
+        s.conn.send(answer(p, Cmd.bind_resp, ok ? 0 : bound ? 2 : p.loginType === LoginType.spToSmg ? 1 : 4));
         if (!ok) return s.conn.end('bind refused');
-        s.bound = true;
+        s.loginName = p.loginName ?? '';
         this.counters.bindCount++;
         return;
       }
@@ -137,39 +166,22 @@ export class SgipSimulator extends GatewaySimulator {
   }
 
   private onSubmit(s: Session, p: SgipPdu): void {
-    if (!s.bound) return s.conn.close('submit before bind');
+    this.counters.submits++;
+    if (s.loginName === null) return s.conn.close('submit before bind');
+    const fault = this.submitFault(s);
+    if (fault === 'silent' || fault === 'dropped') return;
+    if (fault === 'throttled') return s.conn.send(answer(p, Cmd.submit_resp, 11));
     const dest = p.userNumbers?.[0] ?? '';
-    const decision = this.decide(dest);
-    switch (decision.kind) {
-      case 'silent': return;
-      case 'drop': return s.conn.close('simulated drop');
-      case 'throttle': return s.conn.send(answer(p, Cmd.submit_resp, 11));
-      case 'refuse': return s.conn.send(answer(p, Cmd.submit_resp, decision.status));
-      default: break;
-    }
+    const verdict = this.verdict(dest);
+    if (typeof verdict === 'number') return s.conn.send(answer(p, Cmd.submit_resp, verdict));
     s.conn.send(answer(p, Cmd.submit_resp, 0));
     const content = p.content ?? Buffer.alloc(0);
     const { payload, concat } = (p.tpUdhi ?? 0) & 1 ? splitUdh(content) : { payload: content, concat: null };
     const coding = p.messageCoding ?? 0;
-    this.accepted(p.spNumber ?? '', dest, content, () => decodeGatewayText(payload, coding, 'gbk').text, coding, concat);
+    this.take(p.spNumber ?? '', dest, content, coding, concat, () => decodeGatewayText(payload, coding, 'gbk').text);
     const flag = p.reportFlag ?? 0;
-    if (flag === 2 || (flag === 0 && decision.outcome === 'delivered')) return;
-    const submit = { node: p.node, time: p.time, sequence: p.sequence };
-    this.scheduleReport(() => this.toSp(this.reportPdu(submit, dest, decision.outcome)));
-  }
-
-  private reportPdu(submit: { node: number; time: number; sequence: number }, user: string, outcome: Outcome): SgipPdu {
-    const failed: Record<Outcome, number> = { delivered: 0, undelivered: 29, expired: 25, rejected: 31, deleted: 28, unknown: 32 };
-    return {
-      commandId: Cmd.report, node: 0, time: 0, sequence: 0, submitNode: submit.node, submitTime: submit.time, submitSequence: submit.sequence,
-      reportType: 0, userNumber: user, state: outcome === 'delivered' ? 0 : 2, errorCode: failed[outcome],
-    };
-  }
-
-  /** Queues a command for the SP and sends what it can on a bound connection back (opening one when needed). */
-  private toSp(p: SgipPdu): void {
-    this.outbox.push(p);
-    this.flush();
+    if (flag === 2 || (flag === 0 && verdict === 'delivered')) return;
+    this.schedule(s.loginName, s, { submit: { node: p.node, time: p.time, sequence: p.sequence }, user: dest, outcome: verdict });
   }
 
   private flush(): void {

@@ -7,7 +7,7 @@ import type { PduError } from '../session/pdu-error.ts';
 import { buildMessage, readUserData } from '../smpp/message.ts';
 import { Cmd, EsmClass, Status, type Pdu } from '../smpp/pdus.ts';
 import { smppProtocol } from '../smpp/protocol.ts';
-import { pickOutcome, renderId, type Outcome, type SimulatorConfig } from './config.ts';
+import { renderId, type SimulatorConfig } from './config.ts';
 import { VirtualGateway, type GatewaySession } from './gateway.ts';
 import { receiptPdu, type ReceiptFacts } from './receipt-pdu.ts';
 
@@ -39,6 +39,8 @@ export interface MoMessage {
   text: string;
   /** Deliver to this account's binds (default: any bound receiver). */
   systemId?: string;
+  /** CMPP / SGIP / SMGP: send these octets in this coding as one part instead of `text` encoded (e.g. GBK that does not decode). */
+  octets?: { coding: number; bytes: Buffer };
 }
 
 type BindMode = 'transmitter' | 'receiver' | 'transceiver';
@@ -163,14 +165,8 @@ export class Simulator extends VirtualGateway<Pdu, Session, ReceiptFacts> {
     if (fault === 'silent' || fault === 'dropped') return;
     if (fault === 'throttled') return this.reply(s, Cmd.submit_sm_resp, p.sequence, Status.ESME_RTHROTTLED);
     const dest = p.destinationAddr ?? '';
-    let outcome: Outcome | undefined;
-    for (const rule of cfg.rules) {
-      if ((rule.suffix !== undefined && dest.endsWith(rule.suffix)) || (rule.prefix !== undefined && dest.startsWith(rule.prefix))) {
-        if (rule.submitStatus) return this.reply(s, Cmd.submit_sm_resp, p.sequence, rule.submitStatus);
-        outcome = rule.outcome;
-        break;
-      }
-    }
+    const verdict = this.verdict(dest);
+    if (typeof verdict === 'number') return this.reply(s, Cmd.submit_sm_resp, p.sequence, verdict);
     const id = this.nextId++;
     this.reply(s, Cmd.submit_sm_resp, p.sequence, 0, { messageId: renderId(id, cfg.idStyle) });
     this.account(p, dest);
@@ -181,7 +177,7 @@ export class Simulator extends VirtualGateway<Pdu, Session, ReceiptFacts> {
         id: renderId(id, cfg.receiptIdStyle ?? cfg.idStyle),
         handset: dest,
         sender: p.sourceAddr ?? '',
-        outcome: outcome ?? pickOutcome(cfg.outcomes, this.random),
+        outcome: verdict,
         submitAt: Date.now(),
         textStart: plain && p.shortMessage ? p.shortMessage.toString('latin1', 0, 10) : '',
     });

@@ -1,12 +1,12 @@
 // The SMGP 3.0.3 SP channel (China Telecom SMGW): Login with the MD5 authenticators and a login mode, Submit with the
 // carrier's fields and TP_udhi / PkTotal / PkNumber for long messages, Deliver as reports (IsReport) and MO,
 // Active_Test both ways, Exit.
-import type { OutboundMessage } from '../channel.ts';
+import type { Channel, OutboundMessage } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { acknowledgeAfter, PartChannel } from '../session/part-channel.ts';
+import { acknowledgeAfter, BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { knownRequest } from './codec.ts';
 import { slotModes, type SmgpConfig } from './config.ts';
@@ -20,7 +20,7 @@ import { sendErrorFor } from './status-map.ts';
 type Bind = Connection<SmgpPdu>;
 
 /** An SMGP carrier connection implementing Channel. */
-export class SmgpChannel extends PartChannel<SmgpPdu> {
+export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
   readonly type = 'smgp';
   private ref = Math.floor(Math.random() * 0xff);
   /** Reports naming a MsgID we could not read, and PDUs we do not handle (logged, counted). */
@@ -31,7 +31,7 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
 
   constructor(private readonly config: SmgpConfig) {
     const modes = slotModes(config);
-    super(config, { count: modes.length, canSubmit: (slot) => modes[slot] !== LoginMode.receive });
+    super({ ...config, slots: modes.length, canSubmit: (slot) => modes[slot] !== LoginMode.receive });
     this.modes = modes;
   }
 
@@ -77,7 +77,7 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
     return describePdu(pdu);
   }
 
-  protected async unbind(conn: Bind): Promise<void> {
+  protected async closeBind(conn: Bind): Promise<void> {
     try {
       await Promise.race([conn.request((sequence) => ({ requestId: Req.exit, sequence }), false), sleep(1000)]);
     } catch {
@@ -89,7 +89,7 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
   protected async openBind(slot: number): Promise<Bind> {
     const cfg = this.config;
     const conn = await Connection.open(cfg.host, cfg.port, smgpProtocol, {
-      window: this.congestion.limit,
+      window: this.sender.congestion.limit,
       responseTimeoutMs: cfg.responseTimeoutMs,
       keepaliveMs: cfg.activeTestSeconds * 1000,
       eagerWrites: true,
@@ -181,8 +181,11 @@ export class SmgpChannel extends PartChannel<SmgpPdu> {
     const udhi = (findTlv(p, Tag.TP_udhi)?.[0] ?? 0) & 1;
     const { payload, concat } = udhi ? splitUdh(content) : { payload: content, concat: null };
     const decoded = decodeGatewayText(payload, p.msgFormat ?? 0, 'gb18030');
-    const meta = { from: p.srcTermId ?? '', to: p.destTermId ?? '', dataCoding: p.msgFormat ?? 0, receivedAt: new Date() };
-    if (decoded.lossy) this.emit('log', { messageId: '', at: new Date(), direction: 'in', summary: `MO from ${meta.from} is not valid in MsgFormat ${meta.dataCoding}; stored with replacement characters` });
+    const meta: InboundMeta = { from: p.srcTermId ?? '', to: p.destTermId ?? '', dataCoding: p.msgFormat ?? 0, receivedAt: new Date() };
+    if (decoded.lossy) {
+      meta.raw = payload.toString('hex');
+      this.note('', 'in', `MO from ${meta.from} is not valid in MsgFormat ${meta.dataCoding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
+    }
     return this.onInbound(meta, decoded.text, concat);
   }
 }

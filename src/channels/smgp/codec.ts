@@ -107,20 +107,24 @@ export function decodePdu(frame: Buffer): SmgpPdu {
   const p: SmgpPdu = { requestId, sequence };
   const layout = LAYOUTS.get(requestId);
   if (!layout) return p;
-  const short = (what: string) => new PduError(`${requestName(requestId)}: ${what} runs past the end of the PDU`, false, sequence, 10);
-  const end = readFields(frame, HEADER_LENGTH, layout.fields, p, short);
-  if (layout.tlvs) p.tlvs = readTlvs(frame, end, short);
+  const end = readFields(frame, HEADER_LENGTH, layout.fields, p, cutShort);
+  if (layout.tlvs) p.tlvs = readTlvs(frame, end, p);
   return p;
 }
 
-function readTlvs(frame: Buffer, start: number, short: (what: string) => PduError): SmgpTlv[] {
+/** The error of a body cut short: not fatal, answered with status 10 (bad message structure). */
+function cutShort(what: string, p: SmgpPdu): PduError {
+  return new PduError(`${requestName(p.requestId)}: ${what} runs past the end of the PDU`, false, p.sequence, 10);
+}
+
+function readTlvs(frame: Buffer, start: number, p: SmgpPdu): SmgpTlv[] {
   const tlvs: SmgpTlv[] = [];
   let off = start;
   while (off < frame.length) {
-    if (off + 4 > frame.length) throw short('a TLV header');
+    if (off + 4 > frame.length) throw cutShort('a TLV header', p);
     const tag = frame.readUInt16BE(off);
     const len = frame.readUInt16BE(off + 2);
-    if (off + 4 + len > frame.length) throw short(`TLV 0x${tag.toString(16)}`);
+    if (off + 4 + len > frame.length) throw cutShort(`TLV 0x${tag.toString(16)}`, p);
     tlvs.push({ tag, value: frame.subarray(off + 4, off + 4 + len) });
     off += 4 + len;
   }

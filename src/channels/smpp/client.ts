@@ -1,15 +1,15 @@
 // The SMPP ESME channel: binds (transceiver, or transmitters + receivers), submits long messages part by
 // part with retries that keep each part's identity, turns deliver_sm into receipts and inbound messages.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Channel, OutboundMessage, SubmitResult } from '../channel.ts';
-import { asSendError, retryable, type SendError } from '../errors.ts';
+import type { Channel, OutboundMessage } from '../channel.ts';
+import type { SendError } from '../errors.ts';
 import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
-import { Part as SessionPart, Submission } from '../session/submission.ts';
+import { Part as SessionPart } from '../session/submission.ts';
 import type { SmppConfig } from './config.ts';
 import { normaliseId, normaliseIdAt } from './ids.ts';
-import { buildMessage, decodeText, readUserData, singleGsm7, type WireMessage } from './message.ts';
+import { buildMessage, decodeText, readUserData, singleGsm7 } from './message.ts';
 import { HEADER_LENGTH, readU32 } from './codec.ts';
 import { Cmd, EsmClass, Status, type Pdu, type Tlv } from './pdus.ts';
 import { describePdu, smppProtocol } from './protocol.ts';
@@ -48,37 +48,18 @@ export class SmppChannel extends BinaryChannel<Pdu> implements Channel {
     this.kinds = kinds;
   }
 
-  /** Splits, submits every part (retrying temporary failures with the same reference), returns one normalised id per part. */
-  submit(msg: OutboundMessage): Promise<SubmitResult> {
-    if (this.sender.isStopping) return Promise.reject(retryable(`channel ${this.name} is stopping`, 'stopped'));
+  /** The submit_sm of each part (the same reference and UDH for every attempt). */
+  protected partPdus(msg: OutboundMessage): Pdu[] {
     const cfg = this.config;
     this.ref = (this.ref + 1) & 0xffff;
-    // the common case needs no WireMessage: short default-alphabet text is one part in data_coding 0, as buildMessage would make it
-    const single = cfg.defaultDataCoding === 0 ? singleGsm7(msg.text) : null;
-    let wire: WireMessage | null = null;
-    if (single === null) {
-      try {
-        wire = buildMessage(msg.text, { concat: cfg.concat, dataCoding: cfg.defaultDataCoding, ref: this.ref });
-      } catch (err) {
-        return Promise.reject(asSendError(err));
-      }
-    }
-    const deadline = Date.now() + cfg.submitDeadlineMs;
     const to = msg.to.charCodeAt(0) === 43 ? msg.to.slice(1) : msg.to; // '+'
     const from = msg.from || cfg.defaultSource;
     const registeredDelivery = msg.registeredDelivery === false ? 0 : 1;
-    return new Promise<SubmitResult>((resolve, reject) => {
-      const submission = new Submission(wire ? wire.parts.length : 1, resolve, reject);
-      if (wire === null) {
-        this.sender.attempt(new Part(this.sender.host, msg.id, this.partPdu(from, to, registeredDelivery, 0, 0, single!, undefined), deadline, submission, 0));
-        return;
-      }
-      for (let i = 0; i < wire.parts.length; i++) {
-        const part = wire.parts[i];
-        const pdu = this.partPdu(from, to, registeredDelivery, wire.dataCoding, part.esmClass, part.shortMessage, part.tlvs);
-        this.sender.attempt(new Part(this.sender.host, msg.id, pdu, deadline, submission, i));
-      }
-    });
+    // the common case needs no WireMessage: short default-alphabet text is one part in data_coding 0, as buildMessage would make it
+    const single = cfg.defaultDataCoding === 0 ? singleGsm7(msg.text) : null;
+    if (single !== null) return [this.partPdu(from, to, registeredDelivery, 0, 0, single, undefined)];
+    const wire = buildMessage(msg.text, { concat: cfg.concat, dataCoding: cfg.defaultDataCoding, ref: this.ref });
+    return wire.parts.map((part) => this.partPdu(from, to, registeredDelivery, wire.dataCoding, part.esmClass, part.shortMessage, part.tlvs));
   }
 
   /** The submit_sm of one part (kept by its Part for every attempt; the sequence is set when it is sent). */

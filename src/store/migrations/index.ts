@@ -17,6 +17,7 @@ import * as m020 from './020_points.ts';
 import * as m021 from './021_lottery_codes.ts';
 import * as m022 from './022_contact_sources.ts';
 import * as m023 from './023_virtual_handsets.ts';
+import * as m024 from './024_inbound_raw.ts';
 import * as m025 from './025_smpp_server_mo.ts';
 import * as m026 from './026_submitting.ts';
 import * as m027 from './027_import_files.ts';
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '021_lottery_codes': m021,
   '022_contact_sources': m022,
   '023_virtual_handsets': m023,
+  '024_inbound_raw': m024,
   '025_smpp_server_mo': m025,
   '026_submitting': m026,
   '027_import_files': m027,

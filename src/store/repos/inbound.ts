@@ -6,6 +6,8 @@ export interface Inbound {
   channel: string; from: string; rawFrom: string; to: string; text: string; dataCoding: number; parts: number; incomplete: boolean;
   attribution: string; action: string; keyword: string | null; ruleId: string | null; replyMessageId: string | null; replyStatus: string | null;
   readAt: string | null; receivedAt: string;
+  /** The octets as received (hex), set when they did not decode in their coding: `text` then has U+FFFD where they failed. */
+  rawContent: string | null;
 }
 
 /** How an MO was attributed: by a dedicated number, a tenant extension, the last sender, or not at all (admin inbox). */
@@ -22,6 +24,7 @@ export function toInbound(r: InboundMessagesTable): Inbound {
     channel: r.channel, from: r.phone, rawFrom: r.raw_from, to: r.to_number, text: r.text, dataCoding: r.data_coding, parts: r.parts,
     incomplete: r.incomplete === 1, attribution: r.attribution, action: r.action, keyword: r.keyword, ruleId: r.rule_id,
     replyMessageId: r.reply_message_id, replyStatus: r.reply_status, readAt: r.read_at, receivedAt: r.received_at,
+    rawContent: r.raw_content ?? null,
   };
 }
 

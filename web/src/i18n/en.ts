@@ -398,6 +398,7 @@ export const en = {
   'handsets.choose': 'Choose a phone on the left.',
   'handsets.nothing': 'This phone has received nothing yet.',
   'handsets.parts': '{parts} parts',
+  'handsets.via': 'via {protocol}',
   'handsets.to': 'To',
   'handsets.replyPlaceholder': 'Reply as this phone, e.g. TD',
   'handsets.reply': 'Reply',

@@ -401,6 +401,7 @@ export const ru: Messages = {
   'handsets.choose': 'Выберите телефон слева.',
   'handsets.nothing': 'Этот телефон пока ничего не получил.',
   'handsets.parts': 'частей: {parts}',
+  'handsets.via': 'по {protocol}',
   'handsets.to': 'Кому',
   'handsets.replyPlaceholder': 'Ответ от этого телефона, например СТОП',
   'handsets.reply': 'Ответить',

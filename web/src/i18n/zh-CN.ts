@@ -401,6 +401,7 @@ export const zhCN: Messages = {
   'handsets.choose': '请在左侧选择一部手机。',
   'handsets.nothing': '这部手机还没有收到短信。',
   'handsets.parts': '{parts} 段',
+  'handsets.via': '经 {protocol} 送达',
   'handsets.to': '发往',
   'handsets.replyPlaceholder': '以这部手机的身份回复，例如 TD',
   'handsets.reply': '回复',

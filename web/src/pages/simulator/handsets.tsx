@@ -86,7 +86,7 @@ function Phone({ number, firstTo }: { number: string; firstTo?: string }) {
       <Flex vertical gap={8} style={{ minHeight: 200, maxHeight: 420, overflowY: 'auto', background: '#f5f5f5', padding: 12, borderRadius: 8 }}>
         {!inbox.data ? <Skeleton active /> : messages.length === 0 ? <Empty description={t('handsets.nothing')} /> : messages.map((m, i) => (
           <div key={i} style={{ alignSelf: 'flex-start', maxWidth: '85%', background: '#fff', borderRadius: 8, padding: '6px 10px', boxShadow: '0 1px 2px rgba(0,0,0,0.08)' }}>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.from} · {fmt.dateTime(m.receivedAt)}{m.parts > 1 ? ` · ${t('handsets.parts', { parts: m.parts })}` : ''}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.from} · {fmt.dateTime(m.receivedAt)}{m.parts > 1 ? ` · ${t('handsets.parts', { parts: m.parts })}` : ''} · <span data-testid="protocol">{t('handsets.via', { protocol: m.protocol.toUpperCase() })}</span></Typography.Text>
             <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.text}</Typography.Paragraph>
           </div>
         ))}

@@ -21,6 +21,7 @@ import { trackPeakRss } from './support/rss.ts';
 
 const CONTACTS = Number(process.env.TIDINGS_BENCH_CONTACTS ?? 1_000_000);
 const EVENTS = Number(process.env.TIDINGS_BENCH_EVENTS ?? 200_000);
+const BATCH = Number(process.env.TIDINGS_BENCH_EVENT_BATCH ?? 10_000);
 
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 /** CPU microseconds (user + system) of this process since `from` (survives a busy machine, unlike wall time). */
@@ -56,17 +57,22 @@ export async function run(_ctx: BenchContext): Promise<Record<string, unknown>> 
     }), nowIso);
     await setAutomationStatus(db, tenant.id, created.id, 'on', nowIso);
     const a = (await getAutomation(db, tenant.id, created.id))!;
+    const phases: Record<string, number> = { contacts: rss.stop() };
+    let phase = trackPeakRss();
     const computing = process.hrtime.bigint();
     const computeCpu = process.cpuUsage();
     const { report } = await materializeYearly(deps, a, now);
     const computeSeconds = seconds(computing);
     const computeMicros = cpuMicros(computeCpu);
+    phases.compute = phase.stop();
+    phase = trackPeakRss();
     now = new Date('2027-03-01T01:01:00Z');
     const queuing = process.hrtime.bigint();
     const queueCpu = process.cpuUsage();
     const sent = await sendDue(deps, 'bench', now);
     const queueSeconds = seconds(queuing);
     const queueMicros = cpuMicros(queueCpu);
+    phases.queue = phase.stop();
 
     const renewal = await createAutomation(db, tenant.id, automationInputSchema.parse({
       name: 'renewal', category: 'notification', trigger: { type: 'event', eventType: 'renewal_due', anchor: 'endsOn' }, steps: [{ offsetDays: -7, at: '10:00', text: '{{event.plan}} 本月已用 {{event.usedGb}}GB' }],
@@ -77,22 +83,24 @@ export async function run(_ctx: BenchContext): Promise<Record<string, unknown>> 
     const { key } = await createApiKey(db, { tenantId: tenant.id, name: 'bench', role: 'operator', createdBy: null });
     // each batch is made when it is sent: the client's events are not the server's memory
     const event = (i: number) => ({ type: 'renewal_due', contact: { phone: `+86138${String(i % CONTACTS).padStart(8, '0')}` }, idempotencyKey: `e${i}`, data: { plan: 'A', usedGb: String(i % 100), endsOn: '2027-04-30' } });
-    const batch = (at: number) => JSON.stringify({ events: Array.from({ length: Math.min(10_000, EVENTS - at) }, (_, k) => event(at + k)) });
+    const batch = (at: number) => JSON.stringify({ events: Array.from({ length: Math.min(BATCH, EVENTS - at) }, (_, k) => event(at + k)) });
     const post = async () => {
       const counts: Record<string, number> = {};
-      for (let at = 0; at < EVENTS; at += 10_000) {
+      for (let at = 0; at < EVENTS; at += BATCH) {
         const r = await fetch(`${base}/api/v1/events/batch`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: batch(at) });
         if (r.status !== 202) throw new Error(`events: ${r.status} ${await r.text()}`);
         for (const [k, n] of Object.entries(((await r.json()) as { counts: Record<string, number> }).counts)) counts[k] = (counts[k] ?? 0) + n;
       }
       return counts;
     };
+    phase = trackPeakRss();
     const posting = process.hrtime.bigint();
     const eventCpu = process.cpuUsage();
     const first = await post();
     const again = await post();
     const eventSeconds = seconds(posting);
     const eventMicros = cpuMicros(eventCpu);
+    phases.events = phase.stop();
     await app.close();
     const perSecond = Math.round(report.contacts / computeSeconds);
     return {
@@ -101,7 +109,7 @@ export async function run(_ctx: BenchContext): Promise<Record<string, unknown>> 
       events: EVENTS * 2, eventsPerSecond: Math.round((EVENTS * 2) / eventSeconds), eventCounts: { first, again },
       cpuMicrosPerContact: round2(computeMicros / report.contacts), cpuMicrosPerQueued: round2(queueMicros / Math.max(1, sent.sent + sent.excluded)),
       cpuMicrosPerEvent: round2(eventMicros / (EVENTS * 2)),
-      peakRssMb: rss.stop(), lost: 0, duplicates: (again.duplicate ?? 0) === EVENTS ? 0 : EVENTS - (again.duplicate ?? 0),
+      peakRssMb: Math.max(...Object.values(phases)), peakRssMbByPhase: phases, lost: 0, duplicates: (again.duplicate ?? 0) === EVENTS ? 0 : EVENTS - (again.duplicate ?? 0),
     };
   } finally {
     await closeDeps(deps);

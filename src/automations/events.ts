@@ -5,13 +5,15 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
+import { appendTo } from '../domain/lists.ts';
 import { normalizePhone, type CountryCode } from '../domain/phone.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import type { AutomationEventsTable, Db } from '../store/database.ts';
-import { contactsByExternalId, contactsByPhone } from '../store/repos/recipients.ts';
+import type { BulkTarget } from '../store/bulk.ts';
+import { contactsByExternalId, contactZonesByPhone, type ContactZone } from '../store/repos/recipients.ts';
 import { createContact } from '../store/repos/contacts.ts';
-import { findTenant } from '../store/repos/tenants.ts';
-import { insertEvents, setEventStatus } from '../store/repos/events.ts';
+import { findTenant, type Tenant } from '../store/repos/tenants.ts';
+import { existingEventKeys, insertEvents } from '../store/repos/events.ts';
 import { cancelPendingFor, eventAutomations, insertOccurrences, suppressedSince, type Automation, type NewOccurrence } from '../store/repos/automations.ts';
 import { ymdText } from './calendar/lunar.ts';
 import { dueAt, localDate, parseDateValue } from './rules.ts';
@@ -50,110 +52,142 @@ function anchorOf(a: Automation, e: EventInput, occurredAt: Date): { date: Retur
   return { date: { year: v.year, month: v.month, day: v.day }, instant: null };
 }
 
+/** How many events are looked up, planned and written at a time: what a request holds beyond its body and results stays this small. */
+const chunkSize = 1000;
+
 /**
  * Stores a request's events (each idempotency key once per tenant) and turns the new ones into occurrences of the
- * tenant's event automations. Duplicates are answered `duplicate` and change nothing.
+ * tenant's event automations. Duplicates are answered `duplicate` and change nothing. The events are taken in chunks
+ * of a thousand inside one transaction: an event is stored together with its occurrences (a retry after a failure is
+ * not a duplicate).
  */
 export async function ingestEvents(deps: Deps, tenantId: string, events: EventInput[]): Promise<EventReport> {
   if (events.length > maxEventsPerRequest) throw new DomainError('payload_too_large', `at most ${maxEventsPerRequest} events per request`, { max: maxEventsPerRequest });
-  // one transaction: an event is stored together with its occurrences (a retry after a failure is not a duplicate)
-  return deps.store.db.transaction().execute((trx) => ingest(deps, trx, tenantId, events));
+  const report = await deps.store.db.transaction().execute(async (trx) => {
+    const tenant = await findTenant(trx, tenantId);
+    if (!tenant) throw new DomainError('not_found', 'tenant not found');
+    const ingest = new Ingest(deps, trx, tenant, await eventAutomations(trx, tenantId));
+    for (let at = 0; at < events.length; at += chunkSize) await ingest.chunk(events.slice(at, at + chunkSize));
+    return ingest.report;
+  });
+  for (const r of report.results) report.counts[r.status] = (report.counts[r.status] ?? 0) + 1;
+  deps.log.info({ tenant: tenantId, counts: report.counts, occurrences: report.occurrences }, 'events received');
+  return report;
 }
 
-async function ingest(deps: Deps, db: Db, tenantId: string, events: EventInput[]): Promise<EventReport> {
-  const tenant = await findTenant(db, tenantId);
-  if (!tenant) throw new DomainError('not_found', 'tenant not found');
-  const now = deps.now();
-  const nowIso = now.toISOString();
-  const country = (tenant.settings.defaultCountry as CountryCode | undefined) ?? 'CN';
-  const phones = events.map((e) => (e.contact.phone ? normalizePhone(e.contact.phone, country) : null));
-  const byPhone = await contactsByPhone(db, tenantId, [...new Set(phones.flatMap((p) => (p?.ok ? [p.e164] : [])))]);
-  const byExternal = await contactsByExternalId(db, deps.store.dialect, tenantId, [...new Set(events.flatMap((e) => (e.contact.externalId ? [e.contact.externalId] : [])))]);
-  const automations = await eventAutomations(db, tenantId);
-  const results: EventResult[] = [];
-  const rows: AutomationEventsTable[] = [];
-  const firstOfKey = new Set<string>();
-  events.forEach((e, i) => {
-    const p = phones[i];
-    const contact = (e.contact.externalId ? byExternal.get(e.contact.externalId) : undefined) ?? (p?.ok ? byPhone.get(p.e164) : undefined);
-    const id = newId();
-    const dup = firstOfKey.has(e.idempotencyKey);
-    firstOfKey.add(e.idempotencyKey);
-    results.push({ idempotencyKey: e.idempotencyKey, id: dup ? null : id, status: 'duplicate', detail: null, occurrences: 0 });
-    if (dup) return;
-    rows.push({
-      id, tenant_id: tenantId, type: e.type, idempotency_key: e.idempotencyKey, contact_id: contact?.id ?? null, phone: p?.ok ? p.e164 : e.contact.phone ?? null,
-      external_id: e.contact.externalId ?? null, occurred_at: e.occurredAt ? new Date(e.occurredAt).toISOString() : nowIso, data: JSON.stringify(e.data), status: 'received', detail: null, received_at: nowIso,
-    });
-  });
-  const stored = await insertEvents(deps.store, db, rows);
-  const occurrences: NewOccurrence[] = [];
-  const statusOf = new Map<string, string[]>();
-  const suppressedNow = new Set<string>();
-  let cancelled = 0;
-  const rowById = new Map(rows.map((r) => [r.id, r]));
-  for (let i = 0; i < events.length; i++) {
-    const res = results[i];
-    if (!res.id || !stored.has(res.id)) { res.id = null; continue; }
-    const e = events[i];
-    const r = rowById.get(res.id)!;
-    const matching = automations.filter((a) => a.trigger.type === 'event' && a.trigger.eventType === e.type);
-    const cancelling = automations.filter((a) => a.trigger.type === 'event' && a.trigger.cancelOn.includes(e.type));
-    let contactId = r.contact_id;
-    let zone: string | null = null;
-    if (!contactId && matching.some((a) => a.trigger.type === 'event' && a.trigger.createContact) && phones[i]?.ok) {
-      const created = await createContact(db, tenantId, { phone: (phones[i] as { e164: string }).e164, fields: e.contact.externalId ? { externalId: e.contact.externalId } : {}, source: 'event' }, nowIso);
-      contactId = created.id;
-      zone = created.timezone;
-      r.contact_id = contactId;
-      byPhone.set(created.phone, { id: created.id, phone: created.phone, name: null, language: null, timezone: created.timezone, fields: created.fields, optedOutAt: null, carrier: created.carrier, province: created.province, city: created.city, country: created.country });
-      await db.updateTable('automation_events').set({ contact_id: contactId }).where('id', '=', r.id).execute();
+/** One request's events on their way in: the tenant's event automations by type, and what the earlier chunks did. */
+class Ingest {
+  readonly report: EventReport = { received: 0, counts: Object.create(null) as Record<string, number>, occurrences: 0, cancelled: 0, results: [] };
+  private readonly target: BulkTarget;
+  private readonly now: Date;
+  private readonly nowIso: string;
+  private readonly country: CountryCode;
+  private readonly defaultZone: string;
+  /** Idempotency keys met in this request (a repeat is a duplicate without asking the database). */
+  private readonly seen = new Set<string>();
+  /** (automation, contact, value) that fired in this request: suppresses the next within its window. */
+  private readonly suppressedNow = new Set<string>();
+  private readonly matching = new Map<string, Automation[]>();
+  private readonly cancelling = new Map<string, Automation[]>();
+
+  constructor(private readonly deps: Deps, private readonly db: Db, private readonly tenant: Tenant, automations: Automation[]) {
+    this.target = { db, dialect: deps.store.dialect, sqlite: deps.store.sqlite };
+    this.now = deps.now();
+    this.nowIso = this.now.toISOString();
+    this.country = (tenant.settings.defaultCountry as CountryCode | undefined) ?? 'CN';
+    this.defaultZone = tenantZone(tenant.settings);
+    for (const a of automations) {
+      if (a.trigger.type !== 'event') continue;
+      appendTo(this.matching, a.trigger.eventType, a);
+      for (const type of a.trigger.cancelOn) appendTo(this.cancelling, type, a);
     }
-    const set = (status: string, detail: string | null = null) => {
-      res.status = status; res.detail = detail;
-      statusOf.set(`${status}\u0000${detail ?? ''}`, [...(statusOf.get(`${status}\u0000${detail ?? ''}`) ?? []), r.id]);
-    };
-    if (!contactId) { set('unknown_contact', phones[i] && !phones[i]!.ok ? 'the phone number is not valid' : 'no contact with this phone or externalId'); continue; }
-    zone ??= (e.contact.externalId ? byExternal.get(e.contact.externalId) : undefined)?.timezone ?? (phones[i]?.ok ? byPhone.get((phones[i] as { e164: string }).e164)?.timezone : null) ?? null;
-    if (cancelling.length) cancelled += await cancelPendingFor(db, tenantId, cancelling.map((a) => a.id), contactId, `cancelled by a ${e.type} event`, nowIso);
-    if (!matching.length) { set(cancelling.length ? 'applied' : 'no_automation'); continue; }
-    const occurredAt = new Date(r.occurred_at);
+  }
+
+  /** Takes the next events of the request: dedupe, contact lookups, occurrences, then the event rows with their final status. */
+  async chunk(events: EventInput[]): Promise<void> {
+    const { report } = this;
+    report.received += events.length;
+    const results = events.map((e): EventResult => ({ idempotencyKey: e.idempotencyKey, id: null, status: 'duplicate', detail: null, occurrences: 0 }));
+    for (const r of results) report.results.push(r);
+    const fresh: number[] = [];
+    events.forEach((e, i) => { if (!this.seen.has(e.idempotencyKey)) fresh.push(i); this.seen.add(e.idempotencyKey); });
+    const sent = await existingEventKeys(this.target, this.tenant.id, fresh.map((i) => events[i].idempotencyKey));
+    const taken = fresh.filter((i) => !sent.has(events[i].idempotencyKey));
+    if (!taken.length) return;
+    const phones = new Map(taken.map((i) => [i, events[i].contact.phone ? normalizePhone(events[i].contact.phone, this.country) : null]));
+    const byPhone = await contactZonesByPhone(this.target, this.tenant.id, [...new Set([...phones.values()].flatMap((p) => (p?.ok ? [p.e164] : [])))]);
+    const externalIds = [...new Set(taken.flatMap((i) => (events[i].contact.externalId ? [events[i].contact.externalId!] : [])))];
+    const byExternal = externalIds.length ? await contactsByExternalId(this.db, this.deps.store.dialect, this.tenant.id, externalIds) : new Map<string, ContactZone>();
+    const rows: AutomationEventsTable[] = [];
+    const occurrences: NewOccurrence[] = [];
+    for (const i of taken) {
+      const e = events[i];
+      const p = phones.get(i) ?? null;
+      const res = results[i];
+      res.id = newId();
+      const data = JSON.stringify(e.data);
+      const contact = (e.contact.externalId ? byExternal.get(e.contact.externalId) : undefined) ?? (p?.ok ? byPhone.get(p.e164) ?? await this.created(e, p.e164, byPhone) : undefined);
+      const occurredAt = e.occurredAt ? new Date(e.occurredAt) : this.now;
+      const outcome = contact
+        ? await this.fire(e, res, contact, occurredAt, data, occurrences)
+        : { status: 'unknown_contact', detail: p && !p.ok ? 'the phone number is not valid' : 'no contact with this phone or externalId' };
+      res.status = outcome.status;
+      res.detail = outcome.detail;
+      rows.push({
+        id: res.id, tenant_id: this.tenant.id, type: e.type, idempotency_key: e.idempotencyKey, contact_id: contact?.id ?? null, phone: p?.ok ? p.e164 : e.contact.phone ?? null,
+        external_id: e.contact.externalId ?? null, occurred_at: occurredAt.toISOString(), data, status: outcome.status, detail: outcome.detail, received_at: this.nowIso,
+      });
+    }
+    const stored = await insertEvents(this.deps.store, this.db, rows);
+    // a key another request stored meanwhile (PostgreSQL, its transaction committed first) is a duplicate: its occurrences are
+    // not written (pending steps it cancelled, the other cancelled too)
+    for (const i of taken) if (!stored.has(results[i].id!)) Object.assign(results[i], { id: null, status: 'duplicate', detail: null, occurrences: 0 });
+    report.occurrences += await insertOccurrences(this.deps.store, stored.size === rows.length ? occurrences : occurrences.filter((o) => stored.has(o.event_id!)), this.db);
+  }
+
+  /** The contact an event for an unknown number creates when one of its automations says so. */
+  private async created(e: EventInput, phone: string, byPhone: Map<string, ContactZone>): Promise<ContactZone | undefined> {
+    if (!(this.matching.get(e.type) ?? []).some((a) => a.trigger.type === 'event' && a.trigger.createContact)) return undefined;
+    const c = await createContact(this.db, this.tenant.id, { phone, fields: e.contact.externalId ? { externalId: e.contact.externalId } : {}, source: 'event' }, this.nowIso);
+    const zone = { id: c.id, timezone: c.timezone };
+    byPhone.set(phone, zone);
+    return zone;
+  }
+
+  /** Cancels what the event's type cancels and plans the steps of each automation on its type; answers the event's status. */
+  private async fire(e: EventInput, res: EventResult, contact: ContactZone, occurredAt: Date, data: string, out: NewOccurrence[]): Promise<{ status: string; detail: string | null }> {
+    const { now, nowIso } = this;
+    const matching = this.matching.get(e.type) ?? [];
+    const cancelling = this.cancelling.get(e.type) ?? [];
+    if (cancelling.length) this.report.cancelled += await cancelPendingFor(this.db, this.tenant.id, cancelling.map((a) => a.id), contact.id, `cancelled by a ${e.type} event`, nowIso);
+    if (!matching.length) return { status: cancelling.length ? 'applied' : 'no_automation', detail: null };
     const outcomes: string[] = [];
+    const vars = `{"event":${data},"eventType":${JSON.stringify(e.type)}}`;
     for (const a of matching) {
       const t = a.trigger as Extract<Automation['trigger'], { type: 'event' }>;
       if (t.ttlHours !== undefined && now.getTime() - occurredAt.getTime() > t.ttlHours * 3600_000) { outcomes.push('expired'); continue; }
       const value = t.suppress ? text(Object.hasOwn(e.data, t.suppress.key) ? e.data[t.suppress.key] : undefined) ?? '' : null;
       if (t.suppress && value !== null) {
-        const mark = `${a.id}|${contactId}|${value}`;
-        if (suppressedNow.has(mark) || await suppressedSince(db, a.id, contactId, value, new Date(now.getTime() - t.suppress.days * 86_400_000).toISOString())) { outcomes.push('suppressed'); continue; }
-        suppressedNow.add(mark);
+        const mark = `${a.id}|${contact.id}|${value}`;
+        if (this.suppressedNow.has(mark) || await suppressedSince(this.db, a.id, contact.id, value, new Date(now.getTime() - t.suppress.days * 86_400_000).toISOString())) { outcomes.push('suppressed'); continue; }
+        this.suppressedNow.add(mark);
       }
       const anchor = anchorOf(a, e, occurredAt);
       if (!anchor) { outcomes.push('invalid_anchor'); continue; }
-      const z2 = eventZone(e.data, zone ?? a.timezone ?? tenantZone(tenant.settings));
-      let added = 0;
+      const zone = eventZone(e.data, contact.timezone ?? a.timezone ?? this.defaultZone);
       a.steps.forEach((step, s) => {
-        const due = dueAt(step, anchor.date, anchor.instant, z2);
+        const due = dueAt(step, anchor.date, anchor.instant, zone);
         const late = due.getTime() < now.getTime() - graceMs;
-        added += late ? 0 : 1;
-        occurrences.push({
-          id: newId(), tenant_id: tenantId, automation_id: a.id, contact_id: contactId, key: `event:${e.idempotencyKey}`, step: s, due_at: due.toISOString(),
-          local_date: ymdText(localDate(due, z2)), zone: z2, source: null, vars: JSON.stringify({ event: e.data, eventType: e.type }), event_id: r.id, suppress_value: value,
+        if (!late) res.occurrences++;
+        out.push({
+          id: newId(), tenant_id: this.tenant.id, automation_id: a.id, contact_id: contact.id, key: `event:${e.idempotencyKey}`, step: s, due_at: due.toISOString(),
+          local_date: ymdText(localDate(due, zone)), zone, source: null, vars, event_id: res.id, suppress_value: value,
           status: late ? 'skipped' : 'pending', reason: late ? 'its time had already passed when the event arrived' : null, created_at: nowIso, updated_at: nowIso,
         });
       });
-      res.occurrences += added;
       outcomes.push('accepted');
     }
-    set(outcomes.includes('accepted') ? 'accepted' : outcomes[0], outcomes.includes('invalid_anchor') && !outcomes.includes('accepted') ? `the anchor field is not a date YYYY-MM-DD` : null);
+    if (outcomes.includes('accepted')) return { status: 'accepted', detail: null };
+    return { status: outcomes[0], detail: outcomes.includes('invalid_anchor') ? 'the anchor field is not a date YYYY-MM-DD' : null };
   }
-  const added = await insertOccurrences(deps.store, occurrences, db);
-  for (const [k, ids] of statusOf) {
-    const [status, detail] = k.split('\u0000');
-    await setEventStatus(db, tenantId, ids, status, detail || null);
-  }
-  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
-  deps.log.info({ tenant: tenantId, counts, occurrences: added }, 'events received');
-  return { received: events.length, counts, occurrences: added, cancelled, results };
 }

@@ -172,8 +172,26 @@ export function holidayDate(trigger: Extract<Trigger, { type: 'holiday' }>, year
   return trigger.shift === 'next_workday' ? work.nextWorkday(date) : date;
 }
 
-/** The calendar date of an instant in a zone. */
+const quarterMs = 900_000;
+/** A zone's UTC offset (minutes) over each quarter hour asked, NaN when it changes within it (zone transitions fall on quarter hours). */
+const quarterOffsets = new Map<string, number>();
+
+/** The calendar date of an instant in a zone (the zone's offset looked up once per quarter hour, not per instant). */
 export function localDate(at: Date, zone: string): Ymd {
-  const d = DateTime.fromJSDate(at, { zone });
-  return { year: d.year, month: d.month, day: d.day };
+  const ms = at.getTime();
+  const start = Math.floor(ms / quarterMs) * quarterMs;
+  const key = `${zone}|${start}`;
+  let offset = quarterOffsets.get(key);
+  if (offset === undefined) {
+    if (quarterOffsets.size > 100_000) quarterOffsets.clear();
+    const first = DateTime.fromMillis(start, { zone }).offset;
+    offset = first === DateTime.fromMillis(start + quarterMs - 1, { zone }).offset ? first : Number.NaN;
+    quarterOffsets.set(key, offset);
+  }
+  if (Number.isNaN(offset)) {
+    const d = DateTime.fromJSDate(at, { zone });
+    return { year: d.year, month: d.month, day: d.day };
+  }
+  const local = new Date(ms + offset * 60_000);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
 }

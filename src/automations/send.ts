@@ -11,8 +11,9 @@ import { contactPage, type RecipientFacts } from '../store/repos/recipients.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
 import {
-  claimDueOccurrences, finishOccurrence, getAutomation, missOverdue, moveOccurrence, releaseOccurrences, type Automation, type ClaimedOccurrence,
+  claimDueOccurrences, finishOccurrences, getAutomation, missOverdue, moveOccurrence, releaseOccurrences, type Automation, type ClaimedOccurrence, type OccurrenceStatus,
 } from '../store/repos/automations.ts';
+import { groupBy } from '../domain/lists.ts';
 import { graceMs, plannerOf } from './materialize.ts';
 
 /** The lease of a claimed occurrence was lost to another worker: the transaction storing its message rolls back. */
@@ -32,9 +33,7 @@ export async function sendDue(deps: Deps, owner: string, now: Date): Promise<Sen
   for (let batches = 0; batches < maxBatches; batches++) {
     const claimed = await claimDueOccurrences(deps.store.db, owner, nowIso, new Date(now.getTime() + deps.config.leaseSeconds * 1000).toISOString(), claimBatch);
     report.claimed += claimed.length;
-    const byAutomation = new Map<string, ClaimedOccurrence[]>();
-    for (const o of claimed) byAutomation.set(o.automation_id, [...(byAutomation.get(o.automation_id) ?? []), o]);
-    for (const list of byAutomation.values()) {
+    for (const list of groupBy(claimed, (o) => o.automation_id).values()) {
       try {
         await sendFor(deps, owner, now, list, report);
       } catch (err) {
@@ -75,15 +74,13 @@ async function sendFor(deps: Deps, owner: string, now: Date, list: ClaimedOccurr
   let due = list;
   if (a.trigger.type === 'date') due = await recheckDates(deps, a, owner, now, list, contacts, report);
   // one pre-flight pass per step, and within it each number once (two occurrences to one number wait for the next pass)
-  const byStep = new Map<number, ClaimedOccurrence[]>();
-  for (const o of due) byStep.set(o.step, [...(byStep.get(o.step) ?? []), o]);
-  for (const [step, occurrences] of byStep) {
+  for (const [step, occurrences] of groupBy(due, (o) => o.step)) {
     let preparer: Preparer;
     try {
       preparer = await preparerFor(deps, a, tenant, step);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      for (const o of occurrences) if (await finishOccurrence(db, o.id, owner, { status: 'skipped', reason: `${err.code}: ${err.message}`, messageId: null }, nowIso)) report.excluded++;
+      report.excluded += await finish(deps, owner, occurrences, 'skipped', `${err.code}: ${err.message}`, nowIso);
       continue;
     }
     for (let rest = occurrences; rest.length;) {
@@ -94,7 +91,7 @@ async function sendFor(deps: Deps, owner: string, now: Date, list: ClaimedOccurr
         (seen.has(o.contact_id) || !contacts.has(o.contact_id) ? later : batch).push(o);
         seen.add(o.contact_id);
       }
-      for (const o of later.filter((x) => !contacts.has(x.contact_id))) await finishOccurrence(db, o.id, owner, { status: 'skipped', reason: 'the contact was deleted', messageId: null }, nowIso);
+      await finish(deps, owner, later.filter((x) => !contacts.has(x.contact_id)), 'skipped', 'the contact was deleted', nowIso);
       rest = later.filter((x) => contacts.has(x.contact_id));
       if (batch.length) await store(deps, owner, now, a, preparer, batch, contacts, report);
       preparer.seen.clear();
@@ -114,10 +111,15 @@ async function recheckDates(deps: Deps, a: Automation, owner: string, now: Date,
     if (!contact || !c || c.source === o.source) { keep.push(o); continue; }
     back.push(o.id);
     if (c.dueAt.getTime() >= now.getTime() - graceMs && await moveOccurrence(deps.store.db, o.id, { dueAt: c.dueAt.toISOString(), localDate: c.localDate, source: c.source, zone: c.zone }, now.toISOString())) report.moved++;
-    else await finishOccurrence(deps.store.db, o.id, owner, { status: 'cancelled', reason: 'the date field changed to a date already past', messageId: null }, now.toISOString());
+    else await finish(deps, owner, [o], 'cancelled', 'the date field changed to a date already past', now.toISOString());
   }
   await releaseOccurrences(deps.store.db, back, owner);
   return keep;
+}
+
+/** Ends these claimed occurrences with one status and reason and no message; answers how many this worker still held. */
+function finish(deps: Deps, owner: string, list: ClaimedOccurrence[], status: OccurrenceStatus, reason: string, now: string): Promise<number> {
+  return finishOccurrences(deps.store, owner, list.map((o) => ({ id: o.id, status, reason, messageId: null })), now);
 }
 
 async function store(deps: Deps, owner: string, now: Date, a: Automation, preparer: Preparer, batch: ClaimedOccurrence[], contacts: Map<string, RecipientFacts>, report: SendReport): Promise<void> {
@@ -130,16 +132,14 @@ async function store(deps: Deps, owner: string, now: Date, a: Automation, prepar
   prepared.forEach((p, i) => { p.campaignId = batch[i].id; });
   const dispatcher = deps.dispatcher;
   const leased = dispatcher ? leaseTo(dispatcher, prepared, now) : null;
-  const finish = async (trx: Parameters<typeof finishOccurrence>[0], status: 'sent' | 'excluded', i: number, reason: string | null) => {
-    if (!await finishOccurrence(trx, batch[i].id, owner, { status, reason, messageId: prepared[i].id || null }, nowIso)) throw new LeaseLost();
-  };
   const skipped = await storePrepared(deps, a.tenantId, prepared, { campaignId: null, note: `automation ${a.name}` }, async (trx) => {
-    for (let i = 0; i < batch.length; i++) await finish(trx, prepared[i].status === 'queued' ? 'sent' : 'excluded', i, prepared[i].reason);
+    // every occurrence of the batch ends with its message, or none does (the lease of one was lost: all roll back)
+    const ends = batch.map((o, i) => ({ id: o.id, status: (prepared[i].status === 'queued' ? 'sent' : 'excluded') as OccurrenceStatus, reason: prepared[i].reason, messageId: prepared[i].id || null }));
+    if (await finishOccurrences(deps.store, owner, ends, nowIso, trx) !== ends.length) throw new LeaseLost();
   });
   if (!skipped) {
     // the balance does not cover them: nothing was stored; each occurrence records why
-    for (const o of batch) await finishOccurrence(deps.store.db, o.id, owner, { status: 'excluded', reason: 'insufficient_balance', messageId: null }, nowIso);
-    report.excluded += batch.length;
+    report.excluded += await finish(deps, owner, batch, 'excluded', 'insufficient_balance', nowIso);
     return;
   }
   for (const p of prepared) {

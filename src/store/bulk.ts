@@ -59,13 +59,8 @@ export function placeholderList(n: number): string {
  */
 export async function insertRows<R = never>(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[],
   conflict?: readonly string[], returning?: readonly string[]): Promise<R[]> {
-  const full = 1 << Math.floor(Math.log2(Math.max(1, 8000 / columns.length)));
   const out: R[] = [];
-  let at = 0;
-  while (at < rows.length) {
-    // Chunks of `full` rows, then powers of two for the rest: a handful of statement shapes per table, each prepared once.
-    let size = full;
-    while (size > rows.length - at) size >>= 1;
+  for (const [at, size] of chunks(rows.length, 8000 / columns.length)) {
     const text = statementText(`${table}|${columns.join(',')}|${size}|${conflict?.join(',') ?? ''}|${returning?.join(',') ?? ''}`, () => {
       const row = `(${new Array(columns.length).fill('?').join(',')})`;
       return `insert into ${table} (${columns.join(', ')}) values ${new Array(size).fill(row).join(',')}`
@@ -76,7 +71,20 @@ export async function insertRows<R = never>(t: BulkTarget, table: string, column
     for (let r = at; r < at + size; r++) for (const v of rows[r]) params.push(v);
     const result = await runStatement<R>(t, text, params);
     for (const r of result) out.push(r);
-    at += size;
   }
   return out;
+}
+
+/**
+ * Splits `total` rows into chunks of the largest power of two up to `most`, then powers of two for the rest (a
+ * handful of statement shapes per table, each prepared once): yields [first row, rows].
+ */
+export function* chunks(total: number, most: number): Generator<[number, number]> {
+  const full = 1 << Math.floor(Math.log2(Math.max(1, most)));
+  for (let at = 0; at < total;) {
+    let size = full;
+    while (size > total - at) size >>= 1;
+    yield [at, size];
+    at += size;
+  }
 }

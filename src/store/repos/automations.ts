@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AutomationOccurrencesTable, AutomationsTable, Db } from '../database.ts';
 import type { DialectName, Store } from '../dialect.ts';
-import { insertRows } from '../bulk.ts';
+import { chunks, insertRows, runWrite, statementText, type BulkTarget } from '../bulk.ts';
 import type { ContactFilter } from './contacts.ts';
 import { customFieldText } from './segments.ts';
 import type { DatedContact } from '../../automations/planner.ts';
@@ -158,11 +158,32 @@ export async function claimDueOccurrences(db: Db, owner: string, now: string, un
     .where('id', 'in', candidates.map((c) => c.id)).where('lease_owner', '=', owner).where('lease_until', '=', until).where('status', '=', 'pending').execute();
 }
 
-/** Records what became of a claimed occurrence, only while `owner` still holds it; false when it lost the lease (nothing changed). */
-export async function finishOccurrence(db: Db, id: string, owner: string, to: { status: OccurrenceStatus; reason: string | null; messageId: string | null }, now: string): Promise<boolean> {
-  const r = await db.updateTable('automation_occurrences').set({ status: to.status, reason: to.reason, message_id: to.messageId, lease_owner: null, lease_until: null, updated_at: now })
-    .where('id', '=', id).where('status', '=', 'pending').where('lease_owner', '=', owner).executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+/** What became of one claimed occurrence. */
+export interface OccurrenceEnd { id: string; status: OccurrenceStatus; reason: string | null; messageId: string | null }
+
+/**
+ * Records what became of claimed occurrences, each only while `owner` still holds it; answers how many changed (fewer
+ * than given: some lease was lost). Multi-row: one `update … from (values …)` per chunk, the same text on both dialects,
+ * in `trx` or a transaction of its own (on SQLite the statements prepared once run on the connection the transaction holds).
+ */
+export async function finishOccurrences(store: Pick<Store, 'db' | 'dialect' | 'sqlite'>, owner: string, ends: OccurrenceEnd[], now: string, trx?: Db): Promise<number> {
+  if (!ends.length) return 0;
+  return trx ? finishIn({ db: trx, dialect: store.dialect, sqlite: store.sqlite }, owner, ends, now)
+    : store.db.transaction().execute((db) => finishIn({ db, dialect: store.dialect, sqlite: store.sqlite }, owner, ends, now));
+}
+
+async function finishIn(t: BulkTarget, owner: string, ends: OccurrenceEnd[], now: string): Promise<number> {
+  let changed = 0;
+  for (const [at, size] of chunks(ends.length, 256)) {
+    const text = statementText(`finish-occurrences|${size}`, () => `with v(id, status, reason, message_id) as (values ${new Array(size).fill('(?, ?, ?, ?)').join(', ')}) `
+      + 'update automation_occurrences set status = v.status, reason = v.reason, message_id = v.message_id, lease_owner = null, lease_until = null, updated_at = ? '
+      + "from v where automation_occurrences.id = v.id and automation_occurrences.status = 'pending' and automation_occurrences.lease_owner = ?");
+    const params: unknown[] = [];
+    for (let i = at; i < at + size; i++) params.push(ends[i].id, ends[i].status, ends[i].reason, ends[i].messageId);
+    params.push(now, owner);
+    changed += await runWrite(t, text, params);
+  }
+  return changed;
 }
 
 /** Gives claimed occurrences back (not sent now: e.g. the automation was paused meanwhile). */

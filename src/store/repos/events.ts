@@ -1,6 +1,6 @@
 import type { AutomationEventsTable, Db } from '../database.ts';
 import type { Store } from '../dialect.ts';
-import { insertRows } from '../bulk.ts';
+import { insertRows, placeholderList, runStatement, type BulkTarget } from '../bulk.ts';
 
 /** An event as the API shows it. */
 export interface StoredEvent {
@@ -15,17 +15,21 @@ const toEvent = (r: AutomationEventsTable): StoredEvent => ({
 
 const eventColumns = ['id', 'tenant_id', 'type', 'idempotency_key', 'contact_id', 'phone', 'external_id', 'occurred_at', 'data', 'status', 'detail', 'received_at'] as const satisfies readonly (keyof AutomationEventsTable)[];
 
-/** Stores events in `trx`, skipping those whose idempotency key the tenant already sent; returns the ids stored now (multi-row statements prepared once). */
+/** Stores events (with their final status) in `trx`, skipping those whose idempotency key the tenant already sent; returns the ids stored now (multi-row statements prepared once). */
 export async function insertEvents(store: Pick<Store, 'dialect' | 'sqlite'>, trx: Db, rows: AutomationEventsTable[]): Promise<Set<string>> {
   const stored = await insertRows<{ id: string }>({ db: trx, dialect: store.dialect, sqlite: store.sqlite }, 'automation_events', eventColumns, rows.map((r) => eventColumns.map((c) => r[c])), ['tenant_id', 'idempotency_key'], ['id']);
   return new Set(stored.map((r) => r.id));
 }
 
-/** Records what became of a stored event (matched, expired, suppressed, unknown_contact…). */
-export async function setEventStatus(db: Db, tenantId: string, ids: string[], status: string, detail: string | null): Promise<void> {
-  for (let at = 0; at < ids.length; at += 500) {
-    await db.updateTable('automation_events').set({ status, detail }).where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(at, at + 500)).execute();
+/** Which of these idempotency keys the tenant already sent (one read of the unique index per 500 keys). */
+export async function existingEventKeys(t: BulkTarget, tenantId: string, keys: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let at = 0; at < keys.length; at += 500) {
+    const list = keys.slice(at, at + 500);
+    const rows = await runStatement<{ idempotency_key: string }>(t, `select idempotency_key from automation_events where tenant_id = ? and idempotency_key in (${placeholderList(list.length)})`, [tenantId, ...list]);
+    for (const r of rows) out.add(r.idempotency_key);
   }
+  return out;
 }
 
 /** The tenant's events, newest first, optionally by status or type. */

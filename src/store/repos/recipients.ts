@@ -6,6 +6,7 @@ export interface RecipientFacts { id: string; phone: string; name: string | null
 import type { ContactFilter } from './contacts.ts';
 import type { DialectName } from '../dialect.ts';
 import { customFieldText } from './segments.ts';
+import { placeholderList, runStatement, type BulkTarget } from '../bulk.ts';
 
 const factColumns = ['id', 'phone', 'name', 'language', 'timezone', 'fields', 'opted_out_at', 'carrier', 'province', 'city', 'country'] as const;
 type FactRow = { id: string; phone: string; name: string | null; language: string | null; timezone: string | null; fields: string; opted_out_at: string | null; carrier: string | null; province: string | null; city: string | null; country: string | null };
@@ -24,6 +25,20 @@ export async function contactsByPhone(db: Db, tenantId: string, phones: string[]
   for (let at = 0; at < phones.length; at += 1000) {
     const rows = await db.selectFrom('contacts').select(factColumns).where('tenant_id', '=', tenantId).where('phone', 'in', phones.slice(at, at + 1000)).execute();
     for (const r of rows) out.set(r.phone, toFacts(r));
+  }
+  return out;
+}
+
+/** A contact as an event needs it: its id and zone. */
+export interface ContactZone { id: string; timezone: string | null }
+
+/** The id and zone of the tenant's contacts among these E.164 numbers, by phone (statements prepared once; no fields parsed). */
+export async function contactZonesByPhone(t: BulkTarget, tenantId: string, phones: string[]): Promise<Map<string, ContactZone>> {
+  const out = new Map<string, ContactZone>();
+  for (let at = 0; at < phones.length; at += 500) {
+    const list = phones.slice(at, at + 500);
+    const rows = await runStatement<{ id: string; phone: string; timezone: string | null }>(t, `select id, phone, timezone from contacts where tenant_id = ? and phone in (${placeholderList(list.length)})`, [tenantId, ...list]);
+    for (const r of rows) out.set(r.phone, { id: r.id, timezone: r.timezone });
   }
   return out;
 }

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { findGroupByName, getGroup } from '../store/repos/groups.ts';
 import { listServices } from '../store/repos/services.ts';
 import { insertOccurrences, type Automation, type NewOccurrence } from '../store/repos/automations.ts';
-import { createdArrivals, groupArrivals, importsNamed, subscriptionArrivals, type Arrival, type CreatedFrom } from '../store/repos/welcomes.ts';
+import { arrivalCursor, createdArrivals, groupArrivals, importsNamed, subscriptionArrivals, type Arrival, type CreatedFrom } from '../store/repos/welcomes.ts';
 import type { ContactFilter } from '../store/repos/contacts.ts';
 import { ymdText } from './calendar/lunar.ts';
 import { conditionFilter, defaultZoneOf, graceMs, occurrenceRow, type RunReport } from './materialize.ts';
@@ -26,7 +26,7 @@ export async function findSubscriptionList(deps: Deps, tenantId: string, idOrNam
 async function arrivalsOf(deps: Deps, a: Automation, t: Extract<Trigger, { type: 'join' | 'created' }>, since: string, filter: ContactFilter, now: string): Promise<Arrivals> {
   const db = deps.store.db;
   const keyed = (f: (after: string | null) => Promise<Arrival[]>) => ({
-    page: async (after: string | null) => { const arrivals = await f(after); return { arrivals, last: arrivals.at(-1)?.id ?? null }; },
+    page: async (after: string | null) => { const arrivals = await f(after); return { arrivals, last: arrivals.length ? arrivalCursor(arrivals[arrivals.length - 1]) : null }; },
   });
   if (t.type === 'created') {
     const from: CreatedFrom = { source: t.importId || t.importName ? 'import' : t.source };

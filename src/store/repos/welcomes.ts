@@ -1,3 +1,4 @@
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ContactSource } from '../../domain/contacts.ts';
 import type { ContactFilter } from './contacts.ts';
@@ -6,26 +7,43 @@ import { contactRow } from './contacts.ts';
 /** A contact that entered a welcome trigger: its id, its zone, and when it joined or was created. */
 export interface Arrival { id: string; timezone: string | null; at: string }
 
-/** A page (in contact id order, after `after`) of the contacts that joined a group of the tenant since `since`, matching `filter`. */
+/** Where a page of arrivals ends: the time and contact id of its last arrival ("<time> <id>"), the next page starts after it. */
+export const arrivalCursor = (a: Arrival): string => `${a.at} ${a.id}`;
+
+/** The time and id of a cursor made by arrivalCursor. */
+function cursorParts(after: string): [string, string] {
+  const space = after.indexOf(' ');
+  return [after.slice(0, space), after.slice(space + 1)];
+}
+
+/**
+ * A page (in join time and contact id order, after the cursor `after`) of the contacts that joined a group of the
+ * tenant since `since`, matching `filter`: a range read of the group's joins by time.
+ */
 export async function groupArrivals(db: Db, tenantId: string, groupId: string, since: string, filter: ContactFilter, after: string | null, limit: number): Promise<Arrival[]> {
   return db.selectFrom('contact_groups').innerJoin('contacts', 'contacts.id', 'contact_groups.contact_id')
     .select(['contacts.id', 'contacts.timezone', 'contact_groups.added_at as at'])
-    .where('contact_groups.tenant_id', '=', tenantId).where('contact_groups.group_id', '=', groupId).where('contact_groups.added_at', '>=', since)
+    .where('contact_groups.group_id', '=', groupId).where('contact_groups.added_at', '>=', since).where('contact_groups.tenant_id', '=', tenantId)
     .where('contacts.tenant_id', '=', tenantId).where((eb) => filter(eb as never))
-    .$if(after !== null, (q) => q.where('contacts.id', '>', after!)).orderBy('contacts.id').limit(limit).execute();
+    .$if(after !== null, (q) => { const [at, id] = cursorParts(after!); return q.where(sql<SqlBool>`(contact_groups.added_at, contact_groups.contact_id) > (${at}, ${id})`); })
+    .orderBy('contact_groups.added_at').orderBy('contact_groups.contact_id').limit(limit).execute();
 }
 
 /** Which contacts a creation trigger takes: from one source, and for imports from some of them only. */
 export interface CreatedFrom { source?: ContactSource; importIds?: string[] }
 
-/** A page (in id order, after `after`) of the tenant's contacts created since `since` from where `from` says, matching `filter`. */
+/**
+ * A page (in creation time and id order, after the cursor `after`) of the tenant's contacts created since `since` from
+ * where `from` says, matching `filter`: a range read of the tenant's contacts by creation time.
+ */
 export async function createdArrivals(db: Db, tenantId: string, since: string, from: CreatedFrom, filter: ContactFilter, after: string | null, limit: number): Promise<Arrival[]> {
   return db.selectFrom('contacts').select(['contacts.id', 'contacts.timezone', 'contacts.created_at as at'])
     .where('contacts.tenant_id', '=', tenantId).where('contacts.created_at', '>=', since)
     .$if(!!from.source, (q) => q.where('contacts.source', '=', from.source!))
     .$if(!!from.importIds, (q) => q.where('contacts.import_id', 'in', from.importIds!.length ? from.importIds! : ['']))
     .where((eb) => filter(eb as never))
-    .$if(after !== null, (q) => q.where('contacts.id', '>', after!)).orderBy('contacts.id').limit(limit).execute();
+    .$if(after !== null, (q) => { const [at, id] = cursorParts(after!); return q.where(sql<SqlBool>`(contacts.created_at, contacts.id) > (${at}, ${id})`); })
+    .orderBy('contacts.created_at').orderBy('contacts.id').limit(limit).execute();
 }
 
 /** The tenant's imports whose file name matches a pattern (* = any text, case-insensitive) and that may have created contacts since `since`. */

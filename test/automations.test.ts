@@ -204,6 +204,27 @@ describe.each(testDatabases)('automations on $name', (database) => {
     expect(log.counts).toEqual(expect.arrayContaining([{ type: 'roaming', status: 'expired', n: 1 }]));
   });
 
+  it('takes a batch of more than a thousand events in chunks: repeats across chunks and earlier keys are duplicates, one contact per new number', async () => {
+    const signup = await automation({ name: '批量注册', trigger: { type: 'event', eventType: 'bulk_signup', createContact: true }, steps: [{ delayMinutes: 5, text: '欢迎注册' }] });
+    expect((await api('POST', '/api/v1/events', { type: 'bulk_signup', contact: { phone: '13700000000' }, idempotencyKey: 'b-early', data: {} })).json().counts).toEqual({ accepted: 1 });
+    // keys b0…b1299 once each, then 199 repeats (from the second chunk) and the key stored earlier; 600 numbers, each met again in the first chunk
+    const events = Array.from({ length: 1500 }, (_, i) => ({ type: 'bulk_signup', contact: { phone: `137${String(i % 600).padStart(8, '0')}` }, idempotencyKey: i === 1400 ? 'b-early' : `b${i % 1300}`, data: { n: i } }));
+    const r = await api('POST', '/api/v1/events/batch', { events });
+    expect(r.statusCode, r.body).toBe(202);
+    const report = r.json();
+    expect(report.counts).toEqual({ accepted: 1300, duplicate: 200 });
+    expect(report.occurrences).toBe(1300);
+    expect([0, 999, 1000, 1299, 1300, 1400, 1499].map((i) => report.results[i].status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'duplicate', 'duplicate', 'duplicate']);
+    expect(report.results[1300].id).toBeNull();
+    const created = await s.deps.store.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', t.id).where('phone', 'like', '+86137%').executeTakeFirstOrThrow();
+    expect(Number(created.n)).toBe(600);
+    const mine = await s.deps.store.db.selectFrom('automation_occurrences').select((eb) => eb.fn.countAll<number>().as('n')).where('automation_id', '=', signup).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    expect(Number(mine.n)).toBe(1301);
+    const stored = await s.deps.store.db.selectFrom('automation_events').select(['status', 'contact_id']).where('tenant_id', '=', t.id).where('type', '=', 'bulk_signup').execute();
+    expect(stored.length).toBe(1301);
+    expect(stored.every((e) => e.status === 'accepted' && e.contact_id)).toBe(true);
+  });
+
   it('holds marketing from a roaming event for the quiet hours of the recipient\'s zone', async () => {
     clock = new Date('2027-10-10T13:30:00Z'); // 21:30 in Shanghai, 22:30 in Tokyo, 09:30 in New York
     expect((await s.app.inject({ method: 'PATCH', url: `/api/v1/admin/tenants/${t.slug}`, headers: carrier.platform, payload: { marketingFreeText: true } })).statusCode).toBe(200);

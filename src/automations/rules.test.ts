@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { automationInputSchema, calendarOf, dateValueProblem, dueAt, parseDateValue } from './rules.ts';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { automationInputSchema, calendarOf, dateValueProblem, dueAt, localDate, parseDateValue } from './rules.ts';
 import { eventZone, zoneOfCountry } from './zones.ts';
 import { declinesCategory } from '../domain/compliance.ts';
 
 const step = (at: string | undefined, offsetDays = 0, delayMinutes = 0) => ({ at, offsetDays, delayMinutes, text: 'x' });
 
 describe('automation rules', () => {
+  it('gives the local date of any instant in a zone as luxon does, across DST changes and odd offsets', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham'];
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2032, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
+      const d = DateTime.fromMillis(ms, { zone });
+      expect(localDate(new Date(ms), zone)).toEqual({ year: d.year, month: d.month, day: d.day });
+    }), { numRuns: 3000 });
+    // the minutes around New York's spring-forward and fall-back instants of 2027, and Lord Howe's half-hour change
+    for (const at of ['2027-03-14T07:00:00Z', '2027-11-07T06:00:00Z', '2027-04-03T15:00:00Z']) {
+      for (let m = -90; m <= 90; m++) {
+        const ms = Date.parse(at) + m * 60_000;
+        for (const zone of ['America/New_York', 'Australia/Lord_Howe']) {
+          const d = DateTime.fromMillis(ms, { zone });
+          expect(localDate(new Date(ms), zone)).toEqual({ year: d.year, month: d.month, day: d.day });
+        }
+      }
+    }
+  });
+
   it('parses date field values, leap months included, and rejects garbage', () => {
     expect(parseDateValue('1990-08-15')).toEqual({ year: 1990, month: 8, day: 15, leap: false });
     expect(parseDateValue('08-15')).toEqual({ year: null, month: 8, day: 15, leap: false });

@@ -26,7 +26,9 @@ const memoLimit = 100_000;
 
 /** Plans the yearly (date and holiday) steps of one automation over a set of years. */
 export class Planner {
-  private readonly plans = new Map<string, Plan>();
+  /** Plans by zone, then calendar value, then date value (lookups of the strings as read: no key text built per contact). */
+  private readonly plans = new Map<string, Map<string, Map<string, Plan>>>();
+  private planCount = 0;
   private readonly localDates = new Map<string, string>();
   /** The years of the last plan and their key (a run asks with the same array every time). */
   private years: number[] = [];
@@ -58,9 +60,20 @@ export class Planner {
   /** The due times of a value in a zone over these years, computed once per planner. */
   private planOf(raw: unknown, calendarRaw: unknown, zone: string, years: number[]): Plan {
     if (this.trigger.type === 'date' && (raw === undefined || raw === null || raw === '')) return noDate;
-    if (years !== this.years) { this.years = years; this.yearsKey = years.join(); }
-    const key = this.trigger.type === 'holiday' ? `${zone}\u0000${this.yearsKey}` : `${String(raw)}\u0000${calendarRaw === undefined || calendarRaw === null ? '' : String(calendarRaw)}\u0000${zone}\u0000${this.yearsKey}`;
-    let plan = this.plans.get(key);
+    if (years !== this.years) {
+      const key = years.join();
+      if (key !== this.yearsKey) this.forget();
+      this.years = years;
+      this.yearsKey = key;
+    }
+    const holiday = this.trigger.type === 'holiday';
+    const value = holiday ? '' : typeof raw === 'string' ? raw : String(raw);
+    const calendar = holiday || calendarRaw === undefined || calendarRaw === null ? '' : typeof calendarRaw === 'string' ? calendarRaw : String(calendarRaw);
+    let byCalendar = this.plans.get(zone);
+    if (!byCalendar) this.plans.set(zone, byCalendar = new Map());
+    let byValue = byCalendar.get(calendar);
+    if (!byValue) byCalendar.set(calendar, byValue = new Map());
+    let plan = byValue.get(value);
     if (plan) return plan;
     plan = { dues: [], source: '', problem: null };
     for (const year of years) {
@@ -69,9 +82,14 @@ export class Planner {
       plan.source = d.source;
       this.steps.forEach((step, i) => plan!.dues.push({ key: String(year), step: i, ms: dueAt(step, d.date, null, zone).getTime() }));
     }
-    if (this.plans.size >= memoLimit) this.plans.clear();
-    this.plans.set(key, plan);
+    if (++this.planCount > memoLimit) { this.forget(); this.plans.set(zone, new Map([[calendar, byValue = new Map()]])); }
+    byValue.set(value, plan);
     return plan;
+  }
+
+  private forget(): void {
+    this.plans.clear();
+    this.planCount = 0;
   }
 
   private localDateText(ms: number, zone: string): string {

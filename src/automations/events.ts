@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts';
 import { DomainError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { appendTo } from '../domain/lists.ts';
+import { emptyRecord } from '../domain/records.ts';
 import { normalizePhone, type CountryCode } from '../domain/phone.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import type { AutomationEventsTable, Db } from '../store/database.ts';
@@ -77,7 +78,7 @@ export async function ingestEvents(deps: Deps, tenantId: string, events: EventIn
 
 /** One request's events on their way in: the tenant's event automations by type, and what the earlier chunks did. */
 class Ingest {
-  readonly report: EventReport = { received: 0, counts: Object.create(null) as Record<string, number>, occurrences: 0, cancelled: 0, results: [] };
+  readonly report: EventReport = { received: 0, counts: emptyRecord<number>(), occurrences: 0, cancelled: 0, results: [] };
   private readonly target: BulkTarget;
   private readonly now: Date;
   private readonly nowIso: string;

@@ -122,7 +122,7 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const [groupList, segmentList, serviceList] = audiences.data ?? [];
   const lists = (serviceList?.services ?? []).filter((x) => (x.config as { mode?: string } | null)?.mode !== 'ondemand');
   const v = Form.useWatch([], form) as Values | undefined;
-  const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short' });
+  const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' }); // the days are given as UTC dates
   const labels = {
     name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at'),
     cron: t('campaigns.cron'), timezone: t('campaigns.timezone'), 'options.perMinute': t('campaigns.pacingMax'), 'options.spreadHours': t('campaigns.spreadHours'), 'options.sendWindows': t('campaigns.windows'),

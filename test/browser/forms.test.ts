@@ -3,13 +3,34 @@
 // and several send windows saved as the API takes them, and segments built from conditions instead of typed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { shots, startConsole, type TestConsole } from '../support/browser.ts';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { screenshotDir as shots, startEmbeddedConsole, type EmbeddedConsole } from '../support/embedded.ts';
+
+const password = 'browser-test-pw';
+
+/** Runs `fn` on a page of a fresh context; on failure saves `<name>-failure.png`. */
+async function withPage(c: EmbeddedConsole, name: string, options: BrowserContextOptions, fn: (page: Page) => Promise<void>): Promise<void> {
+  const context = await c.browser.newContext(options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  try {
+    await fn(page);
+  } catch (e) {
+    await page.screenshot({ path: path.join(shots, `${name}-failure.png`) }).catch(() => undefined);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
 
 /** Signs in with the console in Chinese, chosen as a user would (kept in localStorage), in a browser that is not. */
-async function signInChinese(c: TestConsole, page: Page): Promise<void> {
-  await page.addInitScript(() => { if (!localStorage.getItem('tidings.language')) localStorage.setItem('tidings.language', 'zh-CN'); });
-  await c.signIn(page, 'demo@tidings.local');
+async function signInChinese(c: EmbeddedConsole, page: Page): Promise<void> {
+  await page.addInitScript("if (!localStorage.getItem('tidings.language')) localStorage.setItem('tidings.language', 'zh-CN')");
+  await page.goto(c.url);
+  await page.getByLabel('邮箱').fill('demo@tidings.local');
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('user-menu').waitFor();
 }
 
 /** GET of the console's own API with the page's session. */
@@ -18,20 +39,20 @@ async function api<T>(page: Page, url: string): Promise<T> {
 }
 
 describe('console forms (Chromium)', () => {
-  let c: TestConsole;
-  beforeAll(async () => { c = await startConsole(); }, 60_000);
+  let c: EmbeddedConsole;
+  beforeAll(async () => { c = await startEmbeddedConsole('forms', password); }, 100_000);
   afterAll(async () => { await c?.stop(); }, 15_000);
 
   // an English, 12-hour browser: the zh-CN console must still show 24-hour times and ISO dates
   const browserOptions = { locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } };
 
   it('time pickers are 24-hour and dates YYYY-MM-DD; the builder saves pacing, a cron in its zone and two send windows', async () => {
-    await c.withPage('forms-campaign', browserOptions, async (page) => {
+    await withPage(c, 'forms-campaign', browserOptions, async (page) => {
       await signInChinese(c, page);
       // quiet hours in the settings: 21:00–08:00, not 09:00 PM – 08:00 AM
       await page.getByRole('menuitem', { name: '设置' }).click();
       const quiet = page.locator('.ant-form-item', { hasText: '营销免打扰时段' }).locator('.ant-picker input');
-      await expect.poll(() => quiet.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['21:00', '08:00']);
+      await expect.poll(() => quiet.evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['21:00', '08:00']);
 
       await page.getByRole('menuitem', { name: '群发任务' }).click();
       await page.getByRole('button', { name: '新建群发' }).first().click();
@@ -95,7 +116,7 @@ describe('console forms (Chromium)', () => {
   }, 120_000);
 
   it('builds a segment from conditions in AND/OR groups, saves it, opens it again in the builder, and keeps deeper filters as text', async () => {
-    await c.withPage('forms-segments', browserOptions, async (page) => {
+    await withPage(c, 'forms-segments', browserOptions, async (page) => {
       await signInChinese(c, page);
       await page.getByRole('menuitem', { name: '分群' }).click();
       await page.getByRole('button', { name: '新建分群' }).click();

@@ -139,6 +139,8 @@ export class ChannelManager {
     const changed = run.binds !== binds || run.total !== total;
     run.record = record;
     if (!changed) return;
+    // while removed binds drain, the dispatcher's gate counts only the binds that stay
+    run.binds = Math.min(run.binds, binds);
     try {
       await run.channel.resize!(binds, tpsShare(record, binds, total));
       run.binds = binds;

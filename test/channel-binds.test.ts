@@ -53,12 +53,18 @@ describe.each(testDatabases)('carrier binds shared by worker nodes on $name', (d
     await waitFor(async () => { await a.sync(); await b.sync(); return (await findChannel(r.deps.store.db, r.channelId))!.counters?.boundBinds === 4; }, 'the combined state');
     expect(await findChannel(r.deps.store.db, r.channelId)).toMatchObject({ state: 'bound', counters: { binds: 4, boundBinds: 4 } });
 
+    const kept = b.get(r.channelId)!;
+    const opened = r.simulator.stats().bindCount;
     await a.stop();
     expect(await held(r.deps, a.node)).toEqual([]);
     await waitFor(() => r.simulator.stats().bound === 2, 'the stopped node to unbind');
     await b.sync();
     expect(await held(r.deps, b.node)).toEqual([0, 1, 2, 3]);
     await waitFor(() => r.simulator.stats().bound === 4, 'the remaining node to open all four');
+    // its larger share resized the running channel: its two binds stayed up, only two more were opened
+    expect(b.get(r.channelId)).toBe(kept);
+    expect(r.simulator.stats().bindCount).toBe(opened + 2);
+    expect(kept.counters().reconnects).toBe(0);
     await b.stop();
     expect(await findChannel(r.deps.store.db, r.channelId)).toMatchObject({ state: 'stopped', stateReason: 'no worker node runs this channel' });
   });

@@ -124,6 +124,8 @@ export interface Channel extends EventEmitter {
   setSink(sink: ChannelSink): void;
   /** Drains in-flight parts, unbinds, closes. */
   stop(): Promise<void>;
+  /** Optional: changes the number of binds and the TPS in place (removed binds drain and unbind first; the others stay). */
+  resize?(binds: number, tps: number): Promise<void>;
   on(event: 'receipt', fn: (r: Receipt) => void): this;
   on(event: 'inbound', fn: (m: InboundMessage) => void): this;
   on(event: 'state', fn: (s: ChannelState) => void): this;

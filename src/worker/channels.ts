@@ -14,7 +14,7 @@ export interface ChannelHandlers {
   log(channelId: string, e: ChannelLogEntry): void;
 }
 
-interface Running { record: ChannelRecord; channel: Channel; binds: number }
+interface Running { record: ChannelRecord; channel: Channel; binds: number; total: number }
 
 const pollMs = 3000;
 
@@ -22,6 +22,18 @@ const pollMs = 3000;
 function bindsOf(record: ChannelRecord): number {
   const n = Number(record.config.binds ?? 1);
   return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/** This node's part of a channel's TPS: its share of the binds (0 = unlimited). */
+function tpsShare(record: ChannelRecord, binds: number, total: number): number {
+  const tps = Number(record.config.tps ?? 0);
+  return tps > 0 ? (tps * binds) / total : 0;
+}
+
+/** Whether two versions of a channel differ in their number of binds at most (so a running channel can be resized). */
+function sameButBinds(a: ChannelRecord, b: ChannelRecord): boolean {
+  const rest = (r: ChannelRecord) => JSON.stringify([r.name, r.type, Object.entries(r.config).filter(([k]) => k !== 'binds').sort(([x], [y]) => (x < y ? -1 : 1))]);
+  return rest(a) === rest(b);
 }
 
 /**
@@ -98,7 +110,8 @@ export class ChannelManager {
         const slots = await holdBinds(db, { channelId: id, node: this.node, total, share, now: at, until });
         const binds = Math.min(slots.length, share);
         const run = this.running.get(id);
-        if (run && (run.record.updatedAt !== record.updatedAt || run.binds !== binds)) await this.close(id, run);
+        if (run && binds > 0 && run.channel.resize && sameButBinds(run.record, record)) await this.resize(run, record, binds, total);
+        else if (run && (run.record.updatedAt !== record.updatedAt || run.binds !== binds)) await this.close(id, run);
         if (slots.length > binds) await releaseBinds(db, this.node, id, slots.slice(binds));
         if (run && binds === 0) await dropChannelState(db, this.node, at, id);
         if (binds > 0 && !this.running.has(id)) this.launch(record, binds, total);
@@ -121,6 +134,24 @@ export class ChannelManager {
     }
   }
 
+  /** Changes a running channel's binds in place (removed binds drained and unbound before it returns), or restarts it when that fails. */
+  private async resize(run: Running, record: ChannelRecord, binds: number, total: number): Promise<void> {
+    const changed = run.binds !== binds || run.total !== total;
+    run.record = record;
+    if (!changed) return;
+    // while removed binds drain, the dispatcher's gate counts only the binds that stay
+    run.binds = Math.min(run.binds, binds);
+    try {
+      await run.channel.resize!(binds, tpsShare(record, binds, total));
+      run.binds = binds;
+      run.total = total;
+      this.deps.log.info({ channel: record.name, binds }, 'channel binds resized in place');
+    } catch (err) {
+      this.deps.log.warn({ err, channel: record.name }, 'resizing the binds failed: restarting the channel');
+      await this.close(record.id, run);
+    }
+  }
+
   /** Stops a running channel (draining what is in flight) and forgets it. */
   private async close(id: string, run: Running): Promise<void> {
     this.running.delete(id);
@@ -130,10 +161,10 @@ export class ChannelManager {
 
   private launch(record: ChannelRecord, binds: number, total: number): void {
     const { deps, handlers } = this;
-    const tps = Number(record.config.tps ?? 0);
+    const tps = tpsShare(record, binds, total);
     let channel: Channel;
     try {
-      channel = createChannel({ ...record.config, name: record.name, type: record.type, binds, ...(tps > 0 && { tps: (tps * binds) / total }) });
+      channel = createChannel({ ...record.config, name: record.name, type: record.type, binds, ...(tps > 0 && { tps }) });
     } catch (err) {
       deps.log.error({ channel: record.name, err: (err as Error).message }, 'channel config is invalid');
       void reportChannelState(deps.store.db, record.id, this.node, { state: 'down', reason: `invalid config: ${(err as Error).message}`, counters: {} }, deps.now().toISOString());
@@ -142,7 +173,7 @@ export class ChannelManager {
     channel.setSink({ receipt: (r) => handlers.receipt(record.id, r), inbound: (m) => handlers.inbound(record.id, m), part: (p) => handlers.part(record.id, p) });
     channel.on('log', (e) => handlers.log(record.id, e));
     channel.on('state', (s) => deps.log.info({ channel: record.name, state: s.state, reason: s.reason }, 'channel state'));
-    this.running.set(record.id, { record, channel, binds });
+    this.running.set(record.id, { record, channel, binds, total });
     channel.start().catch((err) => deps.log.warn({ channel: record.name, err: (err as Error).message }, 'channel could not bind yet'));
   }
 

@@ -509,6 +509,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: '新建分群' }).click();
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('名称').fill('高积分');
+      await dialog.getByText('文本', { exact: true }).click();
       await dialog.getByLabel('筛选条件').fill('积分 >= 100 and');
       await dialog.getByTestId('filter-error').getByText('应为条件（字段、tag:…', { exact: false }).waitFor();
       expect(await dialog.getByTestId('filter-error').textContent()).toContain('实际为 结尾');

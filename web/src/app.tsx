@@ -4,6 +4,9 @@ import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import antdZh from 'antd/locale/zh_CN';
 import antdEn from 'antd/locale/en_US';
 import antdRu from 'antd/locale/ru_RU';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import 'dayjs/locale/ru';
 import { ApiError, call, onUnauthenticated, setActingTenant, setCsrfToken } from './api.ts';
 import { I18nProvider, isLang, useI18n, type Lang } from './i18n/index.tsx';
 import { SessionProvider, permits, type Me, type Session } from './session.tsx';
@@ -14,6 +17,8 @@ import { Shell } from './layout/shell.tsx';
 import type { Role } from '../../src/domain/access.ts';
 
 const antdLocales = { 'zh-CN': antdZh, en: antdEn, ru: antdRu } satisfies Record<Lang, unknown>;
+/** The dayjs locale of each language: the pickers' month and weekday names and first day of the week. */
+const dayjsLocales = { 'zh-CN': 'zh-cn', en: 'en', ru: 'ru' } satisfies Record<Lang, string>;
 const tenantKey = 'tidings.tenant';
 
 type Tenant = { slug: string; name: string };
@@ -38,6 +43,7 @@ export function App() {
 
 function Localized() {
   const { lang } = useI18n();
+  dayjs.locale(dayjsLocales[lang]);
   return (
     <ConfigProvider locale={antdLocales[lang]} button={{ autoInsertSpace: false }}>
       <AntApp>

@@ -64,7 +64,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
   unknownCommands = 0;
 
   constructor(private readonly config: CmppConfig) {
-    super({ ...config, slots: config.binds, canSubmit: () => true });
+    super({ ...config, canSubmit: () => true });
   }
 
   /** The CMPP_SUBMIT of each part (the same UDH for every attempt). */

@@ -1,7 +1,9 @@
 // What every binary-protocol channel (SMPP, CMPP, SGIP, SMGP) does the same way around its protocol: a pool of
 // reconnecting binds, the part sender, health and counters, stop (drain, acknowledge stores, close the binds), and
-// the hand-over of receipts and inbound messages (long ones joined here or stored part by part by the sink).
+// the hand-over of receipts and inbound messages (long ones joined here or stored part by part by the sink), and a
+// change of the number of binds in place.
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
 import { asSendError, retryable, type SendError } from '../errors.ts';
 import type { Connection } from './connection.ts';
@@ -15,8 +17,10 @@ import type { ConcatInfo } from './udh.ts';
 /** Settings every binary-protocol channel has, from its config. */
 export interface BinaryChannelSettings {
   name: string;
-  /** Bind slots, and which of them may submit (an SMPP receiver may not). */
-  slots: number;
+  /** Binds asked for; each takes `slotsPerBind` slots (2 for a transmitter and a receiver, default 1). */
+  binds: number;
+  slotsPerBind?: number;
+  /** Whether slot `slot` may submit (an SMPP receiver may not); the same answer for a slot whatever the number of binds. */
   canSubmit(slot: number): boolean;
   window: number;
   tps: number;
@@ -59,13 +63,14 @@ export abstract class BinaryChannel<P> extends EventEmitter {
     this.name = settings.name;
     this.reassembler = new Reassembler(settings.reassemblyTimeoutMs, (m) => this.emitInbound(m.meta, m.text, m.parts, m.incomplete));
     this.pool = new BindPool<Connection<P>>({
-      slots: settings.slots,
+      slots: this.slotsOf(settings.binds),
       open: (slot) => this.openBind(slot),
       canSubmit: (slot) => settings.canSubmit(slot),
       reconnect: settings.reconnect,
       configRetryMs: settings.configRetryMs,
       onChange: () => this.emitState(),
       discard: (conn) => this.closeBind(conn),
+      retire: (conn) => this.retireBind(conn),
     });
     this.sender = new PartSender(this.pool, settings, {
       stamp: (pdu, conn) => this.stamp(pdu, conn),
@@ -117,7 +122,7 @@ export abstract class BinaryChannel<P> extends EventEmitter {
 
   /** Current connection health. */
   state(): ChannelState {
-    return poolState(this.pool, this.settings.slots, this.stopped);
+    return poolState(this.pool, this.pool.size, this.stopped);
   }
 
   /** Counters since start. */
@@ -128,6 +133,16 @@ export abstract class BinaryChannel<P> extends EventEmitter {
   /** Bind attempts so far (successful or not). */
   get bindAttempts(): number {
     return this.pool.attempts;
+  }
+
+  /**
+   * Changes the number of binds and the TPS in place: new binds open, removed ones take no more parts, let their window
+   * drain and unbind (resolves once they have), the binds kept and their parts in flight are not touched.
+   */
+  async resize(binds: number, tps: number): Promise<void> {
+    if (this.stopped || this.sender.isStopping) throw new Error(`channel ${this.name} is stopped`);
+    this.sender.setTps(tps);
+    await this.pool.resize(this.slotsOf(binds));
   }
 
   /** Stops taking submits, lets in-flight parts finish, acknowledges inbound stores under way, ends every bind. */
@@ -144,6 +159,17 @@ export abstract class BinaryChannel<P> extends EventEmitter {
     if (this.reassemblyTimer) clearInterval(this.reassemblyTimer);
     this.stopped = true;
     this.emitState();
+  }
+
+  private slotsOf(binds: number): number {
+    return binds * (this.settings.slotsPerBind ?? 1);
+  }
+
+  /** Lets a removed bind's window drain (up to the response timeout; later answers time out as on any bind), then ends it. */
+  private async retireBind(conn: Connection<P>): Promise<void> {
+    const until = Date.now() + this.settings.responseTimeoutMs + 100;
+    while (conn.window.size > 0 && !conn.isClosed && Date.now() < until) await sleep(10);
+    await this.closeBind(conn);
   }
 
   /** Hands receipts and inbound messages to a durable sink (acknowledged after it resolves); call before start(). */

@@ -1,5 +1,6 @@
 // Several binds per channel: each slot reconnects on its own with backoff; submits go round-robin to a
-// bind with a free window slot, or wait in FIFO order for one (backpressure).
+// bind with a free window slot, or wait in FIFO order for one (backpressure). The number of slots can change in
+// place: new slots bind, removed ones take no more parts, drain their window and unbind; the others are untouched.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asSendError, retryable, type SendError } from '../errors.ts';
 import { backoffDelay } from './backoff.ts';
@@ -27,6 +28,19 @@ export interface BindPoolOptions<M> {
   onChange(): void;
   /** Closes a bind that completed after the pool stopped (it was not among the members `stop` returned). */
   discard(member: M): Promise<void>;
+  /** Ends the bind of a removed slot: waits for its window to drain, then unbinds it the protocol's way. */
+  retire(member: M): Promise<void>;
+}
+
+/** One bind slot: its member when bound, whether submits may use it, and its reconnect loop. */
+interface Slot<M> {
+  member: M | null;
+  /** options.canSubmit, asked once; false from the moment the slot is removed. */
+  submit: boolean;
+  /** Set when a resize removed the slot: its loop ends instead of reconnecting. */
+  removed: boolean;
+  readonly abort: AbortController;
+  loop: Promise<void>;
 }
 
 /** A request for a window slot: `use` gets a member with a free slot, or `fail` says why none will come. */
@@ -38,16 +52,13 @@ export interface Waiter<M> {
 
 /** A set of reconnecting binds with a shared backpressure queue. */
 export class BindPool<M extends PoolMember> {
-  private readonly members: (M | null)[];
-  /** options.canSubmit per slot, asked once. */
-  private readonly submitSlots: boolean[];
+  private slots: Slot<M>[] = [];
   private readonly waiters = new Queue<Waiter<M>>();
-  private readonly abort = new AbortController();
   private cursor = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private stopped = false;
-  /** Each slot's reconnect loop, ended after stop. */
-  private readonly loops: Promise<void>[] = [];
+  /** Resizes in order, one at a time. */
+  private resizing: Promise<void> = Promise.resolve();
   /** Last failure, readable ("bind refused: ESME_RINVPASWD (0x0e)"). */
   lastError: SendError | null = null;
   /** Binds re-established after a loss. */
@@ -55,15 +66,19 @@ export class BindPool<M extends PoolMember> {
   /** Bind attempts made (successful or not). */
   attempts = 0;
 
-  constructor(private readonly options: BindPoolOptions<M>) {
-    this.members = new Array<M | null>(options.slots).fill(null);
-    this.submitSlots = Array.from({ length: options.slots }, (_, slot) => options.canSubmit(slot));
+  constructor(private readonly options: BindPoolOptions<M>) {}
+
+  /** Slots the pool keeps bound (removed slots still draining not counted). */
+  get size(): number {
+    let n = 0;
+    for (const s of this.slots) if (!s.removed) n++;
+    return n;
   }
 
-  /** Bound slots now. */
+  /** Bound slots now (removed ones still draining included: the carrier still sees them). */
   get bound(): number {
     let n = 0;
-    for (const m of this.members) if (m) n++;
+    for (const s of this.slots) if (s.member) n++;
     return n;
   }
 
@@ -74,7 +89,9 @@ export class BindPool<M extends PoolMember> {
 
   /** Bound members (for unbinding on stop). */
   boundMembers(): M[] {
-    return this.members.filter((m): m is M => m !== null);
+    const members: M[] = [];
+    for (const s of this.slots) if (s.member) members.push(s.member);
+    return members;
   }
 
   /** Starts every slot; resolves when one is bound, rejects with the first failure once every slot failed its first attempt. */
@@ -83,7 +100,7 @@ export class BindPool<M extends PoolMember> {
       let failures = 0;
       let settled = false;
       for (let slot = 0; slot < this.options.slots; slot++) {
-        this.loops.push(this.run(slot, (err) => {
+        this.open((err) => {
           if (settled) return;
           if (!err) {
             settled = true;
@@ -92,9 +109,19 @@ export class BindPool<M extends PoolMember> {
             settled = true;
             reject(err);
           }
-        }));
+        });
       }
     });
+  }
+
+  /**
+   * Changes the number of slots in place: slots past `slots` take no more parts, drain their window and unbind (then
+   * resolves; the carrier no longer sees them), new slots start binding. The slots kept are not touched.
+   */
+  resize(slots: number): Promise<void> {
+    if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`a pool needs a whole number of slots, at least 1 (got ${slots})`);
+    this.resizing = this.resizing.then(() => this.applySize(slots));
+    return this.resizing;
   }
 
   /** Calls `use` synchronously with a member that has a free slot (now, or later in FIFO order); `fail` when the deadline passes or the pool stops. */
@@ -127,25 +154,57 @@ export class BindPool<M extends PoolMember> {
 
   /** Resolves once every slot has stopped trying: a bind that was still opening at `stop` has been discarded. */
   async ended(): Promise<void> {
-    await Promise.all(this.loops);
+    await this.resizing;
+    await Promise.all(this.slots.map((s) => s.loop));
   }
 
-  /** Stops reconnecting and fails every waiting part; returns the members still bound. */
+  /** Stops reconnecting and fails every waiting part; returns the members still bound (of the slots kept). */
   stop(): M[] {
     this.stopped = true;
-    this.abort.abort();
+    for (const s of this.slots) s.abort.abort();
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
     for (const w of this.waiters.removeWhere(() => true)) w.fail(retryable('channel stopped', 'stopped'));
-    return this.boundMembers();
+    // removed slots still draining are unbound by their resize, which ended() waits for
+    return this.slots.filter((s) => !s.removed && s.member).map((s) => s.member!);
+  }
+
+  private async applySize(size: number): Promise<void> {
+    if (this.stopped) return;
+    const live = this.slots.filter((s) => !s.removed);
+    for (let n = live.length; n < size; n++) this.open(() => undefined);
+    const removed = live.slice(size);
+    for (const s of removed) {
+      s.removed = true;
+      s.submit = false;
+      s.abort.abort();
+    }
+    if (removed.length) this.options.onChange();
+    await Promise.all(removed.map(async (s) => {
+      if (s.member) await this.options.retire(s.member);
+      await s.loop;
+    }));
+    this.slots = this.slots.filter((s) => !removed.includes(s));
+    if (this.cursor >= this.slots.length) this.cursor = 0;
+    this.options.onChange();
+  }
+
+  /** Adds a slot and starts its reconnect loop. */
+  private open(firstOutcome: (err: SendError | null) => void): void {
+    const index = this.slots.length;
+    const slot: Slot<M> = { member: null, submit: this.options.canSubmit(index), removed: false, abort: new AbortController(), loop: Promise.resolve() };
+    this.slots.push(slot);
+    slot.loop = this.run(slot, index, firstOutcome);
   }
 
   private pick(): M | null {
-    const n = this.members.length;
-    for (let i = 0, slot = this.cursor; i < n; i++, slot = slot + 1 === n ? 0 : slot + 1) {
-      const m = this.members[slot];
-      if (m && this.submitSlots[slot] && m.free > 0) {
-        this.cursor = slot + 1 === n ? 0 : slot + 1;
+    const slots = this.slots;
+    const n = slots.length;
+    for (let i = 0, at = this.cursor; i < n; i++, at = at + 1 === n ? 0 : at + 1) {
+      const s = slots[at];
+      const m = s.member;
+      if (m && s.submit && m.free > 0) {
+        this.cursor = at + 1 === n ? 0 : at + 1;
         return m;
       }
     }
@@ -163,41 +222,41 @@ export class BindPool<M extends PoolMember> {
     }
   }
 
-  private async run(slot: number, firstOutcome: (err: SendError | null) => void): Promise<void> {
+  private async run(slot: Slot<M>, index: number, firstOutcome: (err: SendError | null) => void): Promise<void> {
     let failures = 0;
     let everBound = false;
-    while (!this.stopped) {
+    while (!this.stopped && !slot.removed) {
       let error: SendError;
       try {
         this.attempts++;
-        const member = await this.options.open(slot);
-        if (this.stopped) {
+        const member = await this.options.open(index);
+        if (this.stopped || slot.removed) {
           await this.options.discard(member);
           return firstOutcome(retryable('channel stopped', 'stopped'));
         }
         if (everBound) this.reconnects++;
         everBound = true;
         failures = 0;
-        this.members[slot] = member;
+        slot.member = member;
         this.lastError = null;
         this.options.onChange();
         firstOutcome(null);
         this.wake();
         const reason = await member.closed;
-        this.members[slot] = null;
+        slot.member = null;
         error = retryable(`bind lost: ${reason}`, 'closed');
       } catch (err) {
         error = asSendError(err);
         failures++;
         firstOutcome(error);
       }
-      if (this.stopped) return;
+      if (this.stopped || slot.removed) return;
       this.lastError = error;
       this.options.onChange();
       const { minMs, maxMs } = this.options.reconnect;
       const delay = error.kind === 'config' ? this.options.configRetryMs : backoffDelay(failures, minMs, maxMs);
       try {
-        await sleep(delay, undefined, { signal: this.abort.signal });
+        await sleep(delay, undefined, { signal: slot.abort.signal });
       } catch {
         return;
       }

@@ -44,7 +44,7 @@ export interface SenderProtocol<C, P> {
 export class PartSender<C extends Connection<P>, P> {
   readonly count: SenderCounters = { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, inbound: 0, inFlight: 0 };
   readonly congestion: CongestionWindow;
-  private readonly rate: RateLimiter;
+  private rate: RateLimiter;
   private stopping = false;
   private drained: (() => void) | null = null;
 
@@ -55,6 +55,13 @@ export class PartSender<C extends Connection<P>, P> {
   ) {
     this.congestion = new CongestionWindow(options.window);
     this.rate = new RateLimiter(options.tps);
+  }
+
+  /** Changes the segments per second across the channel's binds (0 = unlimited), e.g. when binds are added or removed. */
+  setTps(tps: number): void {
+    if (tps === this.options.tps) return;
+    this.options.tps = tps;
+    this.rate = new RateLimiter(tps);
   }
 
   /** True once stop() began: new submits are refused. */

@@ -31,7 +31,7 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
   private listening = false;
 
   constructor(private readonly config: SgipConfig) {
-    super({ ...config, slots: config.binds, canSubmit: () => true });
+    super({ ...config, canSubmit: () => true });
     this.listener = new SgipListener(listenOptions(config), {
       deliver: (p) => this.onDeliver(p),
       report: (p) => this.onReport(p),

@@ -9,7 +9,7 @@ import type { PduError } from '../session/pdu-error.ts';
 import { acknowledgeAfter, BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { knownRequest } from './codec.ts';
-import { slotModes, type SmgpConfig } from './config.ts';
+import { slotMode, type SmgpConfig } from './config.ts';
 import { msgIdString } from './ids.ts';
 import { clientAuthenticator, serverAuthenticator, SMGP_VERSION } from './login.ts';
 import { byteTlv, findTlv, LoginMode, Req, Tag, type SmgpPdu, type SmgpTlv } from './pdus.ts';
@@ -26,13 +26,8 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
   /** Reports naming a MsgID we could not read, and PDUs we do not handle (logged, counted). */
   unreadable = 0;
 
-  /** The LoginMode of each bind slot. */
-  private readonly modes: number[];
-
   constructor(private readonly config: SmgpConfig) {
-    const modes = slotModes(config);
-    super({ ...config, slots: modes.length, canSubmit: (slot) => modes[slot] !== LoginMode.receive });
-    this.modes = modes;
+    super({ ...config, slotsPerBind: config.loginMode === 'send+receive' ? 2 : 1, canSubmit: (slot) => slotMode(config, slot) !== LoginMode.receive });
   }
 
   protected partPdus(msg: OutboundMessage): SmgpPdu[] {
@@ -100,7 +95,7 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
     try {
       resp = await conn.request((sequence) => ({
         requestId: Req.login, sequence, clientId: cfg.clientId, authenticator,
-        loginMode: this.modes[slot], timestamp: Number(stamp), version: SMGP_VERSION,
+        loginMode: slotMode(this.config, slot), timestamp: Number(stamp), version: SMGP_VERSION,
       }), false);
     } catch (err) {
       conn.close('login failed');

@@ -53,10 +53,10 @@ export type SmgpConfig = z.output<typeof smgpConfigSchema>;
 /** What a user may write. */
 export type SmgpConfigInput = z.input<typeof smgpConfigSchema>;
 
-/** The LoginMode octet of each bind slot of a config: `binds` of its mode, or with send+receive `binds` sends then `binds` receives. */
-export function slotModes(c: SmgpConfig): number[] {
-  if (c.loginMode !== 'send+receive') return Array<number>(c.binds).fill(LoginMode[c.loginMode]);
-  return [...Array<number>(c.binds).fill(LoginMode.send), ...Array<number>(c.binds).fill(LoginMode.receive)];
+/** The LoginMode octet of a bind slot: the config's mode, or with send+receive a send and a receive login in turn (more binds only add slots). */
+export function slotMode(c: SmgpConfig, slot: number): number {
+  if (c.loginMode !== 'send+receive') return LoginMode[c.loginMode];
+  return slot % 2 === 0 ? LoginMode.send : LoginMode.receive;
 }
 
 /** Validates and fills defaults; throws a ZodError naming the field. */

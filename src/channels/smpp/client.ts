@@ -28,24 +28,19 @@ const BIND_COMMAND: Record<BindKind, number> = {
   receiver: Cmd.bind_receiver,
 };
 
-/** The bind of each slot: n transceivers, or n transmitters then n receivers. */
-function bindKinds(config: SmppConfig): BindKind[] {
-  const n = config.binds;
-  return config.bindMode === 'transceiver'
-    ? Array<BindKind>(n).fill('transceiver')
-    : [...Array<BindKind>(n).fill('transmitter'), ...Array<BindKind>(n).fill('receiver')];
+/** The bind of a slot: every slot a transceiver, or a transmitter and a receiver in turn (more binds only add slots). */
+function bindKind(config: SmppConfig, slot: number): BindKind {
+  if (config.bindMode === 'transceiver') return 'transceiver';
+  return slot % 2 === 0 ? 'transmitter' : 'receiver';
 }
 
 /** An SMPP 3.4 carrier connection implementing Channel. */
 export class SmppChannel extends BinaryChannel<Pdu> implements Channel {
   readonly type = 'smpp';
-  private readonly kinds: BindKind[];
   private ref = Math.floor(Math.random() * 0xffff);
 
   constructor(private readonly config: SmppConfig) {
-    const kinds = bindKinds(config);
-    super({ ...config, slots: kinds.length, canSubmit: (slot) => kinds[slot] !== 'receiver' });
-    this.kinds = kinds;
+    super({ ...config, slotsPerBind: config.bindMode === 'transceiver' ? 1 : 2, canSubmit: (slot) => bindKind(config, slot) !== 'receiver' });
   }
 
   /** The submit_sm of each part (the same reference and UDH for every attempt). */
@@ -87,7 +82,7 @@ export class SmppChannel extends BinaryChannel<Pdu> implements Channel {
 
   /** Opens the bind of `slot` (its kind: transceiver, transmitter or receiver). */
   protected openBind(slot: number): Promise<SmppBind> {
-    return this.bind(this.kinds[slot]);
+    return this.bind(bindKind(this.config, slot));
   }
 
   /** Ends a bind with unbind (waiting a second for its answer), then closes it. */

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { formValues } from '../../ui/form-values.ts';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { TimeInput } from '../../ui/pickers.tsx';
 
 type Automation = Response<'GET /api/v1/automations'>['automations'][number];
 type Input = Body<'POST /api/v1/automations'>;
@@ -152,7 +153,7 @@ export function AutomationEditor({ automation, onClose, onSaved }: { automation?
               {fields.map((f) => (
                 <Space key={f.key} align="start" wrap style={{ display: 'flex', marginBottom: 8 }}>
                   {type !== 'join' && type !== 'created' && <Form.Item name={[f.name, 'offsetDays']} label={t('automations.offsetDays')}><InputNumber min={-366} max={366} style={{ width: 110 }} /></Form.Item>}
-                  <Form.Item name={[f.name, 'at']} label={t('automations.at')}><Input type="time" style={{ width: 120 }} /></Form.Item>
+                  <Form.Item name={[f.name, 'at']} label={t('automations.at')}><TimeInput style={{ width: 120 }} /></Form.Item>
                   {!yearly && <Form.Item name={[f.name, 'delayMinutes']} label={t('automations.delayMinutes')}><InputNumber min={0} style={{ width: 110 }} /></Form.Item>}
                   <Form.Item name={[f.name, 'text']} label={t('automations.text')} rules={[{ required: page === 2, whitespace: true, message: t('automations.textRequired') }]}><Input.TextArea rows={2} style={{ width: 320 }} maxLength={2000} /></Form.Item>
                   {fields.length > 1 && <MinusCircleOutlined style={{ marginTop: 36 }} onClick={() => remove(f.name)} />}

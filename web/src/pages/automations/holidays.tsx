@@ -10,6 +10,7 @@ import { Page } from '../../ui/page.tsx';
 import { formValues } from '../../ui/form-values.ts';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { DateInput } from '../../ui/pickers.tsx';
 
 type Year = Response<'GET /api/v1/admin/holidays'>['years'][number];
 type Day = Response<'GET /api/v1/admin/holidays/{year}'>['days'][number];
@@ -95,7 +96,7 @@ function YearEditor({ year, days, onClose, onSaved }: { year: number; days: Day[
           {(fields, { add, remove }) => <>
             {fields.map((f) => (
               <Space key={f.key} align="baseline" wrap>
-                <Form.Item name={[f.name, 'date']} rules={[{ required: true, message: labels.date }]}><Input type="date" /></Form.Item>
+                <Form.Item name={[f.name, 'date']} rules={[{ required: true, message: labels.date }]}><DateInput /></Form.Item>
                 <Form.Item name={[f.name, 'name']} rules={[{ required: true, message: labels.name }]}><Input placeholder="国庆节" style={{ width: 140 }} /></Form.Item>
                 <Form.Item name={[f.name, 'kind']} initialValue="holiday"><Select style={{ width: 180 }} options={(['holiday', 'workday'] as const).map((k) => ({ value: k, label: t(`holidays.kind.${k}`) }))} /></Form.Item>
                 <MinusCircleOutlined onClick={() => remove(f.name)} />

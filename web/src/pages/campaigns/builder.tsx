@@ -1,6 +1,7 @@
 // The campaign builder: audience → message → schedule and send windows → pre-flight with exclusions and cost → start.
 import { useState } from 'react';
 import { Alert, Button, Card, Checkbox, Col, Flex, Form, Input, InputNumber, Radio, Row, Select, Skeleton, Steps, Switch, Typography } from 'antd';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { call, type Body, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
@@ -13,6 +14,7 @@ import { TextPreview } from '../templates/preview.tsx';
 import { categories, type Category } from '../templates/templates.tsx';
 import { PreflightReport } from './preflight.tsx';
 import { pastedNumbers } from '../../ui/pasted-numbers.ts';
+import { DateTimeInput, TimeInput } from '../../ui/pickers.tsx';
 
 type Draft = Body<'POST /api/v1/campaigns'>;
 type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
@@ -28,44 +30,59 @@ interface Values {
   text?: string;
   templateId?: string;
   category: Category;
-  when: 'now' | 'at';
+  when: 'now' | 'at' | 'cron';
   at?: string;
+  cron?: string;
+  /** Zone of the cron schedule. */
+  timezone: string;
+  pacing: 'none' | 'perMinute' | 'spread';
+  perMinute: number;
+  spreadHours: number;
   windows: boolean;
-  days: number[];
-  start: string;
-  end: string;
+  windowList: WindowValues[];
   cap: boolean;
   capMax: number;
   capDays: number;
 }
 
+/** One send window as the form edits it. */
+interface WindowValues { days: number[]; start: string; end: string }
+
 const weekdays = [1, 2, 3, 4, 5, 6, 7];
+const newWindow: WindowValues = { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' };
 
 type Saved = Response<'GET /api/v1/campaigns/{id}'>;
-type Window = NonNullable<NonNullable<Draft['options']>['sendWindows']>[number];
+type Options = NonNullable<Draft['options']> & { timezone?: string };
+type Window = NonNullable<Options['sendWindows']>[number];
 
-/** A saved draft as the form's values (the console edits the first send window; the others are kept as they are). */
-function valuesOf(c: Saved, toInput: (iso: string | null) => string): Values {
+/** A stored send window ("09:00-20:00" or {days, start, end}) as the form's. */
+function windowValues(w: Window): WindowValues {
+  if (typeof w !== 'string') return { days: w.days ?? weekdays, start: w.start, end: w.end };
+  const [start, end] = w.split(/[-–]/).map((x) => x.trim());
+  return { days: weekdays, start, end };
+}
+
+/** A saved draft as the form's values. */
+function valuesOf(c: Saved, toInput: (iso: string | null) => string, zone: string): Values {
   const a = c.audience as Draft['audience'];
-  const o = (c.options ?? {}) as NonNullable<Draft['options']>;
-  const first = o.sendWindows?.[0];
-  const w = typeof first === 'string' ? { days: undefined, start: first.split(/[-–]/)[0].trim(), end: first.split(/[-–]/)[1]?.trim() } : first;
+  const o = (c.options ?? {}) as Options;
   return {
     name: c.name, groups: a.groups ?? [], lists: a.lists ?? [], segment: a.segment ?? undefined, filter: a.filter ?? undefined,
     numbers: (a.numbers ?? []).map((n) => (typeof n === 'string' ? n : n.phone)).join('\n') || undefined,
     mode: c.templateId ? 'template' : 'text', text: c.text ?? undefined, templateId: c.templateId ?? undefined, category: c.category as Category,
-    when: c.scheduleAt ? 'at' : 'now', at: toInput(c.scheduleAt) || undefined,
-    windows: !!w, days: w?.days ?? weekdays, start: w?.start ?? '09:00', end: w?.end ?? '20:00',
+    when: c.cron ? 'cron' : c.scheduleAt ? 'at' : 'now', at: c.cron ? undefined : toInput(c.scheduleAt) || undefined,
+    cron: c.cron ?? undefined, timezone: o.timezone ?? zone,
+    pacing: o.perMinute ? 'perMinute' : o.spreadHours ? 'spread' : 'none', perMinute: o.perMinute ?? 600, spreadHours: o.spreadHours ?? 4,
+    windows: !!o.sendWindows?.length, windowList: o.sendWindows?.length ? o.sendWindows.map(windowValues) : [newWindow],
     cap: !!o.frequencyCap, capMax: o.frequencyCap?.max ?? 1, capDays: o.frequencyCap?.days ?? 14,
   };
 }
 
-/** The draft to save: the form's values over what the console does not edit (pacing, auto-pause, further windows, cron). */
+/** The draft to save: the form's values over what the console does not edit (auto-pause). */
 function draftOf(v: Values, fromInput: (local: string | undefined) => string | undefined, saved?: Saved): Draft {
   const numbers = pastedNumbers(v.numbers);
-  const kept = (saved?.options ?? {}) as NonNullable<Draft['options']>;
-  const moreWindows: Window[] = kept.sendWindows?.slice(1) ?? [];
-  const { sendWindows: _w, frequencyCap: _c, ...otherOptions } = kept;
+  const kept = (saved?.options ?? {}) as Options;
+  const { sendWindows: _w, frequencyCap: _c, perMinute: _m, spreadHours: _h, timezone: _z, ...otherOptions } = kept;
   return {
     name: v.name.trim(),
     audience: {
@@ -78,10 +95,11 @@ function draftOf(v: Values, fromInput: (local: string | undefined) => string | u
     ...(v.mode === 'template' ? { templateId: v.templateId } : { text: v.text }),
     category: v.category,
     ...(v.when === 'at' && fromInput(v.at) ? { scheduleAt: fromInput(v.at) } : {}),
-    ...(saved?.cron ? { cron: saved.cron } : {}),
+    ...(v.when === 'cron' && v.cron?.trim() ? { cron: v.cron.trim(), timezone: v.timezone } : {}),
     options: {
       ...otherOptions,
-      ...(v.windows ? { sendWindows: [{ days: v.days, start: v.start, end: v.end }, ...moreWindows] } : {}),
+      ...(v.pacing === 'perMinute' ? { perMinute: v.perMinute } : v.pacing === 'spread' ? { spreadHours: v.spreadHours } : {}),
+      ...(v.windows && v.windowList.length ? { sendWindows: v.windowList.map((w) => ({ days: w.days, start: w.start, end: w.end })) } : {}),
       ...(v.cap ? { frequencyCap: { max: v.capMax, days: v.capDays } } : {}),
     },
   };
@@ -104,9 +122,12 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const [groupList, segmentList, serviceList] = audiences.data ?? [];
   const lists = (serviceList?.services ?? []).filter((x) => (x.config as { mode?: string } | null)?.mode !== 'ondemand');
   const v = Form.useWatch([], form) as Values | undefined;
-  const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short' });
-  const labels = { name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at') };
-  const stepFields: (keyof Values)[][] = [['name', 'groups', 'lists', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'windows', 'days', 'start', 'end', 'cap', 'capMax', 'capDays']];
+  const dayName = new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' }); // the days are given as UTC dates
+  const labels = {
+    name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at'),
+    cron: t('campaigns.cron'), timezone: t('campaigns.timezone'), 'options.perMinute': t('campaigns.pacingMax'), 'options.spreadHours': t('campaigns.spreadHours'), 'options.sendWindows': t('campaigns.windows'),
+  };
+  const stepFields: (keyof Values)[][] = [['name', 'groups', 'lists', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'cron', 'timezone', 'pacing', 'perMinute', 'spreadHours', 'windows', 'windowList', 'cap', 'capMax', 'capDays']];
   const { run, busy } = useAction({ labels });
 
   async function next() {
@@ -129,7 +150,10 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const usable = (templates.data?.templates ?? []).filter((x) => x.usable);
   const chosen = usable.find((x) => x.id === v?.templateId);
   const fromImport = new URLSearchParams(location.search).get('group');
-  const initial: Values = saved.data ? valuesOf(saved.data, fmt.toInput) : { name: '', groups: fromImport ? [fromImport] : [], lists: [], mode: 'text', category: 'notification', when: 'now', windows: false, days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', cap: false, capMax: 1, capDays: 14 };
+  const initial: Values = saved.data ? valuesOf(saved.data, fmt.toInput, fmt.zone) : {
+    name: '', groups: fromImport ? [fromImport] : [], lists: [], mode: 'text', category: 'notification', when: 'now', timezone: fmt.zone,
+    pacing: 'none', perMinute: 600, spreadHours: 4, windows: false, windowList: [newWindow], cap: false, capMax: 1, capDays: 14,
+  };
 
   if (draftId && !saved.data) return saved.error ? <ErrorAlert error={saved.error} retry={saved.reload} /> : <Skeleton active />;
   if (saved.data && saved.data.status !== 'draft') return <Alert type="info" showIcon title={t('campaigns.notDraft')} action={<Button onClick={() => navigate(`/campaigns/${saved.data!.id}`)}>{t('campaigns.open')}</Button>} />;
@@ -188,21 +212,52 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
           </div>
           <div style={{ display: step === 2 ? 'block' : 'none' }}>
             <Form.Item name="when" label={t('campaigns.when')}>
-              <Radio.Group options={[{ value: 'now', label: t('campaigns.now') }, { value: 'at', label: t('campaigns.at') }]} />
+              <Radio.Group options={[{ value: 'now', label: t('campaigns.now') }, { value: 'at', label: t('campaigns.at') }, { value: 'cron', label: t('campaigns.repeat') }]} />
             </Form.Item>
             {v?.when === 'at' && (
-              <Form.Item name="at" rules={[{ required: step === 2, message: t('campaigns.atRequired') }]} extra={t('campaigns.atZone', { zone: fmt.zone })}>
-                <Input type="datetime-local" style={{ maxWidth: 260 }} />
+              <Form.Item name="at" label={t('campaigns.atTime')} rules={[{ required: step === 2, message: t('campaigns.atRequired') }]} extra={t('campaigns.atZone', { zone: fmt.zone })}>
+                <DateTimeInput style={{ maxWidth: 260 }} />
+              </Form.Item>
+            )}
+            {v?.when === 'cron' && (
+              <Flex gap={16} wrap>
+                <Form.Item name="cron" label={labels.cron} extra={t('campaigns.cronHint')} rules={[{ required: step === 2, whitespace: true, message: t('campaigns.cronRequired') }]}>
+                  <Input placeholder="0 10 * * 1" style={{ width: 220, fontFamily: 'monospace' }} />
+                </Form.Item>
+                <Form.Item name="timezone" label={labels.timezone} extra={t('campaigns.timezoneHint')}>
+                  <Select showSearch style={{ width: 240 }} options={Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z }))} />
+                </Form.Item>
+              </Flex>
+            )}
+            <Form.Item name="pacing" label={t('campaigns.pacing')} extra={t('campaigns.pacingHint')}>
+              <Radio.Group options={[{ value: 'none', label: t('campaigns.pacingNone') }, { value: 'perMinute', label: t('campaigns.pacingRate') }, { value: 'spread', label: t('campaigns.pacingSpread') }]} />
+            </Form.Item>
+            {v?.pacing === 'perMinute' && (
+              <Form.Item name="perMinute" label={labels['options.perMinute']} extra={t('campaigns.perSecond', { tps: fmt.number(Math.round(((v.perMinute ?? 0) / 60) * 10) / 10) })}>
+                <InputNumber min={1} max={10_000_000} precision={0} suffix={t('campaigns.perMinuteUnit')} style={{ width: 220 }} />
+              </Form.Item>
+            )}
+            {v?.pacing === 'spread' && (
+              <Form.Item name="spreadHours" label={labels['options.spreadHours']}>
+                <InputNumber min={0.1} max={720} step={0.5} suffix={t('campaigns.hoursUnit')} style={{ width: 220 }} />
               </Form.Item>
             )}
             <Form.Item name="windows" label={t('campaigns.windows')} valuePropName="checked" extra={t('campaigns.windowsHint')}><Switch /></Form.Item>
             {v?.windows && (
-              <Flex gap={16} wrap align="center" style={{ marginBottom: 24 }}>
-                <Form.Item name="days" noStyle><Checkbox.Group options={weekdays.map((d) => ({ value: d, label: dayName.format(new Date(Date.UTC(2024, 0, d))) }))} /></Form.Item>
-                <Form.Item name="start" noStyle><Input type="time" style={{ width: 130 }} /></Form.Item>
-                <span>–</span>
-                <Form.Item name="end" noStyle><Input type="time" style={{ width: 130 }} /></Form.Item>
-              </Flex>
+              <Form.List name="windowList">
+                {(fields, { add, remove }) => <div style={{ marginBottom: 24 }}>
+                  {fields.map((f, i) => (
+                    <Flex key={f.key} gap={16} wrap align="center" style={{ marginBottom: 8 }} data-testid={`send-window-${i}`}>
+                      <Form.Item name={[f.name, 'days']} noStyle><Checkbox.Group options={weekdays.map((d) => ({ value: d, label: dayName.format(new Date(Date.UTC(2024, 0, d))) }))} /></Form.Item>
+                      <Form.Item name={[f.name, 'start']} noStyle><TimeInput style={{ width: 130 }} aria-label={t('campaigns.windowStart')} /></Form.Item>
+                      <span>–</span>
+                      <Form.Item name={[f.name, 'end']} noStyle><TimeInput style={{ width: 130 }} aria-label={t('campaigns.windowEnd')} /></Form.Item>
+                      {fields.length > 1 && <Button type="text" icon={<MinusCircleOutlined />} aria-label={t('campaigns.windowRemove')} onClick={() => remove(f.name)} />}
+                    </Flex>
+                  ))}
+                  {fields.length < 50 && <Button icon={<PlusOutlined />} onClick={() => add({ ...newWindow })}>{t('campaigns.windowAdd')}</Button>}
+                </div>}
+              </Form.List>
             )}
             <Form.Item name="cap" label={t('campaigns.cap')} valuePropName="checked"><Switch /></Form.Item>
             {v?.cap && (

@@ -10,6 +10,7 @@ import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { DateTimeInput } from '../../ui/pickers.tsx';
 
 type Rule = Response<'GET /api/v1/keywords/rules'>['rules'][number];
 type Settings = Response<'GET /api/v1/keywords/settings'>;
@@ -148,8 +149,8 @@ function RuleEditor({ rule, onClose, onSaved }: { rule?: Rule; onClose: () => vo
         )}
         <Form.Item name="reply" label={labels.reply} extra={t('keywords.replyHint')}><Input.TextArea rows={3} maxLength={1000} /></Form.Item>
         <Space wrap>
-          <Form.Item name="activeFrom" label={t('keywords.from')} extra={fmt.zone}><Input type="datetime-local" /></Form.Item>
-          <Form.Item name="activeUntil" label={t('keywords.until')} extra={fmt.zone}><Input type="datetime-local" /></Form.Item>
+          <Form.Item name="activeFrom" label={t('keywords.from')} extra={fmt.zone}><DateTimeInput /></Form.Item>
+          <Form.Item name="activeUntil" label={t('keywords.until')} extra={fmt.zone}><DateTimeInput /></Form.Item>
         </Space>
         <Space wrap size="large">
           <Form.Item name="position" label={labels.position}><InputNumber min={0} /></Form.Item>

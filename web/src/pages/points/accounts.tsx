@@ -9,6 +9,7 @@ import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { localInputToIso } from './dates.ts';
+import { DateTimeInput } from '../../ui/pickers.tsx';
 
 type Account = Response<'GET /api/v1/points'>['accounts'][number];
 type Entry = Response<'GET /api/v1/points/{contactId}'>['entries'][number];
@@ -86,7 +87,7 @@ function Adjust({ contactId, reload }: { contactId: string; reload(): void }) {
       <Form form={form} layout="inline" initialValues={{ kind: 'credit' }} onFinish={submit}>
         <Form.Item name="kind"><Radio.Group options={[{ value: 'credit', label: t('points.adjustCredit') }, { value: 'debit', label: t('points.adjustDebit') }]} /></Form.Item>
         <Form.Item name="points" label={t('points.points')} rules={[{ required: true }]}><InputNumber min={1} max={1_000_000_000} precision={0} data-testid="adjust-points" /></Form.Item>
-        <Form.Item name="expiresAt" label={t('points.expiresAt')}><Input type="datetime-local" /></Form.Item>
+        <Form.Item name="expiresAt" label={t('points.expiresAt')}><DateTimeInput /></Form.Item>
         <Form.Item name="note" label={t('points.note')}><Input maxLength={500} /></Form.Item>
         <Flex><Button type="primary" htmlType="submit" loading={busy} data-testid="adjust-save">{t('common.save')}</Button></Flex>
       </Form>

@@ -10,6 +10,7 @@ import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
 import { isoToLocalInput, localInputToIso } from './dates.ts';
+import { DateTimeInput } from '../../ui/pickers.tsx';
 
 type Gift = Response<'GET /api/v1/gifts'>['gifts'][number];
 interface GiftForm { code: string; name: string; points: number; stock: number; startsAt?: string; endsAt?: string }
@@ -67,8 +68,8 @@ export function Gifts() {
           <Form.Item name="name" label={t('gifts.name')} rules={[{ required: true, max: 100 }]}><Input data-testid="gift-name" /></Form.Item>
           <Form.Item name="points" label={t('gifts.points')} rules={[{ required: true }]}><InputNumber min={1} precision={0} style={{ width: '100%' }} data-testid="gift-points" /></Form.Item>
           <Form.Item name="stock" label={t('gifts.stock')} rules={[{ required: true }]}><InputNumber min={0} precision={0} style={{ width: '100%' }} data-testid="gift-stock" /></Form.Item>
-          <Form.Item name="startsAt" label={t('gifts.startsAt')}><Input type="datetime-local" /></Form.Item>
-          <Form.Item name="endsAt" label={t('gifts.endsAt')}><Input type="datetime-local" /></Form.Item>
+          <Form.Item name="startsAt" label={t('gifts.startsAt')}><DateTimeInput /></Form.Item>
+          <Form.Item name="endsAt" label={t('gifts.endsAt')}><DateTimeInput /></Form.Item>
         </Form>
       </Modal>
     </Page>

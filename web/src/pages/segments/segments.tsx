@@ -1,6 +1,7 @@
-// Saved segments: a filter over fields, tags, groups and activity, with a live count of matching contacts.
+// Saved segments: a filter over fields, tags, groups and activity, built from conditions or typed, with a live count
+// of matching contacts.
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Radio, Space, Statistic, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { ApiError, call, download, type Response } from '../../api.ts';
 import { describeError } from '../../errors.ts';
@@ -11,6 +12,8 @@ import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { formValues } from '../../ui/form-values.ts';
 import { useLoad } from '../../ui/use-load.ts';
+import { ConditionBuilder } from './condition-builder.tsx';
+import { conditionsOf, emptyConditions, filterOf, type Conditions } from './conditions.ts';
 
 type Segment = Response<'GET /api/v1/segments'>['segments'][number];
 
@@ -74,6 +77,38 @@ export function Segments() {
   const [form] = Form.useForm<{ name: string; filter: string }>();
   const filter = Form.useWatch('filter', form) ?? '';
   const mayEdit = session.can('import');
+  const [mode, setMode] = useState<'builder' | 'text'>('builder');
+  const [conditions, setConditions] = useState<Conditions>(emptyConditions);
+  const [notBuildable, setNotBuildable] = useState(false);
+  const choices = useLoad(() => (editing ? Promise.all([call('GET /api/v1/contact-fields'), call('GET /api/v1/groups')]) : Promise.resolve(undefined)), [!!editing]);
+  const [fieldList, groupList] = choices.data ?? [];
+  const types = Object.fromEntries((fieldList?.fields ?? []).map((f) => [f.key, f.type]));
+
+  /** Opens the editor on a segment (or a new one): in the builder when its filter fits, else as text. */
+  function open(s: Segment | 'new') {
+    form.resetFields();
+    const built = s === 'new' ? emptyConditions() : conditionsOf(s.filter);
+    if (s !== 'new') form.setFieldsValue(s);
+    setConditions(built ?? emptyConditions());
+    setMode(built ? 'builder' : 'text');
+    setNotBuildable(!built);
+    setEditing(s);
+  }
+
+  function build(c: Conditions) {
+    setConditions(c);
+    form.setFieldValue('filter', filterOf(c, types));
+  }
+
+  function switchMode(next: 'builder' | 'text') {
+    if (next === 'builder') {
+      const built = filter.trim() ? conditionsOf(filter) : emptyConditions();
+      setNotBuildable(!built);
+      if (!built) return;
+      setConditions(built);
+    }
+    setMode(next);
+  }
   const { run } = useAction({ reload: list.reload, labels: { name: t('segments.name'), filter: t('segments.filter') } });
 
   async function save() {
@@ -84,7 +119,7 @@ export function Segments() {
   }
 
   return (
-    <Page title={t('nav.segments')} extra={mayEdit && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setEditing('new'); }}>{t('segments.create')}</Button>}>
+    <Page title={t('nav.segments')} extra={mayEdit && <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>{t('segments.create')}</Button>}>
       <ErrorAlert error={list.error} retry={list.reload} />
       <Table<Segment>
         rowKey="id"
@@ -94,7 +129,7 @@ export function Segments() {
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: <Empty description={t('segments.empty')} /> }}
         columns={[
-          { title: t('segments.name'), dataIndex: 'name', render: (n: string, s) => (mayEdit ? <a onClick={() => { form.setFieldsValue(s); setEditing(s); }}>{n}</a> : n) },
+          { title: t('segments.name'), dataIndex: 'name', render: (n: string, s) => (mayEdit ? <a onClick={() => open(s)}>{n}</a> : n) },
           { title: t('segments.filter'), dataIndex: 'filter', render: (f: string) => <Typography.Text code>{f}</Typography.Text> },
           { title: t('segments.members'), key: 'members', render: (_, s) => <MemberCount filter={s.filter} /> },
           { title: t('templates.updated'), dataIndex: 'updatedAt', render: (v: string) => fmt.dateTime(v) },
@@ -113,10 +148,20 @@ export function Segments() {
           },
         ]}
       />
-      <Modal open={!!editing} width={680} title={editing === 'new' ? t('segments.create') : t('segments.edit')} okText={t('common.save')} cancelText={t('common.cancel')} onOk={save} onCancel={() => setEditing(undefined)} forceRender>
+      <Modal open={!!editing} width={760} title={editing === 'new' ? t('segments.create') : t('segments.edit')} okText={t('common.save')} cancelText={t('common.cancel')} onOk={save} onCancel={() => setEditing(undefined)} forceRender>
         <Form form={form} layout="vertical" requiredMark={false}>
           <Form.Item name="name" label={t('segments.name')} rules={[{ required: true, whitespace: true, message: t('segments.nameRequired') }]}><Input maxLength={100} /></Form.Item>
-          <Form.Item name="filter" label={t('segments.filter')} extra={t('segments.filterHint')} rules={[{ required: true, message: t('segments.filterRequired') }]}>
+          <Form.Item label={t('segments.filter')}>
+            <Radio.Group optionType="button" value={mode} onChange={(e) => switchMode(e.target.value as 'builder' | 'text')}
+              options={[{ value: 'builder', label: t('segments.modeBuilder') }, { value: 'text', label: t('segments.modeText') }]} />
+          </Form.Item>
+          {notBuildable && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('segments.notBuildable')} data-testid="not-buildable" />}
+          {mode === 'builder' && (
+            <Form.Item extra={filter && <>{t('segments.generated')} <Typography.Text code data-testid="generated-filter">{filter}</Typography.Text></>}>
+              <ConditionBuilder value={conditions} onChange={build} fields={fieldList?.fields ?? []} groups={(groupList?.groups ?? []).map((g) => g.name)} />
+            </Form.Item>
+          )}
+          <Form.Item name="filter" hidden={mode === 'builder'} label={t('segments.filterText')} extra={t('segments.filterHint')} rules={[{ required: true, message: t('segments.filterRequired') }]}>
             <Input.TextArea rows={3} placeholder='city = "北京" and age >= 32 and tag:vip and not replied within 30d' style={{ fontFamily: 'monospace' }} />
           </Form.Item>
         </Form>

@@ -16,6 +16,7 @@ import { SensitiveWords } from '../sensitive-words/sensitive-words.tsx';
 import { Ledger } from '../billing/ledger.tsx';
 import { Blocklist } from '../blocklist/blocklist.tsx';
 import { countries } from './countries.ts';
+import { TimeInput } from '../../ui/pickers.tsx';
 
 type SettingsBody = Body<'PATCH /api/v1/tenant/settings'>;
 type Category = 'verification' | 'notification' | 'marketing';
@@ -150,8 +151,8 @@ function General({ editable }: { editable: boolean }) {
         <Form.Item label={t('settings.quietHours')} extra={t('settings.quietHoursHint')}>
           <Flex gap={8} align="center" wrap>
             <Form.Item name="quiet" valuePropName="checked" noStyle><Switch /></Form.Item>
-            <Form.Item name="quietStart" noStyle><Input type="time" style={{ width: 120 }} /></Form.Item>–
-            <Form.Item name="quietEnd" noStyle><Input type="time" style={{ width: 120 }} /></Form.Item>
+            <Form.Item name="quietStart" noStyle><TimeInput style={{ width: 120 }} /></Form.Item>–
+            <Form.Item name="quietEnd" noStyle><TimeInput style={{ width: 120 }} /></Form.Item>
           </Flex>
         </Form.Item>
         <Form.Item label={t('settings.frequencyCap')} extra={t('settings.frequencyCapHint')}>

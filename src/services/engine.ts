@@ -13,10 +13,10 @@ import { touchConversation } from '../store/repos/conversations.ts';
 import { enqueueWebhookEvents, type WebhookEvent } from '../store/repos/webhooks.ts';
 import {
   claimMo, dueConversations, endConversationsOf, entryStore, insertConversation, insertResponses, liveServices, purgeMoClaims, responsesOf,
-  serviceVersion, takeConversation, updateConversation, waitingConversation, waitingKey,
+  serviceVersion, takeConversation, updateConversation, waitingConversation, waitingConversations, waitingKey,
 } from '../store/repos/services.ts';
 import { queueMessages } from '../worker/outbox.ts';
-import { inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
+import { batchMemo, inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
 import { serviceType, serviceTypes } from './registry.ts';
@@ -151,7 +151,7 @@ export async function routeToService(deps: Deps, tenantId: string, row: InboundM
   if (!sender.mobile || looksAutomated(row.text)) return null;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await routeOnce(deps, tenantId, row, sender);
+      return await routeOnce(deps, tenantId, row, sender, attempt > 1);
     } catch (e) {
       // another node advanced the conversation or started one for this number at the same moment: decide again
       if (attempt >= 5 || !(e instanceof Stale || isUniqueViolation(e))) throw e;
@@ -164,14 +164,25 @@ function isUniqueViolation(e: unknown): boolean {
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable, sender: MoSender): Promise<ServiceRouting | null> {
+/**
+ * The number's waiting conversation on an address. In a batch it is read for every sender of the batch at once, and
+ * that read serves a sender until its first MO of the batch is routed (only a number's own MO change its conversation).
+ */
+async function waitingFor(deps: Deps, tenantId: string, address: string, phone: string, fresh: boolean): Promise<ServiceConversationsTable | undefined> {
+  const memo = batchMemo(deps);
+  if (!memo || fresh || memo.routed.has(phone)) return waitingConversation(deps.store.db, tenantId, address, phone);
+  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(deps.store.db, [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
+  return waiting.get(waitingKey(tenantId, address, phone));
+}
+
+async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable, sender: MoSender, fresh: boolean): Promise<ServiceRouting | null> {
   const db = deps.store.db;
   const now = deps.now();
   const address = destinationDigits(row.to_number);
   const live = await tenantServices(deps, tenantId);
   // no live service: no keyword to match and no conversation left waiting (closing a service ends them)
   if (!live.services.size) return null;
-  let conv = await waitingConversation(db, tenantId, address, sender.phone);
+  let conv = await waitingFor(deps, tenantId, address, sender.phone, fresh);
   let late = false;
   if (conv && conv.expires_at && conv.expires_at <= now.toISOString()) {
     await expire(deps, conv);
@@ -213,7 +224,7 @@ async function bareService(db: Db, live: TenantServices, address: string, text: 
   for (const row of live.services.values()) {
     const type = serviceType(row.type);
     if (!type?.bare || (row.number !== null && row.number !== address)) continue;
-    const svc = await serviceAt(db, row);
+    const svc = await liveAt(db, live, row);
     const arg = svc && type.bare(svc.at.config, text);
     if (svc && arg) return { svc, arg };
   }
@@ -226,7 +237,7 @@ async function feedServices(deps: Deps, trx: Db, live: TenantServices, from: Ser
   for (const row of live.services.values()) {
     const type = serviceType(row.type);
     if (!type?.feed || !type.fedBy || row.id === from.id) continue;
-    const svc = await serviceAt(trx, row);
+    const svc = await liveAt(trx, live, row);
     if (!svc || !type.fedBy(svc.at.config).includes(from.id)) continue;
     const ctx = serviceContext(deps, trx, svc.at, zone, async () => []);
     replies.push(...await type.feed(ctx, svc.at, mo, { serviceId: from.id, type: from.type, inboundId: mo.inboundId }));
@@ -299,7 +310,7 @@ Promise<{ replyMessageId: string | null; replyStatus: string | null }> {
     try {
       const queued = await queueMessages(deps, {
         tenantId, recipients: to.map((p) => ({ phone: p, contactId: p === phone ? contactId : null })), text: r.text, category: 'notification',
-        campaignId: null, sender: address || null, source: outcome.relay ? 'service-relay' : 'service',
+        campaignId: null, sender: address || null, source: outcome.relay ? 'service-relay' : 'service', hold: true,
       });
       if (!r.to && !replyMessageId) {
         const m = queued[0];

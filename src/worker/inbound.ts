@@ -18,11 +18,11 @@ import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
 import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts';
 import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
-import { queueMessages } from './outbox.ts';
+import { queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 import { recordFeedback } from './complaints.ts';
 import { InboundBatches } from './inbound-batch.ts';
-import { rootDeps } from './batch-deps.ts';
+import { inBatch, rootDeps } from './batch-deps.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -131,13 +131,11 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   } else if (sender.mobile) {
     // a tenant's own virtual handset belongs to that tenant alone; else the tenant that last messaged the number
     const owner = await handsetOwner(db, sender.phone);
+    if (!owner) await storeHeldTo(deps, sender.phone);
     const last = owner ? { tenantId: owner, campaignId: null } : await lastSenderTo(db, sender.phone);
     if (last) { tenantId = last.tenantId; campaignId = last.campaignId; attribution = 'last_sender'; }
   }
-  if (tenantId) {
-    const exists = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
-    if (!exists) { tenantId = null; campaignId = null; attribution = 'none'; }
-  }
+  if (tenantId && !await tenantInBatch(deps, tenantId)) { tenantId = null; campaignId = null; attribution = 'none'; }
   if (!tenantId) {
     await updateInbound(db, row.id, { attribution: 'none', action: 'unattributed' });
     return;
@@ -151,9 +149,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   row.contact_id = contact?.id ?? null;
   row.conversation_id = await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, direction: 'in', at: row.received_at });
   if (contact) await markActivity(db, tenantId, [sender.phone], 'replied', row.received_at);
-  await updateInbound(db, row.id, {
-    tenant_id: tenantId, campaign_id: campaignId, attribution, contact_id: row.contact_id, conversation_id: row.conversation_id,
-  });
+  // stored at once alone (a failure later keeps the attribution); in a batch, with the outcome below (a failure undoes both)
+  if (!inBatch(deps)) await updateInbound(db, row.id, attributionOf(row));
 
   // 3. The keyword router: opt-out first, then opt-in, help, then services (a waiting conversation, a service
   // keyword; they send their own replies), then the tenant's rules.
@@ -203,7 +200,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
         const from = await senderFor(db, tenantId, { campaignId });
         const [m] = await queueMessages(deps, {
           tenantId, recipients: [{ phone: sender.phone, contactId: row.contact_id }], text: reply, category: 'notification',
-          campaignId: null, sender: from, source: replyKind === 'opt_out' ? 'opt-out' : 'auto-reply',
+          campaignId: null, sender: from, source: replyKind === 'opt_out' ? 'opt-out' : 'auto-reply', hold: true,
         });
         replyId = m?.id || null;
         replyStatus = m ? (m.reason ? `${m.status}:${m.reason}` : m.status) : 'none';
@@ -224,12 +221,16 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   else if (action === 'opt_in' && !confirmed) await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
 
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
-  await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
+  await updateInbound(db, row.id, { ...(inBatch(deps) ? attributionOf(row) : {}), action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
   // monitoring never stands in the way of routing: a failure is logged and the webhook still goes out
   await recordFeedback(deps, row).catch((err: unknown) => deps.log.error({ err, component: 'complaints', inbound: row.id }, 'could not record an opt-out or complaint'));
 
   // 6. The tenant's webhook.
   await enqueueWebhookEvents(db, [{ tenantId, event: 'message.inbound', payload: inboundPayload(row) }], now);
+}
+
+function attributionOf(r: InboundMessagesTable): Partial<InboundMessagesTable> {
+  return { tenant_id: r.tenant_id, campaign_id: r.campaign_id, attribution: r.attribution, contact_id: r.contact_id, conversation_id: r.conversation_id };
 }
 
 /** The `data` of a `message.inbound` webhook. */
@@ -252,10 +253,11 @@ async function replyRefusal(deps: Deps, tenantId: string, row: InboundMessagesTa
   if (kind === 'opt_out') return h.confirmedOptOutSince ? 'already_confirmed' : null;
   if (h.repliesSince >= limits.maxReplies) return 'rate_limited';
   if (h.repliedSameTextSince) return 'repeated_message';
-  const ours = await recentReplyTexts(deps.store.db, tenantId, sender.phone, iso(limits.repeatPeriodMs));
   const mine = normalizeKeyword(row.text);
-  if (mine.length > 8 && ours.some((t) => normalizeKeyword(t).includes(mine))) return 'echo_of_our_reply';
-  return null;
+  if (mine.length <= 8) return null;
+  await storeHeldTo(deps, sender.phone);
+  const ours = await recentReplyTexts(deps.store.db, tenantId, sender.phone, iso(limits.repeatPeriodMs));
+  return ours.some((t) => normalizeKeyword(t).includes(mine)) ? 'echo_of_our_reply' : null;
 }
 
 /** Opt-out: the contact is marked (created if unknown, so the refusal is remembered), consent withdrawn with evidence, pending marketing excluded. */

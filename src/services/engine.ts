@@ -153,8 +153,9 @@ export async function routeToService(deps: Deps, tenantId: string, row: InboundM
     try {
       return await routeOnce(deps, tenantId, row, sender, attempt > 1);
     } catch (e) {
-      // another node advanced the conversation or started one for this number at the same moment: decide again
-      if (attempt >= 5 || !(e instanceof Stale || isUniqueViolation(e))) throw e;
+      // another node advanced the conversation or started one for this number at the same moment: decide again (in a
+      // batch, where the MO's work has no savepoint of its own, the MO is routed again alone)
+      if (attempt >= 5 || inBatch(deps) || !(e instanceof Stale || isUniqueViolation(e))) throw e;
     }
   }
 }
@@ -265,7 +266,9 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
   const nowIso = deps.now().toISOString();
   // read before the transaction: on SQLite a query outside it would wait for the one connection the transaction holds
   const live = await tenantServices(deps, mo.tenantId);
-  const done = await db.transaction().execute(async (trx) => {
+  // in a batch the MO's own savepoint holds this work: a failure undoes the whole MO, which is then routed alone
+  const atomically = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (inBatch(deps) ? fn(db) : db.transaction().execute(fn));
+  const done = await atomically(async (trx) => {
     if (!await claimMo(trx, moKey(mo.tenantId, mo.address, mo.phone, mo.text), mo.inboundId, mo.receivedAt, redeliveryWindowMs)) return null;
     if (conv && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
     const ctx = serviceContext(deps, trx, svc.at, zone, () => responsesOf(trx, svc.at.id, conv ? { conversationId: conv.id } : { phone: mo.phone }));

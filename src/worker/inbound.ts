@@ -22,7 +22,7 @@ import { queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 import { recordFeedback } from './complaints.ts';
 import { InboundBatches } from './inbound-batch.ts';
-import { inBatch, rootDeps } from './batch-deps.ts';
+import { inBatch, onceInBatch, rootDeps } from './batch-deps.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -120,7 +120,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   const tables = await attributionTables(deps);
   let dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => []);
   if ((dest.kind === 'dedicated' || dest.kind === 'extension') && dest.extension) {
-    const codes = await campaignCodes(db, dest.tenantId);
+    const owner = dest.tenantId;
+    const codes = await onceInBatch(deps, `codes:${owner}`, () => campaignCodes(db, owner));
     if (codes.length) dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => codes);
   }
   let tenantId: string | null = null;

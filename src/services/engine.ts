@@ -9,7 +9,7 @@ import { looksAutomated } from '../domain/keywords.ts';
 import { newId } from '../domain/ids.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
-import { touchConversation } from '../store/repos/conversations.ts';
+import { touchReply } from '../worker/inbox-touch.ts';
 import { enqueueWebhookEvents, type WebhookEvent } from '../store/repos/webhooks.ts';
 import {
   claimMo, dueConversations, endConversationsOf, entryStore, insertConversation, insertResponses, liveServices, purgeMoClaims, responsesOf,
@@ -270,25 +270,32 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
   const atomically = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (inBatch(deps) ? fn(db) : db.transaction().execute(fn));
   const done = await atomically(async (trx) => {
     if (!await claimMo(trx, moKey(mo.tenantId, mo.address, mo.phone, mo.text), mo.inboundId, mo.receivedAt, redeliveryWindowMs)) return null;
-    if (conv && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
+    // taken first (its row locked for the rest of the work), except in a batch: one writer, so the revision is checked
+    // with the change, in one statement
+    const takeLast = inBatch(deps);
+    if (conv && !takeLast && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
     const ctx = serviceContext(deps, trx, svc.at, zone, () => responsesOf(trx, svc.at.id, conv ? { conversationId: conv.id } : { phone: mo.phone }));
     const outcome: Outcome = conv ? await svc.type.answer(ctx, svc.at, mo, view(conv)) : await svc.type.start(ctx, svc.at, mo);
     let conversationId = conv?.id ?? null;
     const change = outcome.conversation ?? null;
+    let patch: Partial<ServiceConversationsTable> | null = null;
     if (change && 'wait' in change) {
       const timers = timersAt(svc.type, svc.at.config, deps.now());
-      const patch = { step: change.wait.step, data: JSON.stringify(change.wait.data), prompt: change.wait.prompt, retries: change.wait.retries ?? 0, ...timers, updated_at: nowIso };
-      if (conv) await updateConversation(trx, conv.id, patch);
-      else {
+      const waiting = { step: change.wait.step, data: JSON.stringify(change.wait.data), prompt: change.wait.prompt, retries: change.wait.retries ?? 0, ...timers, updated_at: nowIso };
+      patch = waiting;
+      if (!conv) {
         conversationId = newId();
         await insertConversation(trx, {
           id: conversationId, tenant_id: mo.tenantId, service_id: svc.at.id, service_version: svc.at.version, phone: mo.phone, address: mo.address,
-          state: 'waiting', waiting_key: waitingKey(mo.tenantId, mo.address, mo.phone), revision: 0, ended_reason: null, created_at: nowIso, ...patch,
+          state: 'waiting', waiting_key: waitingKey(mo.tenantId, mo.address, mo.phone), revision: 0, ended_reason: null, created_at: nowIso, ...waiting,
         });
       }
-    } else if (change && 'end' in change && conv) {
-      await updateConversation(trx, conv.id, { state: change.end, waiting_key: null, remind_at: null, expires_at: null, ended_reason: change.end === 'completed' ? null : 'answer', updated_at: nowIso });
+    } else if (change && 'end' in change) {
+      patch = { state: change.end, waiting_key: null, remind_at: null, expires_at: null, ended_reason: change.end === 'completed' ? null : 'answer', updated_at: nowIso };
     }
+    if (conv && takeLast) {
+      if (!await takeConversation(trx, conv.id, conv.revision, nowIso, patch ?? {})) throw new Stale('conversation advanced elsewhere');
+    } else if (conv && patch) await updateConversation(trx, conv.id, patch);
     const stored = await insertResponses(trx, { tenantId: mo.tenantId, serviceId: svc.at.id, version: svc.at.version, conversationId, inboundId: mo.inboundId, phone: mo.phone, receivedAt: mo.receivedAt }, outcome.responses, nowIso);
     const events: WebhookEvent[] = stored.map((r) => ({ tenantId: mo.tenantId, event: 'service.response', payload: { serviceId: svc.at.id, type: svc.at.type, ...r } }));
     if (outcome.completed) events.push({ tenantId: mo.tenantId, event: 'service.completed', payload: { serviceId: svc.at.id, type: svc.at.type, conversationId, phone: mo.phone, state: 'completed', ...outcome.completed } });
@@ -320,7 +327,7 @@ Promise<{ replyMessageId: string | null; replyStatus: string | null }> {
         replyMessageId = m?.id || null;
         replyStatus = m ? (m.reason ? `${m.status}:${m.reason}` : m.status) : 'none';
       }
-      if (!r.to) await touchConversation(deps.store.db, tenantId, { phone, contactId, text: r.text, direction: 'out', at: deps.now().toISOString() });
+      if (!r.to) await touchReply(deps, tenantId, { phone, contactId, text: r.text, at: deps.now().toISOString() });
     } catch (e) {
       const err = e as { code?: string };
       if (!r.to && !replyStatus) replyStatus = `error:${err.code ?? 'internal'}`;

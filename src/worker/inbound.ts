@@ -12,17 +12,17 @@ import { confirmationFor, fillReply, looksAutomated, matchRule, normalizeKeyword
 import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type AttributionTables } from '../store/repos/service-numbers.ts';
 import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
 import { recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
-import { touchConversation } from '../store/repos/conversations.ts';
+import { inboxConversation, settleInbox, touchReply } from './inbox-touch.ts';
 import { handsetOwner } from '../store/repos/handsets.ts';
 import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
-import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts';
+import { contactRow, markActivity, senderContacts, setOptOut, type SenderContact } from '../store/repos/contacts.ts';
 import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 import { recordFeedback } from './complaints.ts';
 import { InboundBatches } from './inbound-batch.ts';
-import { inBatch, onceInBatch, rootDeps } from './batch-deps.ts';
+import { batchMemo, inBatch, onceInBatch, rootDeps } from './batch-deps.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -146,9 +146,9 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   row.attribution = attribution;
 
   // 2. Contact, conversation, activity.
-  const contact = await db.selectFrom('contacts').select(['id', 'name', 'opted_out_at', 'fields', 'language']).where('tenant_id', '=', tenantId).where('phone', '=', sender.phone).executeTakeFirst();
+  const contact = await senderContact(deps, tenantId, sender.phone);
   row.contact_id = contact?.id ?? null;
-  row.conversation_id = await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, direction: 'in', at: row.received_at });
+  row.conversation_id = await inboxConversation(deps, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, at: row.received_at });
   if (contact) await markActivity(db, tenantId, [sender.phone], 'replied', row.received_at);
   // stored at once alone (a failure later keeps the attribution); in a batch, with the outcome below (a failure undoes both)
   if (!inBatch(deps)) await updateInbound(db, row.id, attributionOf(row));
@@ -205,7 +205,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
         });
         replyId = m?.id || null;
         replyStatus = m ? (m.reason ? `${m.status}:${m.reason}` : m.status) : 'none';
-        if (replyId) await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: reply, direction: 'out', at: deps.now().toISOString() });
+        if (replyId) await touchReply(deps, tenantId, { phone: sender.phone, contactId: row.contact_id, text: reply, at: deps.now().toISOString() });
       } catch (e) {
         const err = e as { code?: string; message?: string };
         replyStatus = `error:${err.code ?? 'internal'}`;
@@ -221,6 +221,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   }
   else if (action === 'opt_in' && !confirmed) await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
 
+  await settleInbox(deps, sender.phone);
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
   await updateInbound(db, row.id, { ...(inBatch(deps) ? attributionOf(row) : {}), action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
   // monitoring never stands in the way of routing: a failure is logged and the webhook still goes out
@@ -232,6 +233,17 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
 
 function attributionOf(r: InboundMessagesTable): Partial<InboundMessagesTable> {
   return { tenant_id: r.tenant_id, campaign_id: r.campaign_id, attribution: r.attribution, contact_id: r.contact_id, conversation_id: r.conversation_id };
+}
+
+/**
+ * The sender's contact. In a batch it is read for every sender of the batch at once, and that read serves a sender
+ * until its first MO of the batch is routed (contacts are created and changed by a number's own MO).
+ */
+async function senderContact(deps: Deps, tenantId: string, phone: string): Promise<SenderContact | undefined> {
+  const memo = batchMemo(deps);
+  const db = deps.store.db;
+  if (!memo || memo.routed.has(phone)) return (await senderContacts(db, tenantId, [phone])).get(phone);
+  return (await memo.get(`contacts:${tenantId}`, () => senderContacts(db, tenantId, [...new Set(memo.phones)]))).get(phone);
 }
 
 /** The `data` of a `message.inbound` webhook. */

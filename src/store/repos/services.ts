@@ -123,9 +123,12 @@ export async function waitingConversations(db: Db, keys: string[]): Promise<Map<
   return out;
 }
 
-/** Takes the conversation for this MO: bumps its revision if it is still the one read (false = someone else advanced it). */
-export async function takeConversation(db: Db, id: string, revision: number, now: string): Promise<boolean> {
-  const r = await db.updateTable('service_conversations').set({ revision: revision + 1, updated_at: now })
+/**
+ * Takes the conversation for this MO: bumps its revision (with the `patch` of its change, if known) if it is still
+ * the one read (false = someone else advanced it).
+ */
+export async function takeConversation(db: Db, id: string, revision: number, now: string, patch: Partial<Omit<ServiceConversationsTable, 'id'>> = {}): Promise<boolean> {
+  const r = await db.updateTable('service_conversations').set({ ...patch, revision: revision + 1, updated_at: now })
     .where('id', '=', id).where('revision', '=', revision).where('state', '=', 'waiting').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

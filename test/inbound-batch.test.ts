@@ -13,6 +13,7 @@ import { handleInbound, inboundRow, route } from '../src/worker/inbound.ts';
 import { InboundBatches } from '../src/worker/inbound-batch.ts';
 import { inBatch } from '../src/worker/batch-deps.ts';
 import { moveBalance } from '../src/store/repos/billing.ts';
+import { insertInbound, updateInboundOutcomes } from '../src/store/repos/inbound.ts';
 import { createChannel, reportChannelState } from '../src/store/repos/channels.ts';
 import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
@@ -60,6 +61,17 @@ describe.each(testDatabases)('MO batches on $name', (database) => {
     await s?.close();
   });
 
+  it('writes the outcomes of many MO in one statement, each row its own values (nulls kept)', async () => {
+    const rows = [phone(), phone()].map((p, i) => inboundRow(s.deps, channelId, mo(p, `outcome ${i}`, `${SHARED}99`)).row);
+    await insertInbound(db(), rows);
+    await updateInboundOutcomes(db(), rows.map((r, i) => ({
+      id: r.id, tenant_id: null, campaign_id: null, attribution: 'none', contact_id: null, conversation_id: null, action: i ? 'rule' : 'none',
+      keyword: i ? `k${i}` : null, rule_id: null, reply_message_id: null, reply_status: i ? 'suppressed:test' : null,
+    })));
+    const stored = await db().selectFrom('inbound_messages').select(['id', 'attribution', 'action', 'keyword', 'reply_status']).where('id', 'in', rows.map((r) => r.id)).orderBy('id').execute();
+    expect(stored.map((r) => [r.attribution, r.action, r.keyword, r.reply_status])).toEqual([['none', 'none', null, null], ['none', 'rule', 'k1', 'suppressed:test']]);
+  });
+
   it('a survey keyword and its answers from two numbers in one batch: in order, one reply each, one reservation for the batch', async () => {
     const t = await tenant(100n);
     const svc = await api(t, '/api/v1/services', {
@@ -94,6 +106,16 @@ describe.each(testDatabases)('MO batches on $name', (database) => {
     expect(inbound.map((r) => r.reply_status).sort()).toEqual(['error:insufficient_balance', 'queued', 'queued']);
     expect((await messagesOf(t.id)).map((m) => m.phone).sort()).toEqual(inbound.filter((r) => r.reply_status === 'queued').map((r) => r.phone).sort());
     expect(await balanceOf(t.id)).toBe(0n);
+  });
+
+  it('reply limits hold inside one batch: the replies to a number in the window are counted MO by MO', async () => {
+    const t = await tenant(100n);
+    await api(t, '/api/v1/keywords/rules', { name: 'all', match: 'catch_all', reply: 'Noted.' });
+    const x = phone();
+    await Promise.all(['one', 'two', 'three', 'four'].map((text) => handleInbound(s.deps, channelId, mo(x, `note ${text}`, t.to))));
+    const inbound = await inboundOf(t.id);
+    expect(inbound.map((r) => r.reply_status)).toEqual(['queued', 'queued', 'queued', 'suppressed:rate_limited']);
+    expect(await messagesOf(t.id)).toHaveLength(3);
   });
 
   it('an MO failing in a batch drops only its own reply, also after an earlier reply to its number was stored for it; it is then routed alone', async () => {

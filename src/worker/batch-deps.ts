@@ -53,6 +53,49 @@ export class BatchMemo {
   }
 }
 
+/**
+ * Writes held for a batch's end, each left by one MO and concerning some numbers. Written early (before a read of a
+ * number that must see them) during an MO whose savepoint then rolls back, the other MO's writes are held again.
+ */
+export class HeldWrites<T> implements BatchPart {
+  private held: Array<{ mo: number; phones: string[]; item: T }> = [];
+  /** Written before the batch's end, with the MO they were written in. */
+  private written: Array<{ mo: number; phones: string[]; item: T; writtenIn: number }> = [];
+
+  /** @param write writes items in the batch's transaction; @param dropped runs after an MO's writes are dropped */
+  constructor(private readonly memo: BatchMemo, private readonly write: (items: T[]) => Promise<void>, private readonly dropped: () => void = () => undefined) {}
+
+  /** Holds an item of the MO being routed. */
+  hold(item: T, phones: string[]): void {
+    this.held.push({ mo: this.memo.mo, phones, item });
+  }
+
+  /** The items held now. */
+  items(): T[] {
+    return this.held.map((h) => h.item);
+  }
+
+  /** Whether an item concerning this number is held. */
+  holdsTo(phone: string): boolean {
+    return this.held.some((h) => h.phones.includes(phone));
+  }
+
+  drop(mo: number): void {
+    const undone = this.written.filter((w) => w.writtenIn === mo && w.mo !== mo).map(({ mo: m, phones, item }) => ({ mo: m, phones, item }));
+    this.written = this.written.filter((w) => w.writtenIn !== mo);
+    this.held = [...undone, ...this.held.filter((h) => h.mo !== mo)];
+    this.dropped();
+  }
+
+  async end(): Promise<void> {
+    const held = this.held;
+    if (!held.length) return;
+    this.held = [];
+    for (const h of held) this.written.push({ ...h, writtenIn: this.memo.mo });
+    await this.write(held.map((h) => h.item));
+  }
+}
+
 /** The memo of the batch these dependencies route, or undefined outside a batch. */
 export function batchMemo(deps: Deps): BatchMemo | undefined {
   return memos.get(deps);

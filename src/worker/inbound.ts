@@ -11,7 +11,7 @@ import { defaultReplyLimits, normalizeMoSender, resolveDestination, type ReplyLi
 import { confirmationFor, fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
 import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type AttributionTables } from '../store/repos/service-numbers.ts';
 import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
-import { recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
+import { recentReplyTexts, replyHistory, updateInbound, updateInboundOutcomes, type Attribution, type InboundAction, type InboundOutcome } from '../store/repos/inbound.ts';
 import { inboxConversation, settleInbox, touchReply } from './inbox-touch.ts';
 import { handsetOwner } from '../store/repos/handsets.ts';
 import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
@@ -22,7 +22,7 @@ import { queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 import { recordFeedback } from './complaints.ts';
 import { InboundBatches } from './inbound-batch.ts';
-import { batchMemo, inBatch, onceInBatch, rootDeps } from './batch-deps.ts';
+import { batchMemo, HeldWrites, inBatch, onceInBatch, rootDeps } from './batch-deps.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -223,7 +223,9 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
 
   await settleInbox(deps, sender.phone);
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
-  await updateInbound(db, row.id, { ...(inBatch(deps) ? attributionOf(row) : {}), action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
+  const outcomes = heldOutcomes(deps);
+  if (outcomes) outcomes.hold(outcomeOf(row), [row.phone]);
+  else await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
   // monitoring never stands in the way of routing: a failure is logged and the webhook still goes out
   await recordFeedback(deps, row).catch((err: unknown) => deps.log.error({ err, component: 'complaints', inbound: row.id }, 'could not record an opt-out or complaint'));
 
@@ -233,6 +235,26 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
 
 function attributionOf(r: InboundMessagesTable): Partial<InboundMessagesTable> {
   return { tenant_id: r.tenant_id, campaign_id: r.campaign_id, attribution: r.attribution, contact_id: r.contact_id, conversation_id: r.conversation_id };
+}
+
+function outcomeOf(r: InboundMessagesTable): InboundOutcome {
+  return {
+    id: r.id, tenant_id: r.tenant_id, campaign_id: r.campaign_id, attribution: r.attribution, contact_id: r.contact_id, conversation_id: r.conversation_id,
+    action: r.action, keyword: r.keyword, rule_id: r.rule_id, reply_message_id: r.reply_message_id, reply_status: r.reply_status,
+  };
+}
+
+/** In a batch, the MO's outcomes held and written together at its end (a read of a sender's MO writes them first). */
+function heldOutcomes(deps: Deps): HeldWrites<InboundOutcome> | undefined {
+  const memo = batchMemo(deps);
+  return memo?.part('inbound', () => new HeldWrites<InboundOutcome>(memo, (rows) => updateInboundOutcomes(deps.store.db, rows)));
+}
+
+/** Writes the held outcomes of this sender's earlier MO of the batch (and its replies), before reading them. */
+async function storeHeldFrom(deps: Deps, phone: string): Promise<void> {
+  const outcomes = heldOutcomes(deps);
+  if (outcomes?.holdsTo(phone)) await outcomes.end();
+  await storeHeldTo(deps, phone);
 }
 
 /**
@@ -261,6 +283,7 @@ async function replyRefusal(deps: Deps, tenantId: string, row: InboundMessagesTa
   const { limits } = caches(deps);
   const now = deps.now().getTime();
   const iso = (ms: number) => new Date(now - ms).toISOString();
+  await storeHeldFrom(deps, sender.phone);
   const h = await replyHistory(deps.store.db, tenantId, sender.phone, row.id,
     { replies: iso(limits.windowMs), confirmation: iso(limits.confirmationPeriodMs), repeat: iso(limits.repeatPeriodMs) }, row.text);
   if (kind === 'opt_out') return h.confirmedOptOutSince ? 'already_confirmed' : null;
@@ -268,7 +291,6 @@ async function replyRefusal(deps: Deps, tenantId: string, row: InboundMessagesTa
   if (h.repliedSameTextSince) return 'repeated_message';
   const mine = normalizeKeyword(row.text);
   if (mine.length <= 8) return null;
-  await storeHeldTo(deps, sender.phone);
   const ours = await recentReplyTexts(deps.store.db, tenantId, sender.phone, iso(limits.repeatPeriodMs));
   return ours.some((t) => normalizeKeyword(t).includes(mine)) ? 'echo_of_our_reply' : null;
 }

@@ -18,7 +18,7 @@ import { moveBalance } from '../store/repos/billing.ts';
 import { senderFor } from '../store/repos/service-numbers.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import { extractLinks, fillLinks } from '../domain/links.ts';
-import { batchMemo, onceInBatch, type BatchMemo, type BatchPart } from './batch-deps.ts';
+import { batchMemo, HeldWrites, onceInBatch, type BatchMemo, type BatchPart } from './batch-deps.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'consent_pending' | 'preference' | 'frequency_cap' | 'no_route';
@@ -282,22 +282,21 @@ export function tenantInBatch(deps: Deps, tenantId: string): Promise<Tenant | un
   return onceInBatch(deps, `tenant:${tenantId}`, () => findTenant(deps.store.db, tenantId));
 }
 
-interface HeldSend { mo: number; tenantId: string; source: string; rows: Prepared[]; cost: bigint; storedIn?: number }
+interface HeldSend { tenantId: string; source: string; rows: Prepared[]; cost: bigint }
 
 /**
  * Replies queued while a batch of MO is routed, stored when the batch ends: one reservation per tenant and source,
  * the messages written together. Each is held only while the balance, less what is held, covers it; one that may not
- * fit is stored at once, after what was held before it. Stored during an MO (before a read that must see them), they
- * are held again if that MO's savepoint rolls back.
+ * fit is stored at once, after what was held before it.
  */
 class HeldReplies implements BatchPart {
-  private sends: HeldSend[] = [];
-  /** Sends stored before the batch's end, with the MO they were stored in. */
-  private stored: HeldSend[] = [];
+  readonly writes: HeldWrites<HeldSend>;
   /** What each tenant's balance allows, less what is held (a lower bound: releases in the batch are not counted). */
   private readonly available = new Map<string, bigint>();
 
-  constructor(private readonly deps: Deps, private readonly memo: BatchMemo) {}
+  constructor(private readonly deps: Deps, memo: BatchMemo) {
+    this.writes = new HeldWrites(memo, (sends) => this.store(sends), () => this.available.clear());
+  }
 
   /** Holds a send's messages for the batch's end: false when the balance may not cover it. */
   async hold(tenantId: string, source: string, prepared: Prepared[]): Promise<boolean> {
@@ -305,7 +304,7 @@ class HeldReplies implements BatchPart {
     if (cost > 0n) {
       let available = this.available.get(tenantId);
       if (available === undefined) {
-        const held = this.sends.reduce((sum, s) => (s.tenantId === tenantId ? sum + s.cost : sum), 0n);
+        const held = this.writes.items().reduce((sum, s) => (s.tenantId === tenantId ? sum + s.cost : sum), 0n);
         available = ((await findTenant(this.deps.store.db, tenantId))?.balance ?? 0n) - held;
       }
       if (available < cost) {
@@ -314,13 +313,9 @@ class HeldReplies implements BatchPart {
       }
       this.available.set(tenantId, available - cost);
     }
-    this.sends.push({ mo: this.memo.mo, tenantId, source, rows: prepared.filter((p) => p.id), cost });
+    const rows = prepared.filter((p) => p.id);
+    this.writes.hold({ tenantId, source, rows, cost }, rows.map((r) => r.phone));
     return true;
-  }
-
-  /** Whether a message to this number is held. */
-  holdsTo(phone: string): boolean {
-    return this.sends.some((s) => s.rows.some((r) => r.phone === phone));
   }
 
   /** The tenant's balance moved outside the held sends: read it again when next needed. */
@@ -329,18 +324,14 @@ class HeldReplies implements BatchPart {
   }
 
   drop(mo: number): void {
-    // what was stored during that MO was rolled back with it: the other MO's sends wait again
-    const undone = this.stored.filter((s) => s.storedIn === mo && s.mo !== mo);
-    this.stored = this.stored.filter((s) => s.storedIn !== mo);
-    this.sends = [...undone, ...this.sends.filter((s) => s.mo !== mo)];
-    this.available.clear();
+    this.writes.drop(mo);
   }
 
-  async end(): Promise<void> {
-    const sends = this.sends;
-    if (!sends.length) return;
-    this.sends = [];
-    for (const s of sends) this.stored.push({ ...s, storedIn: this.memo.mo });
+  end(): Promise<void> {
+    return this.writes.end();
+  }
+
+  private async store(sends: HeldSend[]): Promise<void> {
     const db = this.deps.store.db;
     const at = this.deps.now().toISOString();
     const moves = new Map<string, { tenantId: string; source: string; cost: bigint; count: number }>();
@@ -368,7 +359,7 @@ function heldReplies(deps: Deps): HeldReplies | undefined {
 /** Stores the replies a batch holds when one goes to this number, so that a read of the number's messages sees them. */
 export async function storeHeldTo(deps: Deps, phone: string): Promise<void> {
   const held = heldReplies(deps);
-  if (held?.holdsTo(phone)) await held.end();
+  if (held?.writes.holdsTo(phone)) await held.end();
 }
 
 /**

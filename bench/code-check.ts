@@ -19,7 +19,9 @@ import { batchCodes, exportableBatch, generateBatch } from '../src/services/code
 import { forkSimulator } from '../src/channels/simulator/child.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
-import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber } from './support/smsc.ts';
+import { countStatements } from './support/statements.ts';
+import { BENCH_ACCOUNT, BENCH_WINDOW } from './support/smsc.ts';
+import { blastMo } from './support/mo.ts';
 
 const ADDRESS = '1069000255';
 /** Checks per number (within the hourly rate limit). */
@@ -68,19 +70,14 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await openService(deps, tenant.id, lottery.id);
     const worker = await startWorker(deps);
     while (!worker.channels.upIds().length) await new Promise((r) => setTimeout(r, 20));
+    const queries = countStatements(deps.store.sqlite!);
     const rss = trackPeakRss();
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
-    for (let round = 0; round < perNumber; round++) {
-      await Promise.all(Array.from({ length: numbers }, (_, i) => smsc.sendMo({ from: benchNumber(i), to: ADDRESS, text: pool[(i * perNumber + round) * 7919 % pool.length] })));
-    }
-    for (;;) {
-      const r = await db.selectFrom('inbound_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '<>', 'pending').executeTakeFirstOrThrow();
-      if (Number(r.n) >= total) break;
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    await blastMo(smsc, db, { numbers, rounds: perNumber, to: ADDRESS, text: (i, round) => pool[(i * perNumber + round) * 7919 % pool.length], waitEachRound: false });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
+    const statements = queries.stop();
     const peakRssMb = rss.stop();
     await worker.stop();
     const checked = await db.selectFrom('code_checks').select(['result', (eb) => eb.fn.countAll<number>().as('n')]).where('tenant_id', '=', tenant.id).groupBy('result').execute();
@@ -95,6 +92,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       scenario: 'code-check', messages: total, numbers, seconds: Math.round(seconds * 1000) / 1000, perSecond, referencePerSecond: smpp.perSecond,
       ratio: Math.round((perSecond / Number(smpp.perSecond)) * 100) / 100, codesGenerated: batch.count, codesPerSecond: Math.round(batch.count / genSeconds),
       cpuMicrosPerCode: Math.round((genCpuUs.user + genCpuUs.system) / batch.count * 10) / 10, cpuMicrosPerCheck: Math.round((used.user + used.system) / total),
+      queriesPerCheck: Math.round((statements / total) * 10) / 10,
       results: byResult, replies: Number(replies.n), lotteryEntries: Number(entries.n), peakRssMb,
       lost: Math.max(0, total - checkedTotal) + Math.max(0, total - Number(replies.n)),
       duplicates: Math.max(0, Number(credits.n) - Number(firsts.n)) + Math.max(0, (byResult.genuine ?? 0) - Number(firsts.n)),

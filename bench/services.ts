@@ -18,7 +18,8 @@ import { forkSimulator } from '../src/channels/simulator/child.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
 import { countStatements } from './support/statements.ts';
-import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber } from './support/smsc.ts';
+import { BENCH_ACCOUNT, BENCH_WINDOW } from './support/smsc.ts';
+import { blastMo } from './support/mo.ts';
 
 const ADDRESS = '1069000255';
 /** MO per number: the keyword, then one answer to each of the three questions. */
@@ -59,16 +60,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     const answers = ['DY', '2', '4', '很好'];
-    for (const [round, text] of answers.entries()) {
-      // each round waits for the previous one's prompts to be stored, as a person answers after the question
-      await Promise.all(Array.from({ length: numbers }, (_, i) => smsc.sendMo({ from: benchNumber(i), to: ADDRESS, text })));
-      const want = numbers * (round + 1);
-      for (;;) {
-        const r = await db.selectFrom('inbound_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '<>', 'pending').executeTakeFirstOrThrow();
-        if (Number(r.n) >= want) break;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-    }
+    await blastMo(smsc, db, { numbers, rounds: perNumber, to: ADDRESS, text: (_i, round) => answers[round], waitEachRound: true });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     const statements = queries.stop();

@@ -9,14 +9,14 @@ import { looksAutomated } from '../domain/keywords.ts';
 import { newId } from '../domain/ids.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
-import { touchConversation } from '../store/repos/conversations.ts';
+import { touchReply } from '../worker/inbox-touch.ts';
 import { enqueueWebhookEvents, type WebhookEvent } from '../store/repos/webhooks.ts';
 import {
   claimMo, dueConversations, endConversationsOf, entryStore, insertConversation, insertResponses, liveServices, purgeMoClaims, responsesOf,
-  serviceVersion, takeConversation, updateConversation, waitingConversation, waitingKey,
+  serviceVersion, takeConversation, updateConversation, waitingConversation, waitingConversations, waitingKey,
 } from '../store/repos/services.ts';
 import { queueMessages } from '../worker/outbox.ts';
-import { inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
+import { batchMemo, inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
 import { serviceType, serviceTypes } from './registry.ts';
@@ -151,10 +151,11 @@ export async function routeToService(deps: Deps, tenantId: string, row: InboundM
   if (!sender.mobile || looksAutomated(row.text)) return null;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await routeOnce(deps, tenantId, row, sender);
+      return await routeOnce(deps, tenantId, row, sender, attempt > 1);
     } catch (e) {
-      // another node advanced the conversation or started one for this number at the same moment: decide again
-      if (attempt >= 5 || !(e instanceof Stale || isUniqueViolation(e))) throw e;
+      // another node advanced the conversation or started one for this number at the same moment: decide again (in a
+      // batch, where the MO's work has no savepoint of its own, the MO is routed again alone)
+      if (attempt >= 5 || inBatch(deps) || !(e instanceof Stale || isUniqueViolation(e))) throw e;
     }
   }
 }
@@ -164,14 +165,25 @@ function isUniqueViolation(e: unknown): boolean {
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable, sender: MoSender): Promise<ServiceRouting | null> {
+/**
+ * The number's waiting conversation on an address. In a batch it is read for every sender of the batch at once, and
+ * that read serves a sender until its first MO of the batch is routed (only a number's own MO change its conversation).
+ */
+async function waitingFor(deps: Deps, tenantId: string, address: string, phone: string, fresh: boolean): Promise<ServiceConversationsTable | undefined> {
+  const memo = batchMemo(deps);
+  if (!memo || fresh || memo.routed.has(phone)) return waitingConversation(deps.store.db, tenantId, address, phone);
+  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(deps.store.db, [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
+  return waiting.get(waitingKey(tenantId, address, phone));
+}
+
+async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable, sender: MoSender, fresh: boolean): Promise<ServiceRouting | null> {
   const db = deps.store.db;
   const now = deps.now();
   const address = destinationDigits(row.to_number);
   const live = await tenantServices(deps, tenantId);
   // no live service: no keyword to match and no conversation left waiting (closing a service ends them)
   if (!live.services.size) return null;
-  let conv = await waitingConversation(db, tenantId, address, sender.phone);
+  let conv = await waitingFor(deps, tenantId, address, sender.phone, fresh);
   let late = false;
   if (conv && conv.expires_at && conv.expires_at <= now.toISOString()) {
     await expire(deps, conv);
@@ -213,7 +225,7 @@ async function bareService(db: Db, live: TenantServices, address: string, text: 
   for (const row of live.services.values()) {
     const type = serviceType(row.type);
     if (!type?.bare || (row.number !== null && row.number !== address)) continue;
-    const svc = await serviceAt(db, row);
+    const svc = await liveAt(db, live, row);
     const arg = svc && type.bare(svc.at.config, text);
     if (svc && arg) return { svc, arg };
   }
@@ -226,7 +238,7 @@ async function feedServices(deps: Deps, trx: Db, live: TenantServices, from: Ser
   for (const row of live.services.values()) {
     const type = serviceType(row.type);
     if (!type?.feed || !type.fedBy || row.id === from.id) continue;
-    const svc = await serviceAt(trx, row);
+    const svc = await liveAt(trx, live, row);
     if (!svc || !type.fedBy(svc.at.config).includes(from.id)) continue;
     const ctx = serviceContext(deps, trx, svc.at, zone, async () => []);
     replies.push(...await type.feed(ctx, svc.at, mo, { serviceId: from.id, type: from.type, inboundId: mo.inboundId }));
@@ -254,27 +266,36 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
   const nowIso = deps.now().toISOString();
   // read before the transaction: on SQLite a query outside it would wait for the one connection the transaction holds
   const live = await tenantServices(deps, mo.tenantId);
-  const done = await db.transaction().execute(async (trx) => {
+  // in a batch the MO's own savepoint holds this work: a failure undoes the whole MO, which is then routed alone
+  const atomically = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (inBatch(deps) ? fn(db) : db.transaction().execute(fn));
+  const done = await atomically(async (trx) => {
     if (!await claimMo(trx, moKey(mo.tenantId, mo.address, mo.phone, mo.text), mo.inboundId, mo.receivedAt, redeliveryWindowMs)) return null;
-    if (conv && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
+    // taken first (its row locked for the rest of the work), except in a batch: one writer, so the revision is checked
+    // with the change, in one statement
+    const takeLast = inBatch(deps);
+    if (conv && !takeLast && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
     const ctx = serviceContext(deps, trx, svc.at, zone, () => responsesOf(trx, svc.at.id, conv ? { conversationId: conv.id } : { phone: mo.phone }));
     const outcome: Outcome = conv ? await svc.type.answer(ctx, svc.at, mo, view(conv)) : await svc.type.start(ctx, svc.at, mo);
     let conversationId = conv?.id ?? null;
     const change = outcome.conversation ?? null;
+    let patch: Partial<ServiceConversationsTable> | null = null;
     if (change && 'wait' in change) {
       const timers = timersAt(svc.type, svc.at.config, deps.now());
-      const patch = { step: change.wait.step, data: JSON.stringify(change.wait.data), prompt: change.wait.prompt, retries: change.wait.retries ?? 0, ...timers, updated_at: nowIso };
-      if (conv) await updateConversation(trx, conv.id, patch);
-      else {
+      const waiting = { step: change.wait.step, data: JSON.stringify(change.wait.data), prompt: change.wait.prompt, retries: change.wait.retries ?? 0, ...timers, updated_at: nowIso };
+      patch = waiting;
+      if (!conv) {
         conversationId = newId();
         await insertConversation(trx, {
           id: conversationId, tenant_id: mo.tenantId, service_id: svc.at.id, service_version: svc.at.version, phone: mo.phone, address: mo.address,
-          state: 'waiting', waiting_key: waitingKey(mo.tenantId, mo.address, mo.phone), revision: 0, ended_reason: null, created_at: nowIso, ...patch,
+          state: 'waiting', waiting_key: waitingKey(mo.tenantId, mo.address, mo.phone), revision: 0, ended_reason: null, created_at: nowIso, ...waiting,
         });
       }
-    } else if (change && 'end' in change && conv) {
-      await updateConversation(trx, conv.id, { state: change.end, waiting_key: null, remind_at: null, expires_at: null, ended_reason: change.end === 'completed' ? null : 'answer', updated_at: nowIso });
+    } else if (change && 'end' in change) {
+      patch = { state: change.end, waiting_key: null, remind_at: null, expires_at: null, ended_reason: change.end === 'completed' ? null : 'answer', updated_at: nowIso };
     }
+    if (conv && takeLast) {
+      if (!await takeConversation(trx, conv.id, conv.revision, nowIso, patch ?? {})) throw new Stale('conversation advanced elsewhere');
+    } else if (conv && patch) await updateConversation(trx, conv.id, patch);
     const stored = await insertResponses(trx, { tenantId: mo.tenantId, serviceId: svc.at.id, version: svc.at.version, conversationId, inboundId: mo.inboundId, phone: mo.phone, receivedAt: mo.receivedAt }, outcome.responses, nowIso);
     const events: WebhookEvent[] = stored.map((r) => ({ tenantId: mo.tenantId, event: 'service.response', payload: { serviceId: svc.at.id, type: svc.at.type, ...r } }));
     if (outcome.completed) events.push({ tenantId: mo.tenantId, event: 'service.completed', payload: { serviceId: svc.at.id, type: svc.at.type, conversationId, phone: mo.phone, state: 'completed', ...outcome.completed } });
@@ -299,14 +320,14 @@ Promise<{ replyMessageId: string | null; replyStatus: string | null }> {
     try {
       const queued = await queueMessages(deps, {
         tenantId, recipients: to.map((p) => ({ phone: p, contactId: p === phone ? contactId : null })), text: r.text, category: 'notification',
-        campaignId: null, sender: address || null, source: outcome.relay ? 'service-relay' : 'service',
+        campaignId: null, sender: address || null, source: outcome.relay ? 'service-relay' : 'service', hold: true,
       });
       if (!r.to && !replyMessageId) {
         const m = queued[0];
         replyMessageId = m?.id || null;
         replyStatus = m ? (m.reason ? `${m.status}:${m.reason}` : m.status) : 'none';
       }
-      if (!r.to) await touchConversation(deps.store.db, tenantId, { phone, contactId, text: r.text, direction: 'out', at: deps.now().toISOString() });
+      if (!r.to) await touchReply(deps, tenantId, { phone, contactId, text: r.text, at: deps.now().toISOString() });
     } catch (e) {
       const err = e as { code?: string };
       if (!r.to && !replyStatus) replyStatus = `error:${err.code ?? 'internal'}`;

@@ -26,7 +26,12 @@ export function nestable(trx: Transaction<Database>): Kysely<Database> {
   const handle: Kysely<Database> = new Proxy(trx, {
     get(target, prop) {
       if (prop === 'transaction') {
-        return () => ({ execute: <T>(fn: (t: Kysely<Database>) => Promise<T>) => savepoint(target, `nested_${++depth}`, () => fn(handle)) });
+        // named by nesting level, so the statement texts repeat (each text is prepared once) however many run
+        return () => ({
+          execute: async <T>(fn: (t: Kysely<Database>) => Promise<T>) => {
+            try { return await savepoint(target, `nested_${++depth}`, () => fn(handle)); } finally { depth--; }
+          },
+        });
       }
       if (prop === 'connection') return () => ({ execute: <T>(fn: (t: Kysely<Database>) => Promise<T>) => fn(handle) });
       const value = Reflect.get(target, prop, target) as unknown;

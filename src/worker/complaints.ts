@@ -8,6 +8,7 @@ import { campaignFeedback, lastMessageTo, policyFor, recordComplaints } from '..
 import { getCampaign } from '../store/repos/campaigns.ts';
 import { pauseCampaign } from './scheduler.ts';
 import { rootDeps } from './batch-deps.ts';
+import { storeHeldTo } from './outbox.ts';
 
 const cacheTtlMs = 5_000;
 const policies = new WeakMap<Deps, Map<string, { at: number; policy: ComplaintPolicy; matcher: ComplaintMatcher }>>();
@@ -38,6 +39,7 @@ export async function recordFeedback(deps: Deps, row: InboundMessagesTable): Pro
   const keyword = matcher.keywordIn(row.text);
   const kinds = [...(row.action === 'opt_out' ? ['opt_out'] : []), ...(keyword ? ['complaint'] : [])];
   if (!kinds.length) return;
+  await storeHeldTo(deps, row.phone);
   const last = await lastMessageTo(deps.store.db, tenantId, row.phone);
   const campaignId = row.campaign_id ?? last?.campaignId ?? null;
   const at = deps.now().toISOString();

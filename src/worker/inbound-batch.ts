@@ -1,13 +1,14 @@
 // MO routed in batches: what arrives while a batch is being handled is stored with one multi-row insert, then routed
 // in arrival order. On SQLite a batch is routed in one transaction (one commit; each MO in a savepoint of its own, so
-// one failure rolls back only that MO); on PostgreSQL MO are routed as before, numbers side by side (row locks
+// one failure rolls back only that MO, and what it held for the batch's end is dropped with it); reads of every
+// sender at once and replies stored together at the end make the batch cheaper than its MO one by one; on PostgreSQL MO are routed as before, numbers side by side (row locks
 // between nodes stay short).
 import type { Deps } from '../deps.ts';
 import type { InboundMessagesTable } from '../store/database.ts';
 import type { MoSender } from '../domain/inbound.ts';
 import { insertInbound } from '../store/repos/inbound.ts';
 import { savepoint } from '../store/nested.ts';
-import { batchDeps, OutsideBatch } from './batch-deps.ts';
+import { BatchMemo, batchDeps, OutsideBatch } from './batch-deps.ts';
 
 /** How many MO one batch takes at most. */
 const maxBatch = 500;
@@ -88,16 +89,22 @@ export class InboundBatches {
     try {
       await deps.router.refresh();
       await deps.store.db.transaction().execute(async (trx) => {
-        const bound = batchDeps(deps, trx, woken);
+        const memo = new BatchMemo(items.map((i) => i.sender.phone));
+        const bound = batchDeps(deps, trx, woken, memo);
         for (let k = 0; k < items.length; k++) {
+          memo.mo = k;
           try {
             await savepoint(trx, 'mo', () => this.route(bound, items[k].row, items[k].sender));
+            memo.routed.add(items[k].sender.phone);
           } catch (err) {
             if (!(err instanceof OutsideBatch)) deps.log.warn({ err, component: 'inbound', inbound: items[k].row.id }, 'routing an inbound message in a batch failed; routing it alone');
+            memo.drop(k);
             stop = k;
-            return;
+            break;
           }
         }
+        // what the routed MO left for the end of the batch (their replies) commits with them
+        await memo.end();
       });
     } catch (err) {
       // the batch did not commit: route each of its MO on its own

@@ -11,18 +11,18 @@ import { defaultReplyLimits, normalizeMoSender, resolveDestination, type ReplyLi
 import { confirmationFor, fillReply, looksAutomated, matchRule, normalizeKeyword, WordMatcher, type WordKind } from '../domain/keywords.ts';
 import { campaignCodes, lastSenderTo, loadAttributionTables, senderFor, type AttributionTables } from '../store/repos/service-numbers.ts';
 import { getKeywordSettings, listRules, countRuleHit, type KeywordSettings, type StoredRule } from '../store/repos/keywords.ts';
-import { recentReplyTexts, replyHistory, updateInbound, type Attribution, type InboundAction } from '../store/repos/inbound.ts';
-import { touchConversation } from '../store/repos/conversations.ts';
+import { recentReplyTexts, replyHistory, updateInbound, updateInboundOutcomes, type Attribution, type InboundAction, type InboundOutcome } from '../store/repos/inbound.ts';
+import { inboxConversation, settleInbox, touchReply } from './inbox-touch.ts';
 import { handsetOwner } from '../store/repos/handsets.ts';
 import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
-import { contactRow, markActivity, setOptOut } from '../store/repos/contacts.ts';
+import { contactRow, markActivity, senderContacts, setOptOut, type SenderContact } from '../store/repos/contacts.ts';
 import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
-import { queueMessages } from './outbox.ts';
+import { queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 import { recordFeedback } from './complaints.ts';
 import { InboundBatches } from './inbound-batch.ts';
-import { rootDeps } from './batch-deps.ts';
+import { batchMemo, HeldWrites, inBatch, onceInBatch, rootDeps } from './batch-deps.ts';
 
 const cacheTtlMs = 5_000;
 
@@ -120,7 +120,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   const tables = await attributionTables(deps);
   let dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => []);
   if ((dest.kind === 'dedicated' || dest.kind === 'extension') && dest.extension) {
-    const codes = await campaignCodes(db, dest.tenantId);
+    const owner = dest.tenantId;
+    const codes = await onceInBatch(deps, `codes:${owner}`, () => campaignCodes(db, owner));
     if (codes.length) dest = resolveDestination(row.to_number, row.channel_id, tables.numbers, tables.tenantCodes, () => codes);
   }
   let tenantId: string | null = null;
@@ -131,13 +132,11 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   } else if (sender.mobile) {
     // a tenant's own virtual handset belongs to that tenant alone; else the tenant that last messaged the number
     const owner = await handsetOwner(db, sender.phone);
+    if (!owner) await storeHeldTo(deps, sender.phone);
     const last = owner ? { tenantId: owner, campaignId: null } : await lastSenderTo(db, sender.phone);
     if (last) { tenantId = last.tenantId; campaignId = last.campaignId; attribution = 'last_sender'; }
   }
-  if (tenantId) {
-    const exists = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
-    if (!exists) { tenantId = null; campaignId = null; attribution = 'none'; }
-  }
+  if (tenantId && !await tenantInBatch(deps, tenantId)) { tenantId = null; campaignId = null; attribution = 'none'; }
   if (!tenantId) {
     await updateInbound(db, row.id, { attribution: 'none', action: 'unattributed' });
     return;
@@ -147,13 +146,12 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   row.attribution = attribution;
 
   // 2. Contact, conversation, activity.
-  const contact = await db.selectFrom('contacts').select(['id', 'name', 'opted_out_at', 'fields', 'language']).where('tenant_id', '=', tenantId).where('phone', '=', sender.phone).executeTakeFirst();
+  const contact = await senderContact(deps, tenantId, sender.phone);
   row.contact_id = contact?.id ?? null;
-  row.conversation_id = await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, direction: 'in', at: row.received_at });
+  row.conversation_id = await inboxConversation(deps, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, at: row.received_at });
   if (contact) await markActivity(db, tenantId, [sender.phone], 'replied', row.received_at);
-  await updateInbound(db, row.id, {
-    tenant_id: tenantId, campaign_id: campaignId, attribution, contact_id: row.contact_id, conversation_id: row.conversation_id,
-  });
+  // stored at once alone (a failure later keeps the attribution); in a batch, with the outcome below (a failure undoes both)
+  if (!inBatch(deps)) await updateInbound(db, row.id, attributionOf(row));
 
   // 3. The keyword router: opt-out first, then opt-in, help, then services (a waiting conversation, a service
   // keyword; they send their own replies), then the tenant's rules.
@@ -203,11 +201,11 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
         const from = await senderFor(db, tenantId, { campaignId });
         const [m] = await queueMessages(deps, {
           tenantId, recipients: [{ phone: sender.phone, contactId: row.contact_id }], text: reply, category: 'notification',
-          campaignId: null, sender: from, source: replyKind === 'opt_out' ? 'opt-out' : 'auto-reply',
+          campaignId: null, sender: from, source: replyKind === 'opt_out' ? 'opt-out' : 'auto-reply', hold: true,
         });
         replyId = m?.id || null;
         replyStatus = m ? (m.reason ? `${m.status}:${m.reason}` : m.status) : 'none';
-        if (replyId) await touchConversation(db, tenantId, { phone: sender.phone, contactId: row.contact_id, text: reply, direction: 'out', at: deps.now().toISOString() });
+        if (replyId) await touchReply(deps, tenantId, { phone: sender.phone, contactId: row.contact_id, text: reply, at: deps.now().toISOString() });
       } catch (e) {
         const err = e as { code?: string; message?: string };
         replyStatus = `error:${err.code ?? 'internal'}`;
@@ -223,13 +221,51 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   }
   else if (action === 'opt_in' && !confirmed) await applyOptIn(deps, tenantId, sender.phone, row, keyword ?? '');
 
+  await settleInbox(deps, sender.phone);
   row.action = action; row.keyword = keyword; row.rule_id = ruleId; row.reply_message_id = replyId; row.reply_status = replyStatus;
-  await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
+  const outcomes = heldOutcomes(deps);
+  if (outcomes) outcomes.hold(outcomeOf(row), [row.phone]);
+  else await updateInbound(db, row.id, { action, keyword, rule_id: ruleId, reply_message_id: replyId, reply_status: replyStatus });
   // monitoring never stands in the way of routing: a failure is logged and the webhook still goes out
   await recordFeedback(deps, row).catch((err: unknown) => deps.log.error({ err, component: 'complaints', inbound: row.id }, 'could not record an opt-out or complaint'));
 
   // 6. The tenant's webhook.
   await enqueueWebhookEvents(db, [{ tenantId, event: 'message.inbound', payload: inboundPayload(row) }], now);
+}
+
+function attributionOf(r: InboundMessagesTable): Partial<InboundMessagesTable> {
+  return { tenant_id: r.tenant_id, campaign_id: r.campaign_id, attribution: r.attribution, contact_id: r.contact_id, conversation_id: r.conversation_id };
+}
+
+function outcomeOf(r: InboundMessagesTable): InboundOutcome {
+  return {
+    id: r.id, tenant_id: r.tenant_id, campaign_id: r.campaign_id, attribution: r.attribution, contact_id: r.contact_id, conversation_id: r.conversation_id,
+    action: r.action, keyword: r.keyword, rule_id: r.rule_id, reply_message_id: r.reply_message_id, reply_status: r.reply_status,
+  };
+}
+
+/** In a batch, the MO's outcomes held and written together at its end (a read of a sender's MO writes them first). */
+function heldOutcomes(deps: Deps): HeldWrites<InboundOutcome> | undefined {
+  const memo = batchMemo(deps);
+  return memo?.part('inbound', () => new HeldWrites<InboundOutcome>(memo, (rows) => updateInboundOutcomes(deps.store.db, rows)));
+}
+
+/** Writes the held outcomes of this sender's earlier MO of the batch (and its replies), before reading them. */
+async function storeHeldFrom(deps: Deps, phone: string): Promise<void> {
+  const outcomes = heldOutcomes(deps);
+  if (outcomes?.holdsTo(phone)) await outcomes.end();
+  await storeHeldTo(deps, phone);
+}
+
+/**
+ * The sender's contact. In a batch it is read for every sender of the batch at once, and that read serves a sender
+ * until its first MO of the batch is routed (contacts are created and changed by a number's own MO).
+ */
+async function senderContact(deps: Deps, tenantId: string, phone: string): Promise<SenderContact | undefined> {
+  const memo = batchMemo(deps);
+  const db = deps.store.db;
+  if (!memo || memo.routed.has(phone)) return (await senderContacts(db, tenantId, [phone])).get(phone);
+  return (await memo.get(`contacts:${tenantId}`, () => senderContacts(db, tenantId, [...new Set(memo.phones)]))).get(phone);
 }
 
 /** The `data` of a `message.inbound` webhook. */
@@ -247,15 +283,16 @@ async function replyRefusal(deps: Deps, tenantId: string, row: InboundMessagesTa
   const { limits } = caches(deps);
   const now = deps.now().getTime();
   const iso = (ms: number) => new Date(now - ms).toISOString();
+  await storeHeldFrom(deps, sender.phone);
   const h = await replyHistory(deps.store.db, tenantId, sender.phone, row.id,
     { replies: iso(limits.windowMs), confirmation: iso(limits.confirmationPeriodMs), repeat: iso(limits.repeatPeriodMs) }, row.text);
   if (kind === 'opt_out') return h.confirmedOptOutSince ? 'already_confirmed' : null;
   if (h.repliesSince >= limits.maxReplies) return 'rate_limited';
   if (h.repliedSameTextSince) return 'repeated_message';
-  const ours = await recentReplyTexts(deps.store.db, tenantId, sender.phone, iso(limits.repeatPeriodMs));
   const mine = normalizeKeyword(row.text);
-  if (mine.length > 8 && ours.some((t) => normalizeKeyword(t).includes(mine))) return 'echo_of_our_reply';
-  return null;
+  if (mine.length <= 8) return null;
+  const ours = await recentReplyTexts(deps.store.db, tenantId, sender.phone, iso(limits.repeatPeriodMs));
+  return ours.some((t) => normalizeKeyword(t).includes(mine)) ? 'echo_of_our_reply' : null;
 }
 
 /** Opt-out: the contact is marked (created if unknown, so the refusal is remembered), consent withdrawn with evidence, pending marketing excluded. */

@@ -18,6 +18,7 @@ import { moveBalance } from '../store/repos/billing.ts';
 import { senderFor } from '../store/repos/service-numbers.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import { extractLinks, fillLinks } from '../domain/links.ts';
+import { batchMemo, HeldWrites, onceInBatch, type BatchMemo, type BatchPart } from './batch-deps.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'consent_pending' | 'preference' | 'frequency_cap' | 'no_route';
@@ -143,7 +144,7 @@ export class Preparer {
       phones.push(n.e164);
       if (!r.contact) unknown.push(n.e164);
     }
-    const lists = await hasExclusionLists(db, tenantId);
+    const lists = await onceInBatch(deps, `lists:${tenantId}`, () => hasExclusionLists(db, tenantId));
     const none = Promise.resolve(new Set<string>());
     const [contacts, blocked, suppressed, consented, recent] = await Promise.all([
       unknown.length ? contactsByPhone(db, tenantId, unknown) : Promise.resolve(new Map<string, RecipientFacts>()),
@@ -216,6 +217,7 @@ export class Preparer {
 export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db, skipped: Set<string>) => Promise<void>): Promise<Set<string> | null> {
   const rows = prepared.filter((p) => p.id);
   const cost = costOf(rows);
+  if (cost > 0n) heldReplies(deps)?.forget(tenantId);
   return deps.store.db.transaction().execute(async (trx) => {
     if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) return null;
     const skipped = await insertMessages(trx, deps.store, rows);
@@ -275,18 +277,113 @@ export function insufficientBalance(cost: bigint): DomainError {
   return new DomainError('insufficient_balance', `the balance does not cover the cost of ${cost} (minor units)`, { cost: cost.toString() });
 }
 
+/** A tenant read once per batch of MO (its settings; the balance is moved in SQL, never read from it), else read now. */
+export function tenantInBatch(deps: Deps, tenantId: string): Promise<Tenant | undefined> {
+  return onceInBatch(deps, `tenant:${tenantId}`, () => findTenant(deps.store.db, tenantId));
+}
+
+interface HeldSend { tenantId: string; source: string; rows: Prepared[]; cost: bigint }
+
+/**
+ * Replies queued while a batch of MO is routed, stored when the batch ends: one reservation per tenant and source,
+ * the messages written together. Each is held only while the balance, less what is held, covers it; one that may not
+ * fit is stored at once, after what was held before it.
+ */
+class HeldReplies implements BatchPart {
+  readonly writes: HeldWrites<HeldSend>;
+  /** What each tenant's balance allows, less what is held (a lower bound: releases in the batch are not counted). */
+  private readonly available = new Map<string, bigint>();
+
+  constructor(private readonly deps: Deps, memo: BatchMemo) {
+    this.writes = new HeldWrites(memo, (sends) => this.store(sends), () => this.available.clear());
+  }
+
+  /** Holds a send's messages for the batch's end: false when the balance may not cover it. */
+  async hold(tenantId: string, source: string, prepared: Prepared[]): Promise<boolean> {
+    const cost = costOf(prepared);
+    if (cost > 0n) {
+      let available = this.available.get(tenantId);
+      if (available === undefined) {
+        const held = this.writes.items().reduce((sum, s) => (s.tenantId === tenantId ? sum + s.cost : sum), 0n);
+        available = ((await findTenant(this.deps.store.db, tenantId))?.balance ?? 0n) - held;
+      }
+      if (available < cost) {
+        this.available.delete(tenantId);
+        return false;
+      }
+      this.available.set(tenantId, available - cost);
+    }
+    const rows = prepared.filter((p) => p.id);
+    this.writes.hold({ tenantId, source, rows, cost }, rows.map((r) => r.phone));
+    return true;
+  }
+
+  /** The tenant's balance moved outside the held sends: read it again when next needed. */
+  forget(tenantId: string): void {
+    this.available.delete(tenantId);
+  }
+
+  drop(mo: number): void {
+    this.writes.drop(mo);
+  }
+
+  end(): Promise<void> {
+    return this.writes.end();
+  }
+
+  private async store(sends: HeldSend[]): Promise<void> {
+    const db = this.deps.store.db;
+    const at = this.deps.now().toISOString();
+    const moves = new Map<string, { tenantId: string; source: string; cost: bigint; count: number }>();
+    for (const s of sends) {
+      const key = `${s.tenantId}\u0000${s.source}`;
+      const m = moves.get(key) ?? { tenantId: s.tenantId, source: s.source, cost: 0n, count: 0 };
+      m.cost += s.cost; m.count++;
+      moves.set(key, m);
+    }
+    for (const m of moves.values()) {
+      // each was checked against the balance when held: a refusal here fails the batch, which is then routed MO by MO
+      if (m.cost > 0n && await moveBalance(db, m.tenantId, -m.cost, { kind: 'reserve', campaignId: null, note: m.count === 1 ? `${m.source} send` : `${m.count} ${m.source} sends` }, at) === null) {
+        throw insufficientBalance(m.cost);
+      }
+    }
+    await insertMessages(db, this.deps.store, sends.flatMap((s) => s.rows));
+  }
+}
+
+function heldReplies(deps: Deps): HeldReplies | undefined {
+  const memo = batchMemo(deps);
+  return memo?.part('replies', () => new HeldReplies(deps, memo));
+}
+
+/** Stores the replies a batch holds when one goes to this number, so that a read of the number's messages sees them. */
+export async function storeHeldTo(deps: Deps, phone: string): Promise<void> {
+  const held = heldReplies(deps);
+  if (held?.writes.holdsTo(phone)) await held.end();
+}
+
 /**
  * Queues messages to many recipients (API sends, replies, confirmations): pre-flight, routing, pricing and the
- * balance reservation; refused whole with insufficient_balance when the tenant cannot pay.
+ * balance reservation; refused whole with insufficient_balance when the tenant cannot pay. With `hold`, in a batch
+ * of MO, they are stored with the batch's other replies when it ends (for replies sent as the MO's last work, never
+ * inside a transaction of their own that could roll back without the MO).
  */
 export async function queueMessages(deps: Deps, input: {
   tenantId: string; recipients: Recipient[]; text: string; category: Category; campaignId?: string | null; channel?: string | null;
-  sender?: string | null; notBefore?: Date | null; source?: string;
+  sender?: string | null; notBefore?: Date | null; source?: string; hold?: boolean;
 }): Promise<QueuedMessage[]> {
-  const tenant = await findTenant(deps.store.db, input.tenantId);
+  const tenant = await tenantInBatch(deps, input.tenantId);
   if (!tenant) throw new DomainError('not_found', 'tenant not found');
   const preparer = new Preparer(deps, { tenant, category: input.category, text: input.text, campaignId: input.campaignId ?? null, channel: input.channel ?? null, sender: input.sender ?? null, notBefore: input.notBefore ?? null, windows: [], cap: null });
   const prepared = await preparer.prepare(input.recipients);
+  const held = input.hold && !input.campaignId ? heldReplies(deps) : undefined;
+  if (held) {
+    if (await held.hold(tenant.id, input.source ?? 'api', prepared)) {
+      deps.wakeDispatcher();
+      return answerOf(prepared);
+    }
+    await held.end(); // what was held before this one is reserved first
+  }
   const dispatcher = deps.dispatcher;
   const leased = dispatcher ? leaseTo(dispatcher, prepared, deps.now()) : null;
   const skipped = await storePrepared(deps, tenant.id, prepared, { campaignId: input.campaignId ?? null, note: `${input.source ?? 'api'} send` });

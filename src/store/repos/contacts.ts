@@ -150,6 +150,20 @@ export async function deleteContact(db: Db, tenantId: string, id: string): Promi
   return Number(r.numDeletedRows) > 0;
 }
 
+/** What routing an MO reads of its sender's contact. */
+export interface SenderContact { id: string; phone: string; name: string | null; opted_out_at: string | null; fields: string; language: string | null }
+
+/** The tenant's contacts among these numbers (MO senders), by number. */
+export async function senderContacts(db: Db, tenantId: string, phones: string[]): Promise<Map<string, SenderContact>> {
+  const out = new Map<string, SenderContact>();
+  for (let at = 0; at < phones.length; at += 500) {
+    const rows = await db.selectFrom('contacts').select(['id', 'phone', 'name', 'opted_out_at', 'fields', 'language']).where('tenant_id', '=', tenantId)
+      .where('phone', 'in', phones.slice(at, at + 500)).execute();
+    for (const r of rows) out.set(r.phone, r);
+  }
+  return out;
+}
+
 /** Marks a number opted out (time and channel, e.g. 'sms:退订' or 'api'), or clears it with `null`; returns whether a contact matched. */
 export async function setOptOut(db: Db, tenantId: string, phone: string, optOut: { at: string; channel: string } | null): Promise<boolean> {
   const r = await db.updateTable('contacts')

@@ -36,13 +36,18 @@ function escapeLike(s: string): string {
  * Records a message in the conversation with a number (creating it): last text, direction and time; an inbound
  * message adds to the unread count and reopens the conversation. Returns the conversation id.
  */
-export async function touchConversation(db: Db, tenantId: string, input: { phone: string; contactId: string | null; text: string; direction: 'in' | 'out'; at: string }): Promise<string> {
-  const unreadAdd = input.direction === 'in' ? 1 : 0;
+export async function touchConversation(db: Db, tenantId: string, input: {
+  phone: string; contactId: string | null; text: string; direction: 'in' | 'out'; at: string;
+  /** On an outbound message: the inbound one it answers is counted too (unread, reopened), as if touched before it. */
+  answers?: boolean;
+}): Promise<string> {
+  const received = input.direction === 'in' || input.answers === true;
+  const unreadAdd = received ? 1 : 0;
   const update = async (): Promise<string | undefined> => {
     const r = await db.updateTable('conversations').set((eb) => ({
-      unread: input.direction === 'in' ? eb('unread', '+', 1) : eb.ref('unread'),
+      unread: received ? eb('unread', '+', 1) : eb.ref('unread'),
       last_text: input.text.slice(0, 500), last_direction: input.direction, last_at: input.at, updated_at: input.at,
-      ...(input.direction === 'in' ? { status: 'open' } : {}),
+      ...(received ? { status: 'open' } : {}),
       ...(input.contactId ? { contact_id: input.contactId } : {}),
     })).where('tenant_id', '=', tenantId).where('phone', '=', input.phone).returning('id').executeTakeFirst();
     return r?.id;
@@ -56,6 +61,16 @@ export async function touchConversation(db: Db, tenantId: string, input: { phone
   }).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).returning('id').executeTakeFirst();
   if (inserted) return inserted.id;
   return (await update())!;
+}
+
+/** The ids of the tenant's conversations with these numbers, by number. */
+export async function conversationIds(db: Db, tenantId: string, phones: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let at = 0; at < phones.length; at += 500) {
+    const rows = await db.selectFrom('conversations').select(['id', 'phone']).where('tenant_id', '=', tenantId).where('phone', 'in', phones.slice(at, at + 500)).execute();
+    for (const r of rows) out.set(r.phone, r.id);
+  }
+  return out;
 }
 
 /** Filters of the inbox list. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, InboundMessagesTable, InboundPartsTable } from '../database.ts';
 
 /** An inbound message as the API shows it. */
@@ -36,6 +37,22 @@ export async function insertInbound(db: Db, rows: InboundMessagesTable | Inbound
 /** Records the attribution and routing outcome of a stored MO. */
 export async function updateInbound(db: Db, id: string, patch: Partial<Omit<InboundMessagesTable, 'id'>>): Promise<void> {
   if (Object.keys(patch).length) await db.updateTable('inbound_messages').set(patch).where('id', '=', id).execute();
+}
+
+/** The attribution and routing outcome of a stored MO, every column of it. */
+export type InboundOutcome = Pick<InboundMessagesTable, 'id' | 'tenant_id' | 'campaign_id' | 'attribution' | 'contact_id' | 'conversation_id' | 'action' | 'keyword' | 'rule_id' | 'reply_message_id' | 'reply_status'>;
+
+const outcomeColumns = ['tenant_id', 'campaign_id', 'attribution', 'contact_id', 'conversation_id', 'action', 'keyword', 'rule_id', 'reply_message_id', 'reply_status'] as const;
+
+/** Records the outcomes of many routed MO in one statement per 200 (an update from a list of values). */
+export async function updateInboundOutcomes(db: Db, rows: InboundOutcome[]): Promise<void> {
+  for (let at = 0; at < rows.length; at += 200) {
+    const chunk = rows.slice(at, at + 200);
+    // a VALUES list names its columns column1, column2, … on SQLite and PostgreSQL alike
+    const values = sql.join(chunk.map((r) => sql`(${sql.join([r.id, ...outcomeColumns.map((c) => r[c])])})`));
+    const set = sql.join(outcomeColumns.map((c, i) => sql`${sql.ref(c)} = ${sql.ref(`v.column${i + 2}`)}`));
+    await sql`update inbound_messages set ${set} from (values ${values}) as v where inbound_messages.id = v.column1`.execute(db);
+  }
 }
 
 /** Facts the reply limiter needs about recent MO from a number to a tenant. */

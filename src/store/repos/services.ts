@@ -113,9 +113,22 @@ export async function waitingConversation(db: Db, tenantId: string, address: str
   return db.selectFrom('service_conversations').selectAll().where('waiting_key', '=', waitingKey(tenantId, address, phone)).executeTakeFirst();
 }
 
-/** Takes the conversation for this MO: bumps its revision if it is still the one read (false = someone else advanced it). */
-export async function takeConversation(db: Db, id: string, revision: number, now: string): Promise<boolean> {
-  const r = await db.updateTable('service_conversations').set({ revision: revision + 1, updated_at: now })
+/** The waiting conversations of these waiting keys, by key (one read for a batch of MO). */
+export async function waitingConversations(db: Db, keys: string[]): Promise<Map<string, ServiceConversationsTable>> {
+  const out = new Map<string, ServiceConversationsTable>();
+  for (let at = 0; at < keys.length; at += 500) {
+    const rows = await db.selectFrom('service_conversations').selectAll().where('waiting_key', 'in', keys.slice(at, at + 500)).execute();
+    for (const r of rows) out.set(r.waiting_key!, r);
+  }
+  return out;
+}
+
+/**
+ * Takes the conversation for this MO: bumps its revision (with the `patch` of its change, if known) if it is still
+ * the one read (false = someone else advanced it).
+ */
+export async function takeConversation(db: Db, id: string, revision: number, now: string, patch: Partial<Omit<ServiceConversationsTable, 'id'>> = {}): Promise<boolean> {
+  const r = await db.updateTable('service_conversations').set({ ...patch, revision: revision + 1, updated_at: now })
     .where('id', '=', id).where('revision', '=', revision).where('state', '=', 'waiting').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

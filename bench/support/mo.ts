@@ -1,0 +1,33 @@
+// MO blasted at the server through the virtual carrier's SMPP side (the 'services' and 'code-check' scenarios): rounds
+// of one MO from each bench number, then a wait until the server has routed them.
+import type { SimulatorChild } from '../../src/channels/simulator/child.ts';
+import type { Db } from '../../src/store/database.ts';
+import { benchNumber } from './smsc.ts';
+
+/** How the MO go: `rounds` rounds of one MO from each of `numbers` numbers to `to`, the text of number i in round r from `text`. */
+export interface MoBlast {
+  numbers: number;
+  rounds: number;
+  to: string;
+  text(i: number, round: number): string;
+  /** Wait after each round until it is routed, as a person answers after the question (else only after the last). */
+  waitEachRound: boolean;
+}
+
+/** Resolves once at least `want` inbound messages are routed (no longer pending). */
+async function routed(db: Db, want: number): Promise<void> {
+  for (;;) {
+    const r = await db.selectFrom('inbound_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '<>', 'pending').executeTakeFirstOrThrow();
+    if (Number(r.n) >= want) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+/** Sends the MO of a blast through the SMSC and resolves once the server has routed all of them. */
+export async function blastMo(smsc: SimulatorChild, db: Db, blast: MoBlast): Promise<void> {
+  for (let round = 0; round < blast.rounds; round++) {
+    await Promise.all(Array.from({ length: blast.numbers }, (_, i) => smsc.sendMo({ from: benchNumber(i), to: blast.to, text: blast.text(i, round) })));
+    if (blast.waitEachRound) await routed(db, blast.numbers * (round + 1));
+  }
+  await routed(db, blast.numbers * blast.rounds);
+}

@@ -183,7 +183,7 @@ describe('Services in the console (Chromium)', () => {
       const phone = page.getByTestId('handset');
       await phone.waitFor();
       const number = (await phone.locator('.ant-card-head-title').textContent())!.trim();
-      expect(number).toMatch(/^861390\d{7}$/);
+      expect(number).toMatch(/^\+861390\d{7}$/);
       const to = phone.getByPlaceholder('1069…');
       if (!(await to.inputValue())) await to.fill('10690001');
       await phone.getByTestId('handset-reply').fill('投票1');

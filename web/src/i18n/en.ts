@@ -1259,6 +1259,8 @@ export const en = {
   'channels.counter.inbound': 'inbound',
   'channels.counter.reconnects': 'reconnects',
   'channels.counter.inFlight': 'in flight',
+  'channels.counter.binds': 'binds',
+  'channels.counter.boundBinds': 'bound',
   'lint.unknownDateFormat': 'The date format “{subject}” would not print a date: use yyyy for the year, MM the month, dd the day, e.g. {suggestion}.',
 
   // audit actions named from their noun and verb (audit.tsx composes them)

@@ -1262,6 +1262,8 @@ export const ru: Messages = {
   'channels.counter.inbound': 'входящих',
   'channels.counter.reconnects': 'переподключений',
   'channels.counter.inFlight': 'в пути',
+  'channels.counter.binds': 'соединений',
+  'channels.counter.boundBinds': 'подключено',
   'lint.unknownDateFormat': 'Формат даты «{subject}» не выведет дату: год — yyyy, месяц — MM, день — dd, например {suggestion}.',
 
   // audit actions named from their noun and verb (audit.tsx composes them)

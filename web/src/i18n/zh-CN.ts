@@ -1262,6 +1262,8 @@ export const zhCN: Messages = {
   'channels.counter.inbound': '上行',
   'channels.counter.reconnects': '重连',
   'channels.counter.inFlight': '待应答',
+  'channels.counter.binds': '连接数',
+  'channels.counter.boundBinds': '已连接数',
   'lint.unknownDateFormat': '日期格式“{subject}”写法有误，发出的将不是日期：请用 yyyy 年、MM 月、dd 日，例如 {suggestion}。',
 
   // audit actions named from their noun and verb (audit.tsx composes them)

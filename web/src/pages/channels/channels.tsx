@@ -18,6 +18,7 @@ const states: Record<string, PlainKey> = { bound: 'channels.state.bound', connec
 const counters: Record<string, PlainKey> = {
   submitted: 'channels.counter.submitted', submitFailed: 'channels.counter.submitFailed', throttled: 'channels.counter.throttled', receipts: 'channels.counter.receipts',
   inbound: 'channels.counter.inbound', reconnects: 'channels.counter.reconnects', inFlight: 'channels.counter.inFlight',
+  binds: 'channels.counter.binds', boundBinds: 'channels.counter.boundBinds',
 };
 
 /** The channels table; refreshes every five seconds so states and counters stay current. */
@@ -36,7 +37,7 @@ export function Channels() {
         loading={list.loading && !list.data}
         dataSource={list.data?.channels}
         pagination={false}
-        scroll={{ x: 'max-content' }}
+        scroll={{ x: 900 }}
         locale={{ emptyText: <Empty description={t('channels.empty')} /> }}
         columns={[
           { title: t('channels.name'), dataIndex: 'name' },
@@ -45,14 +46,15 @@ export function Channels() {
             title: t('channels.state'), dataIndex: 'state',
             render: (s: string, c) => <Tooltip title={c.stateReason}><Tag color={stateColors[s] ?? 'default'}>{states[s] ? t(states[s]) : s}</Tag></Tooltip>,
           },
-          { title: t('channels.address'), key: 'address', render: (_, c) => (c.config.host ? `${String(c.config.host)}:${String(c.config.port ?? '')}` : '—') },
+          { title: t('channels.address'), key: 'address', render: (_, c) => <span style={{ whiteSpace: 'nowrap' }}>{c.config.host ? `${String(c.config.host)}:${String(c.config.port ?? '')}` : '—'}</span> },
           {
-            title: t('channels.counters'), dataIndex: 'counters',
+            // the counters wrap in their column, so the switch and the actions stay on screen (walkthrough finding 28)
+            title: t('channels.counters'), dataIndex: 'counters', width: 360,
             render: (k: Channel['counters']) => <Typography.Text type="secondary">{Object.entries(k).map(([n, v]) => `${counters[n] ? t(counters[n]) : n} ${fmt.number(v)}`).join(' · ') || '—'}</Typography.Text>,
           },
-          { title: t('webhooks.enabled'), dataIndex: 'enabled', render: (on: boolean, c) => <Switch size="small" checked={on} onChange={(v) => run(() => call('PATCH /api/v1/admin/channels/{id}', { path: { id: c.id }, body: { enabled: v } }))} /> },
+          { title: t('webhooks.enabled'), dataIndex: 'enabled', fixed: 'right', width: 72, render: (on: boolean, c) => <Switch size="small" checked={on} onChange={(v) => run(() => call('PATCH /api/v1/admin/channels/{id}', { path: { id: c.id }, body: { enabled: v } }))} /> },
           {
-            title: '', key: 'actions',
+            title: '', key: 'actions', fixed: 'right', width: 96,
             render: (_, c) => (
               <Space>
                 <Popconfirm title={t('channels.deleteConfirm', { name: c.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => run(() => call('DELETE /api/v1/admin/channels/{id}', { path: { id: c.id } }))}>

@@ -41,3 +41,35 @@ export const connectReasons: Readonly<Record<string, FormText>> = {
   closed: text('网关在登录前断开了连接：请检查端口是否为该协议的端口', 'The gateway closed the connection before answering the login: is this the protocol’s port?', 'Шлюз закрыл соединение до ответа на вход: это порт нужного протокола?'),
   timeout: text('网关没有应答登录：请检查主机、端口和协议', 'The gateway did not answer the login: check host, port and protocol', 'Шлюз не ответил на вход: проверьте хост, порт и протокол'),
 };
+
+/** The hint of every secret field. */
+export const secretHint = text('保存后不再显示', 'Never shown again once saved', 'После сохранения не показывается');
+
+/** The UDH choices of long messages: 8- or 16-bit concatenation reference. */
+export const udhOptions = [
+  { value: 'udh8', label: text('UDH（8 位参考号）', 'UDH, 8-bit reference', 'UDH, 8 бит') },
+  { value: 'udh16', label: text('UDH（16 位参考号）', 'UDH, 16-bit reference', 'UDH, 16 бит') },
+];
+
+/** The recipient number format select of a config key whose values are `national` and `international`. */
+export function numberFormatSpec(name: string): FieldSpec {
+  return {
+    name, kind: 'select', label: text('接收号码格式', 'Recipient number format', 'Формат номера получателя'),
+    options: [
+      { value: 'national', label: text('国内格式（13800138000，去掉 86）', 'National (13800138000, 86 removed)', 'Национальный (13800138000, без 86)') },
+      { value: 'international', label: text('国际格式（8613800138000）', 'International (8613800138000)', 'Международный (8613800138000)') },
+    ],
+  };
+}
+
+const fees = {
+  free: text('免费', 'free', 'бесплатно'),
+  perMessage: text('按条计信息费', 'per message', 'за сообщение'),
+  monthly: text('按包月收取信息费', 'monthly', 'помесячно'),
+};
+
+/** A fee type choice written as the carrier codes it ("01：免费"). */
+export function feeOption(value: string | number, fee: keyof typeof fees | FormText): { value: string | number; label: FormText } {
+  const words = typeof fee === 'string' ? fees[fee] : fee;
+  return { value, label: text(`${value}：${words['zh-CN']}`, `${value}: ${words.en}`, `${value}: ${words.ru}`) };
+}

@@ -19,7 +19,17 @@ describe('Channel forms in the console (Chromium)', () => {
   afterAll(async () => node?.stop(), 15_000);
 
   /** The platform's channels as the API shows them to the signed-in admin. */
-  const channels = (page: Page) => page.evaluate(async () => (await (await fetch('/api/v1/admin/channels')).json()).channels) as Promise<Stored[]>;
+  const channels = (page: Page) => page.evaluate(async () => ((await (await fetch('/api/v1/admin/channels')).json()) as { channels: Stored[] }).channels);
+
+  /** Signs in as the platform admin and opens the channels page. */
+  async function openChannels(page: Page): Promise<void> {
+    await page.goto(node.url);
+    await page.getByLabel('邮箱').fill('admin@tidings.local');
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('user-menu').waitFor();
+    await page.goto(`${node.url}/admin/channels`);
+  }
 
   /** Fills the form's fields by their (exact) labels. */
   async function fill(dialog: Locator, values: Record<string, string | number>): Promise<void> {
@@ -39,12 +49,7 @@ describe('Channel forms in the console (Chromium)', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     try {
-      await page.goto(node.url);
-      await page.getByLabel('邮箱').fill('admin@tidings.local');
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByTestId('user-menu').waitFor();
-      await page.goto(`${node.url}/admin/channels`);
+      await openChannels(page);
       await page.getByRole('cell', { name: 'virtual-cmpp' }).waitFor();
       const virtual = Object.fromEntries((await channels(page)).map((c) => [c.name, c.config]));
       const dialog = page.getByRole('dialog');
@@ -120,16 +125,11 @@ describe('Channel forms in the console (Chromium)', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     try {
-      await page.goto(node.url);
-      await page.getByLabel('邮箱').fill('admin@tidings.local');
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByTestId('user-menu').waitFor();
-      await page.goto(`${node.url}/admin/channels`);
+      await openChannels(page);
       const row = page.getByRole('row', { name: /virtual-smgp/ });
       await row.waitFor();
       // the page itself never scrolls sideways: only the table does, inside its card
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(width);
       // on screen as the page opens, without scrolling the table (walkthrough finding 28)
       for (const target of [page.getByRole('columnheader', { name: '启用' }), row.getByRole('switch'), row.getByRole('button', { name: /删\s*除/ })]) {
         const box = (await target.boundingBox())!;
@@ -138,7 +138,7 @@ describe('Channel forms in the console (Chromium)', () => {
         // nothing (a fixed column, the card's edge) covers it where it would be clicked
         expect(await target.evaluate((el) => {
           const r = el.getBoundingClientRect();
-          const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+          const hit = el.ownerDocument.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
           return !!hit && (el === hit || el.contains(hit));
         })).toBe(true);
       }

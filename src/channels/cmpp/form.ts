@@ -1,6 +1,6 @@
 // The console's settings form of a cmpp channel (China Mobile ISMG): every field of config.ts, in zh-CN / en / ru.
 import type { FieldSpec, FormText } from '../form.ts';
-import { addressSpecs, flowSpecs, text, timingSpecs } from '../form-fields.ts';
+import { addressSpecs, feeOption, flowSpecs, numberFormatSpec, text, timingSpecs, udhOptions } from '../form-fields.ts';
 import { Version } from './pdus.ts';
 
 /** The fields of a cmpp channel, in the order the form shows them. */
@@ -21,20 +21,10 @@ export const cmppFields: FieldSpec[] = [
     hint: text('GBK 无法表示的文字（如表情）仍用 UCS-2', 'Text GBK cannot hold (e.g. emoji) still goes as UCS-2', 'Текст вне GBK (напр. эмодзи) идёт как UCS-2'),
     options: [{ value: 'ucs2', label: text('UCS-2（Msg_Fmt 8）', 'UCS-2 (Msg_Fmt 8)', 'UCS-2 (Msg_Fmt 8)') }, { value: 'gbk', label: text('GBK（Msg_Fmt 15）', 'GBK (Msg_Fmt 15)', 'GBK (Msg_Fmt 15)') }],
   },
-  {
-    name: 'destFormat', kind: 'select', label: text('接收号码格式', 'Recipient number format', 'Формат номера получателя'),
-    options: [
-      { value: 'national', label: text('国内格式（13800138000）', 'National (13800138000)', 'Национальный (13800138000)') },
-      { value: 'international', label: text('国际格式（8613800138000）', 'International (8613800138000)', 'Международный (8613800138000)') },
-    ],
-  },
+  numberFormatSpec('destFormat'),
   {
     name: 'feeType', kind: 'select', advanced: true, label: text('资费类别（FeeType）', 'Fee type (FeeType)', 'Тип тарифа (FeeType)'),
-    options: [
-      { value: '01', label: text('01：免费', '01: free', '01: бесплатно') },
-      { value: '02', label: text('02：按条计信息费', '02: per message', '02: за сообщение') },
-      { value: '03', label: text('03：按包月收取信息费', '03: monthly', '03: помесячно') },
-    ],
+    options: [feeOption('01', 'free'), feeOption('02', 'perMessage'), feeOption('03', 'monthly')],
   },
   { name: 'feeCode', kind: 'text', advanced: true, label: text('资费（分）', 'Fee (fen)', 'Тариф (фэнь)'), hint: text('按条计费时每条的费用', 'Per message, when charged per message', 'За сообщение при посообщенной оплате') },
   {
@@ -52,7 +42,7 @@ export const cmppFields: FieldSpec[] = [
   { name: 'validHours', kind: 'number', advanced: true, label: text('有效期（小时）', 'Validity (hours)', 'Срок жизни (часы)'), hint: text('0 = 网关默认', '0 = the gateway’s default', '0 — по умолчанию шлюза') },
   {
     name: 'concat', kind: 'select', advanced: true, label: text('长短信拼接', 'Long messages', 'Длинные сообщения'),
-    options: [{ value: 'udh8', label: text('UDH（8 位参考号）', 'UDH, 8-bit reference', 'UDH, 8 бит') }, { value: 'udh16', label: text('UDH（16 位参考号）', 'UDH, 16-bit reference', 'UDH, 16 бит') }],
+    options: udhOptions,
   },
   { name: 'verifyIsmg', kind: 'switch', advanced: true, label: text('校验网关认证码（AuthenticatorISMG）', 'Check the gateway’s AuthenticatorISMG', 'Проверять AuthenticatorISMG шлюза'), hint: text('网关无法证明共享密钥时拒绝连接', 'Refuse a gateway that cannot prove the shared secret', 'Отвергать шлюз, не подтвердивший секрет') },
   { name: 'activeTestSeconds', kind: 'number', advanced: true, label: text('链路检测间隔（秒）', 'ACTIVE_TEST interval (s)', 'Интервал ACTIVE_TEST (с)'), hint: text('空闲多久发送 ACTIVE_TEST；0 = 不发送', 'Idle time before an ACTIVE_TEST; 0 = none', 'Простой до ACTIVE_TEST; 0 — не слать') },

@@ -1,18 +1,18 @@
 // The console's settings form of an sgip channel (China Unicom SMG): every field of config.ts, in zh-CN / en / ru,
 // including the listener the SMG connects back to (Bind login type 2).
 import type { FieldSpec, FormText } from '../form.ts';
-import { addressSpecs, flowSpecs, text, timingSpecs } from '../form-fields.ts';
+import { addressSpecs, feeOption, flowSpecs, secretHint, text, timingSpecs } from '../form-fields.ts';
 
 /** The fields of an sgip channel, in the order the form shows them. */
 export const sgipFields: FieldSpec[] = [
   ...addressSpecs(text('中国联通短信网关（SMG）的地址', 'The China Unicom SMG’s address', 'Адрес шлюза SMG China Unicom')),
   { name: 'loginName', kind: 'text', label: text('登录名', 'Login name', 'Имя входа'), hint: text('联通分配的 SP 账号（Bind 登录类型 1，用于提交）', 'The SP login China Unicom gave (Bind login type 1, for submits)', 'Вход SP от China Unicom (Bind тип 1, для отправки)') },
-  { name: 'password', kind: 'password', label: text('密码', 'Password', 'Пароль'), hint: text('保存后不再显示', 'Never shown again once saved', 'После сохранения не показывается') },
+  { name: 'password', kind: 'password', label: text('密码', 'Password', 'Пароль'), hint: secretHint },
   { name: 'nodeId', kind: 'number', label: text('SP 节点编号', 'SP node number', 'Номер узла SP'), hint: text('3AAAAQQQQQ 格式（如 3010012345），序列号的第一部分', '3AAAAQQQQQ (e.g. 3010012345): the first part of every sequence number', '3AAAAQQQQQ (напр. 3010012345): первая часть номера последовательности') },
   { name: 'listenHost', kind: 'text', label: text('回连监听地址', 'Listen address (SMG connects back)', 'Адрес приёма (обратное подключение SMG)'), hint: text('SMG 回连本平台（Bind 登录类型 2）下发上行和状态报告的地址；0.0.0.0 = 所有网卡', 'Where the SMG connects back (Bind login type 2) with MO and reports; 0.0.0.0 = every interface', 'Куда SMG подключается обратно (Bind тип 2) с входящими и отчётами; 0.0.0.0 — все интерфейсы') },
   { name: 'listenPort', kind: 'number', label: text('回连监听端口', 'Listen port', 'Порт приёма'), hint: text('规范为 8801；0 = 任意空闲端口；须与告知联通的端口一致', '8801 by the spec; 0 = any free port; must be the port given to China Unicom', '8801 по спецификации; 0 — любой свободный; тот, что сообщён China Unicom') },
   { name: 'listenLoginName', kind: 'text', label: text('SMG 回连登录名', 'SMG’s login name', 'Имя входа SMG'), hint: text('为 SMG 回连设定的登录名（错误时以结果 1 拒绝）', 'The login we gave the SMG for its Bind (a wrong one is refused with result 1)', 'Вход, выданный SMG для его Bind (неверный отвергается с результатом 1)') },
-  { name: 'sharedSecret', kind: 'password', label: text('SMG 回连密码', 'SMG’s password', 'Пароль SMG'), hint: text('保存后不再显示', 'Never shown again once saved', 'После сохранения не показывается') },
+  { name: 'sharedSecret', kind: 'password', label: text('SMG 回连密码', 'SMG’s password', 'Пароль SMG'), hint: secretHint },
   ...flowSpecs(text('每个连接等待应答的命令数（规范最多 32）', 'Commands awaiting an answer per connection (at most 32)', 'Команд без ответа на соединение (не более 32)')),
   { name: 'spNumber', kind: 'text', label: text('SP 接入号（SPNumber）', 'SP number (SPNumber)', 'Номер SP (SPNumber)'), hint: text('消息没有发送号码时使用（接入号 + 扩展码）', 'Used when a message has no sender (access number + extension)', 'Если у сообщения нет отправителя (номер доступа + расширение)') },
   { name: 'corpId', kind: 'text', label: text('企业代码（CorpId）', 'Corporate code (CorpId)', 'Код предприятия (CorpId)'), hint: text('5 位', '5 digits', '5 цифр') },
@@ -25,11 +25,8 @@ export const sgipFields: FieldSpec[] = [
   {
     name: 'feeType', kind: 'select', advanced: true, label: text('计费类别（FeeType）', 'Fee type (FeeType)', 'Тип тарифа (FeeType)'),
     options: [
-      { value: 0, label: text('0：不计信息费（仅核减信道费）', '0: no fee (channel fee only)', '0: без платы (только канал)') },
-      { value: 1, label: text('1：免费', '1: free', '1: бесплатно') },
-      { value: 2, label: text('2：按条计信息费', '2: per message', '2: за сообщение') },
-      { value: 3, label: text('3：按包月收取信息费', '3: monthly', '3: помесячно') },
-      { value: 4, label: text('4：由 SP 收费', '4: charged by the SP', '4: взимает SP') },
+      feeOption(0, text('不计信息费（仅核减信道费）', 'no fee (channel fee only)', 'без платы (только канал)')), feeOption(1, 'free'), feeOption(2, 'perMessage'),
+      feeOption(3, 'monthly'), feeOption(4, text('由 SP 收费', 'charged by the SP', 'взимает SP')),
     ],
   },
   { name: 'feeValue', kind: 'text', advanced: true, label: text('收费值（分）', 'Fee (fen)', 'Тариф (фэнь)') },

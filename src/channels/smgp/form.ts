@@ -1,6 +1,6 @@
 // The console's settings form of an smgp channel (China Telecom SMGW): every field of config.ts, in zh-CN / en / ru.
 import type { FieldSpec, FormText } from '../form.ts';
-import { addressSpecs, flowSpecs, text, timingSpecs } from '../form-fields.ts';
+import { addressSpecs, feeOption, flowSpecs, numberFormatSpec, text, timingSpecs } from '../form-fields.ts';
 
 /** The fields of an smgp channel, in the order the form shows them. */
 export const smgpFields: FieldSpec[] = [
@@ -23,21 +23,10 @@ export const smgpFields: FieldSpec[] = [
     name: 'chineseFormat', kind: 'select', label: text('中文编码', 'Chinese text coding', 'Кодировка китайского текста'),
     options: [{ value: 15, label: text('GB18030（15，规范要求）', 'GB18030 (15, as the spec requires)', 'GB18030 (15, по спецификации)') }, { value: 8, label: text('UCS-2（8）', 'UCS-2 (8)', 'UCS-2 (8)') }],
   },
-  {
-    name: 'destNumbers', kind: 'select', label: text('接收号码格式', 'Recipient number format', 'Формат номера получателя'),
-    options: [
-      { value: 'international', label: text('国际格式（8613800138000）', 'International (8613800138000)', 'Международный (8613800138000)') },
-      { value: 'national', label: text('国内格式（去掉 86）', 'National (86 removed)', 'Национальный (без 86)') },
-    ],
-  },
+  numberFormatSpec('destNumbers'),
   {
     name: 'feeType', kind: 'select', advanced: true, label: text('收费类型（FeeType）', 'Fee type (FeeType)', 'Тип тарифа (FeeType)'),
-    options: [
-      { value: '00', label: text('00：免费', '00: free', '00: бесплатно') },
-      { value: '01', label: text('01：按条计信息费', '01: per message', '01: за сообщение') },
-      { value: '02', label: text('02：按包月收取信息费', '02: monthly', '02: помесячно') },
-      { value: '03', label: text('03：按封顶收取信息费', '03: capped', '03: с потолком') },
-    ],
+    options: [feeOption('00', 'free'), feeOption('01', 'perMessage'), feeOption('02', 'monthly'), feeOption('03', text('按封顶收取信息费', 'capped', 'с потолком'))],
   },
   { name: 'feeCode', kind: 'text', advanced: true, label: text('资费代码（分）', 'Fee (fen)', 'Тариф (фэнь)'), hint: text('按条计费时每条的费用', 'Per message, when charged per message', 'За сообщение при посообщенной оплате') },
   { name: 'fixedFee', kind: 'text', advanced: true, label: text('包月费/封顶费（分）', 'Monthly / capped fee (fen)', 'Абонплата / потолок (фэнь)') },

@@ -1,6 +1,6 @@
 // The console's settings form of an smpp channel: every field of config.ts, its words in zh-CN / en / ru.
 import type { FieldSpec, FormText } from '../form.ts';
-import { addressSpecs, flowSpecs, text, timingSpecs } from '../form-fields.ts';
+import { addressSpecs, flowSpecs, secretHint, text, timingSpecs, udhOptions } from '../form-fields.ts';
 import { statusName } from './pdus.ts';
 
 const ton = (name: string, zh: string, en: string, ru: string): FieldSpec => ({ name, kind: 'number', advanced: true, label: text(zh, en, ru) });
@@ -14,7 +14,7 @@ const idFormats = [
 export const smppFields: FieldSpec[] = [
   ...addressSpecs(text('运营商短信中心（SMSC）的地址', 'The carrier SMSC’s address', 'Адрес SMSC оператора')).map((f) => (f.name === 'port' ? { ...f, default: 2775 } : f)),
   { name: 'systemId', kind: 'text', label: text('账号（system_id）', 'Account (system_id)', 'Учётная запись (system_id)') },
-  { name: 'password', kind: 'password', label: text('密码', 'Password', 'Пароль'), hint: text('保存后不再显示', 'Never shown again once saved', 'После сохранения не показывается') },
+  { name: 'password', kind: 'password', label: text('密码', 'Password', 'Пароль'), hint: secretHint },
   { name: 'systemType', kind: 'text', label: text('系统类型（system_type）', 'System type', 'Тип системы'), hint: text('运营商未要求时留空', 'Leave empty unless the carrier asks for one', 'Оставьте пустым, если оператор не требует') },
   ...flowSpecs(text('每个连接未确认的最大条数', 'Unacknowledged submits per bind', 'Неподтверждённых отправок на соединение')),
   {
@@ -32,8 +32,7 @@ export const smppFields: FieldSpec[] = [
   {
     name: 'concat', kind: 'select', label: text('长短信拼接', 'Long messages', 'Длинные сообщения'),
     options: [
-      { value: 'udh8', label: text('UDH（8 位参考号）', 'UDH, 8-bit reference', 'UDH, 8 бит') },
-      { value: 'udh16', label: text('UDH（16 位参考号）', 'UDH, 16-bit reference', 'UDH, 16 бит') },
+      ...udhOptions,
       { value: 'sar', label: text('SAR TLV', 'SAR TLVs', 'SAR TLV') },
     ],
   },

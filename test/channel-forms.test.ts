@@ -70,6 +70,13 @@ describe.each(testDatabases)('CMPP / SGIP / SMGP channel forms and connection te
     const bad = await post('/api/v1/admin/channels', { ...channels()[0].config, spId: '12345678', feeCode: 'abc' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['feeCode', 'spId']);
+    for (const type of ['constructor', '__proto__', 'toString']) {
+      for (const url of ['/api/v1/admin/channels', '/api/v1/admin/channels/test']) {
+        const odd = await post(url, { ...channels()[0].config, type });
+        expect(odd.status, `${url} ${type}`).toBe(400);
+        expect(odd.body.error.details.field).toBe('type');
+      }
+    }
     const nested = await post('/api/v1/admin/channels', { ...channels()[2].config, reconnect: { minMs: 0 } });
     expect(nested.body.error.details.field).toBe('reconnect.minMs');
 

@@ -64,7 +64,7 @@ describe('Channel forms in the console (Chromium)', () => {
         await dialog.getByRole('button', { name: /创\s*建/ }).click();
         await dialog.waitFor({ state: 'hidden' });
         await expect.poll(async () => (await channels(page)).find((c) => c.name === name)?.state, { timeout: 30_000 }).toBe('bound');
-        await page.getByRole('row', { name: new RegExp(name) }).getByText('已连接').waitFor({ timeout: 15_000 });
+        await page.getByRole('row', { name: new RegExp(name) }).getByText('已连接', { exact: true }).waitFor({ timeout: 15_000 });
       }
 
       // CMPP 3.0 — China Mobile: a wrong shared secret is "认证错", a field too long is named, then the right one logs in

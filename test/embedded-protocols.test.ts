@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { waitFor } from './support/carrier.ts';
+import { until } from './support/until.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { startEmbeddedCarrier, type EmbeddedCarrier } from '../src/channels/simulator/embedded.ts';
 import { ensureProtocolChannels, ensureVirtualChannel } from '../src/store/bootstrap.ts';
@@ -69,5 +70,15 @@ describe.each(testDatabases)('embedded virtual carrier: a channel per protocol o
     expect(mo.statusCode).toBe(202);
     const row = await waitFor(() => s.deps.store.db.selectFrom('inbound_messages').selectAll().where('text', '=', `reply ${protocol}`).executeTakeFirst(), 'the reply stored');
     expect(row).toMatchObject({ channel: `virtual-${protocol}` });
+    // the handset shows what it sent after what it received (finding 22); another tenant sees neither
+    type Shown = { direction: string; from: string; to: string; text: string; protocol: string };
+    const shown = async (headers: Record<string, string>) => (await s.app.inject({ url: `/api/v1/simulator/handsets/86${to}`, headers })).json().messages as Shown[];
+    const both = await until('the sent MO on the handset', async () => { const l = await shown(a.headers); return l.some((x) => x.direction === 'sent') && l; });
+    const texts = both.map((x) => `${x.direction}:${x.text}`);
+    expect(texts.indexOf(`sent:reply ${protocol}`)).toBeGreaterThan(texts.indexOf(`received:hello over ${protocol}`));
+    expect(texts.indexOf(`received:hello over ${protocol}`)).toBeGreaterThanOrEqual(0);
+    expect(both.find((x) => x.direction === 'sent')).toMatchObject({ from: `86${to}`, to: got.from, protocol });
+    const other = await s.tenant();
+    expect(await shown(other.headers)).toEqual([]);
   }, 60_000);
 });

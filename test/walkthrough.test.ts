@@ -159,7 +159,7 @@ describe.each(testDatabases)('walkthrough findings on $name', (database) => {
     expect(smpp.fields.find((f: { name: string }) => f.name === 'host').label['zh-CN']).toBe('主机');
 
     const ok = await json('POST', '/api/v1/admin/channels/test', { name: 'probe', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret' }, platform);
-    expect(ok.body).toEqual({ ok: true, state: expect.any(String), reason: null });
+    expect(ok.body).toEqual({ ok: true, state: expect.any(String), reason: null, code: null, explanation: null });
     // the stored channel's masked password stands for its stored one
     const masked = await json('POST', '/api/v1/admin/channels/test', { name: 'vc', type: 'smpp', password: '********' }, platform);
     expect(masked.body.ok).toBe(true);

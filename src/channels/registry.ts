@@ -25,7 +25,7 @@ export const channelTypes: Readonly<Record<string, ChannelFactory>> = {
 
 /** Creates a channel of the type named in its config; throws for an unknown type. */
 export function createChannel(config: { type: string } & Record<string, unknown>): Channel {
-  const factory = channelTypes[config.type];
+  const factory = Object.hasOwn(channelTypes, config.type) ? channelTypes[config.type] : undefined;
   if (!factory) throw new Error(`unknown channel type "${config.type}" (known: ${Object.keys(channelTypes).join(', ')})`);
   return factory(config);
 }
@@ -57,7 +57,7 @@ export const partCounters: Readonly<Record<string, (config: unknown) => PartCoun
 /** The part counter of a stored channel; SMPP's segment count for an unknown type or a config that does not parse. */
 export function partCounter(type: string, config: unknown): PartCounter {
   try {
-    return partCounters[type]?.(config) ?? countSegments;
+    return (Object.hasOwn(partCounters, type) ? partCounters[type](config) : undefined) ?? countSegments;
   } catch {
     return countSegments;
   }

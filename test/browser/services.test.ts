@@ -183,12 +183,20 @@ describe('Services in the console (Chromium)', () => {
       const phone = page.getByTestId('handset');
       await phone.waitFor();
       const number = (await phone.locator('.ant-card-head-title').textContent())!.trim();
-      expect(number).toMatch(/^861390\d{7}$/);
+      expect(number).toMatch(/^\+861390\d{7}$/);
       const to = phone.getByPlaceholder('1069…');
       if (!(await to.inputValue())) await to.fill('10690001');
       await phone.getByTestId('handset-reply').fill('投票1');
       await phone.getByTestId('handset-reply').press('Enter');
       await expect.poll(async () => phone.locator('.ant-typography').allTextContents().then((t) => t.join(' ')), { timeout: 20_000 }).toContain('感谢投票：香草');
+      // the handset shows what it sent too (walkthrough finding 22): on the right, addressed, above the reply it got
+      const sent = phone.getByTestId('handset-sent').filter({ hasText: '投票1' });
+      await sent.waitFor();
+      expect(await sent.textContent()).toContain('发往');
+      const reply = phone.getByTestId('handset-received').filter({ hasText: '感谢投票：香草' });
+      const [s, r] = [(await sent.boundingBox())!, (await reply.boundingBox())!];
+      expect(s.x + s.width).toBeGreaterThan(r.x + r.width);
+      expect(s.y).toBeLessThan(r.y);
       await page.screenshot({ path: path.join(shots, 'services-03-fresh-handset-zh.png') });
       // the handset is the tenant's: it is listed, and its vote counts in the poll
       await page.getByText(number).first().waitFor();

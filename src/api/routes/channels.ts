@@ -4,11 +4,13 @@ import type { Deps } from '../../deps.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { createChannel as buildChannel } from '../../channels/registry.ts';
-import { channelForms } from '../../channels/form.ts';
+import { channelForms, explainFailure, testSettings } from '../../channels/form.ts';
+import type { SendError } from '../../channels/errors.ts';
 import { createChannel, deleteChannel, findChannel, listChannels, updateChannel, type ChannelRecord } from '../../store/repos/channels.ts';
 import { audit } from '../../store/repos/audit.ts';
 
-const secretKeys = new Set(['password', 'sharedSecret', 'secret', 'apiKey', 'token']);
+/** Config keys never shown: every form's password fields, and the usual names of an HTTP provider's secrets. */
+const secretKeys = new Set(['password', 'sharedSecret', 'secret', 'apiKey', 'token', ...channelForms.flatMap((f) => f.fields.filter((x) => x.kind === 'password').map((x) => x.name))]);
 const mask = '********';
 
 const channelSchema = z.object({
@@ -43,26 +45,35 @@ const formText = z.object({ 'zh-CN': z.string(), en: z.string(), ru: z.string() 
 const formSchema = z.object({
   type: z.string(), label: formText,
   fields: z.array(z.object({
-    name: z.string(), kind: z.enum(['text', 'password', 'number', 'select']), label: formText, hint: formText.optional(), required: z.boolean().optional(),
-    default: z.union([z.string(), z.number()]).optional(), min: z.number().optional(), max: z.number().optional(),
+    name: z.string().describe('the config key; a dotted name (reconnect.minMs) fills a nested object'),
+    kind: z.enum(['text', 'password', 'number', 'select', 'switch']), label: formText, hint: formText.optional(), required: z.boolean().optional(),
+    default: z.union([z.string(), z.number(), z.boolean()]).optional(), min: z.number().optional(), max: z.number().optional(),
+    maxLength: z.number().optional(), digits: z.boolean().optional().describe('only digits'), advanced: z.boolean().optional().describe('shown under advanced settings'),
     options: z.array(z.object({ value: z.union([z.string(), z.number()]), label: formText })).optional(),
   })),
 });
 const testTimeoutMs = 10_000;
+const testResult = z.object({
+  ok: z.boolean(), state: z.string(), reason: z.string().nullable().describe('what the gateway or the connection said, as the channel log words it'),
+  code: z.string().nullable().describe('the failure\'s stable code, e.g. cmpp-connect:3, sgip:1, smgp:21, connect, timeout'),
+  explanation: formText.nullable().describe('what the code means for the operator, in zh-CN, en and ru'),
+});
 
 /**
- * Binds once with a configuration (one bind, whatever `binds` says) and unbinds: whether the host answers and takes
- * the credentials, within ten seconds. Never throws: the answer says what went wrong.
+ * Logs in once with a configuration (one bind, whatever `binds` says; the type's test settings over it) and logs out:
+ * whether the host answers and takes the credentials, within ten seconds. Never throws: the answer says what went wrong.
  */
-async function testConnection(config: { type: string } & Record<string, unknown>): Promise<{ ok: boolean; state: string; reason: string | null }> {
-  const channel = buildChannel({ ...config, binds: 1 });
+async function testConnection(config: { type: string } & Record<string, unknown>): Promise<z.infer<typeof testResult>> {
+  const channel = buildChannel({ ...config, ...testSettings[config.type], binds: 1 });
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${testTimeoutMs / 1000} s`)), testTimeoutMs); });
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${testTimeoutMs / 1000} s`), { code: 'timeout' })), testTimeoutMs); });
   try {
     await Promise.race([channel.start(), timeout]);
-    return { ok: true, state: channel.state().state, reason: null };
+    return { ok: true, state: channel.state().state, reason: null, code: null, explanation: null };
   } catch (e) {
-    return { ok: false, state: channel.state().state, reason: channel.state().reason ?? (e as Error).message };
+    const err = e as Partial<SendError> & Error;
+    const code = typeof err.code === 'string' ? err.code : null;
+    return { ok: false, state: channel.state().state, reason: channel.state().reason ?? err.message, code, explanation: explainFailure(config.type, code ?? undefined, err.kind) };
   } finally {
     clearTimeout(timer);
     await channel.stop().catch(() => undefined);
@@ -79,8 +90,8 @@ export function channelRoutes(app: App, deps: Deps): void {
 
   app.post('/api/v1/admin/channels/test', {
     schema: {
-      tags: ['admin'], summary: 'Test a channel configuration: bind once and unbind (nothing is stored); a masked password of an existing channel of that name is its stored one',
-      body: channelBody, response: { 200: z.object({ ok: z.boolean(), state: z.string(), reason: z.string().nullable() }) },
+      tags: ['admin'], summary: 'Test a channel configuration: log in once and out (nothing is stored); a masked secret of an existing channel of that name is its stored one. A refused login says the gateway\'s status (code) and what it means (explanation)',
+      body: channelBody, response: { 200: testResult },
     },
     config: { permission: 'platform' },
   }, async (request) => {

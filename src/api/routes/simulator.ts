@@ -8,13 +8,19 @@ import { randomInt } from 'node:crypto';
 import { resolveDestination } from '../../domain/inbound.ts';
 import { loadAttributionTables, senderFor } from '../../store/repos/service-numbers.ts';
 import { createHandset, numberUnused, ownsHandset, tenantHandsets } from '../../store/repos/handsets.ts';
+import { moFrom } from '../../store/repos/inbound.ts';
 
 /** How many virtual handsets one tenant may create. */
 const maxHandsets = 20;
 import type { CarriedMessage } from '../../channels/simulator/carriers.ts';
 
 const protocols = ['smpp', 'cmpp', 'sgip', 'smgp'] as const;
-const messageSchema = z.object({ from: z.string(), text: z.string(), receivedAt: z.string(), parts: z.number(), protocol: z.enum(protocols) });
+const messageSchema = z.object({
+  direction: z.enum(['received', 'sent']).describe('received by the handset, or sent by it (an MO as the platform stored it)'),
+  from: z.string(), to: z.string().describe('the handset for a received message; the address an MO went to'),
+  text: z.string(), receivedAt: z.string(), parts: z.number(), protocol: z.enum(protocols),
+});
+const protocolOf = (type: string | null | undefined) => (protocols as readonly string[]).includes(type ?? '') ? type as typeof protocols[number] : 'smpp';
 
 /**
  * The virtual carrier's handsets (embedded mode): what each phone received, and sending a reply as a phone.
@@ -79,16 +85,22 @@ export function simulatorRoutes(app: App, deps: Deps): void {
   });
 
   app.get('/api/v1/simulator/handsets/:number', {
-    schema: { tags: ['simulator'], summary: 'What a virtual handset received (long messages reassembled)', params: z.object({ number: z.string() }), response: { 200: z.object({ number: z.string(), messages: z.array(messageSchema) }) } },
+    schema: {
+      tags: ['simulator'], summary: 'What a virtual handset received (long messages reassembled) and what it sent (its MO to this tenant), oldest first',
+      params: z.object({ number: z.string() }), response: { 200: z.object({ number: z.string(), messages: z.array(messageSchema) }) },
+    },
     config: { permission: 'read' },
   }, async (request) => {
     const number = request.params.number.replace(/^\+/, '');
     const own = await ownTexts(request, `+${number}`);
     const texts = own?.get(number);
-    return {
-      number: request.params.number,
-      messages: sim().inbox(number).filter((m) => !own || texts?.has(m.text)).map((m) => ({ from: m.from, text: m.text, receivedAt: m.at.toISOString(), parts: m.parts, protocol: (m as Partial<CarriedMessage>).protocol ?? 'smpp' })),
-    };
+    const received = sim().inbox(number).filter((m) => !own || texts?.has(m.text)).map((m) => ({
+      direction: 'received' as const, from: m.from, to: number, text: m.text, receivedAt: m.at.toISOString(), parts: m.parts, protocol: (m as Partial<CarriedMessage>).protocol ?? 'smpp',
+    }));
+    const sent = (await moFrom(db, `+${number}`, own ? tenantOf(request) : null)).map((m) => ({
+      direction: 'sent' as const, from: number, to: m.to, text: m.text, receivedAt: m.receivedAt, parts: m.parts, protocol: protocolOf(m.channelType),
+    }));
+    return { number: request.params.number, messages: [...received, ...sent].sort((x, y) => x.receivedAt.localeCompare(y.receivedAt)) };
   });
 
   app.post('/api/v1/simulator/mo', {

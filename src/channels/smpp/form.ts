@@ -1,39 +1,65 @@
-// The console's settings form of an smpp channel (the fields of config.ts that an operator sets by hand).
-import type { ChannelField } from '../form.ts';
+// The console's settings form of an smpp channel: every field of config.ts, its words in zh-CN / en / ru.
+import type { FieldSpec, FormText } from '../form.ts';
+import { addressSpecs, flowSpecs, secretHint, text, timingSpecs, udhOptions } from '../form-fields.ts';
+import { statusName } from './pdus.ts';
+
+const ton = (name: string, zh: string, en: string, ru: string): FieldSpec => ({ name, kind: 'number', advanced: true, label: text(zh, en, ru) });
+const idFormats = [
+  { value: 'asis', label: text('原样', 'As is', 'Как есть') },
+  { value: 'hex', label: text('十六进制', 'Hexadecimal', 'Шестнадцатеричный') },
+  { value: 'decimal', label: text('十进制', 'Decimal', 'Десятичный') },
+];
 
 /** The fields of an smpp channel, in the order the form shows them. */
-export const smppFields: ChannelField[] = [
-  { name: 'host', kind: 'text', required: true, label: { 'zh-CN': '主机', en: 'Host', ru: 'Хост' }, hint: { 'zh-CN': '运营商短信中心（SMSC）的地址', en: 'The carrier SMSC’s address', ru: 'Адрес SMSC оператора' } },
-  { name: 'port', kind: 'number', required: true, default: 2775, min: 1, max: 65535, label: { 'zh-CN': '端口', en: 'Port', ru: 'Порт' } },
-  { name: 'systemId', kind: 'text', required: true, label: { 'zh-CN': '账号（system_id）', en: 'Account (system_id)', ru: 'Учётная запись (system_id)' }, hint: { 'zh-CN': '最多 15 个字符', en: 'At most 15 characters', ru: 'Не более 15 символов' } },
-  { name: 'password', kind: 'password', label: { 'zh-CN': '密码', en: 'Password', ru: 'Пароль' }, hint: { 'zh-CN': '最多 8 个字符', en: 'At most 8 characters', ru: 'Не более 8 символов' } },
-  { name: 'systemType', kind: 'text', label: { 'zh-CN': '系统类型（system_type）', en: 'System type', ru: 'Тип системы' }, hint: { 'zh-CN': '运营商未要求时留空', en: 'Leave empty unless the carrier asks for one', ru: 'Оставьте пустым, если оператор не требует' } },
-  { name: 'binds', kind: 'number', default: 1, min: 1, max: 64, label: { 'zh-CN': '连接数', en: 'Binds', ru: 'Соединений' }, hint: { 'zh-CN': '运营商允许的同时连接数', en: 'Connections the carrier allows at once', ru: 'Сколько соединений допускает оператор' } },
+export const smppFields: FieldSpec[] = [
+  ...addressSpecs(text('运营商短信中心（SMSC）的地址', 'The carrier SMSC’s address', 'Адрес SMSC оператора')).map((f) => (f.name === 'port' ? { ...f, default: 2775 } : f)),
+  { name: 'systemId', kind: 'text', label: text('账号（system_id）', 'Account (system_id)', 'Учётная запись (system_id)') },
+  { name: 'password', kind: 'password', label: text('密码', 'Password', 'Пароль'), hint: secretHint },
+  { name: 'systemType', kind: 'text', label: text('系统类型（system_type）', 'System type', 'Тип системы'), hint: text('运营商未要求时留空', 'Leave empty unless the carrier asks for one', 'Оставьте пустым, если оператор не требует') },
+  ...flowSpecs(text('每个连接未确认的最大条数', 'Unacknowledged submits per bind', 'Неподтверждённых отправок на соединение')),
   {
-    name: 'bindMode', kind: 'select', default: 'transceiver', label: { 'zh-CN': '连接方式', en: 'Bind mode', ru: 'Режим соединения' },
+    name: 'bindMode', kind: 'select', label: text('连接方式', 'Bind mode', 'Режим соединения'),
     options: [
-      { value: 'transceiver', label: { 'zh-CN': '收发合一（transceiver）', en: 'Transceiver', ru: 'Приём и передача (transceiver)' } },
-      { value: 'transmitter+receiver', label: { 'zh-CN': '发送与接收分开', en: 'Transmitter + receiver', ru: 'Раздельные передатчик и приёмник' } },
+      { value: 'transceiver', label: text('收发合一（transceiver）', 'Transceiver', 'Приём и передача (transceiver)') },
+      { value: 'transmitter+receiver', label: text('发送与接收分开', 'Transmitter + receiver', 'Раздельные передатчик и приёмник') },
     ],
   },
-  { name: 'window', kind: 'number', default: 10, min: 1, max: 10000, label: { 'zh-CN': '滑动窗口', en: 'Window', ru: 'Окно' }, hint: { 'zh-CN': '每个连接未确认的最大条数', en: 'Unacknowledged submits per bind', ru: 'Неподтверждённых отправок на соединение' } },
-  { name: 'tps', kind: 'number', default: 0, min: 0, label: { 'zh-CN': '速率（条/秒）', en: 'Rate (segments/s)', ru: 'Скорость (сегм./с)' }, hint: { 'zh-CN': '所有连接合计；0 = 不限', en: 'Across all binds; 0 = unlimited', ru: 'По всем соединениям; 0 — без ограничения' } },
   {
-    name: 'idFormat', kind: 'select', default: 'asis', label: { 'zh-CN': '消息 ID 格式', en: 'Message id format', ru: 'Формат id сообщения' },
-    hint: { 'zh-CN': '回执中的 ID 与提交应答中的不一致时选择', en: 'For SMSCs whose receipts spell ids differently', ru: 'Если в отчётах id записаны иначе' },
+    name: 'idFormat', kind: 'select', label: text('消息 ID 格式', 'Message id format', 'Формат id сообщения'), options: idFormats,
+    hint: text('回执中的 ID 与提交应答中的不一致时选择', 'For SMSCs whose receipts spell ids differently', 'Если в отчётах id записаны иначе'),
+  },
+  { name: 'defaultSource', kind: 'text', label: text('默认发送号码', 'Default sender', 'Отправитель по умолчанию'), hint: text('消息没有发送号码时使用', 'Used when a message has none', 'Если у сообщения его нет') },
+  {
+    name: 'concat', kind: 'select', label: text('长短信拼接', 'Long messages', 'Длинные сообщения'),
     options: [
-      { value: 'asis', label: { 'zh-CN': '原样', en: 'As is', ru: 'Как есть' } },
-      { value: 'hex', label: { 'zh-CN': '十六进制', en: 'Hexadecimal', ru: 'Шестнадцатеричный' } },
-      { value: 'decimal', label: { 'zh-CN': '十进制', en: 'Decimal', ru: 'Десятичный' } },
+      ...udhOptions,
+      { value: 'sar', label: text('SAR TLV', 'SAR TLVs', 'SAR TLV') },
     ],
   },
-  { name: 'defaultSource', kind: 'text', label: { 'zh-CN': '默认发送号码', en: 'Default sender', ru: 'Отправитель по умолчанию' }, hint: { 'zh-CN': '消息没有发送号码时使用', en: 'Used when a message has none', ru: 'Если у сообщения его нет' } },
   {
-    name: 'concat', kind: 'select', default: 'udh8', label: { 'zh-CN': '长短信拼接', en: 'Long messages', ru: 'Длинные сообщения' },
+    name: 'defaultDataCoding', kind: 'select', advanced: true, label: text('英文编码（data_coding）', 'Coding of GSM-alphabet text', 'Кодировка латиницы (data_coding)'),
+    hint: text('中文等其他文字总是 UCS-2（8）', 'Other text always goes as UCS-2 (8)', 'Прочий текст всегда UCS-2 (8)'),
     options: [
-      { value: 'udh8', label: { 'zh-CN': 'UDH（8 位参考号）', en: 'UDH, 8-bit reference', ru: 'UDH, 8 бит' } },
-      { value: 'udh16', label: { 'zh-CN': 'UDH（16 位参考号）', en: 'UDH, 16-bit reference', ru: 'UDH, 16 бит' } },
-      { value: 'sar', label: { 'zh-CN': 'SAR TLV', en: 'SAR TLVs', ru: 'SAR TLV' } },
+      { value: 0, label: text('0：GSM 7 位', '0: GSM-7', '0: GSM-7') },
+      { value: 1, label: text('1：IA5（ASCII）', '1: IA5 (ASCII)', '1: IA5 (ASCII)') },
+      { value: 3, label: text('3：Latin-1', '3: Latin-1', '3: Latin-1') },
     ],
   },
+  ton('sourceTon', '发送号码 TON', 'Sender TON', 'TON отправителя'),
+  ton('sourceNpi', '发送号码 NPI', 'Sender NPI', 'NPI отправителя'),
+  ton('destTon', '接收号码 TON', 'Recipient TON', 'TON получателя'),
+  ton('destNpi', '接收号码 NPI', 'Recipient NPI', 'NPI получателя'),
+  { name: 'enquireLinkSeconds', kind: 'number', advanced: true, label: text('链路检测间隔（秒）', 'Enquire-link interval (s)', 'Интервал enquire_link (с)'), hint: text('空闲多久发送 enquire_link；0 = 不发送', 'Idle time before an enquire_link; 0 = none', 'Простой до enquire_link; 0 — не слать') },
+  ...timingSpecs,
 ];
+
+const reason = (status: number, zh: string, en: string, ru: string): [string, FormText] => [statusName(status), text(zh, en, ru)];
+
+/** Why an SMSC refused our bind, by its command_status. */
+export const smppLoginReasons: Readonly<Record<string, FormText>> = Object.fromEntries([
+  reason(0x0e, '密码错误', 'Wrong password', 'Неверный пароль'),
+  reason(0x0f, '账号（system_id）错误', 'Wrong account (system_id)', 'Неверная учётная запись (system_id)'),
+  reason(0x53, '系统类型（system_type）错误', 'Wrong system type', 'Неверный тип системы'),
+  reason(0x0d, '短信中心拒绝了连接', 'The SMSC refused the bind', 'SMSC отказал в соединении'),
+  reason(0x05, '该账号已连接（超过允许的连接数）', 'Already bound (more binds than allowed)', 'Уже подключено (больше соединений, чем разрешено)'),
+]);

@@ -93,6 +93,19 @@ export async function listInbound(db: Db, tenantId: string | null, opts: { limit
   return (await q.orderBy('id', 'desc').limit(opts.limit).execute()).map(toInbound);
 }
 
+/** An MO as the virtual handset that sent it shows it: where to, what, when, and the type of the channel it came by. */
+export interface SentMo { to: string; text: string; receivedAt: string; parts: number; channelType: string | null }
+
+/** The newest MO stored from a number, oldest first: those of one tenant, or with tenantId null every tenant's and unattributed ones. */
+export async function moFrom(db: Db, phone: string, tenantId: string | null, limit = 200): Promise<SentMo[]> {
+  let q = db.selectFrom('inbound_messages').leftJoin('channels', 'channels.id', 'inbound_messages.channel_id')
+    .select(['inbound_messages.to_number', 'inbound_messages.text', 'inbound_messages.received_at', 'inbound_messages.parts', 'channels.type'])
+    .where('inbound_messages.phone', '=', phone);
+  if (tenantId !== null) q = q.where('inbound_messages.tenant_id', '=', tenantId);
+  const rows = await q.orderBy('inbound_messages.received_at', 'desc').orderBy('inbound_messages.id', 'desc').limit(limit).execute();
+  return rows.reverse().map((r) => ({ to: r.to_number, text: r.text, receivedAt: r.received_at, parts: r.parts, channelType: r.type }));
+}
+
 /** One inbound message of a tenant (or of the admin inbox when tenantId is null). */
 export async function getInbound(db: Db, tenantId: string | null, id: string): Promise<Inbound | undefined> {
   let q = db.selectFrom('inbound_messages').selectAll().where('id', '=', id);

@@ -1,6 +1,6 @@
 // Platform administration of carrier channels: state and counters, add (a form per type, with a test bind), enable or disable, delete.
 import { useState } from 'react';
-import { Alert, Button, Col, Empty, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Col, Collapse, Empty, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Switch, Table, Tag, Tooltip, Typography, type FormRule } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { call, type Response } from '../../api.ts';
 import { useI18n, type PlainKey } from '../../i18n/index.tsx';
@@ -18,6 +18,7 @@ const states: Record<string, PlainKey> = { bound: 'channels.state.bound', connec
 const counters: Record<string, PlainKey> = {
   submitted: 'channels.counter.submitted', submitFailed: 'channels.counter.submitFailed', throttled: 'channels.counter.throttled', receipts: 'channels.counter.receipts',
   inbound: 'channels.counter.inbound', reconnects: 'channels.counter.reconnects', inFlight: 'channels.counter.inFlight',
+  binds: 'channels.counter.binds', boundBinds: 'channels.counter.boundBinds',
 };
 
 /** The channels table; refreshes every five seconds so states and counters stay current. */
@@ -36,7 +37,7 @@ export function Channels() {
         loading={list.loading && !list.data}
         dataSource={list.data?.channels}
         pagination={false}
-        scroll={{ x: 'max-content' }}
+        scroll={{ x: 900 }}
         locale={{ emptyText: <Empty description={t('channels.empty')} /> }}
         columns={[
           { title: t('channels.name'), dataIndex: 'name' },
@@ -45,14 +46,15 @@ export function Channels() {
             title: t('channels.state'), dataIndex: 'state',
             render: (s: string, c) => <Tooltip title={c.stateReason}><Tag color={stateColors[s] ?? 'default'}>{states[s] ? t(states[s]) : s}</Tag></Tooltip>,
           },
-          { title: t('channels.address'), key: 'address', render: (_, c) => (c.config.host ? `${String(c.config.host)}:${String(c.config.port ?? '')}` : '—') },
+          { title: t('channels.address'), key: 'address', render: (_, c) => <span style={{ whiteSpace: 'nowrap' }}>{c.config.host ? `${String(c.config.host)}:${String(c.config.port ?? '')}` : '—'}</span> },
           {
-            title: t('channels.counters'), dataIndex: 'counters',
+            // the counters wrap in their column, so the switch and the actions stay on screen (walkthrough finding 28)
+            title: t('channels.counters'), dataIndex: 'counters', width: 360,
             render: (k: Channel['counters']) => <Typography.Text type="secondary">{Object.entries(k).map(([n, v]) => `${counters[n] ? t(counters[n]) : n} ${fmt.number(v)}`).join(' · ') || '—'}</Typography.Text>,
           },
-          { title: t('webhooks.enabled'), dataIndex: 'enabled', render: (on: boolean, c) => <Switch size="small" checked={on} onChange={(v) => run(() => call('PATCH /api/v1/admin/channels/{id}', { path: { id: c.id }, body: { enabled: v } }))} /> },
+          { title: t('webhooks.enabled'), dataIndex: 'enabled', fixed: 'right', width: 72, render: (on: boolean, c) => <Switch size="small" checked={on} onChange={(v) => run(() => call('PATCH /api/v1/admin/channels/{id}', { path: { id: c.id }, body: { enabled: v } }))} /> },
           {
-            title: '', key: 'actions',
+            title: '', key: 'actions', fixed: 'right', width: 96,
             render: (_, c) => (
               <Space>
                 <Popconfirm title={t('channels.deleteConfirm', { name: c.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => run(() => call('DELETE /api/v1/admin/channels/{id}', { path: { id: c.id } }))}>
@@ -72,7 +74,20 @@ type ChannelForm = Response<'GET /api/v1/admin/channel-types'>['types'][number];
 type Field = ChannelForm['fields'][number];
 type TestResult = Response<'POST /api/v1/admin/channels/test'>;
 
-/** Adds a channel through its type's form (fields from the server's per-type list), with a test bind before saving. */
+/** A form's values for fields' defaults: a dotted name (`reconnect.minMs`) becomes a nested object, as the config has it. */
+function defaultsOf(fields: Field[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f.default === undefined) continue;
+    const path = f.name.split('.');
+    let node = out;
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[path.at(-1)!] = f.default;
+  }
+  return out;
+}
+
+/** Adds a channel through its type's form (fields from the server's per-type list), with a test login before saving. */
 function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
   const { t, lang } = useI18n();
   const [form] = Form.useForm<Record<string, unknown> & { name: string; type: string }>();
@@ -85,9 +100,9 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
   const [tested, setTested] = useState<TestResult>();
   const [testing, setTesting] = useState(false);
 
-  /** The form's values as a channel body: empty optional fields left out, so the type's defaults apply. */
+  /** The form's values as a channel body: empty numbers and selects left out, so the type's defaults apply. */
   function body(v: Record<string, unknown>) {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null && x !== '')) as { name: string; type: string };
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null)) as { name: string; type: string };
   }
 
   async function submit() {
@@ -108,9 +123,11 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
     try { await run(async () => setTested(await call('POST /api/v1/admin/channels/test', { body: body(v) }))); } finally { setTesting(false); }
   }
 
-  const defaults = Object.fromEntries(fields.filter((f) => f.default !== undefined).map((f) => [f.name, f.default]));
+  const basic = fields.filter((f) => !f.advanced);
+  const advanced = fields.filter((f) => f.advanced);
+  const grid = (list: Field[]) => <Row gutter={16}>{list.map((f) => <Col xs={24} md={12} key={`${chosen!.type}.${f.name}`}><FieldInput field={f} /></Col>)}</Row>;
   return (
-    <Modal open={open} width={680} title={t('channels.create')} onCancel={onClose} destroyOnHidden
+    <Modal open={open} width={720} title={t('channels.create')} onCancel={onClose} destroyOnHidden
       footer={[
         <Button key="test" loading={testing} onClick={test} data-testid="channel-test">{t('channels.test')}</Button>,
         <Button key="cancel" onClick={onClose}>{t('common.cancel')}</Button>,
@@ -118,34 +135,47 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
       ]}>
       <ErrorAlert error={forms.error} retry={forms.reload} />
       {chosen && (
-        <Form form={form} layout="vertical" requiredMark={false} initialValues={{ type: chosen.type, ...defaults }} onValuesChange={() => setTested(undefined)}>
+        <Form form={form} layout="vertical" requiredMark={false} initialValues={{ type: chosen.type, ...defaultsOf(chosen.fields) }} onValuesChange={() => setTested(undefined)}>
           <Form.Item name="name" label={labels.name} extra={t('channels.nameHint')} rules={[{ required: true, pattern: /^[\w.-]{1,60}$/, message: t('channels.nameHint') }]}><Input /></Form.Item>
           <Form.Item name="type" label={labels.type} rules={[{ required: true }]}>
             <Select options={forms.data!.types.map((x) => ({ value: x.type, label: x.label[lang] }))} onChange={(next: string) => {
-              const f = forms.data!.types.find((x) => x.type === next);
-              form.setFieldsValue(Object.fromEntries((f?.fields ?? []).filter((x) => x.default !== undefined).map((x) => [x.name, x.default])));
+              form.setFieldsValue(defaultsOf(forms.data!.types.find((x) => x.type === next)?.fields ?? []));
             }} />
           </Form.Item>
-          <Row gutter={16}>
-            {fields.map((f) => <Col xs={24} md={12} key={`${chosen.type}.${f.name}`}><FieldInput field={f} /></Col>)}
-          </Row>
+          {grid(basic)}
+          {advanced.length > 0 && (
+            <Collapse size="small" items={[{ key: 'advanced', label: t('channels.advanced'), forceRender: true, children: grid(advanced) }]} />
+          )}
         </Form>
       )}
       {tested && (
-        <Alert type={tested.ok ? 'success' : 'error'} showIcon data-testid="channel-test-result"
-          title={tested.ok ? t('channels.testOk') : t('channels.testFailed', { reason: tested.reason ?? tested.state })} />
+        <Alert type={tested.ok ? 'success' : 'error'} showIcon data-testid="channel-test-result" style={{ marginTop: 16 }}
+          title={tested.ok ? t('channels.testOk') : t('channels.testFailed', { reason: tested.explanation?.[lang] ?? tested.reason ?? tested.state })}
+          description={!tested.ok && tested.explanation && tested.reason ? t('channels.testAnswer', { reason: tested.reason }) : undefined} />
       )}
     </Modal>
   );
 }
 
-/** One field of a channel type's form. */
+/** One field of a channel type's form, with its checks: each message names the field. */
 function FieldInput({ field: f }: { field: Field }) {
   const { t, lang } = useI18n();
-  const rules = f.required ? [{ required: true, message: t('channels.fieldRequired', { field: f.label[lang] }) }] : [];
-  const input = f.kind === 'number' ? <InputNumber min={f.min} max={f.max} style={{ width: '100%' }} />
+  const field = f.label[lang];
+  const rules: FormRule[] = [];
+  if (f.required) rules.push({ required: true, message: t('channels.fieldRequired', { field }) });
+  if (f.maxLength !== undefined) rules.push({ max: f.maxLength, message: t('channels.fieldTooLong', { field, max: f.maxLength }) });
+  if (f.digits) rules.push({ pattern: /^\d*$/, message: t('channels.fieldDigits', { field }) });
+  if (f.kind === 'number' && f.min !== undefined) {
+    rules.push({ type: 'number', min: f.min, max: f.max, message: f.max === undefined ? t('channels.fieldMin', { field, min: f.min }) : t('channels.fieldRange', { field, min: f.min, max: f.max }) });
+  }
+  const input = f.kind === 'number' ? <InputNumber style={{ width: '100%' }} />
     : f.kind === 'password' ? <Input.Password autoComplete="new-password" />
     : f.kind === 'select' ? <Select options={(f.options ?? []).map((o) => ({ value: o.value, label: o.label[lang] }))} />
+    : f.kind === 'switch' ? <Switch />
     : <Input />;
-  return <Form.Item name={f.name} label={f.label[lang]} extra={f.hint?.[lang]} rules={rules}>{input}</Form.Item>;
+  return (
+    <Form.Item name={f.name.split('.')} label={field} extra={f.hint?.[lang]} rules={rules} valuePropName={f.kind === 'switch' ? 'checked' : 'value'}>
+      {input}
+    </Form.Item>
+  );
 }

@@ -1,4 +1,4 @@
-// Virtual handsets of the built-in virtual carrier: what each phone received, and replying as that phone.
+// Virtual handsets of the built-in virtual carrier: what each phone received and sent, and replying as that phone.
 import { useState } from 'react';
 import { Button, Card, Col, Empty, Flex, Input, List, Result, Row, Skeleton, Typography } from 'antd';
 import { MobileOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
@@ -11,7 +11,12 @@ import { useAction } from '../../ui/use-action.ts';
 import { useInterval } from '../../ui/use-interval.ts';
 import { useLoad } from '../../ui/use-load.ts';
 
-/** Handsets on the left, the chosen phone's messages and a reply box on the right; refreshes every two seconds. */
+/** A handset's number as the rest of the console writes numbers: international, with its "+". */
+function shown(number: string): string {
+  return /^\d+$/.test(number) ? `+${number}` : number;
+}
+
+/** Handsets on the left, the chosen phone's conversation and a reply box on the right; refreshes every two seconds. */
 export function Handsets() {
   const { t } = useI18n();
   const list = useLoad(() => call('GET /api/v1/simulator/handsets'), []);
@@ -49,7 +54,7 @@ export function Handsets() {
               <List size="small" dataSource={numbers} locale={{ emptyText: <Empty description={t('handsets.empty')} /> }}
                 renderItem={(n) => (
                   <List.Item onClick={() => setNumber(n)} style={{ cursor: 'pointer', background: n === number ? '#e6f4ff' : undefined, paddingInline: 8 }}>
-                    <Typography.Text><MobileOutlined /> {n}</Typography.Text>
+                    <Typography.Text><MobileOutlined /> {shown(n)}</Typography.Text>
                   </List.Item>
                 )} />
             )}
@@ -69,7 +74,7 @@ function Phone({ number, firstTo }: { number: string; firstTo?: string }) {
   const inbox = useLoad(() => call('GET /api/v1/simulator/handsets/{number}', { path: { number } }), [number]);
   useInterval(inbox.reload, 2000);
   const messages = inbox.data?.messages ?? [];
-  const last = messages.at(-1)?.from ?? firstTo ?? '';
+  const last = messages.findLast((m) => m.direction === 'received')?.from ?? firstTo ?? '';
   const [to, setTo] = useState<string>();
   const [text, setText] = useState('');
   const { run, busy } = useAction();
@@ -81,15 +86,22 @@ function Phone({ number, firstTo }: { number: string; firstTo?: string }) {
   }
 
   return (
-    <Card size="small" title={<><MobileOutlined /> {number}</>} data-testid="handset">
+    <Card size="small" title={<><MobileOutlined /> {shown(number)}</>} data-testid="handset">
       <ErrorAlert error={inbox.error} retry={inbox.reload} />
       <Flex vertical gap={8} style={{ minHeight: 200, maxHeight: 420, overflowY: 'auto', background: '#f5f5f5', padding: 12, borderRadius: 8 }}>
-        {!inbox.data ? <Skeleton active /> : messages.length === 0 ? <Empty description={t('handsets.nothing')} /> : messages.map((m, i) => (
-          <div key={i} style={{ alignSelf: 'flex-start', maxWidth: '85%', background: '#fff', borderRadius: 8, padding: '6px 10px', boxShadow: '0 1px 2px rgba(0,0,0,0.08)' }}>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.from} · {fmt.dateTime(m.receivedAt)}{m.parts > 1 ? ` · ${t('handsets.parts', { parts: m.parts })}` : ''} · <span data-testid="protocol">{t('handsets.via', { protocol: m.protocol.toUpperCase() })}</span></Typography.Text>
-            <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.text}</Typography.Paragraph>
-          </div>
-        ))}
+        {!inbox.data ? <Skeleton active /> : messages.length === 0 ? <Empty description={t('handsets.nothing')} /> : messages.map((m, i) => {
+          const sent = m.direction === 'sent';
+          return (
+            <div key={i} data-testid={sent ? 'handset-sent' : 'handset-received'}
+              style={{ alignSelf: sent ? 'flex-end' : 'flex-start', maxWidth: '85%', background: sent ? '#d9f7be' : '#fff', borderRadius: 8, padding: '6px 10px', boxShadow: '0 1px 2px rgba(0,0,0,0.08)' }}>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {sent ? `${t('handsets.to')}: ${m.to}` : m.from} · {fmt.dateTime(m.receivedAt)}{m.parts > 1 ? ` · ${t('handsets.parts', { parts: m.parts })}` : ''}
+                {!sent && <> · <span data-testid="protocol">{t('handsets.via', { protocol: m.protocol.toUpperCase() })}</span></>}
+              </Typography.Text>
+              <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.text}</Typography.Paragraph>
+            </div>
+          );
+        })}
       </Flex>
       {session.can('send') && (
         <Flex gap={8} wrap style={{ marginTop: 12 }}>

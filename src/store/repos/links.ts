@@ -1,7 +1,7 @@
 import type { Db, LinksTable } from '../database.ts';
 import type { Store } from '../dialect.ts';
 import { withSqlite } from '../hot.ts';
-import { insertRows, placeholderList, type BulkTarget } from '../bulk.ts';
+import { insertRows, paddedChunks, placeholderList, type BulkTarget } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
 
 /** A link made for one message, stored with it. */
@@ -15,16 +15,16 @@ export async function insertLinks(db: Db, rows: { tenantId: string; campaignId: 
   for (let i = 0; i < values.length; i += 500) await db.insertInto('links').values(values.slice(i, i + 500)).execute();
 }
 
-/**
- * The links of some codes (any tenant: the code is all a click carries, and it is unguessable), in one read. The list
- * is padded to a power of two with its first code (`in` ignores repeats), so a few statement shapes serve every batch.
- */
+/** The links of some codes (any tenant: the code is all a click carries, and it is unguessable), read together. */
 export async function findLinks(store: Store, codes: string[]): Promise<LinksTable[]> {
-  if (!codes.length) return [];
-  const padded = codes.slice();
-  while (padded.length & (padded.length - 1)) padded.push(codes[0]);
-  if (store.sqlite) return withSqlite(store, (prepare) => prepare(`select * from links where code in (${placeholderList(padded.length)})`).all(padded) as LinksTable[]);
-  return store.db.selectFrom('links').selectAll().where('code', 'in', padded).execute();
+  const found: LinksTable[] = [];
+  for (const chunk of paddedChunks(codes)) {
+    const rows = store.sqlite
+      ? await withSqlite(store, (prepare) => prepare(`select * from links where code in (${placeholderList(chunk.length)})`).all(chunk) as LinksTable[])
+      : await store.db.selectFrom('links').selectAll().where('code', 'in', chunk).execute();
+    found.push(...rows);
+  }
+  return found;
 }
 
 /** One open of a link to record. */

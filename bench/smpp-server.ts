@@ -33,7 +33,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const smsc = await forkSimulator({ config: { accounts: [BENCH_ACCOUNT], keepInbox: false, receiptDelayMs: 0, idStyle: { radix: 16 }, receiptIdStyle: { radix: 10 } } });
   const config = loadConfig({}, { dataDir: dir, logLevel: 'warn', simulator: false });
   const deps = await buildDeps(config, { log: pino({ level: 'warn' }) });
-  const server = new SmppServer(deps, { receiptPollMs: 20 });
+  const server = new SmppServer(deps);
   try {
     const now = new Date().toISOString();
     const tenant = await createTenant(deps.store.db, { slug: 'bench', settings: { quietHours: null } });
@@ -43,6 +43,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await createSmppAccount(deps.store.db, tenant.id, { systemId: 'esme', password: 'bench123', tps: 0, window: IN_FLIGHT * 2, maxBinds: 1 }, now);
     const worker = await startWorker(deps);
     while (!worker.channels.upIds().length) await new Promise((r) => setTimeout(r, 20));
+    // as in a node running both: receipts go out as their messages finish, the periodic scan (default 250 ms) finds the rest
+    server.watch(worker.effects);
     const { port } = await server.start({ port: 0, host: '127.0.0.1' });
 
     const receipts = new Set<string>();

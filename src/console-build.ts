@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -64,10 +66,11 @@ async function lock(): Promise<void> {
 }
 
 /**
- * Builds the console with Vite's JS API when web/dist is missing or stale. One process builds at a time
- * (the others wait, then find it built); the build goes to a fresh directory that then replaces web/dist,
- * so a node never serves a half-written build. When Vite is not installed (a production install without
- * dev dependencies) it logs why and goes on: the API still serves, and the console says it is not built.
+ * Builds the console with Vite when web/dist is missing or stale. One process builds at a time (the others wait, then
+ * find it built); the build goes to a fresh directory that then replaces web/dist, so a node never serves a
+ * half-written build. Vite runs in a child process: a build takes most of a gigabyte, which a server process would
+ * keep for its whole life. When Vite is not installed (a production install without dev dependencies) it logs why and
+ * goes on: the API still serves, and the console says it is not built.
  */
 export async function buildConsole(log: Logger): Promise<void> {
   if (!consoleStale()) return;
@@ -79,14 +82,27 @@ export async function buildConsole(log: Logger): Promise<void> {
   }
 }
 
+/** Runs a command to its end; resolves with its exit code and what it printed. */
+function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
 async function build(log: Logger): Promise<void> {
-  if (!existsSync(path.join(webDir, 'vite.config.ts'))) {
+  const configFile = path.join(webDir, 'vite.config.ts');
+  if (!existsSync(configFile)) {
     log.warn('the console is not built and its sources are missing: the API serves without it');
     return;
   }
-  let vite: typeof import('vite');
+  let viteBin: string;
   try {
-    vite = await import('vite');
+    viteBin = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   } catch {
     log.warn('the console is not built and Vite is not installed: run `npm run build:web` where dev dependencies are installed');
     return;
@@ -95,7 +111,8 @@ async function build(log: Logger): Promise<void> {
   const out = path.join(webDir, `.dist-${process.pid}-${started}`);
   log.info('building the web console');
   try {
-    await vite.build({ root: webDir, configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    const { code, output } = await run(process.execPath, [viteBin, 'build', webDir, '--config', configFile, '--outDir', out, '--emptyOutDir', '--logLevel', 'warn']);
+    if (code !== 0 || !existsSync(path.join(out, 'index.html'))) throw new Error(`vite build exited with ${code}: ${output.slice(-2000)}`);
     const old = `${out}-old`;
     if (existsSync(consoleDist)) renameSync(consoleDist, old);
     renameSync(out, consoleDist);

@@ -70,6 +70,7 @@ export async function startNode(config: Config): Promise<Node> {
       await ensureProtocolChannels(deps.store.db, simulatorPorts, deps.now().toISOString());
     }
     if (config.role !== 'api') worker = await startWorker(deps);
+    if (worker) smppServer?.watch(worker.effects);
     deps.log.info({ role: config.role, database: deps.store.dialect, url }, 'Tidings started');
     if (first) printFirstStart(first, url);
     return { deps, app, url, worker, stop };

@@ -129,7 +129,7 @@ describe.each(testDatabases)('tracked short links on $name', (database) => {
     const link: LinksTable = { code, tenant_id: t.id, url: 'https://shop.example/b', campaign_id: null, message_id: null, phone: null, created_at: '', expires_at: '' };
     const count = async () => Number((await s.deps.store.db.selectFrom('link_clicks').select((eb) => eb.fn.countAll<number>().as('n')).where('code', '=', code).executeTakeFirstOrThrow()).n);
     const click = { at: new Date().toISOString(), userAgent: BROWSER, addressHash: 'h', bot: false };
-    const buffer = new ClickBuffer(s.deps.store.db, s.deps.log, { flushMs: 60_000, maxBatch: 1000, maxPending: 50 });
+    const buffer = new ClickBuffer(s.deps.store, s.deps.log, { flushMs: 60_000, maxBatch: 1000, maxPending: 50 });
     for (let i = 0; i < 30; i++) expect(buffer.add(link, click)).toBeUndefined();
     await new Promise((r) => setTimeout(r, 50));
     expect(await count()).toBe(0);

@@ -140,6 +140,40 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     expect(e.delivered).toHaveLength(1);
   });
 
+  it('sends receipts as their messages finish when it follows the worker, with no scan, each once', async () => {
+    // scans an hour apart: only the bind's own scan runs, before any submit; every receipt must come from the worker's news
+    const watching = new SmppServer(s.deps, { receiptPollMs: 3_600_000 });
+    watching.watch(carrier.worker.effects);
+    const { port: watchedPort } = await watching.start({ port: 0, host: '127.0.0.1' });
+    try {
+      const t = await funded();
+      const a = await account(t, { tps: 1000 });
+      const session = smpp.connect({ url: `smpp://127.0.0.1:${watchedPort}` });
+      session.on('error', () => undefined);
+      const receipts: string[] = [];
+      session.on('deliver_sm', (pdu) => { receipts.push(String(pdu.receipted_message_id)); session.send(pdu.response()); });
+      await new Promise<void>((resolve) => session.on('connect', () => resolve()));
+      const call = (command: string, fields: Record<string, unknown>) => new Promise<PeerPdu>((resolve) => session[command](fields, resolve));
+      try {
+        expect((await call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+        const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+          const r = await call('submit_sm', { destination_addr: `+86138001390${String(i).padStart(2, '0')}`, registered_delivery: 1, short_message: `watched ${i}` });
+          expect(r.command_status).toBe(0);
+          return String(r.message_id);
+        }));
+        await waitFor(() => receipts.length >= ids.length, 'every receipt without a scan');
+        await new Promise((r) => setTimeout(r, 300));
+        expect([...receipts].sort()).toEqual([...ids].sort());
+        const owed = await s.deps.store.db.selectFrom('smpp_submits').select('id').where('account_id', '=', a.id).where('receipt_owed', '=', 1).execute();
+        expect(owed).toEqual([]);
+      } finally {
+        session.destroy();
+      }
+    } finally {
+      await watching.stop();
+    }
+  });
+
   it('keeps a receipt while no receiver is bound and sends it once when one binds, on another session', async () => {
     const t = await funded();
     const a = await account(t);
@@ -293,8 +327,10 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     await waitFor(() => silent.delivered.length === 1, 'the MO on the silent receiver');
     silent.session.destroy();
     await waitFor(() => server.boundSessions().every((b) => b.account?.id !== a.id), 'the silent session to end');
-    const owed = await s.deps.store.db.selectFrom('smpp_mo').select(['text', 'lease_owner']).where('account_id', '=', a.id).execute();
-    expect(owed).toEqual([{ text: '请回电话 call me back', lease_owner: null }]);
+    // the round that offered it gives it back once its answer is lost with the session (a moment after the session ends)
+    const owed = () => s.deps.store.db.selectFrom('smpp_mo').select(['text', 'lease_owner']).where('account_id', '=', a.id).execute();
+    await waitFor(async () => (await owed()).every((m) => m.lease_owner === null), 'the unacknowledged MO to be released');
+    expect(await owed()).toEqual([{ text: '请回电话 call me back', lease_owner: null }]);
     const again = await esme();
     expect((await again.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
     await waitFor(() => again.delivered.length === 1, 'the MO again on the next bind');

@@ -1,6 +1,6 @@
 // Clicks on tracked links, gathered in memory and written in batches: the redirect never waits for the database.
-import type { Kysely } from 'kysely';
-import type { Database, LinksTable } from '../store/database.ts';
+import type { LinksTable } from '../store/database.ts';
+import type { Store } from '../store/dialect.ts';
 import { recordClicks, type NewClick } from '../store/repos/links.ts';
 import { enqueueWebhookEvents, type WebhookEvent } from '../store/repos/webhooks.ts';
 
@@ -20,9 +20,9 @@ export class ClickBuffer {
   private writing: Promise<void> | null = null;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly store: Store,
     private readonly log: { error(obj: object, msg: string): void },
-    private readonly limits: ClickBufferLimits = { flushMs: 100, maxBatch: 2000, maxPending: 20_000 },
+    private readonly limits: ClickBufferLimits = { flushMs: 100, maxBatch: 1000, maxPending: 20_000 },
   ) {}
 
   /** Records one open of a link; resolves at once unless the buffer is full (then once the write in progress ends). */
@@ -63,8 +63,8 @@ export class ClickBuffer {
 
   private async write(batch: { click: NewClick; event: WebhookEvent | null }[]): Promise<void> {
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await recordClicks(trx, batch.map((b) => b.click));
+      await this.store.db.transaction().execute(async (trx) => {
+        await recordClicks({ db: trx, dialect: this.store.dialect, sqlite: this.store.sqlite }, batch.map((b) => b.click));
         const events = batch.flatMap((b) => (b.event ? [b.event] : []));
         if (events.length) await enqueueWebhookEvents(trx, events, new Date());
       });

@@ -6,20 +6,25 @@ import { insertMessages } from '../store/repos/messages.ts';
 import type { Tenant } from '../store/repos/tenants.ts';
 import type { Db } from '../store/database.ts';
 
-/** One API send: the recipients and what decides their messages, for a tenant already looked up. */
-export interface Send {
+/** One API send: the recipients and what decides their messages, for a tenant already looked up; `meta` is for the batcher's `stored` hook. */
+export interface Send<M = never> {
   tenant: Tenant; recipients: Recipient[]; text: string; category: Category; channel: string | null; notBefore: Date | null;
   /** The sender address the client gave (an SMPP source_addr it may use); otherwise the tenant's service number. */
   sender?: string | null;
   /** Runs in the transaction that stores the send's messages (an Idempotency-Key's answer); its failure fails the send. */
   also?: (trx: Db, messages: QueuedMessage[]) => Promise<void>;
+  /** What the batcher's `stored` hook needs of this send. */
+  meta?: M;
 }
+
+/** Runs once per transaction that stores sends, with every send stored in it (its meta and its messages): batch work there. */
+export type StoredHook<M> = (trx: Db, stored: { meta: M; messages: QueuedMessage[] }[]) => Promise<void>;
 
 /** How sends are gathered: wait up to `waitMs` after the first one, or until `maxSends` sends or `maxRecipients` recipients wait. */
 export interface BatchLimits { waitMs: number; maxSends: number; maxRecipients: number }
 
-interface Waiting {
-  send: Send;
+interface Waiting<M> {
+  send: Send<M>;
   resolve(messages: QueuedMessage[]): void;
   reject(err: unknown): void;
 }
@@ -44,16 +49,16 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
  * send still gets its own answer: a send the balance cannot cover is refused alone, and when a group fails as a whole
  * its sends are retried one by one, so one bad send fails only itself.
  */
-export class SendBatcher {
-  private waiting: Waiting[] = [];
+export class SendBatcher<M = never> {
+  private waiting: Waiting<M>[] = [];
   private waitingRecipients = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly deps: Deps, private readonly limits: BatchLimits = { waitMs: 1, maxSends: 200, maxRecipients: 10_000 }) {}
+  constructor(private readonly deps: Deps, private readonly limits: BatchLimits = { waitMs: 1, maxSends: 200, maxRecipients: 10_000 }, private readonly stored?: StoredHook<M>) {}
 
   /** Queues messages for one send (pre-flight, routing, pricing, reservation); refused with insufficient_balance when the tenant cannot pay. */
-  send(send: Send): Promise<QueuedMessage[]> {
+  send(send: Send<M>): Promise<QueuedMessage[]> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ send, resolve, reject });
       this.waitingRecipients += send.recipients.length;
@@ -91,8 +96,8 @@ export class SendBatcher {
     });
   }
 
-  private async commit(group: Waiting[]): Promise<void> {
-    const outcomes = new Map<Waiting, Outcome>();
+  private async commit(group: Waiting<M>[]): Promise<void> {
+    const outcomes = new Map<Waiting<M>, Outcome>();
     const passes = groupBy(group, ({ send: s }) => [s.tenant.id, s.category, s.channel ?? '', s.notBefore?.toISOString() ?? '', s.sender ?? ''].join('\u0000'));
     for (const pass of passes.values()) await this.prepare(pass, outcomes);
     const ready = group.filter((w) => 'prepared' in outcomes.get(w)!);
@@ -117,7 +122,7 @@ export class SendBatcher {
    * number it has seen as a duplicate, which is right within a send but not across sends: a send repeating another's
    * number is pre-flighted again on its own.
    */
-  private async prepare(pass: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<void> {
+  private async prepare(pass: Waiting<M>[], outcomes: Map<Waiting<M>, Outcome>): Promise<void> {
     const { tenant, text, category, channel, notBefore, sender } = pass[0].send;
     const preparer = new Preparer(this.deps, { tenant, category, text, campaignId: null, channel, sender: sender ?? null, notBefore, windows: [], cap: null });
     let all: Prepared[];
@@ -128,8 +133,8 @@ export class SendBatcher {
       else for (const w of pass) await this.prepare([w], outcomes);
       return;
     }
-    const firstSendOf = new Map<string, Waiting>();
-    const again: Waiting[] = [];
+    const firstSendOf = new Map<string, Waiting<M>>();
+    const again: Waiting<M>[] = [];
     let at = 0;
     for (const w of pass) {
       const prepared = all.slice(at, at += w.send.recipients.length);
@@ -148,14 +153,14 @@ export class SendBatcher {
    * With a dispatcher in this process, the due messages it has room for are stored leased to it and handed over after
    * the commit; true when queued messages are left for a claim loop.
    */
-  private async store(sends: Waiting[], outcomes: Map<Waiting, Outcome>): Promise<boolean> {
+  private async store(sends: Waiting<M>[], outcomes: Map<Waiting<M>, Outcome>): Promise<boolean> {
     const now = this.deps.now();
     const at = now.toISOString();
     const dispatcher = this.deps.dispatcher;
-    const preparedOf = (w: Waiting) => (outcomes.get(w) as { prepared: Prepared[] }).prepared;
+    const preparedOf = (w: Waiting<M>) => (outcomes.get(w) as { prepared: Prepared[] }).prepared;
     const rowsOf = new Map(sends.map((w) => [w, preparedOf(w).filter((p) => p.id)]));
     const byTenant = groupBy(sends, (w) => w.send.tenant.id);
-    const refused = new Map<Waiting, bigint>();
+    const refused = new Map<Waiting<M>, bigint>();
     const { leased, skipped } = await this.deps.store.db.transaction().execute(async (trx) => {
       const reserve = (tenantId: string, cost: bigint, count: number) => cost === 0n ? Promise.resolve(true)
         : moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: null, note: count === 1 ? 'api send' : `${count} api sends` }, at).then((b) => b !== null);
@@ -170,6 +175,10 @@ export class SendBatcher {
       const lease = dispatcher ? leaseTo(dispatcher, rows, now) : null;
       const skip = await insertMessages(trx, this.deps.store, rows);
       for (const w of sends) if (w.send.also && !refused.has(w)) await w.send.also(trx, answerOf(preparedOf(w)));
+      if (this.stored) {
+        const stored = sends.flatMap((w) => (refused.has(w) || w.send.meta === undefined ? [] : [{ meta: w.send.meta, messages: answerOf(preparedOf(w)) }]));
+        if (stored.length) await this.stored(trx, stored);
+      }
       return { leased: lease, skipped: skip };
     });
     for (const [w, cost] of refused) {

@@ -5,7 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Deps } from '../deps.ts';
-import { SendBatcher } from '../api/send-batcher.ts';
+import { SendBatcher, type StoredHook } from '../api/send-batcher.ts';
 import { AttemptLimiter } from '../api/plugins/signin-limiter.ts';
 import { RateLimiter } from '../channels/session/rate.ts';
 import { Status } from '../channels/smpp/pdus.ts';
@@ -14,10 +14,12 @@ import { hashPassword, verifyPassword } from '../domain/secrets.ts';
 import { checkContent, type Category } from '../domain/templates.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 import {
-  claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
+  claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, type NewSmppSubmit, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
   releaseReceipts, renewSmppSessions, settleReceipts, queueMoForAccount, claimOwedMo, settleMo, releaseMo, purgeSmppMo, type BindType, type SmppAccount,
 } from '../store/repos/smpp-accounts.ts';
 import { newNodeName } from '../worker/node-name.ts';
+import type { Effects } from '../worker/effects.ts';
+import type { MessageEffect } from '../store/repos/messages.ts';
 import { EsmeSession, type SessionHost } from './esme-session.ts';
 import { moPdus, receiptPdu, receiptWanted } from './receipt.ts';
 import { SubmitRefused } from './refusal.ts';
@@ -45,8 +47,13 @@ const BIND_WINDOW_MS = 15 * 60_000;
 const RECEIPT_BATCH = 2000;
 /** Inbound messages handed to an account per round. */
 const MO_BATCH = 200;
+/** Messages awaited in memory at most (their receipts are found by the periodic scans beyond). */
+const AWAITING_MAX = 200_000;
 /** How long a tenant looked up for submits is reused. */
 const TENANT_TTL_MS = 5000;
+
+/** What a submit's message carries to the batch that stores it: the smpp_submits row to write with it. */
+interface SubmitMeta { submitId: string | undefined; tenantId: string; accountId: string; part: SubmitPart; submittedAt: string }
 
 /** A dummy argon2id hash verified for unknown system_ids, so answer times do not tell which exist. */
 let dummyHash: Promise<string> | null = null;
@@ -62,17 +69,21 @@ export class SmppServer implements SessionHost {
   private readonly rates = new Map<string, RateLimiter>();
   private readonly tenants = new Map<string, { at: number; tenant: Promise<Tenant | undefined> }>();
   private readonly binds = new AttemptLimiter(BIND_WINDOW_MS);
-  private readonly sends: SendBatcher;
+  private readonly sends: SendBatcher<SubmitMeta>;
   private readonly options: SmppServerOptions;
   private timers: NodeJS.Timeout[] = [];
   private pumping: Promise<void> | null = null;
-  private again = false;
+  private scanAgain = false;
+  /** Messages stored here whose receipt is owed, until this node's worker sees them finish (bounded: beyond, the scans find them). */
+  private readonly awaiting = new Set<string>();
+  /** Messages seen finishing whose receipts the next round claims by id. */
+  private ready: string[] = [];
   private lastPurge = 0;
   private moRef = 0;
 
   constructor(private readonly deps: Deps, options: Partial<SmppServerOptions> = {}) {
     this.log = deps.log;
-    this.sends = new SendBatcher(deps);
+    this.sends = new SendBatcher<SubmitMeta>(deps, undefined, this.storeSubmits);
     this.options = { receiptPollMs: 250, receiptDays: deps.config.smppReceiptDays, bindAttempts: deps.config.signinAttempts, ...options };
   }
 
@@ -92,6 +103,14 @@ export class SmppServer implements SessionHost {
     this.timers.push(setInterval(() => { for (const s of this.sessions) s.sweep(); }, 1000));
     for (const t of this.timers) t.unref();
     return { port, tlsPort };
+  }
+
+  /**
+   * Follows the messages this node's worker finishes (a node running both): their receipts go out as soon as they are
+   * final instead of at the next scan (every `receiptPollMs`, which still finds everything else).
+   */
+  watch(effects: Effects): void {
+    effects.onFinished((done) => this.finished(done));
   }
 
   /** Unbinds every ESME, stops listening, and answers what is still being stored. */
@@ -164,20 +183,28 @@ export class SmppServer implements SessionHost {
     const [m] = await this.sends.send({
       tenant, recipients: [{ phone: part.destination }], text, category, channel: null, notBefore: null,
       sender: account.sourceAddresses.length ? part.source : null,
-      also: async (trx, queued) => {
-        const q = queued[0];
-        if (q.status !== 'queued') return;
-        await insertSmppSubmits({ db: trx, dialect: this.deps.store.dialect, sqlite: this.deps.store.sqlite }, [{
-          id: submitId ?? q.id, tenant_id: tenant.id, account_id: account.id, message_id: q.id, source: part.source, destination: part.destination,
-          registered_delivery: part.registeredDelivery, submitted_at: submittedAt, receipt_owed: part.registeredDelivery & 0x03 ? 1 : 0,
-        }]);
-      },
+      meta: { submitId, tenantId: tenant.id, accountId: account.id, part, submittedAt },
     });
+    if (m.status === 'queued' && part.registeredDelivery & 0x03 && this.awaiting.size < AWAITING_MAX) this.awaiting.add(m.id);
     if (m.status !== 'queued') {
       throw new SubmitRefused(m.reason === 'invalid_number' ? Status.ESME_RINVDSTADR : Status.ESME_RSUBMITFAIL, `${part.destination}: not sent (${m.reason ?? m.status})`);
     }
     return submitId ?? m.id;
   }
+
+  /** Records the submits of one stored batch (their receipts owed to the account), in the transaction that stored their messages. */
+  private readonly storeSubmits: StoredHook<SubmitMeta> = async (trx, stored) => {
+    const rows: NewSmppSubmit[] = [];
+    for (const { meta, messages: [q] } of stored) {
+      if (q.status !== 'queued') continue;
+      const { part } = meta;
+      rows.push({
+        id: meta.submitId ?? q.id, tenant_id: meta.tenantId, account_id: meta.accountId, message_id: q.id, source: part.source, destination: part.destination,
+        registered_delivery: part.registeredDelivery, submitted_at: meta.submittedAt, receipt_owed: part.registeredDelivery & 0x03 ? 1 : 0,
+      });
+    }
+    if (rows.length) await insertSmppSubmits({ db: trx, dialect: this.deps.store.dialect, sqlite: this.deps.store.sqlite }, rows);
+  };
 
   bound(session: EsmeSession): void {
     const id = session.account!.id;
@@ -222,45 +249,62 @@ export class SmppServer implements SessionHost {
     }
   }
 
-  /** Starts a round of receipt delivery (one at a time; a round asked for meanwhile follows it). */
-  private pump(): void {
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.again = false;
-    this.pumping = this.deliverReceipts()
+  /**
+   * Starts a round of receipt delivery (one at a time; a round asked for meanwhile follows it). A `scan` round looks at
+   * every receipt owed to the accounts bound here (and their MO); any round first takes the messages seen finishing.
+   */
+  private pump(scan = true): void {
+    this.scanAgain ||= scan;
+    if (this.pumping) return;
+    const round = this.scanAgain;
+    this.scanAgain = false;
+    this.pumping = this.deliverReceipts(round)
       .catch((err: unknown) => this.log.error({ err }, 'SMPP server: delivering receipts failed'))
       .then((full) => {
         this.pumping = null;
-        if (full === true || this.again) this.pump();
+        if (full === true) this.scanAgain = true;
+        if (this.scanAgain || this.ready.length) this.pump(false);
       });
   }
 
-  /** Claims the receipts owed to accounts with a receiver bound here and sends them; true when a full batch was taken. */
-  private async deliverReceipts(): Promise<boolean> {
+  /** Messages of this node's worker reached a final state: the receipts owed for them are claimed by their ids at once. */
+  private finished(done: MessageEffect[]): void {
+    let any = false;
+    for (const e of done) {
+      if (!this.awaiting.delete(e.id)) continue;
+      this.ready.push(e.id);
+      any = true;
+    }
+    if (any) this.pump(false);
+  }
+
+  /** Claims receipts owed to accounts with a receiver bound here and sends them; true when a scan took a full batch. */
+  private async deliverReceipts(scan: boolean): Promise<boolean> {
     const accounts = [...this.byAccount].filter(([, set]) => [...set].some((s) => s.receives)).map(([id]) => id);
+    const ready = this.ready.splice(0, RECEIPT_BATCH);
     if (!accounts.length) return false;
-    const db = this.deps.store.db;
-    const now = Date.now();
-    const owed = await claimOwedReceipts(db, accounts, this.node, new Date(now).toISOString(), new Date(now + 60_000).toISOString(), RECEIPT_BATCH);
+    const store = this.deps.store;
+    const now = new Date().toISOString();
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const owed = ready.length ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, ready) : [];
+    const scanned = scan ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH) : [];
+    owed.push(...scanned);
     const settled: string[] = [];
     const released: string[] = [];
-    const cursor = new Map<string, number>();
+    const receiversOf = new Map<string, { list: EsmeSession[]; turn: number }>();
     await Promise.all(owed.map(async (r) => {
       if (!receiptWanted(r.registeredDelivery, r.status)) return void settled.push(r.id);
-      const receivers = [...(this.byAccount.get(r.accountId) ?? [])].filter((s) => s.receives);
-      const turn = cursor.get(r.accountId) ?? 0;
-      cursor.set(r.accountId, turn + 1);
-      const target = receivers[turn % Math.max(1, receivers.length)];
+      let receivers = receiversOf.get(r.accountId);
+      if (!receivers) receiversOf.set(r.accountId, receivers = { list: [...(this.byAccount.get(r.accountId) ?? [])].filter((s) => s.receives), turn: 0 });
+      const target = receivers.list[receivers.turn++ % Math.max(1, receivers.list.length)];
       if (target && await target.deliver(receiptPdu(r, target.account!.gsm7Packed))) settled.push(r.id);
       else released.push(r.id);
     }));
     const at = this.deps.now().toISOString();
-    await settleReceipts(db, settled, at);
-    await releaseReceipts(db, this.node, released);
-    for (const id of accounts) await this.deliverMo(id);
-    return owed.length === RECEIPT_BATCH && released.length === 0;
+    await settleReceipts(store, settled, at);
+    await releaseReceipts(store, this.node, released);
+    if (scan) for (const id of accounts) await this.deliverMo(id);
+    return scanned.length === RECEIPT_BATCH && released.length === 0;
   }
 
   /**

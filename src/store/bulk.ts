@@ -53,6 +53,20 @@ export function placeholderList(n: number): string {
 }
 
 /**
+ * The items in chunks of at most `max` (a power of two), each padded to a power of two with its own first item: an
+ * `in (…)` list ignores repeats, so a handful of statement shapes (each prepared once) serve lists of any length.
+ */
+export function paddedChunks<T>(items: readonly T[], max = 512): T[][] {
+  const chunks: T[][] = [];
+  for (let at = 0; at < items.length; at += max) {
+    const chunk = items.slice(at, at + max);
+    while (chunk.length & (chunk.length - 1)) chunk.push(chunk[0]);
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+/**
  * Inserts many rows with multi-row `insert … values (…),(…)`, skipping rows that hit `conflict` when it is given;
  * on SQLite through statements prepared once on the raw connection. With `returning`, answers those columns of the
  * rows actually inserted (with `conflict`, the skipped ones are missing).

@@ -40,6 +40,17 @@ describe('serving the built console', () => {
     expect([...routes].every((r) => !r.includes('campaigns/'))).toBe(true);
   });
 
+  it('counts each request once under its route, method and status, and a request no route took under unmatched', async () => {
+    // prom-client hands out its live series: read the counts before and after as numbers
+    const count = async (route: string, status: number) => (await metrics.httpRequests.get()).values.find((v) => v.labels.route === route && v.labels.status === String(status) && v.labels.method === 'GET')?.value ?? 0;
+    const [pages, unmatched] = [await count('/*', 200), await count('unmatched', 404)];
+    for (const url of ['/campaigns/7', '/campaigns/8', '/api/v1/nothing', '/assets/gone.js']) await app.inject({ method: 'GET', url });
+    expect(await count('/*', 200) - pages).toBe(2);
+    expect(await count('unmatched', 404) - unmatched).toBe(2);
+    const durations = (await metrics.httpDuration.get()).values.filter((v) => v.labels.route === 'unmatched' && v.metricName === 'tidings_http_request_seconds_count');
+    expect(durations.reduce((sum, v) => sum + v.value, 0)).toBeGreaterThanOrEqual(2);
+  });
+
   it('sends index.html with its security headers for the console\'s own routes, and leaves /api alone', async () => {
     for (const url of ['/', '/campaigns/0193', '/settings/general?x=1']) {
       const r = await app.inject({ method: 'GET', url });

@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.ts';
 import { tenantOf } from '../plugins/auth.ts';
 import { notFound } from '../../domain/errors.ts';
 import { CODE_PATTERN, isBot } from '../../domain/links.ts';
-import { findLink, linkStats } from '../../store/repos/links.ts';
+import { findLinks, linkStats } from '../../store/repos/links.ts';
 import { getCampaign } from '../../store/repos/campaigns.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
 import { LinkCache } from '../link-cache.ts';
@@ -31,8 +31,8 @@ const statsSchema = z.object({
  */
 export function linkRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
-  const links = new LinkCache((code) => findLink(db, code));
-  const clicks = new ClickBuffer(db, deps.log);
+  const links = new LinkCache((codes) => findLinks(deps.store, codes));
+  const clicks = new ClickBuffer(deps.store, deps.log);
   app.addHook('onClose', () => clicks.close());
   const redirectStatus = new Map<string, { at: number; status: 301 | 302 }>();
 

@@ -1,4 +1,7 @@
 import type { Db, LinksTable } from '../database.ts';
+import type { Store } from '../dialect.ts';
+import { withSqlite } from '../hot.ts';
+import { insertRows, paddedChunks, placeholderList, type BulkTarget } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
 
 /** A link made for one message, stored with it. */
@@ -12,21 +15,28 @@ export async function insertLinks(db: Db, rows: { tenantId: string; campaignId: 
   for (let i = 0; i < values.length; i += 500) await db.insertInto('links').values(values.slice(i, i + 500)).execute();
 }
 
-/** A link found by its code (any tenant: the code is all a click carries, and it is unguessable). */
-export async function findLink(db: Db, code: string): Promise<LinksTable | undefined> {
-  return db.selectFrom('links').selectAll().where('code', '=', code).executeTakeFirst();
+/** The links of some codes (any tenant: the code is all a click carries, and it is unguessable), read together. */
+export async function findLinks(store: Store, codes: string[]): Promise<LinksTable[]> {
+  const found: LinksTable[] = [];
+  for (const chunk of paddedChunks(codes)) {
+    const rows = store.sqlite
+      ? await withSqlite(store, (prepare) => prepare(`select * from links where code in (${placeholderList(chunk.length)})`).all(chunk) as LinksTable[])
+      : await store.db.selectFrom('links').selectAll().where('code', 'in', chunk).execute();
+    found.push(...rows);
+  }
+  return found;
 }
 
 /** One open of a link to record. */
 export interface NewClick { link: LinksTable; at: string; userAgent: string | null; addressHash: string; bot: boolean }
 
-/** Records opens of links, many rows a statement. */
-export async function recordClicks(db: Db, clicks: NewClick[]): Promise<void> {
-  const rows = clicks.map((c) => ({
-    id: newId(), code: c.link.code, tenant_id: c.link.tenant_id, campaign_id: c.link.campaign_id, at: c.at,
-    user_agent: c.userAgent?.slice(0, 500) ?? null, address_hash: c.addressHash, bot: c.bot ? 1 : 0,
-  }));
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('link_clicks').values(rows.slice(i, i + 500)).execute();
+const clickColumns = ['id', 'code', 'tenant_id', 'campaign_id', 'at', 'user_agent', 'address_hash', 'bot'] as const;
+
+/** Records opens of links in multi-row statements (prepared once on SQLite; call it inside a transaction there). */
+export async function recordClicks(t: BulkTarget, clicks: NewClick[]): Promise<void> {
+  await insertRows(t, 'link_clicks', clickColumns, clicks.map((c) => [
+    newId(), c.link.code, c.link.tenant_id, c.link.campaign_id, c.at, c.userAgent?.slice(0, 500) ?? null, c.addressHash, c.bot ? 1 : 0,
+  ]));
 }
 
 /** Click statistics of a campaign (or of API sends when campaignId is null): links sent, clicks by people, CTR, per day, per region. */

@@ -3,7 +3,8 @@ import type { Database, Db, SmppAccountsTable, SmppMoTable, SmppSubmitsTable } f
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { hashPassword } from '../../domain/secrets.ts';
-import { insertRows, type BulkTarget } from '../bulk.ts';
+import { insertRows, paddedChunks, placeholderList, runStatement, runWrite, type BulkTarget } from '../bulk.ts';
+import type { Store } from '../dialect.ts';
 
 /** Bind types an account may use. */
 export const bindTypes = ['transmitter', 'receiver', 'transceiver'] as const;
@@ -165,43 +166,69 @@ export interface OwedReceipt {
   status: string; stat: string | null; err: string | null; doneAt: string;
 }
 
+type OwedRow = { id: string; account_id: string; source: string; destination: string; registered_delivery: number; submitted_at: string; status: string; carrier_stat: string | null; carrier_err: string | null; done_at: string };
+
+/** Runs `fn` in a transaction of the store with the bulk-statement target of that transaction (prepared statements on SQLite). */
+function inTransaction<T>(store: Store, fn: (t: BulkTarget) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute((trx) => fn({ db: trx, dialect: store.dialect, sqlite: store.sqlite }));
+}
+
 /**
  * Claims up to `limit` receipts owed to the given accounts whose messages are final, under a lease for `owner`: a
  * receipt claimed by one node is not sent by another meanwhile, and one whose node died is claimed again after the lease.
+ * With `messageIds` (messages this node saw finish), only their receipts are looked at — an index lookup each, instead
+ * of a pass over every receipt still owed; without, every owed one is. One transaction of prepared statements.
  */
-export async function claimOwedReceipts(db: Db, accountIds: string[], owner: string, now: string, until: string, limit: number): Promise<OwedReceipt[]> {
-  if (!accountIds.length) return [];
-  const rows = await db.selectFrom('smpp_submits').innerJoin('messages', 'messages.id', 'smpp_submits.message_id')
-    .select(['smpp_submits.id', 'smpp_submits.account_id', 'smpp_submits.source', 'smpp_submits.destination', 'smpp_submits.registered_delivery',
-      'smpp_submits.submitted_at', 'messages.status', 'messages.carrier_stat', 'messages.carrier_err', 'messages.done_at'])
-    .where('smpp_submits.account_id', 'in', accountIds).where('smpp_submits.receipt_owed', '=', 1)
-    .where('messages.done_at', 'is not', null)
-    .where((eb) => eb.or([eb('smpp_submits.lease_until', 'is', null), eb('smpp_submits.lease_until', '<', now)]))
-    .limit(limit).execute();
-  if (!rows.length) return [];
-  const claimed = await db.updateTable('smpp_submits').set({ lease_owner: owner, lease_until: until })
-    .where('id', 'in', rows.map((r) => r.id)).where('receipt_owed', '=', 1)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-    .returning('id').execute();
-  const mine = new Set(claimed.map((c) => c.id));
-  return rows.filter((r) => mine.has(r.id)).map((r) => ({
-    id: r.id, accountId: r.account_id, source: r.source, destination: r.destination, registeredDelivery: r.registered_delivery, submittedAt: r.submitted_at,
-    status: r.status, stat: r.carrier_stat, err: r.carrier_err, doneAt: r.done_at!,
-  }));
+export async function claimOwedReceipts(store: Store, accountIds: string[], owner: string, now: string, until: string, limit: number, messageIds?: string[]): Promise<OwedReceipt[]> {
+  if (!accountIds.length || messageIds?.length === 0) return [];
+  const columns = 's.id, s.account_id, s.source, s.destination, s.registered_delivery, s.submitted_at, m.status, m.carrier_stat, m.carrier_err, m.done_at';
+  return inTransaction(store, async (t) => {
+    const rows: OwedRow[] = [];
+    if (messageIds) {
+      // messages first (cross join keeps that order on SQLite): the planner would otherwise walk the owed index, every
+      // owed receipt; the rest of the conditions are checked here, and again by the claim below
+      const accounts = new Set(accountIds);
+      for (const chunk of paddedChunks(messageIds)) {
+        const found = await runStatement<OwedRow & { receipt_owed: number; lease_until: string | null }>(t, `select ${columns}, s.receipt_owed, s.lease_until from messages m cross join smpp_submits s`
+          + ` where m.id in (${placeholderList(chunk.length)}) and s.message_id = m.id and m.done_at is not null`, chunk);
+        for (const r of found) if (r.receipt_owed === 1 && accounts.has(r.account_id) && (r.lease_until === null || r.lease_until < now) && rows.length < limit) rows.push(r);
+      }
+    } else {
+      rows.push(...await runStatement<OwedRow>(t, `select ${columns} from smpp_submits s inner join messages m on m.id = s.message_id`
+        + ` where s.account_id in (${placeholderList(accountIds.length)}) and s.receipt_owed = 1 and m.done_at is not null and (s.lease_until is null or s.lease_until < ?) limit ?`,
+      [...accountIds, now, limit]));
+    }
+    const mine = new Set<string>();
+    for (const chunk of paddedChunks(rows.map((r) => r.id))) {
+      const claimed = await runStatement<{ id: string }>(t, `update smpp_submits set lease_owner = ?, lease_until = ? where id in (${placeholderList(chunk.length)})`
+        + ' and receipt_owed = 1 and (lease_until is null or lease_until < ?) returning id', [owner, until, ...chunk, now]);
+      for (const c of claimed) mine.add(c.id);
+    }
+    return rows.filter((r) => mine.has(r.id)).map((r) => ({
+      id: r.id, accountId: r.account_id, source: r.source, destination: r.destination, registeredDelivery: r.registered_delivery, submittedAt: r.submitted_at,
+      status: r.status, stat: r.carrier_stat, err: r.carrier_err, doneAt: r.done_at,
+    }));
+  });
 }
 
 /** Marks receipts as delivered to the ESME (or not wanted for this outcome): they are never sent again. */
-export async function settleReceipts(db: Db, ids: string[], at: string): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    await db.updateTable('smpp_submits').set({ receipt_owed: 0, receipt_sent_at: at, lease_owner: null, lease_until: null }).where('id', 'in', ids.slice(i, i + 500)).execute();
-  }
+export async function settleReceipts(store: Store, ids: string[], at: string): Promise<void> {
+  if (!ids.length) return;
+  await inTransaction(store, async (t) => {
+    for (const chunk of paddedChunks(ids)) {
+      await runWrite(t, `update smpp_submits set receipt_owed = 0, receipt_sent_at = ?, lease_owner = null, lease_until = null where id in (${placeholderList(chunk.length)})`, [at, ...chunk]);
+    }
+  });
 }
 
 /** Gives claimed receipts back (the session that was to carry them ended): another bind takes them at once. */
-export async function releaseReceipts(db: Db, owner: string, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    await db.updateTable('smpp_submits').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner).where('id', 'in', ids.slice(i, i + 500)).execute();
-  }
+export async function releaseReceipts(store: Store, owner: string, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await inTransaction(store, async (t) => {
+    for (const chunk of paddedChunks(ids)) {
+      await runWrite(t, `update smpp_submits set lease_owner = null, lease_until = null where lease_owner = ? and id in (${placeholderList(chunk.length)})`, [owner, ...chunk]);
+    }
+  });
 }
 
 /** Deletes submits older than `before` (their receipts, sent or not, are kept until then). */

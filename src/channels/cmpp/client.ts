@@ -30,16 +30,18 @@ function relativeValidity(hours: number): string {
   return `0000${String(days).padStart(2, '0')}${String(hours % 24).padStart(2, '0')}0000000R`;
 }
 
+/** The two decimal digits at `i` of `s` as a number; NaN when they are not digits. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
 /** A report's YYMMDDHHMM (or YYMMDDHHMMSS) in China time as a Date; null when it does not parse. */
 export function reportTime(s: string): Date | null {
   const n = s.length;
   if (n !== 10 && n !== 12) return null;
-  const d = (i: number) => {
-    const a = s.charCodeAt(i) - 48;
-    const b = s.charCodeAt(i + 1) - 48;
-    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
-  };
-  const t = Date.UTC(2000 + d(0), d(2) - 1, d(4), d(6) - 8, d(8), n === 12 ? d(10) : 0);
+  const t = Date.UTC(2000 + twoDigits(s, 0), twoDigits(s, 2) - 1, twoDigits(s, 4), twoDigits(s, 6) - 8, twoDigits(s, 8), n === 12 ? twoDigits(s, 10) : 0);
   return Number.isNaN(t) ? null : new Date(t);
 }
 
@@ -198,12 +200,17 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
     return true;
   }
 
-  /** A status report read straight from its octets (no PDU object), answered with the Msg_Id's octets echoed. */
+  /**
+   * A status report read straight from its octets (no PDU object), answered with the Msg_Id's octets echoed: a view
+   * of the frame when the answer is encoded now, a copy when it waits for the sink.
+   */
   private reportFrameAt(conn: CmppBind, buf: Buffer, start: number, end: number): boolean {
     const report = reportAt(buf, start, end, this.config.version);
     if (!report) return false;
-    const msgIdOctets = Buffer.from(buf.subarray(start + HEADER_LENGTH, start + HEADER_LENGTH + 8));
-    acknowledge(conn, { commandId: Cmd.deliver, sequence: readU32(buf, start + 8), msgIdOctets }, this.onReceipt(receiptOf(report, this.name)));
+    const sequence = readU32(buf, start + 8);
+    const stored = this.onReceipt(receiptOf(report, this.name));
+    const msgIdOctets = buf.subarray(start + HEADER_LENGTH, start + HEADER_LENGTH + 8);
+    acknowledge(conn, { commandId: Cmd.deliver, sequence, msgIdOctets: stored ? Buffer.from(msgIdOctets) : msgIdOctets }, stored);
     return true;
   }
 
@@ -244,7 +251,11 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
 
 /** Answers a CMPP_DELIVER: now, or once `stored` settles (a refusal, Result 9, has the gateway deliver it again later). */
 function acknowledge(conn: CmppBind, p: Pdu, stored: Promise<void> | undefined): void {
-  const answer = (result: number) => conn.send({ commandId: Cmd.deliver_resp, sequence: p.sequence, msgId: p.msgId ?? '0', msgIdOctets: p.msgIdOctets, result });
-  if (!stored) return answer(Result.ok);
-  stored.then(() => answer(Result.ok), () => answer(Result.notServed));
+  if (!stored) return answerDeliver(conn, p, Result.ok);
+  stored.then(() => answerDeliver(conn, p, Result.ok), () => answerDeliver(conn, p, Result.notServed));
+}
+
+/** Sends the CMPP_DELIVER_RESP of a DELIVER (its Msg_Id echoed). */
+function answerDeliver(conn: CmppBind, p: Pdu, result: number): void {
+  conn.send({ commandId: Cmd.deliver_resp, sequence: p.sequence, msgId: p.msgId ?? '0', msgIdOctets: p.msgIdOctets, result });
 }

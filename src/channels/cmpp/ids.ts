@@ -21,16 +21,29 @@ export function readMsgId(buf: Buffer, offset: number): string {
   return msgIdDecimal(buf.readUInt32BE(offset), buf.readUInt32BE(offset + 4));
 }
 
-/** Writes a Msg_Id given as the decimal of its 64 bits; throws PduError for anything else. */
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * Writes a Msg_Id given as the decimal of its 64 bits; throws PduError for anything else. Parsed digit by digit into
+ * its two 32-bit halves (no BigInt, no regex: it runs for every report a gateway sends): lo·10 + d stays below 2^36,
+ * its carry goes into hi, and hi past 32 bits means the value does not fit.
+ */
 export function writeMsgId(buf: Buffer, offset: number, id: string): void {
-  if (id === '0') {
-    buf.fill(0, offset, offset + 8);
-    return;
+  const n = id.length;
+  if (n < 1 || n > 20) throw new PduError(`Msg_Id "${id}" is not a decimal number`);
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < n; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) throw new PduError(`Msg_Id "${id}" is not a decimal number`);
+    const l = lo * 10 + d;
+    const carry = Math.floor(l / TWO_32);
+    lo = l - carry * TWO_32;
+    hi = hi * 10 + carry;
+    if (hi > 0xffffffff) throw new PduError(`Msg_Id ${id} does not fit in 64 bits`);
   }
-  if (!/^\d{1,20}$/.test(id)) throw new PduError(`Msg_Id "${id}" is not a decimal number`);
-  const value = BigInt(id);
-  if (value >= 1n << 64n) throw new PduError(`Msg_Id ${id} does not fit in 64 bits`);
-  buf.writeBigUInt64BE(value, offset);
+  buf.writeUInt32BE(hi, offset);
+  buf.writeUInt32BE(lo, offset + 4);
 }
 
 /** The parts of a Msg_Id as the gateway builds it (8.4.3.2): time, gateway code, sequence. */

@@ -46,6 +46,16 @@ function recvTime(at: Date): string {
   return stamp;
 }
 
+/** YYMMDDHHMM in Beijing time, as a report's dates are written. */
+function reportDate(at: Date): string {
+  return recvTime(at).slice(2, 12);
+}
+
+/** Answers a Submit with `status` (and the MsgID it was given). */
+function answerSubmit(s: Session, p: SmgpPdu, status: number, msgId: Buffer = NO_MSG_ID): void {
+  s.conn.send({ requestId: Req.submit_resp, sequence: p.sequence, msgId, status });
+}
+
 /** An SMGW with virtual handsets on a TCP port. */
 export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts> {
   private serial = 0;
@@ -126,16 +136,15 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
 
   private onSubmit(s: Session, p: SmgpPdu): void {
     this.counters.submits++;
-    const resp = (status: number, msgId: Buffer = NO_MSG_ID) => s.conn.send({ requestId: Req.submit_resp, sequence: p.sequence, msgId, status });
-    if (s.mode === null || s.mode === LoginMode.receive) return resp(11);
+    if (s.mode === null || s.mode === LoginMode.receive) return answerSubmit(s, p, 11);
     const fault = this.submitFault(s);
     if (fault === 'silent' || fault === 'dropped') return;
-    if (fault === 'throttled') return resp(1);
+    if (fault === 'throttled') return answerSubmit(s, p, 1);
     const dest = p.destTermIds?.[0] ?? '';
     const verdict = this.verdict(dest);
-    if (typeof verdict === 'number') return resp(verdict);
+    if (typeof verdict === 'number') return answerSubmit(s, p, verdict);
     const msgId = this.nextMsgId();
-    resp(0, msgId);
+    answerSubmit(s, p, 0, msgId);
     const content = p.content ?? NO_CONTENT;
     const udhi = (findTlv(p, Tag.TP_udhi)?.[0] ?? 0) & 1;
     const { payload, concat } = udhi ? splitUdh(content) : { payload: content, concat: null };
@@ -147,12 +156,11 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
 
   /** The Deliver carrying a report: the original MsgID as 10 raw octets after "id:" (spec §6.2.63). */
   protected receiptPdu(r: ReportFacts): SmgpPdu {
-    const date = (d: Date) => recvTime(d).slice(2, 12);
     const delivered = r.outcome === 'delivered' ? '001' : '000';
     const payload = r.payload;
     const txt = `${String(payload.length).padStart(3, '0')}${payload.toString('latin1', 0, Math.min(17, payload.length))}`;
     const now = new Date();
-    const text = ` sub:001 dlvrd:${delivered} Submit date:${date(r.submitAt)} done date:${date(now)} stat:${OUTCOME_STAT[r.outcome]} err:${OUTCOME_ERR[r.outcome]} Txt:${txt}`;
+    const text = ` sub:001 dlvrd:${delivered} Submit date:${reportDate(r.submitAt)} done date:${reportDate(now)} stat:${OUTCOME_STAT[r.outcome]} err:${OUTCOME_ERR[r.outcome]} Txt:${txt}`;
     return {
       requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 1, msgFormat: 0, recvTime: recvTime(now),
       srcTermId: r.handset, destTermId: r.sender,

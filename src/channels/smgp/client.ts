@@ -28,11 +28,15 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
 
   /** The LoginMode of each bind slot. */
   private readonly modes: number[];
+  /** The TLVs every Submit carries (MsgSrc, MServiceID when configured), made once. */
+  private readonly commonTlvs: SmgpTlv[] = [];
 
   constructor(private readonly config: SmgpConfig) {
     const modes = slotModes(config);
     super({ ...config, slots: modes.length, canSubmit: (slot) => modes[slot] !== LoginMode.receive });
     this.modes = modes;
+    if (config.msgSrc) this.commonTlvs.push({ tag: Tag.MsgSrc, value: fixedValue(config.msgSrc, 8) });
+    if (config.mServiceId) this.commonTlvs.push({ tag: Tag.MServiceID, value: fixedValue(config.mServiceId, 21) });
   }
 
   protected partPdus(msg: OutboundMessage): SmgpPdu[] {
@@ -42,15 +46,14 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
     const encoded = encodeGatewayText(msg.text, cfg.chineseFormat, 'gb18030');
     const total = encoded.parts.length;
     this.ref = (this.ref + 1) & 0xff;
-    const common: SmgpTlv[] = [];
-    if (cfg.msgSrc) common.push({ tag: Tag.MsgSrc, value: fixedValue(cfg.msgSrc, 8) });
-    if (cfg.mServiceId) common.push({ tag: Tag.MServiceID, value: fixedValue(cfg.mServiceId, 21) });
+    const common = this.commonTlvs;
     return encoded.parts.map((body, i): SmgpPdu => {
-      const tlvs = [...common];
+      // the TLVs are only read when the PDU is encoded: a single part shares the channel's array
+      let tlvs = common;
       let content = body;
       if (total > 1) {
         content = Buffer.concat([concatHeader(this.ref, total, i + 1), body]);
-        tlvs.push(byteTlv(Tag.TP_udhi, 1), byteTlv(Tag.PkTotal, total), byteTlv(Tag.PkNumber, i + 1));
+        tlvs = [...common, byteTlv(Tag.TP_udhi, 1), byteTlv(Tag.PkTotal, total), byteTlv(Tag.PkNumber, i + 1)];
       }
       return {
         requestId: Req.submit, sequence: 0,

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, OutboundMessage, Receipt } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
+import { beijingReportTime } from '../session/china-gateway.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
 import { Part as SessionPart } from '../session/submission.ts';
@@ -30,19 +31,9 @@ function relativeValidity(hours: number): string {
   return `0000${String(days).padStart(2, '0')}${String(hours % 24).padStart(2, '0')}0000000R`;
 }
 
-/** The two decimal digits at `i` of `s` as a number; NaN when they are not digits. */
-function twoDigits(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
-}
-
 /** A report's YYMMDDHHMM (or YYMMDDHHMMSS) in China time as a Date; null when it does not parse. */
 export function reportTime(s: string): Date | null {
-  const n = s.length;
-  if (n !== 10 && n !== 12) return null;
-  const t = Date.UTC(2000 + twoDigits(s, 0), twoDigits(s, 2) - 1, twoDigits(s, 4), twoDigits(s, 6) - 8, twoDigits(s, 8), n === 12 ? twoDigits(s, 10) : 0);
-  return Number.isNaN(t) ? null : new Date(t);
+  return s.length === 10 || s.length === 12 ? beijingReportTime(s) : null;
 }
 
 /** The Receipt of a status report, the original Stat word kept. */

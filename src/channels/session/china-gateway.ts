@@ -62,6 +62,24 @@ export function beijingStampNumber(ms: number = Date.now()): number {
   return cachedNumber;
 }
 
+/** The two decimal digits at `i` of `s` as a number; NaN when they are not digits. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * The YYMMDDHHMM a report's dates start with, in Beijing time, as a Date (and SS after it when `s` has 12 digits or
+ * more); null when the first ten are not digits. Read digit by digit: it runs for every report.
+ */
+export function beijingReportTime(s: string): Date | null {
+  if (s.length < 10) return null;
+  const seconds = s.length >= 12 ? twoDigits(s, 10) : 0;
+  const t = Date.UTC(2000 + twoDigits(s, 0), twoDigits(s, 2) - 1, twoDigits(s, 4), twoDigits(s, 6) - 8, twoDigits(s, 8), Number.isNaN(seconds) ? 0 : seconds);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
 /** How non-ASCII text is carried: UCS-2 (8) or the carrier's Chinese code page (15). */
 export type ChineseFormat = 8 | 15;
 

@@ -1,5 +1,6 @@
 // CMPP PDUs ↔ octets, for version 2.0 or 3.0 (they differ in the width of terminal ids, of Status / Result, and in
-// the fields that end SUBMIT and DELIVER: LinkID in 3.0, Reserve in 2.0). Octet strings are padded with NULs.
+// the fields that end SUBMIT and DELIVER: LinkID in 3.0, Reserve in 2.0). Octet strings are padded with NULs;
+// Msg_Content is a view into the frame.
 import { readFixed, writeFixed } from '../session/china-gateway.ts';
 import { PduError } from '../session/pdu-error.ts';
 import { Cmd, HEADER_LENGTH, Version, type CmppVersion, type Pdu, type StatusReport } from './pdus.ts';
@@ -106,7 +107,7 @@ class Reader {
     const stop = start + width;
     while (end < stop && this.buf[end] !== 0) end++;
     this.offset = stop;
-    return this.buf.toString('latin1', start, end);
+    return end === start ? '' : this.buf.toString('latin1', start, end);
   }
 
   bytes(n: number, field: string): Buffer {
@@ -324,7 +325,7 @@ export function decodePdu(frame: Buffer, version: CmppVersion): Pdu {
       p.destTerminalIds = [];
       for (let i = 0; i < n; i++) p.destTerminalIds.push(r.str(w.terminal, 'Dest_terminal_Id'));
       if (w.terminalTypes) p.destTerminalType = r.u8('Dest_terminal_type');
-      p.msgContent = Buffer.from(r.bytes(r.u8('Msg_Length'), 'Msg_Content'));
+      p.msgContent = r.bytes(r.u8('Msg_Length'), 'Msg_Content');
       p.linkId = r.has(w.tail) ? r.str(w.tail, 'LinkID') : '';
       break;
     }
@@ -350,7 +351,7 @@ export function decodePdu(frame: Buffer, version: CmppVersion): Pdu {
         p.report = reportFields(frame, r.offset, w);
         r.offset += length;
       } else {
-        p.msgContent = Buffer.from(r.bytes(length, 'Msg_Content'));
+        p.msgContent = r.bytes(length, 'Msg_Content');
       }
       p.linkId = r.has(w.tail) ? r.str(w.tail, 'LinkID') : '';
       break;

@@ -26,7 +26,7 @@ export function readFixed(buf: Buffer, off: number, len: number): string {
   let end = off;
   const last = off + len;
   while (end < last && buf[end] !== 0) end++;
-  return buf.toString('latin1', off, end);
+  return end === off ? '' : buf.toString('latin1', off, end);
 }
 
 /** Beijing time (UTC+8, no daylight saving) of `at`, as its parts. */

@@ -22,8 +22,9 @@ interface ReportFacts {
   handset: string;
   sender: string;
   outcome: Outcome;
-  submitAt: Date;
-  payload: Buffer;
+  submitAt: number;
+  /** The report's Txt: the payload's length and first octets (made at submit, so the report keeps no view of the frame). */
+  txt: string;
 }
 
 /** The report's err code of an outcome (SMGP §6.2.63 table). */
@@ -37,18 +38,19 @@ let stampSecond = -1;
 let stamp = '';
 
 /** YYYYMMDDHHMMSS in Beijing time (made once a second: every report of that second shares it). */
-function recvTime(at: Date): string {
-  const second = Math.floor(at.getTime() / 1000);
+function recvTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
   if (second !== stampSecond) {
+    const at = new Date(ms);
     stampSecond = second;
-    stamp = `${new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear()}${beijingStamp(at)}`;
+    stamp = `${new Date(ms + 8 * 3_600_000).getUTCFullYear()}${beijingStamp(at)}`;
   }
   return stamp;
 }
 
 /** YYMMDDHHMM in Beijing time, as a report's dates are written. */
-function reportDate(at: Date): string {
-  return recvTime(at).slice(2, 12);
+function reportDate(ms: number): string {
+  return recvTime(ms).slice(2, 12);
 }
 
 /** Answers a Submit with `status` (and the MsgID it was given). */
@@ -93,7 +95,7 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
     const ref = ++this.moRef & 0xff;
     encoded.parts.forEach((body, i) => {
       this.deliver(target, {
-        requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 0, msgFormat: encoded.msgFmt, recvTime: recvTime(new Date()),
+        requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 0, msgFormat: encoded.msgFmt, recvTime: recvTime(Date.now()),
         srcTermId: mo.from, destTermId: mo.to, content: total > 1 ? Buffer.concat([concatHeader(ref, total, i + 1), body]) : body,
         tlvs: total > 1 ? [byteTlv(Tag.TP_udhi, 1)] : [],
       });
@@ -151,20 +153,23 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
     const msgFormat = p.msgFormat ?? 0;
     const sender = p.srcTermId ?? '';
     this.take(sender, dest, content, msgFormat, concat, () => decodeGatewayText(payload, msgFormat, 'gb18030').text);
-    if (p.needReport === 1) this.schedule(s.clientId!, s, { msgId, handset: dest, sender, outcome: verdict, submitAt: new Date(), payload });
+    if (p.needReport !== 1) return;
+    const txt = `${String(payload.length).padStart(3, '0')}${payload.toString('latin1', 0, Math.min(17, payload.length))}`;
+    this.schedule(s.clientId!, s, { msgId, handset: dest, sender, outcome: verdict, submitAt: Date.now(), txt });
   }
 
   /** The Deliver carrying a report: the original MsgID as 10 raw octets after "id:" (spec §6.2.63). */
   protected receiptPdu(r: ReportFacts): SmgpPdu {
     const delivered = r.outcome === 'delivered' ? '001' : '000';
-    const payload = r.payload;
-    const txt = `${String(payload.length).padStart(3, '0')}${payload.toString('latin1', 0, Math.min(17, payload.length))}`;
-    const now = new Date();
-    const text = ` sub:001 dlvrd:${delivered} Submit date:${reportDate(r.submitAt)} done date:${reportDate(now)} stat:${OUTCOME_STAT[r.outcome]} err:${OUTCOME_ERR[r.outcome]} Txt:${txt}`;
+    const now = Date.now();
+    const text = ` sub:001 dlvrd:${delivered} Submit date:${reportDate(r.submitAt)} done date:${reportDate(now)} stat:${OUTCOME_STAT[r.outcome]} err:${OUTCOME_ERR[r.outcome]} Txt:${r.txt}`;
+    // "id:", the MsgID's 10 octets, the text: one buffer
+    const content = Buffer.allocUnsafe(REPORT_ID.length + r.msgId.length + text.length);
+    const at = REPORT_ID.copy(content, 0);
+    content.write(text, at + r.msgId.copy(content, at), 'latin1');
     return {
       requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 1, msgFormat: 0, recvTime: recvTime(now),
-      srcTermId: r.handset, destTermId: r.sender,
-      content: Buffer.concat([REPORT_ID, r.msgId, Buffer.from(text, 'latin1')]), tlvs: [],
+      srcTermId: r.handset, destTermId: r.sender, content, tlvs: [],
     };
   }
 

@@ -66,6 +66,10 @@ export interface InboundPart {
   receivedAt: Date;
   /** How long to wait for the missing parts before storing what arrived, marked incomplete. */
   timeoutMs: number;
+  /** The part's octets as received (hex, UDH excluded), from protocols that can carry undecodable text (CMPP, SGIP, SMGP). */
+  octets?: string;
+  /** Set (the part's octets, hex) when they did not decode in their coding, as InboundMessage.raw: the joined message then keeps every part's octets. */
+  raw?: string;
 }
 
 /** Connection health of a channel across its binds. */

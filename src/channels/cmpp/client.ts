@@ -236,7 +236,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
       meta.raw = content.toString('hex');
       this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK; stored as received (hex) beside a text with U+FFFD where it did not decode`);
     }
-    return this.onInbound(meta, text, concat);
+    return this.onInbound(meta, text, concat, content);
   }
 }
 

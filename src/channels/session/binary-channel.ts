@@ -2,7 +2,7 @@
 // reconnecting binds, the part sender, health and counters, stop (drain, acknowledge stores, close the binds), and
 // the hand-over of receipts and inbound messages (long ones joined here or stored part by part by the sink).
 import { EventEmitter } from 'node:events';
-import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
+import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, InboundPart, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
 import { asSendError, retryable, type SendError } from '../errors.ts';
 import type { Connection } from './connection.ts';
 import { BindPool } from './pool.ts';
@@ -178,14 +178,17 @@ export abstract class BinaryChannel<P> extends EventEmitter {
    * Hands on an inbound message or one part of a long one; returns the sink's promise when it must be stored before
    * it is acknowledged. A part goes to a sink that stores parts (acknowledged once stored; the sink joins them), or is
    * joined here and acknowledged only once the joined message holding it is stored (when the last part completes it,
-   * or at the reassembly timeout). Either way a crash in between loses nothing: the carrier offers it again.
+   * or at the reassembly timeout). Either way a crash in between loses nothing: the carrier offers it again. `octets`: the
+   * part's octets as received, handed to a sink that stores parts (so a joined message whose text did not decode keeps them).
    */
-  protected onInbound(meta: InboundMeta, text: string, concat: ConcatInfo | null): Promise<void> | undefined {
+  protected onInbound(meta: InboundMeta, text: string, concat: ConcatInfo | null, octets?: Buffer): Promise<void> | undefined {
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
     if (this.sink?.part) {
       if (concat.seq === 1) this.sender.count.inbound++;
       const timeoutMs = this.settings.reassemblyTimeoutMs;
-      return this.storing.add(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs }));
+      const part: InboundPart = { channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs };
+      if (octets) part.octets = octets.toString('hex');
+      return this.storing.add(this.sink.part(part));
     }
     return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }

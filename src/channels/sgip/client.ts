@@ -201,6 +201,6 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
       meta.raw = payload.toString('hex');
       this.note('', 'in', `MO from ${meta.from} is not valid in MessageCoding ${coding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
     }
-    return this.onInbound(meta, decoded.text, concat);
+    return this.onInbound(meta, decoded.text, concat, payload);
   }
 }

@@ -6,12 +6,12 @@ import type net from 'node:net';
 import { authenticatorIsmg, authenticatorSource } from '../cmpp/authenticator.ts';
 import { decodePdu, encodePdu, encodePduInto } from '../cmpp/codec.ts';
 import { composeMsgId, type MsgIdParts } from '../cmpp/ids.ts';
-import { buildCmppMessage, decodeContent } from '../cmpp/message.ts';
+import { buildCmppMessage, decodeContent, type CmppMessage } from '../cmpp/message.ts';
 import { Cmd, ConnectStatus, Result, Version, type CmppVersion, type Pdu, type StatusReport } from '../cmpp/pdus.ts';
 import { cmppProtocols } from '../cmpp/protocol.ts';
 import { Connection } from '../session/connection.ts';
 import type { WireProtocol } from '../session/protocol.ts';
-import { readConcatUdh } from '../session/udh.ts';
+import { concatUdh, readConcatUdh } from '../session/udh.ts';
 import { OUTCOME_STAT, type Outcome, type SimulatorConfig } from './config.ts';
 import { VirtualGateway, type GatewaySession } from './gateway.ts';
 import { minuteStamp } from './minute-stamp.ts';
@@ -62,9 +62,8 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   sendMo(mo: MoMessage): number {
     const target = this.receiver(mo.systemId ?? null, null);
     if (!target) throw new Error(`no SP logged in${mo.systemId ? ` as ${mo.systemId}` : ''}`);
-    const message = mo.octets
-      ? { msgFmt: mo.octets.coding, parts: [{ tpUdhi: 0, content: mo.octets.bytes }] }
-      : buildCmppMessage(mo.text, { chinese: 'ucs2', ref: ++this.moRef & 0xff });
+    const ref = ++this.moRef & 0xff;
+    const message = mo.octets ? octetParts(mo.octets.coding, [mo.octets.bytes].flat(), ref) : buildCmppMessage(mo.text, { chinese: 'ucs2', ref });
     for (const part of message.parts) {
       this.deliver(target, {
         commandId: Cmd.deliver, sequence: 0, msgId: this.nextMsgId(), destId: mo.to, serviceId: '', tpPid: 0, tpUdhi: part.tpUdhi,
@@ -204,6 +203,13 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
     const msgFmt = p.msgFmt ?? 0;
     this.take(p.srcId ?? '', dest, content, msgFmt, concat, () => decodeContent(payload, msgFmt).text);
   }
+}
+
+/** Octets sent as given: one part, or the parts of a long message behind a concatenation UDH. */
+function octetParts(msgFmt: number, bodies: Buffer[], ref: number): CmppMessage {
+  const total = bodies.length;
+  if (total === 1) return { msgFmt, parts: [{ tpUdhi: 0, content: bodies[0] }] };
+  return { msgFmt, parts: bodies.map((body, i) => ({ tpUdhi: 1, content: Buffer.concat([concatUdh({ ref, total, seq: i + 1 }, false), body]) })) };
 }
 
 /** Answers a CMPP_SUBMIT with `result` (and the Msg_Id it was given). */

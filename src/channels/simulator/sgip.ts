@@ -132,7 +132,7 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
 
   /** Sends an MO (Deliver) through a connection back to the SP; returns the part count. */
   sendMo(mo: MoMessage): number {
-    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes] } : encodeGatewayText(mo.text, 15, 'gbk');
+    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes].flat() } : encodeGatewayText(mo.text, 15, 'gbk');
     const total = encoded.parts.length;
     const ref = ++this.moRef & 0xff;
     encoded.parts.forEach((body, i) => this.route('', null, {

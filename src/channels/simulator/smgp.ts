@@ -90,7 +90,7 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
   sendMo(mo: MoMessage): number {
     const target = this.receiver(mo.systemId ?? null, null);
     if (!target) throw new Error(`no SP logged in to receive${mo.systemId ? ` as ${mo.systemId}` : ''}`);
-    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes] } : encodeGatewayText(mo.text, 15, 'gb18030');
+    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes].flat() } : encodeGatewayText(mo.text, 15, 'gb18030');
     const total = encoded.parts.length;
     const ref = ++this.moRef & 0xff;
     encoded.parts.forEach((body, i) => {

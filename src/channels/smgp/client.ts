@@ -189,7 +189,7 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
       meta.raw = payload.toString('hex');
       this.note('', 'in', `MO from ${meta.from} is not valid in MsgFormat ${meta.dataCoding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
     }
-    return this.onInbound(meta, decoded.text, concat);
+    return this.onInbound(meta, decoded.text, concat, payload);
   }
 }
 

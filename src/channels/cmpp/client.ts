@@ -70,6 +70,8 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
       srcId: msg.from || cfg.serviceNumber,
       destTerminalIds: [this.destination(msg.to)],
       validTime: relativeValidity(cfg.validHours),
+      // CMPP 2.0 has Reserve where 3.0 has LinkID
+      linkId: cfg.version === Version.v30 ? msg.linkId || cfg.linkId : '',
     };
     const total = wire.parts.length;
     return wire.parts.map((part, i) => this.partPdu(base, wire.msgFmt, total, i + 1, part.tpUdhi, part.content));
@@ -83,7 +85,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
 
   /** The CMPP_SUBMIT of one part (kept by its Part for every attempt; the sequence is set when it is sent). */
   private partPdu(
-    base: { registeredDelivery: number; srcId: string; destTerminalIds: string[]; validTime: string },
+    base: { registeredDelivery: number; srcId: string; destTerminalIds: string[]; validTime: string; linkId: string },
     msgFmt: number, pkTotal: number, pkNumber: number, tpUdhi: number, msgContent: Buffer,
   ): Pdu {
     const cfg = this.config;
@@ -93,7 +95,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
       feeUserType: cfg.feeUserType, feeTerminalId: cfg.feeTerminalId, feeTerminalType: 0,
       tpPid: 0, tpUdhi, msgFmt, msgSrc: cfg.spId, feeType: cfg.feeType, feeCode: cfg.feeCode,
       validTime: base.validTime, atTime: '', srcId: base.srcId,
-      destTerminalIds: base.destTerminalIds, destTerminalType: 0, msgContent, linkId: cfg.linkId,
+      destTerminalIds: base.destTerminalIds, destTerminalType: 0, msgContent, linkId: base.linkId,
     };
   }
 
@@ -231,6 +233,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
     let concat: ConcatInfo | null = null;
     if (p.tpUdhi === 1) ({ payload: content, concat } = readConcatUdh(content));
     const meta: InboundMeta = { from: p.srcTerminalId ?? '', to: p.destId ?? '', dataCoding: p.msgFmt ?? 0, receivedAt: new Date() };
+    if (p.linkId) meta.linkId = p.linkId;
     const { text, undecodable } = decodeContent(content, meta.dataCoding);
     if (undecodable) {
       meta.raw = content.toString('hex');

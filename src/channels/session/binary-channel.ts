@@ -3,8 +3,9 @@
 // the hand-over of receipts and inbound messages (long ones joined here or stored part by part by the sink).
 import { EventEmitter } from 'node:events';
 import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, InboundPart, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
-import { asSendError, retryable, type SendError } from '../errors.ts';
+import { asSendError, permanent, retryable, type SendError } from '../errors.ts';
 import type { Connection } from './connection.ts';
+import { PduError } from './pdu-error.ts';
 import { BindPool } from './pool.ts';
 import { Reassembler } from './reassembly.ts';
 import { PartSender } from './sender.ts';
@@ -38,6 +39,8 @@ export interface InboundMeta {
   receivedAt: Date;
   /** The octets as received (hex) when they did not decode in their coding. */
   raw?: string;
+  /** The gateway's LinkID of the MO, when it gave one. */
+  linkId?: string;
 }
 
 /** A carrier connection over a binary protocol with PDUs of type P; the protocol's class fills in the abstract parts. */
@@ -105,7 +108,8 @@ export abstract class BinaryChannel<P> extends EventEmitter {
     try {
       pdus = this.partPdus(msg);
     } catch (err) {
-      return Promise.reject(asSendError(err));
+      // a field that cannot be encoded (e.g. a LinkID too long) will not encode on a retry either
+      return Promise.reject(err instanceof PduError ? permanent(`cannot encode the submit: ${err.message}`, 'encode') : asSendError(err));
     }
     const deadline = Date.now() + this.settings.submitDeadlineMs;
     const host = this.sender.host;

@@ -67,7 +67,7 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
     for (const part of message.parts) {
       this.deliver(target, {
         commandId: Cmd.deliver, sequence: 0, msgId: this.nextMsgId(), destId: mo.to, serviceId: '', tpPid: 0, tpUdhi: part.tpUdhi,
-        msgFmt: message.msgFmt, srcTerminalId: mo.from, srcTerminalType: 0, registeredDelivery: 0, msgContent: part.content, linkId: '',
+        msgFmt: message.msgFmt, srcTerminalId: mo.from, srcTerminalType: 0, registeredDelivery: 0, msgContent: part.content, linkId: mo.linkId ?? '',
       });
     }
     this.counters.moSent++;
@@ -201,7 +201,7 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
     const content = p.msgContent ?? Buffer.alloc(0);
     const { payload, concat } = p.tpUdhi === 1 ? readConcatUdh(content) : { payload: content, concat: null };
     const msgFmt = p.msgFmt ?? 0;
-    this.take(p.srcId ?? '', dest, content, msgFmt, concat, () => decodeContent(payload, msgFmt).text);
+    this.take(p.srcId ?? '', dest, content, msgFmt, concat, () => decodeContent(payload, msgFmt).text, p.linkId);
   }
 }
 

@@ -44,6 +44,8 @@ export interface MoMessage {
    * part, or the parts of a long message given as an array (each sent behind a concatenation UDH).
    */
   octets?: { coding: number; bytes: Buffer | Buffer[] };
+  /** CMPP 3.0 / SMGP: the LinkID the gateway gives this MO (a reply to it must carry it back). */
+  linkId?: string;
 }
 
 type BindMode = 'transmitter' | 'receiver' | 'transceiver';

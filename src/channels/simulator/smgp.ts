@@ -1,7 +1,7 @@
 // The virtual carrier as a China Telecom SMGW speaking SMGP 3.0.3: checks the Login authenticator, issues BCD MsgIDs,
 // sends status reports (Deliver, IsReport = 1) and MO to a session logged in to receive.
 import type net from 'node:net';
-import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
+import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, readFixed, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import { makeMsgId } from '../smgp/ids.ts';
 import { clientAuthenticator, serverAuthenticator, SMGP_VERSION } from '../smgp/login.ts';
@@ -97,7 +97,7 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
       this.deliver(target, {
         requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 0, msgFormat: encoded.msgFmt, recvTime: recvTime(Date.now()),
         srcTermId: mo.from, destTermId: mo.to, content: total > 1 ? Buffer.concat([concatHeader(ref, total, i + 1), body]) : body,
-        tlvs: total > 1 ? [byteTlv(Tag.TP_udhi, 1)] : [],
+        tlvs: [...(total > 1 ? [byteTlv(Tag.TP_udhi, 1)] : []), ...(mo.linkId ? [{ tag: Tag.LinkID, value: Buffer.from(mo.linkId.padEnd(20, '\0'), 'latin1') }] : [])],
       });
     });
     this.counters.moSent++;
@@ -152,7 +152,8 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
     const { payload, concat } = udhi ? splitUdh(content) : { payload: content, concat: null };
     const msgFormat = p.msgFormat ?? 0;
     const sender = p.srcTermId ?? '';
-    this.take(sender, dest, content, msgFormat, concat, () => decodeGatewayText(payload, msgFormat, 'gb18030').text);
+    const linkId = findTlv(p, Tag.LinkID);
+    this.take(sender, dest, content, msgFormat, concat, () => decodeGatewayText(payload, msgFormat, 'gb18030').text, linkId && readFixed(linkId, 0, linkId.length));
     if (p.needReport !== 1) return;
     const txt = `${String(payload.length).padStart(3, '0')}${payload.toString('latin1', 0, Math.min(17, payload.length))}`;
     this.schedule(s.clientId!, s, { msgId, handset: dest, sender, outcome: verdict, submitAt: Date.now(), txt });

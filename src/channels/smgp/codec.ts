@@ -13,18 +13,13 @@ export const MAX_PDU_LENGTH = 4096;
 
 type Field = FixedField<Exclude<keyof SmgpPdu, 'requestId' | 'sequence' | 'tlvs'>>;
 
-interface Layout {
-  fields: readonly Field[];
-  tlvs: boolean;
-}
+const RESP: readonly Field[] = [['msgId', 'octets', 10], ['status', 'u32']];
+const EMPTY: readonly Field[] = [];
 
-const RESERVE: Field = ['', 'reserve', 8];
-const RESP: Layout = { fields: [['msgId', 'octets', 10], ['status', 'u32']], tlvs: false };
-const EMPTY: Layout = { fields: [], tlvs: false };
-
-const LAYOUTS = new Map<number, Layout>([
-  [Req.login, { fields: [['clientId', 'text', 8], ['authenticator', 'octets', 16], ['loginMode', 'u8'], ['timestamp', 'u32'], ['version', 'u8']], tlvs: false }],
-  [Req.login_resp, { fields: [['status', 'u32'], ['authenticator', 'octets', 16], ['version', 'u8']], tlvs: false }],
+/** The field tables of the requests without TLVs (Submit and Deliver, which have them, are written out below). */
+const LAYOUTS = new Map<number, readonly Field[]>([
+  [Req.login, [['clientId', 'text', 8], ['authenticator', 'octets', 16], ['loginMode', 'u8'], ['timestamp', 'u32'], ['version', 'u8']]],
+  [Req.login_resp, [['status', 'u32'], ['authenticator', 'octets', 16], ['version', 'u8']]],
   [Req.submit_resp, RESP],
   [Req.deliver_resp, RESP],
   [Req.active_test, EMPTY],
@@ -47,7 +42,6 @@ const NO_TLVS: SmgpTlv[] = [];
 /** Size of a PDU, TLVs included; throws PduError for an unknown request id or a body that cannot be encoded. */
 function sizeOf(p: SmgpPdu): number {
   let size: number;
-  let tlvs = true;
   if (p.requestId === Req.submit) {
     const dests = p.destTermIds?.length ?? 0;
     if (dests > 100) throw new PduError(`destTermIds: ${dests} numbers (at most 100)`);
@@ -55,12 +49,11 @@ function sizeOf(p: SmgpPdu): number {
   } else if (p.requestId === Req.deliver) {
     size = HEADER_LENGTH + DELIVER_HEAD + contentSize(p) + 8;
   } else {
-    const layout = LAYOUTS.get(p.requestId);
-    if (!layout) throw new PduError(`cannot encode ${requestName(p.requestId)}`);
-    size = HEADER_LENGTH + fieldsSize(p, layout.fields);
-    tlvs = layout.tlvs;
+    const fields = LAYOUTS.get(p.requestId);
+    if (!fields) throw new PduError(`cannot encode ${requestName(p.requestId)}`);
+    return HEADER_LENGTH + fieldsSize(p, fields);
   }
-  if (tlvs && p.tlvs) for (const t of p.tlvs) size += 4 + t.value.length;
+  if (p.tlvs) for (const t of p.tlvs) size += 4 + t.value.length;
   return size;
 }
 
@@ -92,25 +85,18 @@ function writePdu(p: SmgpPdu, b: Buffer, start: number, size: number): void {
   writeU32(b, start + 4, p.requestId);
   writeU32(b, start + 8, p.sequence);
   const body = start + HEADER_LENGTH;
-  let off: number;
-  if (p.requestId === Req.submit) {
-    off = writeSubmit(p, b, body);
-  } else if (p.requestId === Req.deliver) {
-    off = writeDeliver(p, b, body);
-  } else {
-    const layout = LAYOUTS.get(p.requestId)!;
-    off = writeFields(p, layout.fields, b, body);
-    if (!layout.tlvs) return;
+  if (p.requestId !== Req.submit && p.requestId !== Req.deliver) {
+    writeFields(p, LAYOUTS.get(p.requestId)!, b, body);
+    return;
   }
-  if (p.tlvs) {
-    for (const t of p.tlvs) {
-      const n = t.value.length;
-      b[off] = t.tag >>> 8;
-      b[off + 1] = t.tag;
-      b[off + 2] = n >>> 8;
-      b[off + 3] = n;
-      off += 4 + t.value.copy(b, off + 4);
-    }
+  let off = p.requestId === Req.submit ? writeSubmit(p, b, body) : writeDeliver(p, b, body);
+  for (const t of p.tlvs ?? NO_TLVS) {
+    const n = t.value.length;
+    b[off] = t.tag >>> 8;
+    b[off + 1] = t.tag;
+    b[off + 2] = n >>> 8;
+    b[off + 3] = n;
+    off += 4 + t.value.copy(b, off + 4);
   }
 }
 
@@ -186,10 +172,8 @@ export function decodePdu(frame: Buffer): SmgpPdu {
   if (requestId === Req.submit) return decodeSubmit(frame, sequence);
   if (requestId === Req.deliver) return decodeDeliver(frame, sequence);
   const p: SmgpPdu = { requestId, sequence };
-  const layout = LAYOUTS.get(requestId);
-  if (!layout) return p;
-  const end = readFields(frame, HEADER_LENGTH, layout.fields, p, cutShort);
-  if (layout.tlvs) p.tlvs = readTlvs(frame, end, requestId, sequence);
+  const fields = LAYOUTS.get(requestId);
+  if (fields) readFields(frame, HEADER_LENGTH, fields, p, cutShort);
   return p;
 }
 

@@ -2,6 +2,7 @@
 // the fields that end SUBMIT and DELIVER: LinkID in 3.0, Reserve in 2.0). Octet strings are padded with NULs;
 // Msg_Content is a view into the frame.
 import { readFixed, writeFixed } from '../session/china-gateway.ts';
+import { readU32 } from '../session/octets.ts';
 import { PduError } from '../session/pdu-error.ts';
 import { Cmd, HEADER_LENGTH, Version, type CmppVersion, type Pdu, type StatusReport } from './pdus.ts';
 import { readMsgId, writeMsgId } from './ids.ts';
@@ -28,11 +29,6 @@ const WIDTHS: Record<CmppVersion, Widths> = {
 /** Octets of a status report's content in CMPP_DELIVER. */
 export function reportLength(version: CmppVersion): number {
   return 8 + 7 + 10 + 10 + WIDTHS[version].terminal + 4;
-}
-
-/** Reads a big-endian u32 at `offset` (the caller has checked the length). */
-export function readU32(buf: Buffer, offset: number): number {
-  return ((buf[offset] << 24) | (buf[offset + 1] << 16) | (buf[offset + 2] << 8) | buf[offset + 3]) >>> 0;
 }
 
 /** Sequential writer of fixed-width fields. */

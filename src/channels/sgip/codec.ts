@@ -4,6 +4,7 @@
 // connection on a command it cannot recognise, §3.7.2.4.2).
 import { readFixed, writeFixed } from '../session/china-gateway.ts';
 import { fieldsSize, readFields, writeFields, type FixedField } from '../session/fixed-fields.ts';
+import { readU32, writeU32 } from '../session/octets.ts';
 import { PduError } from '../session/pdu-error.ts';
 import { Cmd, commandName, type SgipPdu } from './pdus.ts';
 
@@ -80,19 +81,6 @@ function writePdu(p: SgipPdu, b: Buffer, start: number, size: number): void {
   if (p.commandId === Cmd.submit) writeSubmit(p, b, body);
   else if (p.commandId === Cmd.report) writeReport(p, b, body);
   else writeFields(p, LAYOUTS.get(p.commandId)!, b, body);
-}
-
-/** A big-endian u32 (the value taken modulo 2^32). */
-function writeU32(b: Buffer, off: number, v: number): void {
-  b[off] = v >>> 24;
-  b[off + 1] = v >>> 16;
-  b[off + 2] = v >>> 8;
-  b[off + 3] = v;
-}
-
-/** A big-endian u32 at `off` (the caller has checked the length). */
-function readU32(b: Buffer, off: number): number {
-  return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
 }
 
 /** The Submit body (§4.2.3.3), the hot path: straight-line writes, no field table. */

@@ -3,6 +3,7 @@
 // The decoder throws only PduError; MsgContent and TLV values are views into the frame.
 import { readFixed, writeFixed } from '../session/china-gateway.ts';
 import { fieldsSize, readFields, writeFields, type FixedField } from '../session/fixed-fields.ts';
+import { readU32, writeU32 } from '../session/octets.ts';
 import { PduError } from '../session/pdu-error.ts';
 import { Req, requestName, type SmgpPdu, type SmgpTlv } from './pdus.ts';
 
@@ -98,19 +99,6 @@ function writePdu(p: SmgpPdu, b: Buffer, start: number, size: number): void {
     b[off + 3] = n;
     off += 4 + t.value.copy(b, off + 4);
   }
-}
-
-/** A big-endian u32 (the value taken modulo 2^32). */
-function writeU32(b: Buffer, off: number, v: number): void {
-  b[off] = v >>> 24;
-  b[off + 1] = v >>> 16;
-  b[off + 2] = v >>> 8;
-  b[off + 3] = v;
-}
-
-/** A big-endian u32 at `off` (the caller has checked the length). */
-function readU32(b: Buffer, off: number): number {
-  return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
 }
 
 /** MsgLength, MsgContent and Reserve at `off`; returns the end. */

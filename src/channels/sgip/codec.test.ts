@@ -32,6 +32,8 @@ describe('SGIP codec against hand-written frames', () => {
   it('Bind_Resp / Submit_Resp: Result 1, Reserve 8', () => {
     expect(decodePdu(frame('80000001', SEQ, hex('01'), Buffer.alloc(8)))).toEqual({ commandId: Cmd.bind_resp, node: 3057112345, time: 1120203225, sequence: 7, result: 1 });
     expect(decodePdu(frame('80000003', SEQ, hex('00'), Buffer.alloc(8)))).toMatchObject({ commandId: Cmd.submit_resp, result: 0 });
+    // a response without its Reserve is cut short: fatal
+    expect(() => decodePdu(frame('80000005', SEQ, hex('00')))).toThrow(expect.objectContaining({ fatal: true, sequence: 7 }));
   });
 
   it('Submit with every carrier field, GBK text and a 4-octet MessageLength', () => {

@@ -136,9 +136,14 @@ export function decodePdu(frame: Buffer): SgipPdu {
   const sequence = readU32(frame, 16);
   if (commandId === Cmd.submit) return decodeSubmit(frame, commandId, node, time, sequence);
   if (commandId === Cmd.report) return decodeReport(frame, commandId, node, time, sequence);
-  const p: SgipPdu = { commandId, node, time, sequence };
   const fields = LAYOUTS.get(commandId);
-  if (!fields) throw new PduError(`unknown command ${commandName(commandId)}`, true, p.sequence);
+  if (!fields) throw new PduError(`unknown command ${commandName(commandId)}`, true, sequence);
+  if (fields === RESULT) {
+    // every response (one per Submit, one per Report): Result, Reserve
+    if (frame.length < HEADER_LENGTH + 9) throw cutShortOf(commandId, sequence, 'Result');
+    return { commandId, node, time, sequence, result: frame[HEADER_LENGTH] };
+  }
+  const p: SgipPdu = { commandId, node, time, sequence };
   readFields(frame, HEADER_LENGTH, fields, p, cutShort);
   return p;
 }

@@ -69,6 +69,9 @@ describe('SMGP codec against hand-written frames', () => {
     const p = decodePdu(bytes);
     expect(msgIdString(p.msgId!)).toBe('01006101161700012345');
     expect(p.status).toBe(0);
+    expect(decodePdu(frame('80000003', '00000004', hex('01006101161700012345'), hex('00000001')))).toMatchObject({ requestId: Req.deliver_resp, status: 1 });
+    // cut short: a non-fatal PduError answered with status 10
+    expect(() => decodePdu(frame('80000002', '00000003', hex('0100610116')))).toThrow(expect.objectContaining({ fatal: false, sequence: 3, status: 10 }));
   });
 
   it('a MsgID a gateway issues: SMGW code, MMDDHHMM and a 6-digit serial, two digits an octet (BCD)', () => {

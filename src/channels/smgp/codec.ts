@@ -159,8 +159,13 @@ export function decodePdu(frame: Buffer): SmgpPdu {
   const sequence = readU32(frame, 8);
   if (requestId === Req.submit) return decodeSubmit(frame, sequence);
   if (requestId === Req.deliver) return decodeDeliver(frame, sequence);
-  const p: SmgpPdu = { requestId, sequence };
   const fields = LAYOUTS.get(requestId);
+  if (fields === RESP) {
+    // Submit_Resp / Deliver_Resp (one per message each): MsgID, Status
+    if (frame.length < HEADER_LENGTH + 14) throw cutShortOf(requestId, sequence, 'the MsgID and Status');
+    return { requestId, sequence, msgId: frame.subarray(HEADER_LENGTH, HEADER_LENGTH + 10), status: readU32(frame, HEADER_LENGTH + 10) };
+  }
+  const p: SmgpPdu = { requestId, sequence };
   if (fields) readFields(frame, HEADER_LENGTH, fields, p, cutShort);
   return p;
 }

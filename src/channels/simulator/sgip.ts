@@ -60,11 +60,12 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
   private rr = 0;
   private moRef = 0;
   private connecting = 0;
-  /** A flush of the outbox is queued for the end of this turn. */
+  /** A flush of the outbox is queued for the end of this turn (and none once stopped: it would connect back again). */
   private flushQueued = false;
+  private stopped = false;
   private readonly flushNow = () => {
     this.flushQueued = false;
-    this.flush();
+    if (!this.stopped) this.flush();
   };
   private retryTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -86,12 +87,14 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
 
   override async start(port = 0, host = '127.0.0.1'): Promise<{ port: number }> {
     const started = await super.start(port, host);
+    this.stopped = false;
     this.idleTimer = setInterval(() => this.closeIdle(), 250);
     this.idleTimer.unref();
     return started;
   }
 
   override async stop(): Promise<void> {
+    this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.idleTimer) clearInterval(this.idleTimer);
     for (const b of [...this.backs]) b.conn.close('simulator stopped');
@@ -121,7 +124,6 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
     this.flushQueued = true;
     queueMicrotask(this.flushNow);
   }
-
 
   protected receiptPdu(r: ReportFacts): SgipPdu {
     return {

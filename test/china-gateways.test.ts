@@ -124,6 +124,19 @@ describe.each(testDatabases)('China gateway channels end to end on $name', (data
       expect(fine).toMatchObject({ text: '好的ok', raw_content: null });
     }, 60_000);
 
+    it('a long MO with a part whose GBK does not decode keeps the octets of every part, joined in order', async () => {
+      const first = Buffer.from('c4e3bac3', 'hex'); // 你好
+      const second = Buffer.from([0x81, 0x20, 0x6f, 0x6b]); // a lead octet with no valid trail, then "ok"
+      expect(gateway.sendMo({ from: '8613600136002', to: `${SHARED}77`, text: '', octets: { coding: 15, bytes: [first, second] } })).toBe(2);
+      const row = await waitFor(async () => {
+        const r = await s.deps.store.db.selectFrom('inbound_messages').selectAll().where('phone', '=', '+8613600136002').executeTakeFirst();
+        return r && r.action !== 'pending' ? r : null;
+      }, 'the joined garbled MO stored');
+      expect(row).toMatchObject({ parts: 2, raw_content: 'c4e3bac381206f6b', data_coding: 15, tenant_id: a.id });
+      expect(row!.text.startsWith('你好')).toBe(true);
+      expect(row!.text).toContain('\ufffd');
+    }, 60_000);
+
     it('an MO to the service number + extension is stored and attributed to the tenant, two at once', async () => {
       gateway.sendMo({ from: '8613800138000', to: `${SHARED}77`, text: '收到，谢谢' });
       gateway.sendMo({ from: '8613900139000', to: `${SHARED}77`, text: '好的' });

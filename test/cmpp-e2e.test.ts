@@ -74,4 +74,16 @@ describe.each(testDatabases)('a CMPP channel through the worker and the virtual 
     }, 'opted out');
     expect(contact!.opted_out_at).not.toBeNull();
   }, 60_000);
+
+  it('a long MO with a part whose GBK does not decode keeps the octets of every part, joined in order', async () => {
+    const first = Buffer.from('c4e3bac3', 'hex'); // 你好
+    const second = Buffer.from([0x81, 0x20, 0x6f, 0x6b]); // a lead octet with no valid trail, then "ok"
+    expect(sim.sendMo({ from: '13700137103', to: `${SHARED}77`, text: '', octets: { coding: 15, bytes: [first, second] } })).toBe(2);
+    const row = await waitFor(async () => {
+      const r = await s.deps.store.db.selectFrom('inbound_messages').selectAll().where('phone', '=', '+8613700137103').executeTakeFirst();
+      return r && r.action !== 'pending' ? r : undefined;
+    }, 'the joined garbled MO stored');
+    expect(row).toMatchObject({ parts: 2, raw_content: 'c4e3bac381206f6b', data_coding: 15, tenant_id: a.id });
+    expect(row!.text).toContain('\ufffd');
+  }, 60_000);
 });

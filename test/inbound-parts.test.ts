@@ -26,6 +26,20 @@ describe.each(testDatabases)('long inbound messages joined from stored parts on 
     expect(await leftover()).toBe(0);
   });
 
+  it('keeps the octets of every part when one of them did not decode, and none when all did', async () => {
+    ref = 10;
+    const from = '8613800138305';
+    // 你好 in GBK, then a lead octet without a valid trail: part 2 did not decode
+    await storeInboundPart(rig.s.deps, rig.carrier.channelId, { ...part(from, 2, 1, '你好'), dataCoding: 15, octets: 'c4e3bac3' });
+    await storeInboundPart(rig.s.deps, rig.carrier.channelId, { ...part(from, 2, 2, '\ufffd ok'), dataCoding: 15, octets: '81206f6b', raw: '81206f6b' });
+    expect(await inbound(from)).toMatchObject([{ text: '你好\ufffd ok', parts: 2, raw_content: 'c4e3bac381206f6b' }]);
+    ref = 11;
+    const clean = '8613800138306';
+    await storeInboundPart(rig.s.deps, rig.carrier.channelId, { ...part(clean, 2, 2, '好'), octets: '597d' });
+    await storeInboundPart(rig.s.deps, rig.carrier.channelId, { ...part(clean, 2, 1, '你'), octets: '4f60' });
+    expect(await inbound(clean)).toMatchObject([{ text: '你好', raw_content: null }]);
+  });
+
   it('stores what arrived, marked incomplete, once the wait for the missing parts is over', async () => {
     ref = 8;
     const from = '8613800138302';

@@ -12,6 +12,8 @@ export interface OutboundMessage {
   text: string;
   /** Ask for a delivery receipt (default true). */
   registeredDelivery?: boolean;
+  /** LinkID of an on-demand (点播) reply: the one of the MO it answers (CMPP 3.0 LinkID, SMGP TLV 0x0003); else the channel's. */
+  linkId?: string;
 }
 
 /** What the carrier accepted: one normalised carrier id per part. */
@@ -50,6 +52,8 @@ export interface InboundMessage {
   incomplete?: boolean;
   /** The octets as received (hex), set only when they did not decode in their coding (`text` has U+FFFD where they failed). */
   raw?: string;
+  /** The gateway's LinkID of this MO (CMPP 3.0, SMGP), which a reply to it must carry. */
+  linkId?: string;
 }
 
 /** One part of a long (concatenated) inbound message, for a sink that joins the parts itself. */
@@ -66,6 +70,12 @@ export interface InboundPart {
   receivedAt: Date;
   /** How long to wait for the missing parts before storing what arrived, marked incomplete. */
   timeoutMs: number;
+  /** The part's octets as received (hex, UDH excluded), from protocols that can carry undecodable text (CMPP, SGIP, SMGP). */
+  octets?: string;
+  /** Set (the part's octets, hex) when they did not decode in their coding, as InboundMessage.raw: the joined message then keeps every part's octets. */
+  raw?: string;
+  /** The gateway's LinkID of the MO (CMPP 3.0, SMGP). */
+  linkId?: string;
 }
 
 /** Connection health of a channel across its binds. */

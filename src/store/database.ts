@@ -147,6 +147,8 @@ export interface InboundMessagesTable {
 export interface InboundPartsTable {
   channel_id: string; source: string; destination: string; ref: number; total: number; seq: number; text: string; channel: string;
   data_coding: number; received_at: string; expires_at: string;
+  /** The part's octets as received (hex), when its protocol gives them; with `undecodable` 1 when its text did not decode. */
+  raw_content?: string | null; undecodable?: number;
 }
 /** An inbox conversation: one per (tenant, number). */
 export interface ConversationsTable {

@@ -16,6 +16,7 @@ export async function storeInboundPart(deps: Deps, channelId: string, p: Inbound
   await insertInboundPart(deps.store.db, {
     ...group, seq: p.seq, text: p.text, channel: p.channel, data_coding: p.dataCoding,
     received_at: p.receivedAt.toISOString(), expires_at: new Date(p.receivedAt.getTime() + p.timeoutMs).toISOString(),
+    raw_content: p.octets ?? null, undecodable: p.raw === undefined ? 0 : 1,
   });
   if (await countParts(deps.store.db, group) < p.total) return;
   // the part is stored: joining is not a reason to ask the carrier for it again (the sweep retries a failed join)
@@ -34,6 +35,8 @@ async function joinParts(deps: Deps, group: PartGroup): Promise<void> {
       dataCoding: Number(first.data_coding), parts: parts.length,
     };
     if (parts.length < group.total) msg.incomplete = true;
+    // a part that did not decode: the message keeps the octets of every part, in order, as a single-part MO keeps its own
+    if (parts.some((x) => Number(x.undecodable) === 1)) msg.raw = parts.map((x) => x.raw_content ?? '').join('');
     const built = inboundRow(deps, group.channel_id, msg);
     await insertInbound(trx, built.row);
     return built;

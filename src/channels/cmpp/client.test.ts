@@ -76,6 +76,38 @@ for (const [label, version] of [['3.0', Version.v30], ['2.0', Version.v20]] as c
   });
 }
 
+describe('CmppChannel LinkID (点播 replies)', () => {
+  it('CMPP 3.0: an MO\'s LinkID comes with it, a reply carries its own LinkID per message, others the channel\'s', async () => {
+    const { simulator, channel } = await setup({}, {}, { linkId: 'CHANNEL-LINK' });
+    const inbound = collect<InboundMessage>(channel, 'inbound');
+    await channel.start();
+    simulator.sendMo({ from: '13800138000', to: '1065712345', text: '点播 天气', linkId: '0123456789ABCDEF0123' });
+    simulator.sendMo({ from: '13800138001', to: '1065712345', text: 'no link' });
+    await until(() => inbound.length === 2);
+    const mo = inbound.find((m) => m.from === '13800138000')!;
+    expect(mo.linkId).toBe('0123456789ABCDEF0123');
+    expect(inbound.find((m) => m.from === '13800138001')!.linkId).toBeUndefined();
+    // the reply to the MO and a long one carry its LinkID in every part; a message without one carries the channel's
+    await channel.submit({ id: 'r1', from: '', to: '13800138000', text: '晴', linkId: mo.linkId });
+    await channel.submit({ id: 'r2', from: '', to: '13800138002', text: '多云转晴，'.repeat(20), linkId: 'LONG-REPLY' });
+    await channel.submit({ id: 'r3', from: '', to: '13800138003', text: 'plain' });
+    await until(() => simulator.inbox('13800138003').length === 1);
+    expect(simulator.inbox('13800138000')[0]).toMatchObject({ text: '晴', linkId: '0123456789ABCDEF0123' });
+    expect(simulator.inbox('13800138002')[0]).toMatchObject({ parts: 2, linkId: 'LONG-REPLY' });
+    expect(simulator.inbox('13800138003')[0]).toMatchObject({ text: 'plain', linkId: 'CHANNEL-LINK' });
+    // longer than the field's 20 octets: refused for good, nothing sent
+    await expect(channel.submit({ id: 'r4', from: '', to: '13800138004', text: 'x', linkId: 'L'.repeat(21) })).rejects.toMatchObject({ kind: 'permanent' });
+  });
+
+  it('CMPP 2.0 has Reserve where 3.0 has LinkID: none is sent', async () => {
+    const { simulator, channel } = await setup({}, {}, { version: Version.v20, linkId: 'CHANNEL-LINK' });
+    await channel.start();
+    await channel.submit({ id: 'r1', from: '', to: '13800138000', text: 'hi', linkId: 'PER-MESSAGE' });
+    await until(() => simulator.inbox('13800138000').length === 1);
+    expect(simulator.inbox('13800138000')[0].linkId).toBeUndefined();
+  });
+});
+
 describe('CmppChannel texts and faults', () => {
   it('sends GBK (Msg_Fmt 15) when the channel asks for it, and UCS-2 for what GBK cannot hold', async () => {
     const { simulator, channel } = await setup({}, {}, { chineseFormat: 'gbk' });

@@ -5,14 +5,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, OutboundMessage, Receipt } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
+import { beijingReportTime } from '../session/china-gateway.ts';
 import { Connection, type ConnectionHandlers } from '../session/connection.ts';
+import { readU32 } from '../session/octets.ts';
 import type { PduError } from '../session/pdu-error.ts';
 import { Part as SessionPart } from '../session/submission.ts';
 import { readConcatUdh, type ConcatInfo } from '../session/udh.ts';
 import { authenticatorIsmg, authenticatorSource, connectTimestamp } from './authenticator.ts';
 import type { CmppConfig } from './config.ts';
 import { buildCmppMessage, decodeContent } from './message.ts';
-import { readU32, reportAt } from './codec.ts';
+import { reportAt } from './codec.ts';
 import { readMsgId } from './ids.ts';
 import { Cmd, HEADER_LENGTH, Result, Version, type Pdu, type StatusReport } from './pdus.ts';
 import { cmppProtocols, describePdu } from './protocol.ts';
@@ -32,15 +34,7 @@ function relativeValidity(hours: number): string {
 
 /** A report's YYMMDDHHMM (or YYMMDDHHMMSS) in China time as a Date; null when it does not parse. */
 export function reportTime(s: string): Date | null {
-  const n = s.length;
-  if (n !== 10 && n !== 12) return null;
-  const d = (i: number) => {
-    const a = s.charCodeAt(i) - 48;
-    const b = s.charCodeAt(i + 1) - 48;
-    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
-  };
-  const t = Date.UTC(2000 + d(0), d(2) - 1, d(4), d(6) - 8, d(8), n === 12 ? d(10) : 0);
-  return Number.isNaN(t) ? null : new Date(t);
+  return s.length === 10 || s.length === 12 ? beijingReportTime(s) : null;
 }
 
 /** The Receipt of a status report, the original Stat word kept. */
@@ -77,6 +71,8 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
       srcId: msg.from || cfg.serviceNumber,
       destTerminalIds: [this.destination(msg.to)],
       validTime: relativeValidity(cfg.validHours),
+      // CMPP 2.0 has Reserve where 3.0 has LinkID
+      linkId: cfg.version === Version.v30 ? msg.linkId || cfg.linkId : '',
     };
     const total = wire.parts.length;
     return wire.parts.map((part, i) => this.partPdu(base, wire.msgFmt, total, i + 1, part.tpUdhi, part.content));
@@ -90,7 +86,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
 
   /** The CMPP_SUBMIT of one part (kept by its Part for every attempt; the sequence is set when it is sent). */
   private partPdu(
-    base: { registeredDelivery: number; srcId: string; destTerminalIds: string[]; validTime: string },
+    base: { registeredDelivery: number; srcId: string; destTerminalIds: string[]; validTime: string; linkId: string },
     msgFmt: number, pkTotal: number, pkNumber: number, tpUdhi: number, msgContent: Buffer,
   ): Pdu {
     const cfg = this.config;
@@ -100,7 +96,7 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
       feeUserType: cfg.feeUserType, feeTerminalId: cfg.feeTerminalId, feeTerminalType: 0,
       tpPid: 0, tpUdhi, msgFmt, msgSrc: cfg.spId, feeType: cfg.feeType, feeCode: cfg.feeCode,
       validTime: base.validTime, atTime: '', srcId: base.srcId,
-      destTerminalIds: base.destTerminalIds, destTerminalType: 0, msgContent, linkId: cfg.linkId,
+      destTerminalIds: base.destTerminalIds, destTerminalType: 0, msgContent, linkId: base.linkId,
     };
   }
 
@@ -198,12 +194,17 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
     return true;
   }
 
-  /** A status report read straight from its octets (no PDU object), answered with the Msg_Id's octets echoed. */
+  /**
+   * A status report read straight from its octets (no PDU object), answered with the Msg_Id's octets echoed: a view
+   * of the frame when the answer is encoded now, a copy when it waits for the sink.
+   */
   private reportFrameAt(conn: CmppBind, buf: Buffer, start: number, end: number): boolean {
     const report = reportAt(buf, start, end, this.config.version);
     if (!report) return false;
-    const msgIdOctets = Buffer.from(buf.subarray(start + HEADER_LENGTH, start + HEADER_LENGTH + 8));
-    acknowledge(conn, { commandId: Cmd.deliver, sequence: readU32(buf, start + 8), msgIdOctets }, this.onReceipt(receiptOf(report, this.name)));
+    const sequence = readU32(buf, start + 8);
+    const stored = this.onReceipt(receiptOf(report, this.name));
+    const msgIdOctets = buf.subarray(start + HEADER_LENGTH, start + HEADER_LENGTH + 8);
+    acknowledge(conn, { commandId: Cmd.deliver, sequence, msgIdOctets: stored ? Buffer.from(msgIdOctets) : msgIdOctets }, stored);
     return true;
   }
 
@@ -233,18 +234,23 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
     let concat: ConcatInfo | null = null;
     if (p.tpUdhi === 1) ({ payload: content, concat } = readConcatUdh(content));
     const meta: InboundMeta = { from: p.srcTerminalId ?? '', to: p.destId ?? '', dataCoding: p.msgFmt ?? 0, receivedAt: new Date() };
+    if (p.linkId) meta.linkId = p.linkId;
     const { text, undecodable } = decodeContent(content, meta.dataCoding);
     if (undecodable) {
       meta.raw = content.toString('hex');
       this.note('', 'in', `MO from ${meta.from}: Msg_Content is not valid GBK; stored as received (hex) beside a text with U+FFFD where it did not decode`);
     }
-    return this.onInbound(meta, text, concat);
+    return this.onInbound(meta, text, concat, content);
   }
 }
 
 /** Answers a CMPP_DELIVER: now, or once `stored` settles (a refusal, Result 9, has the gateway deliver it again later). */
 function acknowledge(conn: CmppBind, p: Pdu, stored: Promise<void> | undefined): void {
-  const answer = (result: number) => conn.send({ commandId: Cmd.deliver_resp, sequence: p.sequence, msgId: p.msgId ?? '0', msgIdOctets: p.msgIdOctets, result });
-  if (!stored) return answer(Result.ok);
-  stored.then(() => answer(Result.ok), () => answer(Result.notServed));
+  if (!stored) return answerDeliver(conn, p, Result.ok);
+  stored.then(() => answerDeliver(conn, p, Result.ok), () => answerDeliver(conn, p, Result.notServed));
+}
+
+/** Sends the CMPP_DELIVER_RESP of a DELIVER (its Msg_Id echoed). */
+function answerDeliver(conn: CmppBind, p: Pdu, result: number): void {
+  conn.send({ commandId: Cmd.deliver_resp, sequence: p.sequence, msgId: p.msgId ?? '0', msgIdOctets: p.msgIdOctets, result });
 }

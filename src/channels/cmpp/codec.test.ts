@@ -150,6 +150,16 @@ describe('Msg_Id and authenticators', () => {
     expect(msgIdParts(composeMsgId(parts))).toEqual(parts);
     expect(() => writeMsgId(Buffer.alloc(8), 0, '18446744073709551616')).toThrow(/64 bits/);
     expect(() => writeMsgId(Buffer.alloc(8), 0, '12ab')).toThrow(/decimal/);
+    // parsed without BigInt: 20 digits past 2^64, leading zeros, a sign or an exponent
+    expect(() => writeMsgId(Buffer.alloc(8), 0, '99999999999999999999')).toThrow(/64 bits/);
+    expect(() => writeMsgId(Buffer.alloc(8), 0, '')).toThrow(/decimal/);
+    expect(() => writeMsgId(Buffer.alloc(8), 0, '-1')).toThrow(/decimal/);
+    expect(() => writeMsgId(Buffer.alloc(8), 0, '1e5')).toThrow(/decimal/);
+    const b = Buffer.alloc(8, 0xff);
+    writeMsgId(b, 0, '00000000000000000042');
+    expect(b.readBigUInt64BE(0)).toBe(42n);
+    writeMsgId(b, 0, '18446744073709551615');
+    expect(b.readBigUInt64BE(0)).toBe((1n << 64n) - 1n);
   });
 
   it('AuthenticatorSource = MD5(Source_Addr, 9 zero octets, secret, MMDDHHMMSS); AuthenticatorISMG = MD5(Status, source, secret)', () => {

@@ -1,5 +1,8 @@
 // CMPP PDUs ↔ octets, for version 2.0 or 3.0 (they differ in the width of terminal ids, of Status / Result, and in
-// the fields that end SUBMIT and DELIVER: LinkID in 3.0, Reserve in 2.0). Octet strings are padded with NULs.
+// the fields that end SUBMIT and DELIVER: LinkID in 3.0, Reserve in 2.0). Octet strings are padded with NULs;
+// Msg_Content is a view into the frame.
+import { readFixed, writeFixed } from '../session/china-gateway.ts';
+import { readU32 } from '../session/octets.ts';
 import { PduError } from '../session/pdu-error.ts';
 import { Cmd, HEADER_LENGTH, Version, type CmppVersion, type Pdu, type StatusReport } from './pdus.ts';
 import { readMsgId, writeMsgId } from './ids.ts';
@@ -28,11 +31,6 @@ export function reportLength(version: CmppVersion): number {
   return 8 + 7 + 10 + 10 + WIDTHS[version].terminal + 4;
 }
 
-/** Reads a big-endian u32 at `offset`. */
-export function readU32(buf: Buffer, offset: number): number {
-  return buf.readUInt32BE(offset);
-}
-
 /** Sequential writer of fixed-width fields. */
 class Writer {
   constructor(
@@ -57,15 +55,7 @@ class Writer {
 
   /** An Octet String of exactly `width` octets, NUL-padded; longer values are refused. */
   str(v: string | undefined, width: number, field: string): void {
-    const s = v ?? '';
-    if (s.length === 0) {
-      this.buf.fill(0, this.offset, this.offset + width);
-      this.offset += width;
-      return;
-    }
-    const n = this.buf.write(s, this.offset, width, 'latin1');
-    if (Buffer.byteLength(s, 'latin1') > width || n < s.length) throw new PduError(`${field} "${s}" is longer than ${width} octets`);
-    this.buf.fill(0, this.offset + n, this.offset + width);
+    writeFixed(this.buf, this.offset, v ?? '', width, field);
     this.offset += width;
   }
 
@@ -113,7 +103,7 @@ class Reader {
     const stop = start + width;
     while (end < stop && this.buf[end] !== 0) end++;
     this.offset = stop;
-    return this.buf.toString('latin1', start, end);
+    return end === start ? '' : this.buf.toString('latin1', start, end);
   }
 
   bytes(n: number, field: string): Buffer {
@@ -148,11 +138,21 @@ const REPORT_OFFSET: Record<CmppVersion, number> = {
  */
 export function reportAt(buf: Buffer, start: number, end: number, version: CmppVersion): StatusReport | null {
   const at = start + REPORT_OFFSET[version];
-  if (end - start < REPORT_OFFSET[version] || buf.readUInt32BE(start + 4) !== Cmd.deliver || buf[at - 2] !== 1 || buf[at - 1] < reportLength(version)) return null;
+  if (end - start < REPORT_OFFSET[version] || readU32(buf, start + 4) !== Cmd.deliver || buf[at - 2] !== 1 || buf[at - 1] < reportLength(version)) return null;
   if (at + reportLength(version) > end) return null;
-  const r = new Reader(buf.subarray(start, end), buf.readUInt32BE(start + 8));
-  r.offset = REPORT_OFFSET[version];
-  return readReport(r, WIDTHS[version]);
+  return reportFields(buf, at, WIDTHS[version]);
+}
+
+/** The fields of a status report whose octets (all of them present) start at `at`. */
+function reportFields(buf: Buffer, at: number, w: Widths): StatusReport {
+  return {
+    msgId: readMsgId(buf, at),
+    stat: readFixed(buf, at + 8, 7),
+    submitTime: readFixed(buf, at + 15, 10),
+    doneTime: readFixed(buf, at + 25, 10),
+    destTerminalId: readFixed(buf, at + 35, w.terminal),
+    smscSequence: readU32(buf, at + 35 + w.terminal),
+  };
 }
 
 /** Body length of a PDU in a version. */
@@ -274,17 +274,6 @@ function writeReport(o: Writer, r: StatusReport, w: Widths): void {
   o.u32(r.smscSequence);
 }
 
-function readReport(r: Reader, w: Widths): StatusReport {
-  return {
-    msgId: r.msgId('report Msg_Id'),
-    stat: r.str(7, 'Stat'),
-    submitTime: r.str(10, 'Submit_time'),
-    doneTime: r.str(10, 'Done_time'),
-    destTerminalId: r.str(w.terminal, 'report Dest_terminal_Id'),
-    smscSequence: r.uint(4, 'SMSC_sequence'),
-  };
-}
-
 /**
  * Decodes one frame (length prefix included) for a version. A CONNECT_RESP is read by its length (30 octets: a
  * 2.0 gateway, 33: 3.0), so a gateway answering in the other version is still understood. Unknown commands decode
@@ -332,7 +321,7 @@ export function decodePdu(frame: Buffer, version: CmppVersion): Pdu {
       p.destTerminalIds = [];
       for (let i = 0; i < n; i++) p.destTerminalIds.push(r.str(w.terminal, 'Dest_terminal_Id'));
       if (w.terminalTypes) p.destTerminalType = r.u8('Dest_terminal_type');
-      p.msgContent = Buffer.from(r.bytes(r.u8('Msg_Length'), 'Msg_Content'));
+      p.msgContent = r.bytes(r.u8('Msg_Length'), 'Msg_Content');
       p.linkId = r.has(w.tail) ? r.str(w.tail, 'LinkID') : '';
       break;
     }
@@ -354,11 +343,11 @@ export function decodePdu(frame: Buffer, version: CmppVersion): Pdu {
       p.registeredDelivery = r.u8('Registered_Delivery');
       const length = r.u8('Msg_Length');
       if (p.registeredDelivery === 1 && length >= reportLength(version)) {
-        const end = r.offset + length;
-        p.report = readReport(r, w);
-        r.offset = end;
+        r.need(reportLength(version), 'the status report');
+        p.report = reportFields(frame, r.offset, w);
+        r.offset += length;
       } else {
-        p.msgContent = Buffer.from(r.bytes(length, 'Msg_Content'));
+        p.msgContent = r.bytes(length, 'Msg_Content');
       }
       p.linkId = r.has(w.tail) ? r.str(w.tail, 'LinkID') : '';
       break;

@@ -28,6 +28,9 @@ function isAscii(text: string): boolean {
   return true;
 }
 
+/** ASCII texts this long or shorter are one part in Msg_Fmt 0 (160 septets, an extension character costing 2). */
+const ASCII_ALWAYS_SINGLE = 80;
+
 /** Octets of a single GBK message, and per part once a UDH takes 6 (8-bit reference) or 7 octets. */
 const GBK_SINGLE = 140;
 
@@ -62,7 +65,8 @@ export function buildCmppMessage(text: string, opts: { chinese: ChineseFormat; r
   let bodies: Buffer[];
   if (isAscii(text)) {
     msgFmt = MsgFmt.ascii;
-    bodies = splitText(text, { encoding: 'gsm7', ref16 }).parts.map((p) => Buffer.from(p, 'latin1'));
+    // up to 80 characters fit one part whatever they cost (2 septets at most): no split to measure (the usual case)
+    bodies = text.length <= ASCII_ALWAYS_SINGLE ? [Buffer.from(text, 'latin1')] : splitText(text, { encoding: 'gsm7', ref16 }).parts.map((p) => Buffer.from(p, 'latin1'));
   } else {
     const gbk = opts.chinese === 'gbk' ? gbkOctets(text) : null;
     if (gbk) {

@@ -1,6 +1,7 @@
 // CMPP as seen by the generic session layer, one adapter per version.
 import type { WireProtocol } from '../session/protocol.ts';
-import { decodePdu, encodePdu, encodePduInto, MAX_PDU_LENGTH, readU32 } from './codec.ts';
+import { readU32 } from '../session/octets.ts';
+import { decodePdu, encodePdu, encodePduInto, MAX_PDU_LENGTH } from './codec.ts';
 import { Cmd, commandName, HEADER_LENGTH, isResponseId, Version, type CmppVersion, type Pdu } from './pdus.ts';
 
 /** One-line PDU summary for logs; the authenticators never appear. */

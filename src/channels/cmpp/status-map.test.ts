@@ -43,6 +43,9 @@ describe('CMPP message bodies', () => {
     const long = buildCmppMessage('a'.repeat(161), { chinese: 'ucs2', ref: 0x42 });
     expect(long.parts.map((p) => p.content.length)).toEqual([6 + 153, 6 + 8]);
     expect([...long.parts[1].content.subarray(0, 6)]).toEqual([5, 0, 3, 0x42, 2, 2]);
+    // an extension character costs two septets: 80 of them are one part (the short cut), 81 are two
+    expect(buildCmppMessage('{'.repeat(80), { chinese: 'ucs2', ref: 1 }).parts).toEqual([{ tpUdhi: 0, content: Buffer.from('{'.repeat(80)) }]);
+    expect(buildCmppMessage('{'.repeat(81), { chinese: 'ucs2', ref: 1 }).parts).toHaveLength(2);
   });
 
   it('UCS-2 as Msg_Fmt 8 (70 / 67), never splitting a surrogate pair; 16-bit references take 7 octets', () => {

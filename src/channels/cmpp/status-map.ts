@@ -31,6 +31,7 @@ export function statStatus(stat: string): ReceiptStatus {
 
 /** The error code a Stat word carries: the word itself unless it is DELIVRD (or empty). */
 export function statError(stat: string): string | null {
+  if (stat === 'DELIVRD') return null;
   const clean = stat.trim();
   return clean === '' || clean.toUpperCase() === 'DELIVRD' ? null : clean;
 }

@@ -4,9 +4,10 @@
 // change of the number of binds in place.
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
-import { asSendError, retryable, type SendError } from '../errors.ts';
+import type { ChannelCounters, ChannelSink, ChannelState, InboundMessage, InboundPart, OutboundMessage, Receipt, SubmitResult } from '../channel.ts';
+import { asSendError, permanent, retryable, type SendError } from '../errors.ts';
 import type { Connection } from './connection.ts';
+import { PduError } from './pdu-error.ts';
 import { BindPool } from './pool.ts';
 import { Reassembler } from './reassembly.ts';
 import { PartSender } from './sender.ts';
@@ -42,6 +43,8 @@ export interface InboundMeta {
   receivedAt: Date;
   /** The octets as received (hex) when they did not decode in their coding. */
   raw?: string;
+  /** The gateway's LinkID of the MO, when it gave one. */
+  linkId?: string;
 }
 
 /** A carrier connection over a binary protocol with PDUs of type P; the protocol's class fills in the abstract parts. */
@@ -110,7 +113,8 @@ export abstract class BinaryChannel<P> extends EventEmitter {
     try {
       pdus = this.partPdus(msg);
     } catch (err) {
-      return Promise.reject(asSendError(err));
+      // a field that cannot be encoded (e.g. a LinkID too long) will not encode on a retry either
+      return Promise.reject(err instanceof PduError ? permanent(`cannot encode the submit: ${err.message}`, 'encode') : asSendError(err));
     }
     const deadline = Date.now() + this.settings.submitDeadlineMs;
     const host = this.sender.host;
@@ -204,14 +208,17 @@ export abstract class BinaryChannel<P> extends EventEmitter {
    * Hands on an inbound message or one part of a long one; returns the sink's promise when it must be stored before
    * it is acknowledged. A part goes to a sink that stores parts (acknowledged once stored; the sink joins them), or is
    * joined here and acknowledged only once the joined message holding it is stored (when the last part completes it,
-   * or at the reassembly timeout). Either way a crash in between loses nothing: the carrier offers it again.
+   * or at the reassembly timeout). Either way a crash in between loses nothing: the carrier offers it again. `octets`: the
+   * part's octets as received, handed to a sink that stores parts (so a joined message whose text did not decode keeps them).
    */
-  protected onInbound(meta: InboundMeta, text: string, concat: ConcatInfo | null): Promise<void> | undefined {
+  protected onInbound(meta: InboundMeta, text: string, concat: ConcatInfo | null, octets?: Buffer): Promise<void> | undefined {
     if (!concat || concat.total === 1) return this.emitInbound(meta, text, 1, false);
     if (this.sink?.part) {
       if (concat.seq === 1) this.sender.count.inbound++;
       const timeoutMs = this.settings.reassemblyTimeoutMs;
-      return this.storing.add(this.sink.part({ channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs }));
+      const part: InboundPart = { channel: this.name, ...meta, ref: concat.ref, total: concat.total, seq: concat.seq, text, timeoutMs };
+      if (octets) part.octets = octets.toString('hex');
+      return this.storing.add(this.sink.part(part));
     }
     return this.reassembler.add(`${meta.from}\u0000${meta.to}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }

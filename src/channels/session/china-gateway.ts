@@ -8,11 +8,17 @@ import type { WireProtocol } from './protocol.ts';
 /** Msg_Fmt / MessageCoding values for text. */
 export const MsgFmt = { ascii: 0, binary: 4, ucs2: 8, gbk: 15 } as const;
 
-/** Writes `text` (Latin-1 octets) left-aligned into `len` octets at `off`, NUL-padded; throws when it does not fit. */
+/**
+ * Writes `text` (Latin-1: the low octet of each UTF-16 unit, as buf.write(…, 'latin1') does) left-aligned into `len`
+ * octets at `off`, NUL-padded; throws when it does not fit. A loop: these fields are at most 32 octets, where
+ * fill + write cost more in argument handling than the copy itself.
+ */
 export function writeFixed(buf: Buffer, off: number, text: string, len: number, field: string): void {
-  if (text.length > len) throw new PduError(`${field} "${text}" is longer than ${len} octets`);
-  buf.fill(0, off, off + len);
-  buf.write(text, off, 'latin1');
+  const n = text.length;
+  if (n > len) throw new PduError(`${field} "${text}" is longer than ${len} octets`);
+  let i = 0;
+  for (; i < n; i++) buf[off + i] = text.charCodeAt(i);
+  for (; i < len; i++) buf[off + i] = 0;
 }
 
 /** Reads a fixed-width octet string, dropping the NUL padding (and anything after the first NUL). */
@@ -20,7 +26,7 @@ export function readFixed(buf: Buffer, off: number, len: number): string {
   let end = off;
   const last = off + len;
   while (end < last && buf[end] !== 0) end++;
-  return buf.toString('latin1', off, end);
+  return end === off ? '' : buf.toString('latin1', off, end);
 }
 
 /** Beijing time (UTC+8, no daylight saving) of `at`, as its parts. */
@@ -32,15 +38,46 @@ const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 let cachedSecond = -1;
 let cachedStamp = '';
+let cachedNumber = 0;
+
+/** Caches the stamp of the second `ms` falls in. */
+function stampSecond(ms: number): void {
+  const second = Math.floor(ms / 1000);
+  if (second === cachedSecond) return;
+  const b = beijing(new Date(ms));
+  cachedSecond = second;
+  cachedStamp = `${two(b.getUTCMonth() + 1)}${two(b.getUTCDate())}${two(b.getUTCHours())}${two(b.getUTCMinutes())}${two(b.getUTCSeconds())}`;
+  cachedNumber = Number(cachedStamp);
+}
 
 /** MMDDHHMMSS in Beijing time, the timestamp of CMPP/SMGP logins and of SGIP sequence numbers (one string per second). */
 export function beijingStamp(at: Date = new Date()): string {
-  const second = Math.floor(at.getTime() / 1000);
-  if (second === cachedSecond) return cachedStamp;
-  const b = beijing(at);
-  cachedSecond = second;
-  cachedStamp = `${two(b.getUTCMonth() + 1)}${two(b.getUTCDate())}${two(b.getUTCHours())}${two(b.getUTCMinutes())}${two(b.getUTCSeconds())}`;
+  stampSecond(at.getTime());
   return cachedStamp;
+}
+
+/** The same stamp as a number (SGIP's sequence time), at `ms` (default now): no Date made within a second. */
+export function beijingStampNumber(ms: number = Date.now()): number {
+  stampSecond(ms);
+  return cachedNumber;
+}
+
+/** The two decimal digits at `i` of `s` as a number; NaN when they are not digits. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * The YYMMDDHHMM a report's dates start with, in Beijing time, as a Date (and SS after it when `s` has 12 digits or
+ * more); null when the first ten are not digits. Read digit by digit: it runs for every report.
+ */
+export function beijingReportTime(s: string): Date | null {
+  if (s.length < 10) return null;
+  const seconds = s.length >= 12 ? twoDigits(s, 10) : 0;
+  const t = Date.UTC(2000 + twoDigits(s, 0), twoDigits(s, 2) - 1, twoDigits(s, 4), twoDigits(s, 6) - 8, twoDigits(s, 8), Number.isNaN(seconds) ? 0 : seconds);
+  return Number.isNaN(t) ? null : new Date(t);
 }
 
 /** How non-ASCII text is carried: UCS-2 (8) or the carrier's Chinese code page (15). */

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ChannelState, OutboundMessage } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
-import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
+import { beijingStampNumber, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
 import { listenOptions, type SgipConfig } from './config.ts';
@@ -109,7 +109,7 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
   /** A fresh sequence number per attempt: our node id, now in Beijing time, the channel's counter. */
   protected stamp(pdu: SgipPdu): void {
     pdu.node = this.config.nodeId;
-    pdu.time = Number(beijingStamp(new Date()));
+    pdu.time = beijingStampNumber();
     this.counter = this.counter >= 0xffffffff ? 0 : this.counter + 1;
     pdu.sequence = this.counter;
   }
@@ -126,7 +126,7 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
 
   protected async closeBind(conn: Bind): Promise<void> {
     try {
-      await Promise.race([conn.request((sequence) => ({ commandId: Cmd.unbind, node: this.config.nodeId, time: Number(beijingStamp(new Date())), sequence }), false), sleep(1000)]);
+      await Promise.race([conn.request((sequence) => ({ commandId: Cmd.unbind, node: this.config.nodeId, time: beijingStampNumber(), sequence }), false), sleep(1000)]);
     } catch {
       // the connection is going away anyway
     }
@@ -149,7 +149,7 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
     let resp: SgipPdu;
     try {
       resp = await conn.request((sequence) => ({
-        commandId: Cmd.bind, node: cfg.nodeId, time: Number(beijingStamp(new Date())), sequence,
+        commandId: Cmd.bind, node: cfg.nodeId, time: beijingStampNumber(), sequence,
         loginType: LoginType.spToSmg, loginName: cfg.loginName, loginPassword: cfg.password,
       }), false);
     } catch (err) {
@@ -201,6 +201,6 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
       meta.raw = payload.toString('hex');
       this.note('', 'in', `MO from ${meta.from} is not valid in MessageCoding ${coding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
     }
-    return this.onInbound(meta, decoded.text, concat);
+    return this.onInbound(meta, decoded.text, concat, payload);
   }
 }

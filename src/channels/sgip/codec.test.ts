@@ -32,6 +32,8 @@ describe('SGIP codec against hand-written frames', () => {
   it('Bind_Resp / Submit_Resp: Result 1, Reserve 8', () => {
     expect(decodePdu(frame('80000001', SEQ, hex('01'), Buffer.alloc(8)))).toEqual({ commandId: Cmd.bind_resp, node: 3057112345, time: 1120203225, sequence: 7, result: 1 });
     expect(decodePdu(frame('80000003', SEQ, hex('00'), Buffer.alloc(8)))).toMatchObject({ commandId: Cmd.submit_resp, result: 0 });
+    // a response without its Reserve is cut short: fatal
+    expect(() => decodePdu(frame('80000005', SEQ, hex('00')))).toThrow(expect.objectContaining({ fatal: true, sequence: 7 }));
   });
 
   it('Submit with every carrier field, GBK text and a 4-octet MessageLength', () => {
@@ -69,6 +71,29 @@ describe('SGIP codec against hand-written frames', () => {
       decodePdu(frame('00000005', SEQ, hex('0001')));
     } catch (err) {
       expect(err).toMatchObject({ fatal: true, sequence: 7 });
+    }
+  });
+
+  it('decodes what it encodes (Report, any fields), and a Report or Submit cut short is fatal', () => {
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(fc.property(
+      fc.record({
+        node: u32, time: u32, sequence: u32, submitNode: u32, submitTime: u32, submitSequence: u32, reportType: fc.constantFrom(0, 1),
+        userNumber: fc.stringMatching(/^\d{0,21}$/), state: fc.constantFrom(0, 1, 2), errorCode: fc.integer({ min: 0, max: 255 }),
+      }),
+      (f) => {
+        const bytes = encodePdu({ commandId: Cmd.report, ...f });
+        expect(bytes.length).toBe(20 + 44);
+        expect(decodePdu(bytes)).toEqual({ commandId: Cmd.report, ...f });
+        const short = Buffer.from(bytes.subarray(0, 40));
+        short.writeUInt32BE(40, 0);
+        expect(() => decodePdu(short)).toThrow(expect.objectContaining({ fatal: true, sequence: f.sequence }));
+      },
+    ), { numRuns: 100 });
+    const submit = encodePdu({ commandId: Cmd.submit, node: 1, time: 2, sequence: 3, userNumbers: ['8613012345678', '8613012345679'], content: Buffer.from('hi') });
+    for (const at of [20, 40, 64, 90, 150, submit.length - 1]) {
+      const short = Buffer.from(submit.subarray(0, at));
+      expect(() => decodePdu(short)).toThrow(expect.objectContaining({ fatal: true, sequence: 3 }));
     }
   });
 

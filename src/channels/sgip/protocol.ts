@@ -34,5 +34,6 @@ export const sgipProtocol: WireProtocol<SgipPdu> = gatewayProtocol<SgipPdu>((p) 
 
 /** The answer to a request: the same sequence number, and a Result where the response has one. */
 export function answer(req: SgipPdu, commandId: number, result?: number): SgipPdu {
-  return { commandId, node: req.node, time: req.time, sequence: req.sequence, ...(result !== undefined && { result }) };
+  const { node, time, sequence } = req;
+  return result === undefined ? { commandId, node, time, sequence } : { commandId, node, time, sequence, result };
 }

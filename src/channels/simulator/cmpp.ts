@@ -5,15 +5,16 @@
 import type net from 'node:net';
 import { authenticatorIsmg, authenticatorSource } from '../cmpp/authenticator.ts';
 import { decodePdu, encodePdu, encodePduInto } from '../cmpp/codec.ts';
-import { composeMsgId } from '../cmpp/ids.ts';
-import { buildCmppMessage, decodeContent } from '../cmpp/message.ts';
+import { composeMsgId, type MsgIdParts } from '../cmpp/ids.ts';
+import { buildCmppMessage, decodeContent, type CmppMessage } from '../cmpp/message.ts';
 import { Cmd, ConnectStatus, Result, Version, type CmppVersion, type Pdu, type StatusReport } from '../cmpp/pdus.ts';
 import { cmppProtocols } from '../cmpp/protocol.ts';
 import { Connection } from '../session/connection.ts';
 import type { WireProtocol } from '../session/protocol.ts';
-import { readConcatUdh } from '../session/udh.ts';
+import { concatUdh, readConcatUdh } from '../session/udh.ts';
 import { OUTCOME_STAT, type Outcome, type SimulatorConfig } from './config.ts';
 import { VirtualGateway, type GatewaySession } from './gateway.ts';
+import { minuteStamp } from './minute-stamp.ts';
 import type { MoMessage } from './simulator.ts';
 
 /** CMPP-only faults and settings, beside the shared SimulatorConfig (whose accounts are SP_Id / shared secret). */
@@ -41,6 +42,9 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   /** Msg_Ids count up from here: 16 bits of sequence, then the next second (unique however fast submits come). */
   private issued = 0;
   private readonly epoch = Math.floor(Date.now() / 1000);
+  /** The parts of the virtual second `clockSecond` (every Msg_Id of that second shares them). */
+  private clockSecond = -1;
+  private clock: MsgIdParts = { month: 0, day: 0, hour: 0, minute: 0, second: 0, ismg: 0, sequence: 0 };
   private moRef = 0;
 
   constructor(config: Partial<SimulatorConfig> = {}, options: Partial<CmppSimulatorOptions> = {}) {
@@ -58,13 +62,12 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   sendMo(mo: MoMessage): number {
     const target = this.receiver(mo.systemId ?? null, null);
     if (!target) throw new Error(`no SP logged in${mo.systemId ? ` as ${mo.systemId}` : ''}`);
-    const message = mo.octets
-      ? { msgFmt: mo.octets.coding, parts: [{ tpUdhi: 0, content: mo.octets.bytes }] }
-      : buildCmppMessage(mo.text, { chinese: 'ucs2', ref: ++this.moRef & 0xff });
+    const ref = ++this.moRef & 0xff;
+    const message = mo.octets ? octetParts(mo.octets.coding, [mo.octets.bytes].flat(), ref) : buildCmppMessage(mo.text, { chinese: 'ucs2', ref });
     for (const part of message.parts) {
       this.deliver(target, {
         commandId: Cmd.deliver, sequence: 0, msgId: this.nextMsgId(), destId: mo.to, serviceId: '', tpPid: 0, tpUdhi: part.tpUdhi,
-        msgFmt: message.msgFmt, srcTerminalId: mo.from, srcTerminalType: 0, registeredDelivery: 0, msgContent: part.content, linkId: '',
+        msgFmt: message.msgFmt, srcTerminalId: mo.from, srcTerminalType: 0, registeredDelivery: 0, msgContent: part.content, linkId: mo.linkId ?? '',
       });
     }
     this.counters.moSent++;
@@ -76,14 +79,17 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
     for (const s of this.sessions) s.conn.send({ commandId: Cmd.terminate, sequence: s.conn.nextSequence() });
   }
 
-  /** The next Msg_Id: the time part from a virtual clock that moves a second every 65536 ids. */
+  /** The next Msg_Id: the time part from a virtual clock that moves a second every 65536 ids (its parts made once per second). */
   private nextMsgId(): string {
     const n = this.issued++;
-    const t = new Date((this.epoch + Math.floor(n / 0x10000)) * 1000 + 8 * 3600_000);
-    return composeMsgId({
-      month: t.getUTCMonth() + 1, day: t.getUTCDate(), hour: t.getUTCHours(), minute: t.getUTCMinutes(), second: t.getUTCSeconds(),
-      ismg: this.options.ismgCode, sequence: n & 0xffff,
-    });
+    const second = this.epoch + Math.floor(n / 0x10000);
+    if (second !== this.clockSecond) {
+      const t = new Date(second * 1000 + 8 * 3600_000);
+      this.clockSecond = second;
+      this.clock = { month: t.getUTCMonth() + 1, day: t.getUTCDate(), hour: t.getUTCHours(), minute: t.getUTCMinutes(), second: t.getUTCSeconds(), ismg: this.options.ismgCode, sequence: 0 };
+    }
+    this.clock.sequence = n & 0xffff;
+    return composeMsgId(this.clock);
   }
 
   protected accountOf(s: Session): string | null {
@@ -162,21 +168,20 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
   private onSubmit(s: Session, p: Pdu): void {
     const c = this.counters;
     c.submits++;
-    const answer = (result: number, msgId = '0') => s.conn.send({ commandId: Cmd.submit_resp, sequence: p.sequence, msgId, result });
-    if (!s.spId) return answer(Result.badCommand);
+    if (!s.spId) return answerSubmit(s, p, Result.badCommand);
     const fault = this.submitFault(s);
     if (fault === 'silent' || fault === 'dropped') return;
-    if (fault === 'throttled') return answer(Result.flowControl);
+    if (fault === 'throttled') return answerSubmit(s, p, Result.flowControl);
     const dest = p.destTerminalIds?.[0] ?? '';
     const verdict = this.verdict(dest);
-    if (typeof verdict === 'number') return answer(verdict);
+    if (typeof verdict === 'number') return answerSubmit(s, p, verdict);
     const msgId = this.nextMsgId();
     const report = p.registeredDelivery === 1 ? this.reportPdu(msgId, dest, p.srcId ?? '', verdict) : null;
     if (report && this.options.reportBeforeResponse) {
       this.deliver(s, report);
       this.counters.receiptsSent++;
     }
-    answer(Result.ok, msgId);
+    answerSubmit(s, p, Result.ok, msgId);
     this.account(p, dest);
     if (report && !this.options.reportBeforeResponse) this.schedule(s.spId, s, report);
   }
@@ -196,11 +201,21 @@ export class CmppSimulator extends VirtualGateway<Pdu, Session, Pdu> {
     const content = p.msgContent ?? Buffer.alloc(0);
     const { payload, concat } = p.tpUdhi === 1 ? readConcatUdh(content) : { payload: content, concat: null };
     const msgFmt = p.msgFmt ?? 0;
-    this.take(p.srcId ?? '', dest, content, msgFmt, concat, () => decodeContent(payload, msgFmt).text);
+    this.take(p.srcId ?? '', dest, content, msgFmt, concat, () => decodeContent(payload, msgFmt).text, p.linkId);
   }
 }
 
-/** YYMMDDHHMM in China time. */
-function yymmddhhmm(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(2, 12);
+/** Octets sent as given: one part, or the parts of a long message behind a concatenation UDH. */
+function octetParts(msgFmt: number, bodies: Buffer[], ref: number): CmppMessage {
+  const total = bodies.length;
+  if (total === 1) return { msgFmt, parts: [{ tpUdhi: 0, content: bodies[0] }] };
+  return { msgFmt, parts: bodies.map((body, i) => ({ tpUdhi: 1, content: Buffer.concat([concatUdh({ ref, total, seq: i + 1 }, false), body]) })) };
 }
+
+/** Answers a CMPP_SUBMIT with `result` (and the Msg_Id it was given). */
+function answerSubmit(s: Session, p: Pdu, result: number, msgId = '0'): void {
+  s.conn.send({ commandId: Cmd.submit_resp, sequence: p.sequence, msgId, result });
+}
+
+/** YYMMDDHHMM in China time. */
+const yymmddhhmm = minuteStamp(8);

@@ -164,11 +164,11 @@ export abstract class VirtualGateway<P extends { sequence: number }, S extends G
 
   /**
    * Takes an accepted part: counted new or duplicate (same destination and octets), and a new one filed in the
-   * handset's inbox (its text decoded only then).
+   * handset's inbox (its text decoded only then; with the LinkID the submit carried).
    */
-  protected take(from: string, dest: string, octets: Buffer, dataCoding: number, concat: ConcatInfo | null, text: () => string): void {
+  protected take(from: string, dest: string, octets: Buffer, dataCoding: number, concat: ConcatInfo | null, text: () => string, linkId?: string): void {
     if (!this.countPart(`${dest}\u0000${octets.toString('latin1')}`, !concat || concat.seq === 1)) return;
-    if (this.config.keepInbox) this.handsetStore.receiveText(from, dest, dataCoding, text(), concat);
+    if (this.config.keepInbox) this.handsetStore.receiveText(from, dest, dataCoding, text(), concat, linkId);
   }
 
   /** Counts an accepted part; false when the same part was seen before (a duplicate). `first`: the first or only part of its message. */

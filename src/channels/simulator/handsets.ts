@@ -12,6 +12,8 @@ export interface HandsetMessage {
   parts: number;
   incomplete: boolean;
   dataCoding: number;
+  /** The LinkID its submit carried (CMPP 3.0, SMGP), when it carried one. */
+  linkId?: string;
 }
 
 interface Meta {
@@ -19,6 +21,7 @@ interface Meta {
   to: string;
   dataCoding: number;
   at: Date;
+  linkId?: string;
 }
 
 /** Strips a leading '+' so '+8613…' and '8613…' are the same handset. */
@@ -43,8 +46,9 @@ export class Handsets {
   }
 
   /** Takes one part already decoded, of any protocol (`dataCoding` as that protocol numbers it). */
-  receiveText(from: string, to: string, dataCoding: number, text: string, concat: ConcatInfo | null): void {
-    const meta = { from, to: bare(to), dataCoding, at: new Date() };
+  receiveText(from: string, to: string, dataCoding: number, text: string, concat: ConcatInfo | null, linkId?: string): void {
+    const meta: Meta = { from, to: bare(to), dataCoding, at: new Date() };
+    if (linkId) meta.linkId = linkId;
     if (!concat || concat.total === 1) this.deliver(meta, text, 1, false);
     else this.reassembler.add(`${meta.to}\u0000${meta.from}\u0000${concat.ref}`, concat.total, concat.seq, text, meta);
   }
@@ -70,6 +74,8 @@ export class Handsets {
   private deliver(meta: Meta, text: string, parts: number, incomplete: boolean): void {
     let box = this.inboxes.get(meta.to);
     if (!box) this.inboxes.set(meta.to, (box = []));
-    box.push({ from: meta.from, text, at: meta.at, parts, incomplete, dataCoding: meta.dataCoding });
+    const message: HandsetMessage = { from: meta.from, text, at: meta.at, parts, incomplete, dataCoding: meta.dataCoding };
+    if (meta.linkId) message.linkId = meta.linkId;
+    box.push(message);
   }
 }

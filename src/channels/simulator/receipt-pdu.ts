@@ -3,6 +3,7 @@ import { Cmd, EsmClass, Tag, type Pdu, type Tlv } from '../smpp/pdus.ts';
 import { statState } from '../smpp/status-map.ts';
 import { cstringTlv, uintTlv } from '../smpp/tlv.ts';
 import { OUTCOME_STAT, type Outcome } from './config.ts';
+import { minuteStamp } from './minute-stamp.ts';
 
 /** What a receipt says about one submitted part. */
 export interface ReceiptFacts {
@@ -16,18 +17,8 @@ export interface ReceiptFacts {
   textStart: string;
 }
 
-let cachedMinute = -1;
-let cachedStamp = '';
-
-/** YYMMDDhhmm in UTC, cached per minute (one string per minute, not per receipt). */
-function stamp(ms: number): string {
-  const minute = Math.floor(ms / 60_000);
-  if (minute !== cachedMinute) {
-    cachedMinute = minute;
-    cachedStamp = new Date(minute * 60_000).toISOString().replace(/\D/g, '').slice(2, 12);
-  }
-  return cachedStamp;
-}
+/** YYMMDDhhmm in UTC. */
+const stamp = minuteStamp(0);
 
 const ERR: Record<Outcome, string> = { delivered: '000', undelivered: '001', expired: '027', rejected: '009', deleted: '002', unknown: '099' };
 

@@ -1,7 +1,7 @@
 // The virtual carrier as a China Unicom SMG speaking SGIP 1.2: takes our Binds (login type 1) and Submits, and
 // connects back to the SP's listener (Bind login type 2) to send Reports and MO, closing that connection when idle.
 import net from 'node:net';
-import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
+import { beijingStampNumber, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import { Cmd, LoginType, type SgipPdu } from '../sgip/pdus.ts';
 import { answer, sgipProtocol } from '../sgip/protocol.ts';
@@ -60,6 +60,13 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
   private rr = 0;
   private moRef = 0;
   private connecting = 0;
+  /** A flush of the outbox is queued for the end of this turn (and none once stopped: it would connect back again). */
+  private flushQueued = false;
+  private stopped = false;
+  private readonly flushNow = () => {
+    this.flushQueued = false;
+    if (!this.stopped) this.flush();
+  };
   private retryTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   /** Binds we made back to the SP (for tests), and connections back refused or failed. */
@@ -80,12 +87,14 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
 
   override async start(port = 0, host = '127.0.0.1'): Promise<{ port: number }> {
     const started = await super.start(port, host);
+    this.stopped = false;
     this.idleTimer = setInterval(() => this.closeIdle(), 250);
     this.idleTimer.unref();
     return started;
   }
 
   override async stop(): Promise<void> {
+    this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.idleTimer) clearInterval(this.idleTimer);
     for (const b of [...this.backs]) b.conn.close('simulator stopped');
@@ -110,7 +119,10 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
   /** Every Report and MO goes through the connections back to the SP's listener (opened when needed). */
   protected override route(_account: string, _origin: Session | null, pdu: SgipPdu): void {
     this.outbox.push(pdu);
-    this.flush();
+    if (this.flushQueued) return;
+    // what this turn routes (a timer's worth of Reports) goes out in one flush
+    this.flushQueued = true;
+    queueMicrotask(this.flushNow);
   }
 
   protected receiptPdu(r: ReportFacts): SgipPdu {
@@ -122,7 +134,7 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
 
   /** Sends an MO (Deliver) through a connection back to the SP; returns the part count. */
   sendMo(mo: MoMessage): number {
-    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes] } : encodeGatewayText(mo.text, 15, 'gbk');
+    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes].flat() } : encodeGatewayText(mo.text, 15, 'gbk');
     const total = encoded.parts.length;
     const ref = ++this.moRef & 0xff;
     encoded.parts.forEach((body, i) => this.route('', null, {
@@ -188,11 +200,16 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
     const bound = [...this.backs].filter((b) => b.bound && !b.conn.isClosed);
     if (this.outbox.length > 0 && bound.length + this.connecting < (this.callback?.binds ?? 2)) this.connectBack();
     if (bound.length === 0) return;
-    for (const p of this.outbox.splice(0)) {
+    const now = Date.now();
+    const time = beijingStampNumber(now);
+    // a PDU of the outbox is sent under a new sequence number each time (it is ours alone: renumbered in place)
+    for (const pdu of this.outbox.splice(0)) {
       const b = bound[this.rr++ % bound.length];
-      const pdu = { ...p, node: SMG_NODE, time: Number(beijingStamp(new Date())), sequence: (this.counter = (this.counter + 1) >>> 0) };
+      pdu.node = SMG_NODE;
+      pdu.time = time;
+      pdu.sequence = this.counter = (this.counter + 1) >>> 0;
       b.unacked.set(pdu.sequence, pdu);
-      b.lastTx = Date.now();
+      b.lastTx = now;
       b.conn.send(pdu);
     }
   }
@@ -221,7 +238,7 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
       back.conn = conn;
       this.backs.add(back);
       const resp = await conn.request((sequence) => ({
-        commandId: Cmd.bind, node: SMG_NODE, time: Number(beijingStamp(new Date())), sequence, loginType: LoginType.smgToSp, loginName: cb.loginName, loginPassword: cb.password,
+        commandId: Cmd.bind, node: SMG_NODE, time: beijingStampNumber(), sequence, loginType: LoginType.smgToSp, loginName: cb.loginName, loginPassword: cb.password,
       }), false);
       this.connecting = Math.max(0, this.connecting - 1);
       if (resp.result !== 0) {
@@ -263,7 +280,7 @@ export class SgipSimulator extends VirtualGateway<SgipPdu, Session, ReportFacts>
     for (const b of this.backs) {
       if (!b.bound || b.unacked.size > 0 || b.lastTx > cutoff) continue;
       b.bound = false;
-      b.conn.request((sequence) => ({ commandId: Cmd.unbind, node: SMG_NODE, time: Number(beijingStamp(new Date())), sequence }), false)
+      b.conn.request((sequence) => ({ commandId: Cmd.unbind, node: SMG_NODE, time: beijingStampNumber(), sequence }), false)
         .then(() => b.conn.end('idle'), () => b.conn.close('idle'));
     }
   }

@@ -39,8 +39,13 @@ export interface MoMessage {
   text: string;
   /** Deliver to this account's binds (default: any bound receiver). */
   systemId?: string;
-  /** CMPP / SGIP / SMGP: send these octets in this coding as one part instead of `text` encoded (e.g. GBK that does not decode). */
-  octets?: { coding: number; bytes: Buffer };
+  /**
+   * CMPP / SGIP / SMGP: send these octets in this coding instead of `text` encoded (e.g. GBK that does not decode): one
+   * part, or the parts of a long message given as an array (each sent behind a concatenation UDH).
+   */
+  octets?: { coding: number; bytes: Buffer | Buffer[] };
+  /** CMPP 3.0 / SMGP: the LinkID the gateway gives this MO (a reply to it must carry it back). */
+  linkId?: string;
 }
 
 type BindMode = 'transmitter' | 'receiver' | 'transceiver';

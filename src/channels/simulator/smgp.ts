@@ -1,7 +1,7 @@
 // The virtual carrier as a China Telecom SMGW speaking SMGP 3.0.3: checks the Login authenticator, issues BCD MsgIDs,
 // sends status reports (Deliver, IsReport = 1) and MO to a session logged in to receive.
 import type net from 'node:net';
-import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
+import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, readFixed, splitUdh } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import { makeMsgId } from '../smgp/ids.ts';
 import { clientAuthenticator, serverAuthenticator, SMGP_VERSION } from '../smgp/login.ts';
@@ -22,8 +22,9 @@ interface ReportFacts {
   handset: string;
   sender: string;
   outcome: Outcome;
-  submitAt: Date;
-  payload: Buffer;
+  submitAt: number;
+  /** The report's Txt: the payload's length and first octets (made at submit, so the report keeps no view of the frame). */
+  txt: string;
 }
 
 /** The report's err code of an outcome (SMGP §6.2.63 table). */
@@ -37,13 +38,24 @@ let stampSecond = -1;
 let stamp = '';
 
 /** YYYYMMDDHHMMSS in Beijing time (made once a second: every report of that second shares it). */
-function recvTime(at: Date): string {
-  const second = Math.floor(at.getTime() / 1000);
+function recvTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
   if (second !== stampSecond) {
+    const at = new Date(ms);
     stampSecond = second;
-    stamp = `${new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear()}${beijingStamp(at)}`;
+    stamp = `${new Date(ms + 8 * 3_600_000).getUTCFullYear()}${beijingStamp(at)}`;
   }
   return stamp;
+}
+
+/** YYMMDDHHMM in Beijing time, as a report's dates are written. */
+function reportDate(ms: number): string {
+  return recvTime(ms).slice(2, 12);
+}
+
+/** Answers a Submit with `status` (and the MsgID it was given). */
+function answerSubmit(s: Session, p: SmgpPdu, status: number, msgId: Buffer = NO_MSG_ID): void {
+  s.conn.send({ requestId: Req.submit_resp, sequence: p.sequence, msgId, status });
 }
 
 /** An SMGW with virtual handsets on a TCP port. */
@@ -78,14 +90,14 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
   sendMo(mo: MoMessage): number {
     const target = this.receiver(mo.systemId ?? null, null);
     if (!target) throw new Error(`no SP logged in to receive${mo.systemId ? ` as ${mo.systemId}` : ''}`);
-    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes] } : encodeGatewayText(mo.text, 15, 'gb18030');
+    const encoded = mo.octets ? { msgFmt: mo.octets.coding, parts: [mo.octets.bytes].flat() } : encodeGatewayText(mo.text, 15, 'gb18030');
     const total = encoded.parts.length;
     const ref = ++this.moRef & 0xff;
     encoded.parts.forEach((body, i) => {
       this.deliver(target, {
-        requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 0, msgFormat: encoded.msgFmt, recvTime: recvTime(new Date()),
+        requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 0, msgFormat: encoded.msgFmt, recvTime: recvTime(Date.now()),
         srcTermId: mo.from, destTermId: mo.to, content: total > 1 ? Buffer.concat([concatHeader(ref, total, i + 1), body]) : body,
-        tlvs: total > 1 ? [byteTlv(Tag.TP_udhi, 1)] : [],
+        tlvs: [...(total > 1 ? [byteTlv(Tag.TP_udhi, 1)] : []), ...(mo.linkId ? [{ tag: Tag.LinkID, value: Buffer.from(mo.linkId.padEnd(20, '\0'), 'latin1') }] : [])],
       });
     });
     this.counters.moSent++;
@@ -126,37 +138,39 @@ export class SmgpSimulator extends VirtualGateway<SmgpPdu, Session, ReportFacts>
 
   private onSubmit(s: Session, p: SmgpPdu): void {
     this.counters.submits++;
-    const resp = (status: number, msgId: Buffer = NO_MSG_ID) => s.conn.send({ requestId: Req.submit_resp, sequence: p.sequence, msgId, status });
-    if (s.mode === null || s.mode === LoginMode.receive) return resp(11);
+    if (s.mode === null || s.mode === LoginMode.receive) return answerSubmit(s, p, 11);
     const fault = this.submitFault(s);
     if (fault === 'silent' || fault === 'dropped') return;
-    if (fault === 'throttled') return resp(1);
+    if (fault === 'throttled') return answerSubmit(s, p, 1);
     const dest = p.destTermIds?.[0] ?? '';
     const verdict = this.verdict(dest);
-    if (typeof verdict === 'number') return resp(verdict);
+    if (typeof verdict === 'number') return answerSubmit(s, p, verdict);
     const msgId = this.nextMsgId();
-    resp(0, msgId);
+    answerSubmit(s, p, 0, msgId);
     const content = p.content ?? NO_CONTENT;
     const udhi = (findTlv(p, Tag.TP_udhi)?.[0] ?? 0) & 1;
     const { payload, concat } = udhi ? splitUdh(content) : { payload: content, concat: null };
     const msgFormat = p.msgFormat ?? 0;
     const sender = p.srcTermId ?? '';
-    this.take(sender, dest, content, msgFormat, concat, () => decodeGatewayText(payload, msgFormat, 'gb18030').text);
-    if (p.needReport === 1) this.schedule(s.clientId!, s, { msgId, handset: dest, sender, outcome: verdict, submitAt: new Date(), payload });
+    const linkId = findTlv(p, Tag.LinkID);
+    this.take(sender, dest, content, msgFormat, concat, () => decodeGatewayText(payload, msgFormat, 'gb18030').text, linkId && readFixed(linkId, 0, linkId.length));
+    if (p.needReport !== 1) return;
+    const txt = `${String(payload.length).padStart(3, '0')}${payload.toString('latin1', 0, Math.min(17, payload.length))}`;
+    this.schedule(s.clientId!, s, { msgId, handset: dest, sender, outcome: verdict, submitAt: Date.now(), txt });
   }
 
   /** The Deliver carrying a report: the original MsgID as 10 raw octets after "id:" (spec §6.2.63). */
   protected receiptPdu(r: ReportFacts): SmgpPdu {
-    const date = (d: Date) => recvTime(d).slice(2, 12);
     const delivered = r.outcome === 'delivered' ? '001' : '000';
-    const payload = r.payload;
-    const txt = `${String(payload.length).padStart(3, '0')}${payload.toString('latin1', 0, Math.min(17, payload.length))}`;
-    const now = new Date();
-    const text = ` sub:001 dlvrd:${delivered} Submit date:${date(r.submitAt)} done date:${date(now)} stat:${OUTCOME_STAT[r.outcome]} err:${OUTCOME_ERR[r.outcome]} Txt:${txt}`;
+    const now = Date.now();
+    const text = ` sub:001 dlvrd:${delivered} Submit date:${reportDate(r.submitAt)} done date:${reportDate(now)} stat:${OUTCOME_STAT[r.outcome]} err:${OUTCOME_ERR[r.outcome]} Txt:${r.txt}`;
+    // "id:", the MsgID's 10 octets, the text: one buffer
+    const content = Buffer.allocUnsafe(REPORT_ID.length + r.msgId.length + text.length);
+    const at = REPORT_ID.copy(content, 0);
+    content.write(text, at + r.msgId.copy(content, at), 'latin1');
     return {
       requestId: Req.deliver, sequence: 0, msgId: this.nextMsgId(), isReport: 1, msgFormat: 0, recvTime: recvTime(now),
-      srcTermId: r.handset, destTermId: r.sender,
-      content: Buffer.concat([REPORT_ID, r.msgId, Buffer.from(text, 'latin1')]), tlvs: [],
+      srcTermId: r.handset, destTermId: r.sender, content, tlvs: [],
     };
   }
 

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundMessage, Receipt } from '../channel.ts';
 import { ReceiptMatcher } from '../receipt-matcher.ts';
+import { until } from '../session/testing.ts';
 import { SmgpSimulator } from '../simulator/smgp.ts';
 import { SmgpChannel } from './client.ts';
 import { parseSmgpConfig, type SmgpConfigInput } from './config.ts';
@@ -94,6 +95,31 @@ describe('SmgpChannel against the virtual SMGW', () => {
     expect(byFrom.get('8613900000002')).toMatchObject({ to: '1181234002', text: 'TD', parts: 1 });
     await sleep(50);
     expect(sim.stats().receiptsAcked).toBe(3);
+  });
+
+  it('an MO\'s LinkID (TLV 0x0003) comes with it, and a reply carries it back per message, in every part', async () => {
+    const { sim, port } = await gateway();
+    const ch = channel(port);
+    const inbound: InboundMessage[] = [];
+    const got = new Promise<void>((resolve) => ch.on('inbound', (m) => {
+      inbound.push(m);
+      if (inbound.length === 2) resolve();
+    }));
+    await ch.start();
+    sim.sendMo({ from: '8613900000001', to: '1181234001', text: '点播', linkId: 'LINK-0001' });
+    sim.sendMo({ from: '8613900000002', to: '1181234001', text: 'no link' });
+    await got;
+    const mo = inbound.find((m) => m.from === '8613900000001')!;
+    expect(mo.linkId).toBe('LINK-0001');
+    expect(inbound.find((m) => m.from === '8613900000002')!.linkId).toBeUndefined();
+    await ch.submit({ id: 'r1', from: '', to: '8613900000001', text: '好的', linkId: mo.linkId });
+    await ch.submit({ id: 'r2', from: '', to: '8613900000003', text: '天翼点播回复，'.repeat(12), linkId: 'LINK-0002' });
+    await ch.submit({ id: 'r3', from: '', to: '8613900000004', text: 'plain' });
+    await until(() => sim.inbox('8613900000004').length === 1);
+    expect(sim.inbox('8613900000001')[0]).toMatchObject({ text: '好的', linkId: 'LINK-0001' });
+    expect(sim.inbox('8613900000003')[0]).toMatchObject({ parts: 2, linkId: 'LINK-0002' });
+    expect(sim.inbox('8613900000004')[0].linkId).toBeUndefined();
+    await expect(ch.submit({ id: 'r4', from: '', to: '8613900000005', text: 'x', linkId: 'L'.repeat(21) })).rejects.toMatchObject({ kind: 'permanent' });
   });
 
   it('retries a throttled part with the same content and slows down', async () => {

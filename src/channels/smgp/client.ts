@@ -3,7 +3,7 @@
 // Active_Test both ways, Exit.
 import type { Channel, OutboundMessage } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
-import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
+import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, readFixed, splitUdh, writeFixed } from '../session/china-gateway.ts';
 import { Connection } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
 import { acknowledgeAfter, BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
@@ -26,8 +26,13 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
   /** Reports naming a MsgID we could not read, and PDUs we do not handle (logged, counted). */
   unreadable = 0;
 
+  /** The TLVs every Submit carries (MsgSrc, MServiceID when configured), made once. */
+  private readonly commonTlvs: SmgpTlv[] = [];
+
   constructor(private readonly config: SmgpConfig) {
     super({ ...config, slotsPerBind: config.loginMode === 'send+receive' ? 2 : 1, canSubmit: (slot) => slotMode(config, slot) !== LoginMode.receive });
+    if (config.msgSrc) this.commonTlvs.push({ tag: Tag.MsgSrc, value: fixedValue(config.msgSrc, 8, 'MsgSrc') });
+    if (config.mServiceId) this.commonTlvs.push({ tag: Tag.MServiceID, value: fixedValue(config.mServiceId, 21, 'MServiceID') });
   }
 
   protected partPdus(msg: OutboundMessage): SmgpPdu[] {
@@ -37,15 +42,15 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
     const encoded = encodeGatewayText(msg.text, cfg.chineseFormat, 'gb18030');
     const total = encoded.parts.length;
     this.ref = (this.ref + 1) & 0xff;
-    const common: SmgpTlv[] = [];
-    if (cfg.msgSrc) common.push({ tag: Tag.MsgSrc, value: fixedValue(cfg.msgSrc, 8) });
-    if (cfg.mServiceId) common.push({ tag: Tag.MServiceID, value: fixedValue(cfg.mServiceId, 21) });
+    const common = this.commonTlvs;
+    const linkId = msg.linkId ? { tag: Tag.LinkID, value: fixedValue(msg.linkId, LINK_ID_LENGTH, 'LinkID') } : null;
     return encoded.parts.map((body, i): SmgpPdu => {
-      const tlvs = [...common];
+      // the TLVs are only read when the PDU is encoded: a single part shares the channel's array
+      let tlvs = linkId ? [...common, linkId] : common;
       let content = body;
       if (total > 1) {
         content = Buffer.concat([concatHeader(this.ref, total, i + 1), body]);
-        tlvs.push(byteTlv(Tag.TP_udhi, 1), byteTlv(Tag.PkTotal, total), byteTlv(Tag.PkNumber, i + 1));
+        tlvs = [...tlvs, byteTlv(Tag.TP_udhi, 1), byteTlv(Tag.PkTotal, total), byteTlv(Tag.PkNumber, i + 1)];
       }
       return {
         requestId: Req.submit, sequence: 0,
@@ -177,18 +182,23 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
     const { payload, concat } = udhi ? splitUdh(content) : { payload: content, concat: null };
     const decoded = decodeGatewayText(payload, p.msgFormat ?? 0, 'gb18030');
     const meta: InboundMeta = { from: p.srcTermId ?? '', to: p.destTermId ?? '', dataCoding: p.msgFormat ?? 0, receivedAt: new Date() };
+    const linkId = findTlv(p, Tag.LinkID);
+    if (linkId) meta.linkId = readFixed(linkId, 0, linkId.length);
     if (decoded.lossy) {
       meta.raw = payload.toString('hex');
       this.note('', 'in', `MO from ${meta.from} is not valid in MsgFormat ${meta.dataCoding}; stored as received (hex) beside a text with U+FFFD where it did not decode`);
     }
-    return this.onInbound(meta, decoded.text, concat);
+    return this.onInbound(meta, decoded.text, concat, payload);
   }
 }
 
-/** A TLV value of fixed width, NUL-padded. */
-function fixedValue(text: string, len: number): Buffer {
+/** Octets of the LinkID TLV (§6.3.1). */
+const LINK_ID_LENGTH = 20;
+
+/** A TLV value of fixed width, NUL-padded; throws a PduError naming the TLV when the text does not fit. */
+function fixedValue(text: string, len: number, name: string): Buffer {
   const b = Buffer.alloc(len);
-  b.write(text, 'latin1');
+  writeFixed(b, 0, text, len, name);
   return b;
 }
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PduError } from '../session/pdu-error.ts';
 import { decodePdu, encodePdu } from './codec.ts';
-import { msgIdString } from './ids.ts';
+import { makeMsgId, msgIdString } from './ids.ts';
 import { clientAuthenticator, serverAuthenticator } from './login.ts';
 import { Req, Tag, type SmgpPdu } from './pdus.ts';
 import { receiptFromReport } from './receipt.ts';
@@ -69,6 +69,14 @@ describe('SMGP codec against hand-written frames', () => {
     const p = decodePdu(bytes);
     expect(msgIdString(p.msgId!)).toBe('01006101161700012345');
     expect(p.status).toBe(0);
+    expect(decodePdu(frame('80000003', '00000004', hex('01006101161700012345'), hex('00000001')))).toMatchObject({ requestId: Req.deliver_resp, status: 1 });
+    // cut short: a non-fatal PduError answered with status 10
+    expect(() => decodePdu(frame('80000002', '00000003', hex('0100610116')))).toThrow(expect.objectContaining({ fatal: false, sequence: 3, status: 10 }));
+  });
+
+  it('a MsgID a gateway issues: SMGW code, MMDDHHMM and a 6-digit serial, two digits an octet (BCD)', () => {
+    expect(makeMsgId('010061', '12070305', 42)).toEqual(hex('010061 12070305 000042'));
+    expect(makeMsgId('999999', '01020304', 1_999_999)).toEqual(hex('999999 01020304 999999'));
   });
 
   it('Deliver carrying a report: the original MsgID as 10 raw octets after "id:"', () => {
@@ -118,6 +126,30 @@ describe('SMGP codec against hand-written frames', () => {
       (f) => {
         const p: SmgpPdu = { requestId: Req.submit, msgType: 6, needReport: 1, feeType: '00', feeCode: '0', fixedFee: '0', validTime: '', atTime: '', chargeTermId: '', ...f };
         expect(decodePdu(encodePdu(p))).toMatchObject(f);
+      },
+    ), { numRuns: 200 });
+  });
+
+  it('decodes what it encodes (Deliver, any fields), and a Deliver cut anywhere is a PduError', () => {
+    const str = (n: number) => fc.string({ maxLength: n, unit: fc.integer({ min: 1, max: 0x7f }).map((c) => String.fromCharCode(c)) });
+    const octets = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((a) => Buffer.from(a));
+    fc.assert(fc.property(
+      fc.record({
+        sequence: fc.integer({ min: 0, max: 0xffffffff }), msgId: octets(10, 10), isReport: fc.constantFrom(0, 1), msgFormat: fc.constantFrom(0, 8, 15),
+        recvTime: str(14), srcTermId: str(21), destTermId: str(21), content: octets(0, 255),
+        tlvs: fc.array(fc.record({ tag: fc.integer({ min: 0, max: 0xffff }), value: octets(0, 21) }), { maxLength: 3 }),
+      }),
+      fc.nat(),
+      (f, cut) => {
+        const bytes = encodePdu({ requestId: Req.deliver, ...f });
+        expect(decodePdu(bytes)).toEqual({ requestId: Req.deliver, ...f });
+        const at = 12 + (cut % (bytes.length - 12));
+        const short = Buffer.from(bytes.subarray(0, at));
+        short.writeUInt32BE(at, 0);
+        const cutShort = expect.objectContaining({ fatal: false, sequence: f.sequence, status: 10 });
+        // a cut before the TLVs is a non-fatal PduError; one inside them may leave whole TLVs before it
+        if (at < 12 + 69 + f.content.length + 8) expect(() => decodePdu(short)).toThrow(cutShort);
+        else expect(() => decodePdu(short)).not.toThrow(TypeError);
       },
     ), { numRuns: 200 });
   });

@@ -87,5 +87,7 @@ export function byteTlv(tag: number, value: number): SmgpTlv {
 
 /** The value of the first TLV with `tag`. */
 export function findTlv(p: SmgpPdu, tag: number): Buffer | undefined {
-  return p.tlvs?.find((t) => t.tag === tag)?.value;
+  const tlvs = p.tlvs;
+  if (tlvs) for (const t of tlvs) if (t.tag === tag) return t.value;
+  return undefined;
 }

@@ -2,6 +2,7 @@
 // "id:IIIIIIIIII sub:001 dlvrd:001 Submit date:… done date:… stat:DELIVRD err:000 Txt:…", the id being the
 // original MsgID as 10 raw octets (some gateways write its 20 digits instead: both are read).
 import type { Receipt } from '../channel.ts';
+import { beijingReportTime } from '../session/china-gateway.ts';
 import { MSG_ID_LENGTH, msgIdString } from './ids.ts';
 import { receiptStatus } from './status-map.ts';
 
@@ -14,24 +15,25 @@ function field(text: string, lower: string, key: string): string {
   return text.slice(start, end < 0 ? text.length : end);
 }
 
-/** YYMMDDhhmm (Beijing time) → Date, or null when it is not ten digits. */
-function reportDate(s: string): Date | null {
-  const m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)/.exec(s);
-  if (!m) return null;
-  return new Date(Date.UTC(2000 + Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]) - 8, Number(m[5])));
+/** Whether octet `c` is an ASCII hex digit. */
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 /** The original MsgID a report names (10 raw octets after "id:", or 20 hex digits) and where the text after it starts; null when neither. */
 function reportId(content: Buffer): { id: string; end: number } | null {
-  const at = content.indexOf('id:', 0, 'latin1');
+  const at = content.indexOf(ID_KEY);
   if (at < 0) return null;
   const start = at + 3;
-  const digits = /^[0-9a-fA-F]{20}(?![0-9a-fA-F])/.exec(content.toString('latin1', start, start + 21));
-  if (digits) return { id: digits[0].toLowerCase(), end: start + 20 };
+  let digits = 0;
+  while (digits < 21 && start + digits < content.length && isHex(content[start + digits])) digits++;
+  if (digits === 20) return { id: content.toString('latin1', start, start + 20).toLowerCase(), end: start + 20 };
   const end = start + MSG_ID_LENGTH;
   if (end <= content.length && (end === content.length || content[end] === 0x20)) return { id: msgIdString(content.subarray(start, end)), end };
   return null;
 }
+
+const ID_KEY = Buffer.from('id:', 'latin1');
 
 /** The receipt in a report's MsgContent, or null when it names no MsgID (kept by the caller as unmatched). */
 export function receiptFromReport(content: Buffer, channel: string): Receipt | null {
@@ -48,7 +50,7 @@ export function receiptFromReport(content: Buffer, channel: string): Receipt | n
     status: receiptStatus(stat, err),
     stat,
     err: err || null,
-    doneAt: reportDate(field(text, lower, 'done date:')),
+    doneAt: beijingReportTime(field(text, lower, 'done date:')),
     raw: `id:${carrierId}${text}`,
   };
 }

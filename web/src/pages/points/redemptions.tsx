@@ -12,6 +12,8 @@ import { useLoad } from '../../ui/use-load.ts';
 type Redemption = Response<'GET /api/v1/redemptions'>['redemptions'][number];
 type Status = Redemption['status'];
 const statusColor: Record<Status, string> = { reserved: 'orange', fulfilled: 'green', cancelled: 'default' };
+const channels = ['sms', 'api', 'console', 'lottery'] as const;
+type Channel = (typeof channels)[number];
 
 /** The redemptions list by state, with fulfil / cancel and CSV/XLSX export. */
 export function Redemptions() {
@@ -40,7 +42,7 @@ export function Redemptions() {
             { title: t('points.phone'), dataIndex: 'phone' },
             { title: t('redemptions.points'), dataIndex: 'points', align: 'right', render: (n: number) => t('points.unit', { n: fmt.number(n) }) },
             { title: t('redemptions.status'), dataIndex: 'status', render: (s: Status) => <Tag color={statusColor[s]}>{t(`redemptions.status.${s}`)}</Tag> },
-            { title: t('redemptions.channel'), dataIndex: 'channel' },
+            { title: t('redemptions.channel'), dataIndex: 'channel', render: (c: string) => (channels.includes(c as Channel) ? t(`redemptions.channel.${c as Channel}`) : c) },
             { title: t('redemptions.note'), dataIndex: 'note' },
             {
               title: '', key: 'actions', render: (_, r) => session.can('manage') && r.status === 'reserved' && (

@@ -68,14 +68,20 @@ describe('Loyalty pages in the console (Chromium)', () => {
 
   it('makes a lottery whose prize is a catalogue gift with the form; a handset wins it and the redemption waits to be fulfilled', async () => {
     const { context, page } = await node.signIn({ viewport: { width: 1280, height: 1000 } });
-    /** Picks an option of a select by its label and checks the select shows it (a click during the dropdown's animation can miss). */
+    /** Picks an option of a select by its label and checks the select shows it (a dropdown re-rendered or animating can miss a click: then again). */
     const choose = async (label: string, text: string) => {
       const field = page.getByRole('dialog').locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) }).last();
-      for (let attempt = 0; ; attempt++) {
-        await page.getByRole('dialog').getByLabel(label, { exact: true }).click();
-        await page.locator('.ant-select-item-option', { hasText: text }).first().click();
-        if (await expect.poll(async () => field.textContent(), { timeout: 2_000 }).toContain(text).then(() => true, () => false)) return;
-        if (attempt === 2) throw new Error(`${label}: could not choose ${text}`);
+      for (let attempt = 1; ; attempt++) {
+        const picked = await (async () => {
+          await page.getByRole('dialog').getByLabel(label, { exact: true }).click({ timeout: 5_000 });
+          await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click({ timeout: 5_000 });
+          await expect.poll(async () => field.textContent(), { timeout: 3_000 }).toContain(text);
+        })().then(() => true, (e: Error) => {
+          if (attempt === 3) throw e;
+          return false;
+        });
+        if (picked) return;
+        await page.locator('.ant-modal-title').click(); // closes an open dropdown (Escape would close the dialog)
       }
     };
     try {
@@ -113,6 +119,8 @@ describe('Loyalty pages in the console (Chromium)', () => {
       const row = page.getByRole('row', { name: /抽奖中奖/ });
       await row.getByRole('cell', { name: 'G01 保温杯' }).waitFor();
       await row.getByRole('cell', { name: '0 分' }).waitFor();
+      // the prize cost no points: its cancel returns only the stock, and says so
+      await row.getByRole('button', { name: '取消并退回库存' }).waitFor();
       await row.getByRole('button', { name: '标记已发放' }).click();
       await row.waitFor({ state: 'detached' });
       expect((await demo.json('GET', '/gifts')).gifts[0].stock).toBe(1);

@@ -1415,6 +1415,7 @@ export const en = {
   'redemptions.updatedAt': 'Updated',
   'redemptions.fulfil': 'Mark fulfilled',
   'redemptions.cancel': 'Cancel (refund)',
+  'redemptions.cancelPrize': 'Cancel, return to stock',
   'redemptions.export': 'Export',
   'referrals.title': 'Referrals',
   'referrals.referrer': 'Referrer',

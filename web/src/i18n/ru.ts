@@ -1418,6 +1418,7 @@ export const ru: Messages = {
   'redemptions.updatedAt': 'Обновлён',
   'redemptions.fulfil': 'Отметить выданным',
   'redemptions.cancel': 'Отменить (вернуть баллы)',
+  'redemptions.cancelPrize': 'Отменить, вернуть на склад',
   'redemptions.export': 'Экспорт',
   'referrals.title': 'Рекомендации',
   'referrals.referrer': 'Пригласивший',

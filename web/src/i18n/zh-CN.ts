@@ -1418,6 +1418,7 @@ export const zhCN: Messages = {
   'redemptions.updatedAt': '更新时间',
   'redemptions.fulfil': '标记已发放',
   'redemptions.cancel': '取消并退回积分',
+  'redemptions.cancelPrize': '取消并退回库存',
   'redemptions.export': '导出',
   'referrals.title': '推荐有礼',
   'referrals.referrer': '推荐人',

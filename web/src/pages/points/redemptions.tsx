@@ -14,6 +14,8 @@ type Status = Redemption['status'];
 const statusColor: Record<Status, string> = { reserved: 'orange', fulfilled: 'green', cancelled: 'default' };
 const channels = ['sms', 'api', 'console', 'lottery'] as const;
 type Channel = (typeof channels)[number];
+/** A paid redemption's cancel refunds its points; a lottery prize's (0 points) only returns the stock. */
+const cancelLabel = (r: Redemption): 'redemptions.cancel' | 'redemptions.cancelPrize' => (r.points > 0 ? 'redemptions.cancel' : 'redemptions.cancelPrize');
 
 /** The redemptions list by state, with fulfil / cancel and CSV/XLSX export. */
 export function Redemptions() {
@@ -48,8 +50,8 @@ export function Redemptions() {
               title: '', key: 'actions', render: (_, r) => session.can('manage') && r.status === 'reserved' && (
                 <Space>
                   <Button size="small" type="primary" loading={busy} onClick={() => move(r, 'fulfilled')} data-testid={`fulfil-${r.id}`}>{t('redemptions.fulfil')}</Button>
-                  <Popconfirm title={t('redemptions.cancel')} okText={t('redemptions.cancel')} cancelText={t('common.cancel')} onConfirm={() => move(r, 'cancelled')}>
-                    <Button size="small" danger>{t('redemptions.cancel')}</Button>
+                  <Popconfirm title={t(cancelLabel(r))} okText={t(cancelLabel(r))} cancelText={t('common.cancel')} onConfirm={() => move(r, 'cancelled')}>
+                    <Button size="small" danger>{t(cancelLabel(r))}</Button>
                   </Popconfirm>
                 </Space>
               ),

@@ -6,8 +6,8 @@ import type { Messages } from '../../i18n/en.ts';
 /** A text key that names an action, a noun or a verb (none has placeholders). */
 type LabelKey = Exclude<Extract<keyof Messages, `audit.${string}`>, 'audit.compose'>;
 
-/** What a recorded action is called where composing its noun and verb would not say it well; others see actionName. */
-export const actions: Record<string, LabelKey> = {
+/** What a recorded action is called where composing its noun and verb would not say it well; others are composed by actionKeys. */
+const actions: Record<string, LabelKey> = {
   'signin': 'audit.signin',
   'signin.failed': 'audit.signinFailed',
   'apikey.create': 'audit.apikeyCreate',
@@ -35,7 +35,7 @@ export const actions: Record<string, LabelKey> = {
 };
 
 /** What an action's noun is called (the action's code without its last part). */
-export const nouns: Record<string, LabelKey> = {
+const nouns: Record<string, LabelKey> = {
   'apikey': 'audit.noun.apikey',
   'automation': 'audit.noun.automation',
   'automation.occurrence': 'audit.noun.automationOccurrence',
@@ -74,7 +74,7 @@ export const nouns: Record<string, LabelKey> = {
   'redemption': 'audit.noun.redemption',
 };
 /** What an action's verb is called (the last part of its code). */
-export const verbs: Record<string, LabelKey> = {
+const verbs: Record<string, LabelKey> = {
   create: 'audit.verb.create',
   update: 'audit.verb.update',
   'delete': 'audit.verb.delete',

@@ -1,48 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
-import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { startHandsets, type Handsets } from './support/handsets.ts';
+import type { TestServer, TestTenant } from './support/server.ts';
 import { startReceiver, type Receiver } from './support/webhook-receiver.ts';
-import { Simulator } from '../src/channels/simulator/simulator.ts';
+import type { Simulator } from '../src/channels/simulator/simulator.ts';
 import { verifySignature } from '../src/domain/webhooks.ts';
-import { startWorker, type Worker } from '../src/worker/worker.ts';
 import { queueMessages } from '../src/worker/outbox.ts';
-import { createChannel } from '../src/store/repos/channels.ts';
-import { createRoute } from '../src/store/repos/routes.ts';
-import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { until } from './support/until.ts';
 
 describe.each(testDatabases)('two-way messaging end to end through SMPP and the virtual carrier on $name', (database) => {
+  let rig: Handsets;
   let s: TestServer;
   let a: TestTenant;
   let sim: Simulator;
-  let worker: Worker;
   let receiver: Receiver;
   let secret = '';
   const SHARED = '10690002';
 
   beforeAll(async () => {
-    s = await startTestServer(database, { webhookAllowPrivate: true });
-    a = await s.tenant();
-    sim = new Simulator({ receiptDelayMs: 10, keepInbox: true });
-    const { port } = await sim.start(0);
-    const now = new Date().toISOString();
-    const ch = await createChannel(s.deps.store.db, { name: 'vc', type: 'smpp', config: { name: 'vc', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret' } }, now);
-    await createRoute(s.deps.store.db, { channelId: ch.id, price: 0n }, now);
-    await createServiceNumber(s.deps.store.db, { number: SHARED }, now);
-    await setTenantCode(s.deps.store.db, a.id, '55', now);
+    rig = await startHandsets(database, { shared: SHARED, code: '55', overrides: { webhookAllowPrivate: true } });
+    ({ s, a, sim } = rig);
     receiver = await startReceiver();
     secret = (await s.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: a.headers, payload: { url: receiver.url, events: ['message.inbound'] } })).json().secret;
-    worker = await startWorker(s.deps);
-    await until('a bound channel', () => worker.channels.upIds().length > 0).catch(async (e) => {
-      console.log(await s.deps.store.db.selectFrom('channels').selectAll().execute());
-      throw e;
-    });
   }, 60_000);
   afterAll(async () => {
-    await worker?.stop();
-    await sim?.stop?.();
+    await rig?.stop();
     await receiver?.close();
-    await s?.close();
   });
 
   it('a handset answers "TD" to a campaign: opted out, one confirmation on the handset, pending marketing excluded, inbox thread, signed webhook', async () => {

@@ -2,13 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDatabases } from './support/databases.ts';
-import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
+import { startHandsets, type Handsets } from './support/handsets.ts';
+import type { TestServer, TestTenant } from './support/server.ts';
 import { tidings } from './support/node.ts';
-import { Simulator } from '../src/channels/simulator/simulator.ts';
-import { startWorker, type Worker } from '../src/worker/worker.ts';
-import { createChannel } from '../src/store/repos/channels.ts';
-import { createRoute } from '../src/store/repos/routes.ts';
-import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
+import type { Simulator } from '../src/channels/simulator/simulator.ts';
 import { luhnDigit } from '../src/services/codes/rules.ts';
 import { verifyAudit, type DrawAudit } from '../src/services/lottery/rules.ts';
 import { serviceTimerRound } from '../src/services/engine.ts';
@@ -18,53 +15,25 @@ const ADDR = `${SHARED}66`;
 const hour = 3_600_000;
 
 describe.each(testDatabases)('SMS lottery and anti-counterfeit codes through SMPP and the virtual carrier on $name', (database) => {
+  let rig: Handsets;
   let s: TestServer;
   let a: TestTenant;
   let sim: Simulator;
-  let worker: Worker;
   let offsetMs = 0;
   let seq = 0;
   const nextPhone = () => `+86139${String(10_000_000 + (++seq) * 7 + (database.name === 'postgres' ? 300_000 : 0)).slice(0, 8)}`;
   const iso = (ms: number) => new Date(Date.now() + offsetMs + ms).toISOString();
 
   beforeAll(async () => {
-    s = await startTestServer(database, {}, { now: () => new Date(Date.now() + offsetMs) });
-    a = await s.tenant();
-    sim = new Simulator({ receiptDelayMs: 10, keepInbox: true });
-    const { port } = await sim.start(0);
-    const now = new Date().toISOString();
-    const ch = await createChannel(s.deps.store.db, { name: 'vc', type: 'smpp', config: { name: 'vc', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret' } }, now);
-    await createRoute(s.deps.store.db, { channelId: ch.id, price: 0n }, now);
-    await createServiceNumber(s.deps.store.db, { number: SHARED }, now);
-    await setTenantCode(s.deps.store.db, a.id, '66', now);
-    worker = await startWorker(s.deps);
-    await vi.waitFor(() => { if (!worker.channels.upIds().length) throw new Error('no bound channel'); }, { timeout: 20_000, interval: 25 });
+    rig = await startHandsets(database, { shared: SHARED, code: '66', now: () => new Date(Date.now() + offsetMs) });
+    ({ s, a, sim } = rig);
   }, 60_000);
-  afterAll(async () => {
-    await worker?.stop();
-    await sim?.stop?.();
-    await s?.close();
-  });
+  afterAll(async () => rig?.stop());
 
-  const api = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
-    const r = await s.app.inject({ method, url, headers: a.headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
-    return { status: r.statusCode, json: String(r.headers['content-type']).includes('json') ? r.json() : undefined, body: r.body };
-  };
-  const live = async (input: Record<string, unknown>) => {
-    const c = await api('POST', '/api/v1/services', input);
-    expect(c.status, JSON.stringify(c.json)).toBe(201);
-    const o = await api('POST', `/api/v1/services/${c.json.id}/open`);
-    expect(o.status, JSON.stringify(o.json)).toBe(200);
-    return o.json as { id: string };
-  };
-  const waitInbox = async (phone: string, total: number) => {
-    await vi.waitFor(() => { if (sim.inbox(phone).length < total) throw new Error(`${phone} has ${sim.inbox(phone).length} of ${total}`); }, { timeout: 20_000, interval: 25 });
-    return sim.inbox(phone).map((m) => m.text);
-  };
-  const say = async (phone: string, text: string, total: number) => {
-    sim.sendMo({ from: phone.slice(1), to: ADDR, text });
-    return (await waitInbox(phone, total))[total - 1];
-  };
+  const api: Handsets['api'] = (...args) => rig.api(...args);
+  const live: Handsets['live'] = (input) => rig.live(input);
+  const waitInbox: Handsets['waitInbox'] = (phone, total) => rig.waitInbox(phone, total);
+  const say: Handsets['say'] = (phone, text, total) => rig.say(phone, text, total);
   const routedAll = (phones: string[]) => vi.waitFor(async () => {
     const rows = await s.deps.store.db.selectFrom('inbound_messages').select(['action']).where('tenant_id', '=', a.id).where('phone', 'in', phones).execute();
     if (rows.length < phones.length || rows.some((r) => r.action === 'pending')) throw new Error('not routed yet');

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { testDatabases } from './support/databases.ts';
-import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { Simulator } from '../src/channels/simulator/simulator.ts';
-import { startWorker, type Worker } from '../src/worker/worker.ts';
+import { startHandsets, type Handsets } from './support/handsets.ts';
+import type { TestServer, TestTenant } from './support/server.ts';
+import type { Simulator } from '../src/channels/simulator/simulator.ts';
 import { inboundRow, route } from '../src/worker/inbound.ts';
 import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
-import { createChannel } from '../src/store/repos/channels.ts';
-import { createRoute } from '../src/store/repos/routes.ts';
-import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
+import { setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { insertInbound } from '../src/store/repos/inbound.ts';
 import { invalidateServiceCache, serviceTimerRound } from '../src/services/engine.ts';
 import { verifySignature } from '../src/domain/webhooks.ts';
@@ -19,54 +17,24 @@ const SHARED = '10690002';
 const ADDR = `${SHARED}55`;
 
 describe.each(testDatabases)('interactive services end to end through SMPP and the virtual carrier on $name', (database) => {
+  let rig: Handsets;
   let s: TestServer;
   let a: TestTenant;
   let sim: Simulator;
-  let worker: Worker;
   let offsetMs = 0;
   let phoneSeq = 0;
   const nextPhone = () => `+86137${String(20_000_000 + (++phoneSeq) + (database.name === 'postgres' ? 500_000 : 0)).slice(0, 8)}`;
 
   beforeAll(async () => {
-    s = await startTestServer(database, { webhookAllowPrivate: true }, { now: () => new Date(Date.now() + offsetMs) });
-    a = await s.tenant();
-    sim = new Simulator({ receiptDelayMs: 10, keepInbox: true });
-    const { port } = await sim.start(0);
-    const now = new Date().toISOString();
-    const ch = await createChannel(s.deps.store.db, { name: 'vc', type: 'smpp', config: { name: 'vc', type: 'smpp', host: '127.0.0.1', port, systemId: 'tidings', password: 'secret' } }, now);
-    await createRoute(s.deps.store.db, { channelId: ch.id, price: 0n }, now);
-    await createServiceNumber(s.deps.store.db, { number: SHARED }, now);
-    await setTenantCode(s.deps.store.db, a.id, '55', now);
-    worker = await startWorker(s.deps);
-    await vi.waitFor(() => { if (!worker.channels.upIds().length) throw new Error('no bound channel'); }, { timeout: 20_000, interval: 25 });
+    rig = await startHandsets(database, { shared: SHARED, code: '55', overrides: { webhookAllowPrivate: true }, now: () => new Date(Date.now() + offsetMs) });
+    ({ s, a, sim } = rig);
   }, 60_000);
-  afterAll(async () => {
-    await worker?.stop();
-    await sim?.stop?.();
-    await s?.close();
-  });
+  afterAll(async () => rig?.stop());
 
-  const api = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: unknown) => {
-    const r = await s.app.inject({ method, url, headers: a.headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
-    return { status: r.statusCode, json: String(r.headers['content-type']).includes('json') ? r.json() : undefined, body: r.body };
-  };
-  const live = async (input: Record<string, unknown>) => {
-    const c = await api('POST', '/api/v1/services', input);
-    expect(c.status, JSON.stringify(c.json)).toBe(201);
-    const o = await api('POST', `/api/v1/services/${c.json.id}/open`);
-    expect(o.status, JSON.stringify(o.json)).toBe(200);
-    return o.json as { id: string; version: number };
-  };
-  /** Texts from a handset and waits for the handset to hold `expect` messages in all. */
-  const say = async (phone: string, text: string, total: number, to = ADDR) => {
-    sim.sendMo({ from: phone.slice(1), to, text });
-    await vi.waitFor(() => { if (sim.inbox(phone).length < total) throw new Error(`${phone} has ${sim.inbox(phone).length} of ${total} messages`); }, { timeout: 20_000, interval: 25 }).catch(async (e) => {
-      console.log(await s.deps.store.db.selectFrom('inbound_messages').select(['text', 'action', 'keyword', 'reply_status']).where('phone', '=', phone).execute());
-      console.log(await s.deps.store.db.selectFrom('messages').select(['text', 'status', 'reason', 'error']).where('phone', '=', phone).execute());
-      throw e;
-    });
-    return sim.inbox(phone)[total - 1].text;
-  };
+  const api: Handsets['api'] = (...args) => rig.api(...args);
+  const live: Handsets['live'] = (input) => rig.live(input);
+  /** Texts from a handset and waits for the handset to hold `total` messages in all. */
+  const say: Handsets['say'] = (...args) => rig.say(...args);
   const routed = async (text: string, phone: string) => vi.waitFor(async () => {
     const r = await s.deps.store.db.selectFrom('inbound_messages').selectAll().where('tenant_id', '=', a.id).where('phone', '=', phone).where('text', '=', text).orderBy('id', 'desc').executeTakeFirst();
     if (!r || r.action === 'pending') throw new Error(`"${text}" not routed yet`);

@@ -213,9 +213,10 @@ export interface LotteryDrawsTable {
 }
 /** A winning moment of an instant-win lottery: taken once by the first entry at or after it. */
 export interface LotteryMomentsTable { id: string; tenant_id: string; service_id: string; prize: string; at: string; entry_id: string | null }
-/** A winner with the claim code sent by SMS and the points credited. */
+/** A winner with the claim code sent by SMS, what was given (`award`: points | gift | substitute | out_of_stock | name), the points credited and the gift's redemption. */
 export interface LotteryWinnersTable {
   id: string; tenant_id: string; service_id: string; draw_id: string | null; entry_id: string; phone: string; prize: string; claim_code: string; points: number; created_at: string;
+  award: string; gift_id: string | null; redemption_id: string | null;
 }
 /** A batch of anti-counterfeit codes of a product (generated: codes derived from the secret, `skipped` indices JSON). */
 export interface CodeBatchesTable {

@@ -1,41 +1,30 @@
 // The loyalty pages in a real browser (Debian's Chromium driven by playwright-core) against the real server in
-// embedded mode: add a gift with the form, see a member's points and ledger, fulfil a redemption made by SMS.
+// embedded mode: add a gift with the form, see a member's points and ledger, fulfil a redemption made by SMS; a
+// lottery whose prize is that gift, made with the guided form, won from a handset and fulfilled as a redemption.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { screenshotDir as shots, startEmbeddedConsole, tidingsBin as bin, type EmbeddedConsole } from '../support/embedded.ts';
+import { screenshotDir as shots, startEmbeddedConsole, type DemoApi, type EmbeddedConsole } from '../support/embedded.ts';
 
-const password = 'browser-test-pw';
+const phone = '8613900139055';
 
 describe('Loyalty pages in the console (Chromium)', () => {
   let node: EmbeddedConsole;
-  let url = '';
-  let env: NodeJS.ProcessEnv = {};
+  let demo: DemoApi;
+  let from = '';
 
   beforeAll(async () => {
-    node = await startEmbeddedConsole('loyalty', password);
-    ({ url, env } = node);
+    node = await startEmbeddedConsole('loyalty', 'browser-test-pw');
+    demo = await node.demoApi();
   }, 120_000);
   afterAll(async () => node?.stop(), 15_000);
 
   it('adds a gift with the form, shows the points and ledger, fulfils a redemption made by SMS', async () => {
-    const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const post = (p: string, body: unknown, more: Record<string, string> = {}) => fetch(`${url}/api/v1${p}`, { method: 'POST', headers: { ...headers, ...more }, body: JSON.stringify(body) });
-    const contact = await (await post('/contacts', { phone: '13900139055', name: '赵<i>六</i>' })).json() as { id: string };
-    expect((await post(`/points/${contact.id}/entries`, { points: 1500, note: '开卡礼' }, { 'idempotency-key': 'welcome' })).status).toBe(201);
+    const contact = await demo.json('POST', '/contacts', { phone: '13900139055', name: '赵<i>六</i>' }) as { id: string };
+    const credit = await fetch(`${node.url}/api/v1/points/${contact.id}/entries`, { method: 'POST', headers: { ...demo.headers, 'content-type': 'application/json', 'idempotency-key': 'welcome' }, body: JSON.stringify({ points: 1500, note: '开卡礼' }) });
+    expect(credit.status).toBe(201);
 
-    const context = await node.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const { context, page } = await node.signIn();
     try {
-      await page.goto(url);
-      await page.getByLabel('邮箱').fill('demo@tidings.local');
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByRole('heading', { name: '概览' }).waitFor();
-
       await page.getByRole('menuitem', { name: '礼品目录' }).click();
       await page.getByTestId('gift-add').click();
       await page.getByTestId('gift-code').fill('g01');
@@ -48,18 +37,12 @@ describe('Loyalty pages in the console (Chromium)', () => {
       await page.screenshot({ path: path.join(shots, 'loyalty-01-gifts-zh.png') });
 
       // the member redeems by SMS through the virtual carrier
-      expect((await post('/messages', { to: ['+8613900139055'], text: '欢迎' })).status).toBe(202);
-      let from = '';
+      from = await demo.addressFor(phone);
+      const svc = await demo.json('POST', '/services', { type: 'points', name: '会员积分', config: {} }) as { id: string };
+      expect((await demo.fetch('POST', `/services/${svc.id}/open`, {})).status).toBe(200);
+      expect((await demo.fetch('POST', '/simulator/mo', { from: phone, to: from, text: 'DH G01' })).status).toBe(202);
       await expect.poll(async () => {
-        const h = await (await fetch(`${url}/api/v1/simulator/handsets/8613900139055`, { headers })).json() as { messages?: { from: string }[] };
-        from = h.messages?.[0]?.from ?? '';
-        return from;
-      }, { timeout: 20_000 }).not.toBe('');
-      const svc = await (await post('/services', { type: 'points', name: '会员积分', config: {} })).json() as { id: string };
-      expect((await post(`/services/${svc.id}/open`, {})).status).toBe(200);
-      expect((await post('/simulator/mo', { from: '8613900139055', to: from, text: 'DH G01' })).status).toBe(202);
-      await expect.poll(async () => {
-        const h = await (await fetch(`${url}/api/v1/simulator/handsets/8613900139055`, { headers })).json() as { messages: { text: string }[] };
+        const h = await demo.json('GET', `/simulator/handsets/${phone}`) as { messages: { text: string }[] };
         return h.messages.map((m) => m.text).join('|');
       }, { timeout: 20_000 }).toContain('兑换成功');
 
@@ -78,6 +61,73 @@ describe('Loyalty pages in the console (Chromium)', () => {
       await page.getByText('已发放', { exact: true }).first().click();
       await page.getByRole('cell', { name: 'G01 保温杯' }).waitFor();
       await page.screenshot({ path: path.join(shots, 'loyalty-03-redemptions-zh.png') });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('makes a lottery whose prize is a catalogue gift with the form; a handset wins it and the redemption waits to be fulfilled', async () => {
+    const { context, page } = await node.signIn({ viewport: { width: 1280, height: 1000 } });
+    /** Picks an option of a select by its label and checks the select shows it (a dropdown re-rendered or animating can miss a click: then again). */
+    const choose = async (label: string, text: string) => {
+      const field = page.getByRole('dialog').locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) }).last();
+      for (let attempt = 1; ; attempt++) {
+        const picked = await (async () => {
+          await page.getByRole('dialog').getByLabel(label, { exact: true }).click({ timeout: 5_000 });
+          await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click({ timeout: 5_000 });
+          await expect.poll(async () => field.textContent(), { timeout: 3_000 }).toContain(text);
+        })().then(() => true, (e: Error) => {
+          if (attempt === 3) throw e;
+          return false;
+        });
+        if (picked) return;
+        await page.locator('.ant-modal-title').click(); // closes an open dropdown (Escape would close the dialog)
+      }
+    };
+    try {
+      await page.getByRole('menuitem', { name: '互动服务' }).click();
+      await page.getByRole('button', { name: '新建服务' }).click();
+      const dialog = page.getByRole('dialog');
+      await choose('类型', '短信抽奖');
+      await dialog.getByLabel('名称', { exact: true }).fill('礼品抽奖');
+      await dialog.getByLabel('关键词', { exact: true }).fill('LPCJ');
+      await page.keyboard.press('Enter');
+      await choose('抽奖方式', '即开即中');
+      // the winning moment falls in the window: a long past and a short future make it almost surely passed
+      await dialog.getByLabel('参与开始时间').fill(new Date(Date.now() - 400 * 3_600_000).toISOString());
+      await dialog.getByLabel('参与截止时间').fill(new Date(Date.now() + 3 * 60_000).toISOString());
+      await dialog.getByRole('button', { name: '添加奖项' }).click();
+      await dialog.getByPlaceholder('奖品名称').fill('幸运保温杯');
+      await dialog.getByPlaceholder('数量').fill('1');
+      await choose('礼品（可选）', 'G01 保温杯（库存 2）');
+      await dialog.getByLabel('缺货时改赠积分').fill('50');
+      await page.screenshot({ path: path.join(shots, 'loyalty-04-lottery-gift-form-zh.png') });
+      await dialog.getByRole('button', { name: /创\s*建/ }).click();
+      await page.getByRole('link', { name: '礼品抽奖' }).click();
+      await page.getByRole('button', { name: /上\s*线/ }).click();
+      await page.getByText('进行中', { exact: true }).first().waitFor();
+      const lottery = (await demo.json('GET', '/services') as { services: Array<{ id: string; name: string; config: Record<string, unknown> }> }).services.find((s) => s.name === '礼品抽奖')!;
+      expect(lottery.config.mode).toBe('instant');
+      expect(lottery.config.prizes).toEqual([expect.objectContaining({ name: '幸运保温杯', count: 1, gift: 'G01', substitutePoints: 50 })]);
+
+      expect((await demo.fetch('POST', '/simulator/mo', { from: phone, to: from, text: 'LPCJ' })).status).toBe(202);
+      await expect.poll(async () => (await demo.json('GET', `/services/${lottery.id}/winners`)).winners.map((w: { award: string }) => w.award), { timeout: 20_000 }).toEqual(['gift']);
+      await page.reload();
+      await page.getByRole('cell', { name: '礼品已预留', exact: true }).waitFor();
+      await page.screenshot({ path: path.join(shots, 'loyalty-05-lottery-winners-zh.png') });
+      await page.getByRole('link', { name: '去发放' }).click();
+      const row = page.getByRole('row', { name: /抽奖中奖/ });
+      await row.getByRole('cell', { name: 'G01 保温杯' }).waitFor();
+      await row.getByRole('cell', { name: '0 分' }).waitFor();
+      // the prize cost no points: its cancel returns only the stock, and says so
+      await row.getByRole('button', { name: '取消并退回库存' }).waitFor();
+      await row.getByRole('button', { name: '标记已发放' }).click();
+      await row.waitFor({ state: 'detached' });
+      expect((await demo.json('GET', '/gifts')).gifts[0].stock).toBe(1);
+      await page.screenshot({ path: path.join(shots, 'loyalty-06-lottery-redemption-zh.png') });
+    } catch (e) {
+      await page.screenshot({ path: path.join(shots, 'loyalty-lottery-failure.png') });
+      throw e;
     } finally {
       await context.close();
     }

@@ -2,74 +2,24 @@
 // embedded mode: create a poll with the guided form, open it, vote from a virtual handset, see the live result; a
 // genuine code check entering a lottery, the draw from the console, its audit view and the code statistics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
-
-const chromiumPath = '/usr/bin/chromium';
-const password = 'browser-test-pw';
-const shots = path.resolve('test-results');
-const bin = path.resolve('bin/tidings.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)); });
-  });
-}
+import { screenshotDir as shots, startEmbeddedConsole, type DemoApi, type EmbeddedConsole } from '../support/embedded.ts';
 
 describe('Services in the console (Chromium)', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tidings-browser-services-'));
-  const env = { ...process.env, TIDINGS_DATA_DIR: dataDir, TIDINGS_DATABASE_URL: '', TIDINGS_ADMIN_PASSWORD: password, TIDINGS_SIMULATOR_PORT: '0' };
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  let node: EmbeddedConsole;
+  let demo: DemoApi;
   let url = '';
-  let output = '';
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath} (apt-get install chromium); never download a browser.`);
-    mkdirSync(shots, { recursive: true });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [bin, 'start'], { env: { ...env, PORT: String(port), TIDINGS_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-    server.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`server exited ${server.exitCode}:\n${output}`);
-      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  }, 15_000);
+    node = await startEmbeddedConsole('services', 'browser-test-pw');
+    url = node.url;
+    demo = await node.demoApi();
+  }, 120_000);
+  afterAll(async () => node?.stop(), 15_000);
 
   it('creates a poll with the guided form, opens it, and shows a handset\'s vote live', async () => {
-    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    const { context, page } = await node.signIn();
     try {
-      await page.goto(url);
-      await page.getByLabel('邮箱').fill('demo@tidings.local');
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByRole('heading', { name: '概览' }).waitFor();
       await page.getByRole('menuitem', { name: '互动服务' }).click();
       await page.getByText('还没有服务。').waitFor();
       await page.getByRole('button', { name: '新建服务' }).click();
@@ -87,17 +37,8 @@ describe('Services in the console (Chromium)', () => {
       await page.getByText('进行中', { exact: true }).first().waitFor();
 
       // a handset the tenant has messaged votes (the demo's virtual carrier, through the HTTP API)
-      const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
-      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-      const sent = await fetch(`${url}/api/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to: ['+8613900139001'], text: '欢迎参加口味投票' }) });
-      expect(sent.status).toBe(202);
-      let from = '';
-      await expect.poll(async () => {
-        const h = await (await fetch(`${url}/api/v1/simulator/handsets/8613900139001`, { headers })).json() as { messages?: { from: string }[] };
-        from = h.messages?.[0]?.from ?? '';
-        return from;
-      }, { timeout: 20_000 }).not.toBe('');
-      const mo = await fetch(`${url}/api/v1/simulator/mo`, { method: 'POST', headers, body: JSON.stringify({ from: '8613900139001', to: from, text: '投票２' }) });
+      const from = await demo.addressFor('8613900139001', '欢迎参加口味投票');
+      const mo = await demo.fetch('POST', '/simulator/mo', { from: '8613900139001', to: from, text: '投票２' });
       expect(mo.status).toBe(202);
       await expect.poll(async () => page.locator('.ant-statistic').first().textContent(), { timeout: 20_000 }).toContain('1');
       await page.locator('canvas').first().waitFor();
@@ -109,42 +50,24 @@ describe('Services in the console (Chromium)', () => {
   }, 90_000);
 
   it('draws a lottery entered by a genuine code check and shows its audit and the check statistics', async () => {
-    const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const api = async (method: string, p: string, body?: unknown) => {
-      const r = await fetch(`${url}/api/v1${p}`, { method, headers: body !== undefined ? headers : { authorization: headers.authorization }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-      return r.json() as Promise<any>;
-    };
+    const api = demo.json;
     const batch = await api('POST', '/code-batches', { product: '飞天 500ml', count: 3, length: 16 });
-    const csv = await (await fetch(`${url}/api/v1/code-batches/${batch.id}/export?format=csv`, { headers })).text();
+    const csv = await (await demo.fetch('GET', `/code-batches/${batch.id}/export?format=csv`)).text();
     const code = csv.trim().split('\n')[1].split(',')[1];
     const codes = await api('POST', '/services', { type: 'codes', name: '防伪查询', keywords: ['FW'], config: { length: 16 } });
     expect((await api('POST', `/services/${codes.id}/open`)).status).toBe('live');
     const closesAt = new Date(Date.now() + 45_000).toISOString();
     const lottery = await api('POST', '/services', { type: 'lottery', name: '扫码抽奖', keywords: ['SMCJ'], config: { opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt, drawAt: new Date(Date.now() + 86_400_000).toISOString(), keywordEntry: false, fedBy: [codes.id], prizes: [{ name: '一等奖', count: 1 }] } });
     expect((await api('POST', `/services/${lottery.id}/open`)).status).toBe('live');
-    await api('POST', '/messages', { to: ['+8613900139001'], text: '欢迎' });
-    let from = '';
-    await expect.poll(async () => {
-      const h = await api('GET', '/simulator/handsets/8613900139001');
-      from = h.messages?.[0]?.from ?? '';
-      return from;
-    }, { timeout: 20_000 }).not.toBe('');
+    const from = await demo.addressFor('8613900139001');
     await api('POST', '/simulator/mo', { from: '8613900139001', to: from, text: code });
     await expect.poll(async () => (await api('GET', `/code-checks/stats?serviceId=${codes.id}`)).byResult.map((r: { key: string }) => r.key), { timeout: 20_000 }).toEqual(['genuine']);
     // the replies may wait for the demo tenant's quiet hours; the entry itself is made at once
     await expect.poll(async () => (await api('GET', `/services/${lottery.id}/results`)).view.entries.reduce((a: number, e: { n: number }) => a + e.n, 0), { timeout: 20_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(closesAt) - Date.now() + 500)));
 
-    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 1000 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    const { context, page } = await node.signIn({ viewport: { width: 1280, height: 1000 } });
     try {
-      await page.goto(url);
-      await page.getByLabel('邮箱').fill('demo@tidings.local');
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByRole('heading', { name: '概览' }).waitFor();
       await page.goto(`${url}/services/${lottery.id}`);
       await page.getByText('开奖与公证').waitFor();
       const draws = await api('GET', `/services/${lottery.id}/draws`);
@@ -169,15 +92,8 @@ describe('Services in the console (Chromium)', () => {
   }, 180_000);
 
   it('a fresh virtual handset of the tenant texts the poll keyword and shows the reply', async () => {
-    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    const { context, page } = await node.signIn();
     try {
-      await page.goto(url);
-      await page.getByLabel('邮箱').fill('demo@tidings.local');
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByRole('heading', { name: '概览' }).waitFor();
       await page.getByRole('menuitem', { name: '虚拟手机' }).click();
       await page.getByTestId('handset-create').click();
       const phone = page.getByTestId('handset');

@@ -1,11 +1,13 @@
 // An embedded-mode node (`tidings start`: SQLite, the virtual carrier, the built console) on a free port with a
-// fresh data directory, and Debian's Chromium to drive its console (never a downloaded browser).
-import { spawn } from 'node:child_process';
+// fresh data directory, and Debian's Chromium to drive its console (never a downloaded browser): signing in as the
+// demo admin, and the demo tenant's API as the browser tests use it.
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const chromiumPath = '/usr/bin/chromium';
 
@@ -16,7 +18,25 @@ export const tidingsBin = path.resolve('bin/tidings.js');
 export const screenshotDir = path.resolve('test-results');
 
 /** A running embedded node and a browser. */
-export interface EmbeddedConsole { url: string; env: NodeJS.ProcessEnv; browser: Browser; stop(): Promise<void> }
+export interface EmbeddedConsole {
+  url: string; env: NodeJS.ProcessEnv; browser: Browser;
+  /** A fresh browser context (zh-CN, 1280×900 unless given) signed in as the demo admin, on the overview page. */
+  signIn(options?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }>;
+  /** The demo tenant's API with a new admin key (made by the CLI). */
+  demoApi(): Promise<DemoApi>;
+  stop(): Promise<void>;
+}
+
+/** The demo tenant's API. */
+export interface DemoApi {
+  headers: Record<string, string>;
+  /** A JSON call under /api/v1 (a body makes it JSON); the response. */
+  fetch(method: string, p: string, body?: unknown): Promise<Response>;
+  /** A JSON call under /api/v1; the parsed answer. */
+  json(method: string, p: string, body?: unknown): Promise<any>;
+  /** Messages a virtual handset of the demo tenant and waits for it to arrive: the number the tenant's texts come from (where the handset's MO go). */
+  addressFor(phone: string, text?: string): Promise<string>;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,5 +82,43 @@ export async function startEmbeddedConsole(name: string, adminPassword: string, 
     await stop();
     throw e;
   }
-  return { url, env, browser, stop };
+  const signIn = async (options: BrowserContextOptions = {}) => {
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 }, ...options });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    try {
+      await page.goto(url);
+      await page.getByLabel('邮箱').fill('demo@tidings.local');
+      await page.getByLabel('密码').fill(adminPassword);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+    } catch (e) {
+      await context.close();
+      throw e;
+    }
+    return { context, page };
+  };
+  const demoApi = async (): Promise<DemoApi> => {
+    const key = (await promisify(execFile)(process.execPath, [tidingsBin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
+    const headers = { authorization: `Bearer ${key}` };
+    const call = (method: string, p: string, body?: unknown) => fetch(`${url}/api/v1${p}`, {
+      method, headers: body !== undefined ? { ...headers, 'content-type': 'application/json' } : headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = async (method: string, p: string, body?: unknown) => (await call(method, p, body)).json() as Promise<any>;
+    return {
+      headers, fetch: call, json,
+      async addressFor(phone, text = '欢迎') {
+        const sent = await call('POST', '/messages', { to: [`+${phone}`], text });
+        if (sent.status !== 202) throw new Error(`message to ${phone}: ${sent.status} ${await sent.text()}`);
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const from = ((await json('GET', `/simulator/handsets/${phone}`)) as { messages?: { from: string }[] }).messages?.[0]?.from;
+          if (from) return from;
+          if (Date.now() > deadline) throw new Error(`no message reached handset ${phone}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      },
+    };
+  };
+  return { url, env, browser, signIn, demoApi, stop };
 }

@@ -10,10 +10,20 @@ import { drawAudit, runDraw } from '../../services/lottery/draws.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
 const drawParams = idParams.extend({ drawId: z.string().min(1) });
+const prizeOut = z.object({
+  key: z.string(), name: z.string(), count: z.number(), points: z.number().optional(),
+  gift: z.object({ id: z.string(), code: z.string(), name: z.string() }).optional().describe('The gift of the catalogue this prize reserves (pinned when the lottery opened)'),
+  substitutePoints: z.number().optional().describe('Points given instead when the gift has run out at the win (0 = the prize lapses)'),
+});
+const winnerOut = z.object({
+  id: z.string(), drawId: z.string().nullable(), entryId: z.string(), phone: z.string(), prize: z.string(), claimCode: z.string(), points: z.number(), createdAt: z.string(),
+  award: z.enum(['points', 'gift', 'substitute', 'out_of_stock', 'name']).describe('What was given: points, a gift (its redemption), the substitute points of a gift that ran out, nothing (out of stock), or a named prize'),
+  giftId: z.string().nullable(), redemptionId: z.string().nullable().describe('The reserved redemption of a gift prize: fulfil or cancel it under /api/v1/redemptions'),
+});
 const winner = z.object({ prize: z.string(), entryId: z.string(), phone: z.string(), index: z.number() });
 const auditSchema = z.object({
   drawId: z.string(), serviceId: z.string(), kind: z.enum(['draw', 'instant']).optional(), status: z.string(), algorithm: z.string(), seedHash: z.string(), seed: z.string().nullable(),
-  entries: z.array(z.string()), entriesHash: z.string().nullable(), entryCount: z.number(), prizes: z.array(z.object({ key: z.string(), name: z.string(), count: z.number(), points: z.number().optional() })),
+  entries: z.array(z.string()), entriesHash: z.string().nullable(), entryCount: z.number(), prizes: z.array(prizeOut),
   winAgain: z.boolean(), winners: z.array(winner), allWin: z.boolean(), drawAt: z.string().nullable(), drawnAt: z.string().nullable(),
   window: z.object({ opensAt: z.string(), closesAt: z.string() }).optional(), moments: z.array(z.object({ prize: z.string(), at: z.string() })).optional(),
 });
@@ -64,14 +74,20 @@ export function lotteryRoutes(app: App, deps: Deps): void {
 
   app.get('/api/v1/services/:id/winners', {
     schema: {
-      tags, summary: 'Winners of a lottery with their claim codes', params: idParams,
-      response: { 200: z.object({ winners: z.array(z.object({ id: z.string(), drawId: z.string().nullable(), entryId: z.string(), phone: z.string(), prize: z.string(), claimCode: z.string(), points: z.number(), createdAt: z.string() })) }) },
+      tags, summary: 'Winners of a lottery with their claim codes and what each was given (claimCode finds one winner)', params: idParams,
+      querystring: z.object({ claimCode: z.string().min(1).max(20).optional() }),
+      response: { 200: z.object({ winners: z.array(winnerOut) }) },
     },
     config: { permission: 'read' },
   }, async (request) => {
     const tenantId = tenantOf(request);
     const row = await lotteryRow(deps, tenantId, request.params.id);
-    const list = await winnersOf(db, tenantId, row.id);
-    return { winners: list.map((w) => ({ id: w.id, drawId: w.draw_id, entryId: w.entry_id, phone: w.phone, prize: w.prize, claimCode: w.claim_code, points: w.points, createdAt: w.created_at })) };
+    const list = await winnersOf(db, tenantId, row.id, { claimCode: request.query.claimCode });
+    return {
+      winners: list.map((w) => ({
+        id: w.id, drawId: w.draw_id, entryId: w.entry_id, phone: w.phone, prize: w.prize, claimCode: w.claim_code, points: Number(w.points), createdAt: w.created_at,
+        award: w.award as z.infer<typeof winnerOut>['award'], giftId: w.gift_id, redemptionId: w.redemption_id,
+      })),
+    };
   });
 }

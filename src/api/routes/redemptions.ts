@@ -83,7 +83,7 @@ export function redemptionRoutes(app: App, deps: Deps): void {
   }, async (request) => {
     const tenantId = tenantOf(request);
     const r = await setRedemptionStatus(db, tenantId, request.params.id, request.body, deps.now());
-    await audit(db, tenantId, actorOf(request), `redemption.${r.status}`, r.id, { note: request.body.note ?? null });
+    await audit(db, tenantId, actorOf(request), `redemption.${request.body.status}`, r.id, { note: request.body.note ?? null });
     return r;
   });
 }

@@ -3,14 +3,13 @@
 import type { Deps } from '../../deps.ts';
 import type { LotteryDrawsTable } from '../../store/database.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
-import { fillReply } from '../../domain/keywords.ts';
 import { serviceRow } from '../../store/repos/services.ts';
 import { drawRow, entriesOf, momentsOf, moveDraw, winnersOf } from '../../store/repos/lottery.ts';
 import { queueMessages } from '../../worker/outbox.ts';
 import { serviceAt } from '../engine.ts';
 import { serviceSecret } from '../secret.ts';
-import { awardPrizes } from './prizes.ts';
-import { drawSeed, drawWinners, entriesHash, entryLines, type DrawAudit, type DrawWinner, type PrizeSlot } from './rules.ts';
+import { awardPrizes, winText, type FrozenPrize } from './prizes.ts';
+import { drawSeed, drawWinners, entriesHash, entryLines, type DrawAudit, type DrawWinner } from './rules.ts';
 import type { LotteryConfig } from './service.ts';
 
 async function lotteryOf(deps: Deps, tenantId: string, serviceId: string) {
@@ -31,7 +30,7 @@ export async function runDraw(deps: Deps, tenantId: string, serviceId: string, d
   if (draw.status !== 'committed') throw new DomainError('conflict', `the draw has already run (at ${draw.drawn_at})`);
   const now = deps.now();
   if (now.toISOString() < config.closesAt) throw new DomainError('conflict', `the entry window is open until ${config.closesAt}; the draw runs after it closes`);
-  const prizes = JSON.parse(draw.prizes) as PrizeSlot[];
+  const prizes = JSON.parse(draw.prizes) as FrozenPrize[];
   const awarded = await db.transaction().execute(async (trx) => {
     const lines = entryLines(await entriesOf(trx, tenantId, serviceId));
     const seed = drawSeed(serviceSecret(deps.config), draw.id);
@@ -42,13 +41,13 @@ export async function runDraw(deps: Deps, tenantId: string, serviceId: string, d
     });
     if (!taken) return null;
     const contacts = new Map((await trx.selectFrom('lottery_entries').select(['id', 'contact_id']).where('service_id', '=', serviceId).execute()).map((e) => [e.id, e.contact_id]));
-    return awardPrizes(trx, tenantId, serviceId, draw.id, config.prizes, result.winners.map((w) => ({ entryId: w.entryId, phone: w.phone, contactId: contacts.get(w.entryId) ?? null, prize: w.prize })), now);
+    return awardPrizes(trx, tenantId, serviceId, draw.id, prizes, result.winners.map((w) => ({ entryId: w.entryId, phone: w.phone, contactId: contacts.get(w.entryId) ?? null, prize: w.prize })), now);
   });
   if (!awarded) throw new DomainError('conflict', 'the draw has already run');
   for (const w of awarded) {
     try {
       await queueMessages(deps, {
-        tenantId, recipients: [{ phone: w.phone, contactId: w.contactId }], text: fillReply(config.replies.won, { lottery: row.name, prize: w.prizeName, code: w.claimCode }),
+        tenantId, recipients: [{ phone: w.phone, contactId: w.contactId }], text: winText(config.replies, w, { lottery: row.name }),
         category: 'notification', campaignId: null, sender: row.number, source: 'service',
       });
     } catch (e) {
@@ -68,7 +67,7 @@ export async function drawAudit(deps: Deps, tenantId: string, serviceId: string,
   const db = deps.store.db;
   const d = await drawRow(db, tenantId, serviceId, drawId);
   if (!d) throw notFound('draw');
-  const prizes = JSON.parse(d.prizes) as PrizeSlot[];
+  const prizes = JSON.parse(d.prizes) as FrozenPrize[];
   const base = { drawId: d.id, serviceId, status: d.status, algorithm: d.algorithm, seedHash: d.seed_hash, prizes, winAgain: d.win_again === 1, drawAt: d.draw_at };
   if (d.kind === 'instant') {
     const revealed = deps.now().toISOString() >= config.closesAt;

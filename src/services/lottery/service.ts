@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { fillReply } from '../../domain/keywords.ts';
 import { newId } from '../../domain/ids.ts';
-import { entryCounts, hasWon, insertDraw, insertEntry, insertMoments, takeMoment, winnersOf } from '../../store/repos/lottery.ts';
+import { drawsOf, entryCounts, hasWon, insertDraw, insertEntry, insertMoments, takeMoment, winnersOf } from '../../store/repos/lottery.ts';
 import { defineService, noTiming, type Outcome, type ReplyDraft, type ServiceAt, type ServiceContext, type ServiceMo } from '../service.ts';
 import { periodKey, pollPeriods } from '../poll/rules.ts';
-import { awardPrizes, prizeSchema, prizeSlots } from './prizes.ts';
+import { awardPrizes, freezePrizes, prizeIssues, prizeSchema, prizeSlots, winText, type FrozenPrize } from './prizes.ts';
 import { drawAlgorithm, drawSeed, sha256Hex, winningMoments } from './rules.ts';
 
 const time = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO date-time such as 2026-12-01T00:00:00+08:00').transform((v) => new Date(v).toISOString());
@@ -30,6 +30,10 @@ const schema = z.object({
     closed: z.string().max(500).default('抽奖活动已结束，感谢关注。'),
     noKeywordEntry: z.string().max(500).default('查询正品防伪码即可参加抽奖。'),
     won: z.string().max(500).default('恭喜您中奖：{{prize}}！兑奖码：{{code}}。'),
+    wonSubstitute: z.string().max(500).default('恭喜您中奖：{{prize}}！该奖品已发完，已为您改赠{{points}}积分。兑奖码：{{code}}。')
+      .describe('A gift prize whose stock ran out, given as its substitutePoints'),
+    wonOutOfStock: z.string().max(500).default('恭喜您中奖：{{prize}}！很抱歉，该奖品已发完（送完即止），感谢您的参与。')
+      .describe('A gift prize whose stock ran out, without substitute points'),
     lost: z.string().max(500).default('很遗憾，本次未中奖，感谢参与！'),
   }).prefault({}),
 }).superRefine((c, ctx) => {
@@ -37,6 +41,7 @@ const schema = z.object({
   if (c.drawAt && c.drawAt < c.closesAt) ctx.addIssue({ code: 'custom', path: ['drawAt'], message: 'drawAt must not be before closesAt (the list is frozen when the window has closed)' });
   const keys = prizeSlots(c.prizes).map((p) => p.key);
   if (new Set(keys).size !== keys.length) ctx.addIssue({ code: 'custom', path: ['prizes'], message: 'prize keys must differ' });
+  for (const issue of prizeIssues(c.prizes)) ctx.addIssue({ code: 'custom', ...issue });
 });
 /** The rules of a lottery. */
 export type LotteryConfig = z.infer<typeof schema>;
@@ -61,8 +66,9 @@ async function enter(ctx: ServiceContext, svc: ServiceAt<LotteryConfig>, mo: Ser
   if (c.mode === 'draw') return { replies: [{ text: fillReply(c.replies.entered, vars) }], category: 'entered' };
   const prize = !c.winAgain && await hasWon(ctx.db, svc.id, mo.phone) ? null : await takeMoment(ctx.db, svc.id, entryId, now);
   if (!prize) return { replies: [{ text: fillReply(c.replies.lost, vars) }], category: 'lost' };
-  const [w] = await awardPrizes(ctx.db, svc.tenantId, svc.id, null, c.prizes, [{ entryId, phone: mo.phone, contactId: mo.contactId, prize }], ctx.now);
-  return { replies: [{ text: fillReply(c.replies.won, { ...vars, prize: w.prizeName, code: w.claimCode }) }], category: 'won' };
+  const [draw] = await drawsOf(ctx.db, svc.tenantId, svc.id);
+  const [w] = await awardPrizes(ctx.db, svc.tenantId, svc.id, null, JSON.parse(draw.prizes) as FrozenPrize[], [{ entryId, phone: mo.phone, contactId: mo.contactId, prize }], ctx.now);
+  return { replies: [{ text: winText(c.replies, w, vars) }], category: 'won' };
 }
 
 /** The entry keyword: an entry (when the keyword enters), its reply and its response. */
@@ -95,7 +101,7 @@ export const lottery = defineService({
     if (exists) return;
     const id = newId(ctx.now.getTime());
     const seed = drawSeed(ctx.secret(), id);
-    const prizes = prizeSlots(c.prizes);
+    const prizes = await freezePrizes(ctx.db, svc.tenantId, c.prizes);
     await insertDraw(ctx.db, {
       id, tenant_id: svc.tenantId, service_id: svc.id, kind: c.mode, status: 'committed', algorithm: drawAlgorithm, seed_hash: sha256Hex(seed), seed: null,
       prizes: JSON.stringify(prizes), win_again: c.winAgain ? 1 : 0, entries: null, entries_hash: null, winners: null, all_win: null,
@@ -106,7 +112,13 @@ export const lottery = defineService({
   async results(ctx, svc) {
     const winners = await winnersOf(ctx.db, svc.tenantId, svc.id);
     const byPrize: Record<string, number> = Object.create(null) as Record<string, number>;
-    for (const w of winners) byPrize[w.prize] = (byPrize[w.prize] ?? 0) + 1;
-    return { mode: svc.config.mode, entries: await entryCounts(ctx.db, svc.tenantId, svc.id), winners: winners.length, byPrize: { ...byPrize }, prizes: prizeSlots(svc.config.prizes) };
+    const byAward: Record<string, number> = Object.create(null) as Record<string, number>;
+    for (const w of winners) {
+      byPrize[w.prize] = (byPrize[w.prize] ?? 0) + 1;
+      byAward[w.award] = (byAward[w.award] ?? 0) + 1;
+    }
+    const [draw] = await drawsOf(ctx.db, svc.tenantId, svc.id);
+    const prizes = draw ? JSON.parse(draw.prizes) as FrozenPrize[] : prizeSlots(svc.config.prizes);
+    return { mode: svc.config.mode, entries: await entryCounts(ctx.db, svc.tenantId, svc.id), winners: winners.length, byPrize: { ...byPrize }, byAward: { ...byAward }, prizes };
   },
 });

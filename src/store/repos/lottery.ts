@@ -76,9 +76,10 @@ export async function hasWon(db: Db, serviceId: string, phone: string): Promise<
   return !!await db.selectFrom('lottery_winners').select('id').where('service_id', '=', serviceId).where('phone', '=', phone).executeTakeFirst();
 }
 
-/** Winners of a lottery (optionally of one draw), oldest first. */
-export async function winnersOf(db: Db, tenantId: string, serviceId: string, drawId?: string): Promise<LotteryWinnersTable[]> {
+/** Winners of a lottery (optionally of one draw, or the one with a claim code, case-insensitive), oldest first. */
+export async function winnersOf(db: Db, tenantId: string, serviceId: string, opts: { drawId?: string; claimCode?: string } = {}): Promise<LotteryWinnersTable[]> {
   let q = db.selectFrom('lottery_winners').selectAll().where('tenant_id', '=', tenantId).where('service_id', '=', serviceId);
-  if (drawId) q = q.where('draw_id', '=', drawId);
+  if (opts.drawId) q = q.where('draw_id', '=', opts.drawId);
+  if (opts.claimCode) q = q.where('claim_code', '=', opts.claimCode.trim().toUpperCase());
   return q.orderBy('created_at').orderBy('id').execute();
 }

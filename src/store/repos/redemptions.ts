@@ -1,5 +1,6 @@
 // Gift redemptions (兑换): points and stock reserved in one transaction, then fulfilled or cancelled (a cancel
 // returns the stock and refunds the points). Locks are always taken gift first, account second (no deadlock).
+// A lottery's gift prize is a redemption too: the stock reserved the same way, no points charged.
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, Db, GiftsTable, RedemptionsTable } from '../database.ts';
@@ -72,8 +73,7 @@ export async function redeemGift(db: Db, tenantId: string, input: { contactId: s
     if (!g) return refuse('unknown_gift', null);
     const window = giftWindow(g, now);
     if (window !== 'open') return refuse(window, g);
-    // the stock first: the gift's row stays locked until commit, so its redemptions queue here
-    const taken = await trx.updateTable('gifts').set({ stock: sql`stock - 1` }).where('id', '=', g.id).where('stock', '>', 0).returningAll().executeTakeFirst();
+    const taken = await takeStock(trx, g.id);
     if (!taken) return refuse('out_of_stock', g);
     const id = newId(at.getTime());
     const debit = await debitPoints(trx, tenantId, { contactId: input.contactId, points: Number(g.points), source: { type: 'redemption', id }, note: `${g.code} ${g.name}`.slice(0, 500) }, at);
@@ -82,11 +82,35 @@ export async function redeemGift(db: Db, tenantId: string, input: { contactId: s
       await trx.updateTable('gifts').set({ stock: sql`stock + 1` }).where('id', '=', g.id).execute();
       return refuse('insufficient_points', g);
     }
-    const row: RedemptionsTable = { id, tenant_id: tenantId, gift_id: g.id, contact_id: input.contactId, points: Number(g.points), status: 'reserved', channel: input.channel, note: input.note ?? null, created_at: now, updated_at: now };
-    await trx.insertInto('redemptions').values(row).execute();
-    const redemption = toRedemption(await baseQuery(trx, tenantId).where('redemptions.id', '=', id).executeTakeFirstOrThrow());
-    await enqueueWebhookEvents(trx, [event(tenantId, redemption)], at);
+    const redemption = await insertRedemption(trx, { id, tenant_id: tenantId, gift_id: g.id, contact_id: input.contactId, points: Number(g.points), channel: input.channel, note: input.note ?? null }, at);
     return { ok: true, redemption, gift: toGift(taken), balance: debit.balance };
+  });
+}
+
+/** One unit of a gift's stock taken (`stock > 0`); the gift's row stays locked until commit, so concurrent takers queue here. */
+async function takeStock(trx: Db, giftId: string): Promise<GiftsTable | undefined> {
+  return trx.updateTable('gifts').set({ stock: sql`stock - 1` }).where('id', '=', giftId).where('stock', '>', 0).returningAll().executeTakeFirst();
+}
+
+/** Writes a reserved redemption and its `points.redemption` webhook event; returns it as shown. */
+async function insertRedemption(trx: Db, row: Omit<RedemptionsTable, 'status' | 'created_at' | 'updated_at'>, at: Date): Promise<Redemption> {
+  const now = at.toISOString();
+  await trx.insertInto('redemptions').values({ ...row, status: 'reserved', created_at: now, updated_at: now }).execute();
+  const redemption = toRedemption(await baseQuery(trx, row.tenant_id).where('redemptions.id', '=', row.id).executeTakeFirstOrThrow());
+  await enqueueWebhookEvents(trx, [event(row.tenant_id, redemption)], at);
+  return redemption;
+}
+
+/**
+ * A lottery's gift prize for a winner: one unit of the gift's stock reserved and a redemption written (channel
+ * `lottery`, no points charged), in the caller's transaction; null when the gift has run out or no longer exists
+ * (nothing written). Its dates do not apply: they are for redeeming with points.
+ */
+export async function grantGift(db: Db, tenantId: string, input: { giftId: string; contactId: string; note: string }, at: Date): Promise<Redemption | null> {
+  return inTransaction(db, async (trx) => {
+    const gift = await trx.selectFrom('gifts').select('id').where('tenant_id', '=', tenantId).where('id', '=', input.giftId).executeTakeFirst();
+    if (!gift || !await takeStock(trx, gift.id)) return null;
+    return insertRedemption(trx, { id: newId(at.getTime()), tenant_id: tenantId, gift_id: gift.id, contact_id: input.contactId, points: 0, channel: 'lottery', note: input.note.slice(0, 500) }, at);
   });
 }
 
@@ -106,7 +130,8 @@ export async function setRedemptionStatus(db: Db, tenantId: string, id: string, 
       const state = (await trx.selectFrom('redemptions').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
       throw new DomainError('conflict', `the redemption is ${state}; only a reserved one can be ${change.status}`, { status: state });
     }
-    if (change.status === 'cancelled') await refundDebit(trx, tenantId, { contactId: current.contact_id, debit: { type: 'redemption', id }, note: 'redemption cancelled' }, at);
+    // a lottery's gift prize cost no points: its cancel returns only the stock
+    if (change.status === 'cancelled' && Number(current.points) > 0) await refundDebit(trx, tenantId, { contactId: current.contact_id, debit: { type: 'redemption', id }, note: 'redemption cancelled' }, at);
     const redemption = toRedemption(await baseQuery(trx, tenantId).where('redemptions.id', '=', id).executeTakeFirstOrThrow());
     await enqueueWebhookEvents(trx, [event(tenantId, redemption)], at);
     return redemption;

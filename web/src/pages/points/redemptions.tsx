@@ -12,6 +12,10 @@ import { useLoad } from '../../ui/use-load.ts';
 type Redemption = Response<'GET /api/v1/redemptions'>['redemptions'][number];
 type Status = Redemption['status'];
 const statusColor: Record<Status, string> = { reserved: 'orange', fulfilled: 'green', cancelled: 'default' };
+const channels = ['sms', 'api', 'console', 'lottery'] as const;
+type Channel = (typeof channels)[number];
+/** A paid redemption's cancel refunds its points; a lottery prize's (0 points) only returns the stock. */
+const cancelLabel = (r: Redemption): 'redemptions.cancel' | 'redemptions.cancelPrize' => (r.points > 0 ? 'redemptions.cancel' : 'redemptions.cancelPrize');
 
 /** The redemptions list by state, with fulfil / cancel and CSV/XLSX export. */
 export function Redemptions() {
@@ -40,14 +44,14 @@ export function Redemptions() {
             { title: t('points.phone'), dataIndex: 'phone' },
             { title: t('redemptions.points'), dataIndex: 'points', align: 'right', render: (n: number) => t('points.unit', { n: fmt.number(n) }) },
             { title: t('redemptions.status'), dataIndex: 'status', render: (s: Status) => <Tag color={statusColor[s]}>{t(`redemptions.status.${s}`)}</Tag> },
-            { title: t('redemptions.channel'), dataIndex: 'channel' },
+            { title: t('redemptions.channel'), dataIndex: 'channel', render: (c: string) => (channels.includes(c as Channel) ? t(`redemptions.channel.${c as Channel}`) : c) },
             { title: t('redemptions.note'), dataIndex: 'note' },
             {
               title: '', key: 'actions', render: (_, r) => session.can('manage') && r.status === 'reserved' && (
                 <Space>
                   <Button size="small" type="primary" loading={busy} onClick={() => move(r, 'fulfilled')} data-testid={`fulfil-${r.id}`}>{t('redemptions.fulfil')}</Button>
-                  <Popconfirm title={t('redemptions.cancel')} okText={t('redemptions.cancel')} cancelText={t('common.cancel')} onConfirm={() => move(r, 'cancelled')}>
-                    <Button size="small" danger>{t('redemptions.cancel')}</Button>
+                  <Popconfirm title={t(cancelLabel(r))} okText={t(cancelLabel(r))} cancelText={t('common.cancel')} onConfirm={() => move(r, 'cancelled')}>
+                    <Button size="small" danger>{t(cancelLabel(r))}</Button>
                   </Popconfirm>
                 </Space>
               ),

@@ -1,7 +1,9 @@
 // The guided form of each service type's rules (no JSON boxes), and how its values become the API's config.
 import { Button, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { call } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { useLoad } from '../../ui/use-load.ts';
 
 /** The service types the console creates. */
 export const serviceTypeNames = ['inquiry', 'subscription', 'poll', 'survey', 'quiz', 'teamchat', 'lottery', 'codes'] as const;
@@ -11,7 +13,7 @@ export type ServiceTypeName = (typeof serviceTypeNames)[number];
 /** Form values of a service's rules, as the form holds them. */
 export type ConfigValues = Record<string, unknown> & {
   options?: { name: string; key?: string }[];
-  prizes?: { name: string; count?: number; points?: number }[];
+  prizes?: { name: string; count?: number; points?: number; gift?: string; substitutePoints?: number }[];
   questions?: { text: string; kind?: string; options?: string[]; min?: number; max?: number; answer?: string; aliases?: string[]; points?: number; attempts?: number; next?: string }[];
 };
 
@@ -113,11 +115,13 @@ export function ConfigFields({ type }: { type: ServiceTypeName }) {
                 <Space key={f.key} align="baseline">
                   <Form.Item name={[f.name, 'name']} rules={[{ required: true, message: t('services.required') }]}><Input placeholder={t('services.lottery.prizeName')} /></Form.Item>
                   <Form.Item name={[f.name, 'count']} rules={[{ required: true, message: t('services.required') }]}><InputNumber min={1} placeholder={t('services.lottery.prizeCount')} /></Form.Item>
-                  <Form.Item name={[f.name, 'points']}><InputNumber min={0} placeholder={t('services.lottery.prizePoints')} /></Form.Item>
+                  <Form.Item name={[f.name, 'points']}><InputNumber min={0} placeholder={t('services.lottery.prizePoints')} aria-label={t('services.lottery.prizePoints')} /></Form.Item>
+                  <PrizeGift index={f.name} />
                   <MinusCircleOutlined aria-label={t('common.delete')} onClick={() => remove(f.name)} />
                 </Space>
               ))}
               <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', count: 1 })}>{t('services.lottery.addPrize')}</Button>
+              <div className="ant-form-item-extra">{t('services.lottery.giftHint')}</div>
             </Form.Item>
           )}
         </Form.List>
@@ -181,6 +185,26 @@ export function ConfigFields({ type }: { type: ServiceTypeName }) {
         {item('joinWord', t('services.teamchat.joinWord'), <Input style={{ width: 120 }} placeholder="加入" />)}
         {item('dailyBudget', t('services.teamchat.budget'), <InputNumber min={1} placeholder="500" />, t('services.teamchat.budgetHint'))}
       </Space>
+    </>
+  );
+}
+
+/** A prize's gift from the catalogue (instead of points) and the points it gives when the gift has run out. */
+function PrizeGift({ index }: { index: number }) {
+  const { t, fmt } = useI18n();
+  const gifts = useLoad(() => call('GET /api/v1/gifts'), []);
+  const gift = Form.useWatch(['config', 'prizes', index, 'gift']) as string | undefined;
+  return (
+    <>
+      <Form.Item name={[index, 'gift']}>
+        <Select allowClear showSearch style={{ width: 200 }} placeholder={t('services.lottery.prizeGift')} aria-label={t('services.lottery.prizeGift')} loading={gifts.loading}
+          options={(gifts.data?.gifts ?? []).map((g) => ({ value: g.code, label: `${g.code} ${g.name}（${t('services.lottery.giftStock', { n: fmt.number(g.stock) })}）` }))} />
+      </Form.Item>
+      {gift && (
+        <Form.Item name={[index, 'substitutePoints']}>
+          <InputNumber min={0} style={{ width: 150 }} placeholder={t('services.lottery.substitutePoints')} aria-label={t('services.lottery.substitutePoints')} />
+        </Form.Item>
+      )}
     </>
   );
 }

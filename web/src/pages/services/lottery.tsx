@@ -2,6 +2,7 @@
 // the algorithm version, the winners with their claim codes, and the audit file for `tidings lottery verify`.
 import { Button, Card, Descriptions, Empty, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
+import { Link } from '../../router.tsx';
 import { call, type Response } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useAction } from '../../ui/use-action.ts';
@@ -9,6 +10,7 @@ import { useLoad } from '../../ui/use-load.ts';
 
 type Audit = Response<'GET /api/v1/services/{id}/draws/{drawId}/audit'>;
 type Winner = Response<'GET /api/v1/services/{id}/winners'>['winners'][number];
+const awardColor: Record<Winner['award'], string> = { points: 'blue', gift: 'green', substitute: 'gold', out_of_stock: 'default', name: 'purple' };
 
 /** The draws of a lottery service and the audit of each. */
 export function LotteryDraws({ id, editable }: { id: string; editable: boolean }) {
@@ -61,7 +63,8 @@ export function LotteryDraws({ id, editable }: { id: string; editable: boolean }
         { title: t('services.lottery.prize'), dataIndex: 'prize', render: (k: string) => a?.prizes.find((p) => p.key === k)?.name ?? k },
         { title: t('services.phone'), dataIndex: 'phone' },
         { title: t('services.lottery.claimCode'), dataIndex: 'claimCode', render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
-        { title: t('services.lottery.prizePoints'), dataIndex: 'points', render: (n: number) => fmt.number(n) },
+        { title: t('services.lottery.award'), dataIndex: 'award', render: (k: Winner['award'], w) => <Tag color={awardColor[k]}>{t(`services.lottery.award.${k}`)}{w.points ? ` · ${t('points.unit', { n: fmt.number(w.points) })}` : ''}</Tag> },
+        { title: t('services.lottery.redemption'), dataIndex: 'redemptionId', render: (r: string | null) => (r ? <Link to="/points/redemptions">{t('services.lottery.redemptionLink')}</Link> : '—') },
         { title: t('services.updated'), dataIndex: 'createdAt', render: (d: string) => fmt.dateTime(d) },
       ]} />
     </Card>

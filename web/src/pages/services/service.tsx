@@ -125,6 +125,7 @@ function ResultsView({ type, r }: { type: string; r: Results }) {
           { key: 'entries', label: t('services.lottery.entries'), children: fmt.number(v.entries.reduce((a: number, e: { n: number }) => a + e.n, 0)) },
           { key: 'winners', label: t('services.lottery.winners'), children: fmt.number(v.winners) },
           ...v.prizes.map((p: { key: string; name: string; count: number }) => ({ key: p.key, label: p.name, children: `${fmt.number(v.byPrize[p.key] ?? 0)} / ${fmt.number(p.count)}` })),
+          ...Object.entries((v.byAward ?? {}) as Record<string, number>).map(([k, n]) => ({ key: `award-${k}`, label: t(`services.lottery.award.${k}` as 'services.lottery.award.gift'), children: fmt.number(n) })),
         ]} />
       )}
       {(type === 'inquiry' || type === 'subscription') && (

@@ -246,7 +246,10 @@ export function leaseTo(dispatcher: Dispatcher, prepared: Prepared[], now: Date)
       continue;
     }
     p.lease = lease;
-    handed.push({ id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!, segments: p.segments, attempts: 1, price: p.price });
+    handed.push({
+      id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, contactId: p.contactId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!,
+      segments: p.segments, attempts: 1, price: p.price,
+    });
     room--;
   }
   return { handed, rest };

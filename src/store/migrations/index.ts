@@ -21,6 +21,7 @@ import * as m024 from './024_inbound_raw.ts';
 import * as m025 from './025_smpp_server_mo.ts';
 import * as m026 from './026_submitting.ts';
 import * as m027 from './027_import_files.ts';
+import * as m029 from './029_submitted_by.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '025_smpp_server_mo': m025,
   '026_submitting': m026,
   '027_import_files': m027,
+  '029_submitted_by': m029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

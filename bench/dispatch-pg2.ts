@@ -1,6 +1,7 @@
 // Two worker nodes (processes of their own) on one PostgreSQL database sending one campaign through one channel of
 // two binds, one each, to the virtual carrier in another process: the two-node rate, each node's share of the
-// submits, and that no message reached the carrier twice. Needs TIDINGS_TEST_PG_URL.
+// submits (counted in the database by the node recorded on each message), and that no message reached the carrier
+// twice. Needs TIDINGS_TEST_PG_URL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,9 +47,11 @@ async function once(ctx: BenchContext, url: string, dataDir: string): Promise<Re
     while ((await getCampaign(deps.store.db, tenantId, campaign.id))?.status !== 'completed') await sleep(100);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = workers.reduce((sum, w, i) => sum + cpuMicros(w.pid!) - cpu[i], 0);
-    await sleep(3500); // each node reports its channel counters every 3 s
-    const states = await deps.store.db.selectFrom('channel_node_states').select(['node_id', 'counters']).where('channel_id', '=', channel.id).execute();
-    const submitted = states.map((s) => Number((JSON.parse(s.counters) as { submitted?: number }).submitted ?? 0));
+    // each node's share from the messages themselves: the node whose write recorded the carrier's acceptance (not channel
+    // counters, which start again when binds move between nodes)
+    const byNode = await deps.store.db.selectFrom('messages').select(['submitted_by', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('campaign_id', '=', campaign.id).where('submitted_at', 'is not', null).groupBy('submitted_by').orderBy('submitted_by').execute();
+    const submitted = byNode.map((r) => Number(r.n));
     const total = submitted.reduce((a, b) => a + b, 0);
     const stats = await smsc.stats();
     const perSecond = Math.round(n / seconds);
@@ -56,7 +59,7 @@ async function once(ctx: BenchContext, url: string, dataDir: string): Promise<Re
     return {
       scenario: 'dispatch-pg2', messages: n, seconds: Math.round(seconds * 1000) / 1000, perSecond,
       ...(dispatchPg > 0 && { oneNodePerSecond: dispatchPg, ratioToOneNode: Math.round((perSecond / dispatchPg) * 100) / 100 }),
-      shares: submitted.map((s) => Math.round((s / Math.max(1, total)) * 1000) / 1000),
+      shares: submitted.map((s) => Math.round((s / Math.max(1, total)) * 1000) / 1000), submittedByNode: submitted,
       lost: Math.max(0, n - stats.uniqueMessages), duplicates: stats.duplicates,
       cpuMicrosPerMessage: Math.round(used / n),
     };

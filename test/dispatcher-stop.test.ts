@@ -18,7 +18,7 @@ describe.each(testDatabases)('a dispatcher that is stopping on $name', (database
     const row = await db.selectFrom('messages').select(['id', 'tenant_id', 'phone', 'sender', 'text', 'channel_id', 'segments']).where('id', '=', id).executeTakeFirstOrThrow();
     const before = rig.carrier.simulator.stats().submits;
     await dispatcher.stop();
-    dispatcher.hand([{ id, tenantId: row.tenant_id, campaignId: null, phone: row.phone, sender: row.sender, text: row.text, channelId: row.channel_id!, segments: row.segments, attempts: 1, price: 5n }]);
+    dispatcher.hand([{ id, tenantId: row.tenant_id, campaignId: null, contactId: null, phone: row.phone, sender: row.sender, text: row.text, channelId: row.channel_id!, segments: row.segments, attempts: 1, price: 5n }]);
     await waitFor(async () => (await db.selectFrom('messages').select('lease_owner').where('id', '=', id).executeTakeFirstOrThrow()).lease_owner === null, 'the lease to be given back');
     await sleep(200);
     expect(rig.carrier.simulator.stats().submits).toBe(before);

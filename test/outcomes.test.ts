@@ -3,6 +3,7 @@ import { testDatabases } from './support/databases.ts';
 import { openStore } from '../src/store/dialect.ts';
 import { migrate } from '../src/store/migrations/index.ts';
 import { createTenant } from '../src/store/repos/tenants.ts';
+import { createContact, getContact } from '../src/store/repos/contacts.ts';
 import { newId } from '../src/domain/ids.ts';
 import { insertMessages, messageLog, recordOutcomes, takeMatchablePendingReceipts, type MessageEffect, type NewMessage, type Submitted } from '../src/store/repos/messages.ts';
 
@@ -23,23 +24,27 @@ describe.each(testDatabases)('writing dispatch outcomes on $name', (database) =>
         reason: null, segments: 1, price: 5n, channelId: 'ch', routeId: null, carrier: null, region: null, notBefore: null, createdAt: now, lease: { owner: 'me', until: now },
       });
       const [early, late, twice, retry] = [message('+8613800000001'), message('+8613800000002'), message('+8613800000002'), message('+8613800000003')];
+      const contact = await createContact(store.db, t.id, { phone: early.phone }, now);
+      early.contactId = contact.id;
       const skipped = await store.db.transaction().execute((trx) => insertMessages(trx, store, [early, late, twice, retry]));
       expect([...skipped]).toEqual([twice.id]);
       const effect: MessageEffect = { id: early.id, tenantId: t.id, campaignId: 'c1', phone: early.phone, status: 'delivered', price: 5n, segments: 1, error: null, stat: 'DELIVRD', doneAt: now, final: true };
       const submit = (id: string, carrierId: string, done: boolean): Submitted => ({
-        id, channelId: 'ch', carrierIds: [carrierId], at: now, status: done ? 'delivered' : 'submitted', partsDone: done ? 1 : 0, stat: done ? 'DELIVRD' : null,
+        id, channelId: 'ch', carrierIds: [carrierId], at: now, contactId: id === early.id ? contact.id : null, status: done ? 'delivered' : 'submitted', partsDone: done ? 1 : 0, stat: done ? 'DELIVRD' : null,
         err: null, doneAt: done ? now : null, log: `${now} → submit_sm seq=1 password=***\n${now} ← submit_sm_resp seq=1 id=${carrierId}`, effect: done ? effect : null,
       });
       const report = { channelId: 'ch', carrierId: 'B', status: 'delivered', stat: 'DELIVRD', err: '000', doneAt: now, receivedAt: now };
       // the report of `late` comes before its carrier id is stored: it waits in pending_receipts
       expect(await recordOutcomes(store, { submitted: [submit(early.id, 'A', true)], requeued: [], finished: [], receipts: [report] })).toEqual([effect]);
+      expect((await getContact(store.db, t.id, contact.id))?.lastMessagedAt).toBe(now);
       expect(await recordOutcomes(store, { submitted: [submit(late.id, 'B', false)], requeued: [], finished: [], receipts: [] })).toEqual([]);
       const ready = await takeMatchablePendingReceipts(store);
       expect(ready).toHaveLength(1);
       const [lateEffect] = await recordOutcomes(store, { submitted: [], requeued: [], finished: [], receipts: ready });
       expect(lateEffect).toMatchObject({ id: late.id, status: 'delivered', final: true, price: 5n });
-      const rows = await store.db.selectFrom('messages').select(['id', 'status', 'parts_done', 'done_at', 'carrier_ids', 'lease_owner']).where('id', '<>', retry.id).orderBy('phone').execute();
-      expect(rows.map((r) => [r.status, r.parts_done, r.carrier_ids, r.lease_owner, !!r.done_at])).toEqual([['delivered', 1, 'A', null, true], ['delivered', 1, 'B', null, true]]);
+      const rows = await store.db.selectFrom('messages').select(['id', 'status', 'parts_done', 'done_at', 'carrier_ids', 'lease_owner', 'submitted_by']).where('id', '<>', retry.id).orderBy('phone').execute();
+      // the lease owner that wrote the submit is kept as the node that sent it
+      expect(rows.map((r) => [r.status, r.parts_done, r.carrier_ids, r.lease_owner, r.submitted_by, !!r.done_at])).toEqual([['delivered', 1, 'A', null, 'me', true], ['delivered', 1, 'B', null, 'me', true]]);
       // a message finished in its first write needs no stored carrier id; one finished later keeps it
       expect((await store.db.selectFrom('carrier_ids').select('carrier_id').execute()).map((r) => r.carrier_id)).toEqual(['B']);
       // a repeated report changes nothing
@@ -70,7 +75,7 @@ describe.each(testDatabases)('writing dispatch outcomes on $name', (database) =>
       });
       const [a, b] = [message('+8613800000011'), message('+8613800000012')];
       await store.db.transaction().execute((trx) => insertMessages(trx, store, [a, b]));
-      const submit = (id: string, ids: string[]): Submitted => ({ id, channelId: 'ch', carrierIds: ids, at: now, status: 'submitted', partsDone: 0, stat: null, err: null, doneAt: null, log: null, effect: null });
+      const submit = (id: string, ids: string[]): Submitted => ({ id, channelId: 'ch', carrierIds: ids, at: now, contactId: null, status: 'submitted', partsDone: 0, stat: null, err: null, doneAt: null, log: null, effect: null });
       await recordOutcomes(store, { submitted: [submit(a.id, ['a1', 'a2']), submit(b.id, ['b1', 'b2'])], requeued: [], finished: [], receipts: [] });
       const report = (carrierId: string, status: string, stat: string, err: string) => ({ channelId: 'ch', carrierId, status, stat, err, doneAt: now, receivedAt: now });
       // a: undelivered, then its second part expired; b: delivered, then expired

@@ -103,6 +103,8 @@ export interface MessagesTable {
   submitted_at: string | null; done_at: string | null;
   /** 1 while the lease holder may have handed the message to its carrier and no outcome is written yet (a re-claim counts it resubmitted). */
   submitting: Generated<number>;
+  /** The node (dispatcher lease owner) that recorded the carrier's acceptance of the message. */
+  submitted_by: string | null;
   /** The carrier log: one `<ISO time> →|← <PDU summary>` line per PDU (secrets redacted), kept for TIDINGS_CHANNEL_LOG_DAYS. */
   channel_log: string | null;
 }

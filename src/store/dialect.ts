@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
-import { statement } from './hot.ts';
+import { preparedName, statement } from './hot.ts';
 
 /** Which SQL engine a store runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -41,9 +41,21 @@ export function openSqlite(file: string): Store {
 const int8 = 20;
 const numeric = 1700;
 
+/** A connection that runs the hot path's registered statement texts (hot.ts `prepared`) as named prepared statements. */
+class PreparingClient extends pg.Client {
+  // pg's overloads do not survive an override: the arguments pass through unchanged unless the text is registered
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    const name = typeof text === 'string' && Array.isArray(values) && args.length === 2 ? preparedName(text) : undefined;
+    const query = super.query as (...a: unknown[]) => never;
+    return name ? query.call(this, { name, text, values }) : query.apply(this, args);
+  }
+}
+
 /** Opens a PostgreSQL pool; int8 values come back as numbers when exact and as strings otherwise. */
 export function openPostgres(url: string, max = 10): Store {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: url,
     max,
     types: {

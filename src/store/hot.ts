@@ -38,3 +38,21 @@ export function statement(sqlite: SQLite.Database, text: string): SQLite.Stateme
 export function placeholders(n: number, dialect: 'sqlite' | 'postgres', from = 1): string {
   return Array.from({ length: n }, (_, i) => (dialect === 'sqlite' ? '?' : `$${from + i}`)).join(', ');
 }
+
+/** Statement texts run as PostgreSQL prepared statements, by the name each is prepared under. */
+const named = new Map<string, string>();
+
+/**
+ * Registers a PostgreSQL statement of the hot path as a prepared statement: every connection of the pool parses and
+ * plans it once, then runs it with parameters only (no text sent, no parse). Returns the text. Only for texts of a
+ * fixed shape (unnest or `any` over arrays, never a list of placeholders of varying length).
+ */
+export function prepared(text: string): string {
+  if (!named.has(text)) named.set(text, `tidings_hot_${named.size + 1}`);
+  return text;
+}
+
+/** The name a registered statement text is prepared under (undefined for any other text). */
+export function preparedName(text: string): string | undefined {
+  return named.get(text);
+}

@@ -247,7 +247,7 @@ export class Dispatcher {
     this.onWire--;
     if (r) {
       const a: Accepted = {
-        id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: this.acceptedAt.of(this.deps.now()), status: 'submitted', partsDone: 0,
+        id: m.id, channelId: m.channelId, carrierIds: r.carrierIds, at: this.acceptedAt.of(this.deps.now()), contactId: m.contactId, status: 'submitted', partsDone: 0,
         stat: null, err: null, doneAt: null, log: null, effect: null, m, reported: false, flushes: 0,
       };
       this.accepted.push(a);

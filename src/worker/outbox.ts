@@ -82,7 +82,11 @@ export class Preparer {
   private readonly windows: SendSchedule;
   private pinned: string | null | undefined;
   private sender: string | null | undefined;
-  /** Numbers already prepared in this send (duplicates are excluded). */
+  /**
+   * Numbers already prepared in this send that did not come with a stored contact (duplicates are excluded). A stored
+   * contact's number is checked but not kept: contacts come from one walk over the tenant's contacts, whose numbers are
+   * unique (contacts_tenant_phone), so a campaign to a million contacts keeps no million numbers in memory.
+   */
   readonly seen = new Set<string>();
 
   constructor(private readonly deps: Deps, readonly spec: SendSpec) {
@@ -173,7 +177,7 @@ export class Preparer {
       const contact = contacts.get(phone);
       const contactId = r.contactId ?? contact?.id ?? null;
       if (this.seen.has(phone)) { const dup = message(phone, contactId, 'duplicate', null); dup.id = ''; out.push(dup); continue; }
-      this.seen.add(phone);
+      if (!r.contact) this.seen.add(phone);
       if (contact?.optedOutAt && spec.category !== 'verification') { out.push(message(phone, contactId, 'opted_out', contact.optedOutAt)); continue; }
       if (blocked.has(phone)) { out.push(message(phone, contactId, 'blocklisted', null)); continue; }
       if (suppressed.has(phone)) { out.push(message(phone, contactId, 'suppressed', null)); continue; }
@@ -248,7 +252,10 @@ export function leaseTo(dispatcher: Dispatcher, prepared: Prepared[], now: Date)
       continue;
     }
     p.lease = lease;
-    handed.push({ id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!, segments: p.segments, attempts: 1, price: p.price });
+    handed.push({
+      id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, contactId: p.contactId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!,
+      segments: p.segments, attempts: 1, price: p.price,
+    });
     room--;
   }
   return { handed, rest };

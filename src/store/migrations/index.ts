@@ -22,6 +22,7 @@ import * as m025 from './025_smpp_server_mo.ts';
 import * as m026 from './026_submitting.ts';
 import * as m027 from './027_import_files.ts';
 import * as m028 from './028_welcome_scans.ts';
+import * as m029 from './029_submitted_by.ts';
 import * as m031 from './031_lottery_gifts.ts';
 import * as m034 from './034_inbound_part_octets.ts';
 
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '026_submitting': m026,
   '027_import_files': m027,
   '028_welcome_scans': m028,
+  '029_submitted_by': m029,
   '031_lottery_gifts': m031,
   '034_inbound_part_octets': m034,
 };

@@ -2,12 +2,11 @@ import { insertLinks, type NewLink } from './links.ts';
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Store } from '../dialect.ts';
-import { withSqlite, placeholders, statement } from '../hot.ts';
+import { withSqlite, placeholders, prepared, statement } from '../hot.ts';
 import { idFloor } from '../../domain/ids.ts';
-import { statementText } from '../bulk.ts';
 
 // The hot path of sending: insert, claim, record submits, apply receipts. SQLite runs prepared statements
-// inside one transaction per batch; PostgreSQL runs multi-row statements. Callers batch.
+// inside one transaction per batch; PostgreSQL runs prepared statements over arrays (unnest). Callers batch.
 
 /** A message to insert: rendered, priced and routed (or excluded with a reason). */
 export interface NewMessage {
@@ -33,22 +32,22 @@ export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]):
   const values = (m: NewMessage) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
     m.status, m.reason, m.segments, m.price.toString(), m.channelId, m.routeId, m.carrier, m.region, 0, m.lease ? 1 : 0, 0, m.notBefore,
     m.lease?.owner ?? null, m.lease?.until ?? null, m.createdAt];
-  const text = (n: number) => statementText(`messages|${store.dialect}|${n}`, () => `insert into messages (${insertColumns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${insertColumns.map((_c, i) => (store.dialect === 'sqlite' ? '?' : `$${r * insertColumns.length + i + 1}`)).join(', ')})`).join(', ')} on conflict (campaign_id, phone) do nothing`);
   const skipped = new Set<string>();
   if (store.dialect === 'sqlite') {
-    const one = statement(store.sqlite!, text(1));
+    const one = statement(store.sqlite!, sqliteInsertSql);
     for (const m of rows) if (!one.run(values(m)).changes) skipped.add(m.id);
     await storeLinks(trx, rows, skipped);
     return skipped;
   }
-  for (let at = 0; at < rows.length; at += 1000) {
-    const chunk = rows.slice(at, at + 1000);
-    const inserted = new Set((await trx.executeQuery<{ id: string }>(CompiledQuery.raw(`${text(chunk.length)} returning id`, chunk.flatMap(values)))).rows.map((r) => r.id));
-    for (const m of chunk) if (!inserted.has(m.id)) skipped.add(m.id);
+  if (rows.length) {
+    const inserted = new Set((await trx.executeQuery<{ id: string }>(CompiledQuery.raw(pgInsertSql, columnsOf(rows, values)))).rows.map((r) => r.id));
+    for (const m of rows) if (!inserted.has(m.id)) skipped.add(m.id);
   }
   await storeLinks(trx, rows, skipped);
   return skipped;
 }
+
+const sqliteInsertSql = `insert into messages (${insertColumns.join(', ')}) values (${insertColumns.map(() => '?').join(', ')}) on conflict (campaign_id, phone) do nothing`;
 
 /** The tracked links of the messages stored (not of those skipped). */
 async function storeLinks(trx: Db, rows: NewMessage[], skipped: Set<string>): Promise<void> {
@@ -58,11 +57,20 @@ async function storeLinks(trx: Db, rows: NewMessage[], skipped: Set<string>): Pr
 }
 
 /** A message claimed for sending. */
-export interface ClaimedMessage { id: string; tenantId: string; campaignId: string | null; phone: string; sender: string | null; text: string; channelId: string; segments: number; attempts: number; price: bigint }
+export interface ClaimedMessage {
+  id: string; tenantId: string; campaignId: string | null; contactId: string | null; phone: string; sender: string | null; text: string; channelId: string;
+  segments: number; attempts: number; price: bigint;
+}
 
-type ClaimedRow = { id: string; tenant_id: string; campaign_id: string | null; phone: string; sender: string | null; text: string; channel_id: string; segments: number; attempts: number; price: string | number };
-const claimedColumns = 'id, tenant_id, campaign_id, phone, sender, text, channel_id, segments, attempts, cast(price as text) as price';
-const toClaimed = (r: ClaimedRow): ClaimedMessage => ({ id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, phone: r.phone, sender: r.sender, text: r.text, channelId: r.channel_id, segments: r.segments, attempts: r.attempts, price: BigInt(r.price) });
+type ClaimedRow = {
+  id: string; tenant_id: string; campaign_id: string | null; contact_id: string | null; phone: string; sender: string | null; text: string; channel_id: string;
+  segments: number; attempts: number; price: string | number;
+};
+const claimedColumns = 'id, tenant_id, campaign_id, contact_id, phone, sender, text, channel_id, segments, attempts, cast(price as text) as price';
+const toClaimed = (r: ClaimedRow): ClaimedMessage => ({
+  id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, contactId: r.contact_id, phone: r.phone, sender: r.sender, text: r.text, channelId: r.channel_id,
+  segments: r.segments, attempts: r.attempts, price: BigInt(r.price),
+});
 
 async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[]> {
   return (await store.db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
@@ -75,33 +83,55 @@ async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[
  */
 export async function claimMessages(store: Store, owner: string, channelIds: string[], limit: number, now: string, leaseUntil: string): Promise<ClaimedMessage[]> {
   if (!channelIds.length) return [];
-  const d = store.dialect;
-  const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
-  const n = channelIds.length;
-  // the conditions on status and lease_owner are the predicates of the partial indexes messages_leased and messages_queue
-  const claim = (expired: boolean) => `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + submitting, submitting = 0' : ''}
-    where id in (select id from messages where status = 'queued' and channel_id in (${placeholders(n, d, 3)})
-      and ${expired ? `lease_owner is not null and lease_until < ${p(n + 3)}` : `lease_owner is null and (not_before is null or not_before <= ${p(n + 3)})`}
-      and tenant_id not in (select id from tenants where status <> 'active')
-      order by ${expired ? 'lease_until' : 'priority, id'} limit ${p(n + 4)}${d === 'postgres' ? ' for update skip locked' : ''})
-    returning ${claimedColumns}`;
-  const params = (left: number) => [owner, leaseUntil, ...channelIds, now, left];
-  const rows = d === 'sqlite'
-    ? await withSqlite(store, (prepare) => {
-      const taken = prepare(claim(true)).all(params(limit)) as ClaimedRow[];
-      return taken.length < limit ? taken.concat(prepare(claim(false)).all(params(limit - taken.length)) as ClaimedRow[]) : taken;
-    })
-    : await (async () => {
-      const taken = await raw<ClaimedRow>(store, claim(true), params(limit));
-      return taken.length < limit ? taken.concat(await raw<ClaimedRow>(store, claim(false), params(limit - taken.length))) : taken;
-    })();
+  if (store.dialect === 'sqlite') {
+    const n = channelIds.length;
+    const params = (left: number) => [owner, leaseUntil, ...channelIds, now, left];
+    const rows = await withSqlite(store, (prepare) => {
+      const taken = prepare(claimSql('sqlite', true, n)).all(params(limit)) as ClaimedRow[];
+      return taken.length < limit ? taken.concat(prepare(claimSql('sqlite', false, n)).all(params(limit - taken.length)) as ClaimedRow[]) : taken;
+    });
+    return rows.map(toClaimed);
+  }
+  const params = (left: number) => [owner, leaseUntil, channelIds, now, left];
+  const taken = await raw<ClaimedRow>(store, pgClaimExpiredSql, params(limit));
+  const rows = taken.length < limit ? taken.concat(await raw<ClaimedRow>(store, pgClaimFreeSql, params(limit - taken.length))) : taken;
   return rows.map(toClaimed);
 }
 
 /**
+ * The claim of lapsed (`expired`) or free messages of `n` channels (on PostgreSQL an array). The conditions on status
+ * and lease_owner are the predicates of the partial indexes messages_leased and messages_queue.
+ *
+ * On PostgreSQL a claim commits with synchronous_commit off: a claim lost with the last moments of WAL in a server
+ * crash leaves its messages free as before, and nothing of it can have reached a carrier, since a message is sent
+ * only after its mark (markSubmitting, committed durably, which also flushes every WAL record before it) matched
+ * the lease; the worker's mark finds no lease of its own and drops them.
+ */
+function claimSql(d: 'sqlite' | 'postgres', expired: boolean, n: number): string {
+  const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
+  const channels = d === 'sqlite' ? `in (${placeholders(n, d)})` : '= any(cast($3 as text[]))';
+  const at = d === 'sqlite' ? p(n + 3) : '$4';
+  const limit = d === 'sqlite' ? p(n + 4) : '$5';
+  return `update messages set lease_owner = ${p(1)}, lease_until = ${p(2)}, attempts = attempts + 1${expired ? ', resubmitted = resubmitted + submitting, submitting = 0' : ''}
+    where id in (select id from messages where status = 'queued' and channel_id ${channels}
+      and ${expired ? `lease_owner is not null and lease_until < ${at}` : `lease_owner is null and (not_before is null or not_before <= ${at})`}
+      and tenant_id not in (select id from tenants where status <> 'active')
+      order by ${expired ? 'lease_until' : 'priority, id'} limit ${limit}${d === 'postgres' ? ' for update skip locked' : ''})
+      ${d === 'postgres' ? `and ${asynchronousCommit}` : ''}
+    returning ${claimedColumns}`;
+}
+
+/**
+ * A condition that is always true and turns synchronous_commit off for the transaction of the one statement it is in
+ * (an init plan, run once): for single statements whose loss in a server crash the lease protocol recovers from.
+ */
+const asynchronousCommit = "(select set_config('synchronous_commit', 'off', true)) is not null";
+
+/**
  * Marks messages leased to `owner` as submitting, in one write, before they are handed to their carrier, and extends
  * their lease to `leaseUntil` (a message on its way out never lapses to another worker); returns the ids it marked.
- * A message whose lease another worker took over meanwhile is not marked, and must not be sent.
+ * A message whose lease another worker took over meanwhile is not marked, and must not be sent. Always committed
+ * durably: a message is handed to its carrier only after its mark is stored.
  */
 export async function markSubmitting(store: Store, owner: string, ids: string[], leaseUntil: string): Promise<Set<string>> {
   if (!ids.length) return new Set();
@@ -113,8 +143,7 @@ export async function markSubmitting(store: Store, owner: string, ids: string[],
       return marked;
     });
   }
-  const rows = await raw<{ id: string }>(store, "update messages set submitting = 1, lease_until = $3 where id = any(cast($1 as text[])) and lease_owner = $2 and status = 'queued' returning id", [ids, owner, leaseUntil]);
-  return new Set(rows.map((r) => r.id));
+  return new Set((await raw<{ id: string }>(store, pgMarkSql, [ids, owner, leaseUntil])).map((r) => r.id));
 }
 
 /** What a finished message's tenant needs to know (refunds, webhooks, statistics). */
@@ -126,6 +155,8 @@ export interface MessageEffect { id: string; tenantId: string; campaignId: strin
  */
 export interface Submitted {
   id: string; channelId: string; carrierIds: string[]; at: string;
+  /** Its contact, "last messaged" now. */
+  contactId: string | null;
   status: string; partsDone: number; stat: string | null; err: string | null;
   /** Set when every part has a final report; its carrier ids are then not stored (no later report needs them). */
   doneAt: string | null;
@@ -166,6 +197,8 @@ const applySql = (p: (i: number) => string) => `update messages set parts_done =
     done_at = case when parts_done + 1 >= segments then ${p(7)} else done_at end
   where id = ${p(8)} and done_at is null returning ${effectColumns}`;
 
+const sqliteMessagedSql = 'update contacts set last_messaged_at = ? where id in (select value from json_each(?)) and (last_messaged_at is null or last_messaged_at < ?)';
+
 /**
  * Writes one flush of outcomes in one transaction: submits (with the reports folded in), requeues, failures,
  * and reports of earlier submits, each row with its carrier log lines. Returns the effects of the messages it finished.
@@ -175,7 +208,7 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   const p = (i: number) => (d === 'sqlite' ? '?' : `$${i}`);
   const newline = d === 'sqlite' ? 'char(10)' : 'chr(10)';
   const submitSql = `update messages set status = case when status in ('queued', 'submitted') then ${p(1)} else status end, carrier_ids = ${p(2)},
-    submitted_at = ${p(3)}, channel_id = ${p(4)}, lease_owner = null, lease_until = null, submitting = 0, error = null, parts_done = parts_done + ${p(5)},
+    submitted_at = ${p(3)}, channel_id = ${p(4)}, submitted_by = lease_owner, lease_owner = null, lease_until = null, submitting = 0, error = null, parts_done = parts_done + ${p(5)},
     carrier_stat = coalesce(${p(6)}, carrier_stat), carrier_err = coalesce(${p(7)}, carrier_err), done_at = ${p(8)}, ${appendLog(p, newline, 9)}
     where id = ${p(11)} and done_at is null`;
   const idSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
@@ -187,9 +220,6 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
   const pendSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) values (${placeholders(7, d)})
     on conflict (channel_id, carrier_id) do update set status = excluded.status, stat = excluded.stat, err = excluded.err, done_at = excluded.done_at`;
   const apply = applySql(p);
-  // The contacts of the submitted messages were "last messaged" now: one statement per flush, never one per message.
-  const messagedSql = `update contacts set last_messaged_at = ${p(1)} where id in (select contact_id from messages where id in (select value from ${d === 'sqlite' ? `json_each(${p(2)})` : `json_array_elements_text(cast(${p(2)} as json)) as ids(value)`}) and contact_id is not null)
-    and (last_messaged_at is null or last_messaged_at < ${p(3)})`;
   const latest = (subs: Submitted[]) => subs.reduce((m, s) => (s.at > m ? s.at : m), subs[0].at);
   if (d === 'sqlite') {
     return withSqlite(store, (prepare) => {
@@ -199,11 +229,12 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
       for (const s of o.submitted) {
         const changed = sub.run(s.status, s.carrierIds.length === 1 ? s.carrierIds[0] : s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, s.log, s.log, s.id).changes;
         if (!changed) continue;
-        messaged.push(s.id);
+        if (s.contactId !== null) messaged.push(s.contactId);
         if (s.effect) out.push(s.effect);
         if (s.doneAt === null) for (let i = 0; i < s.carrierIds.length; i++) ins.run(s.channelId, s.carrierIds[i], s.id, i + 1);
       }
-      if (messaged.length) { const at = latest(o.submitted); prepare(messagedSql).run(at, JSON.stringify(messaged), at); }
+      // their contacts were "last messaged" now: one statement per flush, never one per message
+      if (messaged.length) { const at = latest(o.submitted); prepare(sqliteMessagedSql).run(at, JSON.stringify(messaged), at); }
       if (o.requeued.length) {
         const req = prepare(requeueSql);
         for (const r of o.requeued) req.run(r.notBefore, r.error, r.log, r.log, r.id);
@@ -228,23 +259,30 @@ export async function recordOutcomes(store: Store, o: Outcomes): Promise<Message
       return out;
     });
   }
+  const submitParams = () => {
+    const parts: unknown[][] = [];
+    for (const x of o.submitted) if (x.doneAt === null) x.carrierIds.forEach((c, i) => parts.push([x.channelId, c, x.id, i + 1]));
+    const columns = columnsOf(o.submitted, (x) => [x.id, x.status, x.carrierIds.join(','), x.at, x.channelId, x.partsDone, x.stat, x.err, x.doneAt, x.log]);
+    return [...columns, ...(parts.length ? columnsOf(parts, (x) => x) : [[], [], [], []]), latest(o.submitted)];
+  };
+  const submitEffects = (updated: Set<string>) => o.submitted.flatMap((x) => (x.effect && updated.has(x.id) ? [x.effect] : []));
+  if (!o.requeued.length && !o.finished.length && !o.receipts.length) {
+    if (!o.submitted.length) return [];
+    // Only submits: one statement, atomic on its own (no begin/commit round trips). Without a report folded in, nothing
+    // of it has been acknowledged to anyone when it commits, and it commits with synchronous_commit off: lost in a
+    // server crash, its messages are back as leased, marked submitting; their lease runs out, another claim counts them
+    // resubmitted and sends them again. Only messages marked since the last durable commit can be lost so (every later
+    // durable commit, such as the next mark, flushes it), so the re-sent stay within the gate's bound of DESIGN §7.
+    const reported = o.submitted.some((x) => x.stat !== null || x.partsDone > 0);
+    const rows = await againOnConflict(() => raw<{ id: string }>(store, reported ? pgSubmitSql : pgSubmitAsyncSql, submitParams()));
+    return submitEffects(new Set(rows.map((r) => r.id)));
+  }
   // Two workers' flushes can touch the same rows (a receipt can arrive on the other worker's bind) in different orders;
-  // PostgreSQL then aborts one of them as a deadlock. Nothing of it was applied, so it is run again.
+  // PostgreSQL then aborts one of them as a deadlock. Nothing of it was applied, so it is run again (so is the statement above).
   return againOnConflict(() => store.db.transaction().execute(async (trx) => {
     const run = async <R>(text: string, params: unknown[]) => (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
     const out: MessageEffect[] = [];
-    if (o.submitted.length) {
-      const updated = new Set((await run<{ id: string }>(pgSubmitSql, columnsOf(o.submitted,
-        (s) => [s.id, s.status, s.carrierIds.join(','), s.at, s.channelId, s.partsDone, s.stat, s.err, s.doneAt, s.log]))).map((r) => r.id));
-      const parts: unknown[][] = [];
-      for (const s of o.submitted) {
-        if (!updated.has(s.id)) continue;
-        if (s.effect) out.push(s.effect);
-        if (s.doneAt === null) s.carrierIds.forEach((c, i) => parts.push([s.channelId, c, s.id, i + 1]));
-      }
-      if (updated.size) { const at = latest(o.submitted); await run(messagedSql, [at, JSON.stringify([...updated]), at]); }
-      if (parts.length) await run(pgCarrierIdsSql, columnsOf(parts, (x) => x));
-    }
+    if (o.submitted.length) out.push(...submitEffects(new Set((await run<{ id: string }>(pgSubmitSql, submitParams())).map((r) => r.id))));
     for (const r of o.requeued) await run(requeueSql, [r.notBefore, r.error, r.log, r.log, r.id]);
     for (const f of o.finished) out.push(...(await run<EffectRow>(finishSql, [f.status, f.error, f.status, f.at, f.log, f.log, f.id])).map(toEffect));
     if (!o.receipts.length) return out;
@@ -286,28 +324,48 @@ function columnsOf<T>(rows: T[], values: (row: T) => unknown[]): unknown[][] {
   return columns;
 }
 
-const unnest = (types: string[]) => `unnest(${types.map((t, i) => `cast($${i + 1} as ${t}[])`).join(', ')})`;
-const pgSubmitSql = `update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
-  carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, lease_owner = null, lease_until = null, submitting = 0, error = null,
-  parts_done = m.parts_done + v.pd, carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
-  channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
-  from ${unnest(['text', 'text', 'text', 'text', 'text', 'integer', 'text', 'text', 'text', 'text'])} as v(id, status, ids, at, ch, pd, stat, err, done, log)
-  where m.id = v.id and m.done_at is null returning m.id`;
-const pgCarrierIdsSql = `insert into carrier_ids (channel_id, carrier_id, message_id, part) select * from ${unnest(['text', 'text', 'text', 'integer'])}
-  on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part`;
-const pgFindSql = `select c.channel_id, c.carrier_id, c.message_id from carrier_ids c join ${unnest(['text', 'text'])} as k(ch, cid) on c.channel_id = k.ch and c.carrier_id = k.cid`;
-const pgPendingSql = `insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) select * from ${unnest(['text', 'text', 'text', 'text', 'text', 'text', 'text'])}
-  on conflict (channel_id, carrier_id) do update set status = excluded.status, stat = excluded.stat, err = excluded.err, done_at = excluded.done_at`;
-const pgStatSql = `update messages m set carrier_stat = v.stat from ${unnest(['text', 'text'])} as v(id, stat) where m.id = v.id`;
+const unnest = (types: string[], from = 1) => `unnest(${types.map((t, i) => `cast($${from + i} as ${t}[])`).join(', ')})`;
+
+// The PostgreSQL statements of the hot path: one text each whatever the batch size (arrays through unnest), run as
+// prepared statements.
+const insertTypes: Record<string, string> = { priority: 'integer', segments: 'integer', price: 'bigint', parts_done: 'integer', attempts: 'integer', resubmitted: 'integer' };
+const pgInsertSql = prepared(`insert into messages (${insertColumns.join(', ')}) select * from ${unnest(insertColumns.map((c) => insertTypes[c] ?? 'text'))}
+  on conflict (campaign_id, phone) do nothing returning id`);
+const pgClaimExpiredSql = prepared(claimSql('postgres', true, 1));
+const pgClaimFreeSql = prepared(claimSql('postgres', false, 1));
+const pgMarkSql = prepared("update messages set submitting = 1, lease_until = $3 where id = any(cast($1 as text[])) and lease_owner = $2 and status = 'queued' returning id");
+/**
+ * The submits of one flush in one statement: the messages' update, the carrier ids of those not finished yet (of the
+ * rows it updated), and their contacts "last messaged"; answers the ids updated. `async`: committing with
+ * synchronous_commit off (only as a statement of its own, see recordOutcomes).
+ */
+const pgSubmitText = (async: boolean) => `with v as (select * from ${unnest(['text', 'text', 'text', 'text', 'text', 'integer', 'text', 'text', 'text', 'text'])}
+    as v(id, status, ids, at, ch, pd, stat, err, done, log)),
+  sub as (update messages m set status = case when m.status in ('queued', 'submitted') then v.status else m.status end,
+    carrier_ids = v.ids, submitted_at = v.at, channel_id = v.ch, submitted_by = m.lease_owner, lease_owner = null, lease_until = null, submitting = 0, error = null,
+    parts_done = m.parts_done + v.pd, carrier_stat = coalesce(v.stat, m.carrier_stat), carrier_err = coalesce(v.err, m.carrier_err), done_at = v.done,
+    channel_log = case when v.log is null then m.channel_log when m.channel_log is null then v.log else m.channel_log || chr(10) || v.log end
+    from v where m.id = v.id and m.done_at is null returning m.id, m.contact_id),
+  ids as (insert into carrier_ids (channel_id, carrier_id, message_id, part) select p.ch, p.cid, p.mid, p.part from ${unnest(['text', 'text', 'text', 'integer'], 11)} as p(ch, cid, mid, part)
+    where p.mid in (select id from sub) on conflict (channel_id, carrier_id) do update set message_id = excluded.message_id, part = excluded.part),
+  messaged as (update contacts set last_messaged_at = cast($15 as text) where id in (select contact_id from sub where contact_id is not null)
+    and (last_messaged_at is null or last_messaged_at < cast($15 as text)))
+  select id from sub${async ? ` where ${asynchronousCommit}` : ''}`;
+const pgSubmitSql = prepared(pgSubmitText(false));
+const pgSubmitAsyncSql = prepared(pgSubmitText(true));
+const pgFindSql = prepared(`select c.channel_id, c.carrier_id, c.message_id from carrier_ids c join ${unnest(['text', 'text'])} as k(ch, cid) on c.channel_id = k.ch and c.carrier_id = k.cid`);
+const pgPendingSql = prepared(`insert into pending_receipts (channel_id, carrier_id, status, stat, err, done_at, received_at) select * from ${unnest(['text', 'text', 'text', 'text', 'text', 'text', 'text'])}
+  on conflict (channel_id, carrier_id) do update set status = excluded.status, stat = excluded.stat, err = excluded.err, done_at = excluded.done_at`);
+const pgStatSql = prepared(`update messages m set carrier_stat = v.stat from ${unnest(['text', 'text'])} as v(id, stat) where m.id = v.id`);
 // applySql for many messages at once (one report each)
-const pgApplySql = `update messages m set parts_done = m.parts_done + 1,
+const pgApplySql = prepared(`update messages m set parts_done = m.parts_done + 1,
     status = case when ${takes('m.', 'v.status')} then v.status else m.status end,
     carrier_stat = case when ${takes('m.', 'v.status')} then v.stat else m.carrier_stat end,
     carrier_err = case when ${takes('m.', 'v.status')} then v.err else m.carrier_err end,
     done_at = case when m.parts_done + 1 >= m.segments then v.done else m.done_at end
   from ${unnest(['text', 'text', 'text', 'text', 'text'])} as v(id, status, stat, err, done)
   where m.id = v.id and m.done_at is null
-  returning m.id, m.tenant_id, m.campaign_id, m.phone, m.status, cast(m.price as text) as price, m.segments, m.error, m.carrier_stat, m.done_at`;
+  returning m.id, m.tenant_id, m.campaign_id, m.phone, m.status, cast(m.price as text) as price, m.segments, m.error, m.carrier_stat, m.done_at`);
 
 /**
  * Runs a PostgreSQL transaction again (up to 5 times in all) when the server aborted it as a deadlock or a

@@ -20,7 +20,7 @@ import {
 import { newNodeName } from '../worker/node-name.ts';
 import type { Effects } from '../worker/effects.ts';
 import type { MessageEffect } from '../store/repos/messages.ts';
-import { EsmeSession, type SessionHost } from './esme-session.ts';
+import { EsmeSession, type SessionHost, type SubmitIds } from './esme-session.ts';
 import { moPdus, receiptPdu, receiptWanted } from './receipt.ts';
 import { SubmitRefused } from './refusal.ts';
 import type { SubmitPart } from './submit.ts';
@@ -53,7 +53,7 @@ const AWAITING_MAX = 200_000;
 const TENANT_TTL_MS = 5000;
 
 /** What a submit's message carries to the batch that stores it: the smpp_submits row to write with it. */
-interface SubmitMeta { submitId: string | undefined; tenantId: string; accountId: string; part: SubmitPart; submittedAt: string }
+interface SubmitMeta { submitId: string | undefined; reportedId: string | undefined; tenantId: string; accountId: string; part: SubmitPart; submittedAt: string }
 
 /** A dummy argon2id hash verified for unknown system_ids, so answer times do not tell which exist. */
 let dummyHash: Promise<string> | null = null;
@@ -174,7 +174,8 @@ export class SmppServer implements SessionHost {
     return rate.take(1, Date.now()) === 0;
   }
 
-  async store(account: SmppAccount, part: SubmitPart, text: string, submitId?: string): Promise<string> {
+  async store(account: SmppAccount, part: SubmitPart, text: string, ids: SubmitIds = {}): Promise<string> {
+    const { submitId, reportedId } = ids;
     const tenant = await this.tenant(account.tenantId);
     if (!tenant) throw new SubmitRefused(Status.ESME_RSUBMITFAIL, 'the tenant of this account no longer exists');
     const category = account.defaultCategory as Category;
@@ -183,7 +184,7 @@ export class SmppServer implements SessionHost {
     const [m] = await this.sends.send({
       tenant, recipients: [{ phone: part.destination }], text, category, channel: null, notBefore: null,
       sender: account.sourceAddresses.length ? part.source : null,
-      meta: { submitId, tenantId: tenant.id, accountId: account.id, part, submittedAt },
+      meta: { submitId, reportedId, tenantId: tenant.id, accountId: account.id, part, submittedAt },
     });
     if (m.status === 'queued' && part.registeredDelivery & 0x03 && this.awaiting.size < AWAITING_MAX) this.awaiting.add(m.id);
     if (m.status !== 'queued') {
@@ -201,6 +202,7 @@ export class SmppServer implements SessionHost {
       rows.push({
         id: meta.submitId ?? q.id, tenant_id: meta.tenantId, account_id: meta.accountId, message_id: q.id, source: part.source, destination: part.destination,
         registered_delivery: part.registeredDelivery, submitted_at: meta.submittedAt, receipt_owed: part.registeredDelivery & 0x03 ? 1 : 0,
+        reported_id: meta.reportedId ?? null,
       });
     }
     if (rows.length) await insertSmppSubmits({ db: trx, dialect: this.deps.store.dialect, sqlite: this.deps.store.sqlite }, rows);

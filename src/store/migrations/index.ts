@@ -22,6 +22,7 @@ import * as m025 from './025_smpp_server_mo.ts';
 import * as m026 from './026_submitting.ts';
 import * as m027 from './027_import_files.ts';
 import * as m028 from './028_welcome_scans.ts';
+import * as m033 from './033_submit_multi.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '026_submitting': m026,
   '027_import_files': m027,
   '028_welcome_scans': m028,
+  '033_submit_multi': m033,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

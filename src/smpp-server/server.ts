@@ -15,7 +15,7 @@ import { checkContent, type Category } from '../domain/templates.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 import {
   claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, type NewSmppSubmit, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
-  releaseReceipts, renewSmppSessions, settleReceipts, queueMoForAccount, claimOwedMo, settleMo, releaseMo, purgeSmppMo, type BindType, type SmppAccount,
+  releaseReceipts, renewSmppSessions, settleReceipts, type OwedReceipt, queueMoForAccount, claimOwedMo, settleMo, releaseMo, purgeSmppMo, type BindType, type SmppAccount,
 } from '../store/repos/smpp-accounts.ts';
 import { newNodeName } from '../worker/node-name.ts';
 import type { Effects } from '../worker/effects.ts';
@@ -78,6 +78,8 @@ export class SmppServer implements SessionHost {
   private readonly awaiting = new Set<string>();
   /** Messages seen finishing whose receipts the next round claims by id. */
   private ready: string[] = [];
+  /** Receipts the ESME acknowledged, marked sent in the next round's claim transaction (a round follows at once). */
+  private settling: string[] = [];
   private lastPurge = 0;
   private moRef = 0;
 
@@ -119,7 +121,8 @@ export class SmppServer implements SessionHost {
     this.timers = [];
     await Promise.all([...this.sessions].map((s) => s.unbind()));
     await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
-    await this.pumping;
+    while (this.pumping) await this.pumping;
+    await settleReceipts(this.deps.store, this.settling.splice(0), this.deps.now().toISOString());
     await this.sends.drain();
   }
 
@@ -265,7 +268,7 @@ export class SmppServer implements SessionHost {
       .then((full) => {
         this.pumping = null;
         if (full === true) this.scanAgain = true;
-        if (this.scanAgain || this.ready.length) this.pump(false);
+        if (this.scanAgain || this.ready.length || (this.settling.length && this.timers.length)) this.pump(false);
       });
   }
 
@@ -284,12 +287,24 @@ export class SmppServer implements SessionHost {
   private async deliverReceipts(scan: boolean): Promise<boolean> {
     const accounts = [...this.byAccount].filter(([, set]) => [...set].some((s) => s.receives)).map(([id]) => id);
     const ready = this.ready.splice(0, RECEIPT_BATCH);
-    if (!accounts.length) return false;
     const store = this.deps.store;
+    const acked = this.settling.splice(0);
     const now = new Date().toISOString();
+    if (!accounts.length || (!ready.length && !scan)) {
+      await settleReceipts(store, acked, now);
+      return false;
+    }
     const until = new Date(Date.now() + 60_000).toISOString();
-    const owed = ready.length ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, ready) : [];
-    const scanned = scan ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH) : [];
+    let owed: OwedReceipt[];
+    let scanned: OwedReceipt[];
+    try {
+      owed = ready.length ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, ready, acked) : [];
+      scanned = scan ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, undefined, ready.length ? [] : acked) : [];
+    } catch (err) {
+      // the acknowledged stay to be marked by the next round (not sent again once their lease ends)
+      this.settling.push(...acked);
+      throw err;
+    }
     owed.push(...scanned);
     const settled: string[] = [];
     const released: string[] = [];
@@ -302,8 +317,7 @@ export class SmppServer implements SessionHost {
       if (target && await target.deliver(receiptPdu(r, target.account!.gsm7Packed))) settled.push(r.id);
       else released.push(r.id);
     }));
-    const at = this.deps.now().toISOString();
-    await settleReceipts(store, settled, at);
+    this.settling.push(...settled);
     await releaseReceipts(store, this.node, released);
     if (scan) for (const id of accounts) await this.deliverMo(id);
     return scanned.length === RECEIPT_BATCH && released.length === 0;

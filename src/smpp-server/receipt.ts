@@ -18,8 +18,11 @@ export function statOf(r: Pick<OwedReceipt, 'status' | 'stat'>): string {
   return r.stat && statState(r.stat.toUpperCase()) === statState(ours) ? r.stat.toUpperCase() : ours;
 }
 
-/** YYMMDDhhmm in UTC, the date format of receipt texts. */
+/** YYMMDDhhmm in UTC, the date format of receipt texts (an ISO time read by position, anything else by its digits). */
 function receiptDate(iso: string): string {
+  if (iso.length >= 16 && iso[4] === '-' && iso[7] === '-' && iso[10] === 'T' && iso[13] === ':') {
+    return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16);
+  }
   return iso.replace(/\D/g, '').slice(2, 12);
 }
 

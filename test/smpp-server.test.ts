@@ -174,6 +174,45 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     }
   });
 
+  it('takes submit_multi: each SME address its own message and receipt under one id; lists and refused destinations in unsuccess_sme', async () => {
+    const t = await funded();
+    const a = await account(t);
+    const e = await esme();
+    await e.call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' });
+    const resp = await e.call('submit_multi', {
+      source_addr: '10690', registered_delivery: 1, short_message: 'to several',
+      dest_address: [
+        { dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '8613800138301' }, { destination_addr: '+8613800138302' },
+        { dl_name: 'friends' }, { dest_addr_ton: 1, destination_addr: '12' },
+      ],
+    });
+    expect(resp.command_status).toBe(0);
+    expect(resp.message_id).toMatch(/^\S+$/);
+    expect(resp.unsuccess_sme).toEqual([
+      { dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: 'friends', error_status_code: 0x34 },
+      { dest_addr_ton: 1, dest_addr_npi: 0, destination_addr: '12', error_status_code: 0x0b },
+    ]);
+    // each accepted destination is its own message
+    const submits = await s.deps.store.db.selectFrom('smpp_submits').select(['message_id', 'destination']).where('reported_id', '=', resp.message_id).orderBy('destination').execute();
+    expect(submits.map((r) => r.destination)).toEqual(['+8613800138301', '+8613800138302']);
+    for (const r of submits) expect(await message(t, r.message_id)).toMatchObject({ to: r.destination, text: expect.stringContaining('to several') });
+    // one receipt per destination, each carrying the id the ESME was given, none twice
+    await waitFor(() => e.delivered.length >= 2, 'the two receipts');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(e.delivered.map((r) => r.source_addr).sort()).toEqual(['+8613800138301', '+8613800138302']);
+    for (const r of e.delivered) {
+      expect(r.receipted_message_id).toBe(resp.message_id);
+      expect(r.short_message.message).toMatch(new RegExp(`^id:${resp.message_id} sub:001 dlvrd:001 .* stat:DELIVRD`));
+    }
+    // nothing accepted: the whole submit_multi is refused with the destinations' status
+    const none = await e.call('submit_multi', { short_message: 'x', dest_address: [{ dl_name: 'a' }, { dl_name: 'b' }] });
+    expect(none.command_status).toBe(0x34);
+    expect((await e.call('submit_multi', { short_message: 'x', dest_address: [] })).command_status).toBe(0x33);
+    const rx = await esme();
+    await rx.call('bind_receiver', { system_id: (await account(t)).systemId, password: 'pw345678' });
+    expect((await rx.call('submit_multi', { short_message: 'x', dest_address: [{ destination_addr: '+8613800138303' }] })).command_status).toBe(0x04);
+  });
+
   it('keeps a receipt while no receiver is bound and sends it once when one binds, on another session', async () => {
     const t = await funded();
     const a = await account(t);

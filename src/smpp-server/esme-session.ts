@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { Connection } from '../channels/session/connection.ts';
 import type { PduError } from '../channels/session/pdu-error.ts';
 import { encodePdu } from '../channels/smpp/codec.ts';
-import { Cmd, Status, Tag, statusName, type Pdu } from '../channels/smpp/pdus.ts';
+import { Cmd, Status, Tag, statusName, type DestAddress, type Pdu, type UnsuccessSme } from '../channels/smpp/pdus.ts';
 import { smppProtocol } from '../channels/smpp/protocol.ts';
 import { Reassembler } from '../channels/smpp/reassembly.ts';
 import { uintTlv } from '../channels/smpp/tlv.ts';
@@ -12,14 +12,17 @@ import { newId } from '../domain/ids.ts';
 import { readSubmit, type SubmitPart } from './submit.ts';
 import { refusalOf, SubmitRefused } from './refusal.ts';
 
+/** The ids of a stored submit: the long message's id given to all its parts, or the submit_multi id its receipts carry. */
+export interface SubmitIds { submitId?: string; reportedId?: string }
+
 /** What a session needs from its server (shared by every session of the node). */
 export interface SessionHost {
   /** Checks a bind and records the session; the account, or the command_status refusing it and why. */
   authenticate(bind: { systemId: string; password: string; bindType: BindType; address: string; sessionId: string }): Promise<{ account: SmppAccount } | { status: number; reason: string }>;
   /** Whether the account may take one more submit this second (its TPS across this node's sessions). */
   takeRate(account: SmppAccount): boolean;
-  /** Stores a whole message through the send path; resolves with the id the ESME gets, or rejects with a refusal. */
-  store(account: SmppAccount, part: SubmitPart, text: string, submitId?: string): Promise<string>;
+  /** Stores a whole message through the send path; resolves with the id of its submit, or rejects with a refusal. */
+  store(account: SmppAccount, part: SubmitPart, text: string, ids?: SubmitIds): Promise<string>;
   /** A session bound or ended (receipts may be owed to it). */
   bound(session: EsmeSession): void;
   ended(session: EsmeSession): void;
@@ -66,7 +69,7 @@ export class EsmeSession {
         this.host.refused(this.account!, reason, true);
         throw new SubmitRefused(Status.ESME_RSUBMITFAIL, reason);
       }
-      await this.host.store(this.account!, m.meta, m.text, m.meta.submitId);
+      await this.host.store(this.account!, m.meta, m.text, { submitId: m.meta.submitId });
     });
     this.conn = new Connection<Pdu>(socket, smppProtocol, CONNECTION, () => ({
       onRequest: (p) => this.onRequest(p),
@@ -121,6 +124,9 @@ export class EsmeSession {
         case Cmd.submit_sm:
         case Cmd.data_sm:
           void this.submit(p);
+          return;
+        case Cmd.submit_multi:
+          void this.submitMulti(p);
           return;
         case Cmd.enquire_link:
           return this.reply(Cmd.enquire_link_resp, p.sequence, 0);
@@ -188,6 +194,55 @@ export class EsmeSession {
       this.reply(respId, p.sequence, r.status);
     } finally {
       this.inflight--;
+    }
+  }
+
+  /**
+   * A submit_multi: each SME address becomes its own message (the checks of a submit_sm each, the TPS counted per
+   * destination), all answered with one id that their receipts carry; a distribution list name (not offered) and a
+   * destination refused go to unsuccess_sme with the status a submit_sm would have got. Refused as a whole only when
+   * no destination was accepted. Long messages come in message_payload (parts spread over several submit_multi are refused).
+   */
+  private async submitMulti(p: Pdu): Promise<void> {
+    const account = this.account;
+    const answer = (status: number, fields?: Partial<Pdu>) => this.reply(Cmd.submit_multi_resp, p.sequence, status, fields);
+    if (!account || this.bindType === 'receiver') return answer(Status.ESME_RINVBNDSTS);
+    const dests = p.destAddresses ?? [];
+    if (dests.length === 0) {
+      this.host.refused(account, 'submit_multi with number_of_dests 0', true);
+      return answer(Status.ESME_RINVNUMDESTS);
+    }
+    if (this.inflight >= account.window) return answer(Status.ESME_RMSGQFUL);
+    this.inflight++;
+    try {
+      const id = newId();
+      const refusals = await Promise.all(dests.map((d) => this.multiDestination(account, p, d, id)));
+      const unsuccessSme = refusals.filter((u) => u !== null);
+      const status = unsuccessSme.length < dests.length ? Status.ESME_ROK
+        : unsuccessSme.every((u) => u.errorStatusCode === unsuccessSme[0].errorStatusCode) ? unsuccessSme[0].errorStatusCode : Status.ESME_RSUBMITFAIL;
+      answer(status, { messageId: status === Status.ESME_ROK ? id : '', unsuccessSme });
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  /** Stores one destination of a submit_multi; null when accepted, else its unsuccess_sme entry. */
+  private async multiDestination(account: SmppAccount, p: Pdu, d: DestAddress, reportedId: string): Promise<UnsuccessSme | null> {
+    const refuse = (errorStatusCode: number, reason: string, expected = true): UnsuccessSme => {
+      this.host.refused(account, reason, expected);
+      return d.flag === 1 ? { ton: d.ton, npi: d.npi, address: d.address, errorStatusCode } : { ton: 0, npi: 0, address: d.dlName, errorStatusCode };
+    };
+    if (d.flag === 2) return refuse(Status.ESME_RINVDLNAME, `distribution list ${JSON.stringify(d.dlName)}: distribution lists are not offered; give SME addresses`);
+    if (!this.host.takeRate(account)) return refuse(Status.ESME_RTHROTTLED, `${d.address}: over the account's ${account.tps} TPS`);
+    const part = readSubmit({ ...p, destAddrTon: d.ton, destAddrNpi: d.npi, destinationAddr: d.address }, account);
+    if ('status' in part) return refuse(part.status, part.reason);
+    if (part.concat && part.concat.total > 1) return refuse(Status.ESME_RSUBMITFAIL, 'a long message split over several submit_multi is not accepted; send it whole in message_payload');
+    try {
+      await this.host.store(account, part, part.text, { reportedId });
+      return null;
+    } catch (err) {
+      const r = refusalOf(err);
+      return refuse(r.status, r.reason, r.expected);
     }
   }
 

@@ -18,8 +18,11 @@ export function statOf(r: Pick<OwedReceipt, 'status' | 'stat'>): string {
   return r.stat && statState(r.stat.toUpperCase()) === statState(ours) ? r.stat.toUpperCase() : ours;
 }
 
-/** YYMMDDhhmm in UTC, the date format of receipt texts. */
+/** YYMMDDhhmm in UTC, the date format of receipt texts (an ISO time read by position, anything else by its digits). */
 function receiptDate(iso: string): string {
+  if (iso.length >= 16 && iso[4] === '-' && iso[7] === '-' && iso[10] === 'T' && iso[13] === ':') {
+    return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16);
+  }
   return iso.replace(/\D/g, '').slice(2, 12);
 }
 
@@ -34,13 +37,13 @@ export function receiptPdu(r: OwedReceipt, packed = false): Pdu {
   const stat = statOf(r);
   const delivered = stat === 'DELIVRD' ? '001' : '000';
   const err = (r.err ?? (stat === 'DELIVRD' ? '000' : '001')).replace(/[^0-9A-Za-z]/g, '').slice(0, 3).padStart(3, '0');
-  const text = `id:${r.id} sub:001 dlvrd:${delivered} submit date:${receiptDate(r.submittedAt)} done date:${receiptDate(r.doneAt)} stat:${stat} err:${err} text:`;
+  const text = `id:${r.reportedId} sub:001 dlvrd:${delivered} submit date:${receiptDate(r.submittedAt)} done date:${receiptDate(r.doneAt)} stat:${stat} err:${err} text:`;
   return {
     commandId: Cmd.deliver_sm, status: 0, sequence: 0,
     sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: r.destination.slice(0, 20),
     destAddrTon: 0, destAddrNpi: 0, destinationAddr: r.source.slice(0, 20),
     esmClass: EsmClass.deliveryReceipt, dataCoding: 0, shortMessage: packed ? packShortMessage(encodeGsm7(text), false) : Buffer.from(text, 'latin1'),
-    tlvs: [cstringTlv(Tag.receipted_message_id, r.id), uintTlv(Tag.message_state, statState(stat), 1)],
+    tlvs: [cstringTlv(Tag.receipted_message_id, r.reportedId), uintTlv(Tag.message_state, statState(stat), 1)],
   };
 }
 

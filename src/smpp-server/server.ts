@@ -15,12 +15,12 @@ import { checkContent, type Category } from '../domain/templates.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
 import {
   claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, type NewSmppSubmit, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
-  releaseReceipts, renewSmppSessions, settleReceipts, queueMoForAccount, claimOwedMo, settleMo, releaseMo, purgeSmppMo, type BindType, type SmppAccount,
+  releaseReceipts, renewSmppSessions, settleReceipts, type OwedReceipt, queueMoForAccount, claimOwedMo, settleMo, releaseMo, purgeSmppMo, type BindType, type SmppAccount,
 } from '../store/repos/smpp-accounts.ts';
 import { newNodeName } from '../worker/node-name.ts';
 import type { Effects } from '../worker/effects.ts';
 import type { MessageEffect } from '../store/repos/messages.ts';
-import { EsmeSession, type SessionHost } from './esme-session.ts';
+import { EsmeSession, type SessionHost, type SubmitIds } from './esme-session.ts';
 import { moPdus, receiptPdu, receiptWanted } from './receipt.ts';
 import { SubmitRefused } from './refusal.ts';
 import type { SubmitPart } from './submit.ts';
@@ -53,7 +53,7 @@ const AWAITING_MAX = 200_000;
 const TENANT_TTL_MS = 5000;
 
 /** What a submit's message carries to the batch that stores it: the smpp_submits row to write with it. */
-interface SubmitMeta { submitId: string | undefined; tenantId: string; accountId: string; part: SubmitPart; submittedAt: string }
+interface SubmitMeta { submitId: string | undefined; reportedId: string | undefined; tenantId: string; accountId: string; part: SubmitPart; submittedAt: string }
 
 /** A dummy argon2id hash verified for unknown system_ids, so answer times do not tell which exist. */
 let dummyHash: Promise<string> | null = null;
@@ -78,6 +78,8 @@ export class SmppServer implements SessionHost {
   private readonly awaiting = new Set<string>();
   /** Messages seen finishing whose receipts the next round claims by id. */
   private ready: string[] = [];
+  /** Receipts the ESME acknowledged, marked sent in the next round's claim transaction (a round follows at once). */
+  private settling: string[] = [];
   private lastPurge = 0;
   private moRef = 0;
 
@@ -119,7 +121,8 @@ export class SmppServer implements SessionHost {
     this.timers = [];
     await Promise.all([...this.sessions].map((s) => s.unbind()));
     await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
-    await this.pumping;
+    while (this.pumping) await this.pumping;
+    await settleReceipts(this.deps.store, this.settling.splice(0), this.deps.now().toISOString());
     await this.sends.drain();
   }
 
@@ -174,7 +177,8 @@ export class SmppServer implements SessionHost {
     return rate.take(1, Date.now()) === 0;
   }
 
-  async store(account: SmppAccount, part: SubmitPart, text: string, submitId?: string): Promise<string> {
+  async store(account: SmppAccount, part: SubmitPart, text: string, ids: SubmitIds = {}): Promise<string> {
+    const { submitId, reportedId } = ids;
     const tenant = await this.tenant(account.tenantId);
     if (!tenant) throw new SubmitRefused(Status.ESME_RSUBMITFAIL, 'the tenant of this account no longer exists');
     const category = account.defaultCategory as Category;
@@ -183,7 +187,7 @@ export class SmppServer implements SessionHost {
     const [m] = await this.sends.send({
       tenant, recipients: [{ phone: part.destination }], text, category, channel: null, notBefore: null,
       sender: account.sourceAddresses.length ? part.source : null,
-      meta: { submitId, tenantId: tenant.id, accountId: account.id, part, submittedAt },
+      meta: { submitId, reportedId, tenantId: tenant.id, accountId: account.id, part, submittedAt },
     });
     if (m.status === 'queued' && part.registeredDelivery & 0x03 && this.awaiting.size < AWAITING_MAX) this.awaiting.add(m.id);
     if (m.status !== 'queued') {
@@ -201,6 +205,7 @@ export class SmppServer implements SessionHost {
       rows.push({
         id: meta.submitId ?? q.id, tenant_id: meta.tenantId, account_id: meta.accountId, message_id: q.id, source: part.source, destination: part.destination,
         registered_delivery: part.registeredDelivery, submitted_at: meta.submittedAt, receipt_owed: part.registeredDelivery & 0x03 ? 1 : 0,
+        reported_id: meta.reportedId ?? null,
       });
     }
     if (rows.length) await insertSmppSubmits({ db: trx, dialect: this.deps.store.dialect, sqlite: this.deps.store.sqlite }, rows);
@@ -263,7 +268,7 @@ export class SmppServer implements SessionHost {
       .then((full) => {
         this.pumping = null;
         if (full === true) this.scanAgain = true;
-        if (this.scanAgain || this.ready.length) this.pump(false);
+        if (this.scanAgain || this.ready.length || (this.settling.length && this.timers.length)) this.pump(false);
       });
   }
 
@@ -282,12 +287,24 @@ export class SmppServer implements SessionHost {
   private async deliverReceipts(scan: boolean): Promise<boolean> {
     const accounts = [...this.byAccount].filter(([, set]) => [...set].some((s) => s.receives)).map(([id]) => id);
     const ready = this.ready.splice(0, RECEIPT_BATCH);
-    if (!accounts.length) return false;
     const store = this.deps.store;
+    const acked = this.settling.splice(0);
     const now = new Date().toISOString();
+    if (!accounts.length || (!ready.length && !scan)) {
+      await settleReceipts(store, acked, now);
+      return false;
+    }
     const until = new Date(Date.now() + 60_000).toISOString();
-    const owed = ready.length ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, ready) : [];
-    const scanned = scan ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH) : [];
+    let owed: OwedReceipt[];
+    let scanned: OwedReceipt[];
+    try {
+      owed = ready.length ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, ready, acked) : [];
+      scanned = scan ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, undefined, ready.length ? [] : acked) : [];
+    } catch (err) {
+      // the acknowledged stay to be marked by the next round (not sent again once their lease ends)
+      this.settling.push(...acked);
+      throw err;
+    }
     owed.push(...scanned);
     const settled: string[] = [];
     const released: string[] = [];
@@ -300,8 +317,7 @@ export class SmppServer implements SessionHost {
       if (target && await target.deliver(receiptPdu(r, target.account!.gsm7Packed))) settled.push(r.id);
       else released.push(r.id);
     }));
-    const at = this.deps.now().toISOString();
-    await settleReceipts(store, settled, at);
+    this.settling.push(...settled);
     await releaseReceipts(store, this.node, released);
     if (scan) for (const id of accounts) await this.deliverMo(id);
     return scanned.length === RECEIPT_BATCH && released.length === 0;

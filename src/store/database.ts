@@ -258,10 +258,10 @@ export interface SmppAccountsTable {
 }
 /** An SMPP session bound now on some node (renewed while it lives). */
 export interface SmppSessionsTable { id: string; account_id: string; node_id: string; bind_type: string; address: string; bound_at: string; lease_until: string }
-/** A submit accepted from an ESME: the id it was given, the message it became, and its delivery receipt if still owed. */
+/** A submit accepted from an ESME: the id it was given (`reported_id` for a submit_multi's destination), the message it became, and its delivery receipt if still owed. */
 export interface SmppSubmitsTable {
   id: string; tenant_id: string; account_id: string; message_id: string; source: string; destination: string; registered_delivery: number;
-  submitted_at: string; receipt_owed: number; receipt_sent_at: string | null; lease_owner: string | null; lease_until: string | null;
+  submitted_at: string; reported_id: string | null; receipt_owed: number; receipt_sent_at: string | null; lease_owner: string | null; lease_until: string | null;
 }
 /** An inbound message owed to an account's receivers until one acknowledged its deliver_sm (leased while being sent). */
 export interface SmppMoTable {

@@ -5,7 +5,9 @@ import { KNOWN_COMMANDS, commandHasTlvs, decodePdu, encodePdu, encodePduInto } f
 import { Cmd, Tag, isResponseId, type Pdu } from './pdus.ts';
 import { cstringTlv, tlvString } from './tlv.ts';
 
-const FIELD_SHAPES: Record<number, [string, 'u8' | 'c' | 'sm', number?][]> = (() => {
+type Shape = 'u8' | 'c' | 'sm' | 'dests' | 'unsuccess';
+
+const FIELD_SHAPES: Record<number, [string, Shape, number?][]> = (() => {
   const bind: [string, 'u8' | 'c', number?][] = [['systemId', 'c', 16], ['password', 'c', 9], ['systemType', 'c', 13], ['interfaceVersion', 'u8'], ['addrTon', 'u8'], ['addrNpi', 'u8'], ['addressRange', 'c', 41]];
   const sm: [string, 'u8' | 'c' | 'sm', number?][] = [
     ['serviceType', 'c', 6], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 21], ['destAddrTon', 'u8'], ['destAddrNpi', 'u8'], ['destinationAddr', 'c', 21],
@@ -13,6 +15,7 @@ const FIELD_SHAPES: Record<number, [string, 'u8' | 'c' | 'sm', number?][]> = (()
     ['registeredDelivery', 'u8'], ['replaceIfPresentFlag', 'u8'], ['dataCoding', 'u8'], ['smDefaultMsgId', 'u8'], ['shortMessage', 'sm'],
   ];
   const id: [string, 'c', number][] = [['messageId', 'c', 65]];
+  const multi: [string, Shape, number?][] = [...sm.slice(0, 4), ['destAddresses', 'dests'], ...sm.slice(7)];
   return {
     [Cmd.bind_receiver]: bind, [Cmd.bind_transmitter]: bind, [Cmd.bind_transceiver]: bind,
     [Cmd.bind_receiver_resp]: [['systemId', 'c', 16]], [Cmd.bind_transmitter_resp]: [['systemId', 'c', 16]], [Cmd.bind_transceiver_resp]: [['systemId', 'c', 16]],
@@ -23,18 +26,25 @@ const FIELD_SHAPES: Record<number, [string, 'u8' | 'c' | 'sm', number?][]> = (()
     [Cmd.query_sm_resp]: [['messageId', 'c', 65], ['finalDate', 'c', 17], ['messageState', 'u8'], ['errorCode', 'u8']],
     [Cmd.cancel_sm]: [['serviceType', 'c', 6], ['messageId', 'c', 65], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 21], ['destAddrTon', 'u8'], ['destAddrNpi', 'u8'], ['destinationAddr', 'c', 21]],
     [Cmd.replace_sm]: [['messageId', 'c', 65], ['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 21], ['scheduleDeliveryTime', 'c', 17], ['validityPeriod', 'c', 17], ['registeredDelivery', 'u8'], ['smDefaultMsgId', 'u8'], ['shortMessage', 'sm']],
+    [Cmd.submit_multi]: multi, [Cmd.submit_multi_resp]: [['messageId', 'c', 65], ['unsuccessSme', 'unsuccess']],
     [Cmd.alert_notification]: [['sourceAddrTon', 'u8'], ['sourceAddrNpi', 'u8'], ['sourceAddr', 'c', 65], ['esmeAddrTon', 'u8'], ['esmeAddrNpi', 'u8'], ['esmeAddr', 'c', 65]],
   };
 })();
 
 const cstr = (max: number) => fc.string({ maxLength: max - 1, unit: fc.integer({ min: 1, max: 0xff }).map((c) => String.fromCharCode(c)) });
 const octets = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
+const u8 = fc.integer({ min: 0, max: 255 });
+const dests = fc.array(fc.oneof(
+  fc.record({ flag: fc.constant(1 as const), ton: u8, npi: u8, address: cstr(21) }),
+  fc.record({ flag: fc.constant(2 as const), dlName: cstr(21) }),
+), { maxLength: 6 });
+const unsuccess = fc.array(fc.record({ ton: u8, npi: u8, address: cstr(21), errorStatusCode: fc.integer({ min: 0, max: 0xffffffff }) }), { maxLength: 6 });
 const tlvs = fc.array(fc.record({ tag: fc.integer({ min: 0, max: 0xffff }), value: octets(40) }), { maxLength: 4 });
 
 function pduArb(commandId: number): fc.Arbitrary<Pdu> {
   const shape = FIELD_SHAPES[commandId] ?? [];
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [key, type, max] of shape) fields[key] = type === 'u8' ? fc.integer({ min: 0, max: 255 }) : type === 'c' ? cstr(max!) : octets(254);
+  for (const [key, type, max] of shape) fields[key] = type === 'c' ? cstr(max!) : { u8, sm: octets(254), dests, unsuccess }[type];
   return fc.record({
     sequence: fc.integer({ min: 1, max: 0x7fffffff }),
     fields: fc.record(fields),
@@ -113,6 +123,22 @@ describe('SMPP codec', () => {
         }
       }
     }), { numRuns: 2000 });
+  });
+
+  it('reads a submit_multi written by hand (SME address and distribution list) and refuses an unknown dest_flag', () => {
+    const body = (flag: number) => Buffer.concat([
+      Buffer.from('\0\x01\x01' + '10690\0' + '\x02', 'latin1'),
+      Buffer.from('\x01\x01\x01' + '8613800138000\0', 'latin1'), Buffer.from([flag]), Buffer.from('friends\0', 'latin1'),
+      Buffer.from('\0\0\0' + '\0\0' + '\x01\0\0\0' + '\x02hi', 'latin1'),
+    ]);
+    const frame = (flag: number) => { const b = body(flag); const h = Buffer.alloc(16); h.writeUInt32BE(16 + b.length, 0); h.writeUInt32BE(0x21, 4); h.writeUInt32BE(9, 12); return Buffer.concat([h, b]); };
+    const p = decodePdu(frame(2));
+    expect(p).toMatchObject({ commandId: Cmd.submit_multi, sourceAddr: '10690', registeredDelivery: 1, shortMessage: Buffer.from('hi') });
+    expect(p.destAddresses).toEqual([{ flag: 1, ton: 1, npi: 1, address: '8613800138000' }, { flag: 2, dlName: 'friends' }]);
+    expect(encodePdu(p)).toEqual(frame(2));
+    expect(() => decodePdu(frame(3))).toThrow(expect.objectContaining({ status: 0x40, sequence: 9 }));
+    const resp = encodePdu({ commandId: Cmd.submit_multi_resp, status: 0, sequence: 9, messageId: 'M1', unsuccessSme: [{ ton: 1, npi: 1, address: '12', errorStatusCode: 0x0b }] });
+    expect(resp.subarray(16).toString('hex')).toBe(Buffer.concat([Buffer.from('M1\0\x01\x01\x0112\0', 'latin1'), Buffer.from([0, 0, 0, 0x0b])]).toString('hex'));
   });
 
   it('rejects values that do not fit when encoding', () => {

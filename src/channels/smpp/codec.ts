@@ -1,16 +1,20 @@
 // Hand-written SMPP 3.4 PDU codec: one size pass, one allocation, one write pass per PDU.
 // The decoder throws only PduError; octet strings (short_message, TLV values) are views into the frame.
 import { PduError } from '../session/pdu-error.ts';
-import { Cmd, Status, commandName, isResponseId, type Pdu, type Tlv } from './pdus.ts';
+import { Cmd, Status, commandName, isResponseId, type DestAddress, type Pdu, type Tlv, type UnsuccessSme } from './pdus.ts';
 
 /** SMPP header size: command_length, command_id, command_status, sequence_number. */
 export const HEADER_LENGTH = 16;
 /** Largest PDU we accept (a 64 KiB message_payload plus fields fits); anything longer is garbage. */
 export const MAX_PDU_LENGTH = 70_000;
 
-type FieldKey = Exclude<keyof Pdu, 'commandId' | 'status' | 'sequence' | 'tlvs' | 'shortMessage'>;
-/** A mandatory field: a u8, a C-octet string with its maximum size (NUL included), or sm_length + short_message. */
-type Field = readonly [FieldKey, 'u8'] | readonly [FieldKey, 'c', number] | readonly ['shortMessage', 'sm'];
+type FieldKey = Exclude<keyof Pdu, 'commandId' | 'status' | 'sequence' | 'tlvs' | 'shortMessage' | 'destAddresses' | 'unsuccessSme'>;
+/**
+ * A mandatory field: a u8, a C-octet string with its maximum size (NUL included), sm_length + short_message, or a
+ * submit_multi's counted list (number_of_dests + dest_address, no_unsuccess + unsuccess_sme).
+ */
+type Field = readonly [FieldKey, 'u8'] | readonly [FieldKey, 'c', number] | readonly ['shortMessage', 'sm']
+  | readonly ['destAddresses', 'dests'] | readonly ['unsuccessSme', 'unsuccess'];
 
 interface CommandSpec {
   fields: readonly Field[];
@@ -20,6 +24,10 @@ interface CommandSpec {
 const u8 = (key: FieldKey): Field => [key, 'u8'];
 const c = (key: FieldKey, max: number): Field => [key, 'c', max];
 const SM: Field = ['shortMessage', 'sm'];
+const DESTS: Field = ['destAddresses', 'dests'];
+const UNSUCCESS: Field = ['unsuccessSme', 'unsuccess'];
+/** Most destinations (and refusals) one submit_multi carries: number_of_dests is a u8, 254 at most (SMPP 3.4 §4.5.1). */
+export const MAX_DESTS = 254;
 
 const BIND: CommandSpec = {
   fields: [c('systemId', 16), c('password', 9), c('systemType', 13), u8('interfaceVersion'), u8('addrTon'), u8('addrNpi'), c('addressRange', 41)],
@@ -55,6 +63,15 @@ const SPECS = new Map<number, CommandSpec>([
   [Cmd.submit_sm_resp, MESSAGE_ID],
   [Cmd.deliver_sm, SHORT_MESSAGE],
   [Cmd.deliver_sm_resp, MESSAGE_ID],
+  [Cmd.submit_multi, {
+    fields: [
+      c('serviceType', 6), u8('sourceAddrTon'), u8('sourceAddrNpi'), c('sourceAddr', 21), DESTS,
+      u8('esmClass'), u8('protocolId'), u8('priorityFlag'), c('scheduleDeliveryTime', 17), c('validityPeriod', 17),
+      u8('registeredDelivery'), u8('replaceIfPresentFlag'), u8('dataCoding'), u8('smDefaultMsgId'), SM,
+    ],
+    tlvs: true,
+  }],
+  [Cmd.submit_multi_resp, { fields: [c('messageId', 65), UNSUCCESS], tlvs: false }],
   [Cmd.data_sm, {
     fields: [
       c('serviceType', 6), u8('sourceAddrTon'), u8('sourceAddrNpi'), c('sourceAddr', 65),
@@ -250,6 +267,8 @@ export function encodePdu(p: Pdu): Buffer {
   for (const f of spec.fields) {
     if (f[1] === 'u8') size += 1;
     else if (f[1] === 'c') size += checkC(p, f[0], (target[f[0]] as string | undefined) ?? '', f[2]);
+    else if (f[1] === 'dests') size += destsSize(p);
+    else if (f[1] === 'unsuccess') size += unsuccessSize(p);
     else size += 1 + (p.shortMessage?.length ?? 0);
   }
   if ((p.shortMessage?.length ?? 0) > 254) fail(p, 'short_message longer than 254 octets (use message_payload)');
@@ -260,6 +279,10 @@ export function encodePdu(p: Pdu): Buffer {
       buf[off++] = ((target[f[0]] as number | undefined) ?? 0) & 0xff;
     } else if (f[1] === 'c') {
       off = writeC(buf, off, (target[f[0]] as string | undefined) ?? '');
+    } else if (f[1] === 'dests') {
+      off = writeDests(p.destAddresses ?? [], buf, off);
+    } else if (f[1] === 'unsuccess') {
+      off = writeUnsuccess(p.unsuccessSme ?? [], buf, off);
     } else {
       const sm = p.shortMessage ?? EMPTY_BUFFER;
       buf[off++] = sm.length;
@@ -268,6 +291,51 @@ export function encodePdu(p: Pdu): Buffer {
   }
   writeTlvs(p, buf, off);
   return buf;
+}
+
+/** Size of number_of_dests and the dest_address list of a submit_multi. */
+function destsSize(p: Pdu): number {
+  const dests = p.destAddresses ?? [];
+  if (dests.length > MAX_DESTS) fail(p, `more than ${MAX_DESTS} destinations`);
+  let size = 1;
+  for (const d of dests) size += d.flag === 1 ? 3 + checkC(p, 'destinationAddr', d.address, 21) : 1 + checkC(p, 'dlName', d.dlName, 21);
+  return size;
+}
+
+function writeDests(dests: readonly DestAddress[], buf: Buffer, off: number): number {
+  buf[off++] = dests.length;
+  for (const d of dests) {
+    buf[off++] = d.flag;
+    if (d.flag === 2) {
+      off = writeC(buf, off, d.dlName);
+      continue;
+    }
+    buf[off++] = d.ton & 0xff;
+    buf[off++] = d.npi & 0xff;
+    off = writeC(buf, off, d.address);
+  }
+  return off;
+}
+
+/** Size of no_unsuccess and the unsuccess_sme list of a submit_multi_resp. */
+function unsuccessSize(p: Pdu): number {
+  const list = p.unsuccessSme ?? [];
+  if (list.length > MAX_DESTS) fail(p, `more than ${MAX_DESTS} unsuccessful destinations`);
+  let size = 1;
+  for (const u of list) size += 6 + checkC(p, 'destinationAddr', u.address, 21);
+  return size;
+}
+
+function writeUnsuccess(list: readonly UnsuccessSme[], buf: Buffer, off: number): number {
+  buf[off++] = list.length;
+  for (const u of list) {
+    buf[off++] = u.ton & 0xff;
+    buf[off++] = u.npi & 0xff;
+    off = writeC(buf, off, u.address);
+    u32(buf, off, u.errorStatusCode >>> 0);
+    off += 4;
+  }
+  return off;
 }
 
 /** A big-endian u32 at `off` (the caller has checked the length). */
@@ -300,6 +368,39 @@ function readSm(frame: Buffer, p: Pdu): Buffer {
   const sm = frame.subarray(cur, cur + len);
   cur += len;
   return sm;
+}
+
+function readDests(frame: Buffer, p: Pdu): DestAddress[] {
+  const n = readU8(frame, p, 'number_of_dests');
+  const dests: DestAddress[] = [];
+  for (let i = 0; i < n; i++) {
+    const flag = readU8(frame, p, 'dest_flag');
+    if (flag === 1) {
+      const ton = readU8(frame, p, 'dest_addr_ton');
+      const npi = readU8(frame, p, 'dest_addr_npi');
+      dests.push({ flag, ton, npi, address: readC(frame, p, 'destination_addr') });
+    } else if (flag === 2) {
+      dests.push({ flag, dlName: readC(frame, p, 'dl_name') });
+    } else {
+      throw new PduError(`${commandName(p.commandId)}: dest_flag ${flag} of destination ${i + 1} is neither 1 (SME address) nor 2 (distribution list)`, false, p.sequence, Status.ESME_RINVDESTFLAG);
+    }
+  }
+  return dests;
+}
+
+function readUnsuccess(frame: Buffer, p: Pdu): UnsuccessSme[] {
+  const n = readU8(frame, p, 'no_unsuccess');
+  const list: UnsuccessSme[] = [];
+  for (let i = 0; i < n; i++) {
+    const ton = readU8(frame, p, 'dest_addr_ton');
+    const npi = readU8(frame, p, 'dest_addr_npi');
+    const address = readC(frame, p, 'destination_addr');
+    if (cur + 4 > frame.length) fail(p, 'body ends before error_status_code');
+    const errorStatusCode = readU32(frame, cur);
+    cur += 4;
+    list.push({ ton, npi, address, errorStatusCode });
+  }
+  return list;
 }
 
 /**
@@ -359,6 +460,8 @@ export function decodePdu(frame: Buffer): Pdu {
     for (const f of spec.fields) {
       if (f[1] === 'u8') target[f[0]] = readU8(frame, p, f[0]);
       else if (f[1] === 'c') target[f[0]] = readC(frame, p, f[0]);
+      else if (f[1] === 'dests') p.destAddresses = readDests(frame, p);
+      else if (f[1] === 'unsuccess') p.unsuccessSme = readUnsuccess(frame, p);
       else p.shortMessage = readSm(frame, p);
     }
   }

@@ -24,6 +24,8 @@ export const Cmd = {
   outbind: 0x0000000b,
   enquire_link: 0x00000015,
   enquire_link_resp: 0x80000015,
+  submit_multi: 0x00000021,
+  submit_multi_resp: 0x80000021,
   alert_notification: 0x00000102,
   data_sm: 0x00000103,
   data_sm_resp: 0x80000103,
@@ -148,6 +150,12 @@ export interface Tlv {
   value: Buffer;
 }
 
+/** One destination of a submit_multi (SMPP 3.4 §5.2.25): an SME address (dest_flag 1) or a distribution list name (2). */
+export type DestAddress = { flag: 1; ton: number; npi: number; address: string } | { flag: 2; dlName: string };
+
+/** A destination a submit_multi_resp reports as not accepted, with why (a command_status). */
+export interface UnsuccessSme { ton: number; npi: number; address: string; errorStatusCode: number }
+
 /** Any SMPP PDU: header plus whichever mandatory fields its command has (camelCase of the spec names). */
 export interface Pdu {
   commandId: number;
@@ -184,5 +192,9 @@ export interface Pdu {
   esmeAddrTon?: number;
   esmeAddrNpi?: number;
   esmeAddr?: string;
+  /** submit_multi: number_of_dests and its dest_address list. */
+  destAddresses?: DestAddress[];
+  /** submit_multi_resp: no_unsuccess and its unsuccess_sme list. */
+  unsuccessSme?: UnsuccessSme[];
   tlvs?: Tlv[];
 }

@@ -24,6 +24,7 @@ import * as m027 from './027_import_files.ts';
 import * as m028 from './028_welcome_scans.ts';
 import * as m029 from './029_submitted_by.ts';
 import * as m031 from './031_lottery_gifts.ts';
+import * as m033 from './033_submit_multi.ts';
 import * as m034 from './034_inbound_part_octets.ts';
 
 /** Every migration in order; a new one is one more line here. */
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '028_welcome_scans': m028,
   '029_submitted_by': m029,
   '031_lottery_gifts': m031,
+  '033_submit_multi': m033,
   '034_inbound_part_octets': m034,
 };
 

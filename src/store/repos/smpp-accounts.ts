@@ -153,20 +153,20 @@ export async function listSmppSessions(db: Db, tenantId: string, accountId: stri
 /** A submit to record with the message it became. */
 export type NewSmppSubmit = Omit<SmppSubmitsTable, 'receipt_sent_at' | 'lease_owner' | 'lease_until'>;
 
-const SUBMIT_COLUMNS = ['id', 'tenant_id', 'account_id', 'message_id', 'source', 'destination', 'registered_delivery', 'submitted_at', 'receipt_owed'] as const;
+const SUBMIT_COLUMNS = ['id', 'tenant_id', 'account_id', 'message_id', 'source', 'destination', 'registered_delivery', 'submitted_at', 'receipt_owed', 'reported_id'] as const;
 
 /** Records accepted submits (in the transaction that stores their messages; on SQLite a statement prepared once: one runs per submit). */
 export async function insertSmppSubmits(t: BulkTarget, rows: NewSmppSubmit[]): Promise<void> {
   await insertRows(t, 'smpp_submits', SUBMIT_COLUMNS, rows.map((r) => SUBMIT_COLUMNS.map((c) => r[c])));
 }
 
-/** A receipt owed to an ESME: the submit and the final state of its message. */
+/** A receipt owed to an ESME: the submit (`reportedId` the id the ESME was given) and the final state of its message. */
 export interface OwedReceipt {
-  id: string; accountId: string; source: string; destination: string; registeredDelivery: number; submittedAt: string;
+  id: string; reportedId: string; accountId: string; source: string; destination: string; registeredDelivery: number; submittedAt: string;
   status: string; stat: string | null; err: string | null; doneAt: string;
 }
 
-type OwedRow = { id: string; account_id: string; source: string; destination: string; registered_delivery: number; submitted_at: string; status: string; carrier_stat: string | null; carrier_err: string | null; done_at: string };
+type OwedRow = { id: string; reported_id: string | null; account_id: string; source: string; destination: string; registered_delivery: number; submitted_at: string; status: string; carrier_stat: string | null; carrier_err: string | null; done_at: string };
 
 /** Runs `fn` in a transaction of the store with the bulk-statement target of that transaction (prepared statements on SQLite). */
 function inTransaction<T>(store: Store, fn: (t: BulkTarget) => Promise<T>): Promise<T> {
@@ -177,12 +177,19 @@ function inTransaction<T>(store: Store, fn: (t: BulkTarget) => Promise<T>): Prom
  * Claims up to `limit` receipts owed to the given accounts whose messages are final, under a lease for `owner`: a
  * receipt claimed by one node is not sent by another meanwhile, and one whose node died is claimed again after the lease.
  * With `messageIds` (messages this node saw finish), only their receipts are looked at — an index lookup each, instead
- * of a pass over every receipt still owed; without, every owed one is. One transaction of prepared statements.
+ * of a pass over every receipt still owed; without, every owed one is. One transaction of prepared statements, which
+ * first settles `settle` (receipts the ESME acknowledged since: one commit less per round of receipts).
  */
-export async function claimOwedReceipts(store: Store, accountIds: string[], owner: string, now: string, until: string, limit: number, messageIds?: string[]): Promise<OwedReceipt[]> {
-  if (!accountIds.length || messageIds?.length === 0) return [];
-  const columns = 's.id, s.account_id, s.source, s.destination, s.registered_delivery, s.submitted_at, m.status, m.carrier_stat, m.carrier_err, m.done_at';
+export async function claimOwedReceipts(
+  store: Store, accountIds: string[], owner: string, now: string, until: string, limit: number, messageIds?: string[], settle: string[] = [],
+): Promise<OwedReceipt[]> {
+  if (!accountIds.length || messageIds?.length === 0) {
+    await settleReceipts(store, settle, now);
+    return [];
+  }
+  const columns = 's.id, s.reported_id, s.account_id, s.source, s.destination, s.registered_delivery, s.submitted_at, m.status, m.carrier_stat, m.carrier_err, m.done_at';
   return inTransaction(store, async (t) => {
+    await settleIn(t, settle, now);
     const rows: OwedRow[] = [];
     if (messageIds) {
       // messages first (cross join keeps that order on SQLite): the planner would otherwise walk the owed index, every
@@ -205,7 +212,7 @@ export async function claimOwedReceipts(store: Store, accountIds: string[], owne
       for (const c of claimed) mine.add(c.id);
     }
     return rows.filter((r) => mine.has(r.id)).map((r) => ({
-      id: r.id, accountId: r.account_id, source: r.source, destination: r.destination, registeredDelivery: r.registered_delivery, submittedAt: r.submitted_at,
+      id: r.id, reportedId: r.reported_id ?? r.id, accountId: r.account_id, source: r.source, destination: r.destination, registeredDelivery: r.registered_delivery, submittedAt: r.submitted_at,
       status: r.status, stat: r.carrier_stat, err: r.carrier_err, doneAt: r.done_at,
     }));
   });
@@ -213,12 +220,13 @@ export async function claimOwedReceipts(store: Store, accountIds: string[], owne
 
 /** Marks receipts as delivered to the ESME (or not wanted for this outcome): they are never sent again. */
 export async function settleReceipts(store: Store, ids: string[], at: string): Promise<void> {
-  if (!ids.length) return;
-  await inTransaction(store, async (t) => {
-    for (const chunk of paddedChunks(ids)) {
-      await runWrite(t, `update smpp_submits set receipt_owed = 0, receipt_sent_at = ?, lease_owner = null, lease_until = null where id in (${placeholderList(chunk.length)})`, [at, ...chunk]);
-    }
-  });
+  if (ids.length) await inTransaction(store, (t) => settleIn(t, ids, at));
+}
+
+async function settleIn(t: BulkTarget, ids: string[], at: string): Promise<void> {
+  for (const chunk of paddedChunks(ids)) {
+    await runWrite(t, `update smpp_submits set receipt_owed = 0, receipt_sent_at = ?, lease_owner = null, lease_until = null where id in (${placeholderList(chunk.length)})`, [at, ...chunk]);
+  }
 }
 
 /** Gives claimed receipts back (the session that was to carry them ended): another bind takes them at once. */

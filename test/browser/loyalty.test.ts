@@ -82,4 +82,40 @@ describe('Loyalty pages in the console (Chromium)', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('reads and shows a gift\'s dates in the tenant\'s zone, not the browser\'s', async () => {
+    const key = (await promisify(execFile)(process.execPath, [bin, 'apikey', 'create', '--tenant', 'demo'], { env })).stdout.trim();
+    const gift = async () => ((await (await fetch(`${url}/api/v1/gifts`, { headers: { authorization: `Bearer ${key}` } })).json()) as { gifts: { code: string; startsAt: string | null }[] }).gifts.find((g) => g.code === 'G02');
+    // the demo tenant is on Asia/Shanghai (UTC+8); the browser is in New York (UTC-5 in December)
+    const context = await node.browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    try {
+      await page.goto(url);
+      await page.getByLabel('邮箱').fill('demo@tidings.local');
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '概览' }).waitFor();
+      await page.getByRole('menuitem', { name: '礼品目录' }).click();
+      await page.getByTestId('gift-add').click();
+      await page.getByTestId('gift-code').fill('g02');
+      await page.getByTestId('gift-name').fill('雨伞');
+      await page.getByTestId('gift-points').fill('300');
+      await page.getByTestId('gift-stock').fill('5');
+      const starts = page.getByRole('dialog').getByLabel('开始时间');
+      await starts.click();
+      await starts.fill('2026-12-24 21:30');
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+      await page.getByRole('cell', { name: 'G02' }).waitFor();
+      await expect.poll(async () => (await gift())?.startsAt).toBe('2026-12-24T13:30:00.000Z');
+      // shown and offered for editing as the tenant's wall clock again
+      const row = page.getByRole('row', { name: /G02/ });
+      await expect.poll(() => row.innerText()).toContain('21:30');
+      await row.getByRole('button', { name: /编\s*辑/ }).click();
+      expect(await page.getByRole('dialog').getByLabel('开始时间').inputValue()).toBe('2026-12-24 21:30');
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -115,6 +115,46 @@ describe('console forms (Chromium)', () => {
     });
   }, 120_000);
 
+  it('the builder shows the default auto-pause rule and saves a rule of the campaign\'s own', async () => {
+    await withPage(c, 'forms-auto-pause', browserOptions, async (page) => {
+      await signInChinese(c, page);
+      await page.getByRole('menuitem', { name: '群发任务' }).click();
+      await page.getByRole('button', { name: '新建群发' }).first().click();
+      await page.getByLabel('任务名称').fill('失败自动暂停');
+      await page.getByLabel('手机号码').fill('13900139001');
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByRole('textbox', { name: '正文' }).fill('会员积分到账提醒');
+      await page.getByRole('button', { name: '下一步' }).click();
+
+      await page.getByText('默认规则：最近 200 条已完成的短信中失败超过 50% 即暂停。').waitFor();
+      await page.getByLabel('自定义自动暂停').click();
+      const sample = page.getByLabel('统计条数');
+      const rate = page.getByLabel('失败率上限');
+      expect([await sample.inputValue(), await rate.inputValue()]).toEqual(['200', '50.0']);
+      await sample.fill('500');
+      await rate.fill('30');
+      await page.screenshot({ path: path.join(shots, 'forms-03-auto-pause.png') });
+      await page.getByRole('button', { name: '检查' }).click();
+      await page.getByTestId('preflight').waitFor();
+
+      const { campaigns } = await api<{ campaigns: { id: string; name: string; options: Record<string, unknown> }[] }>(page, '/api/v1/campaigns');
+      const saved = campaigns.find((x) => x.name === '失败自动暂停')!;
+      expect(saved.options.autoPause).toEqual({ failureRate: 0.3, minSample: 500 });
+
+      // the draft opened again shows its own rule; switched off, the default applies again
+      await page.goto(`${c.url}/campaigns/${saved.id}/edit`);
+      await page.getByLabel('任务名称').waitFor();
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByRole('button', { name: '下一步' }).click();
+      expect([await page.getByLabel('统计条数').inputValue(), await page.getByLabel('失败率上限').inputValue()]).toEqual(['500', '30.0']);
+      await page.getByLabel('自定义自动暂停').click();
+      await page.getByRole('button', { name: '检查' }).click();
+      await page.getByTestId('preflight').waitFor();
+      const again = await api<{ options: Record<string, unknown> }>(page, `/api/v1/campaigns/${saved.id}`);
+      expect(again.options).not.toHaveProperty('autoPause');
+    });
+  }, 120_000);
+
   it('builds a segment from conditions in AND/OR groups, saves it, opens it again in the builder, and keeps deeper filters as text', async () => {
     await withPage(c, 'forms-segments', browserOptions, async (page) => {
       await signInChinese(c, page);

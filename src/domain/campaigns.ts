@@ -3,6 +3,7 @@ import { DomainError } from './errors.ts';
 import { zoneSchema } from './tenants.ts';
 import { categories, type Category } from './templates.ts';
 import { frequencyCapSchema, sendWindowsSchema } from './compliance.ts';
+import { autoPauseBounds, defaultAutoPause } from './auto-pause.ts';
 
 /** Campaign states: draft → scheduled → running ⇄ paused → completed | cancelled. */
 export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
@@ -39,7 +40,10 @@ export const campaignOptionsSchema = z.object({
   frequencyCap: frequencyCapSchema.optional(),
   perMinute: z.number().int().min(1).max(10_000_000).optional().describe('throughput cap: messages per minute'),
   spreadHours: z.number().positive().max(24 * 30).optional().describe('spread the campaign evenly over this many hours'),
-  autoPause: z.object({ failureRate: z.number().min(0).max(1), minSample: z.number().int().min(10).max(100_000) }).strict().optional(),
+  autoPause: z.object({
+    failureRate: z.number().min(autoPauseBounds.failureRate.min).max(autoPauseBounds.failureRate.max),
+    minSample: z.number().int().min(autoPauseBounds.minSample.min).max(autoPauseBounds.minSample.max),
+  }).strict().optional().describe(`pause when this share of at least minSample finished messages failed (default ${JSON.stringify(defaultAutoPause)})`),
 }).strict();
 
 /** The body of a campaign create or update. */
@@ -69,9 +73,6 @@ export interface Cursor {
   /** Second messages to a number, left out as duplicates: they have no message row, so they are counted here. */
   duplicates?: number;
 }
-
-/** Default auto-pause: more than half of at least 200 finished messages failed. */
-export const defaultAutoPause = { failureRate: 0.5, minSample: 200 };
 
 /** Final statuses that count as failures for auto-pause. */
 export const failedStatuses: ReadonlySet<string> = new Set(['failed', 'rejected', 'undelivered', 'expired']);

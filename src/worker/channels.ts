@@ -30,9 +30,12 @@ function tpsShare(record: ChannelRecord, binds: number, total: number): number {
   return tps > 0 ? (tps * binds) / total : 0;
 }
 
-/** Whether two versions of a channel differ in their number of binds at most (so a running channel can be resized). */
-function sameButBinds(a: ChannelRecord, b: ChannelRecord): boolean {
-  const rest = (r: ChannelRecord) => JSON.stringify([r.name, r.type, Object.entries(r.config).filter(([k]) => k !== 'binds').sort(([x], [y]) => (x < y ? -1 : 1))]);
+/** Settings a running channel takes in place (resize), without dropping its binds. */
+const inPlace = new Set(['binds', 'tps']);
+
+/** Whether two versions of a channel differ in their number of binds and TPS at most (so a running channel can be resized). */
+function sameButSize(a: ChannelRecord, b: ChannelRecord): boolean {
+  const rest = (r: ChannelRecord) => JSON.stringify([r.name, r.type, Object.entries(r.config).filter(([k]) => !inPlace.has(k)).sort(([x], [y]) => (x < y ? -1 : 1))]);
   return rest(a) === rest(b);
 }
 
@@ -110,7 +113,7 @@ export class ChannelManager {
         const slots = await holdBinds(db, { channelId: id, node: this.node, total, share, now: at, until });
         const binds = Math.min(slots.length, share);
         const run = this.running.get(id);
-        if (run && binds > 0 && run.channel.resize && sameButBinds(run.record, record)) await this.resize(run, record, binds, total);
+        if (run && binds > 0 && run.channel.resize && sameButSize(run.record, record)) await this.resize(run, record, binds, total);
         else if (run && (run.record.updatedAt !== record.updatedAt || run.binds !== binds)) await this.close(id, run);
         if (slots.length > binds) await releaseBinds(db, this.node, id, slots.slice(binds));
         if (run && binds === 0) await dropChannelState(db, this.node, at, id);
@@ -134,9 +137,9 @@ export class ChannelManager {
     }
   }
 
-  /** Changes a running channel's binds in place (removed binds drained and unbound before it returns), or restarts it when that fails. */
+  /** Changes a running channel's binds and TPS in place (removed binds drained and unbound before it returns), or restarts it when that fails. */
   private async resize(run: Running, record: ChannelRecord, binds: number, total: number): Promise<void> {
-    const changed = run.binds !== binds || run.total !== total;
+    const changed = run.binds !== binds || run.total !== total || tpsShare(run.record, run.binds, run.total) !== tpsShare(record, binds, total);
     run.record = record;
     if (!changed) return;
     // while removed binds drain, the dispatcher's gate counts only the binds that stay
@@ -145,7 +148,7 @@ export class ChannelManager {
       await run.channel.resize!(binds, tpsShare(record, binds, total));
       run.binds = binds;
       run.total = total;
-      this.deps.log.info({ channel: record.name, binds }, 'channel binds resized in place');
+      this.deps.log.info({ channel: record.name, binds, tps: tpsShare(record, binds, total) }, 'channel binds and TPS changed in place');
     } catch (err) {
       this.deps.log.warn({ err, channel: record.name }, 'resizing the binds failed: restarting the channel');
       await this.close(record.id, run);

@@ -120,7 +120,38 @@ describe('Channel forms in the console (Chromium)', () => {
     }
   }, 240_000);
 
-  it.each([1280, 1024, 768])('the channels table at %i px wide: the switch and delete button of a row are on screen', async (width) => {
+  it('edits a channel with the same form: secrets shown as ******** and kept when untouched, the change applied', async () => {
+    const context = await node.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    try {
+      await openChannels(page);
+      await page.getByTestId('channel-edit-virtual-cmpp').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText('编辑通道 virtual-cmpp').waitFor();
+      expect(await dialog.getByLabel('名称', { exact: true }).isDisabled()).toBe(true);
+      expect(await dialog.getByLabel('共享密钥', { exact: true }).inputValue()).toBe('********');
+      expect(await dialog.getByLabel('滑动窗口', { exact: true }).inputValue()).toBe('16');
+      // the stored secret serves the test login while the field still shows the mask
+      await test(dialog, '连接成功');
+      await fill(dialog, { 滑动窗口: 8 });
+      await page.screenshot({ path: path.join(shots, 'channels-06-edit-zh.png') });
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await expect.poll(async () => (await channels(page)).find((c) => c.name === 'virtual-cmpp')?.config.window).toBe(8);
+      const stored = (await channels(page)).find((c) => c.name === 'virtual-cmpp')!;
+      expect(stored.config.sharedSecret).toBe('********');
+      // restarted with the new window and the secret it had: it logs in again
+      await expect.poll(async () => (await channels(page)).find((c) => c.name === 'virtual-cmpp')?.state, { timeout: 30_000 }).toBe('bound');
+      await page.getByTestId('channel-edit-virtual-cmpp').click();
+      await test(dialog, '连接成功');
+      expect(await dialog.getByLabel('滑动窗口', { exact: true }).inputValue()).toBe('8');
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it.each([1280, 1024, 768])('the channels table at %i px wide: the switch, edit and delete buttons of a row are on screen', async (width) => {
     const context = await node.browser.newContext({ locale: 'zh-CN', viewport: { width, height: 800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -131,7 +162,7 @@ describe('Channel forms in the console (Chromium)', () => {
       // the page itself never scrolls sideways: only the table does, inside its card
       expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(width);
       // on screen as the page opens, without scrolling the table (walkthrough finding 28)
-      for (const target of [page.getByRole('columnheader', { name: '启用' }), row.getByRole('switch'), row.getByRole('button', { name: /删\s*除/ })]) {
+      for (const target of [page.getByRole('columnheader', { name: '启用' }), row.getByRole('switch'), row.getByRole('button', { name: /编\s*辑/ }), row.getByRole('button', { name: /删\s*除/ })]) {
         const box = (await target.boundingBox())!;
         expect(box.x).toBeGreaterThanOrEqual(0);
         expect(box.x + box.width).toBeLessThanOrEqual(width);

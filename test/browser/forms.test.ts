@@ -1,6 +1,7 @@
 // Console forms in a real browser (issue 19 findings 14, 19, 27): 24-hour time pickers and YYYY-MM-DD dates in the
-// zh-CN console whatever the browser's own locale, the campaign builder's pacing, repeat (cron) with its time zone
-// and several send windows saved as the API takes them, and segments built from conditions instead of typed.
+// zh-CN console whatever the browser's own locale, the campaign builder's pacing, repeat (cron) with its time zone,
+// several send windows and its own auto-pause rule saved as the API takes them, and segments built from conditions
+// instead of typed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
@@ -33,6 +34,17 @@ async function signInChinese(c: EmbeddedConsole, page: Page): Promise<void> {
   await page.getByTestId('user-menu').waitFor();
 }
 
+/** Starts a campaign in the builder (name, one number, text) and goes on to its schedule step. */
+async function newCampaign(page: Page, name: string, phone: string, text: string): Promise<void> {
+  await page.getByRole('menuitem', { name: '群发任务' }).click();
+  await page.getByRole('button', { name: '新建群发' }).first().click();
+  await page.getByLabel('任务名称').fill(name);
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('textbox', { name: '正文' }).fill(text);
+  await page.getByRole('button', { name: '下一步' }).click();
+}
+
 /** GET of the console's own API with the page's session. */
 async function api<T>(page: Page, url: string): Promise<T> {
   return page.evaluate(async (u) => (await fetch(u)).json(), url) as Promise<T>;
@@ -54,13 +66,7 @@ describe('console forms (Chromium)', () => {
       const quiet = page.locator('.ant-form-item', { hasText: '营销免打扰时段' }).locator('.ant-picker input');
       await expect.poll(() => quiet.evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['21:00', '08:00']);
 
-      await page.getByRole('menuitem', { name: '群发任务' }).click();
-      await page.getByRole('button', { name: '新建群发' }).first().click();
-      await page.getByLabel('任务名称').fill('每周会员提醒');
-      await page.getByLabel('手机号码').fill('13900139000');
-      await page.getByRole('button', { name: '下一步' }).click();
-      await page.getByRole('textbox', { name: '正文' }).fill('本周会员日，全场8折');
-      await page.getByRole('button', { name: '下一步' }).click();
+      await newCampaign(page, '每周会员提醒', '13900139000', '本周会员日，全场8折');
 
       // a date and time typed and shown as YYYY-MM-DD HH:mm; the panel has an hour column of 00–23 and no AM/PM
       await page.getByText('定时发送', { exact: true }).click();
@@ -112,6 +118,40 @@ describe('console forms (Chromium)', () => {
         sendWindows: [{ days: [1, 2, 3, 4, 5], start: '08:30', end: '20:00' }, { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '18:00' }],
       });
       expect(saved.options).not.toHaveProperty('spreadHours');
+    });
+  }, 120_000);
+
+  it('the builder shows the default auto-pause rule and saves a rule of the campaign\'s own', async () => {
+    await withPage(c, 'forms-auto-pause', browserOptions, async (page) => {
+      await signInChinese(c, page);
+      await newCampaign(page, '失败自动暂停', '13900139001', '会员积分到账提醒');
+
+      await page.getByText('默认规则：最近 200 条已完成的短信中失败超过 50% 即暂停。').waitFor();
+      await page.getByLabel('自定义自动暂停').click();
+      const sample = page.getByLabel('统计条数');
+      const rate = page.getByLabel('失败率上限');
+      expect([await sample.inputValue(), await rate.inputValue()]).toEqual(['200', '50.0']);
+      await sample.fill('500');
+      await rate.fill('30');
+      await page.screenshot({ path: path.join(shots, 'forms-03-auto-pause.png') });
+      await page.getByRole('button', { name: '检查' }).click();
+      await page.getByTestId('preflight').waitFor();
+
+      const { campaigns } = await api<{ campaigns: { id: string; name: string; options: Record<string, unknown> }[] }>(page, '/api/v1/campaigns');
+      const saved = campaigns.find((x) => x.name === '失败自动暂停')!;
+      expect(saved.options.autoPause).toEqual({ failureRate: 0.3, minSample: 500 });
+
+      // the draft opened again shows its own rule; switched off, the default applies again
+      await page.goto(`${c.url}/campaigns/${saved.id}/edit`);
+      await page.getByLabel('任务名称').waitFor();
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByRole('button', { name: '下一步' }).click();
+      expect([await page.getByLabel('统计条数').inputValue(), await page.getByLabel('失败率上限').inputValue()]).toEqual(['500', '30.0']);
+      await page.getByLabel('自定义自动暂停').click();
+      await page.getByRole('button', { name: '检查' }).click();
+      await page.getByTestId('preflight').waitFor();
+      const again = await api<{ options: Record<string, unknown> }>(page, `/api/v1/campaigns/${saved.id}`);
+      expect(again.options).not.toHaveProperty('autoPause');
     });
   }, 120_000);
 

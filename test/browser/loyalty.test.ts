@@ -3,6 +3,7 @@
 // lottery whose prize is that gift, made with the guided form, won from a handset and fulfilled as a redemption.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { screenshotDir as shots, startEmbeddedConsole, type DemoApi, type EmbeddedConsole } from '../support/embedded.ts';
 
 const phone = '8613900139055';
@@ -18,6 +19,16 @@ describe('Loyalty pages in the console (Chromium)', () => {
   }, 120_000);
   afterAll(async () => node?.stop(), 15_000);
 
+  /** Opens the gift catalogue's add form and fills its code, name, price and stock. */
+  async function newGift(page: Page, gift: { code: string; name: string; points: number; stock: number }): Promise<void> {
+    await page.getByRole('menuitem', { name: '礼品目录' }).click();
+    await page.getByTestId('gift-add').click();
+    await page.getByTestId('gift-code').fill(gift.code);
+    await page.getByTestId('gift-name').fill(gift.name);
+    await page.getByTestId('gift-points').fill(String(gift.points));
+    await page.getByTestId('gift-stock').fill(String(gift.stock));
+  }
+
   it('adds a gift with the form, shows the points and ledger, fulfils a redemption made by SMS', async () => {
     const contact = await demo.json('POST', '/contacts', { phone: '13900139055', name: '赵<i>六</i>' }) as { id: string };
     const credit = await fetch(`${node.url}/api/v1/points/${contact.id}/entries`, { method: 'POST', headers: { ...demo.headers, 'content-type': 'application/json', 'idempotency-key': 'welcome' }, body: JSON.stringify({ points: 1500, note: '开卡礼' }) });
@@ -25,12 +36,7 @@ describe('Loyalty pages in the console (Chromium)', () => {
 
     const { context, page } = await node.signIn();
     try {
-      await page.getByRole('menuitem', { name: '礼品目录' }).click();
-      await page.getByTestId('gift-add').click();
-      await page.getByTestId('gift-code').fill('g01');
-      await page.getByTestId('gift-name').fill('保温杯');
-      await page.getByTestId('gift-points').fill('1200');
-      await page.getByTestId('gift-stock').fill('3');
+      await newGift(page, { code: 'g01', name: '保温杯', points: 1200, stock: 3 });
       await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
       await page.getByRole('cell', { name: 'G01' }).waitFor();
       await page.getByRole('cell', { name: '1,200 分' }).waitFor();
@@ -128,6 +134,29 @@ describe('Loyalty pages in the console (Chromium)', () => {
     } catch (e) {
       await page.screenshot({ path: path.join(shots, 'loyalty-lottery-failure.png') });
       throw e;
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('reads and shows a gift\'s dates in the tenant\'s zone, not the browser\'s', async () => {
+    const gift = async () => ((await demo.json('GET', '/gifts')) as { gifts: { code: string; startsAt: string | null }[] }).gifts.find((g) => g.code === 'G02');
+    // the demo tenant is on Asia/Shanghai (UTC+8); the browser is in New York (UTC-5 in December)
+    const { context, page } = await node.signIn({ timezoneId: 'America/New_York' });
+    try {
+      await newGift(page, { code: 'g02', name: '雨伞', points: 300, stock: 5 });
+      const starts = page.getByRole('dialog').getByLabel('开始时间');
+      await starts.click();
+      await starts.fill('2026-12-24 21:30');
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+      await page.getByRole('cell', { name: 'G02' }).waitFor();
+      await expect.poll(async () => (await gift())?.startsAt).toBe('2026-12-24T13:30:00.000Z');
+      // shown and offered for editing as the tenant's wall clock again
+      const row = page.getByRole('row', { name: /G02/ });
+      await expect.poll(() => row.innerText()).toContain('21:30');
+      await row.getByRole('button', { name: /编\s*辑/ }).click();
+      expect(await page.getByRole('dialog').getByLabel('开始时间').inputValue()).toBe('2026-12-24 21:30');
     } finally {
       await context.close();
     }

@@ -1,7 +1,7 @@
 // Campaigns: create, pre-flight, start and the other state changes, list, and watch until done with progress events.
 import type { Tidings } from './client.ts';
 import { unwrap } from './client.ts';
-import { cursorOf, paginate } from './pagination.ts';
+import { paginate } from './pagination.ts';
 import { wait } from './polling.ts';
 import type { Campaign, CampaignInput, CampaignListItem, CampaignQuery, Preflight } from './types.ts';
 
@@ -74,7 +74,7 @@ export class Campaigns {
     const { pageSize = 100, ...filters } = query;
     return paginate(async (before) => {
       const r = unwrap(await this.t.api.GET('/api/v1/campaigns', { params: { query: { ...filters, limit: pageSize, before } } }));
-      return { items: r.campaigns, next: cursorOf(r.campaigns, pageSize, (c) => c.createdAt) };
+      return { items: r.campaigns, next: r.next };
     });
   }
 

@@ -13,7 +13,7 @@ export class Inbox {
     const { pageSize = 100, ...filters } = query;
     return paginate(async (before) => {
       const r = unwrap(await this.t.api.GET('/api/v1/inbox', { params: { query: { ...filters, limit: pageSize, before } } }));
-      return { items: r.conversations, next: cursorOf(r.conversations, pageSize, (c) => c.lastAt) };
+      return { items: r.conversations, next: r.next };
     });
   }
 

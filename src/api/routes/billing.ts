@@ -6,18 +6,22 @@ import { DomainError, notFound } from '../../domain/errors.ts';
 import { listLedger, moveBalance, type LedgerEntry } from '../../store/repos/billing.ts';
 import { findTenantByIdOrSlug } from '../../store/repos/tenants.ts';
 import { audit } from '../../store/repos/audit.ts';
+import { beforeQuery, nextField } from '../cursor.ts';
+import { nextCursor } from '../../store/keyset.ts';
 
 const entrySchema = z.object({ id: z.string(), kind: z.string(), amount: z.string(), balanceAfter: z.string(), campaignId: z.string().nullable(), messageId: z.string().nullable(), note: z.string().nullable(), actor: z.string().nullable(), at: z.string() });
 const show = (e: LedgerEntry) => ({ ...e, amount: e.amount.toString(), balanceAfter: e.balanceAfter.toString() });
-const ledgerQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.string().optional() });
+/** A page of ledger entries with the cursor of the next one. */
+const page = (entries: LedgerEntry[], limit: number) => ({ entries: entries.map(show), next: nextCursor(entries, limit, (e) => e) });
+const ledgerQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: beforeQuery });
 
 /** Balances and the ledger: a tenant reads its own; a platform admin tops up and adjusts. */
 export function billingRoutes(app: App, deps: Deps): void {
   const db = deps.store.db;
   app.get('/api/v1/ledger', {
-    schema: { tags: ['billing'], summary: 'Every movement of your balance, newest first', querystring: ledgerQuery, response: { 200: z.object({ entries: z.array(entrySchema) }) } },
+    schema: { tags: ['billing'], summary: 'Every movement of your balance, newest first', querystring: ledgerQuery, response: { 200: z.object({ entries: z.array(entrySchema), next: nextField }) } },
     config: { permission: 'read' },
-  }, async (request) => ({ entries: (await listLedger(db, tenantOf(request), request.query)).map(show) }));
+  }, async (request) => page(await listLedger(db, tenantOf(request), request.query), request.query.limit));
 
   app.post('/api/v1/admin/tenants/:id/balance', {
     schema: {
@@ -40,11 +44,11 @@ export function billingRoutes(app: App, deps: Deps): void {
   });
 
   app.get('/api/v1/admin/tenants/:id/ledger', {
-    schema: { tags: ['admin'], summary: 'A tenant’s ledger', params: z.object({ id: z.string() }), querystring: ledgerQuery, response: { 200: z.object({ entries: z.array(entrySchema) }) } },
+    schema: { tags: ['admin'], summary: 'A tenant’s ledger', params: z.object({ id: z.string() }), querystring: ledgerQuery, response: { 200: z.object({ entries: z.array(entrySchema), next: nextField }) } },
     config: { permission: 'platform' },
   }, async (request) => {
     const t = await findTenantByIdOrSlug(db, request.params.id);
     if (!t) throw notFound('tenant');
-    return { entries: (await listLedger(db, t.id, request.query)).map(show) };
+    return page(await listLedger(db, t.id, request.query), request.query.limit);
   });
 }

@@ -24,6 +24,8 @@ import { preflight } from '../../worker/preflight.ts';
 import { checkSignatures } from '../../store/repos/signatures.ts';
 import { checkMarketing } from '../../store/repos/complaints.ts';
 import { cronZone } from '../../domain/tenants.ts';
+import { beforeQuery, nextField } from '../cursor.ts';
+import { nextCursor } from '../../store/keyset.ts';
 
 const statsSchema = z.object({
   total: z.number(), excluded: z.number(), queued: z.number(), submitted: z.number(), delivered: z.number(), failed: z.number(),
@@ -96,13 +98,13 @@ export function campaignRoutes(app: App, deps: Deps): void {
   });
 
   app.get('/api/v1/campaigns', {
-    schema: { tags: ['campaigns'], summary: 'List campaigns, newest first, each with its progress counts', querystring: z.object({ status: z.string().optional(), before: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ campaigns: z.array(campaignSchema) }) } },
+    schema: { tags: ['campaigns'], summary: 'List campaigns, newest first, each with its progress counts', querystring: z.object({ status: z.string().optional(), before: beforeQuery, limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ campaigns: z.array(campaignSchema), next: nextField }) } },
     config: { permission: 'read' },
   }, async (request) => {
     const campaigns = await listCampaigns(db, tenantOf(request), request.query);
     const progress = await campaignProgress(db, campaigns.map((c) => c.id), new Map(campaigns.map((c) => [c.id, c.cursor.duplicates ?? 0])));
     const none = { total: 0, excluded: 0, queued: 0, submitted: 0, delivered: 0, failed: 0 };
-    return { campaigns: campaigns.map((c) => ({ ...show(c), progress: progress.get(c.id) ?? none })) };
+    return { campaigns: campaigns.map((c) => ({ ...show(c), progress: progress.get(c.id) ?? none })), next: nextCursor(campaigns, request.query.limit, (c) => ({ at: c.createdAt, id: c.id })) };
   });
 
   app.get('/api/v1/campaigns/:id', {

@@ -4,6 +4,8 @@ import type { Deps } from '../../deps.ts';
 import { tenantOf } from '../plugins/auth.ts';
 import { eventInputSchema, ingestEvents, maxEventsPerRequest } from '../../automations/events.ts';
 import { eventCounts, listEvents } from '../../store/repos/events.ts';
+import { beforeQuery, nextField } from '../cursor.ts';
+import { nextCursor } from '../../store/keyset.ts';
 
 const resultSchema = z.object({ idempotencyKey: z.string(), id: z.string().nullable(), status: z.string(), detail: z.string().nullable(), occurrences: z.number() });
 const reportSchema = z.object({ received: z.number(), counts: z.record(z.string(), z.number()), occurrences: z.number(), cancelled: z.number(), results: z.array(resultSchema) });
@@ -37,14 +39,15 @@ export function eventRoutes(app: App, deps: Deps): void {
   app.get('/api/v1/events', {
     schema: {
       tags, summary: 'The tenant\'s events, newest first, with counts by type and status over the last 7 days',
-      querystring: z.object({ status: z.string().max(40).optional(), type: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().max(40).optional() }),
-      response: { 200: z.object({ events: z.array(eventSchema), counts: z.array(z.object({ type: z.string(), status: z.string(), n: z.number() })) }) },
+      querystring: z.object({ status: z.string().max(40).optional(), type: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), before: beforeQuery }),
+      response: { 200: z.object({ events: z.array(eventSchema), next: nextField, counts: z.array(z.object({ type: z.string(), status: z.string(), n: z.number() })) }) },
     },
     config: { permission: 'read' },
   }, async (request) => {
     const tenantId = tenantOf(request);
+    const events = await listEvents(deps.store.db, tenantId, request.query);
     return {
-      events: await listEvents(deps.store.db, tenantId, request.query),
+      events, next: nextCursor(events, request.query.limit, (e) => ({ at: e.receivedAt, id: e.id })),
       counts: await eventCounts(deps.store.db, tenantId, new Date(deps.now().getTime() - 7 * 86_400_000).toISOString()),
     };
   });

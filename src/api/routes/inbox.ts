@@ -17,6 +17,8 @@ import { findTenant } from '../../store/repos/tenants.ts';
 import { checkSignatures } from '../../store/repos/signatures.ts';
 import { checkMarketing } from '../../store/repos/complaints.ts';
 import { checkContent } from '../../domain/templates.ts';
+import { beforeQuery, nextField } from '../cursor.ts';
+import { nextCursor } from '../../store/keyset.ts';
 
 const conversationSchema = z.object({
   id: z.string(), phone: z.string(), contactId: z.string().nullable(), contactName: z.string().nullable(), unread: z.number(),
@@ -28,7 +30,7 @@ const threadItemSchema = z.object({
   action: z.string().nullable().optional(), category: z.string().nullable().optional(), reason: z.string().nullable().optional().describe('why an outbound message was not sent'),
 });
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional().describe('lastAt of the last conversation of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).default(50), before: beforeQuery,
   unread: z.enum(['true', 'false']).optional(), assigned: z.string().optional().describe('"me", "none", or a user id'),
   status: z.enum(['open', 'closed']).optional(), q: z.string().max(200).optional().describe('Search number, contact name and message text'),
 });
@@ -46,12 +48,12 @@ export function inboxRoutes(app: App, deps: Deps): void {
   }
 
   app.get('/api/v1/inbox', {
-    schema: { tags, summary: 'Conversations, most recent first', querystring: listQuery, response: { 200: z.object({ conversations: z.array(conversationSchema), unread: z.object({ conversations: z.number(), messages: z.number() }) }) } },
+    schema: { tags, summary: 'Conversations, most recent first', querystring: listQuery, response: { 200: z.object({ conversations: z.array(conversationSchema), next: nextField, unread: z.object({ conversations: z.number(), messages: z.number() }) }) } },
     config: { permission: 'read' },
   }, async (request) => {
     const tenantId = tenantOf(request);
     const [conversations, unread] = await Promise.all([listConversations(db, tenantId, query(request)), unreadCounts(db, tenantId)]);
-    return { conversations, unread };
+    return { conversations, next: nextCursor(conversations, request.query.limit, (c) => ({ at: c.lastAt, id: c.id })), unread };
   });
 
   app.get('/api/v1/inbox/export', {

@@ -6,6 +6,8 @@ import { DomainError } from '../../domain/errors.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { creditPoints, debitPoints, listPointsAccounts, listPointsEntries, pointsBalance } from '../../store/repos/points.ts';
 import { phoneFrom } from './contacts.ts';
+import { beforeQuery, nextField } from '../cursor.ts';
+import { nextCursor } from '../../store/keyset.ts';
 
 const entrySchema = z.object({
   id: z.string(), kind: z.enum(['credit', 'debit', 'expiry', 'refund']), points: z.number(), remaining: z.number(), expiresAt: z.string().nullable(),
@@ -41,15 +43,15 @@ export function pointsRoutes(app: App, deps: Deps): void {
   app.get('/api/v1/points/:contactId', {
     schema: {
       tags, summary: 'A contact\'s spendable balance and ledger (newest first)', params: contactParams,
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), before: z.string().max(40).optional() }),
-      response: { 200: z.object({ contactId: z.string(), balance: z.number(), entries: z.array(entrySchema) }) },
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), before: beforeQuery }),
+      response: { 200: z.object({ contactId: z.string(), balance: z.number(), entries: z.array(entrySchema), next: nextField }) },
     },
     config: { permission: 'read' },
   }, async (request) => {
     const tenantId = tenantOf(request);
     const { contactId } = request.params;
     const [balance, entries] = await Promise.all([pointsBalance(db, tenantId, contactId, deps.now()), listPointsEntries(db, tenantId, contactId, request.query)]);
-    return { contactId, balance, entries };
+    return { contactId, balance, entries, next: nextCursor(entries, request.query.limit, (e) => ({ at: e.createdAt, id: e.id })) };
   });
 
   app.post('/api/v1/points/:contactId/entries', {

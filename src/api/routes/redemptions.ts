@@ -8,13 +8,15 @@ import { DomainError } from '../../domain/errors.ts';
 import { audit } from '../../store/repos/audit.ts';
 import { listRedemptions, redeemGift, setRedemptionStatus, type Redemption } from '../../store/repos/redemptions.ts';
 import { exportQuery } from './contacts.ts';
+import { beforeQuery, nextField } from '../cursor.ts';
+import { keysetCursor, nextCursor } from '../../store/keyset.ts';
 
 const status = z.enum(['reserved', 'fulfilled', 'cancelled']);
 const redemptionSchema = z.object({
   id: z.string(), giftId: z.string(), giftCode: z.string(), giftName: z.string(), contactId: z.string(), phone: z.string().nullable(), points: z.number(), status,
   channel: z.string(), note: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
 });
-const listQuery = z.object({ status: status.optional(), contactId: z.string().max(100).optional(), before: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
+const listQuery = z.object({ status: status.optional(), contactId: z.string().max(100).optional(), before: beforeQuery, limit: z.coerce.number().int().min(1).max(1000).default(200) });
 const refusalMessages: Record<string, string> = {
   unknown_gift: 'there is no gift with this code', not_started: 'the gift cannot be redeemed yet', ended: 'the gift\'s redemption has ended',
   out_of_stock: 'the gift is out of stock', insufficient_points: 'the balance does not cover the gift',
@@ -26,9 +28,12 @@ export function redemptionRoutes(app: App, deps: Deps): void {
   const tags = ['points'];
 
   app.get('/api/v1/redemptions', {
-    schema: { tags, summary: 'Redemptions, newest first', querystring: listQuery, response: { 200: z.object({ redemptions: z.array(redemptionSchema) }) } },
+    schema: { tags, summary: 'Redemptions, newest first', querystring: listQuery, response: { 200: z.object({ redemptions: z.array(redemptionSchema), next: nextField }) } },
     config: { permission: 'read' },
-  }, async (request) => ({ redemptions: await listRedemptions(db, tenantOf(request), request.query) }));
+  }, async (request) => {
+    const redemptions = await listRedemptions(db, tenantOf(request), request.query);
+    return { redemptions, next: nextCursor(redemptions, request.query.limit, (r) => ({ at: r.createdAt, id: r.id })) };
+  });
 
   app.post('/api/v1/redemptions', {
     schema: {
@@ -61,7 +66,7 @@ export function redemptionRoutes(app: App, deps: Deps): void {
         const page = await listRedemptions(db, tenantId, { limit: 1000, status: request.query.status, before });
         if (!page.length) return;
         yield page;
-        before = page[page.length - 1].createdAt;
+        before = keysetCursor({ at: page[page.length - 1].createdAt, id: page[page.length - 1].id });
         if (page.length < 1000) return;
       }
     }

@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
+import { olderThan } from '../keyset.ts';
 
 /** Who acted: a user, an API key, the CLI on the server, or the system itself. */
 export interface Actor { type: 'user' | 'apikey' | 'cli' | 'system'; id: string | null; ip?: string | null }
@@ -19,7 +20,7 @@ export async function audit(db: Db, tenantId: string | null, actor: Actor, actio
 export async function listAudit(db: Db, tenantId: string | null, opts: { limit: number; before?: string }): Promise<AuditEntry[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(opts.limit);
   q = tenantId === null ? q.where('tenant_id', 'is', null) : q.where('tenant_id', '=', tenantId);
-  if (opts.before) q = q.where('at', '<', opts.before);
+  if (opts.before) q = q.where(olderThan('at', 'id', opts.before));
   return (await q.execute()).map((r) => ({
     id: r.id, tenantId: r.tenant_id, actorType: r.actor_type, actorId: r.actor_id, action: r.action, target: r.target,
     details: r.details ? JSON.parse(r.details) : null, ip: r.ip, at: r.at,

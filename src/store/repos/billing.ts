@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
+import { olderThan } from '../keyset.ts';
 
 /** Kinds of ledger movement: top-up by the platform, reserve at materialisation, release or refund back. */
 export type LedgerKind = 'topup' | 'adjust' | 'reserve' | 'release' | 'refund';
@@ -39,7 +40,7 @@ export async function listLedger(db: Db, tenantId: string, opts: { limit: number
     .select(['id', 'kind', 'campaign_id', 'message_id', 'note', 'actor', 'at'])
     .select([sql<string>`cast(amount as text)`.as('amount'), sql<string>`cast(balance_after as text)`.as('balance_after')])
     .where('tenant_id', '=', tenantId)
-    .$if(!!opts.before, (q) => q.where('at', '<', opts.before!))
+    .$if(!!opts.before, (q) => q.where(olderThan('at', 'id', opts.before!)))
     .orderBy('at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
   return rows.map((r) => ({ id: r.id, kind: r.kind, amount: BigInt(r.amount), balanceAfter: BigInt(r.balance_after), campaignId: r.campaign_id, messageId: r.message_id, note: r.note, actor: r.actor, at: r.at }));
 }

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database, Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import type { Audience, CampaignOptions, Cursor } from '../../domain/campaigns.ts';
+import { olderThan } from '../keyset.ts';
 
 /** A campaign as the rest of the code sees it. */
 export interface Campaign {
@@ -52,7 +53,7 @@ export async function getCampaign(db: Db, tenantId: string, id: string): Promise
 export async function listCampaigns(db: Db, tenantId: string, opts: { limit: number; status?: string; before?: string }): Promise<Campaign[]> {
   const rows = await db.selectFrom('campaigns').select(columns).where('tenant_id', '=', tenantId)
     .$if(!!opts.status, (q) => q.where('status', '=', opts.status!))
-    .$if(!!opts.before, (q) => q.where('created_at', '<', opts.before!))
+    .$if(!!opts.before, (q) => q.where(olderThan('created_at', 'id', opts.before!)))
     .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
   return rows.map(toCampaign);
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ConversationsTable, Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
+import { olderThan } from '../keyset.ts';
 
 /** An inbox conversation: one per number of a tenant. */
 export interface Conversation {
@@ -80,7 +81,7 @@ export interface ConversationQuery { limit: number; before?: string; unread?: bo
 export async function listConversations(db: Db, tenantId: string, opts: ConversationQuery): Promise<Conversation[]> {
   let q = db.selectFrom('conversations').leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
     .selectAll('conversations').select(['contacts.name as contact_name', 'contacts.opted_out_at as contact_opted_out_at']).where('conversations.tenant_id', '=', tenantId);
-  if (opts.before) q = q.where('conversations.last_at', '<', opts.before);
+  if (opts.before) q = q.where(olderThan('conversations.last_at', 'conversations.id', opts.before));
   if (opts.unread) q = q.where('conversations.unread', '>', 0);
   if (opts.assignedTo !== undefined) q = opts.assignedTo === null ? q.where('conversations.assigned_to', 'is', null) : q.where('conversations.assigned_to', '=', opts.assignedTo);
   if (opts.status) q = q.where('conversations.status', '=', opts.status);

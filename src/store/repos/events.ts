@@ -1,6 +1,7 @@
 import type { AutomationEventsTable, Db } from '../database.ts';
 import type { Store } from '../dialect.ts';
 import { insertRows, placeholderList, runStatement, type BulkTarget } from '../bulk.ts';
+import { olderThan } from '../keyset.ts';
 
 /** An event as the API shows it. */
 export interface StoredEvent {
@@ -37,7 +38,7 @@ export async function listEvents(db: Db, tenantId: string, opts: { status?: stri
   const rows = await db.selectFrom('automation_events').selectAll().where('tenant_id', '=', tenantId)
     .$if(!!opts.status, (q) => q.where('status', '=', opts.status!))
     .$if(!!opts.type, (q) => q.where('type', '=', opts.type!))
-    .$if(!!opts.before, (q) => q.where('received_at', '<', opts.before!))
+    .$if(!!opts.before, (q) => q.where(olderThan('received_at', 'id', opts.before!)))
     .orderBy('received_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
   return rows.map(toEvent);
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Db, PointsAccountsTable, PointsEntriesTable } from '../database.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
+import { olderThan } from '../keyset.ts';
 
 /** Where an entry comes from; with the source id it makes the entry unique in its account. */
 export const pointsSourceTypes = ['service', 'referral', 'code_check', 'api', 'manual', 'lottery', 'redemption', 'refund', 'expiry'] as const;
@@ -204,7 +205,7 @@ export async function pointsBalance(db: Db, tenantId: string, contactId: string,
 export async function listPointsEntries(db: Db, tenantId: string, contactId: string, opts: { limit: number; before?: string }): Promise<PointsEntry[]> {
   const rows = await db.selectFrom('points_entries').innerJoin('points_accounts', 'points_accounts.id', 'points_entries.account_id').selectAll('points_entries')
     .where('points_accounts.tenant_id', '=', tenantId).where('points_accounts.contact_id', '=', contactId)
-    .$if(!!opts.before, (q) => q.where('points_entries.created_at', '<', opts.before!))
+    .$if(!!opts.before, (q) => q.where(olderThan('points_entries.created_at', 'points_entries.id', opts.before!)))
     .orderBy('points_entries.created_at', 'desc').orderBy('points_entries.id', 'desc').limit(opts.limit).execute();
   return rows.map(toEntry);
 }

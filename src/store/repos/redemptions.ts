@@ -9,6 +9,7 @@ import { newId } from '../../domain/ids.ts';
 import { enqueueWebhookEvents } from './webhooks.ts';
 import { debitPoints, pointsBalance, refundDebit } from './points.ts';
 import { giftCodeKey, toGift, type Gift } from './gifts.ts';
+import { olderThan } from '../keyset.ts';
 
 /** Fulfilment states: reserved → fulfilled | cancelled. */
 export type RedemptionStatus = 'reserved' | 'fulfilled' | 'cancelled';
@@ -143,7 +144,7 @@ export async function listRedemptions(db: Db, tenantId: string, opts: { limit: n
   const rows = await baseQuery(db, tenantId)
     .$if(!!opts.status, (q) => q.where('redemptions.status', '=', opts.status!))
     .$if(!!opts.contactId, (q) => q.where('redemptions.contact_id', '=', opts.contactId!))
-    .$if(!!opts.before, (q) => q.where('redemptions.created_at', '<', opts.before!))
+    .$if(!!opts.before, (q) => q.where(olderThan('redemptions.created_at', 'redemptions.id', opts.before!)))
     .orderBy('redemptions.created_at', 'desc').orderBy('redemptions.id', 'desc').limit(opts.limit).execute();
   return rows.map(toRedemption);
 }

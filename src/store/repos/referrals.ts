@@ -1,5 +1,6 @@
 // Refer-a-friend invitations: one row per friend's number and tenant (the first referral wins), invited → joined | expired.
 import type { Db, ReferralsTable } from '../database.ts';
+import { olderThan } from '../keyset.ts';
 
 /** An invitation as shown. */
 export interface Referral {
@@ -45,7 +46,7 @@ export async function listReferrals(db: Db, tenantId: string, opts: { limit: num
     .$if(opts.status === 'invited', (q) => q.where('status', '=', 'invited').where('expires_at', '>', opts.now))
     .$if(opts.status === 'expired', (q) => q.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'invited'), eb('expires_at', '<=', opts.now)])])))
     .$if(!!opts.referrerPhone, (q) => q.where('referrer_phone', '=', opts.referrerPhone!))
-    .$if(!!opts.before, (q) => q.where('invited_at', '<', opts.before!))
+    .$if(!!opts.before, (q) => q.where(olderThan('invited_at', 'id', opts.before!)))
     .orderBy('invited_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
   return rows.map((r) => {
     const v = toReferral(r);

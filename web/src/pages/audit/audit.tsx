@@ -39,7 +39,7 @@ export function AuditLog({ scope }: { scope: 'tenant' | 'platform' }) {
   const session = useSession();
   const [entries, setEntries] = useState<Entry[]>([]);
   const [lookup, setLookup] = useState<Map<string, string>>(new Map());
-  const [more, setMore] = useState(false);
+  const [more, setMore] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
 
@@ -50,7 +50,7 @@ export function AuditLog({ scope }: { scope: 'tenant' | 'platform' }) {
       const query = { limit: pageSize, before };
       const r = scope === 'platform' ? await call('GET /api/v1/admin/audit', { query }) : await call('GET /api/v1/audit', { query });
       setEntries((old) => (before ? [...old, ...r.entries] : r.entries));
-      setMore(r.entries.length === pageSize);
+      setMore(r.next);
     } catch (e) {
       setError(e);
     } finally {
@@ -66,7 +66,7 @@ export function AuditLog({ scope }: { scope: 'tenant' | 'platform' }) {
   const who = (id: string | null) => (id ? lookup.get(id) ?? id : '');
   const body = (
     <>
-      <ErrorAlert error={error} retry={() => load(entries.at(-1)?.at)} />
+      <ErrorAlert error={error} retry={() => load(more ?? undefined)} />
       <Table<Entry>
         rowKey="id"
         loading={loading}
@@ -84,7 +84,7 @@ export function AuditLog({ scope }: { scope: 'tenant' | 'platform' }) {
           { title: t('audit.ip'), dataIndex: 'ip' },
         ]}
       />
-      {more && <Button onClick={() => load(entries.at(-1)?.at)} loading={loading} style={{ marginTop: 16 }}>{t('audit.older')}</Button>}
+      {more && <Button onClick={() => load(more ?? undefined)} loading={loading} style={{ marginTop: 16 }}>{t('audit.older')}</Button>}
     </>
   );
   return scope === 'platform' ? <Page title={t('nav.platformAudit')}>{body}</Page> : body;

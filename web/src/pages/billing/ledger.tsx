@@ -16,7 +16,7 @@ const kinds: Record<string, PlainKey> = {
 export function Ledger({ tenantId }: { tenantId?: string }) {
   const { t, fmt } = useI18n();
   const [entries, setEntries] = useState<Entry[]>([]);
-  const [more, setMore] = useState(false);
+  const [more, setMore] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
 
@@ -26,7 +26,7 @@ export function Ledger({ tenantId }: { tenantId?: string }) {
       const query = { limit: pageSize, before };
       const r = tenantId ? await call('GET /api/v1/admin/tenants/{id}/ledger', { path: { id: tenantId }, query }) : await call('GET /api/v1/ledger', { query });
       setEntries((old) => (before ? [...old, ...r.entries] : r.entries));
-      setMore(r.entries.length === pageSize);
+      setMore(r.next);
       setError(undefined);
     } catch (e) {
       setError(e);
@@ -55,7 +55,7 @@ export function Ledger({ tenantId }: { tenantId?: string }) {
           { title: t('ledger.note'), key: 'note', render: (_, e) => (e.campaignId && !tenantId ? <Link to={`/campaigns/${e.campaignId}`}>{e.note ?? t('ledger.campaign')}</Link> : e.note) },
         ]}
       />
-      {more && <Button style={{ marginTop: 16 }} loading={loading} onClick={() => load(entries.at(-1)?.at)}>{t('audit.older')}</Button>}
+      {more && <Button style={{ marginTop: 16 }} loading={loading} onClick={() => load(more ?? undefined)}>{t('audit.older')}</Button>}
     </>
   );
 }

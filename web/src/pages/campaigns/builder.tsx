@@ -15,6 +15,7 @@ import { categories, type Category } from '../templates/templates.tsx';
 import { PreflightReport } from './preflight.tsx';
 import { pastedNumbers } from '../../ui/pasted-numbers.ts';
 import { DateTimeInput, TimeInput } from '../../ui/pickers.tsx';
+import { autoPauseBounds, defaultAutoPause } from '../../../../src/domain/auto-pause.ts';
 
 type Draft = Body<'POST /api/v1/campaigns'>;
 type Preflight = Response<'POST /api/v1/campaigns/{id}/preflight'>;
@@ -43,6 +44,12 @@ interface Values {
   cap: boolean;
   capMax: number;
   capDays: number;
+  /** A rule of the campaign's own instead of the default auto-pause. */
+  autoPause: boolean;
+  /** The failure rate that pauses, in percent. */
+  pauseRate: number;
+  /** How many of the last finished messages the rate is taken over. */
+  pauseSample: number;
 }
 
 /** One send window as the form edits it. */
@@ -50,6 +57,9 @@ interface WindowValues { days: number[]; start: string; end: string }
 
 const weekdays = [1, 2, 3, 4, 5, 6, 7];
 const newWindow: WindowValues = { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' };
+
+/** A rate (0–1) in percent, to one decimal. */
+const percent = (rate: number) => Math.round(rate * 1000) / 10;
 
 type Saved = Response<'GET /api/v1/campaigns/{id}'>;
 type Options = NonNullable<Draft['options']> & { timezone?: string };
@@ -75,14 +85,15 @@ function valuesOf(c: Saved, toInput: (iso: string | null) => string, zone: strin
     pacing: o.perMinute ? 'perMinute' : o.spreadHours ? 'spread' : 'none', perMinute: o.perMinute ?? 600, spreadHours: o.spreadHours ?? 4,
     windows: !!o.sendWindows?.length, windowList: o.sendWindows?.length ? o.sendWindows.map(windowValues) : [newWindow],
     cap: !!o.frequencyCap, capMax: o.frequencyCap?.max ?? 1, capDays: o.frequencyCap?.days ?? 14,
+    autoPause: !!o.autoPause, pauseRate: percent((o.autoPause ?? defaultAutoPause).failureRate), pauseSample: (o.autoPause ?? defaultAutoPause).minSample,
   };
 }
 
-/** The draft to save: the form's values over what the console does not edit (auto-pause). */
+/** The draft to save: the form's values over the options the console does not edit. */
 function draftOf(v: Values, fromInput: (local: string | undefined) => string | undefined, saved?: Saved): Draft {
   const numbers = pastedNumbers(v.numbers);
   const kept = (saved?.options ?? {}) as Options;
-  const { sendWindows: _w, frequencyCap: _c, perMinute: _m, spreadHours: _h, timezone: _z, ...otherOptions } = kept;
+  const { sendWindows: _w, frequencyCap: _c, perMinute: _m, spreadHours: _h, timezone: _z, autoPause: _a, ...otherOptions } = kept;
   return {
     name: v.name.trim(),
     audience: {
@@ -101,6 +112,7 @@ function draftOf(v: Values, fromInput: (local: string | undefined) => string | u
       ...(v.pacing === 'perMinute' ? { perMinute: v.perMinute } : v.pacing === 'spread' ? { spreadHours: v.spreadHours } : {}),
       ...(v.windows && v.windowList.length ? { sendWindows: v.windowList.map((w) => ({ days: w.days, start: w.start, end: w.end })) } : {}),
       ...(v.cap ? { frequencyCap: { max: v.capMax, days: v.capDays } } : {}),
+      ...(v.autoPause ? { autoPause: { failureRate: v.pauseRate / 100, minSample: v.pauseSample } } : {}),
     },
   };
 }
@@ -126,8 +138,9 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const labels = {
     name: t('campaigns.name'), 'audience.numbers': t('campaigns.numbers'), 'audience.filter': t('campaigns.filter'), text: t('templates.text'), templateId: t('campaigns.template'), scheduleAt: t('campaigns.at'),
     cron: t('campaigns.cron'), timezone: t('campaigns.timezone'), 'options.perMinute': t('campaigns.pacingMax'), 'options.spreadHours': t('campaigns.spreadHours'), 'options.sendWindows': t('campaigns.windows'),
+    'options.autoPause.failureRate': t('campaigns.autoPauseRate'), 'options.autoPause.minSample': t('campaigns.autoPauseSample'),
   };
-  const stepFields: (keyof Values)[][] = [['name', 'groups', 'lists', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'cron', 'timezone', 'pacing', 'perMinute', 'spreadHours', 'windows', 'windowList', 'cap', 'capMax', 'capDays']];
+  const stepFields: (keyof Values)[][] = [['name', 'groups', 'lists', 'segment', 'numbers', 'filter'], ['mode', 'text', 'templateId', 'category'], ['when', 'at', 'cron', 'timezone', 'pacing', 'perMinute', 'spreadHours', 'windows', 'windowList', 'cap', 'capMax', 'capDays', 'autoPause', 'pauseRate', 'pauseSample']];
   const { run, busy } = useAction({ labels });
 
   async function next() {
@@ -153,6 +166,7 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
   const initial: Values = saved.data ? valuesOf(saved.data, fmt.toInput, fmt.zone) : {
     name: '', groups: fromImport ? [fromImport] : [], lists: [], mode: 'text', category: 'notification', when: 'now', timezone: fmt.zone,
     pacing: 'none', perMinute: 600, spreadHours: 4, windows: false, windowList: [newWindow], cap: false, capMax: 1, capDays: 14,
+    autoPause: false, pauseRate: percent(defaultAutoPause.failureRate), pauseSample: defaultAutoPause.minSample,
   };
 
   if (draftId && !saved.data) return saved.error ? <ErrorAlert error={saved.error} retry={saved.reload} /> : <Skeleton active />;
@@ -267,6 +281,19 @@ export function CampaignBuilder({ draftId }: { draftId?: string }) {
                 {t('campaigns.capPer')}
                 <Form.Item name="capDays" noStyle><InputNumber min={1} max={3660} /></Form.Item>
                 {t('campaigns.capDays')}
+              </Flex>
+            )}
+            <Form.Item name="autoPause" label={t('campaigns.autoPause')} valuePropName="checked" style={{ marginTop: 24 }}
+              extra={t('campaigns.autoPauseHint', { sample: fmt.number(defaultAutoPause.minSample), rate: `${percent(defaultAutoPause.failureRate)}%` })}><Switch data-testid="auto-pause" /></Form.Item>
+            {v?.autoPause && (
+              <Flex gap={8} wrap align="center">
+                {t('campaigns.autoPauseLast')}
+                <Form.Item name="pauseSample" noStyle><InputNumber min={autoPauseBounds.minSample.min} max={autoPauseBounds.minSample.max} precision={0} aria-label={t('campaigns.autoPauseSample')} /></Form.Item>
+                {t('campaigns.autoPauseFinished')}
+                <Form.Item name="pauseRate" noStyle>
+                  <InputNumber min={percent(autoPauseBounds.failureRate.min)} max={percent(autoPauseBounds.failureRate.max)} precision={1} suffix="%" aria-label={t('campaigns.autoPauseRate')} />
+                </Form.Item>
+                {t('campaigns.autoPauseThen')}
               </Flex>
             )}
           </div>

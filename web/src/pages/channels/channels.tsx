@@ -1,4 +1,4 @@
-// Platform administration of carrier channels: state and counters, add (a form per type, with a test bind), enable or disable, delete.
+// Platform administration of carrier channels: state and counters, add or edit (a form per type, with a test bind), enable or disable, delete.
 import { useState } from 'react';
 import { Alert, Button, Col, Collapse, Empty, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Switch, Table, Tag, Tooltip, Typography, type FormRule } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
@@ -25,12 +25,12 @@ const counters: Record<string, PlainKey> = {
 export function Channels() {
   const { t, fmt } = useI18n();
   const list = useLoad(() => call('GET /api/v1/admin/channels'), []);
-  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Channel | 'new'>();
   const { run } = useAction({ reload: list.reload });
   useInterval(list.reload, 5000);
 
   return (
-    <Page title={t('nav.channels')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('channels.create')}</Button>}>
+    <Page title={t('nav.channels')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>{t('channels.create')}</Button>}>
       <ErrorAlert error={list.error} retry={list.reload} />
       <Table<Channel>
         rowKey="id"
@@ -54,9 +54,10 @@ export function Channels() {
           },
           { title: t('webhooks.enabled'), dataIndex: 'enabled', fixed: 'right', width: 72, render: (on: boolean, c) => <Switch size="small" checked={on} onChange={(v) => run(() => call('PATCH /api/v1/admin/channels/{id}', { path: { id: c.id }, body: { enabled: v } }))} /> },
           {
-            title: '', key: 'actions', fixed: 'right', width: 96,
+            title: '', key: 'actions', fixed: 'right', width: 150,
             render: (_, c) => (
               <Space>
+                <Button size="small" onClick={() => setEditing(c)} data-testid={`channel-edit-${c.name}`}>{t('channels.edit')}</Button>
                 <Popconfirm title={t('channels.deleteConfirm', { name: c.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => run(() => call('DELETE /api/v1/admin/channels/{id}', { path: { id: c.id } }))}>
                   <Button size="small" danger>{t('common.delete')}</Button>
                 </Popconfirm>
@@ -65,7 +66,7 @@ export function Channels() {
           },
         ]}
       />
-      <CreateChannel open={creating} onClose={() => setCreating(false)} onCreated={() => { setCreating(false); list.reload(); }} />
+      {editing && <ChannelEditor editing={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} onSaved={() => { setEditing(undefined); list.reload(); }} />}
     </Page>
   );
 }
@@ -87,12 +88,25 @@ function defaultsOf(fields: Field[]): Record<string, unknown> {
   return out;
 }
 
-/** Adds a channel through its type's form (fields from the server's per-type list), with a test login before saving. */
-function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
+/** A stored config over the fields' defaults, nested objects (`reconnect`) merged key by key. */
+function withDefaults(defaults: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(config)) {
+    const d = out[k];
+    out[k] = d && typeof d === 'object' && v && typeof v === 'object' ? { ...d, ...v } : v;
+  }
+  return out;
+}
+
+/**
+ * Adds a channel, or edits one (`editing`), through its type's form (fields from the server's per-type list), with a
+ * test login before saving. An edited channel's secrets come as ******** and are kept by the API when sent back so.
+ */
+function ChannelEditor({ editing, onClose, onSaved }: { editing?: Channel; onClose: () => void; onSaved: () => void }) {
   const { t, lang } = useI18n();
   const [form] = Form.useForm<Record<string, unknown> & { name: string; type: string }>();
   const forms = useLoad(() => call('GET /api/v1/admin/channel-types'), []);
-  const type = Form.useWatch('type', form) as string | undefined;
+  const type = (Form.useWatch('type', form) as string | undefined) ?? editing?.type;
   const chosen = forms.data?.types.find((x) => x.type === type) ?? forms.data?.types[0];
   const fields = chosen?.fields ?? [];
   const labels = { name: t('channels.name'), type: t('channels.type'), ...Object.fromEntries(fields.map((f) => [f.name, f.label[lang]])) };
@@ -100,19 +114,20 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
   const [tested, setTested] = useState<TestResult>();
   const [testing, setTesting] = useState(false);
 
-  /** The form's values as a channel body: empty numbers and selects left out, so the type's defaults apply. */
+  /** The form's values as a channel body: empty numbers and selects left out, so the type's defaults (or, edited, the stored values) apply. */
   function body(v: Record<string, unknown>) {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null)) as { name: string; type: string };
+    const given = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null));
+    return { ...given, ...(editing && { name: editing.name, type: editing.type }) } as { name: string; type: string };
   }
 
   async function submit() {
     const v = await formValues(form);
     if (!v) return;
-    if (await run(() => call('POST /api/v1/admin/channels', { body: body(v) }))) {
-      form.resetFields();
-      setTested(undefined);
-      onCreated();
-    }
+    const { name: _n, type: _t, ...changes } = body(v);
+    const saved = editing
+      ? await run(() => call('PATCH /api/v1/admin/channels/{id}', { path: { id: editing.id }, body: changes }), t('common.saved'))
+      : await run(() => call('POST /api/v1/admin/channels', { body: body(v) }));
+    if (saved) onSaved();
   }
 
   async function test() {
@@ -127,18 +142,20 @@ function CreateChannel({ open, onClose, onCreated }: { open: boolean; onClose: (
   const advanced = fields.filter((f) => f.advanced);
   const grid = (list: Field[]) => <Row gutter={16}>{list.map((f) => <Col xs={24} md={12} key={`${chosen!.type}.${f.name}`}><FieldInput field={f} /></Col>)}</Row>;
   return (
-    <Modal open={open} width={720} title={t('channels.create')} onCancel={onClose} destroyOnHidden
+    <Modal open width={720} title={editing ? t('channels.editTitle', { name: editing.name }) : t('channels.create')} onCancel={onClose} destroyOnHidden
       footer={[
         <Button key="test" loading={testing} onClick={test} data-testid="channel-test">{t('channels.test')}</Button>,
         <Button key="cancel" onClick={onClose}>{t('common.cancel')}</Button>,
-        <Button key="ok" type="primary" loading={busy} onClick={submit}>{t('common.create')}</Button>,
+        <Button key="ok" type="primary" loading={busy} onClick={submit}>{editing ? t('common.save') : t('common.create')}</Button>,
       ]}>
       <ErrorAlert error={forms.error} retry={forms.reload} />
+      {editing && <Alert type="info" showIcon title={t('channels.secretKept')} style={{ marginBottom: 16 }} />}
       {chosen && (
-        <Form form={form} layout="vertical" requiredMark={false} initialValues={{ type: chosen.type, ...defaultsOf(chosen.fields) }} onValuesChange={() => setTested(undefined)}>
-          <Form.Item name="name" label={labels.name} extra={t('channels.nameHint')} rules={[{ required: true, pattern: /^[\w.-]{1,60}$/, message: t('channels.nameHint') }]}><Input /></Form.Item>
+        <Form form={form} layout="vertical" requiredMark={false} onValuesChange={() => setTested(undefined)}
+          initialValues={editing ? withDefaults(defaultsOf(chosen.fields), { ...editing.config, name: editing.name, type: editing.type }) : { type: chosen.type, ...defaultsOf(chosen.fields) }}>
+          <Form.Item name="name" label={labels.name} extra={t('channels.nameHint')} rules={[{ required: true, pattern: /^[\w.-]{1,60}$/, message: t('channels.nameHint') }]}><Input disabled={!!editing} /></Form.Item>
           <Form.Item name="type" label={labels.type} rules={[{ required: true }]}>
-            <Select options={forms.data!.types.map((x) => ({ value: x.type, label: x.label[lang] }))} onChange={(next: string) => {
+            <Select disabled={!!editing} options={forms.data!.types.map((x) => ({ value: x.type, label: x.label[lang] }))} onChange={(next: string) => {
               form.setFieldsValue(defaultsOf(forms.data!.types.find((x) => x.type === next)?.fields ?? []));
             }} />
           </Form.Item>

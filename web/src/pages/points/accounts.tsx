@@ -8,7 +8,6 @@ import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
-import { localInputToIso } from './dates.ts';
 import { DateTimeInput } from '../../ui/pickers.tsx';
 
 type Account = Response<'GET /api/v1/points'>['accounts'][number];
@@ -70,7 +69,7 @@ function Ledger({ account, onClose }: { account: Account; onClose(): void }) {
 interface AdjustForm { kind: 'credit' | 'debit'; points: number; expiresAt?: string; note?: string }
 
 function Adjust({ contactId, reload }: { contactId: string; reload(): void }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const [form] = Form.useForm<AdjustForm>();
   // one key per filled-in form: a double click or a retry is one entry
   const [round, setRound] = useState(0);
@@ -78,7 +77,7 @@ function Adjust({ contactId, reload }: { contactId: string; reload(): void }) {
   const { run, busy } = useAction({ reload, labels: { points: t('points.points'), expiresAt: t('points.expiresAt') } });
   async function submit(v: AdjustForm) {
     const ok = await run(() => call('POST /api/v1/points/{contactId}/entries', {
-      path: { contactId }, body: { kind: v.kind, points: v.points, source: 'manual', note: v.note?.trim() || null, expiresAt: v.kind === 'credit' ? localInputToIso(v.expiresAt) : null, idempotencyKey: key },
+      path: { contactId }, body: { kind: v.kind, points: v.points, source: 'manual', note: v.note?.trim() || null, expiresAt: v.kind === 'credit' ? fmt.fromInput(v.expiresAt) ?? null : null, idempotencyKey: key },
     }), t('common.saved'));
     if (ok) { form.resetFields(); setRound((r) => r + 1); }
   }

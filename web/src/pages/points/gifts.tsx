@@ -9,7 +9,6 @@ import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { Page } from '../../ui/page.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useLoad } from '../../ui/use-load.ts';
-import { isoToLocalInput, localInputToIso } from './dates.ts';
 import { DateTimeInput } from '../../ui/pickers.tsx';
 
 type Gift = Response<'GET /api/v1/gifts'>['gifts'][number];
@@ -27,10 +26,10 @@ export function Gifts() {
 
   function openForm(g: Gift | 'new') {
     setEditing(g);
-    form.setFieldsValue(g === 'new' ? { code: '', name: '', points: 100, stock: 0, startsAt: '', endsAt: '' } : { ...g, startsAt: isoToLocalInput(g.startsAt), endsAt: isoToLocalInput(g.endsAt) });
+    form.setFieldsValue(g === 'new' ? { code: '', name: '', points: 100, stock: 0, startsAt: '', endsAt: '' } : { ...g, startsAt: fmt.toInput(g.startsAt), endsAt: fmt.toInput(g.endsAt) });
   }
   async function save(v: GiftForm) {
-    const body = { code: v.code.trim(), name: v.name.trim(), points: v.points, stock: v.stock, startsAt: localInputToIso(v.startsAt), endsAt: localInputToIso(v.endsAt) };
+    const body = { code: v.code.trim(), name: v.name.trim(), points: v.points, stock: v.stock, startsAt: fmt.fromInput(v.startsAt) ?? null, endsAt: fmt.fromInput(v.endsAt) ?? null };
     const ok = await run(() => (editing === 'new' || !editing ? call('POST /api/v1/gifts', { body }) : call('PATCH /api/v1/gifts/{id}', { path: { id: editing.id }, body })), t('common.saved'));
     if (ok) setEditing(undefined);
   }

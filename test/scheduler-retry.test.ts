@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
 import { credit, startCarrier, waitFor, type TestCarrier } from './support/carrier.ts';
+import { until } from './support/until.ts';
 import { campaignSpec } from '../src/worker/scheduler.ts';
 import { Preparer, storePrepared } from '../src/worker/outbox.ts';
 import { getCampaign } from '../src/store/repos/campaigns.ts';
@@ -59,7 +60,7 @@ describe.each(testDatabases)('campaign batches that fail to store or repeat numb
       expect(await messagesOf(id)).toHaveLength(0);
       await sql`delete from test_fault`.execute(s.deps.store.db);
       await waitFor(async () => (await s.app.inject({ url: `/api/v1/campaigns/${id}`, headers: t.headers })).json().status === 'completed', 'completion');
-      const messages = await waitFor(async () => { const x = await messagesOf(id); return x.every((m) => m.status === 'delivered') && x; }, 'delivery');
+      const messages = await until('delivery', async () => { const x = await messagesOf(id); return x.every((m) => m.status === 'delivered') && x; });
       expect(messages.map((m) => m.to).sort()).toEqual(numbers);
       expect((await getCampaign(s.deps.store.db, t.id, id))!.cursor.duplicates ?? 0).toBe(0);
       expect(before - await balance()).toBe(messages.reduce((sum, m) => sum + BigInt(m.price), 0n));

@@ -88,6 +88,8 @@ export class Preparer {
    * unique (contacts_tenant_phone), so a campaign to a million contacts keeps no million numbers in memory.
    */
   readonly seen = new Set<string>();
+  /** The numbers the last batch prepared added to `seen`: kept only by `commit` (once the batch is stored), else forgotten by the next `prepare`. */
+  private batch = new Set<string>();
 
   constructor(private readonly deps: Deps, readonly spec: SendSpec) {
     this.template = compileLinked(spec.text);
@@ -124,9 +126,19 @@ export class Preparer {
     return text;
   }
 
-  /** Runs every pre-flight check on a batch and returns one message per recipient (queued or excluded). */
+  /** Keeps the numbers of the batch last prepared as seen: call it once that batch is stored (or, in a pre-flight, counted). */
+  commit(): void {
+    for (const phone of this.batch) this.seen.add(phone);
+    this.batch = new Set();
+  }
+
+  /**
+   * Runs every pre-flight check on a batch and returns one message per recipient (queued or excluded). The numbers
+   * of a batch prepared before and not committed (its store failed) are forgotten: a retry of it finds no duplicates.
+   */
   async prepare(recipients: Recipient[]): Promise<Prepared[]> {
     const { deps, spec, policy } = this;
+    const batch = this.batch = new Set<string>();
     const db = deps.store.db;
     const tenantId = spec.tenant.id;
     const now = deps.now();
@@ -176,8 +188,8 @@ export class Preparer {
       const phone = n.e164;
       const contact = contacts.get(phone);
       const contactId = r.contactId ?? contact?.id ?? null;
-      if (this.seen.has(phone)) { const dup = message(phone, contactId, 'duplicate', null); dup.id = ''; out.push(dup); continue; }
-      if (!r.contact) this.seen.add(phone);
+      if (this.seen.has(phone) || batch.has(phone)) { const dup = message(phone, contactId, 'duplicate', null); dup.id = ''; out.push(dup); continue; }
+      if (!r.contact) batch.add(phone);
       if (contact?.optedOutAt && spec.category !== 'verification') { out.push(message(phone, contactId, 'opted_out', contact.optedOutAt)); continue; }
       if (blocked.has(phone)) { out.push(message(phone, contactId, 'blocklisted', null)); continue; }
       if (suppressed.has(phone)) { out.push(message(phone, contactId, 'suppressed', null)); continue; }
@@ -214,20 +226,29 @@ export class Preparer {
   }
 }
 
+/** Rolls back a store whose messages the balance does not cover. */
+class BalanceShort extends Error {}
+
 /**
- * Reserves the cost of the queued messages and stores them all, with `also` in the same transaction (a campaign's
- * cursor, given the ids skipped); null (nothing stored) when the balance is short, else the ids skipped as a second message to a number.
+ * Stores the prepared messages and reserves the cost of the queued ones stored (not of those the unique index skipped
+ * as a second message to a number), with `also` in the same transaction (a campaign's cursor, given the ids skipped);
+ * null (nothing stored) when the balance is short, else the ids skipped.
  */
 export async function storePrepared(deps: Deps, tenantId: string, prepared: Prepared[], note: { campaignId: string | null; note: string }, also?: (trx: Db, skipped: Set<string>) => Promise<void>): Promise<Set<string> | null> {
   const rows = prepared.filter((p) => p.id);
-  const cost = costOf(rows);
-  if (cost > 0n) heldReplies(deps)?.forget(tenantId);
-  return deps.store.db.transaction().execute(async (trx) => {
-    if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) return null;
-    const skipped = await insertMessages(trx, deps.store, rows);
-    if (also) await also(trx, skipped);
-    return skipped;
-  });
+  if (costOf(rows) > 0n) heldReplies(deps)?.forget(tenantId);
+  try {
+    return await deps.store.db.transaction().execute(async (trx) => {
+      const skipped = await insertMessages(trx, deps.store, rows);
+      const cost = costOf(skipped.size ? rows.filter((p) => !skipped.has(p.id)) : rows);
+      if (cost > 0n && (await moveBalance(trx, tenantId, -cost, { kind: 'reserve', campaignId: note.campaignId, note: note.note }, deps.now().toISOString())) === null) throw new BalanceShort();
+      if (also) await also(trx, skipped);
+      return skipped;
+    });
+  } catch (err) {
+    if (err instanceof BalanceShort) return null;
+    throw err;
+  }
 }
 
 /** Messages leased to a dispatcher before they are stored, to hand over once committed; `rest`: due ones left for its claim loop. */

@@ -24,6 +24,7 @@ export async function preflight(deps: Deps, c: Campaign): Promise<PreflightRepor
       report.segments += p.segments;
       report.cost += p.price;
     }
+    preparer.commit();
   };
   const numbers = c.audience.numbers ?? [];
   for (let at = 0; at < numbers.length; at += 5000) {

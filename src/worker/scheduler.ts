@@ -195,6 +195,7 @@ export class Scheduler {
           await this.pause(c, 'insufficient_balance');
           return;
         }
+        preparer.commit();
         Object.assign(cursor, next);
         handStored(this.dispatcher, leased, skipped);
         if (leased.rest) deps.wakeDispatcher();

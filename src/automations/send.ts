@@ -94,7 +94,6 @@ async function sendFor(deps: Deps, owner: string, now: Date, list: ClaimedOccurr
       await finish(deps, owner, later.filter((x) => !contacts.has(x.contact_id)), 'skipped', 'the contact was deleted', nowIso);
       rest = later.filter((x) => contacts.has(x.contact_id));
       if (batch.length) await store(deps, owner, now, a, preparer, batch, contacts, report);
-      preparer.seen.clear();
     }
   }
 }

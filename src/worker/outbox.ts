@@ -87,7 +87,7 @@ export class Preparer {
    * contact's number is checked but not kept: contacts come from one walk over the tenant's contacts, whose numbers are
    * unique (contacts_tenant_phone), so a campaign to a million contacts keeps no million numbers in memory.
    */
-  readonly seen = new Set<string>();
+  private readonly seen = new Set<string>();
   /** The numbers the last batch prepared added to `seen`: kept only by `commit` (once the batch is stored), else forgotten by the next `prepare`. */
   private batch = new Set<string>();
 

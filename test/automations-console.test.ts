@@ -107,7 +107,7 @@ describe('automations in the console (Chromium)', () => {
       await page.getByRole('cell', { name: '2026', exact: true }).waitFor();
       await page.getByRole('button', { name: '添加或编辑年份' }).click();
       // a click while the dialog is still opening can be lost on a loaded machine: let its animations finish first
-      await page.locator('.ant-modal').evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
+      await page.locator('.ant-modal').evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a: { finished: Promise<unknown> }) => a.finished)));
       await page.getByRole('dialog').getByRole('button', { name: '添加日期' }).click();
       await expect.poll(() => page.getByPlaceholder('国庆节').count(), { timeout: 15_000 }).toBe(1);
       await page.getByPlaceholder('国庆节').fill('元旦');

@@ -147,6 +147,7 @@ describe.each(testDatabases)('points, gifts and refer-a-friend through SMPP and 
     expect(csv.body).toContain('礼品');
     expect(csv.body).toContain('F1 靠枕');
     expect(csv.body).toContain('已取消');
+    expect(csv.body).toContain(',API,顺丰 SF123'); // the channel by its label ('api' → API), then the note
   }, 60_000);
 
   it('refer-a-friend: one invitation naming the member, 加入 rewards both once (a re-delivered 加入 too); refusals send no invitation', async () => {

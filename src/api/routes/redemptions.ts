@@ -73,7 +73,7 @@ export function redemptionRoutes(app: App, deps: Deps): void {
     const col = (key: Parameters<typeof l.header>[0], value: (r: Redemption) => string | number | null, kind?: 'time') => ({ header: l.header(key), value, kind });
     return sendTable(reply, request.query.format, 'redemptions', [
       col('export.id', (r) => r.id), col('redemptions.gift', (r) => `${r.giftCode} ${r.giftName}`), col('messages.to', (r) => r.phone), col('redemptions.points', (r) => r.points),
-      col('redemptions.status', (r) => l.code('redemptions.status', r.status)), col('redemptions.channel', (r) => r.channel), col('redemptions.note', (r) => r.note),
+      col('redemptions.status', (r) => l.code('redemptions.status', r.status)), col('redemptions.channel', (r) => l.code('redemptions.channel', r.channel)), col('redemptions.note', (r) => r.note),
       col('messages.createdAt', (r) => r.createdAt, 'time'), col('redemptions.updatedAt', (r) => r.updatedAt, 'time'),
     ], pages(), l.options);
   });

@@ -1,7 +1,6 @@
 // The CMPP SP client (China Mobile): logs in with the MD5 authenticators and checks the gateway's, submits long
 // messages part by part (TP_udhi + UDH) with retries that keep each part's identity, turns CMPP_DELIVER into
 // status reports and inbound messages, answers ACTIVE_TEST and TERMINATE.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, OutboundMessage, Receipt } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
@@ -101,14 +100,11 @@ export class CmppChannel extends BinaryChannel<Pdu> implements Channel {
   }
 
   /** Ends a bind with CMPP_TERMINATE (waiting a second for its answer), then closes it. */
-  protected async closeBind(conn: CmppBind): Promise<void> {
-    try {
-      await Promise.race([conn.request((sequence) => ({ commandId: Cmd.terminate, sequence }), false), sleep(1000)]);
-    } catch {
-      // the connection is going away anyway
-    }
-    conn.end('terminated');
+  protected farewell(sequence: number): Pdu {
+    return { commandId: Cmd.terminate, sequence };
   }
+
+  protected readonly farewellReason = 'terminated';
 
   protected stamp(pdu: Pdu, conn: CmppBind): void {
     pdu.sequence = conn.nextSequence();

@@ -87,14 +87,26 @@ export abstract class BinaryChannel<P> extends EventEmitter {
   protected abstract partPdus(msg: OutboundMessage): P[];
   /** Connects and logs in bind `slot`; rejects with a SendError (kind 'config' when the carrier refused us). */
   protected abstract openBind(slot: number): Promise<Connection<P>>;
-  /** Ends a bind the protocol's way (unbind, terminate), then closes it. */
-  protected abstract closeBind(conn: Connection<P>): Promise<void>;
+  /** The protocol's goodbye request (unbind, terminate, exit) with sequence number `sequence`. */
+  protected abstract farewell(sequence: number): P;
+  /** Why a bind closed after its goodbye, for the bind's state ('unbound', 'terminated'). */
+  protected abstract readonly farewellReason: string;
   /** Gives a part's PDU the bind's next sequence number. */
   protected abstract stamp(pdu: P, conn: Connection<P>): void;
   /** The carrier id of an accepted submit answer, or the SendError a refusal means. */
   protected abstract outcome(resp: P): string | SendError;
   /** One-line summary of a PDU for the carrier log, secrets redacted. */
   protected abstract describe(pdu: P): string;
+
+  /** Ends a bind the protocol's way (waiting at most a second for the answer), then closes it. */
+  protected async closeBind(conn: Connection<P>): Promise<void> {
+    try {
+      await Promise.race([conn.request((sequence) => this.farewell(sequence), false), sleep(1000)]);
+    } catch {
+      // the connection is going away anyway
+    }
+    conn.end(this.farewellReason);
+  }
 
   /** Binds every slot; resolves on the first bind, rejects with the first SendError when none could bind (retries go on). */
   async start(): Promise<void> {

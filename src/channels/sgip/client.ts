@@ -1,6 +1,5 @@
 // The SGIP 1.2 SP channel (China Unicom SMG): Bind (login type 1) connections for Submits, and our listener the SMG
 // binds back to (login type 2) to deliver MO and Reports. The id of a part is its Submit's 12-octet sequence number.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ChannelState, OutboundMessage } from '../channel.ts';
 import { configError, retryable, type SendError } from '../errors.ts';
 import { beijingStampNumber, concatHeader, decodeGatewayText, encodeGatewayText, splitUdh } from '../session/china-gateway.ts';
@@ -124,14 +123,11 @@ export class SgipChannel extends BinaryChannel<SgipPdu> implements Channel {
     return describePdu(pdu);
   }
 
-  protected async closeBind(conn: Bind): Promise<void> {
-    try {
-      await Promise.race([conn.request((sequence) => ({ commandId: Cmd.unbind, node: this.config.nodeId, time: beijingStampNumber(), sequence }), false), sleep(1000)]);
-    } catch {
-      // the connection is going away anyway
-    }
-    conn.end('unbound');
+  protected farewell(sequence: number): SgipPdu {
+    return { commandId: Cmd.unbind, node: this.config.nodeId, time: beijingStampNumber(), sequence };
   }
+
+  protected readonly farewellReason = 'unbound';
 
   protected async openBind(): Promise<Bind> {
     const cfg = this.config;

@@ -7,7 +7,6 @@ import { beijingStamp, concatHeader, decodeGatewayText, encodeGatewayText, readF
 import { Connection } from '../session/connection.ts';
 import type { PduError } from '../session/pdu-error.ts';
 import { acknowledgeAfter, BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { knownRequest } from './codec.ts';
 import { slotMode, type SmgpConfig } from './config.ts';
 import { msgIdString } from './ids.ts';
@@ -77,14 +76,11 @@ export class SmgpChannel extends BinaryChannel<SmgpPdu> implements Channel {
     return describePdu(pdu);
   }
 
-  protected async closeBind(conn: Bind): Promise<void> {
-    try {
-      await Promise.race([conn.request((sequence) => ({ requestId: Req.exit, sequence }), false), sleep(1000)]);
-    } catch {
-      // the connection is going away anyway
-    }
-    conn.end('exit');
+  protected farewell(sequence: number): SmgpPdu {
+    return { requestId: Req.exit, sequence };
   }
+
+  protected readonly farewellReason = 'exit';
 
   protected async openBind(slot: number): Promise<Bind> {
     const cfg = this.config;

@@ -1,6 +1,5 @@
 // The SMPP ESME channel: binds (transceiver, or transmitters + receivers), submits long messages part by
 // part with retries that keep each part's identity, turns deliver_sm into receipts and inbound messages.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, OutboundMessage } from '../channel.ts';
 import type { SendError } from '../errors.ts';
 import { BinaryChannel, type InboundMeta } from '../session/binary-channel.ts';
@@ -86,14 +85,11 @@ export class SmppChannel extends BinaryChannel<Pdu> implements Channel {
   }
 
   /** Ends a bind with unbind (waiting a second for its answer), then closes it. */
-  protected async closeBind(conn: SmppBind): Promise<void> {
-    try {
-      await Promise.race([conn.request((sequence) => ({ commandId: Cmd.unbind, status: 0, sequence }), false), sleep(1000)]);
-    } catch {
-      // the connection is going away anyway
-    }
-    conn.end('unbound');
+  protected farewell(sequence: number): Pdu {
+    return { commandId: Cmd.unbind, status: 0, sequence };
   }
+
+  protected readonly farewellReason = 'unbound';
 
   private async bind(kind: BindKind): Promise<SmppBind> {
     const cfg = this.config;

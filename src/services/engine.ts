@@ -15,7 +15,7 @@ import {
   claimMo, dueConversations, endConversationsOf, entryStore, insertConversation, insertResponses, liveServices, purgeMoClaims, responsesOf,
   serviceVersion, takeConversation, updateConversation, waitingConversation, waitingConversations, waitingKey,
 } from '../store/repos/services.ts';
-import { queueMessages } from '../worker/outbox.ts';
+import { answering, queueMessages, type AnsweredMo } from '../worker/outbox.ts';
 import { batchMemo, inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
 import { KeywordIndex } from './matching.ts';
@@ -190,7 +190,7 @@ async function routeOnce(deps: Deps, tenantId: string, row: InboundMessagesTable
     conv = undefined;
     late = true;
   }
-  const base = { inboundId: row.id, tenantId, phone: sender.phone, mobile: sender.mobile, address, text: row.text, receivedAt: row.received_at, contactId: row.contact_id };
+  const base = { inboundId: row.id, tenantId, phone: sender.phone, mobile: sender.mobile, address, text: row.text, receivedAt: row.received_at, contactId: row.contact_id, linkId: row.link_id };
   if (conv) {
     const convRow = conv;
     const svcRow = live.services.get(convRow.service_id) ?? await db.selectFrom('services').selectAll().where('id', '=', convRow.service_id).executeTakeFirst();
@@ -304,13 +304,14 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
     return outcome;
   });
   if (!done) return { action: 'duplicate', serviceId: svc.at.id, keyword: mo.keyword, replyMessageId: null, replyStatus: 'suppressed:redelivery' };
-  const sent = await sendReplies(deps, mo.tenantId, mo.address, mo.phone, mo.contactId, done);
+  const sent = await sendReplies(deps, mo.tenantId, mo.address, mo, done);
   return { action: 'service', serviceId: svc.at.id, keyword: mo.keyword, ...sent };
 }
 
-/** Queues an outcome's replies as ordinary notification messages from the address the MO went to. */
-async function sendReplies(deps: Deps, tenantId: string, address: string, phone: string, contactId: string | null, outcome: Pick<Outcome, 'replies' | 'relay'>):
+/** Queues an outcome's replies as ordinary notification messages from the address the MO went to (those to its sender answer it). */
+async function sendReplies(deps: Deps, tenantId: string, address: string, mo: AnsweredMo, outcome: Pick<Outcome, 'replies' | 'relay'>):
 Promise<{ replyMessageId: string | null; replyStatus: string | null }> {
+  const { phone, contactId } = mo;
   let replyMessageId: string | null = null;
   let replyStatus: string | null = null;
   for (const r of outcome.replies) {
@@ -319,7 +320,7 @@ Promise<{ replyMessageId: string | null; replyStatus: string | null }> {
     if (!to.length) continue;
     try {
       const queued = await queueMessages(deps, {
-        tenantId, recipients: to.map((p) => ({ phone: p, contactId: p === phone ? contactId : null })), text: r.text, category: 'notification',
+        tenantId, recipients: to.map((p) => answering(p, mo)), text: r.text, category: 'notification',
         campaignId: null, sender: address || null, source: outcome.relay ? 'service-relay' : 'service', hold: true,
       });
       if (!r.to && !replyMessageId) {
@@ -360,7 +361,7 @@ export async function serviceTimerRound(deps: Deps, limit = 500): Promise<{ expi
       .where('id', '=', c.id).where('revision', '=', c.revision).where('state', '=', 'waiting').executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1 || !c.prompt) continue;
     reminded++;
-    await sendReplies(deps, c.tenant_id, c.address, c.phone, null, { replies: [{ text: c.prompt }] });
+    await sendReplies(deps, c.tenant_id, c.address, { phone: c.phone, contactId: null, linkId: null }, { replies: [{ text: c.prompt }] });
   }
   await purgeMoClaims(db, new Date(now.getTime() - 2 * redeliveryWindowMs).toISOString());
   for (const type of serviceTypes.values()) await type.round?.(deps);

@@ -24,6 +24,8 @@ export interface ServiceMo {
   arg: string;
   /** What the type's `prepare` fetched before the MO was handled (an endpoint's answer). */
   prepared?: unknown;
+  /** The gateway's LinkID of the MO (CMPP 3.0, SMGP), carried back by the replies to its sender; null when none. */
+  linkId: string | null;
 }
 
 /** What a type may use to prepare outside the transaction: its entries and the tenant's endpoints. */

@@ -107,6 +107,8 @@ export interface MessagesTable {
   submitted_by: string | null;
   /** The carrier log: one `<ISO time> →|← <PDU summary>` line per PDU (secrets redacted), kept for TIDINGS_CHANNEL_LOG_DAYS. */
   channel_log: string | null;
+  /** The LinkID of the on-demand MO this message answers (its submit carries it back), or null. */
+  link_id: Generated<string | null>;
 }
 /** The carrier id of one submitted part, for matching receipts on (channel, carrier id). */
 export interface CarrierIdsTable { channel_id: string; carrier_id: string; message_id: string; part: number }
@@ -144,6 +146,8 @@ export interface InboundMessagesTable {
   reply_message_id: string | null; reply_status: string | null; read_at: string | null; received_at: string; created_at: string;
   /** The octets as received (hex) when they did not decode in their coding; null when the text is exact. */
   raw_content: string | null;
+  /** The gateway's LinkID of an on-demand MO (CMPP 3.0, SMGP), which a reply to it carries back; null when none. */
+  link_id: string | null;
 }
 /** A stored part of a long inbound message, waiting for the others (see worker/inbound-parts.ts). */
 export interface InboundPartsTable {
@@ -151,6 +155,8 @@ export interface InboundPartsTable {
   data_coding: number; received_at: string; expires_at: string;
   /** The part's octets as received (hex), when its protocol gives them; with `undecodable` 1 when its text did not decode. */
   raw_content?: string | null; undecodable?: number;
+  /** The gateway's LinkID the part came with (CMPP 3.0, SMGP), or null. */
+  link_id?: string | null;
 }
 /** An inbox conversation: one per (tenant, number). */
 export interface ConversationsTable {

@@ -240,7 +240,7 @@ export class Dispatcher {
     const channel = this.channels.get(m.channelId);
     this.onWire++;
     if (!channel) { this.settled(m, null, retryable('channel not running on this worker')); return; }
-    channel.submit({ id: m.id, from: m.sender ?? '', to: m.phone, text: m.text }).then((r) => this.settled(m, r, null), (e: unknown) => this.settled(m, null, e));
+    channel.submit({ id: m.id, from: m.sender ?? '', to: m.phone, text: m.text, linkId: m.linkId ?? undefined }).then((r) => this.settled(m, r, null), (e: unknown) => this.settled(m, null, e));
   }
 
   private settled(m: ClaimedMessage, r: SubmitResult | null, e: unknown): void {

@@ -5,7 +5,7 @@
 import type { Deps } from '../deps.ts';
 import type { InboundMessage, InboundPart } from '../channels/channel.ts';
 import { countParts, insertInbound, insertInboundPart, joinableGroups, takeParts, type PartGroup } from '../store/repos/inbound.ts';
-import { inboundRow, routeStored } from './inbound.ts';
+import { inboundRow, linkIdOf, routeStored } from './inbound.ts';
 import { startRounds, type Rounds } from './rounds.ts';
 
 const sweepMs = 2000;
@@ -16,7 +16,7 @@ export async function storeInboundPart(deps: Deps, channelId: string, p: Inbound
   await insertInboundPart(deps.store.db, {
     ...group, seq: p.seq, text: p.text, channel: p.channel, data_coding: p.dataCoding,
     received_at: p.receivedAt.toISOString(), expires_at: new Date(p.receivedAt.getTime() + p.timeoutMs).toISOString(),
-    raw_content: p.octets ?? null, undecodable: p.raw === undefined ? 0 : 1,
+    raw_content: p.octets ?? null, undecodable: p.raw === undefined ? 0 : 1, link_id: linkIdOf(p.linkId),
   });
   if (await countParts(deps.store.db, group) < p.total) return;
   // the part is stored: joining is not a reason to ask the carrier for it again (the sweep retries a failed join)
@@ -35,6 +35,9 @@ async function joinParts(deps: Deps, group: PartGroup): Promise<void> {
       dataCoding: Number(first.data_coding), parts: parts.length,
     };
     if (parts.length < group.total) msg.incomplete = true;
+    // each part may carry the MO's LinkID: the first that has one gives it
+    const linked = parts.find((x) => x.link_id);
+    if (linked?.link_id) msg.linkId = linked.link_id;
     // a part that did not decode: the message keeps the octets of every part, in order, as a single-part MO keeps its own
     if (parts.some((x) => Number(x.undecodable) === 1)) msg.raw = parts.map((x) => x.raw_content ?? '').join('');
     const built = inboundRow(deps, group.channel_id, msg);

@@ -18,7 +18,7 @@ import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
 import { contactRow, markActivity, senderContacts, setOptOut, type SenderContact } from '../store/repos/contacts.ts';
 import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
-import { queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
+import { answering, queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
 import { recordFeedback } from './complaints.ts';
 import { InboundBatches } from './inbound-batch.ts';
@@ -100,8 +100,15 @@ export function inboundRow(deps: Deps, channelId: string, msg: InboundMessage): 
     received_at: (msg.receivedAt instanceof Date && !Number.isNaN(msg.receivedAt.getTime()) ? msg.receivedAt : now).toISOString(),
     created_at: now.toISOString(),
     raw_content: typeof msg.raw === 'string' && /^(?:[0-9a-f]{2})+$/.test(msg.raw) ? msg.raw.slice(0, 4096) : null,
+    link_id: linkIdOf(msg.linkId),
   };
   return { row, sender };
+}
+
+/** A gateway's LinkID as stored: without NUL padding or surrounding blanks, at most the 20 octets a submit can carry; null when empty. */
+export function linkIdOf(value: string | undefined): string | null {
+  const id = typeof value === 'string' ? value.split('\u0000').join('').trim().slice(0, 20) : '';
+  return id || null;
 }
 
 /** Attributes and routes an MO stored by someone else (a long message joined from its parts), in order with the other MO. */
@@ -200,7 +207,7 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
       try {
         const from = await senderFor(db, tenantId, { campaignId });
         const [m] = await queueMessages(deps, {
-          tenantId, recipients: [{ phone: sender.phone, contactId: row.contact_id }], text: reply, category: 'notification',
+          tenantId, recipients: [answering(sender.phone, { phone: sender.phone, contactId: row.contact_id, linkId: row.link_id })], text: reply, category: 'notification',
           campaignId: null, sender: from, source: replyKind === 'opt_out' ? 'opt-out' : 'auto-reply', hold: true,
         });
         replyId = m?.id || null;

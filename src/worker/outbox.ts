@@ -25,8 +25,25 @@ export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'bl
 /** Why a queued message waits (its reason while its notBefore is ahead): the tenant's quiet hours, the send's windows, or its schedule. */
 export type HoldReason = 'quiet_hours' | 'send_window' | 'scheduled';
 
-/** One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own text if not the spec's, the zone it is in now if not its own (a roaming customer's). */
-export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string; zone?: string }
+/**
+ * One recipient: a number in any format, the contact when known (id, or its facts), per-send template data, its own
+ * text if not the spec's, the zone it is in now if not its own (a roaming customer's), the LinkID of the on-demand MO
+ * its message answers (see `answering`).
+ */
+export interface Recipient { phone: string; contactId?: string | null; contact?: RecipientFacts; vars?: Record<string, unknown>; text?: string; zone?: string; linkId?: string | null }
+
+/** The MO a message may answer: its sender, the sender's contact, and the gateway's LinkID of it (null when none). */
+export interface AnsweredMo { phone: string; contactId: string | null; linkId: string | null }
+
+/**
+ * A recipient of a message sent because of `mo` (a keyword reply, a confirmation, a service's reply, an inbox reply):
+ * only a message to the MO's sender answers it, and gets the sender's contact and the MO's LinkID, which its submit
+ * carries back (an on-demand gateway refuses or bills wrongly a reply without it); anyone else (a relay to a group)
+ * gets neither.
+ */
+export function answering(phone: string, mo: AnsweredMo): Recipient {
+  return phone === mo.phone ? { phone, contactId: mo.contactId, linkId: mo.linkId } : { phone, contactId: null };
+}
 
 /** Everything that decides how a batch of recipients becomes messages. */
 export interface SendSpec {
@@ -181,7 +198,7 @@ export class Preparer {
     const message = (phone: string, contactId: string | null, reason: ExclusionReason | null, detail: string | null): Prepared => ({
       id: newId(), tenantId, campaignId: spec.campaignId, contactId, phone, sender: this.sender ?? null, text: '', category: spec.category, priority,
       status: reason ? 'excluded' : 'queued', reason, detail, segments: 0, price: 0n, channelId: null, routeId: null, carrier: null, region: null,
-      notBefore: null, createdAt: nowIso, lease: undefined,
+      notBefore: null, createdAt: nowIso, lease: undefined, linkId: null,
     });
     for (const { r, n } of normalized) {
       if (!n.ok) { out.push(message(String(r.phone ?? '').slice(0, 64), r.contactId ?? null, 'invalid_number', `${n.reason}: ${n.detail}`)); continue; }
@@ -206,6 +223,7 @@ export class Preparer {
       const vars = { phone, name: contact?.name ?? undefined, ...contact?.fields, ...r.vars };
       const zone = r.zone ?? contact?.timezone ?? a.timezone ?? policy.timezone;
       const m = message(phone, contactId, null, null);
+      m.linkId = r.linkId ?? null;
       const t = this.templateOf(r);
       const rendered = t.render(vars, { zone }).text;
       m.text = composeText(t.urls.length ? this.withLinks(rendered, t.urls, m, now) : rendered, { category: spec.category, signature, signaturePosition, optOutText: spec.category === 'marketing' ? this.optOutText(contact?.language ?? null, a.country) : undefined });
@@ -275,7 +293,7 @@ export function leaseTo(dispatcher: Dispatcher, prepared: Prepared[], now: Date)
     p.lease = lease;
     handed.push({
       id: p.id, tenantId: p.tenantId, campaignId: p.campaignId, contactId: p.contactId, phone: p.phone, sender: p.sender, text: p.text, channelId: p.channelId!,
-      segments: p.segments, attempts: 1, price: p.price,
+      segments: p.segments, attempts: 1, price: p.price, linkId: p.linkId ?? null,
     });
     room--;
   }

@@ -18,6 +18,7 @@ export const inboundSchema = z.object({
   keyword: z.string().nullable(), ruleId: z.string().nullable(), replyMessageId: z.string().nullable(),
   replyStatus: z.string().nullable().describe('What became of the automatic reply: queued, excluded:<reason>, suppressed:<why>, error:<code>'),
   readAt: z.string().nullable(), receivedAt: z.string(),
+  linkId: z.string().nullable().describe('点播 LinkID the gateway gave this MO (CMPP 3.0, SMGP); a reply to it carries it back. Null when none'),
 });
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100), before: z.string().optional().describe('Id of the last message of the previous page'),

@@ -12,7 +12,8 @@ import {
 import { findTenantUser } from '../../store/repos/users.ts';
 import { senderFor } from '../../store/repos/service-numbers.ts';
 import { audit } from '../../store/repos/audit.ts';
-import { queueMessages } from '../../worker/outbox.ts';
+import { answering, queueMessages } from '../../worker/outbox.ts';
+import { newestLinkId } from '../../store/repos/inbound.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
 import { checkSignatures } from '../../store/repos/signatures.ts';
 import { checkMarketing } from '../../store/repos/complaints.ts';
@@ -28,6 +29,7 @@ const conversationSchema = z.object({
 const threadItemSchema = z.object({
   id: z.string(), direction: z.enum(['in', 'out']), text: z.string(), at: z.string(), status: z.string().nullable(), campaignId: z.string().nullable(),
   action: z.string().nullable().optional(), category: z.string().nullable().optional(), reason: z.string().nullable().optional().describe('why an outbound message was not sent'),
+  linkId: z.string().nullable().optional().describe('点播 LinkID: the one an MO came with, or the one a reply carries back (CMPP 3.0, SMGP)'),
 });
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50), before: beforeQuery,
@@ -134,7 +136,8 @@ export function inboxRoutes(app: App, deps: Deps): void {
     await checkMarketing(db, tenantId, request.body.category);
     await checkSignatures(db, tenantId, settings?.signature, [request.body.text]);
     const [m] = await queueMessages(deps, {
-      tenantId, recipients: [{ phone: c.phone, contactId: c.contactId }], text: request.body.text, category: request.body.category,
+      // the reply answers the number's newest MO: an on-demand gateway wants that MO's LinkID back
+      tenantId, recipients: [answering(c.phone, { phone: c.phone, contactId: c.contactId, linkId: await newestLinkId(db, tenantId, c.phone) })], text: request.body.text, category: request.body.category,
       channel: request.body.channel ?? null, sender: await senderFor(db, tenantId), source: 'reply',
     });
     const at = deps.now().toISOString();

@@ -22,6 +22,7 @@ export const messageSchema = z.object({
   channel: z.string().nullable(), carrierMessageId: z.string().nullable(), carrierStat: z.string().nullable(), carrierErr: z.string().nullable(),
   error: z.string().nullable(), campaignId: z.string().nullable(), category: z.string(), text: z.string(), resubmitted: z.number(),
   createdAt: z.string(), notBefore: z.string().nullable(), submittedAt: z.string().nullable(), doneAt: z.string().nullable(),
+  linkId: z.string().nullable().describe('点播 LinkID: the gateway\'s LinkID of the MO this message answers, carried back in its CMPP 3.0 / SMGP submit; null when none'),
 });
 
 const sendBody = z.object({

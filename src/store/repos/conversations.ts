@@ -17,6 +17,8 @@ export interface ThreadItem {
   action?: string | null; category?: string | null;
   /** Why an outbound message was not sent (its exclusion reason). */
   reason?: string | null;
+  /** The LinkID an MO came with, or the one a reply carries back (CMPP 3.0, SMGP); null when none. */
+  linkId: string | null;
 }
 
 type Row = ConversationsTable & { contact_name?: string | null; contact_opted_out_at?: string | null };
@@ -108,14 +110,14 @@ export async function getConversation(db: Db, tenantId: string, id: string): Pro
 /** The full two-way history with a number, oldest first: every MO and every message sent to it (campaigns included). */
 export async function conversationThread(db: Db, tenantId: string, phone: string, limit = 500): Promise<ThreadItem[]> {
   const [ins, outs] = await Promise.all([
-    db.selectFrom('inbound_messages').select(['id', 'text', 'received_at', 'campaign_id', 'action'])
+    db.selectFrom('inbound_messages').select(['id', 'text', 'received_at', 'campaign_id', 'action', 'link_id'])
       .where('tenant_id', '=', tenantId).where('phone', '=', phone).orderBy('received_at', 'desc').limit(limit).execute(),
-    db.selectFrom('messages').select(['id', 'text', 'created_at', 'status', 'campaign_id', 'category', 'reason'])
+    db.selectFrom('messages').select(['id', 'text', 'created_at', 'status', 'campaign_id', 'category', 'reason', 'link_id'])
       .where('tenant_id', '=', tenantId).where('phone', '=', phone).orderBy('created_at', 'desc').limit(limit).execute(),
   ]);
   const items: ThreadItem[] = [
-    ...ins.map((r) => ({ id: r.id, direction: 'in' as const, text: r.text, at: r.received_at, status: null, campaignId: r.campaign_id, action: r.action })),
-    ...outs.map((r) => ({ id: r.id, direction: 'out' as const, text: r.text, at: r.created_at, status: r.status, campaignId: r.campaign_id, category: r.category, reason: r.status === 'excluded' ? r.reason : null })),
+    ...ins.map((r) => ({ id: r.id, direction: 'in' as const, text: r.text, at: r.received_at, status: null, campaignId: r.campaign_id, action: r.action, linkId: r.link_id })),
+    ...outs.map((r) => ({ id: r.id, direction: 'out' as const, text: r.text, at: r.created_at, status: r.status, campaignId: r.campaign_id, category: r.category, reason: r.status === 'excluded' ? r.reason : null, linkId: r.link_id })),
   ];
   items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
   return items.slice(-limit);

@@ -9,6 +9,8 @@ export interface Inbound {
   readAt: string | null; receivedAt: string;
   /** The octets as received (hex), set when they did not decode in their coding: `text` then has U+FFFD where they failed. */
   rawContent: string | null;
+  /** The gateway's LinkID of an on-demand MO (CMPP 3.0, SMGP), or null. */
+  linkId: string | null;
 }
 
 /** How an MO was attributed: by a dedicated number, a tenant extension, the last sender, or not at all (admin inbox). */
@@ -25,7 +27,7 @@ export function toInbound(r: InboundMessagesTable): Inbound {
     channel: r.channel, from: r.phone, rawFrom: r.raw_from, to: r.to_number, text: r.text, dataCoding: r.data_coding, parts: r.parts,
     incomplete: r.incomplete === 1, attribution: r.attribution, action: r.action, keyword: r.keyword, ruleId: r.rule_id,
     replyMessageId: r.reply_message_id, replyStatus: r.reply_status, readAt: r.read_at, receivedAt: r.received_at,
-    rawContent: r.raw_content ?? null,
+    rawContent: r.raw_content ?? null, linkId: r.link_id ?? null,
   };
 }
 
@@ -91,6 +93,13 @@ export async function listInbound(db: Db, tenantId: string | null, opts: { limit
   if (opts.action) q = q.where('action', '=', opts.action);
   if (opts.q) q = q.where('text', 'like', `%${opts.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
   return (await q.orderBy('id', 'desc').limit(opts.limit).execute()).map(toInbound);
+}
+
+/** The LinkID of the newest MO from a number to a tenant, or null (it had none): what a reply in their conversation answers. */
+export async function newestLinkId(db: Db, tenantId: string, phone: string): Promise<string | null> {
+  const r = await db.selectFrom('inbound_messages').select('link_id').where('tenant_id', '=', tenantId).where('phone', '=', phone)
+    .orderBy('received_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return r?.link_id ?? null;
 }
 
 /** An MO as the virtual handset that sent it shows it: where to, what, when, and the type of the channel it came by. */

@@ -18,10 +18,12 @@ export interface NewMessage {
   links?: NewLink[];
   /** Set when the message is stored already leased to a worker's dispatcher (handed to it in memory after commit: no claim). */
   lease?: { owner: string; until: string };
+  /** The LinkID of the on-demand MO it answers (see worker/outbox.ts `answering`), carried back by its submit. */
+  linkId?: string | null;
 }
 
 const insertColumns = ['id', 'tenant_id', 'campaign_id', 'contact_id', 'phone', 'sender', 'text', 'category', 'priority', 'status', 'reason',
-  'segments', 'price', 'channel_id', 'route_id', 'carrier', 'region', 'parts_done', 'attempts', 'resubmitted', 'not_before', 'lease_owner', 'lease_until', 'created_at'] as const;
+  'segments', 'price', 'channel_id', 'route_id', 'carrier', 'region', 'parts_done', 'attempts', 'resubmitted', 'not_before', 'lease_owner', 'lease_until', 'created_at', 'link_id'] as const;
 
 /**
  * Inserts messages inside the caller's transaction `trx` (on SQLite through a prepared statement on the raw
@@ -31,7 +33,7 @@ const insertColumns = ['id', 'tenant_id', 'campaign_id', 'contact_id', 'phone', 
 export async function insertMessages(trx: Db, store: Store, rows: NewMessage[]): Promise<Set<string>> {
   const values = (m: NewMessage) => [m.id, m.tenantId, m.campaignId, m.contactId, m.phone, m.sender, m.text, m.category, m.priority,
     m.status, m.reason, m.segments, m.price.toString(), m.channelId, m.routeId, m.carrier, m.region, 0, m.lease ? 1 : 0, 0, m.notBefore,
-    m.lease?.owner ?? null, m.lease?.until ?? null, m.createdAt];
+    m.lease?.owner ?? null, m.lease?.until ?? null, m.createdAt, m.linkId ?? null];
   const skipped = new Set<string>();
   if (store.dialect === 'sqlite') {
     const one = statement(store.sqlite!, sqliteInsertSql);
@@ -60,16 +62,18 @@ async function storeLinks(trx: Db, rows: NewMessage[], skipped: Set<string>): Pr
 export interface ClaimedMessage {
   id: string; tenantId: string; campaignId: string | null; contactId: string | null; phone: string; sender: string | null; text: string; channelId: string;
   segments: number; attempts: number; price: bigint;
+  /** The LinkID its submit carries back (a reply to an on-demand MO), or null. */
+  linkId?: string | null;
 }
 
 type ClaimedRow = {
   id: string; tenant_id: string; campaign_id: string | null; contact_id: string | null; phone: string; sender: string | null; text: string; channel_id: string;
-  segments: number; attempts: number; price: string | number;
+  segments: number; attempts: number; price: string | number; link_id: string | null;
 };
-const claimedColumns = 'id, tenant_id, campaign_id, contact_id, phone, sender, text, channel_id, segments, attempts, cast(price as text) as price';
+const claimedColumns = 'id, tenant_id, campaign_id, contact_id, phone, sender, text, channel_id, segments, attempts, cast(price as text) as price, link_id';
 const toClaimed = (r: ClaimedRow): ClaimedMessage => ({
   id: r.id, tenantId: r.tenant_id, campaignId: r.campaign_id, contactId: r.contact_id, phone: r.phone, sender: r.sender, text: r.text, channelId: r.channel_id,
-  segments: r.segments, attempts: r.attempts, price: BigInt(r.price),
+  segments: r.segments, attempts: r.attempts, price: BigInt(r.price), linkId: r.link_id,
 });
 
 async function raw<R>(store: Store, text: string, params: unknown[]): Promise<R[]> {
@@ -401,12 +405,14 @@ export interface MessageView {
   id: string; to: string; status: string; reason: string | null; segments: number; price: string; channel: string | null; carrierMessageId: string | null;
   carrierStat: string | null; carrierErr: string | null; error: string | null; campaignId: string | null; category: string; text: string; resubmitted: number;
   createdAt: string; notBefore: string | null; submittedAt: string | null; doneAt: string | null;
+  /** The LinkID of the on-demand MO it answers, which its submit carries back (CMPP 3.0, SMGP), or null. */
+  linkId: string | null;
 }
 
 function messageQuery(db: Db, tenantId: string) {
   return db.selectFrom('messages as m').leftJoin('channels as c', 'c.id', 'm.channel_id')
     .select(['m.id', 'm.phone', 'm.status', 'm.reason', 'm.segments', 'c.name as channel', 'm.carrier_ids', 'm.carrier_stat', 'm.carrier_err', 'm.error',
-      'm.campaign_id', 'm.category', 'm.text', 'm.resubmitted', 'm.created_at', 'm.not_before', 'm.submitted_at', 'm.done_at'])
+      'm.campaign_id', 'm.category', 'm.text', 'm.resubmitted', 'm.created_at', 'm.not_before', 'm.submitted_at', 'm.done_at', 'm.link_id'])
     .select(sql<string>`cast(m.price as text)`.as('price'))
     .where('m.tenant_id', '=', tenantId);
 }
@@ -419,6 +425,7 @@ const toView = (r: ViewRow): MessageView => ({
   resubmitted: r.resubmitted, createdAt: r.created_at, notBefore: r.not_before, submittedAt: r.submitted_at,
   // A receipt's done date often has minute precision: never show a message done before it was submitted.
   doneAt: r.done_at !== null && r.submitted_at !== null && r.done_at < r.submitted_at ? r.submitted_at : r.done_at,
+  linkId: r.link_id,
 });
 
 /** One message of a tenant. */

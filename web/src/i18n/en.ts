@@ -1343,6 +1343,7 @@ export const en = {
   'inbox.optedOutSince': 'Opted out · {at}',
   'inbox.notSentBecause': 'Not sent: {reason}',
   'inbox.optedOutPlaceholder': 'This contact opted out: replies are not sent',
+  'inbox.linkId': 'LinkID',
   'channels.test': 'Test connection',
   'channels.testOk': 'Connected: the carrier accepted the bind; it was closed again.',
   'channels.testFailed': 'Could not connect: {reason}',

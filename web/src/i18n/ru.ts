@@ -1346,6 +1346,7 @@ export const ru: Messages = {
   'inbox.optedOutSince': 'Отписан · {at}',
   'inbox.notSentBecause': 'Не отправлено: {reason}',
   'inbox.optedOutPlaceholder': 'Контакт отписался: ответы не отправляются',
+  'inbox.linkId': 'LinkID',
   'channels.test': 'Проверить соединение',
   'channels.testOk': 'Соединение установлено и закрыто.',
   'channels.testFailed': 'Не удалось соединиться: {reason}',

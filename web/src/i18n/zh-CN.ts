@@ -1346,6 +1346,7 @@ export const zhCN: Messages = {
   'inbox.optedOutSince': '已退订 · {at}',
   'inbox.notSentBecause': '未发送：{reason}',
   'inbox.optedOutPlaceholder': '此联系人已退订，回复不会发出',
+  'inbox.linkId': '点播 LinkID',
   'channels.test': '测试连接',
   'channels.testOk': '连接成功：已登录并断开。',
   'channels.testFailed': '连接失败：{reason}',

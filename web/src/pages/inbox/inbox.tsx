@@ -131,6 +131,7 @@ function Thread({ id, onChanged }: { id: string; onChanged: () => void }) {
               {m.text && m.status === 'excluded' && m.reason && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{reasonText(t, m.reason)}</Typography.Text>}
               {m.direction === 'out' && m.status && <MessageStatus status={m.status} />}
               {m.action && actions[m.action] && <Tag color={m.action === 'opt_out' ? 'red' : 'blue'}>{t(actions[m.action])}</Tag>}
+              {m.linkId && <Tag data-testid="link-id">{t('inbox.linkId')} {m.linkId}</Tag>}
             </Space>
           </div>
         ))}

@@ -83,6 +83,7 @@ function MessageDetail({ m, onClose }: { m: Message; onClose: () => void }) {
         { key: 'price', label: t('preview.cost'), children: fmt.money(m.price) },
         { key: 'channel', label: t('messages.channel'), children: m.channel ?? '—' },
         { key: 'carrier', label: t('messages.carrierId'), children: m.carrierMessageId ?? '—' },
+        ...(m.linkId ? [{ key: 'linkId', label: t('inbox.linkId'), children: m.linkId }] : []),
         ...(m.carrierStat ? [{ key: 'stat', label: t('messages.carrierStatus'), children: `${m.carrierStat}${m.carrierErr ? ` (${m.carrierErr})` : ''}` }] : []),
         ...(m.campaignId ? [{ key: 'campaign', label: t('nav.campaigns'), children: <Link to={`/campaigns/${m.campaignId}`}>{t('messages.openCampaign')}</Link> }] : []),
         { key: 'created', label: t('messages.createdAt'), children: fmt.dateTime(m.createdAt) },

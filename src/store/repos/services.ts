@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, ServiceConversationsTable, ServiceResponsesTable, ServicesTable } from '../database.ts';
+import type { Db, ServiceConversationsTable, ServiceMoClaimsTable, ServiceResponsesTable, ServicesTable } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EntryStore, ResponseDraft, StoredResponse } from '../../services/service.ts';
@@ -138,6 +138,18 @@ export async function insertConversation(db: Db, row: ServiceConversationsTable)
   await db.insertInto('service_conversations').values(row).execute();
 }
 
+/** Stores whole conversation rows decided by one writer (a batch): new ones inserted, known ones replaced; 500 to a statement. */
+export async function storeConversations(db: Db, rows: ServiceConversationsTable[]): Promise<void> {
+  const last = [...new Map(rows.map((r) => [r.id, r])).values()];
+  for (let at = 0; at < last.length; at += 500) {
+    await db.insertInto('service_conversations').values(last.slice(at, at + 500)).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
+      state: eb.ref('excluded.state'), waiting_key: eb.ref('excluded.waiting_key'), step: eb.ref('excluded.step'), data: eb.ref('excluded.data'),
+      retries: eb.ref('excluded.retries'), revision: eb.ref('excluded.revision'), prompt: eb.ref('excluded.prompt'), remind_at: eb.ref('excluded.remind_at'),
+      expires_at: eb.ref('excluded.expires_at'), ended_reason: eb.ref('excluded.ended_reason'), updated_at: eb.ref('excluded.updated_at'),
+    }))).execute();
+  }
+}
+
 /** Changes a conversation (its state, step, data, timers). */
 export async function updateConversation(db: Db, id: string, patch: Partial<Omit<ServiceConversationsTable, 'id'>>): Promise<void> {
   await db.updateTable('service_conversations').set(patch).where('id', '=', id).execute();
@@ -169,14 +181,27 @@ export async function listServiceConversations(db: Db, tenantId: string, service
 // ---- responses ---------------------------------------------------------------------------------------
 
 /** Keeps the responses an MO gave (append-only). */
-export async function insertResponses(db: Db, base: { tenantId: string; serviceId: string; version: number; conversationId: string | null; inboundId: string; phone: string; receivedAt: string }, drafts: ResponseDraft[], now: string): Promise<StoredResponse[]> {
-  const rows: ServiceResponsesTable[] = drafts.map((d) => ({
+export async function insertResponses(db: Db, base: ResponseBase, drafts: ResponseDraft[], now: string): Promise<StoredResponse[]> {
+  const rows = responseRows(base, drafts, now);
+  await insertResponseRows(db, rows);
+  return rows.map(toResponse);
+}
+
+/** What the responses an MO gave share: its service (at a version), conversation, message and sender. */
+export interface ResponseBase { tenantId: string; serviceId: string; version: number; conversationId: string | null; inboundId: string; phone: string; receivedAt: string }
+
+/** The rows of an MO's responses, as stored. */
+export function responseRows(base: ResponseBase, drafts: ResponseDraft[], now: string): ServiceResponsesTable[] {
+  return drafts.map((d) => ({
     id: newId(), tenant_id: base.tenantId, service_id: base.serviceId, service_version: base.version, conversation_id: base.conversationId,
     inbound_id: base.inboundId, phone: base.phone, step: d.step, raw: d.raw.slice(0, 1000), value: d.value === null ? null : d.value.slice(0, 1000),
     category: d.category.slice(0, 100), valid: d.valid ? 1 : 0, score: d.score ?? null, received_at: base.receivedAt, created_at: now,
   }));
-  if (rows.length) await db.insertInto('service_responses').values(rows).execute();
-  return rows.map(toResponse);
+}
+
+/** Stores response rows, 500 to a statement. */
+export async function insertResponseRows(db: Db, rows: ServiceResponsesTable[]): Promise<void> {
+  for (let at = 0; at < rows.length; at += 500) await db.insertInto('service_responses').values(rows.slice(at, at + 500)).execute();
 }
 
 /** Maps a response row. */
@@ -219,6 +244,24 @@ export async function claimMo(db: Db, key: string, inboundId: string, at: string
     .onConflict((oc) => oc.column('key').doUpdateSet({ inbound_id: inboundId, at }).where('service_mo_claims.at', '<', cutoff))
     .returning('inbound_id').executeTakeFirst();
   return r?.inbound_id === inboundId;
+}
+
+/** The stored re-delivery claims of these keys, by key (one read for a batch of MO). */
+export async function moClaims(db: Db, keys: string[]): Promise<Map<string, ServiceMoClaimsTable>> {
+  const out = new Map<string, ServiceMoClaimsTable>();
+  for (let at = 0; at < keys.length; at += 500) {
+    for (const r of await db.selectFrom('service_mo_claims').selectAll().where('key', 'in', keys.slice(at, at + 500)).execute()) out.set(r.key, r);
+  }
+  return out;
+}
+
+/** Stores claims already decided (one writer: a batch checked them against `moClaims` and each other), replacing older ones. */
+export async function storeMoClaims(db: Db, claims: ServiceMoClaimsTable[]): Promise<void> {
+  const last = [...new Map(claims.map((c) => [c.key, c])).values()];
+  for (let at = 0; at < last.length; at += 500) {
+    await db.insertInto('service_mo_claims').values(last.slice(at, at + 500))
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ inbound_id: eb.ref('excluded.inbound_id'), at: eb.ref('excluded.at') }))).execute();
+  }
 }
 
 /** Forgets re-delivery claims older than `before`. */

@@ -6,28 +6,67 @@ import type { Deps } from '../deps.ts';
 import type { Db, ServiceConversationsTable, ServiceMoClaimsTable, ServiceResponsesTable } from '../store/database.ts';
 import { destinationDigits } from '../domain/inbound.ts';
 import { claimMo, insertConversation, insertResponseRows, moClaims, storeConversations, storeMoClaims } from '../store/repos/services.ts';
-import { batchMemo, HeldWrites, type BatchMemo } from '../worker/batch-deps.ts';
+import { batchMemo, HeldWrites, type BatchMemo, type BatchPart } from '../worker/batch-deps.ts';
+import type { BulkTarget } from '../store/bulk.ts';
 
 /** The re-delivery key of an MO: tenant, address, sender and the text as sent (a re-delivery repeats it exactly). */
 export function moKey(tenantId: string, address: string, phone: string, text: string): string {
   return `${tenantId}|${address}|${phone}|${text.trim()}`.slice(0, 1000);
 }
 
+/** Claims the batch's MO made, by key (the last one counts), written when the batch ends. */
+class HeldClaims implements BatchPart {
+  private readonly byKey = new Map<string, Array<{ mo: number; claim: ServiceMoClaimsTable }>>();
+
+  constructor(private readonly memo: BatchMemo, private readonly t: BulkTarget) {}
+
+  /** The last claim of `key` made in this batch. */
+  last(key: string): ServiceMoClaimsTable | undefined {
+    return this.byKey.get(key)?.at(-1)?.claim;
+  }
+
+  hold(claim: ServiceMoClaimsTable): void {
+    const list = this.byKey.get(claim.key);
+    if (list) list.push({ mo: this.memo.mo, claim });
+    else this.byKey.set(claim.key, [{ mo: this.memo.mo, claim }]);
+  }
+
+  drop(mo: number): void {
+    for (const [key, list] of this.byKey) {
+      const kept = list.filter((c) => c.mo !== mo);
+      if (kept.length) this.byKey.set(key, kept);
+      else this.byKey.delete(key);
+    }
+  }
+
+  async end(): Promise<void> {
+    const rows = [...this.byKey.values()].map((list) => list[list.length - 1].claim);
+    this.byKey.clear();
+    if (rows.length) await storeMoClaims(this.t, rows);
+  }
+}
+
 interface Held {
-  claims: HeldWrites<ServiceMoClaimsTable>;
+  claims: HeldClaims;
   conversations: HeldWrites<ServiceConversationsTable>;
   responses: HeldWrites<ServiceResponsesTable>;
 }
 
+/** Where multi-row writes go: `db` (the MO's transaction, or the batch's), on SQLite through statements prepared once. */
+function bulk(deps: Deps, db: Db): BulkTarget {
+  return { db, dialect: deps.store.dialect, sqlite: deps.store.sqlite };
+}
+
 /** The batch's held writes, made together so they are written in this order (a conversation before its responses). */
-function held(memo: BatchMemo, db: Db): Held {
+function held(memo: BatchMemo, deps: Deps): Held {
   return memo.part('services', () => {
+    const t = bulk(deps, deps.store.db);
     const parts: Held = {
-      claims: new HeldWrites(memo, (rows) => storeMoClaims(db, rows)),
-      conversations: new HeldWrites(memo, (rows) => storeConversations(db, rows)),
-      responses: new HeldWrites(memo, (rows) => insertResponseRows(db, rows)),
+      claims: new HeldClaims(memo, t),
+      conversations: new HeldWrites(memo, (rows) => storeConversations(t, rows)),
+      responses: new HeldWrites(memo, (rows) => insertResponseRows(t, rows)),
     };
-    const all = Object.values(parts) as Array<HeldWrites<unknown>>;
+    const all: BatchPart[] = Object.values(parts);
     return { ...parts, drop: (mo: number) => all.forEach((p) => p.drop(mo)), end: async () => { for (const p of all) await p.end(); } };
   });
 }
@@ -44,33 +83,33 @@ export async function claimKey(deps: Deps, db: Db, mo: { tenantId: string; addre
     return { keys, found: await moClaims(db, [...keys]) };
   });
   if (!memo || !stored?.keys.has(key)) return claimMo(db, key, mo.inboundId, mo.receivedAt, windowMs);
-  const claims = held(memo, db).claims;
-  const prior = claims.items().findLast((c) => c.key === key) ?? stored.found.get(key);
+  const claims = held(memo, deps).claims;
+  const prior = claims.last(key) ?? stored.found.get(key);
   const cutoff = new Date(new Date(mo.receivedAt).getTime() - windowMs).toISOString();
   if (prior && prior.at >= cutoff) return false;
-  claims.hold({ key, inbound_id: mo.inboundId, at: mo.receivedAt }, [mo.phone]);
+  claims.hold({ key, inbound_id: mo.inboundId, at: mo.receivedAt });
   return true;
 }
 
 /** Stores a new conversation (in a batch: at its end). */
 export async function keepNewConversation(deps: Deps, db: Db, row: ServiceConversationsTable): Promise<void> {
   const memo = batchMemo(deps);
-  if (memo) held(memo, db).conversations.hold(row, [row.phone]);
+  if (memo) held(memo, deps).conversations.hold(row, [row.phone]);
   else await insertConversation(db, row);
 }
 
 /** In a batch, holds a conversation's whole next row (its revision already bumped) for the batch's end. */
-export function keepConversationRow(deps: Deps, db: Db, row: ServiceConversationsTable): void {
+export function keepConversationRow(deps: Deps, row: ServiceConversationsTable): void {
   const memo = batchMemo(deps);
   if (!memo) throw new Error('a conversation row is held only in a batch');
-  held(memo, db).conversations.hold(row, [row.phone]);
+  held(memo, deps).conversations.hold(row, [row.phone]);
 }
 
 /** Stores an MO's response rows (in a batch: at its end). */
 export async function keepResponses(deps: Deps, db: Db, rows: ServiceResponsesTable[]): Promise<void> {
   const memo = batchMemo(deps);
-  if (!memo) return insertResponseRows(db, rows);
-  const responses = held(memo, db).responses;
+  if (!memo) return insertResponseRows(bulk(deps, db), rows);
+  const responses = held(memo, deps).responses;
   for (const r of rows) responses.hold(r, [r.phone]);
 }
 
@@ -78,7 +117,7 @@ export async function keepResponses(deps: Deps, db: Db, rows: ServiceResponsesTa
 export async function storeHeldOf(deps: Deps, phone: string): Promise<void> {
   const memo = batchMemo(deps);
   if (!memo) return;
-  const h = held(memo, deps.store.db);
+  const h = held(memo, deps);
   if (h.conversations.holdsTo(phone)) await h.conversations.end();
   if (h.responses.holdsTo(phone)) await h.responses.end();
 }

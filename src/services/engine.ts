@@ -298,7 +298,7 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
     }
     // in a batch the conversation was read in its transaction and only this number's MO change it: its next row is
     // written with the batch (the revision still moves on, for the nodes of a PostgreSQL deployment)
-    if (conv && takeLast) keepConversationRow(deps, trx, { ...conv, ...patch, revision: conv.revision + 1, updated_at: nowIso });
+    if (conv && takeLast) keepConversationRow(deps, { ...conv, ...patch, revision: conv.revision + 1, updated_at: nowIso });
     else if (conv && patch) await updateConversation(trx, conv.id, patch);
     const rows = responseRows({ tenantId: mo.tenantId, serviceId: svc.at.id, version: svc.at.version, conversationId, inboundId: mo.inboundId, phone: mo.phone, receivedAt: mo.receivedAt }, outcome.responses, nowIso);
     await keepResponses(deps, trx, rows);

@@ -38,8 +38,9 @@ interface Held { created: HeldWrites<ConversationsTable>; touches: HeldWrites<Co
 
 function held(deps: Deps, memo: BatchMemo): Held & BatchPart {
   return memo.part('inbox-writes', () => {
-    const created = new HeldWrites<ConversationsTable>(memo, (rows) => insertConversations(deps.store.db, rows));
-    const touches = new HeldWrites<ConversationTouch>(memo, (items) => touchConversations(deps.store.db, items));
+    const t = { db: deps.store.db, dialect: deps.store.dialect, sqlite: deps.store.sqlite };
+    const created = new HeldWrites<ConversationsTable>(memo, (rows) => insertConversations(t, rows));
+    const touches = new HeldWrites<ConversationTouch>(memo, (items) => touchConversations(t, items));
     return {
       created, touches,
       drop: (mo: number) => { created.drop(mo); touches.drop(mo); },

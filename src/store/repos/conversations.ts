@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ConversationsTable, Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import { olderThan } from '../keyset.ts';
+import { chunks, insertRows, runWrite, statementText, type BulkTarget } from '../bulk.ts';
 
 /** An inbox conversation: one per number of a tenant. */
 export interface Conversation {
@@ -69,9 +70,13 @@ export function newConversationRow(tenantId: string, input: { phone: string; con
 }
 
 /** Stores new conversations decided by one writer (a batch that read its numbers' conversations), 500 to a statement. */
-export async function insertConversations(db: Db, rows: ConversationsTable[]): Promise<void> {
-  for (let at = 0; at < rows.length; at += 500) await db.insertInto('conversations').values(rows.slice(at, at + 500)).execute();
+export async function insertConversations(t: BulkTarget, rows: ConversationsTable[]): Promise<void> {
+  await insertRows(t, 'conversations', conversationColumns, rows.map((r) => conversationColumns.map((c) => r[c])));
 }
+
+const conversationColumns = [
+  'id', 'tenant_id', 'phone', 'contact_id', 'unread', 'assigned_to', 'status', 'last_text', 'last_direction', 'last_at', 'created_at', 'updated_at',
+] as const satisfies ReadonlyArray<keyof ConversationsTable>;
 
 /** A message counted in an existing conversation at the end of a batch (as `touchConversation` counts it). */
 export interface ConversationTouch {
@@ -81,11 +86,11 @@ export interface ConversationTouch {
 }
 
 /**
- * Counts touches of existing conversations, in their order, with one statement per 200 numbers (a number's touches
- * merged: their unread counts added, the last one's text, direction and time kept). Conversations that do not exist
- * are left alone (create them with `touchConversation`).
+ * Counts touches of existing conversations, in their order, with one statement per 256 numbers at most (a number's
+ * touches merged: their unread counts added, the last one's text, direction and time kept). Conversations that do
+ * not exist are left alone (create them with `touchConversation`).
  */
-export async function touchConversations(db: Db, touches: ConversationTouch[]): Promise<void> {
+export async function touchConversations(t: BulkTarget, touches: ConversationTouch[]): Promise<void> {
   const merged = new Map<string, { t: ConversationTouch; unread: number; reopen: boolean; contactId: string | null }>();
   for (const t of touches) {
     const key = `${t.tenantId}\u0000${t.phone}`;
@@ -95,14 +100,15 @@ export async function touchConversations(db: Db, touches: ConversationTouch[]): 
     });
   }
   const rows = [...merged.values()];
-  for (let at = 0; at < rows.length; at += 200) {
+  for (const [at, size] of chunks(rows.length, 256)) {
     // a VALUES list names its columns column1, column2, … on SQLite and PostgreSQL alike
-    const values = sql.join(rows.slice(at, at + 200).map((m) => sql`(${sql.join([
-      m.t.tenantId, m.t.phone, m.unread, m.t.text.slice(0, 500), m.t.direction, m.t.at, m.reopen ? 1 : 0, m.contactId,
-    ])})`));
-    await sql`update conversations set unread = unread + v.column3, last_text = v.column4, last_direction = v.column5, last_at = v.column6,
-      updated_at = v.column6, status = case when v.column7 = 1 then 'open' else status end, contact_id = coalesce(v.column8, contact_id)
-      from (values ${values}) as v where conversations.tenant_id = v.column1 and conversations.phone = v.column2`.execute(db);
+    const text = statementText(`touch-conversations|${size}`, () => `update conversations set unread = unread + v.column3, last_text = v.column4,
+      last_direction = v.column5, last_at = v.column6, updated_at = v.column6, status = case when v.column7 = 1 then 'open' else status end,
+      contact_id = coalesce(v.column8, contact_id) from (values ${new Array(size).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}) as v
+      where conversations.tenant_id = v.column1 and conversations.phone = v.column2`);
+    const params: unknown[] = [];
+    for (const m of rows.slice(at, at + size)) params.push(m.t.tenantId, m.t.phone, m.unread, m.t.text.slice(0, 500), m.t.direction, m.t.at, m.reopen ? 1 : 0, m.contactId);
+    await runWrite(t, text, params);
   }
 }
 

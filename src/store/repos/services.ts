@@ -4,6 +4,7 @@ import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EntryStore, ResponseDraft, StoredResponse } from '../../services/service.ts';
 import type { ContactFilter } from './contacts.ts';
+import { insertRows, upsertRows, type BulkTarget } from '../bulk.ts';
 
 /** Lifecycle of a service. */
 export type ServiceStatus = 'draft' | 'live' | 'closed';
@@ -139,16 +140,17 @@ export async function insertConversation(db: Db, row: ServiceConversationsTable)
 }
 
 /** Stores whole conversation rows decided by one writer (a batch): new ones inserted, known ones replaced; 500 to a statement. */
-export async function storeConversations(db: Db, rows: ServiceConversationsTable[]): Promise<void> {
+export async function storeConversations(t: BulkTarget, rows: ServiceConversationsTable[]): Promise<void> {
   const last = [...new Map(rows.map((r) => [r.id, r])).values()];
-  for (let at = 0; at < last.length; at += 500) {
-    await db.insertInto('service_conversations').values(last.slice(at, at + 500)).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
-      state: eb.ref('excluded.state'), waiting_key: eb.ref('excluded.waiting_key'), step: eb.ref('excluded.step'), data: eb.ref('excluded.data'),
-      retries: eb.ref('excluded.retries'), revision: eb.ref('excluded.revision'), prompt: eb.ref('excluded.prompt'), remind_at: eb.ref('excluded.remind_at'),
-      expires_at: eb.ref('excluded.expires_at'), ended_reason: eb.ref('excluded.ended_reason'), updated_at: eb.ref('excluded.updated_at'),
-    }))).execute();
-  }
+  await upsertRows(t, 'service_conversations', conversationColumns, last.map((r) => conversationColumns.map((c) => r[c])), ['id'], conversationChanges);
 }
+
+const conversationChanges = [
+  'state', 'waiting_key', 'step', 'data', 'retries', 'revision', 'prompt', 'remind_at', 'expires_at', 'ended_reason', 'updated_at',
+] as const satisfies ReadonlyArray<keyof ServiceConversationsTable>;
+const conversationColumns = [
+  'id', 'tenant_id', 'service_id', 'service_version', 'phone', 'address', 'created_at', ...conversationChanges,
+] as const satisfies ReadonlyArray<keyof ServiceConversationsTable>;
 
 /** Changes a conversation (its state, step, data, timers). */
 export async function updateConversation(db: Db, id: string, patch: Partial<Omit<ServiceConversationsTable, 'id'>>): Promise<void> {
@@ -181,12 +183,6 @@ export async function listServiceConversations(db: Db, tenantId: string, service
 // ---- responses ---------------------------------------------------------------------------------------
 
 /** Keeps the responses an MO gave (append-only). */
-export async function insertResponses(db: Db, base: ResponseBase, drafts: ResponseDraft[], now: string): Promise<StoredResponse[]> {
-  const rows = responseRows(base, drafts, now);
-  await insertResponseRows(db, rows);
-  return rows.map(toResponse);
-}
-
 /** What the responses an MO gave share: its service (at a version), conversation, message and sender. */
 export interface ResponseBase { tenantId: string; serviceId: string; version: number; conversationId: string | null; inboundId: string; phone: string; receivedAt: string }
 
@@ -199,9 +195,14 @@ export function responseRows(base: ResponseBase, drafts: ResponseDraft[], now: s
   }));
 }
 
-/** Stores response rows, 500 to a statement. */
-export async function insertResponseRows(db: Db, rows: ServiceResponsesTable[]): Promise<void> {
-  for (let at = 0; at < rows.length; at += 500) await db.insertInto('service_responses').values(rows.slice(at, at + 500)).execute();
+const responseColumns = [
+  'id', 'tenant_id', 'service_id', 'service_version', 'conversation_id', 'inbound_id', 'phone', 'step', 'raw', 'value', 'category', 'valid', 'score',
+  'received_at', 'created_at',
+] as const satisfies ReadonlyArray<keyof ServiceResponsesTable>;
+
+/** Stores response rows with multi-row inserts (statements prepared once on SQLite). */
+export async function insertResponseRows(t: BulkTarget, rows: ServiceResponsesTable[]): Promise<void> {
+  await insertRows(t, 'service_responses', responseColumns, rows.map((r) => responseColumns.map((c) => r[c])));
 }
 
 /** Maps a response row. */
@@ -256,12 +257,9 @@ export async function moClaims(db: Db, keys: string[]): Promise<Map<string, Serv
 }
 
 /** Stores claims already decided (one writer: a batch checked them against `moClaims` and each other), replacing older ones. */
-export async function storeMoClaims(db: Db, claims: ServiceMoClaimsTable[]): Promise<void> {
+export async function storeMoClaims(t: BulkTarget, claims: ServiceMoClaimsTable[]): Promise<void> {
   const last = [...new Map(claims.map((c) => [c.key, c])).values()];
-  for (let at = 0; at < last.length; at += 500) {
-    await db.insertInto('service_mo_claims').values(last.slice(at, at + 500))
-      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ inbound_id: eb.ref('excluded.inbound_id'), at: eb.ref('excluded.at') }))).execute();
-  }
+  await upsertRows(t, 'service_mo_claims', ['key', 'inbound_id', 'at'], last.map((c) => [c.key, c.inbound_id, c.at]), ['key'], ['inbound_id', 'at']);
 }
 
 /** Forgets re-delivery claims older than `before`. */

@@ -52,8 +52,8 @@ interface Held {
   responses: HeldWrites<ServiceResponsesTable>;
 }
 
-/** Where multi-row writes go: `db` (the MO's transaction, or the batch's), on SQLite through statements prepared once. */
-function bulk(deps: Deps, db: Db): BulkTarget {
+/** Where multi-row reads and writes go: `db` (the MO's transaction, or the batch's), on SQLite through statements prepared once. */
+export function bulk(deps: Deps, db: Db): BulkTarget {
   return { db, dialect: deps.store.dialect, sqlite: deps.store.sqlite };
 }
 
@@ -80,7 +80,7 @@ export async function claimKey(deps: Deps, db: Db, mo: { tenantId: string; addre
   const memo = batchMemo(deps);
   const stored = memo && await memo.get(`claims:${mo.tenantId}`, async () => {
     const keys = new Set(memo.mos.map((m, i) => moKey(mo.tenantId, destinationDigits(m.to), memo.phones[i], m.text)));
-    return { keys, found: await moClaims(db, [...keys]) };
+    return { keys, found: await moClaims(bulk(deps, db), [...keys]) };
   });
   if (!memo || !stored?.keys.has(key)) return claimMo(db, key, mo.inboundId, mo.receivedAt, windowMs);
   const claims = held(memo, deps).claims;

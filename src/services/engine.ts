@@ -15,7 +15,7 @@ import {
   dueConversations, endConversationsOf, entryStore, liveServices, purgeMoClaims, responseRows, responsesOf, serviceVersion, takeConversation,
   toResponse, updateConversation, waitingConversation, waitingConversations, waitingKey,
 } from '../store/repos/services.ts';
-import { claimKey, keepConversationRow, keepNewConversation, keepResponses, storeHeldOf, writeLater } from './batch.ts';
+import { bulk, claimKey, keepConversationRow, keepNewConversation, keepResponses, storeHeldOf, writeLater } from './batch.ts';
 import { queueMessages } from '../worker/outbox.ts';
 import { batchMemo, inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
@@ -172,7 +172,7 @@ async function waitingFor(deps: Deps, tenantId: string, address: string, phone: 
     await storeHeldOf(deps, phone);
     return waitingConversation(deps.store.db, tenantId, address, phone);
   }
-  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(deps.store.db, [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
+  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(bulk(deps, deps.store.db), [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
   return waiting.get(waitingKey(tenantId, address, phone));
 }
 

@@ -4,7 +4,7 @@ import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EntryStore, ResponseDraft, StoredResponse } from '../../services/service.ts';
 import type { ContactFilter } from './contacts.ts';
-import { insertRows, upsertRows, type BulkTarget } from '../bulk.ts';
+import { insertRows, paddedChunks, placeholderList, runStatement, upsertRows, type BulkTarget } from '../bulk.ts';
 
 /** Lifecycle of a service. */
 export type ServiceStatus = 'draft' | 'live' | 'closed';
@@ -115,10 +115,10 @@ export async function waitingConversation(db: Db, tenantId: string, address: str
 }
 
 /** The waiting conversations of these waiting keys, by key (one read for a batch of MO). */
-export async function waitingConversations(db: Db, keys: string[]): Promise<Map<string, ServiceConversationsTable>> {
+export async function waitingConversations(t: BulkTarget, keys: string[]): Promise<Map<string, ServiceConversationsTable>> {
   const out = new Map<string, ServiceConversationsTable>();
-  for (let at = 0; at < keys.length; at += 500) {
-    const rows = await db.selectFrom('service_conversations').selectAll().where('waiting_key', 'in', keys.slice(at, at + 500)).execute();
+  for (const chunk of paddedChunks(keys)) {
+    const rows = await runStatement<ServiceConversationsTable>(t, `select * from service_conversations where waiting_key in (${placeholderList(chunk.length)})`, chunk);
     for (const r of rows) out.set(r.waiting_key!, r);
   }
   return out;
@@ -248,10 +248,11 @@ export async function claimMo(db: Db, key: string, inboundId: string, at: string
 }
 
 /** The stored re-delivery claims of these keys, by key (one read for a batch of MO). */
-export async function moClaims(db: Db, keys: string[]): Promise<Map<string, ServiceMoClaimsTable>> {
+export async function moClaims(t: BulkTarget, keys: string[]): Promise<Map<string, ServiceMoClaimsTable>> {
   const out = new Map<string, ServiceMoClaimsTable>();
-  for (let at = 0; at < keys.length; at += 500) {
-    for (const r of await db.selectFrom('service_mo_claims').selectAll().where('key', 'in', keys.slice(at, at + 500)).execute()) out.set(r.key, r);
+  for (const chunk of paddedChunks(keys)) {
+    const rows = await runStatement<ServiceMoClaimsTable>(t, `select "key", inbound_id, at from service_mo_claims where "key" in (${placeholderList(chunk.length)})`, chunk);
+    for (const r of rows) out.set(r.key, r);
   }
   return out;
 }

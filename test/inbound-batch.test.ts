@@ -9,7 +9,7 @@ import type { InboundMessage } from '../src/channels/channel.ts';
 import type { Deps } from '../src/deps.ts';
 import type { InboundMessagesTable } from '../src/store/database.ts';
 import type { MoSender } from '../src/domain/inbound.ts';
-import { handleInbound, inboundRow, route } from '../src/worker/inbound.ts';
+import { handleInbound, inboundRow, invalidateInboundCache, route } from '../src/worker/inbound.ts';
 import { InboundBatches } from '../src/worker/inbound-batch.ts';
 import { inBatch } from '../src/worker/batch-deps.ts';
 import { moveBalance } from '../src/store/repos/billing.ts';
@@ -95,6 +95,35 @@ describe.each(testDatabases)('MO batches on $name', (database) => {
     const reserved = await reserves(t.id);
     expect(reserved.reduce((sum, r) => sum + BigInt(r.amount as never), 0n)).toBe(-6n);
     if (database.name === 'sqlite') expect(reserved.map((r) => r.note)).toEqual(['6 service sends']);
+  });
+
+  it('in one batch: a re-delivered MO is one response and one reply, an opt-out ends the survey, the inbox counts every MO once', async () => {
+    const t = await tenant(100n);
+    invalidateInboundCache(s.deps); // the new tenant's extension, not only after the cache's few seconds
+    const svc = await api(t, '/api/v1/services', {
+      type: 'survey', name: 'batch-optout', keywords: ['BR'], config: { completed: 'done', questions: [{ id: 'q1', text: 'first?', kind: 'text' }, { id: 'q2', text: 'second?', kind: 'number' }] },
+    });
+    await api(t, `/api/v1/services/${svc.id}/open`, {});
+    const [x, y] = [phone(), phone()];
+    await Promise.all([[x, 'BR'], [x, 'BR'], [y, 'BR'], [x, 'red'], [y, 'blue'], [x, 'TD'], [x, '5'], [y, '4']]
+      .map(([p, text]) => handleInbound(s.deps, channelId, mo(p, text, t.to))));
+    const inbound = await inboundOf(t.id);
+    expect(inbound.filter((r) => r.phone === x).map((r) => r.action)).toEqual(['service', 'duplicate', 'service', 'opt_out', 'none']);
+    expect(inbound.filter((r) => r.phone === y).map((r) => r.action)).toEqual(['service', 'service', 'service']);
+    const responses = await db().selectFrom('service_responses').select(['phone', 'step', 'raw']).where('service_id', '=', svc.id).orderBy('received_at').orderBy('id').execute();
+    expect(responses.filter((r) => r.phone === x).map((r) => `${r.step}:${r.raw}`)).toEqual(['q1:red']);
+    expect(responses.filter((r) => r.phone === y).map((r) => `${r.step}:${r.raw}`)).toEqual(['q1:blue', 'q2:4']);
+    const conversations = await db().selectFrom('service_conversations').select(['phone', 'state', 'ended_reason', 'waiting_key', 'revision']).where('service_id', '=', svc.id).execute();
+    expect(conversations.find((c) => c.phone === x)).toMatchObject({ state: 'interrupted', ended_reason: 'opt_out', waiting_key: null, revision: 2 });
+    expect(conversations.find((c) => c.phone === y)).toMatchObject({ state: 'completed', waiting_key: null, revision: 2 });
+    const messages = await messagesOf(t.id);
+    expect(messages.filter((m) => m.phone === x).map((m) => m.text).filter((text) => text === 'first?' || text === 'second?')).toEqual(['first?', 'second?']);
+    const inbox = await db().selectFrom('conversations').select(['id', 'phone', 'unread', 'last_direction', 'status']).where('tenant_id', '=', t.id).execute();
+    expect(inbox.find((c) => c.phone === x)).toMatchObject({ unread: 5, status: 'open' });
+    expect(inbox.find((c) => c.phone === y)).toMatchObject({ unread: 3, last_direction: 'out', status: 'open' });
+    // the conversations the batch started are the ones its MO point to
+    expect(inbox).toHaveLength(2);
+    for (const r of inbound) expect(r.conversation_id).toBe(inbox.find((c) => c.phone === r.phone)!.id);
   });
 
   it('replies in one batch are refused one by one once the balance is spent, as they would be alone', async () => {

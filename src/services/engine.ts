@@ -12,9 +12,10 @@ import { findTenant } from '../store/repos/tenants.ts';
 import { touchReply } from '../worker/inbox-touch.ts';
 import { enqueueWebhookEvents, type WebhookEvent } from '../store/repos/webhooks.ts';
 import {
-  claimMo, dueConversations, endConversationsOf, entryStore, insertConversation, insertResponses, liveServices, purgeMoClaims, responsesOf,
-  serviceVersion, takeConversation, updateConversation, waitingConversation, waitingConversations, waitingKey,
+  dueConversations, endConversationsOf, entryStore, liveServices, purgeMoClaims, responseRows, responsesOf, serviceVersion, takeConversation,
+  toResponse, updateConversation, waitingConversation, waitingConversations, waitingKey,
 } from '../store/repos/services.ts';
+import { bulk, claimKey, keepConversationRow, keepNewConversation, keepResponses, storeHeldOf, writeLater } from './batch.ts';
 import { answering, queueMessages, type AnsweredMo } from '../worker/outbox.ts';
 import { batchMemo, inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
@@ -96,8 +97,8 @@ export interface ServiceRouting {
   replyStatus: string | null;
 }
 
-/** A context for a service's handlers over a db or transaction. */
-export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: string, responses: () => Promise<StoredResponse[]>): ServiceContext {
+/** A context for a service's handlers over a db or transaction, handling an MO from `phone` (none for the results view). */
+export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: string, responses: () => Promise<StoredResponse[]>, phone = ''): ServiceContext {
   return {
     now: deps.now(),
     zone,
@@ -111,6 +112,7 @@ export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: str
     responses,
     db,
     secret: () => serviceSecret(deps.config),
+    writeLater: (kind, write, item) => writeLater(deps, db, phone, kind, write, item),
   };
 }
 
@@ -126,11 +128,6 @@ function view(c: ServiceConversationsTable): ConversationView {
   let data: Record<string, unknown> = {};
   try { data = JSON.parse(c.data) as Record<string, unknown>; } catch { /* keep empty */ }
   return { id: c.id, step: c.step, data, retries: c.retries, prompt: c.prompt };
-}
-
-/** The re-delivery key of an MO: tenant, address, sender and the text as sent (a re-delivery repeats it exactly). */
-function moKey(tenantId: string, address: string, phone: string, text: string): string {
-  return `${tenantId}|${address}|${phone}|${text.trim()}`.slice(0, 1000);
 }
 
 function timersAt(type: ServiceType, config: unknown, now: Date): { remind_at: string | null; expires_at: string | null } {
@@ -171,8 +168,11 @@ function isUniqueViolation(e: unknown): boolean {
  */
 async function waitingFor(deps: Deps, tenantId: string, address: string, phone: string, fresh: boolean): Promise<ServiceConversationsTable | undefined> {
   const memo = batchMemo(deps);
-  if (!memo || fresh || memo.routed.has(phone)) return waitingConversation(deps.store.db, tenantId, address, phone);
-  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(deps.store.db, [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
+  if (!memo || fresh || memo.routed.has(phone)) {
+    await storeHeldOf(deps, phone);
+    return waitingConversation(deps.store.db, tenantId, address, phone);
+  }
+  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(bulk(deps, deps.store.db), [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
   return waiting.get(waitingKey(tenantId, address, phone));
 }
 
@@ -240,7 +240,7 @@ async function feedServices(deps: Deps, trx: Db, live: TenantServices, from: Ser
     if (!type?.feed || !type.fedBy || row.id === from.id) continue;
     const svc = await liveAt(trx, live, row);
     if (!svc || !type.fedBy(svc.at.config).includes(from.id)) continue;
-    const ctx = serviceContext(deps, trx, svc.at, zone, async () => []);
+    const ctx = serviceContext(deps, trx, svc.at, zone, async () => [], mo.phone);
     replies.push(...await type.feed(ctx, svc.at, mo, { serviceId: from.id, type: from.type, inboundId: mo.inboundId }));
   }
   return replies;
@@ -269,12 +269,15 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
   // in a batch the MO's own savepoint holds this work: a failure undoes the whole MO, which is then routed alone
   const atomically = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (inBatch(deps) ? fn(db) : db.transaction().execute(fn));
   const done = await atomically(async (trx) => {
-    if (!await claimMo(trx, moKey(mo.tenantId, mo.address, mo.phone, mo.text), mo.inboundId, mo.receivedAt, redeliveryWindowMs)) return null;
+    if (!await claimKey(deps, trx, mo, redeliveryWindowMs)) return null;
     // taken first (its row locked for the rest of the work), except in a batch: one writer, so the revision is checked
     // with the change, in one statement
     const takeLast = inBatch(deps);
     if (conv && !takeLast && !await takeConversation(trx, conv.id, conv.revision, nowIso)) throw new Stale('conversation advanced elsewhere');
-    const ctx = serviceContext(deps, trx, svc.at, zone, () => responsesOf(trx, svc.at.id, conv ? { conversationId: conv.id } : { phone: mo.phone }));
+    const ctx = serviceContext(deps, trx, svc.at, zone, async () => {
+      await storeHeldOf(deps, mo.phone);
+      return responsesOf(trx, svc.at.id, conv ? { conversationId: conv.id } : { phone: mo.phone });
+    }, mo.phone);
     const outcome: Outcome = conv ? await svc.type.answer(ctx, svc.at, mo, view(conv)) : await svc.type.start(ctx, svc.at, mo);
     let conversationId = conv?.id ?? null;
     const change = outcome.conversation ?? null;
@@ -285,7 +288,7 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
       patch = waiting;
       if (!conv) {
         conversationId = newId();
-        await insertConversation(trx, {
+        await keepNewConversation(deps, trx, {
           id: conversationId, tenant_id: mo.tenantId, service_id: svc.at.id, service_version: svc.at.version, phone: mo.phone, address: mo.address,
           state: 'waiting', waiting_key: waitingKey(mo.tenantId, mo.address, mo.phone), revision: 0, ended_reason: null, created_at: nowIso, ...waiting,
         });
@@ -293,10 +296,13 @@ async function handle(deps: Deps, svc: { at: ServiceAt; type: ServiceType }, mo:
     } else if (change && 'end' in change) {
       patch = { state: change.end, waiting_key: null, remind_at: null, expires_at: null, ended_reason: change.end === 'completed' ? null : 'answer', updated_at: nowIso };
     }
-    if (conv && takeLast) {
-      if (!await takeConversation(trx, conv.id, conv.revision, nowIso, patch ?? {})) throw new Stale('conversation advanced elsewhere');
-    } else if (conv && patch) await updateConversation(trx, conv.id, patch);
-    const stored = await insertResponses(trx, { tenantId: mo.tenantId, serviceId: svc.at.id, version: svc.at.version, conversationId, inboundId: mo.inboundId, phone: mo.phone, receivedAt: mo.receivedAt }, outcome.responses, nowIso);
+    // in a batch the conversation was read in its transaction and only this number's MO change it: its next row is
+    // written with the batch (the revision still moves on, for the nodes of a PostgreSQL deployment)
+    if (conv && takeLast) keepConversationRow(deps, { ...conv, ...patch, revision: conv.revision + 1, updated_at: nowIso });
+    else if (conv && patch) await updateConversation(trx, conv.id, patch);
+    const rows = responseRows({ tenantId: mo.tenantId, serviceId: svc.at.id, version: svc.at.version, conversationId, inboundId: mo.inboundId, phone: mo.phone, receivedAt: mo.receivedAt }, outcome.responses, nowIso);
+    await keepResponses(deps, trx, rows);
+    const stored = rows.map(toResponse);
     const events: WebhookEvent[] = stored.map((r) => ({ tenantId: mo.tenantId, event: 'service.response', payload: { serviceId: svc.at.id, type: svc.at.type, ...r } }));
     if (outcome.completed) events.push({ tenantId: mo.tenantId, event: 'service.completed', payload: { serviceId: svc.at.id, type: svc.at.type, conversationId, phone: mo.phone, state: 'completed', ...outcome.completed } });
     if (events.length) await enqueueWebhookEvents(trx, events, deps.now());
@@ -340,6 +346,7 @@ Promise<{ replyMessageId: string | null; replyStatus: string | null }> {
 
 /** An opt-out ends every waiting conversation of the number with the tenant: no further prompt, no reminder. */
 export async function endConversationsOnOptOut(deps: Deps, tenantId: string, phone: string): Promise<number> {
+  await storeHeldOf(deps, phone);
   return endConversationsOf(deps.store.db, { tenantId, phone }, 'interrupted', 'opt_out', deps.now().toISOString());
 }
 

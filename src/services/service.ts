@@ -83,6 +83,13 @@ export interface ServiceContext {
   db: Db;
   /** The node's secret key kept outside the database (code hashes, lottery seeds). */
   secret(): Buffer;
+  /**
+   * Writes `item` with the other items of `kind` at the end of the MO's inbound batch, all in one call of the `write`
+   * given with the kind's first item (a multi-row insert instead of one statement per MO), in the batch's transaction;
+   * dropped if this MO's work rolls back. Outside a batch it is written at once. Later reads in the same batch do not
+   * see it: only for rows no MO reads back while the batch runs (append-only logs, tallies read by the results view).
+   */
+  writeLater<T>(kind: string, write: (db: Db, items: T[]) => Promise<void>, item: T): Promise<void>;
 }
 
 /** The service whose outcome fed another (a genuine first code check, a completed survey). */

@@ -73,12 +73,23 @@ export function paddedChunks<T>(items: readonly T[], max = 512): T[][] {
  */
 export async function insertRows<R = never>(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[],
   conflict?: readonly string[], returning?: readonly string[]): Promise<R[]> {
+  return writeRows<R>(t, table, columns, rows, conflict ? ` on conflict (${conflict.join(', ')}) do nothing` : '', returning);
+}
+
+/**
+ * Inserts many rows as `insertRows` does; a row whose `key` exists replaces that row's `update` columns instead. The
+ * rows of one call should not repeat a key (PostgreSQL refuses to change a row twice in one statement).
+ */
+export async function upsertRows(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[], key: readonly string[], update: readonly string[]): Promise<void> {
+  await writeRows(t, table, columns, rows, ` on conflict (${key.join(', ')}) do update set ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`);
+}
+
+async function writeRows<R>(t: BulkTarget, table: string, columns: readonly string[], rows: RowValues[], onConflict: string, returning?: readonly string[]): Promise<R[]> {
   const out: R[] = [];
   for (const [at, size] of chunks(rows.length, 8000 / columns.length)) {
-    const text = statementText(`${table}|${columns.join(',')}|${size}|${conflict?.join(',') ?? ''}|${returning?.join(',') ?? ''}`, () => {
+    const text = statementText(`${table}|${columns.join(',')}|${size}|${onConflict}|${returning?.join(',') ?? ''}`, () => {
       const row = `(${new Array(columns.length).fill('?').join(',')})`;
-      return `insert into ${table} (${columns.join(', ')}) values ${new Array(size).fill(row).join(',')}`
-        + (conflict ? ` on conflict (${conflict.join(', ')}) do nothing` : '')
+      return `insert into ${table} (${columns.join(', ')}) values ${new Array(size).fill(row).join(',')}${onConflict}`
         + (returning ? ` returning ${returning.join(', ')}` : '');
     });
     const params: unknown[] = [];

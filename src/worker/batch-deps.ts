@@ -25,8 +25,11 @@ export class BatchMemo {
   /** The number of the MO being routed. */
   mo = 0;
 
-  /** @param phones the senders of the batch's MO, for reads of every sender at once */
-  constructor(readonly phones: string[]) {}
+  /**
+   * @param phones the senders of the batch's MO, for reads of every sender at once
+   * @param mos where each of them went and what it said (same order), for reads keyed by the whole MO
+   */
+  constructor(readonly phones: string[], readonly mos: ReadonlyArray<{ to: string; text: string }> = []) {}
 
   /** The value of `key`, loaded once per batch. */
   get<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -11,16 +11,25 @@ import { rootDeps } from './batch-deps.ts';
 import { storeHeldTo } from './outbox.ts';
 
 const cacheTtlMs = 5_000;
-const policies = new WeakMap<Deps, Map<string, { at: number; policy: ComplaintPolicy; matcher: ComplaintMatcher }>>();
+/** Texts whose complaint word is remembered per cached policy (answers repeat: 1, 2, 是, 很好…). */
+const seenTexts = 2_000;
+
+interface CachedPolicy {
+  at: number; policy: ComplaintPolicy; matcher: ComplaintMatcher;
+  /** The complaint word (or null) of texts matched already. */
+  seen: Map<string, string | null>;
+}
+
+const policies = new WeakMap<Deps, Map<string, CachedPolicy>>();
 
 /** The tenant's policy and complaint-word matcher, cached for a few seconds (an edit on another node shows after that). */
-async function policyOf(deps: Deps, tenantId: string): Promise<{ policy: ComplaintPolicy; matcher: ComplaintMatcher }> {
+async function policyOf(deps: Deps, tenantId: string): Promise<CachedPolicy> {
   let cache = policies.get(rootDeps(deps));
   if (!cache) policies.set(rootDeps(deps), (cache = new Map()));
   const hit = cache.get(tenantId);
   if (hit && Date.now() - hit.at < cacheTtlMs) return hit;
   const policy = await policyFor(deps.store.db, tenantId);
-  const entry = { at: Date.now(), policy, matcher: new ComplaintMatcher(policy.keywords) };
+  const entry = { at: Date.now(), policy, matcher: new ComplaintMatcher(policy.keywords), seen: new Map<string, string | null>() };
   if (cache.size > 10_000) cache.clear();
   cache.set(tenantId, entry);
   return entry;
@@ -35,8 +44,9 @@ export function invalidateComplaintPolicies(deps: Deps): void {
 export async function recordFeedback(deps: Deps, row: InboundMessagesTable): Promise<void> {
   const tenantId = row.tenant_id;
   if (!tenantId) return;
-  const { policy, matcher } = await policyOf(deps, tenantId);
-  const keyword = matcher.keywordIn(row.text);
+  const cached = await policyOf(deps, tenantId);
+  const keyword = complaintWord(cached, row.text);
+  const { policy } = cached;
   const kinds = [...(row.action === 'opt_out' ? ['opt_out'] : []), ...(keyword ? ['complaint'] : [])];
   if (!kinds.length) return;
   await storeHeldTo(deps, row.phone);
@@ -48,6 +58,16 @@ export async function recordFeedback(deps: Deps, row: InboundMessagesTable): Pro
     message_id: last?.id ?? null, phone: row.phone, keyword: kind === 'complaint' ? keyword : row.keyword, text: row.text.slice(0, 1000), at,
   })));
   if (campaignId) await checkCampaign(deps, tenantId, campaignId, policy);
+}
+
+/** The complaint word in a text, through the policy's memory of texts seen. */
+function complaintWord(cached: CachedPolicy, text: string): string | null {
+  const hit = cached.seen.get(text);
+  if (hit !== undefined) return hit;
+  const word = cached.matcher.keywordIn(text);
+  if (cached.seen.size >= seenTexts) cached.seen.clear();
+  if (text.length <= 200) cached.seen.set(text, word);
+  return word;
 }
 
 /** Pauses a running campaign whose opt-out or complaint rate passed the tenant's threshold; answers whether it did. */

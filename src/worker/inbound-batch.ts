@@ -89,12 +89,12 @@ export class InboundBatches {
     try {
       await deps.router.refresh();
       await deps.store.db.transaction().execute(async (trx) => {
-        const memo = new BatchMemo(items.map((i) => i.sender.phone));
+        const memo = new BatchMemo(items.map((i) => i.sender.phone), items.map((i) => ({ to: i.row.to_number, text: i.row.text })));
         const bound = batchDeps(deps, trx, woken, memo);
         for (let k = 0; k < items.length; k++) {
           memo.mo = k;
           try {
-            await savepoint(trx, 'mo', () => this.route(bound, items[k].row, items[k].sender));
+            await savepoint(trx, 'mo', () => this.route(bound, items[k].row, items[k].sender), deps.store.sqlite);
             memo.routed.add(items[k].sender.phone);
           } catch (err) {
             if (!(err instanceof OutsideBatch)) deps.log.warn({ err, component: 'inbound', inbound: items[k].row.id }, 'routing an inbound message in a batch failed; routing it alone');

@@ -56,8 +56,13 @@ describe('Channel forms in the console (Chromium)', () => {
 
       async function open(type: string, name: string): Promise<void> {
         await page.getByRole('button', { name: '添加通道' }).click();
-        await dialog.getByLabel('协议', { exact: true }).click();
-        await page.getByTitle(type).click();
+        // the chosen protocol shows in the select (its title); under load a click on the opening dropdown can be lost
+        const chosen = dialog.getByTitle(type, { exact: true });
+        for (let attempt = 0; attempt < 3 && !(await chosen.isVisible()); attempt++) {
+          await dialog.getByLabel('协议', { exact: true }).click();
+          await page.getByTitle(type, { exact: true }).last().click();
+          await chosen.waitFor({ timeout: 5_000 }).catch(() => undefined);
+        }
         await dialog.getByLabel('名称', { exact: true }).fill(name);
       }
       async function create(name: string): Promise<void> {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ConversationsTable, Db } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import { olderThan } from '../keyset.ts';
+import { chunks, insertRows, runWrite, statementText, type BulkTarget } from '../bulk.ts';
 
 /** An inbox conversation: one per number of a tenant. */
 export interface Conversation {
@@ -45,7 +46,6 @@ export async function touchConversation(db: Db, tenantId: string, input: {
   answers?: boolean;
 }): Promise<string> {
   const received = input.direction === 'in' || input.answers === true;
-  const unreadAdd = received ? 1 : 0;
   const update = async (): Promise<string | undefined> => {
     const r = await db.updateTable('conversations').set((eb) => ({
       unread: received ? eb('unread', '+', 1) : eb.ref('unread'),
@@ -57,13 +57,61 @@ export async function touchConversation(db: Db, tenantId: string, input: {
   };
   const existing = await update();
   if (existing) return existing;
-  const id = newId();
-  const inserted = await db.insertInto('conversations').values({
-    id, tenant_id: tenantId, phone: input.phone, contact_id: input.contactId, unread: unreadAdd, assigned_to: null, status: 'open',
-    last_text: input.text.slice(0, 500), last_direction: input.direction, last_at: input.at, created_at: input.at, updated_at: input.at,
-  }).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db.insertInto('conversations').values(newConversationRow(tenantId, { ...input, received }))
+    .onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).returning('id').executeTakeFirst();
   if (inserted) return inserted.id;
   return (await update())!;
+}
+
+/** The row of a conversation a message starts (as `touchConversation` makes it). */
+export function newConversationRow(tenantId: string, input: { phone: string; contactId: string | null; text: string; direction: 'in' | 'out'; at: string; received: boolean }): ConversationsTable {
+  return {
+    id: newId(), tenant_id: tenantId, phone: input.phone, contact_id: input.contactId, unread: input.received ? 1 : 0, assigned_to: null, status: 'open',
+    last_text: input.text.slice(0, 500), last_direction: input.direction, last_at: input.at, created_at: input.at, updated_at: input.at,
+  };
+}
+
+/** Stores new conversations decided by one writer (a batch that read its numbers' conversations), 500 to a statement. */
+export async function insertConversations(t: BulkTarget, rows: ConversationsTable[]): Promise<void> {
+  await insertRows(t, 'conversations', conversationColumns, rows.map((r) => conversationColumns.map((c) => r[c])));
+}
+
+const conversationColumns = [
+  'id', 'tenant_id', 'phone', 'contact_id', 'unread', 'assigned_to', 'status', 'last_text', 'last_direction', 'last_at', 'created_at', 'updated_at',
+] as const satisfies ReadonlyArray<keyof ConversationsTable>;
+
+/** A message counted in an existing conversation at the end of a batch (as `touchConversation` counts it). */
+export interface ConversationTouch {
+  tenantId: string; phone: string; contactId: string | null; text: string; direction: 'in' | 'out'; at: string;
+  /** Counted as received (unread + 1, reopened): an inbound message, or a reply together with the one it answers. */
+  received: boolean;
+}
+
+/**
+ * Counts touches of existing conversations, in their order, with one statement per 256 numbers at most (a number's
+ * touches merged: their unread counts added, the last one's text, direction and time kept). Conversations that do
+ * not exist are left alone (create them with `touchConversation`).
+ */
+export async function touchConversations(t: BulkTarget, touches: ConversationTouch[]): Promise<void> {
+  const merged = new Map<string, { t: ConversationTouch; unread: number; reopen: boolean; contactId: string | null }>();
+  for (const t of touches) {
+    const key = `${t.tenantId}\u0000${t.phone}`;
+    const m = merged.get(key);
+    merged.set(key, {
+      t, unread: (m?.unread ?? 0) + (t.received ? 1 : 0), reopen: (m?.reopen ?? false) || t.received, contactId: t.contactId ?? m?.contactId ?? null,
+    });
+  }
+  const rows = [...merged.values()];
+  for (const [at, size] of chunks(rows.length, 256)) {
+    // a VALUES list names its columns column1, column2, … on SQLite and PostgreSQL alike
+    const text = statementText(`touch-conversations|${size}`, () => `update conversations set unread = unread + v.column3, last_text = v.column4,
+      last_direction = v.column5, last_at = v.column6, updated_at = v.column6, status = case when v.column7 = 1 then 'open' else status end,
+      contact_id = coalesce(v.column8, contact_id) from (values ${new Array(size).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}) as v
+      where conversations.tenant_id = v.column1 and conversations.phone = v.column2`);
+    const params: unknown[] = [];
+    for (const m of rows.slice(at, at + size)) params.push(m.t.tenantId, m.t.phone, m.unread, m.t.text.slice(0, 500), m.t.direction, m.t.at, m.reopen ? 1 : 0, m.contactId);
+    await runWrite(t, text, params);
+  }
 }
 
 /** The ids of the tenant's conversations with these numbers, by number. */

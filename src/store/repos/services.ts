@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import type { Db, ServiceConversationsTable, ServiceResponsesTable, ServicesTable } from '../database.ts';
+import type { Db, ServiceConversationsTable, ServiceMoClaimsTable, ServiceResponsesTable, ServicesTable } from '../database.ts';
 import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EntryStore, ResponseDraft, StoredResponse } from '../../services/service.ts';
 import type { ContactFilter } from './contacts.ts';
+import { insertRows, paddedChunks, placeholderList, runStatement, upsertRows, type BulkTarget } from '../bulk.ts';
 
 /** Lifecycle of a service. */
 export type ServiceStatus = 'draft' | 'live' | 'closed';
@@ -114,10 +115,10 @@ export async function waitingConversation(db: Db, tenantId: string, address: str
 }
 
 /** The waiting conversations of these waiting keys, by key (one read for a batch of MO). */
-export async function waitingConversations(db: Db, keys: string[]): Promise<Map<string, ServiceConversationsTable>> {
+export async function waitingConversations(t: BulkTarget, keys: string[]): Promise<Map<string, ServiceConversationsTable>> {
   const out = new Map<string, ServiceConversationsTable>();
-  for (let at = 0; at < keys.length; at += 500) {
-    const rows = await db.selectFrom('service_conversations').selectAll().where('waiting_key', 'in', keys.slice(at, at + 500)).execute();
+  for (const chunk of paddedChunks(keys)) {
+    const rows = await runStatement<ServiceConversationsTable>(t, `select * from service_conversations where waiting_key in (${placeholderList(chunk.length)})`, chunk);
     for (const r of rows) out.set(r.waiting_key!, r);
   }
   return out;
@@ -137,6 +138,19 @@ export async function takeConversation(db: Db, id: string, revision: number, now
 export async function insertConversation(db: Db, row: ServiceConversationsTable): Promise<void> {
   await db.insertInto('service_conversations').values(row).execute();
 }
+
+/** Stores whole conversation rows decided by one writer (a batch): new ones inserted, known ones replaced; 500 to a statement. */
+export async function storeConversations(t: BulkTarget, rows: ServiceConversationsTable[]): Promise<void> {
+  const last = [...new Map(rows.map((r) => [r.id, r])).values()];
+  await upsertRows(t, 'service_conversations', conversationColumns, last.map((r) => conversationColumns.map((c) => r[c])), ['id'], conversationChanges);
+}
+
+const conversationChanges = [
+  'state', 'waiting_key', 'step', 'data', 'retries', 'revision', 'prompt', 'remind_at', 'expires_at', 'ended_reason', 'updated_at',
+] as const satisfies ReadonlyArray<keyof ServiceConversationsTable>;
+const conversationColumns = [
+  'id', 'tenant_id', 'service_id', 'service_version', 'phone', 'address', 'created_at', ...conversationChanges,
+] as const satisfies ReadonlyArray<keyof ServiceConversationsTable>;
 
 /** Changes a conversation (its state, step, data, timers). */
 export async function updateConversation(db: Db, id: string, patch: Partial<Omit<ServiceConversationsTable, 'id'>>): Promise<void> {
@@ -169,14 +183,26 @@ export async function listServiceConversations(db: Db, tenantId: string, service
 // ---- responses ---------------------------------------------------------------------------------------
 
 /** Keeps the responses an MO gave (append-only). */
-export async function insertResponses(db: Db, base: { tenantId: string; serviceId: string; version: number; conversationId: string | null; inboundId: string; phone: string; receivedAt: string }, drafts: ResponseDraft[], now: string): Promise<StoredResponse[]> {
-  const rows: ServiceResponsesTable[] = drafts.map((d) => ({
+/** What the responses an MO gave share: its service (at a version), conversation, message and sender. */
+export interface ResponseBase { tenantId: string; serviceId: string; version: number; conversationId: string | null; inboundId: string; phone: string; receivedAt: string }
+
+/** The rows of an MO's responses, as stored. */
+export function responseRows(base: ResponseBase, drafts: ResponseDraft[], now: string): ServiceResponsesTable[] {
+  return drafts.map((d) => ({
     id: newId(), tenant_id: base.tenantId, service_id: base.serviceId, service_version: base.version, conversation_id: base.conversationId,
     inbound_id: base.inboundId, phone: base.phone, step: d.step, raw: d.raw.slice(0, 1000), value: d.value === null ? null : d.value.slice(0, 1000),
     category: d.category.slice(0, 100), valid: d.valid ? 1 : 0, score: d.score ?? null, received_at: base.receivedAt, created_at: now,
   }));
-  if (rows.length) await db.insertInto('service_responses').values(rows).execute();
-  return rows.map(toResponse);
+}
+
+const responseColumns = [
+  'id', 'tenant_id', 'service_id', 'service_version', 'conversation_id', 'inbound_id', 'phone', 'step', 'raw', 'value', 'category', 'valid', 'score',
+  'received_at', 'created_at',
+] as const satisfies ReadonlyArray<keyof ServiceResponsesTable>;
+
+/** Stores response rows with multi-row inserts (statements prepared once on SQLite). */
+export async function insertResponseRows(t: BulkTarget, rows: ServiceResponsesTable[]): Promise<void> {
+  await insertRows(t, 'service_responses', responseColumns, rows.map((r) => responseColumns.map((c) => r[c])));
 }
 
 /** Maps a response row. */
@@ -219,6 +245,22 @@ export async function claimMo(db: Db, key: string, inboundId: string, at: string
     .onConflict((oc) => oc.column('key').doUpdateSet({ inbound_id: inboundId, at }).where('service_mo_claims.at', '<', cutoff))
     .returning('inbound_id').executeTakeFirst();
   return r?.inbound_id === inboundId;
+}
+
+/** The stored re-delivery claims of these keys, by key (one read for a batch of MO). */
+export async function moClaims(t: BulkTarget, keys: string[]): Promise<Map<string, ServiceMoClaimsTable>> {
+  const out = new Map<string, ServiceMoClaimsTable>();
+  for (const chunk of paddedChunks(keys)) {
+    const rows = await runStatement<ServiceMoClaimsTable>(t, `select "key", inbound_id, at from service_mo_claims where "key" in (${placeholderList(chunk.length)})`, chunk);
+    for (const r of rows) out.set(r.key, r);
+  }
+  return out;
+}
+
+/** Stores claims already decided (one writer: a batch checked them against `moClaims` and each other), replacing older ones. */
+export async function storeMoClaims(t: BulkTarget, claims: ServiceMoClaimsTable[]): Promise<void> {
+  const last = [...new Map(claims.map((c) => [c.key, c])).values()];
+  await upsertRows(t, 'service_mo_claims', ['key', 'inbound_id', 'at'], last.map((c) => [c.key, c.inbound_id, c.at]), ['key'], ['inbound_id', 'at']);
 }
 
 /** Forgets re-delivery claims older than `before`. */

@@ -1,7 +1,6 @@
 // Anti-counterfeit code checks (防伪码查询): a customer texts the code under a product's scratch label (with the
 // keyword or bare); the reply says genuine (first check), checked before by you, checked N times before (beware),
 // check digit wrong, not found, expired. The first check is one conditional update; only it qualifies for a lottery.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { attribute } from '../../domain/attribution.ts';
 import { fillReply } from '../../domain/keywords.ts';
@@ -11,6 +10,7 @@ import { ensureContactId } from '../../store/repos/contacts.ts';
 import { checkCode, codeCheckStats, insertCodeCheck } from '../../store/repos/codes.ts';
 import { defineService, noTiming, type Outcome, type ServiceAt, type ServiceContext, type ServiceMo } from '../service.ts';
 import { codeHash, codeLength, codeShape, readCode, type CheckResult } from './rules.ts';
+import { localMinute } from '../local-time.ts';
 
 const schema = z.object({
   length: z.number().int().min(codeLength.min).max(codeLength.max).default(16).describe('Digits of a code, check digit included'),
@@ -68,7 +68,7 @@ async function check(ctx: ServiceContext, svc: ServiceAt<CodesConfig>, mo: Servi
   }
   // an expired code never checked has no first check (and its checks are not counted)
   if (!hit.firstCheckedAt) return { result: 'expired', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.expired, { product: hit.product }) };
-  const vars = { product: hit.product, count: hit.checks - 1, firstAt: DateTime.fromISO(hit.firstCheckedAt, { zone: ctx.zone }).toFormat('yyyy-MM-dd HH:mm') };
+  const vars = { product: hit.product, count: hit.checks - 1, firstAt: localMinute(hit.firstCheckedAt, ctx.zone) };
   if (hit.firstPhone === mo.phone) return { result: 'again_same', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.againSame, vars) };
   return { result: 'again_other', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.againOther, vars) };
 }

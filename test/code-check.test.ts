@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
+import type { Deps } from '../src/deps.ts';
+import { closeNodes, secondNode } from './support/second-node.ts';
 import { batchCodes, exportableBatch, generateBatch } from '../src/services/codes/batches.ts';
 import { codeHash } from '../src/services/codes/rules.ts';
 import { serviceSecret } from '../src/services/secret.ts';
@@ -36,12 +36,9 @@ describe.each(testDatabases)('code checks and their credits on two nodes on $nam
     s = await startTestServer(database);
     a = await s.tenant();
     b = await s.tenant();
-    other = database.name === 'postgres' ? await buildDeps(s.config, { log: pino({ level: 'silent' }) }) : s.deps;
+    other = await secondNode(s, database);
   }, 60_000);
-  afterAll(async () => {
-    if (other && other !== s.deps) await closeDeps(other);
-    await s?.close();
-  });
+  afterAll(() => closeNodes(s, other));
 
   it('one code sent at once by 8 numbers on two nodes: exactly one first check and one credit; every check counted', async () => {
     const [hash] = await codesOf(a.id, { count: 3 });

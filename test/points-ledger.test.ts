@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { testDatabases } from './support/databases.ts';
 import { startTestServer, type TestServer, type TestTenant } from './support/server.ts';
-import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
+import type { Deps } from '../src/deps.ts';
+import { closeNodes, secondNode } from './support/second-node.ts';
 import { creditPoints, debitPoints, expirePoints, pointsBalance, refundDebit } from '../src/store/repos/points.ts';
 import { createContact } from '../src/store/repos/contacts.ts';
 import { createGift } from '../src/store/repos/gifts.ts';
@@ -31,13 +31,9 @@ describe.each(testDatabases)('points ledger on $name', (database) => {
     s = await startTestServer(database);
     a = await s.tenant();
     b = await s.tenant();
-    // a second node with its own pool on PostgreSQL (SQLite has one writer process: the same node twice)
-    other = database.name === 'postgres' ? await buildDeps(s.config, { log: pino({ level: 'silent' }) }) : s.deps;
+    other = await secondNode(s, database);
   }, 60_000);
-  afterAll(async () => {
-    if (other && other !== s.deps) await closeDeps(other);
-    await s?.close();
-  });
+  afterAll(() => closeNodes(s, other));
 
   it('credits once per source: the same Idempotency-Key again returns the first entry; no key is a 400', async () => {
     const c = await contact();

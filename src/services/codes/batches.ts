@@ -11,6 +11,8 @@ import { codeHash, codeLength, derivedCode, luhnValid, readCode } from './rules.
 /** Largest batch made at once. */
 export const maxBatchCodes = 5_000_000;
 const page = 1000;
+/** Codes stored per transaction while a batch is made (each statement takes 1,024). */
+const storePage = 16_384;
 
 /** What a tenant gives to make a batch. */
 export interface BatchInput { product: string; name?: string; length: number; expiresAt?: string | null }
@@ -31,6 +33,12 @@ async function newBatch(deps: Deps, tenantId: string, input: BatchInput, source:
   return id;
 }
 
+/** Stores a page of hashes in one transaction (the prepared multi-row statements of SQLite need its connection held). */
+function storeHashes(deps: Deps, tenantId: string, batchId: string, hashes: string[]): Promise<Set<string>> {
+  const { db, dialect, sqlite } = deps.store;
+  return db.transaction().execute((trx) => insertCodeHashes({ db: trx, dialect, sqlite }, tenantId, batchId, hashes));
+}
+
 /** Generates `count` codes of a product: each derived from the secret, hashed, stored; an index whose code the tenant already holds is skipped and one more is made. */
 export async function generateBatch(deps: Deps, tenantId: string, input: BatchInput & { count: number }): Promise<CodeBatch> {
   checkInput(input);
@@ -42,10 +50,10 @@ export async function generateBatch(deps: Deps, tenantId: string, input: BatchIn
   let made = 0;
   let next = 0;
   while (made < input.count) {
-    const want = Math.min(page, input.count - made);
+    const want = Math.min(storePage, input.count - made);
     const indices = Array.from({ length: want }, () => next++);
     const hashes = indices.map((i) => codeHash(key, tenantId, derivedCode(key, id, i, input.length)));
-    const fresh = await insertCodeHashes(deps.store.db, tenantId, id, hashes);
+    const fresh = await storeHashes(deps, tenantId, id, hashes);
     hashes.forEach((h, j) => { if (!fresh.has(h)) skipped.push(indices[j]); });
     made += fresh.size;
   }
@@ -76,9 +84,9 @@ export async function importBatch(deps: Deps, tenantId: string, input: BatchInpu
   if (!hashes.length) throw new DomainError('invalid_request', `no code could be imported (${rejects.length} rejected; first: line ${rejects[0].line} ${rejects[0].reason})`, { field: 'codes', rejects: rejects.slice(0, 100) });
   const id = await newBatch(deps, tenantId, input, 'imported', hashes.length);
   let made = 0;
-  for (let i = 0; i < hashes.length; i += page) {
-    const part = hashes.slice(i, i + page);
-    const fresh = await insertCodeHashes(deps.store.db, tenantId, id, part.map((h) => h.hash));
+  for (let i = 0; i < hashes.length; i += storePage) {
+    const part = hashes.slice(i, i + storePage);
+    const fresh = await storeHashes(deps, tenantId, id, part.map((h) => h.hash));
     for (const h of part) if (!fresh.has(h.hash)) rejects.push({ line: h.line, reason: 'duplicate' });
     made += fresh.size;
   }

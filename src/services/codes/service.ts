@@ -1,16 +1,16 @@
 // Anti-counterfeit code checks (防伪码查询): a customer texts the code under a product's scratch label (with the
 // keyword or bare); the reply says genuine (first check), checked before by you, checked N times before (beware),
 // check digit wrong, not found, expired. The first check is one conditional update; only it qualifies for a lottery.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { attribute } from '../../domain/attribution.ts';
 import { fillReply } from '../../domain/keywords.ts';
 import { newId } from '../../domain/ids.ts';
-import { creditPoints } from '../../store/repos/points.ts';
+import { creditOnce } from '../../store/repos/points.ts';
 import { ensureContactId } from '../../store/repos/contacts.ts';
-import { codeCheckStats, countCheck, insertCodeCheck, takeFirstCheck, batchProduct } from '../../store/repos/codes.ts';
+import { checkCode, codeCheckStats, insertCodeCheck } from '../../store/repos/codes.ts';
 import { defineService, noTiming, type Outcome, type ServiceAt, type ServiceContext, type ServiceMo } from '../service.ts';
 import { codeHash, codeLength, codeShape, readCode, type CheckResult } from './rules.ts';
+import { localMinute } from '../local-time.ts';
 
 const schema = z.object({
   length: z.number().int().min(codeLength.min).max(codeLength.max).default(16).describe('Digits of a code, check digit included'),
@@ -57,19 +57,18 @@ async function check(ctx: ServiceContext, svc: ServiceAt<CodesConfig>, mo: Servi
   if (shape.kind === 'check_digit' && c.checkDigit) return { result: 'check_digit', batchId: null, product: null, reply: c.replies.checkDigit };
   const hash = codeHash(ctx.secret(), svc.tenantId, shape.code);
   const at = ctx.now.toISOString();
-  const first = await takeFirstCheck(ctx.db, svc.tenantId, hash, mo.phone, at);
-  if (first) {
-    const product = await batchProduct(ctx.db, first);
+  const hit = await checkCode(ctx.db, svc.tenantId, hash, mo.phone, at);
+  if (!hit) return { result: 'not_found', batchId: null, product: null, reply: c.replies.notFound };
+  if (hit.first) {
     if (c.points) {
       const contactId = mo.contactId ?? await ensureContactId(ctx.db, svc.tenantId, mo.phone, at);
-      await creditPoints(ctx.db, svc.tenantId, { contactId, points: c.points, source: { type: 'code_check', id: hash }, note: product }, ctx.now);
+      await creditOnce(ctx.db, svc.tenantId, { contactId, points: c.points, source: { type: 'code_check', id: hash }, note: hit.product }, ctx.now);
     }
-    return { result: 'genuine', batchId: first, product, reply: fillReply(c.replies.genuine, { product, points: c.points }) };
+    return { result: 'genuine', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.genuine, { product: hit.product, points: c.points }) };
   }
-  const hit = await countCheck(ctx.db, svc.tenantId, hash, at);
-  if (!hit) return { result: 'not_found', batchId: null, product: null, reply: c.replies.notFound };
-  const vars = { product: hit.product, count: hit.checks - 1, firstAt: hit.firstCheckedAt ? DateTime.fromISO(hit.firstCheckedAt, { zone: ctx.zone }).toFormat('yyyy-MM-dd HH:mm') : '' };
-  if (hit.expired && !hit.firstCheckedAt) return { result: 'expired', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.expired, vars) };
+  // an expired code never checked has no first check (and its checks are not counted)
+  if (!hit.firstCheckedAt) return { result: 'expired', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.expired, { product: hit.product }) };
+  const vars = { product: hit.product, count: hit.checks - 1, firstAt: localMinute(hit.firstCheckedAt, ctx.zone) };
   if (hit.firstPhone === mo.phone) return { result: 'again_same', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.againSame, vars) };
   return { result: 'again_other', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.againOther, vars) };
 }

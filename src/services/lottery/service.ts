@@ -2,7 +2,6 @@
 // outcome (a genuine first code check, a survey completion) inside the entry window, once per number per period;
 // a draw at a time over the frozen entry list with a published seed hash, or instant win from winning moments.
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import { fillReply } from '../../domain/keywords.ts';
 import { newId } from '../../domain/ids.ts';
 import { drawsOf, entryCounts, hasWon, insertDraw, insertEntry, insertMoments, takeMoment, winnersOf } from '../../store/repos/lottery.ts';
@@ -10,6 +9,7 @@ import { defineService, noTiming, type Outcome, type ReplyDraft, type ServiceAt,
 import { periodKey, pollPeriods } from '../poll/rules.ts';
 import { awardPrizes, freezePrizes, prizeIssues, prizeSchema, prizeSlots, winText, type FrozenPrize } from './prizes.ts';
 import { drawAlgorithm, drawSeed, sha256Hex, winningMoments } from './rules.ts';
+import { localMinute } from '../local-time.ts';
 
 const time = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO date-time such as 2026-12-01T00:00:00+08:00').transform((v) => new Date(v).toISOString());
 
@@ -46,15 +46,11 @@ const schema = z.object({
 /** The rules of a lottery. */
 export type LotteryConfig = z.infer<typeof schema>;
 
-function local(at: string, zone: string): string {
-  return DateTime.fromISO(at, { zone }).toFormat('yyyy-MM-dd HH:mm');
-}
-
 /** Enters the sender (keyword or fed); the replies, and the category for the response. */
 async function enter(ctx: ServiceContext, svc: ServiceAt<LotteryConfig>, mo: ServiceMo, source: { type: string; id: string }): Promise<{ replies: ReplyDraft[]; category: string }> {
   const c = svc.config;
   const now = ctx.now.toISOString();
-  const vars = { opensAt: local(c.opensAt, ctx.zone), closesAt: local(c.closesAt, ctx.zone), drawAt: local(c.drawAt ?? c.closesAt, ctx.zone) };
+  const vars = { opensAt: localMinute(c.opensAt, ctx.zone), closesAt: localMinute(c.closesAt, ctx.zone), drawAt: localMinute(c.drawAt ?? c.closesAt, ctx.zone) };
   if (now < c.opensAt) return { replies: [{ text: fillReply(c.replies.notOpen, vars) }], category: 'not_open' };
   if (now >= c.closesAt) return { replies: [{ text: fillReply(c.replies.closed, vars) }], category: 'closed' };
   const entryId = newId(ctx.now.getTime());

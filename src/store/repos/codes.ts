@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CodeBatchesTable, CodeChecksTable, Db } from '../database.ts';
+import { insertRows, type BulkTarget } from '../bulk.ts';
 
 /** A code batch as the API shows it. */
 export interface CodeBatch {
@@ -37,48 +38,41 @@ export async function deleteCodeBatch(db: Db, tenantId: string, id: string): Pro
   return Number(r.numDeletedRows) > 0;
 }
 
-/** Stores code hashes of a batch; returns the hashes that were new (a hash the tenant already holds is left out). */
-export async function insertCodeHashes(db: Db, tenantId: string, batchId: string, hashes: string[]): Promise<Set<string>> {
+/** Stores code hashes of a batch (1,024 rows per prepared statement); returns the hashes that were new (a hash the tenant already holds is left out). */
+export async function insertCodeHashes(t: BulkTarget, tenantId: string, batchId: string, hashes: string[]): Promise<Set<string>> {
   if (!hashes.length) return new Set();
-  const rows = await db.insertInto('codes').values(hashes.map((hash) => ({ tenant_id: tenantId, hash, batch_id: batchId, checks: 0, first_checked_at: null, first_phone: null })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'hash']).doNothing()).returning('hash').execute();
+  const rows = await insertRows<{ hash: string }>(t, 'codes', ['tenant_id', 'hash', 'batch_id', 'checks', 'first_checked_at', 'first_phone'],
+    hashes.map((hash) => [tenantId, hash, batchId, 0, null, null]), ['tenant_id', 'hash'], ['hash']);
   return new Set(rows.map((r) => r.hash));
 }
 
 /** What a check found: the batch, and (after a first check) when and by whom it was first checked, with the count. */
-export interface CodeHit { batchId: string; product: string; checks: number; firstCheckedAt: string | null; firstPhone: string | null; expired: boolean }
+export interface CodeHit { batchId: string; product: string; checks: number; firstCheckedAt: string | null; firstPhone: string | null; first: boolean }
 
 /**
- * The first check of a code, decided by one conditional update: it sets the first check only while none is set
- * and the batch has not expired. True for exactly one of any number of concurrent checks of the same code.
+ * One check of a code, decided by one conditional update of its row (found by its primary key): while the code has
+ * no first check and its batch has not expired, this check becomes the first (exactly one of any number of
+ * concurrent checks, also on two nodes: the row is locked); a check of a claimed code is counted; a check of an
+ * expired, never checked code changes nothing (`firstCheckedAt` stays null). Null when the tenant holds no such code.
  */
-export async function takeFirstCheck(db: Db, tenantId: string, hash: string, phone: string, at: string): Promise<string | null> {
-  const r = await db.updateTable('codes').set({ checks: 1, first_checked_at: at, first_phone: phone })
-    .where('tenant_id', '=', tenantId).where('hash', '=', hash).where('first_checked_at', 'is', null)
-    // correlated EXISTS, not IN: the planner then finds the code by its primary key instead of scanning the batch
-    .where(({ exists, selectFrom }) => exists(selectFrom('code_batches').select('code_batches.id').whereRef('code_batches.id', '=', 'codes.batch_id')
-      .where((w) => w.or([w('code_batches.expires_at', 'is', null), w('code_batches.expires_at', '>', at)]))))
-    .returning('batch_id').executeTakeFirst();
-  return r?.batch_id ?? null;
-}
-
-/** A later check of a code: counts it and returns the code's first check and its batch, or null when the tenant holds no such code. */
-export async function countCheck(db: Db, tenantId: string, hash: string, at: string): Promise<CodeHit | null> {
-  const r = await db.updateTable('codes').set((eb) => ({ checks: eb('checks', '+', 1) })).where('tenant_id', '=', tenantId).where('hash', '=', hash)
-    .returning(['batch_id', 'checks', 'first_checked_at', 'first_phone']).executeTakeFirst();
+export async function checkCode(db: Db, tenantId: string, hash: string, phone: string, at: string): Promise<CodeHit | null> {
+  const open = sql`(first_checked_at is null and exists (select 1 from code_batches b where b.id = codes.batch_id and (b.expires_at is null or b.expires_at > ${at})))`;
+  const r = (await sql<{ batch_id: string; product: string | null; checks: number; first_checked_at: string | null; first_phone: string | null }>`
+    update codes set checks = case when first_checked_at is not null or ${open} then checks + 1 else checks end,
+      first_checked_at = case when ${open} then ${at} else first_checked_at end,
+      first_phone = case when ${open} then ${phone} else first_phone end
+    where tenant_id = ${tenantId} and hash = ${hash}
+    returning batch_id, checks, first_checked_at, first_phone, (select b.product from code_batches b where b.id = codes.batch_id) as product`.execute(db)).rows[0];
   if (!r) return null;
-  const b = await db.selectFrom('code_batches').select(['product', 'expires_at']).where('id', '=', r.batch_id).executeTakeFirst();
-  return { batchId: r.batch_id, product: b?.product ?? '', checks: r.checks, firstCheckedAt: r.first_checked_at, firstPhone: r.first_phone, expired: !!b?.expires_at && b.expires_at <= at };
-}
-
-/** The product of a batch. */
-export async function batchProduct(db: Db, batchId: string): Promise<string> {
-  return (await db.selectFrom('code_batches').select('product').where('id', '=', batchId).executeTakeFirst())?.product ?? '';
+  const checks = Number(r.checks);
+  // the count moves from 0 to 1 only when a check claims the code (an expired code's checks are not counted)
+  return { batchId: r.batch_id, product: r.product ?? '', checks, firstCheckedAt: r.first_checked_at, firstPhone: r.first_phone, first: checks === 1 && r.first_checked_at !== null };
 }
 
 /** Records one check for the statistics. */
 export async function insertCodeCheck(db: Db, row: CodeChecksTable): Promise<void> {
-  await db.insertInto('code_checks').values(row).execute();
+  await sql`insert into code_checks (id, tenant_id, service_id, batch_id, product, result, phone, province, at)
+    values (${row.id}, ${row.tenant_id}, ${row.service_id}, ${row.batch_id}, ${row.product}, ${row.result}, ${row.phone}, ${row.province}, ${row.at})`.execute(db);
 }
 
 /** Checks counted by result, product, batch and province of the number (optionally of one service, since a time). */

@@ -1,8 +1,9 @@
 // Points accounts and their append-only ledger: every credit, debit, expiry and refund is an entry unique by
 // (account, source type, source id), so the same event twice is the existing entry, never a second movement.
 // Every change locks the account row first (one writer per account on PostgreSQL too), expires what is due,
-// then writes; the account's cached balance always equals the sum of its entries.
-import type { Kysely } from 'kysely';
+// then writes (a credit earned by an MO, creditOnce, leaves due expiries to the next change or the expiry round);
+// the account's cached balance always equals the sum of its entries.
+import { sql, type Kysely } from 'kysely';
 import type { Database, Db, PointsAccountsTable, PointsEntriesTable } from '../database.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
@@ -134,6 +135,26 @@ export async function creditPoints(db: Db, tenantId: string, input: CreditInput,
       source_id: input.source.id, note: input.note ?? null, allocations: null, created_at: now,
     });
   });
+}
+
+/**
+ * A credit in the caller's transaction (an MO's, so it commits with what earned it), in three statements: the account
+ * created or locked, the entry inserted unless its source is already in the ledger, the balance moved. Due expiries
+ * are left to the next debit or the expiry round (they never change what a credit writes). True when it credited.
+ */
+export async function creditOnce(db: Db, tenantId: string, input: Omit<CreditInput, 'expiresAt'>, at: Date): Promise<boolean> {
+  checkPoints(input.points);
+  checkSource(input.source);
+  const now = at.toISOString();
+  const account = (await sql<{ id: string }>`insert into points_accounts (id, tenant_id, contact_id, balance, created_at, updated_at)
+    values (${newId()}, ${tenantId}, ${input.contactId}, 0, ${now}, ${now})
+    on conflict (tenant_id, contact_id) do update set updated_at = excluded.updated_at returning id`.execute(db)).rows[0];
+  const entry = await sql`insert into points_entries (id, tenant_id, account_id, kind, points, remaining, expires_at, source_type, source_id, note, allocations, created_at)
+    values (${newId()}, ${tenantId}, ${account.id}, 'credit', ${input.points}, ${input.points}, null, ${input.source.type}, ${input.source.id}, ${input.note ?? null}, null, ${now})
+    on conflict (account_id, source_type, source_id) do nothing`.execute(db);
+  if (!Number(entry.numAffectedRows)) return false;
+  await sql`update points_accounts set balance = balance + ${input.points} where id = ${account.id}`.execute(db);
+  return true;
 }
 
 /**

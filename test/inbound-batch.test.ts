@@ -64,7 +64,7 @@ describe.each(testDatabases)('MO batches on $name', (database) => {
   it('writes the outcomes of many MO in one statement, each row its own values (nulls kept)', async () => {
     const rows = [phone(), phone()].map((p, i) => inboundRow(s.deps, channelId, mo(p, `outcome ${i}`, `${SHARED}99`)).row);
     await insertInbound(db(), rows);
-    await updateInboundOutcomes(db(), rows.map((r, i) => ({
+    await updateInboundOutcomes({ db: db(), dialect: s.deps.store.dialect, sqlite: s.deps.store.sqlite }, rows.map((r, i) => ({
       id: r.id, tenant_id: null, campaign_id: null, attribution: 'none', contact_id: null, conversation_id: null, action: i ? 'rule' : 'none',
       keyword: i ? `k${i}` : null, rule_id: null, reply_message_id: null, reply_status: i ? 'suppressed:test' : null,
     })));

@@ -254,7 +254,7 @@ function outcomeOf(r: InboundMessagesTable): InboundOutcome {
 /** In a batch, the MO's outcomes held and written together at its end (a read of a sender's MO writes them first). */
 function heldOutcomes(deps: Deps): HeldWrites<InboundOutcome> | undefined {
   const memo = batchMemo(deps);
-  return memo?.part('inbound', () => new HeldWrites<InboundOutcome>(memo, (rows) => updateInboundOutcomes(deps.store.db, rows)));
+  return memo?.part('inbound', () => new HeldWrites<InboundOutcome>(memo, (rows) => updateInboundOutcomes({ db: deps.store.db, dialect: deps.store.dialect, sqlite: deps.store.sqlite }, rows)));
 }
 
 /** Writes the held outcomes of this sender's earlier MO of the batch (and its replies), before reading them. */

@@ -180,7 +180,7 @@ export class Preparer {
     const lists = await onceInBatch(deps, `lists:${tenantId}`, () => hasExclusionLists(db, tenantId));
     const none = Promise.resolve(new Set<string>());
     const [contacts, blocked, suppressed, consented, recent] = await Promise.all([
-      unknown.length ? contactsByPhone(db, tenantId, unknown) : Promise.resolve(new Map<string, RecipientFacts>()),
+      unknown.length ? contactsByPhone({ db, dialect: deps.store.dialect, sqlite: deps.store.sqlite }, tenantId, unknown) : Promise.resolve(new Map<string, RecipientFacts>()),
       lists.blocklist ? blockedAmong(db, tenantId, phones) : none,
       lists.suppressions ? suppressedAmong(db, tenantId, phones) : none,
       spec.category === 'marketing' && policy.requireConsent ? consentedAmong(db, tenantId, phones, 'marketing') : Promise.resolve(null),

@@ -200,7 +200,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
       while (true) {
         const page = await listMessages(db, tenantId, { campaignId: c.id, before, limit: 2000 });
         if (!page.length) return;
-        const contacts = await contactsByPhone(db, tenantId, [...new Set(page.map((m) => m.to))]);
+        const contacts = await contactsByPhone({ db, dialect: deps.store.dialect, sqlite: deps.store.sqlite }, tenantId, [...new Set(page.map((m) => m.to))]);
         yield page.map((m) => ({ ...m, name: contacts.get(m.to)?.name ?? null }));
         before = page[page.length - 1].id;
       }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db, InboundMessagesTable, InboundPartsTable } from '../database.ts';
+import { paddedChunks, runWrite, statementText, type BulkTarget } from '../bulk.ts';
 
 /** An inbound message as the API shows it. */
 export interface Inbound {
@@ -46,14 +46,17 @@ export type InboundOutcome = Pick<InboundMessagesTable, 'id' | 'tenant_id' | 'ca
 
 const outcomeColumns = ['tenant_id', 'campaign_id', 'attribution', 'contact_id', 'conversation_id', 'action', 'keyword', 'rule_id', 'reply_message_id', 'reply_status'] as const;
 
-/** Records the outcomes of many routed MO in one statement per 200 (an update from a list of values). */
-export async function updateInboundOutcomes(db: Db, rows: InboundOutcome[]): Promise<void> {
-  for (let at = 0; at < rows.length; at += 200) {
-    const chunk = rows.slice(at, at + 200);
+/**
+ * Records the outcomes of many routed MO, in one update from a list of values per chunk (statements prepared once
+ * per padded chunk size: a repeated row updates its MO to the same values).
+ */
+export async function updateInboundOutcomes(t: BulkTarget, rows: InboundOutcome[]): Promise<void> {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const chunk of paddedChunks([...byId.keys()], 128)) {
     // a VALUES list names its columns column1, column2, … on SQLite and PostgreSQL alike
-    const values = sql.join(chunk.map((r) => sql`(${sql.join([r.id, ...outcomeColumns.map((c) => r[c])])})`));
-    const set = sql.join(outcomeColumns.map((c, i) => sql`${sql.ref(c)} = ${sql.ref(`v.column${i + 2}`)}`));
-    await sql`update inbound_messages set ${set} from (values ${values}) as v where inbound_messages.id = v.column1`.execute(db);
+    const text = statementText(`inbound-outcomes|${chunk.length}`, () => `update inbound_messages set ${outcomeColumns.map((c, i) => `${c} = v.column${i + 2}`).join(', ')}
+      from (values ${new Array(chunk.length).fill(`(${new Array(outcomeColumns.length + 1).fill('?').join(', ')})`).join(', ')}) as v where inbound_messages.id = v.column1`);
+    await runWrite(t, text, chunk.flatMap((id) => { const r = byId.get(id)!; return [id, ...outcomeColumns.map((c) => r[c])]; }));
   }
 }
 

@@ -6,9 +6,10 @@ export interface RecipientFacts { id: string; phone: string; name: string | null
 import type { ContactFilter } from './contacts.ts';
 import type { DialectName } from '../dialect.ts';
 import { customFieldText } from './segments.ts';
-import { placeholderList, runStatement, type BulkTarget } from '../bulk.ts';
+import { paddedChunks, placeholderList, runStatement, type BulkTarget } from '../bulk.ts';
 
 const factColumns = ['id', 'phone', 'name', 'language', 'timezone', 'fields', 'opted_out_at', 'carrier', 'province', 'city', 'country'] as const;
+const factList = factColumns.join(', ');
 type FactRow = { id: string; phone: string; name: string | null; language: string | null; timezone: string | null; fields: string; opted_out_at: string | null; carrier: string | null; province: string | null; city: string | null; country: string | null };
 const toFacts = (r: FactRow): RecipientFacts => ({ id: r.id, phone: r.phone, name: r.name, language: r.language, timezone: r.timezone, fields: !r.fields || r.fields === '{}' ? {} : JSON.parse(r.fields) as Record<string, unknown>, optedOutAt: r.opted_out_at, carrier: r.carrier, province: r.province, city: r.city, country: r.country });
 
@@ -19,11 +20,11 @@ export async function contactPage(db: Db, tenantId: string, filter: ContactFilte
   return rows.map(toFacts);
 }
 
-/** The tenant's contacts among these E.164 numbers, by phone. */
-export async function contactsByPhone(db: Db, tenantId: string, phones: string[]): Promise<Map<string, RecipientFacts>> {
+/** The tenant's contacts among these E.164 numbers, by phone (statements prepared once per list size, padded). */
+export async function contactsByPhone(t: BulkTarget, tenantId: string, phones: string[]): Promise<Map<string, RecipientFacts>> {
   const out = new Map<string, RecipientFacts>();
-  for (let at = 0; at < phones.length; at += 1000) {
-    const rows = await db.selectFrom('contacts').select(factColumns).where('tenant_id', '=', tenantId).where('phone', 'in', phones.slice(at, at + 1000)).execute();
+  for (const chunk of paddedChunks(phones)) {
+    const rows = await runStatement<FactRow>(t, `select ${factList} from contacts where tenant_id = ? and phone in (${placeholderList(chunk.length)})`, [tenantId, ...chunk]);
     for (const r of rows) out.set(r.phone, toFacts(r));
   }
   return out;

@@ -60,7 +60,8 @@ describe('Channel forms in the console (Chromium)', () => {
         const chosen = dialog.getByTitle(type, { exact: true });
         for (let attempt = 0; attempt < 3 && !(await chosen.isVisible()); attempt++) {
           await dialog.getByLabel('协议', { exact: true }).click();
-          await page.getByTitle(type, { exact: true }).last().click();
+          // dispatched, not clicked: while the page re-renders under load the option may never hold still for a click
+          await page.getByTitle(type, { exact: true }).last().dispatchEvent('click');
           await chosen.waitFor({ timeout: 5_000 }).catch(() => undefined);
         }
         await dialog.getByLabel('名称', { exact: true }).fill(name);

@@ -20,6 +20,7 @@ import { trackPeakRss } from './support/rss.ts';
 import { countStatements } from './support/statements.ts';
 import { BENCH_ACCOUNT, BENCH_WINDOW } from './support/smsc.ts';
 import { blastMo } from './support/mo.ts';
+import { profileWindow } from './support/profile.ts';
 
 const ADDRESS = '1069000255';
 /** MO per number: the keyword, then one answer to each of the three questions. */
@@ -59,6 +60,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     while (!worker.channels.upIds().length) await new Promise((r) => setTimeout(r, 20));
     const queries = countStatements(deps.store.sqlite!);
     const rss = trackPeakRss();
+    const profile = await profileWindow('services');
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     const answers = ['DY', '2', '4', '很好'];
@@ -66,6 +68,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     const statements = queries.stop();
+    await profile.stop();
     const peakRssMb = rss.stop();
     const responses = await db.selectFrom('service_responses').select(['conversation_id', 'step']).where('service_id', '=', survey.id).execute();
     const completed = await db.selectFrom('service_conversations').select((eb) => eb.fn.countAll<number>().as('n')).where('service_id', '=', survey.id).where('state', '=', 'completed').executeTakeFirstOrThrow();

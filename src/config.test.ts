@@ -33,7 +33,7 @@ describe('config', () => {
   });
 
   it('picks SQLite in the data dir by default and Postgres for a postgres URL', () => {
-    expect(databaseTarget(loadConfig({ TIDINGS_DATA_DIR: '/tmp/x' }))).toEqual({ dialect: 'sqlite', file: '/tmp/x/tidings.db' });
+    expect(databaseTarget(loadConfig({ TIDINGS_DATA_DIR: '/tmp/x' }))).toEqual({ dialect: 'sqlite', file: '/tmp/x/tidings.db', checkpointThread: true });
     expect(databaseTarget(loadConfig({ TIDINGS_DATABASE_URL: 'postgres://u@h/db' }))).toEqual({ dialect: 'postgres', url: 'postgres://u@h/db' });
   });
 });

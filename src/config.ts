@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { StoreTarget } from './store/dialect.ts';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
@@ -12,6 +13,7 @@ export const settings = {
   host: { env: 'TIDINGS_HOST', schema: z.string().min(1), default: '0.0.0.0', doc: 'Address the HTTP server listens on' },
   publicUrl: { env: 'TIDINGS_PUBLIC_URL', schema: z.string().url().or(z.literal('')), default: '', doc: 'URL users reach the console at (printed at start; defaults to http://localhost:PORT)' },
   dataDir: { env: 'TIDINGS_DATA_DIR', schema: z.string().min(1), default: './data', doc: 'Directory for the SQLite file and uploaded files' },
+  sqliteCheckpointThread: { env: 'TIDINGS_SQLITE_CHECKPOINT_THREAD', schema: bool, default: true, doc: 'SQLite: copy the WAL back into the database file on a thread of its own, so commits never wait for it' },
   databaseUrl: { env: 'TIDINGS_DATABASE_URL', schema: z.string().regex(/^(|sqlite:.+|postgres(ql)?:\/\/.+)$/, 'empty, sqlite:<path> or postgres://…'), default: '', doc: 'Empty for SQLite at DATA_DIR/tidings.db; or postgres://user@host:5432/db' },
   role: { env: 'TIDINGS_ROLE', schema: z.enum(['all', 'api', 'worker']), default: 'all', doc: 'What this node runs: api, worker, or all (embedded mode)' },
   trustProxy: { env: 'TIDINGS_TRUST_PROXY', schema: bool, default: false, doc: 'Take the client address from X-Forwarded-For (only behind a proxy you run)' },
@@ -87,9 +89,10 @@ function readConfigFile(file: string): RawConfig {
 }
 
 /** Where the database lives: the SQLite file path or the Postgres URL. */
-export function databaseTarget(config: Config): { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string } {
+export function databaseTarget(config: Config): StoreTarget {
   const url = config.databaseUrl;
   if (url.startsWith('postgres')) return { dialect: 'postgres', url };
-  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', file: url.slice('sqlite:'.length) };
-  return { dialect: 'sqlite', file: path.join(config.dataDir, 'tidings.db') };
+  const checkpointThread = config.sqliteCheckpointThread;
+  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', file: url.slice('sqlite:'.length), checkpointThread };
+  return { dialect: 'sqlite', file: path.join(config.dataDir, 'tidings.db'), checkpointThread };
 }

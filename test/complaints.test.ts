@@ -5,6 +5,7 @@ import { credit, startCarrier, waitFor, type TestCarrier } from './support/carri
 import { inboundRow } from '../src/worker/inbound.ts';
 import { recordFeedback } from '../src/worker/complaints.ts';
 import { insertInbound } from '../src/store/repos/inbound.ts';
+import { bulkOn } from '../src/store/bulk.ts';
 
 describe.each(testDatabases)('complaint and opt-out monitoring on $name', (database) => {
   let s: TestServer;
@@ -72,14 +73,14 @@ describe.each(testDatabases)('complaint and opt-out monitoring on $name', (datab
   it('records one opt-out and one complaint per MO even when it is handled twice at the same moment', async () => {
     const { row } = inboundRow(s.deps, carrier.channelId, { channel: 'sim', from: numbers[2].slice(1), to: '10690000', text: '退订，再发举报你们', receivedAt: new Date(), dataCoding: 0, parts: 1 });
     Object.assign(row, { tenant_id: a.id, campaign_id: campaignId, action: 'opt_out', keyword: '退订' });
-    await insertInbound(s.deps.store.db, row);
+    await insertInbound(bulkOn(s.deps.store), row);
     await Promise.all([recordFeedback(s.deps, row), recordFeedback(s.deps, row)]);
     const mine = await s.deps.store.db.selectFrom('complaints').select(['kind', 'keyword']).where('inbound_id', '=', row.id).orderBy('kind').execute();
     expect(mine).toEqual([{ kind: 'complaint', keyword: '举报' }, { kind: 'opt_out', keyword: '退订' }]);
     // the same person saying it again, in another message, is still one opt-out and one complaint of the campaign
     const { row: again } = inboundRow(s.deps, carrier.channelId, { channel: 'sim', from: numbers[2].slice(1), to: '10690000', text: 'TD 投诉', receivedAt: new Date(), dataCoding: 0, parts: 1 });
     Object.assign(again, { tenant_id: a.id, campaign_id: campaignId, action: 'opt_out', keyword: 'TD' });
-    await insertInbound(s.deps.store.db, again);
+    await insertInbound(bulkOn(s.deps.store), again);
     await recordFeedback(s.deps, again);
     const ofPhone = await s.deps.store.db.selectFrom('complaints').select('kind').where('tenant_id', '=', a.id).where('phone', '=', numbers[2]).execute();
     expect(ofPhone).toHaveLength(2);

@@ -14,6 +14,7 @@ import { InboundBatches } from '../src/worker/inbound-batch.ts';
 import { inBatch } from '../src/worker/batch-deps.ts';
 import { moveBalance } from '../src/store/repos/billing.ts';
 import { insertInbound, updateInboundOutcomes } from '../src/store/repos/inbound.ts';
+import { bulkOn } from '../src/store/bulk.ts';
 import { createChannel, reportChannelState } from '../src/store/repos/channels.ts';
 import { createRoute } from '../src/store/repos/routes.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
@@ -63,8 +64,8 @@ describe.each(testDatabases)('MO batches on $name', (database) => {
 
   it('writes the outcomes of many MO in one statement, each row its own values (nulls kept)', async () => {
     const rows = [phone(), phone()].map((p, i) => inboundRow(s.deps, channelId, mo(p, `outcome ${i}`, `${SHARED}99`)).row);
-    await insertInbound(db(), rows);
-    await updateInboundOutcomes({ db: db(), dialect: s.deps.store.dialect, sqlite: s.deps.store.sqlite }, rows.map((r, i) => ({
+    await insertInbound(bulkOn(s.deps.store), rows);
+    await updateInboundOutcomes(bulkOn(s.deps.store), rows.map((r, i) => ({
       id: r.id, tenant_id: null, campaign_id: null, attribution: 'none', contact_id: null, conversation_id: null, action: i ? 'rule' : 'none',
       keyword: i ? `k${i}` : null, rule_id: null, reply_message_id: null, reply_status: i ? 'suppressed:test' : null,
     })));

@@ -8,6 +8,7 @@ import { inboundRow, route } from '../src/worker/inbound.ts';
 import { buildDeps, closeDeps, type Deps } from '../src/deps.ts';
 import { setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { insertInbound } from '../src/store/repos/inbound.ts';
+import { bulkOn } from '../src/store/bulk.ts';
 import { invalidateServiceCache, serviceTimerRound } from '../src/services/engine.ts';
 import { verifySignature } from '../src/domain/webhooks.ts';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -383,7 +384,7 @@ describe.each(testDatabases)('interactive services end to end through SMPP and t
     };
     const inbound = async (deps: Deps, phone: string, text: string, receivedAt?: Date) => {
       const { row, sender } = inboundRow(deps, s.deps === deps ? 'a' : 'b', { channel: 'smpp', from: phone.slice(1), to: ADDR, text, receivedAt: receivedAt ?? new Date(), dataCoding: 8, parts: 1 });
-      await insertInbound(deps.store.db, row);
+      await insertInbound(bulkOn(deps.store), row);
       return () => route(deps, row, sender);
     };
 

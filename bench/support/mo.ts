@@ -1,5 +1,5 @@
 // MO blasted at the server through the virtual carrier's SMPP side (the 'services' and 'code-check' scenarios): rounds
-// of one MO from each bench number, then a wait until the server has routed them.
+// of one MO from each bench number, then a wait until the server has routed them and sent every reply.
 import type { SimulatorChild } from '../../src/channels/simulator/child.ts';
 import type { Db } from '../../src/store/database.ts';
 import { benchNumber } from './smsc.ts';
@@ -23,11 +23,22 @@ async function routed(db: Db, want: number): Promise<void> {
   }
 }
 
-/** Sends the MO of a blast through the SMSC and resolves once the server has routed all of them. */
+/** Resolves once no message waits to be sent: every reply has gone to the carrier. */
+async function answered(db: Db): Promise<void> {
+  for (;;) {
+    const r = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'queued').executeTakeFirstOrThrow();
+    if (Number(r.n) === 0) return;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
+/** Sends the MO of a blast through the SMSC and resolves once the server has routed all of them and sent every reply. */
 export async function blastMo(smsc: SimulatorChild, db: Db, blast: MoBlast): Promise<void> {
   for (let round = 0; round < blast.rounds; round++) {
-    await Promise.all(Array.from({ length: blast.numbers }, (_, i) => smsc.sendMo({ from: benchNumber(i), to: blast.to, text: blast.text(i, round) })));
+    // one request per round: the measured process pays for the MO it receives, not for ordering them
+    await smsc.sendMos(Array.from({ length: blast.numbers }, (_, i) => ({ from: benchNumber(i), to: blast.to, text: blast.text(i, round) })));
     if (blast.waitEachRound) await routed(db, blast.numbers * (round + 1));
   }
   await routed(db, blast.numbers * blast.rounds);
+  await answered(db);
 }

@@ -10,7 +10,7 @@ import { emptyRecord } from '../domain/records.ts';
 import { normalizePhone, type CountryCode } from '../domain/phone.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import type { AutomationEventsTable, Db } from '../store/database.ts';
-import type { BulkTarget } from '../store/bulk.ts';
+import { bulkOn, type BulkTarget } from '../store/bulk.ts';
 import { contactsByExternalId, contactZonesByPhone, type ContactZone } from '../store/repos/recipients.ts';
 import { createContact } from '../store/repos/contacts.ts';
 import { findTenant, type Tenant } from '../store/repos/tenants.ts';
@@ -92,7 +92,7 @@ class Ingest {
   private readonly cancelling = new Map<string, Automation[]>();
 
   constructor(private readonly deps: Deps, private readonly db: Db, private readonly tenant: Tenant, automations: Automation[]) {
-    this.target = { db, dialect: deps.store.dialect, sqlite: deps.store.sqlite };
+    this.target = bulkOn(deps.store, db);
     this.now = deps.now();
     this.nowIso = this.now.toISOString();
     this.country = (tenant.settings.defaultCountry as CountryCode | undefined) ?? 'CN';

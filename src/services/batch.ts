@@ -7,7 +7,7 @@ import type { Db, ServiceConversationsTable, ServiceMoClaimsTable, ServiceRespon
 import { destinationDigits } from '../domain/inbound.ts';
 import { claimMo, insertConversation, insertResponseRows, moClaims, storeConversations, storeMoClaims } from '../store/repos/services.ts';
 import { batchMemo, HeldWrites, type BatchMemo, type BatchPart } from '../worker/batch-deps.ts';
-import type { BulkTarget } from '../store/bulk.ts';
+import { bulkOn, type BulkTarget } from '../store/bulk.ts';
 
 /** The re-delivery key of an MO: tenant, address, sender and the text as sent (a re-delivery repeats it exactly). */
 export function moKey(tenantId: string, address: string, phone: string, text: string): string {
@@ -52,15 +52,10 @@ interface Held {
   responses: HeldWrites<ServiceResponsesTable>;
 }
 
-/** Where multi-row reads and writes go: `db` (the MO's transaction, or the batch's), on SQLite through statements prepared once. */
-export function bulk(deps: Deps, db: Db): BulkTarget {
-  return { db, dialect: deps.store.dialect, sqlite: deps.store.sqlite };
-}
-
 /** The batch's held writes, made together so they are written in this order (a conversation before its responses). */
 function held(memo: BatchMemo, deps: Deps): Held {
   return memo.part('services', () => {
-    const t = bulk(deps, deps.store.db);
+    const t = bulkOn(deps.store, deps.store.db);
     const parts: Held = {
       claims: new HeldClaims(memo, t),
       conversations: new HeldWrites(memo, (rows) => storeConversations(t, rows)),
@@ -80,7 +75,7 @@ export async function claimKey(deps: Deps, db: Db, mo: { tenantId: string; addre
   const memo = batchMemo(deps);
   const stored = memo && await memo.get(`claims:${mo.tenantId}`, async () => {
     const keys = new Set(memo.mos.map((m, i) => moKey(mo.tenantId, destinationDigits(m.to), memo.phones[i], m.text)));
-    return { keys, found: await moClaims(bulk(deps, db), [...keys]) };
+    return { keys, found: await moClaims(bulkOn(deps.store, db), [...keys]) };
   });
   if (!memo || !stored?.keys.has(key)) return claimMo(db, key, mo.inboundId, mo.receivedAt, windowMs);
   const claims = held(memo, deps).claims;
@@ -108,7 +103,7 @@ export function keepConversationRow(deps: Deps, row: ServiceConversationsTable):
 /** Stores an MO's response rows (in a batch: at its end). */
 export async function keepResponses(deps: Deps, db: Db, rows: ServiceResponsesTable[]): Promise<void> {
   const memo = batchMemo(deps);
-  if (!memo) return insertResponseRows(bulk(deps, db), rows);
+  if (!memo) return insertResponseRows(bulkOn(deps.store, db), rows);
   const responses = held(memo, deps).responses;
   for (const r of rows) responses.hold(r, [r.phone]);
 }

@@ -9,13 +9,14 @@ import { looksAutomated } from '../domain/keywords.ts';
 import { newId } from '../domain/ids.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
+import { bulkOn } from '../store/bulk.ts';
 import { touchReply } from '../worker/inbox-touch.ts';
 import { enqueueWebhookEvents, type WebhookEvent } from '../store/repos/webhooks.ts';
 import {
   dueConversations, endConversationsOf, entryStore, liveServices, purgeMoClaims, responseRows, responsesOf, serviceVersion, takeConversation,
   toResponse, updateConversation, waitingConversation, waitingConversations, waitingKey,
 } from '../store/repos/services.ts';
-import { bulk, claimKey, keepConversationRow, keepNewConversation, keepResponses, storeHeldOf, writeLater } from './batch.ts';
+import { claimKey, keepConversationRow, keepNewConversation, keepResponses, storeHeldOf, writeLater } from './batch.ts';
 import { answering, queueMessages, type AnsweredMo } from '../worker/outbox.ts';
 import { batchMemo, inBatch, OutsideBatch, rootDeps } from '../worker/batch-deps.ts';
 import { startRounds, type Rounds } from '../worker/rounds.ts';
@@ -172,7 +173,7 @@ async function waitingFor(deps: Deps, tenantId: string, address: string, phone: 
     await storeHeldOf(deps, phone);
     return waitingConversation(deps.store.db, tenantId, address, phone);
   }
-  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(bulk(deps, deps.store.db), [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
+  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(bulkOn(deps.store, deps.store.db), [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
   return waiting.get(waitingKey(tenantId, address, phone));
 }
 

@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Db } from './database.ts';
-import type { DialectName } from './dialect.ts';
+import type { DialectName, Store } from './dialect.ts';
 import { statement } from './hot.ts';
 
 // The import hot path: statements whose text is built once per shape (placeholders only; values are always
@@ -10,6 +10,11 @@ import { statement } from './hot.ts';
 
 /** Where bulk statements run: a handle or transaction, its dialect, and on SQLite the raw connection beneath it. */
 export interface BulkTarget { db: Db; dialect: DialectName; sqlite?: SQLite.Database }
+
+/** The bulk target of a store over `db`: a transaction of the store (or a handle bound to one), else the store's own handle. */
+export function bulkOn(store: Pick<Store, 'db' | 'dialect' | 'sqlite'>, db: Db = store.db): BulkTarget {
+  return { db, dialect: store.dialect, sqlite: store.sqlite };
+}
 
 /** Values of one row, in the order of the columns given. */
 export type RowValues = (string | number | null)[];

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { preparedName, statement } from './hot.ts';
+import { startCheckpoints, writerCheckpointPages, type Checkpoints } from './checkpoints.ts';
 
 /** Which SQL engine a store runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -14,11 +15,16 @@ export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
   sqlite?: SQLite.Database;
+  /** SQLite in a file: the thread that checkpoints its WAL. */
+  checkpoints?: Checkpoints;
   close(): Promise<void>;
 }
 
-/** Opens SQLite at `file` with WAL, a busy timeout and foreign keys. */
-export function openSqlite(file: string): Store {
+/** Where a store is: a SQLite file (its WAL checkpointed on a thread of its own unless `checkpointThread` is false), or PostgreSQL. */
+export type StoreTarget = { dialect: 'sqlite'; file: string; checkpointThread?: boolean } | { dialect: 'postgres'; url: string };
+
+/** Opens SQLite at `file` with WAL, a busy timeout and foreign keys (and, in a file, its checkpoint thread). */
+export function openSqlite(file: string, opts: { checkpointThread?: boolean } = {}): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
   // 16 KB pages (applies to a new file): a commit writes each dirty page to the WAL with system calls of its own, and
@@ -28,14 +34,23 @@ export function openSqlite(file: string): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  // The hot path touches a few index pages per message: a 32 MB page cache (default 2 MB) keeps them in memory; a
-  // checkpoint every 1024 pages (16 MB of WAL with 16 KB pages) copies a page rewritten many times over only once.
+  // The hot path touches a few index pages per message: a 32 MB page cache (default 2 MB) keeps them in memory. A file's
+  // WAL is checkpointed on a thread of its own (checkpoints.ts); the writer checkpoints by itself only past a long WAL.
+  // In memory, or without the thread, the writer does it every 1024 pages (16 MB of WAL with 16 KB pages), which copies
+  // a page rewritten many times over only once.
   sqlite.pragma('cache_size = -32768');
-  sqlite.pragma('wal_autocheckpoint = 1024');
+  const checkpoints = file !== ':memory:' && opts.checkpointThread !== false ? startCheckpoints(path.resolve(file)) : undefined;
+  sqlite.pragma(`wal_autocheckpoint = ${checkpoints ? writerCheckpointPages : 1024}`);
   // Kysely's driver prepares every query anew; through the statement cache each text is prepared once (one
   // connection behind a mutex, so a cached statement is never run twice at a time)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: { prepare: (text: string) => statement(sqlite, text), close: () => sqlite.close() } }) });
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  return {
+    db, dialect: 'sqlite', sqlite, checkpoints,
+    async close() {
+      await checkpoints?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 const int8 = 20;
@@ -75,6 +90,6 @@ export function openPostgres(url: string, max = 10): Store {
 }
 
 /** Opens the store a configuration points at. */
-export function openStore(target: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string }): Store {
-  return target.dialect === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url);
+export function openStore(target: StoreTarget): Store {
+  return target.dialect === 'sqlite' ? openSqlite(target.file, target) : openPostgres(target.url);
 }

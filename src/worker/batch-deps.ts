@@ -24,6 +24,8 @@ export class BatchMemo {
   readonly routed = new Set<string>();
   /** The number of the MO being routed. */
   mo = 0;
+  /** What runs once the batch has committed (never when it rolls back). */
+  readonly committed: Array<() => void> = [];
 
   /**
    * @param phones the senders of the batch's MO, for reads of every sender at once

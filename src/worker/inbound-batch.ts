@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 import type { InboundMessagesTable } from '../store/database.ts';
 import type { MoSender } from '../domain/inbound.ts';
 import { insertInbound } from '../store/repos/inbound.ts';
+import { bulkOn } from '../store/bulk.ts';
 import { savepoint } from '../store/nested.ts';
 import { BatchMemo, batchDeps, OutsideBatch } from './batch-deps.ts';
 
@@ -49,7 +50,7 @@ export class InboundBatches {
       const fresh = batch.filter((i) => !i.stored);
       if (fresh.length) {
         try {
-          await withRetry(() => insertInbound(this.deps.store.db, fresh.map((i) => i.row)));
+          await withRetry(() => insertInbound(bulkOn(this.deps.store), fresh.map((i) => i.row)));
         } catch (err) {
           for (const i of fresh) {
             this.deps.log.error({ err, component: 'inbound', mo: { channelId: i.row.channel_id, from: i.row.raw_from, to: i.row.to_number, text: i.row.text, receivedAt: i.row.received_at } }, 'could not store an inbound message');
@@ -86,10 +87,10 @@ export class InboundBatches {
     const deps = this.deps;
     const woken = { dispatcher: false };
     let stop = items.length;
+    const memo = new BatchMemo(items.map((i) => i.sender.phone), items.map((i) => ({ to: i.row.to_number, text: i.row.text })));
     try {
       await deps.router.refresh();
       await deps.store.db.transaction().execute(async (trx) => {
-        const memo = new BatchMemo(items.map((i) => i.sender.phone), items.map((i) => ({ to: i.row.to_number, text: i.row.text })));
         const bound = batchDeps(deps, trx, woken, memo);
         for (let k = 0; k < items.length; k++) {
           memo.mo = k;
@@ -112,6 +113,7 @@ export class InboundBatches {
       for (const i of items) await this.routeAlone(i);
       return [];
     }
+    for (const run of memo.committed) run();
     if (woken.dispatcher) deps.wakeDispatcher();
     if (stop < items.length) await this.routeAlone(items[stop]);
     return items.slice(stop + 1);

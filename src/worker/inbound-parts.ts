@@ -5,6 +5,7 @@
 import type { Deps } from '../deps.ts';
 import type { InboundMessage, InboundPart } from '../channels/channel.ts';
 import { countParts, insertInbound, insertInboundPart, joinableGroups, takeParts, type PartGroup } from '../store/repos/inbound.ts';
+import { bulkOn } from '../store/bulk.ts';
 import { inboundRow, linkIdOf, routeStored } from './inbound.ts';
 import { startRounds, type Rounds } from './rounds.ts';
 
@@ -41,7 +42,7 @@ async function joinParts(deps: Deps, group: PartGroup): Promise<void> {
     // a part that did not decode: the message keeps the octets of every part, in order, as a single-part MO keeps its own
     if (parts.some((x) => Number(x.undecodable) === 1)) msg.raw = parts.map((x) => x.raw_content ?? '').join('');
     const built = inboundRow(deps, group.channel_id, msg);
-    await insertInbound(trx, built.row);
+    await insertInbound(bulkOn(deps.store, trx), built.row);
     return built;
   });
   if (joined) await routeStored(deps, joined.row, joined.sender);

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { confirmOptIn } from '../automations/optin.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { InboundMessagesTable } from '../store/database.ts';
+import { bulkOn } from '../store/bulk.ts';
 import { newId } from '../domain/ids.ts';
 import { attribute } from '../domain/attribution.ts';
 import { defaultReplyLimits, normalizeMoSender, resolveDestination, type ReplyLimits, type MoSender } from '../domain/inbound.ts';
@@ -254,7 +255,7 @@ function outcomeOf(r: InboundMessagesTable): InboundOutcome {
 /** In a batch, the MO's outcomes held and written together at its end (a read of a sender's MO writes them first). */
 function heldOutcomes(deps: Deps): HeldWrites<InboundOutcome> | undefined {
   const memo = batchMemo(deps);
-  return memo?.part('inbound', () => new HeldWrites<InboundOutcome>(memo, (rows) => updateInboundOutcomes({ db: deps.store.db, dialect: deps.store.dialect, sqlite: deps.store.sqlite }, rows)));
+  return memo?.part('inbound', () => new HeldWrites<InboundOutcome>(memo, (rows) => updateInboundOutcomes(bulkOn(deps.store), rows)));
 }
 
 /** Writes the held outcomes of this sender's earlier MO of the batch (and its replies), before reading them. */

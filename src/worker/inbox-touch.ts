@@ -3,6 +3,7 @@
 // it starts and the touches of the others are written together at the batch's end (multi-row, not one per MO).
 import type { Deps } from '../deps.ts';
 import type { ConversationsTable } from '../store/database.ts';
+import { bulkOn } from '../store/bulk.ts';
 import {
   conversationIds, insertConversations, newConversationRow, touchConversation, touchConversations, type ConversationTouch,
 } from '../store/repos/conversations.ts';
@@ -38,7 +39,7 @@ interface Held { created: HeldWrites<ConversationsTable>; touches: HeldWrites<Co
 
 function held(deps: Deps, memo: BatchMemo): Held & BatchPart {
   return memo.part('inbox-writes', () => {
-    const t = { db: deps.store.db, dialect: deps.store.dialect, sqlite: deps.store.sqlite };
+    const t = bulkOn(deps.store);
     const created = new HeldWrites<ConversationsTable>(memo, (rows) => insertConversations(t, rows));
     const touches = new HeldWrites<ConversationTouch>(memo, (items) => touchConversations(t, items));
     return {

@@ -11,6 +11,7 @@ import type { Tenant } from '../store/repos/tenants.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { insertMessages, type ClaimedMessage, type NewMessage } from '../store/repos/messages.ts';
 import { contactsByPhone, hasExclusionLists, recentSends, type RecipientFacts } from '../store/repos/recipients.ts';
+import { bulkOn } from '../store/bulk.ts';
 import { blockedAmong } from '../store/repos/blocklist.ts';
 import { suppressedAmong } from '../store/repos/subjects.ts';
 import { consentedAmong, pendingAmong } from '../store/repos/consents.ts';
@@ -18,7 +19,7 @@ import { moveBalance } from '../store/repos/billing.ts';
 import { senderFor } from '../store/repos/service-numbers.ts';
 import { tenantZone } from '../domain/tenants.ts';
 import { extractLinks, fillLinks } from '../domain/links.ts';
-import { batchMemo, HeldWrites, onceInBatch, type BatchMemo, type BatchPart } from './batch-deps.ts';
+import { batchMemo, HeldWrites, onceInBatch, rootDeps, type BatchMemo, type BatchPart } from './batch-deps.ts';
 
 /** Why a recipient gets no message (stable codes shown in pre-flight reports and on excluded messages). */
 export type ExclusionReason = 'invalid_number' | 'duplicate' | 'opted_out' | 'blocklisted' | 'suppressed' | 'no_consent' | 'consent_pending' | 'preference' | 'frequency_cap' | 'no_route';
@@ -180,7 +181,7 @@ export class Preparer {
     const lists = await onceInBatch(deps, `lists:${tenantId}`, () => hasExclusionLists(db, tenantId));
     const none = Promise.resolve(new Set<string>());
     const [contacts, blocked, suppressed, consented, recent] = await Promise.all([
-      unknown.length ? contactsByPhone({ db, dialect: deps.store.dialect, sqlite: deps.store.sqlite }, tenantId, unknown) : Promise.resolve(new Map<string, RecipientFacts>()),
+      unknown.length ? contactsByPhone(bulkOn(deps.store, db), tenantId, unknown) : Promise.resolve(new Map<string, RecipientFacts>()),
       lists.blocklist ? blockedAmong(db, tenantId, phones) : none,
       lists.suppressions ? suppressedAmong(db, tenantId, phones) : none,
       spec.category === 'marketing' && policy.requireConsent ? consentedAmong(db, tenantId, phones, 'marketing') : Promise.resolve(null),
@@ -332,15 +333,16 @@ interface HeldSend { tenantId: string; source: string; rows: Prepared[]; cost: b
 
 /**
  * Replies queued while a batch of MO is routed, stored when the batch ends: one reservation per tenant and source,
- * the messages written together. Each is held only while the balance, less what is held, covers it; one that may not
- * fit is stored at once, after what was held before it.
+ * the messages written together, stored leased to the node's dispatcher and handed to it once the batch commits (no
+ * claim). Each is held only while the balance, less what is held, covers it; one that may not fit is stored at once,
+ * after what was held before it.
  */
 class HeldReplies implements BatchPart {
   readonly writes: HeldWrites<HeldSend>;
   /** What each tenant's balance allows, less what is held (a lower bound: releases in the batch are not counted). */
   private readonly available = new Map<string, bigint>();
 
-  constructor(private readonly deps: Deps, memo: BatchMemo) {
+  constructor(private readonly deps: Deps, private readonly memo: BatchMemo) {
     this.writes = new HeldWrites(memo, (sends) => this.store(sends), () => this.available.clear());
   }
 
@@ -393,7 +395,15 @@ class HeldReplies implements BatchPart {
         throw insufficientBalance(m.cost);
       }
     }
-    await insertMessages(db, this.deps.store, sends.flatMap((s) => s.rows));
+    const rows = sends.flatMap((s) => s.rows);
+    // a row written here and then undone with an MO's savepoint is handed over all the same: the dispatcher's mark
+    // finds no such message leased to it, and drops it
+    const dispatcher = rootDeps(this.deps).dispatcher;
+    const leased = dispatcher ? leaseTo(dispatcher, rows, this.deps.now()) : null;
+    const skipped = await insertMessages(db, this.deps.store, rows);
+    if (dispatcher && leased) this.memo.committed.push(() => handStored(dispatcher, leased, skipped));
+    // due ones the dispatcher had no room for (or no dispatcher on this node): the claim loop takes them after the commit
+    if (!leased || leased.rest) this.deps.wakeDispatcher();
   }
 }
 
@@ -424,10 +434,7 @@ export async function queueMessages(deps: Deps, input: {
   const prepared = await preparer.prepare(input.recipients);
   const held = input.hold && !input.campaignId ? heldReplies(deps) : undefined;
   if (held) {
-    if (await held.hold(tenant.id, input.source ?? 'api', prepared)) {
-      deps.wakeDispatcher();
-      return answerOf(prepared);
-    }
+    if (await held.hold(tenant.id, input.source ?? 'api', prepared)) return answerOf(prepared);
     await held.end(); // what was held before this one is reserved first
   }
   const dispatcher = deps.dispatcher;

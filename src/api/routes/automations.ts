@@ -19,6 +19,7 @@ import { requestOptIn } from '../../automations/optin.ts';
 import { normalizePhone, type CountryCode } from '../../domain/phone.ts';
 import { findTenant } from '../../store/repos/tenants.ts';
 import { contactsByPhone } from '../../store/repos/recipients.ts';
+import { bulkOn } from '../../store/bulk.ts';
 import { findGroupByName, getGroup } from '../../store/repos/groups.ts';
 import { getImport } from '../../store/repos/imports.ts';
 import { findSubscriptionList } from '../../automations/welcome.ts';
@@ -147,7 +148,7 @@ export function automationRoutes(app: App, deps: Deps): void {
       const tenant = await findTenant(db, tenantId);
       const n = normalizePhone(b.phone, (tenant?.settings.defaultCountry as CountryCode | undefined) ?? 'CN');
       if (!n.ok) throw new DomainError('invalid_request', `${n.reason}: ${n.detail}`, { field: 'phone' });
-      contactId = (await contactsByPhone({ db, dialect: deps.store.dialect, sqlite: deps.store.sqlite }, tenantId, [n.e164])).get(n.e164)?.id;
+      contactId = (await contactsByPhone(bulkOn(deps.store, db), tenantId, [n.e164])).get(n.e164)?.id;
       if (!contactId) throw notFound('contact');
     }
     const r = await requestOptIn(deps, tenantId, { contactId: contactId!, source: b.source, textShown: b.textShown, ip: b.ip ?? request.ip, text: b.text });

@@ -5,6 +5,7 @@ import { actorOf, tenantOf } from '../plugins/auth.ts';
 import { sendTable } from '../plugins/table-export.ts';
 import { exportLabels, exportLanguageQuery } from '../export-labels.ts';
 import { contactsByPhone } from '../../store/repos/recipients.ts';
+import { bulkOn } from '../../store/bulk.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { assertTransition, campaignInputSchema, type CampaignInput } from '../../domain/campaigns.ts';
 import { nextCronTime, parseCron } from '../../domain/compliance.ts';
@@ -200,7 +201,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
       while (true) {
         const page = await listMessages(db, tenantId, { campaignId: c.id, before, limit: 2000 });
         if (!page.length) return;
-        const contacts = await contactsByPhone({ db, dialect: deps.store.dialect, sqlite: deps.store.sqlite }, tenantId, [...new Set(page.map((m) => m.to))]);
+        const contacts = await contactsByPhone(bulkOn(deps.store, db), tenantId, [...new Set(page.map((m) => m.to))]);
         yield page.map((m) => ({ ...m, name: contacts.get(m.to)?.name ?? null }));
         before = page[page.length - 1].id;
       }

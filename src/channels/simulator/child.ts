@@ -15,6 +15,8 @@ export interface SimulatorChild {
   /** Counters of the main side (SMPP, SGIP or SMGP, per `protocol`), or of the CMPP side. */
   stats(protocol?: 'cmpp'): Promise<SimulatorStats>;
   sendMo(mo: MoMessage, protocol?: 'cmpp'): Promise<number>;
+  /** Sends many MO in one request (a load's MO cost the parent one message, not one each); answers each one's part count. */
+  sendMos(mos: MoMessage[], protocol?: 'cmpp'): Promise<number[]>;
   configure(patch: Partial<SimulatorConfig>): Promise<void>;
   /** CPU time the simulator process has used so far (benchmarks report it per message). */
   cpuUsage(): Promise<NodeJS.CpuUsage>;
@@ -75,6 +77,7 @@ function connect(child: ChildProcess, port: number, cmppPort: number | null): Si
     pid: child.pid!,
     stats: (protocol) => call<SimulatorStats>({ op: 'stats', protocol }),
     sendMo: (mo, protocol) => call<number>({ op: 'mo', mo, protocol }),
+    sendMos: (mos, protocol) => call<number[]>({ op: 'mos', mos, protocol }),
     configure: (patch) => call<void>({ op: 'configure', patch }),
     cpuUsage: () => call<NodeJS.CpuUsage>({ op: 'cpu' }),
     stop: async () => {

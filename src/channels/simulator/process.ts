@@ -36,6 +36,7 @@ export interface RunningSimulator {
 export type ControlRequest =
   | { id: number; op: 'stats'; protocol?: 'cmpp' }
   | { id: number; op: 'mo'; mo: MoMessage; protocol?: 'cmpp' }
+  | { id: number; op: 'mos'; mos: MoMessage[]; protocol?: 'cmpp' }
   | { id: number; op: 'configure'; patch: Partial<SimulatorConfig> }
   | { id: number; op: 'cpu' }
   | { id: number; op: 'stop' };
@@ -49,6 +50,7 @@ function control(sim: VirtualCarrier, cmpp: CmppSimulator | null, req: ControlRe
   switch (req.op) {
     case 'stats': return side(req.protocol).stats();
     case 'mo': return side(req.protocol).sendMo(req.mo);
+    case 'mos': { const s = side(req.protocol); return req.mos.map((mo) => s.sendMo(mo)); }
     case 'configure':
       cmpp?.configure(req.patch);
       return sim.configure(req.patch);

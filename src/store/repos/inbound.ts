@@ -1,5 +1,5 @@
 import type { Db, InboundMessagesTable, InboundPartsTable } from '../database.ts';
-import { paddedChunks, runWrite, statementText, type BulkTarget } from '../bulk.ts';
+import { insertRows, paddedChunks, runWrite, statementText, type BulkTarget } from '../bulk.ts';
 
 /** An inbound message as the API shows it. */
 export interface Inbound {
@@ -31,9 +31,14 @@ export function toInbound(r: InboundMessagesTable): Inbound {
   };
 }
 
-/** Stores MO exactly as received, before anything acts on them (many in one statement). */
-export async function insertInbound(db: Db, rows: InboundMessagesTable | InboundMessagesTable[]): Promise<void> {
-  if (!Array.isArray(rows) || rows.length) await db.insertInto('inbound_messages').values(rows).execute();
+const inboundColumns = ['id', 'tenant_id', 'campaign_id', 'contact_id', 'conversation_id', 'channel_id', 'channel', 'phone', 'raw_from', 'to_number',
+  'text', 'data_coding', 'parts', 'incomplete', 'attribution', 'action', 'keyword', 'rule_id', 'reply_message_id', 'reply_status', 'read_at',
+  'received_at', 'created_at', 'raw_content', 'link_id'] as const satisfies readonly (keyof InboundMessagesTable)[];
+
+/** Stores MO exactly as received, before anything acts on them (many in one statement, prepared once per chunk size on SQLite). */
+export async function insertInbound(t: BulkTarget, rows: InboundMessagesTable | InboundMessagesTable[]): Promise<void> {
+  const list = Array.isArray(rows) ? rows : [rows];
+  if (list.length) await insertRows(t, 'inbound_messages', inboundColumns, list.map((r) => inboundColumns.map((c) => r[c] ?? null)));
 }
 
 /** Records the attribution and routing outcome of a stored MO. */

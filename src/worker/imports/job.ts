@@ -71,7 +71,7 @@ export const importTuning = {
 
 /**
  * On SQLite, runs `work` with a larger page cache, temporary storage in memory and a longer WAL between copies back
- * (importTuning.walPages). The unique (tenant_id, phone) index is written in random order: with the default 2 MB cache
+ * (importTuning.walPages, the checkpoint thread paused). The unique (tenant_id, phone) index is written in random order: with the default 2 MB cache
  * nearly every insert reads a page back from the file and every commit rewrites thousands of pages. Each multi-row insert inside the open transaction keeps a statement
  * journal of the pages it changes (so it alone can be undone); in a file, that is a write system call per page.
  * The pragmas are set while holding Kysely's one connection, so no other transaction is open on it (temp_store may
@@ -85,9 +85,12 @@ async function withImportPragmas<T>(deps: Deps, work: () => Promise<T>): Promise
     `temp_store = ${sqlite.pragma('temp_store', { simple: true }) as number}`,
     `wal_autocheckpoint = ${sqlite.pragma('wal_autocheckpoint', { simple: true }) as number}`];
   await set([`cache_size = ${-Math.max(2000, importTuning.cacheKb)}`, 'temp_store = MEMORY', `wal_autocheckpoint = ${importTuning.walPages}`]);
+  // the checkpoint thread would copy the pages of the long WAL back many times over (see checkpoints.ts)
+  deps.store.checkpoints?.pause();
   try {
     return await work();
   } finally {
+    deps.store.checkpoints?.resume();
     await set([...before, 'shrink_memory']);
   }
 }

@@ -6,6 +6,7 @@ import { bootstrap, ensureProtocolChannels, ensureVirtualChannel, type Bootstrap
 import { startWorker, type Worker } from './worker/worker.ts';
 import { startEmbeddedCarrier, type EmbeddedCarrier, type EmbeddedPorts } from './channels/simulator/embedded.ts';
 import { SmppServer } from './smpp-server/server.ts';
+import { warmAttribution } from './domain/attribution.ts';
 
 /** A running node: its dependencies, the HTTP app when it serves the API, the worker, and how to stop it. */
 export interface Node { deps: Deps; app?: App; url?: string; worker?: Worker; stop(): Promise<void> }
@@ -50,6 +51,7 @@ export async function startNode(config: Config): Promise<Node> {
     }
     let url: string | undefined;
     if (config.role !== 'worker') {
+      warmAttribution();
       await buildConsole(deps.log);
       const built = await buildApp(deps);
       app = built;

@@ -92,6 +92,14 @@ export function attribute(e164: string): Attribution {
   return hit;
 }
 
+/**
+ * Loads the prefix tables of Chinese numbers (the default country) now: a node calls it as it starts, so that its
+ * first send or MO does not wait the ~100 ms their decoding takes.
+ */
+export function warmAttribution(): void {
+  attribute('+8613800138000');
+}
+
 const keys = new WeakMap<Attribution, string>();
 
 /**

@@ -12,12 +12,14 @@ import { findTenant } from '../store/repos/tenants.ts';
 import { startServiceRounds } from '../services/engine.ts';
 import { startPointsExpiry } from '../services/points/expiry.ts';
 import { startAutomations } from '../automations/engine.ts';
+import { warmAttribution } from '../domain/attribution.ts';
 
 /** The background side of a node: channels, dispatch, receipts, campaigns, webhooks, inbound. */
 export interface Worker { channels: ChannelManager; dispatcher: Dispatcher; scheduler: Scheduler; effects: Effects; stop(): Promise<void> }
 
 /** Starts every background loop of a worker node. */
 export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<DispatcherOptions> } = {}): Promise<Worker> {
+  warmAttribution();
   const policies = new Map<string, { at: number; policy: RefundPolicy }>();
   const effects = new Effects(deps, async (tenantId) => {
     const hit = policies.get(tenantId);

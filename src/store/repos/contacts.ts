@@ -365,8 +365,11 @@ export async function writeContactBatch(t: BulkTarget, tenantId: string, batch: 
 
 /** The contact id of a number of the tenant, creating a bare contact when the number is unknown (a winner, a code checker). */
 export async function ensureContactId(db: Db, tenantId: string, phone: string, now: string): Promise<string> {
-  const found = await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst();
+  const byPhone = () => db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone);
+  const found = await byPhone().executeTakeFirst();
   if (found) return found.id;
-  await db.insertInto('contacts').values(contactRow(tenantId, { phone }, now)).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).execute();
-  return (await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+  // two statements for a new number; a third only when another transaction created it in between
+  const made = await db.insertInto('contacts').values(contactRow(tenantId, { phone }, now)).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing())
+    .returning('id').executeTakeFirst();
+  return made?.id ?? (await byPhone().executeTakeFirstOrThrow()).id;
 }

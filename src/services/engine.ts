@@ -100,10 +100,11 @@ export interface ServiceRouting {
 
 /** A context for a service's handlers over a db or transaction, handling an MO from `phone` (none for the results view). */
 export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: string, responses: () => Promise<StoredResponse[]>, phone = ''): ServiceContext {
+  const t = bulk(deps, db);
   return {
     now: deps.now(),
     zone,
-    entries: entryStore(db, service.tenantId, service.id, () => deps.now().toISOString()),
+    entries: entryStore(db, service.tenantId, service.id, () => deps.now().toISOString(), db.isTransaction ? t : undefined),
     async optedOut(phones) {
       if (!phones.length) return new Set();
       const rows = await db.selectFrom('contacts').select('phone').where('tenant_id', '=', service.tenantId).where('phone', 'in', phones)
@@ -112,6 +113,7 @@ export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: str
     },
     responses,
     db,
+    bulk: t,
     secret: () => serviceSecret(deps.config),
     writeLater: (kind, write, item) => writeLater(deps, db, phone, kind, write, item),
   };

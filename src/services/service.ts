@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { EndpointAnswer } from './endpoint.ts';
 import type { Db } from '../store/database.ts';
 import type { Deps } from '../deps.ts';
+import type { BulkTarget } from '../store/bulk.ts';
 
 /** A mobile-originated message as a service sees it. */
 export interface ServiceMo {
@@ -81,6 +82,8 @@ export interface ServiceContext {
   responses(): Promise<StoredResponse[]>;
   /** The transaction the MO is handled in, for types with tables of their own (points ledger, referrals, lottery entries, code hashes): their writes commit with the MO's claim. */
   db: Db;
+  /** `db` as a bulk target: an MO's hot statements run through it prepared once on SQLite (only while handling an MO, in its transaction; not in `results`). */
+  bulk: BulkTarget;
   /** The node's secret key kept outside the database (code hashes, lottery seeds). */
   secret(): Buffer;
   /**

@@ -7,10 +7,11 @@ import { fillReply } from '../../domain/keywords.ts';
 import { newId } from '../../domain/ids.ts';
 import { creditOnce } from '../../store/repos/points.ts';
 import { ensureContactId } from '../../store/repos/contacts.ts';
-import { checkCode, codeCheckStats, insertCodeCheck } from '../../store/repos/codes.ts';
+import { checkCode, codeCheckStats, insertCodeChecks } from '../../store/repos/codes.ts';
 import { defineService, noTiming, type Outcome, type ServiceAt, type ServiceContext, type ServiceMo } from '../service.ts';
 import { codeHash, codeLength, codeShape, readCode, type CheckResult } from './rules.ts';
 import { localMinute } from '../local-time.ts';
+import type { CodeChecksTable } from '../../store/database.ts';
 
 const schema = z.object({
   length: z.number().int().min(codeLength.min).max(codeLength.max).default(16).describe('Digits of a code, check digit included'),
@@ -57,12 +58,12 @@ async function check(ctx: ServiceContext, svc: ServiceAt<CodesConfig>, mo: Servi
   if (shape.kind === 'check_digit' && c.checkDigit) return { result: 'check_digit', batchId: null, product: null, reply: c.replies.checkDigit };
   const hash = codeHash(ctx.secret(), svc.tenantId, shape.code);
   const at = ctx.now.toISOString();
-  const hit = await checkCode(ctx.db, svc.tenantId, hash, mo.phone, at);
+  const hit = await checkCode(ctx.bulk, svc.tenantId, hash, mo.phone, at);
   if (!hit) return { result: 'not_found', batchId: null, product: null, reply: c.replies.notFound };
   if (hit.first) {
     if (c.points) {
       const contactId = mo.contactId ?? await ensureContactId(ctx.db, svc.tenantId, mo.phone, at);
-      await creditOnce(ctx.db, svc.tenantId, { contactId, points: c.points, source: { type: 'code_check', id: hash }, note: hit.product }, ctx.now);
+      await creditOnce(ctx.bulk, svc.tenantId, { contactId, points: c.points, source: { type: 'code_check', id: hash }, note: hit.product }, ctx.now);
     }
     return { result: 'genuine', batchId: hit.batchId, product: hit.product, reply: fillReply(c.replies.genuine, { product: hit.product, points: c.points }) };
   }
@@ -76,7 +77,9 @@ async function check(ctx: ServiceContext, svc: ServiceAt<CodesConfig>, mo: Servi
 async function start(ctx: ServiceContext, svc: ServiceAt<CodesConfig>, mo: ServiceMo): Promise<Outcome> {
   if (!mo.arg) return { replies: [{ text: fillReply(svc.config.replies.prompt, { length: svc.config.length }) }], responses: [] };
   const r = await check(ctx, svc, mo);
-  await insertCodeCheck(ctx.db, {
+  // every check is kept for the statistics (which only the results view reads): written with the batch's others
+  const t = ctx.bulk;
+  await ctx.writeLater<CodeChecksTable>('code_checks', (db, rows) => insertCodeChecks({ ...t, db }, rows), {
     id: newId(ctx.now.getTime()), tenant_id: svc.tenantId, service_id: svc.id, batch_id: r.batchId, product: r.product, result: r.result,
     phone: mo.phone, province: attribute(mo.phone).province, at: ctx.now.toISOString(),
   });

@@ -46,15 +46,26 @@ const schema = z.object({
 /** The rules of a lottery. */
 export type LotteryConfig = z.infer<typeof schema>;
 
+const timesOf = new WeakMap<LotteryConfig, { zone: string; vars: Record<'opensAt' | 'closesAt' | 'drawAt', string> }>();
+
+/** The rules' times as the tenant's zone reads them, for the replies: formatted once per config (a version's rules never change) and zone. */
+function ruleTimes(c: LotteryConfig, zone: string): Record<'opensAt' | 'closesAt' | 'drawAt', string> {
+  const hit = timesOf.get(c);
+  if (hit?.zone === zone) return hit.vars;
+  const vars = { opensAt: localMinute(c.opensAt, zone), closesAt: localMinute(c.closesAt, zone), drawAt: localMinute(c.drawAt ?? c.closesAt, zone) };
+  timesOf.set(c, { zone, vars });
+  return vars;
+}
+
 /** Enters the sender (keyword or fed); the replies, and the category for the response. */
 async function enter(ctx: ServiceContext, svc: ServiceAt<LotteryConfig>, mo: ServiceMo, source: { type: string; id: string }): Promise<{ replies: ReplyDraft[]; category: string }> {
   const c = svc.config;
   const now = ctx.now.toISOString();
-  const vars = { opensAt: localMinute(c.opensAt, ctx.zone), closesAt: localMinute(c.closesAt, ctx.zone), drawAt: localMinute(c.drawAt ?? c.closesAt, ctx.zone) };
+  const vars = ruleTimes(c, ctx.zone);
   if (now < c.opensAt) return { replies: [{ text: fillReply(c.replies.notOpen, vars) }], category: 'not_open' };
   if (now >= c.closesAt) return { replies: [{ text: fillReply(c.replies.closed, vars) }], category: 'closed' };
   const entryId = newId(ctx.now.getTime());
-  const entered = await insertEntry(ctx.db, {
+  const entered = await insertEntry(ctx.bulk, {
     id: entryId, tenant_id: svc.tenantId, service_id: svc.id, period: periodKey(mo.receivedAt, c.period, ctx.zone), phone: mo.phone, contact_id: mo.contactId,
     source_type: source.type, source_id: source.id, created_at: now,
   });

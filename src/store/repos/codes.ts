@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CodeBatchesTable, CodeChecksTable, Db } from '../database.ts';
-import { insertRows, type BulkTarget } from '../bulk.ts';
+import { insertRows, runStatement, type BulkTarget } from '../bulk.ts';
 
 /** A code batch as the API shows it. */
 export interface CodeBatch {
@@ -49,30 +49,34 @@ export async function insertCodeHashes(t: BulkTarget, tenantId: string, batchId:
 /** What a check found: the batch, and (after a first check) when and by whom it was first checked, with the count. */
 export interface CodeHit { batchId: string; product: string; checks: number; firstCheckedAt: string | null; firstPhone: string | null; first: boolean }
 
+/** Whether a code is open for its first check: none yet, and its batch has not expired at the time given (`?`). */
+const openCode = '(first_checked_at is null and exists (select 1 from code_batches b where b.id = codes.batch_id and (b.expires_at is null or b.expires_at > ?)))';
+const checkSql = `update codes set checks = case when first_checked_at is not null or ${openCode} then checks + 1 else checks end,
+    first_checked_at = case when ${openCode} then ? else first_checked_at end,
+    first_phone = case when ${openCode} then ? else first_phone end
+  where tenant_id = ? and hash = ?
+  returning batch_id, checks, first_checked_at, first_phone, (select b.product from code_batches b where b.id = codes.batch_id) as product`;
+
 /**
  * One check of a code, decided by one conditional update of its row (found by its primary key): while the code has
  * no first check and its batch has not expired, this check becomes the first (exactly one of any number of
  * concurrent checks, also on two nodes: the row is locked); a check of a claimed code is counted; a check of an
  * expired, never checked code changes nothing (`firstCheckedAt` stays null). Null when the tenant holds no such code.
+ * One statement, prepared once on SQLite.
  */
-export async function checkCode(db: Db, tenantId: string, hash: string, phone: string, at: string): Promise<CodeHit | null> {
-  const open = sql`(first_checked_at is null and exists (select 1 from code_batches b where b.id = codes.batch_id and (b.expires_at is null or b.expires_at > ${at})))`;
-  const r = (await sql<{ batch_id: string; product: string | null; checks: number; first_checked_at: string | null; first_phone: string | null }>`
-    update codes set checks = case when first_checked_at is not null or ${open} then checks + 1 else checks end,
-      first_checked_at = case when ${open} then ${at} else first_checked_at end,
-      first_phone = case when ${open} then ${phone} else first_phone end
-    where tenant_id = ${tenantId} and hash = ${hash}
-    returning batch_id, checks, first_checked_at, first_phone, (select b.product from code_batches b where b.id = codes.batch_id) as product`.execute(db)).rows[0];
+export async function checkCode(t: BulkTarget, tenantId: string, hash: string, phone: string, at: string): Promise<CodeHit | null> {
+  const [r] = await runStatement<{ batch_id: string; product: string | null; checks: number; first_checked_at: string | null; first_phone: string | null }>(
+    t, checkSql, [at, at, at, at, phone, tenantId, hash]);
   if (!r) return null;
   const checks = Number(r.checks);
   // the count moves from 0 to 1 only when a check claims the code (an expired code's checks are not counted)
   return { batchId: r.batch_id, product: r.product ?? '', checks, firstCheckedAt: r.first_checked_at, firstPhone: r.first_phone, first: checks === 1 && r.first_checked_at !== null };
 }
 
-/** Records one check for the statistics. */
-export async function insertCodeCheck(db: Db, row: CodeChecksTable): Promise<void> {
-  await sql`insert into code_checks (id, tenant_id, service_id, batch_id, product, result, phone, province, at)
-    values (${row.id}, ${row.tenant_id}, ${row.service_id}, ${row.batch_id}, ${row.product}, ${row.result}, ${row.phone}, ${row.province}, ${row.at})`.execute(db);
+/** Records checks for the statistics, many rows per statement (prepared once on SQLite). */
+export async function insertCodeChecks(t: BulkTarget, rows: CodeChecksTable[]): Promise<void> {
+  await insertRows(t, 'code_checks', ['id', 'tenant_id', 'service_id', 'batch_id', 'product', 'result', 'phone', 'province', 'at'],
+    rows.map((r) => [r.id, r.tenant_id, r.service_id, r.batch_id, r.product, r.result, r.phone, r.province, r.at]));
 }
 
 /** Checks counted by result, product, batch and province of the number (optionally of one service, since a time). */

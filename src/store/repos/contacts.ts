@@ -363,10 +363,13 @@ export async function writeContactBatch(t: BulkTarget, tenantId: string, batch: 
   return { inserted, updated, skipped: known - updated, ids };
 }
 
-/** The contact id of a number of the tenant, creating a bare contact when the number is unknown (a winner, a code checker). */
+/**
+ * The contact id of a number of the tenant, creating a bare contact when the number is unknown (a winner, a code
+ * checker). Its callers ask for numbers that had no contact when their MO came: the insert goes first (one statement
+ * for a new number), and the contact is read only when the number has one by now.
+ */
 export async function ensureContactId(db: Db, tenantId: string, phone: string, now: string): Promise<string> {
-  const found = await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst();
-  if (found) return found.id;
-  await db.insertInto('contacts').values(contactRow(tenantId, { phone }, now)).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing()).execute();
-  return (await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+  const made = await db.insertInto('contacts').values(contactRow(tenantId, { phone }, now)).onConflict((oc) => oc.columns(['tenant_id', 'phone']).doNothing())
+    .returning('id').executeTakeFirst();
+  return made?.id ?? (await db.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
 }

@@ -1,9 +1,12 @@
 import type { Db, LotteryDrawsTable, LotteryEntriesTable, LotteryWinnersTable } from '../database.ts';
+import { runWrite, type BulkTarget } from '../bulk.ts';
 
-/** Stores an entry unless the number already entered in this period: true when this call entered it. */
-export async function insertEntry(db: Db, row: LotteryEntriesTable): Promise<boolean> {
-  const r = await db.insertInto('lottery_entries').values(row).onConflict((oc) => oc.columns(['service_id', 'period', 'phone']).doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+const entrySql = `insert into lottery_entries (id, tenant_id, service_id, period, phone, contact_id, source_type, source_id, created_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (service_id, period, phone) do nothing`;
+
+/** Stores an entry unless the number already entered in this period (one statement, prepared once on SQLite): true when this call entered it. */
+export async function insertEntry(t: BulkTarget, row: LotteryEntriesTable): Promise<boolean> {
+  return await runWrite(t, entrySql, [row.id, row.tenant_id, row.service_id, row.period, row.phone, row.contact_id, row.source_type, row.source_id, row.created_at]) === 1;
 }
 
 /** Every entry of a lottery (id and number), for freezing the list at the draw. */

@@ -3,11 +3,12 @@
 // Every change locks the account row first (one writer per account on PostgreSQL too), expires what is due,
 // then writes (a credit earned by an MO, creditOnce, leaves due expiries to the next change or the expiry round);
 // the account's cached balance always equals the sum of its entries.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Db, PointsAccountsTable, PointsEntriesTable } from '../database.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { olderThan } from '../keyset.ts';
+import { runStatement, runWrite, type BulkTarget } from '../bulk.ts';
 
 /** Where an entry comes from; with the source id it makes the entry unique in its account. */
 export const pointsSourceTypes = ['service', 'referral', 'code_check', 'api', 'manual', 'lottery', 'redemption', 'refund', 'expiry'] as const;
@@ -137,24 +138,28 @@ export async function creditPoints(db: Db, tenantId: string, input: CreditInput,
   });
 }
 
+const creditAccountSql = `insert into points_accounts (id, tenant_id, contact_id, balance, created_at, updated_at) values (?, ?, ?, ?, ?, ?)
+  on conflict (tenant_id, contact_id) do update set balance = points_accounts.balance + excluded.balance, updated_at = excluded.updated_at returning id`;
+const creditEntrySql = `insert into points_entries (id, tenant_id, account_id, kind, points, remaining, expires_at, source_type, source_id, note, allocations, created_at)
+  values (?, ?, ?, 'credit', ?, ?, null, ?, ?, ?, null, ?) on conflict (account_id, source_type, source_id) do nothing`;
+const uncreditSql = 'update points_accounts set balance = balance - ? where id = ?';
+
 /**
- * A credit in the caller's transaction (an MO's, so it commits with what earned it), in three statements: the account
- * created or locked, the entry inserted unless its source is already in the ledger, the balance moved. Due expiries
- * are left to the next debit or the expiry round (they never change what a credit writes). True when it credited.
+ * A credit in the caller's transaction (an MO's, so it commits with what earned it), in two statements prepared once
+ * on SQLite: the account created or locked with the points added, then the entry inserted unless its source is
+ * already in the ledger, in which case a third statement takes the points back (the account row stays locked, so
+ * no one sees the balance between). Due expiries are left to the next debit or the expiry round (they never change
+ * what a credit writes). True when it credited.
  */
-export async function creditOnce(db: Db, tenantId: string, input: Omit<CreditInput, 'expiresAt'>, at: Date): Promise<boolean> {
+export async function creditOnce(t: BulkTarget, tenantId: string, input: Omit<CreditInput, 'expiresAt'>, at: Date): Promise<boolean> {
   checkPoints(input.points);
   checkSource(input.source);
   const now = at.toISOString();
-  const account = (await sql<{ id: string }>`insert into points_accounts (id, tenant_id, contact_id, balance, created_at, updated_at)
-    values (${newId()}, ${tenantId}, ${input.contactId}, 0, ${now}, ${now})
-    on conflict (tenant_id, contact_id) do update set updated_at = excluded.updated_at returning id`.execute(db)).rows[0];
-  const entry = await sql`insert into points_entries (id, tenant_id, account_id, kind, points, remaining, expires_at, source_type, source_id, note, allocations, created_at)
-    values (${newId()}, ${tenantId}, ${account.id}, 'credit', ${input.points}, ${input.points}, null, ${input.source.type}, ${input.source.id}, ${input.note ?? null}, null, ${now})
-    on conflict (account_id, source_type, source_id) do nothing`.execute(db);
-  if (!Number(entry.numAffectedRows)) return false;
-  await sql`update points_accounts set balance = balance + ${input.points} where id = ${account.id}`.execute(db);
-  return true;
+  const [account] = await runStatement<{ id: string }>(t, creditAccountSql, [newId(), tenantId, input.contactId, input.points, now, now]);
+  const credited = await runWrite(t, creditEntrySql, [newId(), tenantId, account.id, input.points, input.points, input.source.type, input.source.id, input.note ?? null, now]);
+  if (credited) return true;
+  await runWrite(t, uncreditSql, [input.points, account.id]);
+  return false;
 }
 
 /**

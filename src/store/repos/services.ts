@@ -4,7 +4,7 @@ import { newId } from '../../domain/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EntryStore, ResponseDraft, StoredResponse } from '../../services/service.ts';
 import type { ContactFilter } from './contacts.ts';
-import { insertRows, paddedChunks, placeholderList, runStatement, upsertRows, type BulkTarget } from '../bulk.ts';
+import { insertRows, paddedChunks, placeholderList, runStatement, runWrite, upsertRows, type BulkTarget } from '../bulk.ts';
 
 /** Lifecycle of a service. */
 export type ServiceStatus = 'draft' | 'live' | 'closed';
@@ -271,24 +271,42 @@ export async function purgeMoClaims(db: Db, before: string): Promise<number> {
 
 // ---- entries -----------------------------------------------------------------------------------------
 
-/** The entry store of one service over a db or transaction. */
-export function entryStore(db: Db, tenantId: string, serviceId: string, now: () => string): EntryStore {
+/** An entry store's statements, written once with `?` placeholders. */
+const entrySql = {
+  get: 'select value from service_entries where service_id = ? and kind = ? and key = ?',
+  put: `insert into service_entries (service_id, kind, key, tenant_id, value, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)
+    on conflict (service_id, kind, key) do update set value = excluded.value, updated_at = excluded.updated_at`,
+  claim: `insert into service_entries (service_id, kind, key, tenant_id, value, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)
+    on conflict (service_id, kind, key) do nothing`,
+  add: `insert into service_entries (service_id, kind, key, tenant_id, value, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)
+    on conflict (service_id, kind, key) do update set value = cast(cast(service_entries.value as integer) + cast(excluded.value as integer) as text),
+    updated_at = excluded.updated_at returning value`,
+};
+
+/** A statement written with `?` placeholders as a query of the handle's own dialect (the values bound as parameters). */
+function bound(text: string, params: readonly unknown[]) {
+  return sql.join(text.split('?').flatMap((part, i) => (i ? [params[i - 1], sql.raw(part)] : [sql.raw(part)])), sql.raw(''));
+}
+
+/**
+ * The entries of a service. With `hot` (the MO's transaction, as a bulk target) the statements an MO runs (get, put,
+ * claim, add) are prepared once on SQLite instead of built per call; use it only inside a transaction on that handle.
+ */
+export function entryStore(db: Db, tenantId: string, serviceId: string, now: () => string, hot?: BulkTarget): EntryStore {
   const base = () => db.selectFrom('service_entries').where('service_id', '=', serviceId);
+  const rows = async <R>(text: string, params: unknown[]): Promise<R[]> => (hot ? runStatement<R>(hot, text, params) : (await bound(text, params).execute(db)).rows as R[]);
+  const changes = async (text: string, params: unknown[]): Promise<number> => (hot ? runWrite(hot, text, params) : Number((await bound(text, params).execute(db)).numAffectedRows ?? 0));
+  const row = (kind: string, key: string, value: string) => { const at = now(); return [serviceId, kind, key, tenantId, value, at, at]; };
   return {
     async get<T>(kind: string, key: string) {
-      const r = await base().select('value').where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
+      const [r] = await rows<{ value: string }>(entrySql.get, [serviceId, kind, key]);
       return r ? parse(r.value, null) as T : undefined;
     },
     async put(kind, key, value) {
-      const at = now();
-      await db.insertInto('service_entries').values({ service_id: serviceId, kind, key, tenant_id: tenantId, value: JSON.stringify(value), created_at: at, updated_at: at })
-        .onConflict((oc) => oc.columns(['service_id', 'kind', 'key']).doUpdateSet({ value: JSON.stringify(value), updated_at: at })).execute();
+      await changes(entrySql.put, row(kind, key, JSON.stringify(value)));
     },
     async claim(kind, key, value) {
-      const at = now();
-      const r = await db.insertInto('service_entries').values({ service_id: serviceId, kind, key, tenant_id: tenantId, value: JSON.stringify(value), created_at: at, updated_at: at })
-        .onConflict((oc) => oc.columns(['service_id', 'kind', 'key']).doNothing()).executeTakeFirst();
-      return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+      return await changes(entrySql.claim, row(kind, key, JSON.stringify(value))) === 1;
     },
     async remove(kind, key) {
       const r = await db.deleteFrom('service_entries').where('service_id', '=', serviceId).where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
@@ -303,10 +321,7 @@ export function entryStore(db: Db, tenantId: string, serviceId: string, now: () 
       return Number(r?.n ?? 0);
     },
     async add(kind, key, by) {
-      const at = now();
-      const r = await db.insertInto('service_entries').values({ service_id: serviceId, kind, key, tenant_id: tenantId, value: String(by), created_at: at, updated_at: at })
-        .onConflict((oc) => oc.columns(['service_id', 'kind', 'key']).doUpdateSet({ value: sql<string>`cast(cast(service_entries.value as integer) + ${by} as text)`, updated_at: at }))
-        .returning('value').executeTakeFirst();
+      const [r] = await rows<{ value: string }>(entrySql.add, row(kind, key, String(by)));
       return Number(r?.value ?? by);
     },
   };

@@ -9,7 +9,7 @@ import { serviceSecret } from '../src/services/secret.ts';
 import { checkCode } from '../src/store/repos/codes.ts';
 import { creditOnce, debitPoints, pointsBalance } from '../src/store/repos/points.ts';
 import { createContact } from '../src/store/repos/contacts.ts';
-import { bulk } from '../src/services/batch.ts';
+import { bulkOn } from '../src/store/bulk.ts';
 
 // The code check and its credit as an MO's transaction runs them, on two nodes at once (two pools on PostgreSQL;
 // SQLite has one writer process: the same node twice). Through SMPP: test/lottery-codes.test.ts.
@@ -28,8 +28,8 @@ describe.each(testDatabases)('code checks and their credits on two nodes on $nam
   };
   /** One check as the codes service makes it: in its own transaction, crediting on the first check. */
   const check = (d: Deps, tenantId: string, hash: string, from: string, contactId: string, at = new Date()) => d.store.db.transaction().execute(async (trx) => {
-    const hit = await checkCode(bulk(d, trx), tenantId, hash, from, at.toISOString());
-    if (hit?.first) await creditOnce(bulk(d, trx), tenantId, { contactId, points: 5, source: { type: 'code_check', id: hash }, note: hit.product }, at);
+    const hit = await checkCode(bulkOn(d.store, trx), tenantId, hash, from, at.toISOString());
+    if (hit?.first) await creditOnce(bulkOn(d.store, trx), tenantId, { contactId, points: 5, source: { type: 'code_check', id: hash }, note: hit.product }, at);
     return hit;
   });
 
@@ -54,7 +54,7 @@ describe.each(testDatabases)('code checks and their credits on two nodes on $nam
     expect(credits).toHaveLength(1);
     expect(await pointsBalance(s.deps.store.db, a.id, contacts[winner])).toBe(5);
     // the same credit again (the MO re-delivered) changes nothing; the balance stays the sum of the ledger
-    expect(await s.deps.store.db.transaction().execute((trx) => creditOnce(bulk(s.deps, trx), a.id, { contactId: contacts[winner], points: 5, source: { type: 'code_check', id: hash } }, new Date()))).toBe(false);
+    expect(await s.deps.store.db.transaction().execute((trx) => creditOnce(bulkOn(s.deps.store, trx), a.id, { contactId: contacts[winner], points: 5, source: { type: 'code_check', id: hash } }, new Date()))).toBe(false);
     const acc = await s.deps.store.db.selectFrom('points_accounts').select('balance').where('contact_id', '=', contacts[winner]).executeTakeFirstOrThrow();
     expect(Number(acc.balance)).toBe(5);
     // another tenant does not hold the code

@@ -100,7 +100,7 @@ export interface ServiceRouting {
 
 /** A context for a service's handlers over a db or transaction, handling an MO from `phone` (none for the results view). */
 export function serviceContext(deps: Deps, db: Db, service: ServiceAt, zone: string, responses: () => Promise<StoredResponse[]>, phone = ''): ServiceContext {
-  const t = bulk(deps, db);
+  const t = bulkOn(deps.store, db);
   return {
     now: deps.now(),
     zone,

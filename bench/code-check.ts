@@ -74,7 +74,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const rss = trackPeakRss();
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
-    await blastMo(smsc, db, { numbers, rounds: perNumber, to: ADDRESS, text: (i, round) => pool[(i * perNumber + round) * 7919 % pool.length], waitEachRound: false });
+    await blastMo(smsc, db, { numbers, rounds: perNumber, to: ADDRESS, text: (i, round) => pool[(i * perNumber + round) * 7919 % pool.length], waitEachRound: false, untilSent: false });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     const statements = queries.stop();

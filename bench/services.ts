@@ -64,7 +64,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     const answers = ['DY', '2', '4', '很好'];
-    await blastMo(smsc, db, { numbers, rounds: perNumber, to: ADDRESS, text: (_i, round) => answers[round], waitEachRound: true });
+    await blastMo(smsc, db, { numbers, rounds: perNumber, to: ADDRESS, text: (_i, round) => answers[round], waitEachRound: true, untilSent: true });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     const statements = queries.stop();

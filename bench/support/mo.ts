@@ -1,5 +1,5 @@
 // MO blasted at the server through the virtual carrier's SMPP side (the 'services' and 'code-check' scenarios): rounds
-// of one MO from each bench number, then a wait until the server has routed them and sent every reply.
+// of one MO from each bench number, then a wait until the server has routed them (and, if asked, sent every reply).
 import type { SimulatorChild } from '../../src/channels/simulator/child.ts';
 import type { Db } from '../../src/store/database.ts';
 import { benchNumber } from './smsc.ts';
@@ -12,6 +12,8 @@ export interface MoBlast {
   text(i: number, round: number): string;
   /** Wait after each round until it is routed, as a person answers after the question (else only after the last). */
   waitEachRound: boolean;
+  /** End only once every reply has gone to the carrier (else once every MO is routed: its replies are queued by then). */
+  untilSent: boolean;
 }
 
 /** Resolves once at least `want` inbound messages are routed (no longer pending). */
@@ -32,7 +34,7 @@ async function answered(db: Db): Promise<void> {
   }
 }
 
-/** Sends the MO of a blast through the SMSC and resolves once the server has routed all of them and sent every reply. */
+/** Sends the MO of a blast through the SMSC and resolves once the server has routed all of them (and, `untilSent`, sent every reply). */
 export async function blastMo(smsc: SimulatorChild, db: Db, blast: MoBlast): Promise<void> {
   for (let round = 0; round < blast.rounds; round++) {
     // one request per round: the measured process pays for the MO it receives, not for ordering them
@@ -40,5 +42,5 @@ export async function blastMo(smsc: SimulatorChild, db: Db, blast: MoBlast): Pro
     if (blast.waitEachRound) await routed(db, blast.numbers * (round + 1));
   }
   await routed(db, blast.numbers * blast.rounds);
-  await answered(db);
+  if (blast.untilSent) await answered(db);
 }

@@ -54,6 +54,11 @@ const AWAITING_MAX = 200_000;
  * accounts): while this node's worker is watched and scans find nothing, each empty scan doubles the gap up to this.
  */
 const SCAN_GAP_MAX = 16;
+/**
+ * How submits are gathered into one pre-flight and one transaction: up to 1,000 (an API send batch stops at 200; an
+ * ESME keeps its whole window in flight, one recipient a submit, and each commit writes every page it dirtied).
+ */
+const SUBMIT_BATCH = { waitMs: 1, maxSends: 1000, maxRecipients: 10_000 };
 /** How long a tenant looked up for submits is reused. */
 const TENANT_TTL_MS = 5000;
 
@@ -95,7 +100,7 @@ export class SmppServer implements SessionHost {
 
   constructor(private readonly deps: Deps, options: Partial<SmppServerOptions> = {}) {
     this.log = deps.log;
-    this.sends = new SendBatcher<SubmitMeta>(deps, undefined, this.storeSubmits);
+    this.sends = new SendBatcher<SubmitMeta>(deps, SUBMIT_BATCH, this.storeSubmits);
     this.options = { receiptPollMs: 250, receiptDays: deps.config.smppReceiptDays, bindAttempts: deps.config.signinAttempts, ...options };
   }
 

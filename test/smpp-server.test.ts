@@ -15,6 +15,7 @@ import { SmppServer } from '../src/smpp-server/server.ts';
 import { packSeptets, splitText } from '../src/domain/text.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { invalidateInboundCache } from '../src/worker/inbound.ts';
+import { Effects } from '../src/worker/effects.ts';
 
 /** The smpp package's text codecs: its default for data_coding 0 is swapped for Latin-1 to see the octets of packed text. */
 const smppEncodings = (createRequire(import.meta.url)('smpp/lib/defs') as { encodings: { default: string } }).encodings;
@@ -166,6 +167,38 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
         expect([...receipts].sort()).toEqual([...ids].sort());
         const owed = await s.deps.store.db.selectFrom('smpp_submits').select('id').where('account_id', '=', a.id).where('receipt_owed', '=', 1).execute();
         expect(owed).toEqual([]);
+      } finally {
+        session.destroy();
+      }
+    } finally {
+      await watching.stop();
+    }
+  });
+
+  it('still finds, once its empty scans have backed off, a receipt its own worker did not see finish (another node\'s)', async () => {
+    // watching a worker that finishes nothing here: every receipt must come from a scan, after many empty ones
+    const elsewhere = new Effects(s.deps, async () => 'never');
+    const watching = new SmppServer(s.deps, { receiptPollMs: 20 });
+    watching.watch(elsewhere);
+    const { port: watchedPort } = await watching.start({ port: 0, host: '127.0.0.1' });
+    try {
+      const t = await funded();
+      const a = await account(t, { tps: 1000 });
+      const session = smpp.connect({ url: `smpp://127.0.0.1:${watchedPort}` });
+      session.on('error', () => undefined);
+      const receipts: string[] = [];
+      session.on('deliver_sm', (pdu) => { receipts.push(String(pdu.receipted_message_id)); session.send(pdu.response()); });
+      await new Promise<void>((resolve) => session.on('connect', () => resolve()));
+      const call = (command: string, fields: Record<string, unknown>) => new Promise<PeerPdu>((resolve) => session[command](fields, resolve));
+      try {
+        expect((await call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+        // enough empty scans for the gap to reach its widest (1 + 2 + 4 + 8 + 16 rounds of 20 ms)
+        await new Promise((r) => setTimeout(r, 1000));
+        const r = await call('submit_sm', { destination_addr: '+8613800139201', registered_delivery: 1, short_message: 'finished elsewhere' });
+        expect(r.command_status).toBe(0);
+        await waitFor(() => receipts.length >= 1, 'the receipt found by a later scan');
+        await new Promise((done) => setTimeout(done, 700));
+        expect(receipts).toEqual([String(r.message_id)]);
       } finally {
         session.destroy();
       }

@@ -15,6 +15,7 @@ import { SmppServer } from '../src/smpp-server/server.ts';
 import { packSeptets, splitText } from '../src/domain/text.ts';
 import { createServiceNumber, setTenantCode } from '../src/store/repos/service-numbers.ts';
 import { invalidateInboundCache } from '../src/worker/inbound.ts';
+import { Effects } from '../src/worker/effects.ts';
 
 /** The smpp package's text codecs: its default for data_coding 0 is swapped for Latin-1 to see the octets of packed text. */
 const smppEncodings = (createRequire(import.meta.url)('smpp/lib/defs') as { encodings: { default: string } }).encodings;
@@ -140,37 +141,66 @@ describe.each(testDatabases)('the SMPP server on $name', (database) => {
     expect(e.delivered).toHaveLength(1);
   });
 
+  /**
+   * A transceiver of a new account bound to a server of its own that follows `effects` and scans every
+   * `receiptPollMs`, with the receipts delivered to it (acknowledged); `stop` ends both.
+   */
+  async function watchedEsme(receiptPollMs: number, effects: Effects) {
+    const watching = new SmppServer(s.deps, { receiptPollMs });
+    watching.watch(effects);
+    const { port: watchedPort } = await watching.start({ port: 0, host: '127.0.0.1' });
+    const a = await account(await funded(), { tps: 1000 });
+    const session = smpp.connect({ url: `smpp://127.0.0.1:${watchedPort}` });
+    const stop = async () => {
+      session.destroy();
+      await watching.stop();
+    };
+    session.on('error', () => undefined);
+    const receipts: string[] = [];
+    session.on('deliver_sm', (pdu) => { receipts.push(String(pdu.receipted_message_id)); session.send(pdu.response()); });
+    await new Promise<void>((resolve) => session.on('connect', () => resolve()));
+    const call = (command: string, fields: Record<string, unknown>) => new Promise<PeerPdu>((resolve) => session[command](fields, resolve));
+    try {
+      expect((await call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return { account: a, receipts, call, stop };
+  }
+
   it('sends receipts as their messages finish when it follows the worker, with no scan, each once', async () => {
     // scans an hour apart: only the bind's own scan runs, before any submit; every receipt must come from the worker's news
-    const watching = new SmppServer(s.deps, { receiptPollMs: 3_600_000 });
-    watching.watch(carrier.worker.effects);
-    const { port: watchedPort } = await watching.start({ port: 0, host: '127.0.0.1' });
+    const { account: a, receipts, call, stop } = await watchedEsme(3_600_000, carrier.worker.effects);
     try {
-      const t = await funded();
-      const a = await account(t, { tps: 1000 });
-      const session = smpp.connect({ url: `smpp://127.0.0.1:${watchedPort}` });
-      session.on('error', () => undefined);
-      const receipts: string[] = [];
-      session.on('deliver_sm', (pdu) => { receipts.push(String(pdu.receipted_message_id)); session.send(pdu.response()); });
-      await new Promise<void>((resolve) => session.on('connect', () => resolve()));
-      const call = (command: string, fields: Record<string, unknown>) => new Promise<PeerPdu>((resolve) => session[command](fields, resolve));
-      try {
-        expect((await call('bind_transceiver', { system_id: a.systemId, password: 'pw345678' })).command_status).toBe(0);
-        const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
-          const r = await call('submit_sm', { destination_addr: `+86138001390${String(i).padStart(2, '0')}`, registered_delivery: 1, short_message: `watched ${i}` });
-          expect(r.command_status).toBe(0);
-          return String(r.message_id);
-        }));
-        await waitFor(() => receipts.length >= ids.length, 'every receipt without a scan');
-        await new Promise((r) => setTimeout(r, 300));
-        expect([...receipts].sort()).toEqual([...ids].sort());
-        const owed = await s.deps.store.db.selectFrom('smpp_submits').select('id').where('account_id', '=', a.id).where('receipt_owed', '=', 1).execute();
-        expect(owed).toEqual([]);
-      } finally {
-        session.destroy();
-      }
+      const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+        const r = await call('submit_sm', { destination_addr: `+86138001390${String(i).padStart(2, '0')}`, registered_delivery: 1, short_message: `watched ${i}` });
+        expect(r.command_status).toBe(0);
+        return String(r.message_id);
+      }));
+      await waitFor(() => receipts.length >= ids.length, 'every receipt without a scan');
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...receipts].sort()).toEqual([...ids].sort());
+      const owed = await s.deps.store.db.selectFrom('smpp_submits').select('id').where('account_id', '=', a.id).where('receipt_owed', '=', 1).execute();
+      expect(owed).toEqual([]);
     } finally {
-      await watching.stop();
+      await stop();
+    }
+  });
+
+  it('still finds, once its empty scans have backed off, a receipt its own worker did not see finish (another node\'s)', async () => {
+    // following a worker that finishes nothing here: the receipt must come from a scan, after many empty ones
+    const { receipts, call, stop } = await watchedEsme(20, new Effects(s.deps, async () => 'never'));
+    try {
+      // enough empty scans for the gap to reach its widest (1 + 2 + 4 + 8 + 16 rounds of 20 ms)
+      await new Promise((r) => setTimeout(r, 1000));
+      const r = await call('submit_sm', { destination_addr: '+8613800139201', registered_delivery: 1, short_message: 'finished elsewhere' });
+      expect(r.command_status).toBe(0);
+      await waitFor(() => receipts.length >= 1, 'the receipt found by a later scan');
+      await new Promise((done) => setTimeout(done, 700));
+      expect(receipts).toEqual([String(r.message_id)]);
+    } finally {
+      await stop();
     }
   });
 

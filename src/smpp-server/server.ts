@@ -49,6 +49,16 @@ const RECEIPT_BATCH = 2000;
 const MO_BATCH = 200;
 /** Messages awaited in memory at most (their receipts are found by the periodic scans beyond). */
 const AWAITING_MAX = 200_000;
+/**
+ * Periodic rounds between two scans for owed receipts at most (a scan walks every receipt still owed to the bound
+ * accounts): while this node's worker is watched and scans find nothing, each empty scan doubles the gap up to this.
+ */
+const SCAN_GAP_MAX = 16;
+/**
+ * How submits are gathered into one pre-flight and one transaction: up to 1,000 (an API send batch stops at 200; an
+ * ESME keeps its whole window in flight, one recipient a submit, and each commit writes every page it dirtied).
+ */
+const SUBMIT_BATCH = { waitMs: 1, maxSends: 1000, maxRecipients: 10_000 };
 /** How long a tenant looked up for submits is reused. */
 const TENANT_TTL_MS = 5000;
 
@@ -74,6 +84,11 @@ export class SmppServer implements SessionHost {
   private timers: NodeJS.Timeout[] = [];
   private pumping: Promise<void> | null = null;
   private scanAgain = false;
+  /** Whether this node's worker is watched (its finished messages bring their receipts without a scan). */
+  private watching = false;
+  /** Periodic rounds from one receipt scan to the next, and those left before the next. */
+  private scanGap = 1;
+  private scanIn = 0;
   /** Messages stored here whose receipt is owed, until this node's worker sees them finish (bounded: beyond, the scans find them). */
   private readonly awaiting = new Set<string>();
   /** Messages seen finishing whose receipts the next round claims by id. */
@@ -85,7 +100,7 @@ export class SmppServer implements SessionHost {
 
   constructor(private readonly deps: Deps, options: Partial<SmppServerOptions> = {}) {
     this.log = deps.log;
-    this.sends = new SendBatcher<SubmitMeta>(deps, undefined, this.storeSubmits);
+    this.sends = new SendBatcher<SubmitMeta>(deps, SUBMIT_BATCH, this.storeSubmits);
     this.options = { receiptPollMs: 250, receiptDays: deps.config.smppReceiptDays, bindAttempts: deps.config.signinAttempts, ...options };
   }
 
@@ -109,9 +124,11 @@ export class SmppServer implements SessionHost {
 
   /**
    * Follows the messages this node's worker finishes (a node running both): their receipts go out as soon as they are
-   * final instead of at the next scan (every `receiptPollMs`, which still finds everything else).
+   * final instead of at the next scan, which still finds everything else (every `receiptPollMs` while scans find
+   * receipts; while they find none, at most every SCAN_GAP_MAX × `receiptPollMs`, since this node's own come without).
    */
   watch(effects: Effects): void {
+    this.watching = true;
     effects.onFinished((done) => this.finished(done));
   }
 
@@ -216,7 +233,9 @@ export class SmppServer implements SessionHost {
     let set = this.byAccount.get(id);
     if (!set) this.byAccount.set(id, (set = new Set()));
     set.add(session);
-    if (session.receives) this.pump();
+    if (!session.receives) return;
+    this.scanSoon();
+    this.pump();
   }
 
   ended(session: EsmeSession): void {
@@ -267,9 +286,31 @@ export class SmppServer implements SessionHost {
       .catch((err: unknown) => this.log.error({ err }, 'SMPP server: delivering receipts failed'))
       .then((full) => {
         this.pumping = null;
-        if (full === true) this.scanAgain = true;
+        if (full === true) {
+          this.scanAgain = true;
+          this.scanSoon();
+        }
         if (this.scanAgain || this.ready.length || (this.settling.length && this.timers.length)) this.pump(false);
       });
+  }
+
+  /** The next round that may scan does (a receiver bound, a scan took a full batch, receipts were given back). */
+  private scanSoon(): void {
+    this.scanGap = 1;
+    this.scanIn = 0;
+  }
+
+  /** Whether a round that may scan for owed receipts does: the first after the gap since the last scan. */
+  private scanDue(): boolean {
+    if (this.scanIn === 0) return true;
+    this.scanIn--;
+    return false;
+  }
+
+  /** After a scan that found `found` receipts: the gap before the next (doubled after an empty one while watching). */
+  private scanned(found: number): void {
+    this.scanGap = found === 0 && this.watching ? Math.min(this.scanGap * 2, SCAN_GAP_MAX) : 1;
+    this.scanIn = this.scanGap - 1;
   }
 
   /** Messages of this node's worker reached a final state: the receipts owed for them are claimed by their ids at once. */
@@ -283,7 +324,10 @@ export class SmppServer implements SessionHost {
     if (any) this.pump(false);
   }
 
-  /** Claims receipts owed to accounts with a receiver bound here and sends them; true when a scan took a full batch. */
+  /**
+   * Claims receipts owed to accounts with a receiver bound here and sends them; a periodic round (`scan`) also hands
+   * them their MO and, when due, scans for every receipt owed. True when a scan took a full batch.
+   */
   private async deliverReceipts(scan: boolean): Promise<boolean> {
     const accounts = [...this.byAccount].filter(([, set]) => [...set].some((s) => s.receives)).map(([id]) => id);
     const ready = this.ready.splice(0, RECEIPT_BATCH);
@@ -295,16 +339,19 @@ export class SmppServer implements SessionHost {
       return false;
     }
     const until = new Date(Date.now() + 60_000).toISOString();
+    const scanning = scan && this.scanDue();
     let owed: OwedReceipt[];
     let scanned: OwedReceipt[];
     try {
       owed = ready.length ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, ready, acked) : [];
-      scanned = scan ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, undefined, ready.length ? [] : acked) : [];
+      scanned = scanning ? await claimOwedReceipts(store, accounts, this.node, now, until, RECEIPT_BATCH, undefined, ready.length ? [] : acked) : [];
+      if (!ready.length && !scanning) await settleReceipts(store, acked, now);
     } catch (err) {
       // the acknowledged stay to be marked by the next round (not sent again once their lease ends)
       this.settling.push(...acked);
       throw err;
     }
+    if (scanning) this.scanned(scanned.length);
     owed.push(...scanned);
     const settled: string[] = [];
     const released: string[] = [];
@@ -319,6 +366,7 @@ export class SmppServer implements SessionHost {
     }));
     this.settling.push(...settled);
     await releaseReceipts(store, this.node, released);
+    if (released.length) this.scanSoon();
     if (scan) for (const id of accounts) await this.deliverMo(id);
     return scanned.length === RECEIPT_BATCH && released.length === 0;
   }

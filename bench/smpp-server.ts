@@ -1,5 +1,5 @@
-// An ESME blasting submit_sm into Tidings' SMPP server: every submit through the send path to the virtual carrier
-// (a process of its own) and every receipt back to the ESME as deliver_sm. Reports the rate, its ratio to the
+// An ESME (a process of its own, bench/support/esme.ts) blasting submit_sm into Tidings' SMPP server: every submit
+// through the send path to the virtual carrier (another process) and every receipt back to the ESME as deliver_sm. Reports the rate, its ratio to the
 // 'dispatch' scenario of the same run (when it ran), what was lost, receipts seen twice, and peak RSS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,14 +14,11 @@ import { createChannel } from '../src/store/repos/channels.ts';
 import { createRoute } from '../src/store/repos/routes.ts';
 import { createSmppAccount } from '../src/store/repos/smpp-accounts.ts';
 import { forkSimulator } from '../src/channels/simulator/child.ts';
-import { Connection } from '../src/channels/session/connection.ts';
-import { smppProtocol } from '../src/channels/smpp/protocol.ts';
-import { Cmd, EsmClass, Tag, type Pdu } from '../src/channels/smpp/pdus.ts';
-import { tlvString } from '../src/channels/smpp/tlv.ts';
 import { SmppServer } from '../src/smpp-server/server.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
-import { BENCH_ACCOUNT, BENCH_WINDOW, benchNumber, benchText } from './support/smsc.ts';
+import { BENCH_ACCOUNT, BENCH_WINDOW } from './support/smsc.ts';
+import { bindEsme, type BoundEsme } from './support/esme.ts';
 
 /** Submits the ESME keeps in flight. */
 const IN_FLIGHT = 500;
@@ -34,6 +31,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const config = loadConfig({}, { dataDir: dir, logLevel: 'warn', simulator: false });
   const deps = await buildDeps(config, { log: pino({ level: 'warn' }) });
   const server = new SmppServer(deps);
+  let esme: BoundEsme | undefined;
   try {
     const now = new Date().toISOString();
     const tenant = await createTenant(deps.store.db, { slug: 'bench', settings: { quietHours: null } });
@@ -47,47 +45,14 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     server.watch(worker.effects);
     const { port } = await server.start({ port: 0, host: '127.0.0.1' });
 
-    const receipts = new Set<string>();
-    let duplicates = 0;
-    let refused = 0;
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => (resolveDone = r));
-    const conn = await Connection.open<Pdu>('127.0.0.1', port, smppProtocol, { window: IN_FLIGHT, responseTimeoutMs: 60_000, keepaliveMs: 0 }, (c) => ({
-      onRequest: (p) => {
-        if (p.commandId !== Cmd.deliver_sm) return;
-        c.send({ commandId: Cmd.deliver_sm_resp, status: 0, sequence: p.sequence, messageId: '' });
-        if (!((p.esmClass ?? 0) & EsmClass.deliveryReceipt)) return;
-        const id = tlvString(p, Tag.receipted_message_id) ?? '';
-        if (receipts.has(id)) duplicates++;
-        else receipts.add(id);
-        if (receipts.size + refused >= n) resolveDone();
-      },
-      onBadPdu: () => undefined,
-      onFree: () => undefined,
-      onClose: () => undefined,
-    }));
-    const bound = await conn.request((sequence) => ({ commandId: Cmd.bind_transceiver, status: 0, sequence, systemId: 'esme', password: 'bench123', systemType: '', interfaceVersion: 0x34, addrTon: 0, addrNpi: 0, addressRange: '' }));
-    if (bound.status !== 0) throw new Error(`bind refused: ${bound.status}`);
+    esme = await bindEsme({ port, systemId: 'esme', password: 'bench123', messages: n, inFlight: IN_FLIGHT });
     const rss = trackPeakRss();
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
-    let next = 0;
-    const pump = async () => {
-      while (next < n) {
-        const i = next++;
-        const resp = await conn.request((sequence) => ({
-          commandId: Cmd.submit_sm, status: 0, sequence, sourceAddr: '10690', destAddrTon: 1, destinationAddr: benchNumber(i), registeredDelivery: 1,
-          dataCoding: 0, shortMessage: Buffer.from(benchText(i), 'latin1'),
-        }));
-        if (resp.status !== 0) refused++;
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, pump));
-    if (receipts.size + refused < n) await done;
+    const { receipts, duplicates, refused } = await esme.start();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     const peakRssMb = rss.stop();
-    conn.close('bench done');
     await worker.stop();
     const stats = await smsc.stats();
     const perSecond = Math.round(n / seconds);
@@ -95,11 +60,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     return {
       scenario: 'smpp-server', messages: n, seconds: Math.round(seconds * 1000) / 1000, perSecond,
       ...(dispatch > 0 ? { dispatchPerSecond: dispatch, ratioToDispatch: Math.round((perSecond / dispatch) * 100) / 100 } : { ratioToDispatch: null }),
-      // this process: server, worker and the ESME (the virtual carrier runs apart); survives a busy machine
+      // this process: server and worker (the ESME and the virtual carrier run apart); survives a busy machine
       cpuMicrosPerMessage: Math.round((used.user + used.system) / n),
-      peakRssMb, refused, lost: Math.max(0, n - stats.uniqueMessages), duplicates: duplicates + stats.duplicates, receipts: receipts.size,
+      peakRssMb, refused, lost: Math.max(0, n - stats.uniqueMessages), duplicates: duplicates + stats.duplicates, receipts,
     };
   } finally {
+    esme?.stop();
     await server.stop();
     await closeDeps(deps);
     await smsc.stop();

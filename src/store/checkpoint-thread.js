@@ -4,9 +4,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 
-const { file, everyMs, restartFrames } = workerData;
+const { file, everyMs } = workerData;
 const db = new SQLite(file, { fileMustExist: true });
-// a checkpoint never waits for the writer, except the RESTART below (which waits for a pause between its transactions)
+// a PASSIVE checkpoint never waits for the writer nor takes its lock, and leaves its transactions' snapshots valid (a
+// RESTART one would start the WAL over under an open read of the writer, whose next write would then fail as busy);
+// once one has copied the whole WAL, the writer's next transaction starts the WAL over by itself
 db.pragma('busy_timeout = 0');
 let paused = false;
 let timer = null;
@@ -15,13 +17,7 @@ function round() {
   timer = null;
   if (paused) return;
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    // the writer starts the WAL over once a checkpoint has copied all of it: when a long run of transactions never left
-    // it that moment, wait for one (the writer's next transaction waits as long as that takes)
-    if (r.log >= restartFrames) {
-      db.pragma('busy_timeout = 1000');
-      try { db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 0'); }
-    }
+    db.pragma('wal_checkpoint(PASSIVE)');
   } catch (err) {
     // SQLITE_BUSY: the writer or another process holds what a checkpoint needs; the next round tries again
     if (err?.code !== 'SQLITE_BUSY') parentPort.postMessage({ type: 'warning', message: String(err?.message ?? err) });

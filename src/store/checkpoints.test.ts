@@ -48,6 +48,21 @@ describe('SQLite checkpoints on a thread of their own', () => {
     expect(other.sqlite!.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
+  it('never fails a writer that commits without a pause, each transaction reading before it writes', async () => {
+    const { store, file } = open();
+    const db = store.sqlite!;
+    const read = db.prepare('select count(*) as n from t');
+    const insert = db.prepare('insert into t (v) values (randomblob(4096))');
+    let transactions = 0;
+    // a deferred transaction whose read snapshot a checkpoint that starts the WAL over would make stale (SQLITE_BUSY)
+    for (const end = Date.now() + 1500; Date.now() < end; transactions++) {
+      db.transaction(() => { read.get(); for (let i = 0; i < 64; i++) insert.run(); })();
+      if (transactions % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(transactions).toBeGreaterThan(50);
+    expect(await until(() => statSync(file).size > 64 * 4096 * transactions * 0.9, 5000)).toBe(true);
+  });
+
   it('stops while paused (as often as paused) and starts again when resumed', async () => {
     const { store, file } = open();
     store.checkpoints!.pause();

@@ -2,7 +2,7 @@
 // WAL; a checkpoint copies them back into the database file and syncs both files (synchronous = NORMAL). Run by the
 // writer itself (wal_autocheckpoint) it stalls the commit that crosses the threshold for the copy and two fsyncs; on
 // a thread of its own it overlaps the writer's work. The writer's own automatic checkpoint stays, at a much longer
-// WAL, for when the thread cannot keep up or is paused.
+// WAL, for when the thread cannot keep up (its copy never reached the end of a WAL the writer kept growing) or is paused.
 import { Worker } from 'node:worker_threads';
 
 /** The checkpoint thread of one database file. */
@@ -14,11 +14,11 @@ export interface Checkpoints {
   stop(): Promise<void>;
 }
 
-/** How the thread runs: a PASSIVE checkpoint every `everyMs`; a RESTART one once the WAL holds `restartFrames` pages. */
-export const checkpointTuning = { everyMs: 100, restartFrames: 4096 };
+/** How the thread runs: a PASSIVE checkpoint every `everyMs`. */
+export const checkpointTuning = { everyMs: 100 };
 
-/** The writer's own automatic checkpoint while the thread runs (pages of WAL): a fallback, twice the thread's RESTART mark. */
-export const writerCheckpointPages = 2 * checkpointTuning.restartFrames;
+/** The writer's own automatic checkpoint while the thread runs (pages of WAL: 128 MB with 16 KB pages), a fallback. */
+export const writerCheckpointPages = 8192;
 
 /** Starts checkpointing `file` (a WAL database whose writer sets a long wal_autocheckpoint) on a thread of its own. */
 export function startCheckpoints(file: string): Checkpoints {

@@ -22,7 +22,9 @@ export const writerCheckpointPages = 8192;
 
 /** Starts checkpointing `file` (a WAL database whose writer sets a long wal_autocheckpoint) on a thread of its own. */
 export function startCheckpoints(file: string): Checkpoints {
-  const worker = new Worker(new URL('./checkpoint-thread.js', import.meta.url), { workerData: { file, ...checkpointTuning } });
+  // a small heap: the thread holds one connection and a timer (its RSS is ~18 MB, ~26 MB with V8's defaults)
+  const limits = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 4, stackSizeMb: 1 };
+  const worker = new Worker(new URL('./checkpoint-thread.js', import.meta.url), { workerData: { file, ...checkpointTuning }, resourceLimits: limits });
   worker.unref();
   worker.on('message', (m: { type: 'warning'; message: string }) => process.emitWarning(`SQLite checkpoint thread: ${m.message}`));
   worker.on('error', (err) => process.emitWarning(`SQLite checkpoint thread failed: ${err.message}; the writer checkpoints by itself`));

@@ -55,7 +55,7 @@ interface Held {
 /** The batch's held writes, made together so they are written in this order (a conversation before its responses). */
 function held(memo: BatchMemo, deps: Deps): Held {
   return memo.part('services', () => {
-    const t = bulkOn(deps.store, deps.store.db);
+    const t = bulkOn(deps.store);
     const parts: Held = {
       claims: new HeldClaims(memo, t),
       conversations: new HeldWrites(memo, (rows) => storeConversations(t, rows)),

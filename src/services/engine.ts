@@ -175,7 +175,7 @@ async function waitingFor(deps: Deps, tenantId: string, address: string, phone: 
     await storeHeldOf(deps, phone);
     return waitingConversation(deps.store.db, tenantId, address, phone);
   }
-  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(bulkOn(deps.store, deps.store.db), [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
+  const waiting = await memo.get(`waiting:${tenantId}|${address}`, () => waitingConversations(bulkOn(deps.store), [...new Set(memo.phones)].map((p) => waitingKey(tenantId, address, p))));
   return waiting.get(waitingKey(tenantId, address, phone));
 }
 

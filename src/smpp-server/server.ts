@@ -17,6 +17,7 @@ import {
   claimOwedReceipts, closeSmppSession, findSmppAccountForBind, insertSmppSubmits, type NewSmppSubmit, noteSmppAccountError, openSmppSession, purgeSmppSubmits,
   releaseReceipts, renewSmppSessions, settleReceipts, type OwedReceipt, queueMoForAccount, claimOwedMo, settleMo, releaseMo, purgeSmppMo, type BindType, type SmppAccount,
 } from '../store/repos/smpp-accounts.ts';
+import { bulkOn } from '../store/bulk.ts';
 import { newNodeName } from '../worker/node-name.ts';
 import type { Effects } from '../worker/effects.ts';
 import type { MessageEffect } from '../store/repos/messages.ts';
@@ -225,7 +226,7 @@ export class SmppServer implements SessionHost {
         reported_id: meta.reportedId ?? null,
       });
     }
-    if (rows.length) await insertSmppSubmits({ db: trx, dialect: this.deps.store.dialect, sqlite: this.deps.store.sqlite }, rows);
+    if (rows.length) await insertSmppSubmits(bulkOn(this.deps.store, trx), rows);
   };
 
   bound(session: EsmeSession): void {

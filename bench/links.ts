@@ -14,6 +14,7 @@ import { insertLinks } from '../src/store/repos/links.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
 import { runSendLoad } from './support/load.ts';
+import { profileWindow } from './support/profile.ts';
 
 /** The 'links' scenario (issue 15): target ≥ 5,000 redirects/s with p99 < 20 ms. */
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
@@ -38,10 +39,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     }
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
+    const profile = await profileWindow('links');
     const rss = trackPeakRss();
     const cpu = process.cpuUsage();
     const load = await runSendLoad({ url: `http://127.0.0.1:${port}`, key: '', connections: 50, seconds: Number(process.env.TIDINGS_BENCH_SECONDS ?? 10), text: '', paths: codes.map((c) => `/l/${c}`) });
     const used = process.cpuUsage(cpu);
+    await profile.stop();
     closed = app.close();
     await closed;
     const clicks = Number((await deps.store.db.selectFrom('link_clicks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

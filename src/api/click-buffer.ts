@@ -22,7 +22,7 @@ export class ClickBuffer {
   constructor(
     private readonly store: Store,
     private readonly log: { error(obj: object, msg: string): void },
-    private readonly limits: ClickBufferLimits = { flushMs: 100, maxBatch: 1000, maxPending: 20_000 },
+    private readonly limits: ClickBufferLimits = { flushMs: 20, maxBatch: 250, maxPending: 20_000 },
   ) {}
 
   /** Records one open of a link; resolves at once unless the buffer is full (then once the write in progress ends). */

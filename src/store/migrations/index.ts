@@ -27,6 +27,7 @@ import * as m030 from './030_link_ids.ts';
 import * as m031 from './031_lottery_gifts.ts';
 import * as m033 from './033_submit_multi.ts';
 import * as m034 from './034_inbound_part_octets.ts';
+import * as m035 from './035_click_code_index.ts';
 
 /** Every migration in order; a new one is one more line here. */
 const migrations: Record<string, Migration> = {
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '031_lottery_gifts': m031,
   '033_submit_multi': m033,
   '034_inbound_part_octets': m034,
+  '035_click_code_index': m035,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

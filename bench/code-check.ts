@@ -22,6 +22,7 @@ import { trackPeakRss } from './support/rss.ts';
 import { countStatements } from './support/statements.ts';
 import { BENCH_ACCOUNT, BENCH_WINDOW } from './support/smsc.ts';
 import { blastMo } from './support/mo.ts';
+import { profileWindow } from './support/profile.ts';
 
 const ADDRESS = '1069000255';
 /** Checks per number (within the hourly rate limit). */
@@ -71,12 +72,14 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const worker = await startWorker(deps);
     while (!worker.channels.upIds().length) await new Promise((r) => setTimeout(r, 20));
     const queries = countStatements(deps.store.sqlite!);
+    const profile = await profileWindow('code-check');
     const rss = trackPeakRss();
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     await blastMo(smsc, db, { numbers, rounds: perNumber, to: ADDRESS, text: (i, round) => pool[(i * perNumber + round) * 7919 % pool.length], waitEachRound: false, untilSent: false });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
+    await profile.stop();
     const statements = queries.stop();
     const peakRssMb = rss.stop();
     await worker.stop();

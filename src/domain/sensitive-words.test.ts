@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import TextMatcher from 'modern-ahocorasick/text';
 import { normalizeWord, SensitiveWordMatcher, validateWord } from './sensitive-words.ts';
 
 describe('SensitiveWordMatcher', () => {
@@ -21,6 +22,22 @@ describe('SensitiveWordMatcher', () => {
     expect(empty.find('anything')).toEqual([]);
     expect(empty.test('anything')).toBe(false);
     expect(new SensitiveWordMatcher(['a']).find('')).toEqual([]);
+  });
+
+  it('finds in a plain ASCII text exactly what the general matcher finds (words that fold or normalise to ASCII too)', () => {
+    const words = ['Straße', 'ﬁle', 'ＶＩＰ', '\u212Aey', 'ſale', '12321', 'spam', 'ab', 'abc', 'bc', 'b', '赌博', 'é', 'CASINO ROYALE'];
+    const m = new SensitiveWordMatcher(words);
+    const general = new TextMatcher(words, { normalization: 'NFKC', caseFold: true });
+    const texts = ['STRASSE and strasse', 'File a FILE', 'vip VIP v.i.p', 'KEY key', 'SALE on sale', '4512321998877665', '12 321', 'ABCABC abab bcb',
+      'Casino Royale\r\nspam\tSPAM', 'nothing', 'e', '~!@#$%^&*()_+{}|:"<>?'];
+    for (const text of texts) {
+      const expected = general.search(text, { strategy: 'leftmost-longest' }).map((h) => ({ word: h.pattern, index: h.start, length: h.end - h.start }));
+      expect(m.find(text), text).toEqual(expected);
+      expect(m.test(text), text).toBe(expected.length > 0);
+    }
+    expect(m.find('STRASSE')).toEqual([{ word: 'Straße', index: 0, length: 7 }]);
+    expect(m.find('去赌博 spam')).toEqual([{ word: '赌博', index: 1, length: 2 }, { word: 'spam', index: 4, length: 4 }]);
+    expect(new SensitiveWordMatcher(['赌博']).find('plain text')).toEqual([]);
   });
 
   it('validates and normalises words for the lists', () => {

@@ -127,6 +127,23 @@ describe.each(testDatabases)('MO batches on $name', (database) => {
     for (const r of inbound) expect(r.conversation_id).toBe(inbox.find((c) => c.phone === r.phone)!.id);
   });
 
+  it('marks when each known sender of a batch last replied, in the batch\'s end, for its own tenant only', async () => {
+    const t = await tenant(100n);
+    const other = await tenant(0n);
+    invalidateInboundCache(s.deps);
+    const [x, y, z] = [phone(), phone(), phone()];
+    for (const p of [x, y]) await api(t, '/api/v1/contacts', { phone: p });
+    await api(other, '/api/v1/contacts', { phone: x });
+    const mos = [[x, 'hello'], [y, 'hi'], [x, 'again'], [z, 'who']].map(([p, text], i) => ({ ...mo(p, text, t.to), receivedAt: new Date(Date.UTC(2026, 11, 1, 8, 0, i)) }));
+    await Promise.all(mos.map((m) => handleInbound(s.deps, channelId, m)));
+    const replied = async (tenantId: string) => new Map((await db().selectFrom('contacts').select(['phone', 'last_replied_at']).where('tenant_id', '=', tenantId).execute()).map((c) => [c.phone, c.last_replied_at]));
+    const mine = await replied(t.id);
+    expect(mine.get(x)).toBe(mos[2].receivedAt.toISOString());
+    expect(mine.get(y)).toBe(mos[1].receivedAt.toISOString());
+    expect(mine.has(z)).toBe(false);
+    expect((await replied(other.id)).get(x)).toBeNull();
+  });
+
   it('replies in one batch are refused one by one once the balance is spent, as they would be alone', async () => {
     const t = await tenant(2n);
     await api(t, '/api/v1/keywords/rules', { name: 'all', match: 'catch_all', reply: 'Thanks!' });

@@ -12,6 +12,16 @@ describe('complaints', () => {
     expect(new ComplaintMatcher([]).keywordIn('投诉')).toBeNull();
   });
 
+  it('takes a word of digits only as a number of its own, not inside a code or an order number', () => {
+    const m = new ComplaintMatcher(defaultComplaintPolicy.keywords);
+    expect(m.keywordIn('再发就打12321')).toBe('12321');
+    expect(m.keywordIn('１２３２１')).toBe('12321');
+    expect(m.keywordIn('12321!')).toBe('12321');
+    expect(m.keywordIn('4512321998877665')).toBeNull();
+    expect(m.keywordIn('FW 912321')).toBeNull();
+    expect(m.keywordIn('订单１２３２１０ 投诉')).toBe('投诉');
+  });
+
   it('counts rates only after the minimum sample, above (not at) the threshold', () => {
     const p = { optOutRate: 0.03, complaintRate: 0.001, minSample: 200 };
     expect(breaches({ sent: 199, optOuts: 100, complaints: 100 }, p)).toEqual([]);

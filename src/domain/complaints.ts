@@ -54,13 +54,24 @@ export function describeBreach(b: Breach): string {
   return `${b.kind === 'opt_out' ? 'opt-out' : 'complaint'} rate ${percent(b.rate)} (${b.count} of ${b.sent} sent) passed ${percent(b.threshold)}`;
 }
 
+const digit = /\p{Nd}/u;
+const number = /^\p{Nd}+$/u;
+
 /** Finds complaint words in replies; build once per word list. */
 export class ComplaintMatcher {
   readonly #words: SensitiveWordMatcher;
   constructor(keywords: readonly string[]) { this.#words = new SensitiveWordMatcher(keywords); }
 
-  /** The first complaint word in a text (as configured), or null. */
+  /**
+   * The first complaint word in a text (as configured), or null. A word of digits (12321, the complaint hotline)
+   * counts only as a number of its own: inside a longer run of digits (an anti-counterfeit code, an order number) it is
+   * not a complaint.
+   */
   keywordIn(text: string): string | null {
-    return this.#words.find(text)[0]?.word ?? null;
+    for (const hit of this.#words.find(text)) {
+      const inRun = number.test(hit.word.normalize('NFKC')) && (digit.test(text[hit.index - 1] ?? '') || digit.test(text[hit.index + hit.length] ?? ''));
+      if (!inRun) return hit.word;
+    }
+    return null;
   }
 }

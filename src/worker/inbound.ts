@@ -16,11 +16,12 @@ import { recentReplyTexts, replyHistory, updateInbound, updateInboundOutcomes, t
 import { inboxConversation, settleInbox, touchReply } from './inbox-touch.ts';
 import { handsetOwner } from '../store/repos/handsets.ts';
 import { enqueueWebhookEvents } from '../store/repos/webhooks.ts';
-import { contactRow, markActivity, senderContacts, setOptOut, type SenderContact } from '../store/repos/contacts.ts';
+import { contactRow, markReplied, senderContacts, setOptOut, type SenderContact } from '../store/repos/contacts.ts';
 import { grantConsent } from '../store/repos/consents.ts';
 import { moveBalance } from '../store/repos/billing.ts';
 import { answering, queueMessages, storeHeldTo, tenantInBatch } from './outbox.ts';
 import { endConversationsOnOptOut, routeToService } from '../services/engine.ts';
+import { writeLater } from '../services/batch.ts';
 import { recordFeedback } from './complaints.ts';
 import { InboundBatches } from './inbound-batch.ts';
 import { batchMemo, HeldWrites, inBatch, onceInBatch, rootDeps } from './batch-deps.ts';
@@ -157,7 +158,8 @@ export async function route(deps: Deps, row: InboundMessagesTable, sender: MoSen
   const contact = await senderContact(deps, tenantId, sender.phone);
   row.contact_id = contact?.id ?? null;
   row.conversation_id = await inboxConversation(deps, tenantId, { phone: sender.phone, contactId: row.contact_id, text: row.text, at: row.received_at });
-  if (contact) await markActivity(db, tenantId, [sender.phone], 'replied', row.received_at);
+  // in a batch, with the batch's other senders at its end (one update)
+  if (contact) await writeLater(deps, db, sender.phone, 'contacts-replied', (d, items) => markReplied(bulkOn(deps.store, d), items), { tenantId, phone: sender.phone, at: row.received_at });
   // stored at once alone (a failure later keeps the attribution); in a batch, with the outcome below (a failure undoes both)
   if (!inBatch(deps)) await updateInbound(db, row.id, attributionOf(row));
 

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { ContactsTable, Database, Db } from '../database.ts';
 import type { DialectName } from '../dialect.ts';
-import { insertRows, placeholderList, runStatement, runWrite, statementText, type BulkTarget, type RowValues } from '../bulk.ts';
+import { chunks, insertRows, placeholderList, runStatement, runWrite, statementText, type BulkTarget, type RowValues } from '../bulk.ts';
 import { newId } from '../../domain/ids.ts';
 import { attribute, attributionKey } from '../../domain/attribution.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -172,11 +172,16 @@ export async function setOptOut(db: Db, tenantId: string, phone: string, optOut:
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Records activity on numbers: a message sent to them or a reply from them. */
-export async function markActivity(db: Db, tenantId: string, phones: string[], kind: 'messaged' | 'replied', at: string): Promise<void> {
-  if (phones.length === 0) return;
-  const column = kind === 'messaged' ? 'last_messaged_at' : 'last_replied_at';
-  await db.updateTable('contacts').set({ [column]: at }).where('tenant_id', '=', tenantId).where('phone', 'in', phones).execute();
+/** When a number last replied, for many numbers in one update from a list of values per chunk (the last time given for a number wins). */
+export async function markReplied(t: BulkTarget, replies: { tenantId: string; phone: string; at: string }[]): Promise<void> {
+  const last = new Map(replies.map((r) => [`${r.tenantId}\u0000${r.phone}`, r]));
+  const rows = [...last.values()];
+  for (const [at, size] of chunks(rows.length, 256)) {
+    // a VALUES list names its columns column1, column2, … on SQLite and PostgreSQL alike
+    const text = statementText(`mark-replied|${size}`, () => `update contacts set last_replied_at = v.column3
+      from (values ${new Array(size).fill('(?, ?, ?)').join(', ')}) as v where contacts.tenant_id = v.column1 and contacts.phone = v.column2`);
+    await runWrite(t, text, rows.slice(at, at + size).flatMap((r) => [r.tenantId, r.phone, r.at]));
+  }
 }
 
 /**

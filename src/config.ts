@@ -28,6 +28,7 @@ export const settings = {
   simulator: { env: 'TIDINGS_SIMULATOR', schema: bool, default: true, doc: 'Run the built-in virtual carrier in embedded mode (role all)' },
   simulatorPort: { env: 'TIDINGS_SIMULATOR_PORT', schema: int(0, 65535), default: 2775, doc: 'SMPP port of the built-in virtual carrier (0 = any free port)' },
   leaseSeconds: { env: 'TIDINGS_LEASE_SECONDS', schema: int(2, 3600), default: 60, doc: 'How long a worker holds claimed messages, campaigns and carrier bind slots; a crashed worker\'s work is taken over after this' },
+  pgAnalyzeSeconds: { env: 'TIDINGS_PG_ANALYZE_SECONDS', schema: int(0, 3600), default: 10, doc: 'PostgreSQL: every this many seconds a worker analyses the tables that changed by more than a tenth since their last analysis, so the planner never plans a big campaign from stale row counts (0 = leave it to autovacuum)' },
   channelLogDays: { env: 'TIDINGS_CHANNEL_LOG_DAYS', schema: int(1, 3650), default: 14, doc: 'Days the per-message carrier log is kept' },
   webhookAllowPrivate: { env: 'TIDINGS_WEBHOOK_ALLOW_PRIVATE', schema: bool, default: false, doc: 'Allow webhook URLs on loopback, private, link-local and other non-public addresses (only when your receivers are on your own network)' },
   smppServerPort: { env: 'TIDINGS_SMPP_SERVER_PORT', schema: int(0, 65535).or(z.literal('').transform(() => null)).nullable(), default: null, doc: 'Port of the SMPP server for resellers and applications (SMPP accounts); off when unset (2776 is a usual choice; 0 = any free port)' },

@@ -2,7 +2,8 @@ import type { Deps } from '../deps.ts';
 import { Preparer } from './outbox.ts';
 import { audienceFilter } from './audience.ts';
 import type { Campaign } from '../store/repos/campaigns.ts';
-import { contactPage, type RecipientFacts } from '../store/repos/recipients.ts';
+import { audienceTables, contactPage, type RecipientFacts } from '../store/repos/recipients.ts';
+import { refreshStatistics } from '../store/statistics.ts';
 import { campaignSpec } from './scheduler.ts';
 
 /** What a campaign would do if started now: counts by outcome and reason, segments, cost and the balance. */
@@ -32,6 +33,7 @@ export async function preflight(deps: Deps, c: Campaign): Promise<PreflightRepor
   }
   const filter = await audienceFilter(deps, c.tenantId, c.audience);
   let after: string | null = null;
+  if (filter) await refreshStatistics(deps.store, audienceTables);
   while (filter) {
     const page = await contactPage(db, c.tenantId, filter, after, 5000);
     await tally(page.map((x) => ({ phone: x.phone, contactId: x.id, contact: x })));

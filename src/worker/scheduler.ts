@@ -13,7 +13,8 @@ import {
 } from '../store/repos/campaigns.ts';
 import { audienceFilter, countAudience } from './audience.ts';
 import type { ContactFilter } from '../store/repos/contacts.ts';
-import { contactPage } from '../store/repos/recipients.ts';
+import { audienceTables, contactPage } from '../store/repos/recipients.ts';
+import { refreshStatistics } from '../store/statistics.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { getTemplateForSending } from '../store/repos/templates.ts';
 import { cronZone } from '../domain/tenants.ts';
@@ -150,6 +151,8 @@ export class Scheduler {
       const { preparer, filter } = await this.preparerFor(c);
       const cursor: Cursor = { ...c.cursor };
       const numbers = c.audience.numbers ?? [];
+      // before its first page, an audience just imported is counted in the planner's statistics (PostgreSQL)
+      if (filter && cursor.after === null) await refreshStatistics(deps.store, audienceTables);
       if (cursor.queued === 0 && cursor.intervalMs === 0) cursor.intervalMs = await this.pacing(c, filter);
       const start = c.startedAt ? new Date(c.startedAt).getTime() : Date.now();
       while (!cursor.done && Date.now() - started < sliceMs) {

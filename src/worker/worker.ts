@@ -8,6 +8,7 @@ import { handleInbound } from './inbound.ts';
 import { startPartSweeper, storeInboundPart } from './inbound-parts.ts';
 import { startWebhookDelivery } from './webhooks.ts';
 import { startHousekeeping } from './housekeeping.ts';
+import { startStatisticsKeeper } from './statistics-keeper.ts';
 import { findTenant } from '../store/repos/tenants.ts';
 import { startServiceRounds } from '../services/engine.ts';
 import { startPointsExpiry } from '../services/points/expiry.ts';
@@ -51,6 +52,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
   scheduler.start();
   const webhooks = startWebhookDelivery(deps);
   const housekeeping = startHousekeeping(deps);
+  const statistics = startStatisticsKeeper(deps);
   const parts = startPartSweeper(deps);
   const services = startServiceRounds(deps);
   const pointsExpiry = startPointsExpiry(deps);
@@ -63,6 +65,7 @@ export async function startWorker(deps: Deps, opts: { dispatcher?: Partial<Dispa
       deps.wakeDispatcher = () => undefined;
       deps.dispatcher = undefined;
       housekeeping.stop();
+      await statistics.stop();
       await parts.stop();
       await services.stop();
       await pointsExpiry.stop();

@@ -13,6 +13,9 @@ const factList = factColumns.join(', ');
 type FactRow = { id: string; phone: string; name: string | null; language: string | null; timezone: string | null; fields: string; opted_out_at: string | null; carrier: string | null; province: string | null; city: string | null; country: string | null };
 const toFacts = (r: FactRow): RecipientFacts => ({ id: r.id, phone: r.phone, name: r.name, language: r.language, timezone: r.timezone, fields: !r.fields || r.fields === '{}' ? {} : JSON.parse(r.fields) as Record<string, unknown>, optedOutAt: r.opted_out_at, carrier: r.carrier, province: r.province, city: r.city, country: r.country });
 
+/** The tables an audience's filter reads (their planner statistics matter to its pages: `refreshStatistics`). */
+export const audienceTables = ['contacts', 'contact_groups', 'contact_tags'] as const;
+
 /** A page of an audience's contacts in id order after `after`, with what pre-flight needs. */
 export async function contactPage(db: Db, tenantId: string, filter: ContactFilter, after: string | null, limit: number): Promise<RecipientFacts[]> {
   const rows = await db.selectFrom('contacts').select(factColumns).where('tenant_id', '=', tenantId)

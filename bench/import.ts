@@ -13,6 +13,7 @@ import { createTenant } from '../src/store/repos/tenants.ts';
 import { createImport } from '../src/store/repos/imports.ts';
 import { runImport } from '../src/worker/imports/job.ts';
 import { inspectSource, readRows } from '../src/worker/imports/reader.ts';
+import { profileWindow } from './support/profile.ts';
 import type { BenchContext } from './support/context.ts';
 import { trackPeakRss } from './support/rss.ts';
 
@@ -104,10 +105,12 @@ export async function run(_ctx: BenchContext): Promise<Record<string, unknown>> 
       const rss = trackPeakRss();
       const cpu = process.cpuUsage();
       const mainCpu = mainThreadCpuSeconds();
+      const profile = await profileWindow('import');
       const started = performance.now();
       const outcome = await runImport(deps, job.id);
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
+      await profile.stop();
       const peakRssMb = rss.stop();
       // The machine may be shared: CPU time (user + system, all threads of this process) is the steadier figure.
       const cpuSeconds = Math.round((used.user + used.system) / 1e4) / 100;

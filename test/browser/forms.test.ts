@@ -78,8 +78,9 @@ describe('console forms (Chromium)', () => {
       await page.getByText('按租户时区 Asia/Shanghai').waitFor();
       await at.click();
       const columns = page.locator('.ant-picker-dropdown:visible .ant-picker-time-panel-column');
-      await columns.first().waitFor();
-      expect(await columns.count()).toBe(2);
+      // polled: the dropdown closed by Enter may still be fading out while this one opens
+      await expect.poll(() => columns.count()).toBe(2);
+      await expect.poll(() => columns.first().locator('li').count()).toBe(24);
       const hours = await columns.first().locator('li').allTextContents();
       expect(hours).toHaveLength(24);
       expect([hours[0], hours[13], hours[23]]).toEqual(['00', '13', '23']);
@@ -167,13 +168,14 @@ describe('console forms (Chromium)', () => {
       await dialog.getByText('添加条件', { exact: true }).click();
       const second = dialog.getByTestId('condition-0-1');
       await second.getByLabel('字段').fill('标签');
-      await page.locator('.ant-select-dropdown:visible').getByTitle('标签', { exact: true }).waitFor();
+      // the option Enter picks: the active one (the dropdown of the field before may still be fading out, with all options)
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active[title="标签"]').waitFor();
       await page.keyboard.press('Enter');
       await second.getByLabel('值').fill('vip');
       await dialog.getByRole('button', { name: '添加条件组' }).click();
       const third = dialog.getByTestId('condition-1-0');
       await third.getByLabel('字段').fill('最近回复');
-      await page.locator('.ant-select-dropdown:visible').getByTitle('最近回复', { exact: true }).waitFor();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active[title="最近回复"]').waitFor();
       await page.keyboard.press('Enter');
       await third.getByLabel('值').fill('14');
       await dialog.getByText('满足任一（OR）').first().click();

@@ -151,8 +151,6 @@ export class Scheduler {
       const { preparer, filter } = await this.preparerFor(c);
       const cursor: Cursor = { ...c.cursor };
       const numbers = c.audience.numbers ?? [];
-      // before its first page, an audience just imported is counted in the planner's statistics (PostgreSQL)
-      if (filter && cursor.after === null) await refreshStatistics(deps.store, audienceTables);
       if (cursor.queued === 0 && cursor.intervalMs === 0) cursor.intervalMs = await this.pacing(c, filter);
       const start = c.startedAt ? new Date(c.startedAt).getTime() : Date.now();
       while (!cursor.done && Date.now() - started < sliceMs) {
@@ -218,6 +216,8 @@ export class Scheduler {
     if (hit) return hit;
     const preparer = new Preparer(this.deps, await campaignSpec(this.deps, c));
     const filter = await audienceFilter(this.deps, c.tenantId, c.audience);
+    // once per campaign on this worker, before its pages: an audience just imported is counted in the planner's statistics (PostgreSQL)
+    if (filter) await refreshStatistics(this.deps.store, audienceTables);
     const entry = { preparer, filter };
     this.preparers.set(c.id, entry);
     return entry;
